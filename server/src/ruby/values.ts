@@ -1,0 +1,249 @@
+/**
+ * The values of the static Ruby evaluator. A tagged union: every Ruby value the evaluator can know,
+ * plus `unknown`, which carries the reason it cannot be known and where that happened.
+ */
+import type { JsonValue, SourceLocation } from '../protocol';
+
+export type Value =
+  | { k: 'nil' }
+  | { k: 'bool'; v: boolean }
+  | { k: 'int'; v: number }
+  | { k: 'float'; v: number }
+  | { k: 'str'; v: string }
+  | { k: 'sym'; v: string }
+  | { k: 'array'; items: Value[] }
+  | { k: 'hash'; map: Map<string, HashEntry> }
+  | { k: 'range'; from: Value; to: Value; exclusive: boolean }
+  | { k: 'regexp'; source: string; flags: string }
+  | { k: 'proc'; proc: ProcValue }
+  | { k: 'lazy'; proc: ProcValue }
+  | { k: 'object'; obj: RubyObject }
+  | { k: 'unknown'; reason: string; loc?: SourceLocation };
+
+export interface HashEntry {
+  key: Value;
+  value: Value;
+}
+
+/** A block or lambda: its parameters and body stay prism nodes, closed over the environment it was made in. */
+export interface ProcValue {
+  /** Opaque to everything but the evaluator. */
+  node: unknown;
+  env: unknown;
+  source: string;
+  loc?: SourceLocation;
+}
+
+/**
+ * Anything with behaviour of its own (node attribute views, `new_resource`, `Chef::Log`, a resource
+ * reference). The evaluator asks it to answer method calls; it returns `undefined` for methods it does
+ * not know, which the evaluator turns into an unknown with a reason.
+ */
+export interface RubyObject {
+  className: string;
+  call(method: string, args: Value[], ctx: CallContext): Value | undefined;
+  /** How it reads in messages and JSON. */
+  describe(): string;
+  toJson?(): JsonValue;
+}
+
+export interface CallContext {
+  loc?: SourceLocation;
+  block?: Value;
+  /** Calls a proc value with arguments; used by objects that take blocks. */
+  callProc(proc: Value, args: Value[]): Value;
+}
+
+export const NIL: Value = { k: 'nil' };
+export const TRUE: Value = { k: 'bool', v: true };
+export const FALSE: Value = { k: 'bool', v: false };
+
+export const str = (v: string): Value => ({ k: 'str', v });
+export const sym = (v: string): Value => ({ k: 'sym', v });
+export const int = (v: number): Value => ({ k: 'int', v });
+export const bool = (v: boolean): Value => (v ? TRUE : FALSE);
+export const arr = (items: Value[]): Value => ({ k: 'array', items });
+export const unknown = (reason: string, loc?: SourceLocation): Value => ({ k: 'unknown', reason, loc });
+
+/** The key under which a value is stored in a hash: Ruby keeps 'a' and :a apart. */
+export function hashKey(key: Value): string {
+  switch (key.k) {
+    case 'str': return 's:' + key.v;
+    case 'sym': return 'y:' + key.v;
+    case 'int': case 'float': return 'n:' + key.v;
+    case 'nil': return 'nil';
+    case 'bool': return 'b:' + key.v;
+    default: return 'x:' + inspect(key);
+  }
+}
+
+export function hashOf(entries: [Value, Value][]): Value {
+  const map = new Map<string, HashEntry>();
+  for (const [key, value] of entries) map.set(hashKey(key), { key, value });
+  return { k: 'hash', map };
+}
+
+export function hashGet(h: Extract<Value, { k: 'hash' }>, key: Value): Value | undefined {
+  return h.map.get(hashKey(key))?.value;
+}
+
+/** Reads `opts[:x]` whether the key was written as a symbol or a string. */
+export function hashGetName(h: Extract<Value, { k: 'hash' }>, name: string): Value | undefined {
+  return h.map.get('y:' + name)?.value ?? h.map.get('s:' + name)?.value;
+}
+
+export function isUnknown(v: Value): v is Extract<Value, { k: 'unknown' }> {
+  return v.k === 'unknown';
+}
+
+/** Ruby truthiness, or undefined when the value is unknown. */
+export function truthy(v: Value): boolean | undefined {
+  if (v.k === 'unknown') return undefined;
+  if (v.k === 'nil') return false;
+  if (v.k === 'bool') return v.v;
+  return true;
+}
+
+/** The first unknown inside a value (deeply), so an operation on it can keep the reason. */
+export function findUnknown(v: Value, depth = 0): Extract<Value, { k: 'unknown' }> | undefined {
+  if (v.k === 'unknown') return v;
+  if (depth > 8) return undefined;
+  if (v.k === 'array') {
+    for (const item of v.items) { const u = findUnknown(item, depth + 1); if (u) return u; }
+  } else if (v.k === 'hash') {
+    for (const e of v.map.values()) { const u = findUnknown(e.value, depth + 1) ?? findUnknown(e.key, depth + 1); if (u) return u; }
+  }
+  return undefined;
+}
+
+/** Ruby's `to_s`. Unknown parts are rendered as `«unknown»`; callers check `findUnknown` first when it matters. */
+export function toS(v: Value): string {
+  switch (v.k) {
+    case 'nil': return '';
+    case 'bool': return String(v.v);
+    case 'int': return String(v.v);
+    case 'float': return formatFloat(v.v);
+    case 'str': return v.v;
+    case 'sym': return v.v;
+    case 'array': return inspect(v);
+    case 'hash': return inspect(v);
+    case 'range': return `${toS(v.from)}${v.exclusive ? '...' : '..'}${toS(v.to)}`;
+    case 'regexp': return `(?${v.flags}-mix:${v.source})`;
+    case 'proc': case 'lazy': return '#<Proc>';
+    case 'object': return v.obj.describe();
+    case 'unknown': return '«unknown»';
+  }
+}
+
+function formatFloat(n: number): string {
+  if (!Number.isFinite(n)) return n > 0 ? 'Infinity' : n < 0 ? '-Infinity' : 'NaN';
+  return Number.isInteger(n) ? n.toFixed(1) : String(n);
+}
+
+/** Ruby's `inspect`, used for messages and hover. */
+export function inspect(v: Value, depth = 0): string {
+  if (depth > 6) return '…';
+  switch (v.k) {
+    case 'nil': return 'nil';
+    case 'str': return JSON.stringify(v.v);
+    case 'sym': return /^[A-Za-z_][A-Za-z0-9_]*[?!=]?$/.test(v.v) ? ':' + v.v : ':' + JSON.stringify(v.v);
+    case 'array': return '[' + v.items.map((i) => inspect(i, depth + 1)).join(', ') + ']';
+    case 'hash': {
+      const parts = [...v.map.values()].map((e) =>
+        e.key.k === 'sym' && /^[A-Za-z_][A-Za-z0-9_]*$/.test(e.key.v)
+          ? `${e.key.v}: ${inspect(e.value, depth + 1)}`
+          : `${inspect(e.key, depth + 1)} => ${inspect(e.value, depth + 1)}`);
+      return '{' + parts.join(', ') + '}';
+    }
+    case 'regexp': return `/${v.source}/${v.flags}`;
+    case 'lazy': return `lazy { ${v.proc.source.replace(/^lazy\s*/, '')} }`;
+    case 'unknown': return `«unknown: ${v.reason}»`;
+    default: return toS(v);
+  }
+}
+
+/** Structural equality (Ruby `==`); undefined when either side is unknown. */
+export function rubyEquals(a: Value, b: Value): boolean | undefined {
+  if (a.k === 'unknown' || b.k === 'unknown') return undefined;
+  if ((a.k === 'int' || a.k === 'float') && (b.k === 'int' || b.k === 'float')) return a.v === b.v;
+  if (a.k !== b.k) return false;
+  switch (a.k) {
+    case 'nil': return true;
+    case 'bool': case 'str': case 'sym': return a.v === (b as typeof a).v;
+    case 'array': {
+      const bi = (b as typeof a).items;
+      if (a.items.length !== bi.length) return false;
+      let result: boolean | undefined = true;
+      a.items.forEach((x, i) => { const e = rubyEquals(x, bi[i]); if (e === false) result = false; else if (e === undefined && result) result = undefined; });
+      return result;
+    }
+    case 'hash': {
+      const bm = (b as typeof a).map;
+      if (a.map.size !== bm.size) return false;
+      for (const [key, e] of a.map) {
+        const other = bm.get(key);
+        if (!other) return false;
+        const eq = rubyEquals(e.value, other.value);
+        if (eq !== true) return eq;
+      }
+      return true;
+    }
+    case 'regexp': return a.source === (b as typeof a).source;
+    case 'range': return rubyEquals(a.from, (b as typeof a).from) === true && rubyEquals(a.to, (b as typeof a).to) === true;
+    default: return a === b;
+  }
+}
+
+/** The plain JSON form used by the Graph contract. Unknowns become `{ "$unknown": reason }`. */
+export function toJson(v: Value, depth = 0): JsonValue {
+  if (depth > 12) return { $unknown: 'value nested too deeply' };
+  switch (v.k) {
+    case 'nil': return null;
+    case 'bool': case 'int': case 'float': case 'str': return v.v;
+    case 'sym': return ':' + v.v;
+    case 'array': return v.items.map((i) => toJson(i, depth + 1));
+    case 'hash': {
+      const out: Record<string, JsonValue> = {};
+      for (const e of v.map.values()) out[e.key.k === 'sym' ? ':' + e.key.v : toS(e.key)] = toJson(e.value, depth + 1);
+      return out;
+    }
+    case 'range': return toS(v);
+    case 'regexp': return `/${v.source}/${v.flags}`;
+    case 'proc': return { $block: v.proc.source };
+    case 'lazy': return { $lazy: v.proc.source };
+    case 'object': return v.obj.toJson ? v.obj.toJson() : { $object: v.obj.describe() };
+    case 'unknown': return { $unknown: v.reason };
+  }
+}
+
+/** Builds a value from plain JSON (platform facts, JSON attribute files, YAML recipes). */
+export function fromJson(j: unknown, depth = 0): Value {
+  if (depth > 32) return unknown('value nested too deeply');
+  if (j === null || j === undefined) return NIL;
+  if (typeof j === 'boolean') return bool(j);
+  if (typeof j === 'number') return Number.isInteger(j) ? int(j) : { k: 'float', v: j };
+  if (typeof j === 'string') return str(j);
+  if (Array.isArray(j)) return arr(j.map((x) => fromJson(x, depth + 1)));
+  if (typeof j === 'object') return hashOf(Object.entries(j as Record<string, unknown>).map(([key, val]) => [str(key), fromJson(val, depth + 1)]));
+  return unknown('unsupported value');
+}
+
+/** The Ruby class name of a value, for type checks against catalog property types. */
+export function rubyClassOf(v: Value): string {
+  switch (v.k) {
+    case 'nil': return 'NilClass';
+    case 'bool': return v.v ? 'TrueClass' : 'FalseClass';
+    case 'int': return 'Integer';
+    case 'float': return 'Float';
+    case 'str': return 'String';
+    case 'sym': return 'Symbol';
+    case 'array': return 'Array';
+    case 'hash': return 'Hash';
+    case 'range': return 'Range';
+    case 'regexp': return 'Regexp';
+    case 'proc': return 'Proc';
+    case 'lazy': return 'Chef::DelayedEvaluator';
+    case 'object': return v.obj.className;
+    case 'unknown': return 'unknown';
+  }
+}
