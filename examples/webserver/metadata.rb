@@ -1,0 +1,11 @@
+name              'webserver'
+maintainer        'Cloche'
+maintainer_email  'cloche@example.com'
+license           'Apache-2.0'
+description       'Installs nginx and serves a static site: the Cloche demo cookbook'
+version           '0.3.0'
+chef_version      '>= 18.0'
+
+supports 'debian', '>= 11.0'
+supports 'ubuntu', '>= 22.04'
+supports 'almalinux', '>= 9.0'
