@@ -1,0 +1,84 @@
+/**
+ * Which container CLI Cloche drives, and the flags each one needs on these machines.
+ *
+ * Cloche calls the real `docker` / `podman` binaries unchanged, so DOCKER_HOST, docker contexts
+ * and remote daemons work exactly as they do for the user's own shell.
+ */
+import { run } from './process';
+
+/** The container CLIs Cloche knows how to drive. */
+export type RuntimeName = 'docker' | 'podman';
+
+/** A chosen, answering runtime. */
+export interface Runtime {
+  name: RuntimeName;
+  /** The executable (a name on PATH or an absolute path). */
+  command: string;
+  /** Flags for every `create`/`run`, e.g. podman's `--runtime runc` (see {@link runtimeCreateFlags}). */
+  createFlags: readonly string[];
+  /** Server version as reported by the CLI, for reports. */
+  version: string;
+}
+
+/** Raised when no usable runtime answers; the message says what to do. */
+export class RuntimeUnavailableError extends Error {
+  override name = 'RuntimeUnavailableError';
+}
+
+/** How long a `docker version` / `podman version` probe may take before we call it dead. */
+const PROBE_TIMEOUT_MS = 10_000;
+
+/**
+ * Per-runtime flags for container creation, kept in one place.
+ * Podman on these hosts: crun refuses the hybrid cgroup layout, so use runc; and the default
+ * rlimits cannot be raised in this sandbox, so pin them to values that fit.
+ */
+export function runtimeCreateFlags(name: RuntimeName): string[] {
+  return name === 'podman'
+    ? ['--runtime', 'runc', '--ulimit', 'nofile=1024:1024', '--ulimit', 'nproc=1024:1024']
+    : [];
+}
+
+/** What the user should do when a runtime does not answer. */
+function advice(name: RuntimeName): string {
+  return name === 'docker'
+    ? 'install docker.io and start dockerd (or set DOCKER_HOST / a docker context to a daemon that runs)'
+    : 'install podman and runc (apt-get install -y podman runc)';
+}
+
+/**
+ * Asks one runtime whether it works: `<cli> version` must reach the daemon/engine.
+ * Returns the runtime, or a one-line reason why it does not answer.
+ */
+export async function probeRuntime(name: RuntimeName, command: string = name): Promise<Runtime | string> {
+  const r = await run(command, ['version', '--format', '{{.Server.Version}}'], { timeoutMs: PROBE_TIMEOUT_MS });
+  if (r.spawnError) return `${name}: not installed (${command} could not be started)`;
+  if (r.timedOut) return `${name}: did not answer within ${PROBE_TIMEOUT_MS / 1000} s`;
+  const version = r.stdout.trim();
+  if (r.code !== 0 || !version) {
+    const why = r.stderr.trim().split('\n').pop() ?? `exit ${r.code}`;
+    return `${name}: ${why}`;
+  }
+  return { name, command, createFlags: runtimeCreateFlags(name), version };
+}
+
+/**
+ * Chooses the runtime: the explicit one if given (and it must answer), else docker when its
+ * daemon answers, else podman. Throws {@link RuntimeUnavailableError} with advice otherwise.
+ */
+export async function detectRuntime(preferred?: RuntimeName | 'auto'): Promise<Runtime> {
+  if (preferred && preferred !== 'auto') {
+    const r = await probeRuntime(preferred);
+    if (typeof r !== 'string') return r;
+    throw new RuntimeUnavailableError(`Container runtime ${preferred} did not answer (${r}): ${advice(preferred)}.`);
+  }
+  const reasons: string[] = [];
+  for (const name of ['docker', 'podman'] as const) {
+    const r = await probeRuntime(name);
+    if (typeof r !== 'string') return r;
+    reasons.push(r);
+  }
+  throw new RuntimeUnavailableError(
+    `No container runtime answered: install docker.io and start dockerd, or install podman and runc. (${reasons.join('; ')})`,
+  );
+}
