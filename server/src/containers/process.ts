@@ -6,7 +6,7 @@
  * timeout, and on timeout or abort the whole process group is killed so `docker exec` children
  * and their pipes cannot keep the promise pending.
  */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 
 /** Options for {@link run}. */
 export interface RunOptions {
@@ -117,4 +117,17 @@ export function describeFailure(cmd: string, args: readonly string[], r: RunResu
   if (r.aborted) return `${what}: cancelled`;
   const tail = (r.stderr.trim() || r.stdout.trim()).split('\n').slice(-3).join(' | ');
   return `${what}: exit ${r.code ?? 'signal'}${tail ? `: ${tail}` : ''}`;
+}
+
+/**
+ * Synchronous variant, only for `process.on('exit')` hooks where no async work can run.
+ * Bounded by `timeoutMs`; never throws.
+ */
+export function runSync(cmd: string, args: readonly string[], timeoutMs: number): { code: number | null } {
+  try {
+    const r = spawnSync(cmd, args, { timeout: timeoutMs, stdio: 'ignore', killSignal: 'SIGKILL' });
+    return { code: r.status };
+  } catch {
+    return { code: null };
+  }
 }

@@ -1,0 +1,312 @@
+/**
+ * ContainerDriver: throwaway containers through the real docker/podman CLI.
+ *
+ * Invariants: every container carries `cloche.managed=true`, a session label and a creation time,
+ * so it can be found and swept later; every call has a timeout; container-level failures
+ * (missing image, missing or stopped container, unreachable daemon) throw {@link ContainerError}
+ * with a message that says what to do, while a script's own exit code is data, never an error.
+ */
+import { randomBytes } from 'node:crypto';
+import { describeFailure, run, runSync, type RunResult } from './process';
+import { detectRuntime, type Runtime, type RuntimeName } from './runtime';
+
+/** Label keys Cloche puts on its containers. */
+export const LABELS = {
+  managed: 'cloche.managed',
+  session: 'cloche.session',
+  created: 'cloche.created',
+} as const;
+
+/** Timeout for control calls (create, inspect, rm, diff …) when the caller gives none. */
+const CONTROL_TIMEOUT_MS = 30_000;
+/** `create` may have to set up an overlay for a large image: allow more. */
+const CREATE_TIMEOUT_MS = 60_000;
+
+/**
+ * PID 1 of every Cloche container: waits forever but exits at once on TERM/INT, so a manual
+ * `docker stop` does not sit through the 10 s grace (plain `sleep infinity` ignores TERM as PID 1).
+ */
+const KEEP_ALIVE = 'trap "exit 0" TERM INT; while :; do sleep 86400 & wait $!; done';
+
+/** What kind of container-level failure happened (so callers can react without parsing text). */
+export type ContainerErrorKind = 'no-image' | 'no-container' | 'not-running' | 'runtime';
+
+/** A failure of the container or runtime, not of the script that ran inside. */
+export class ContainerError extends Error {
+  override name = 'ContainerError';
+  constructor(readonly kind: ContainerErrorKind, message: string) {
+    super(message);
+  }
+}
+
+/** Options for {@link ContainerDriver.create}. */
+export interface CreateOptions {
+  image: string;
+  name?: string;
+  /** `none` for plans (read-only probes); `host` for converges that reach a package mirror. */
+  network: 'none' | 'host';
+  labels?: Record<string, string>;
+  timeoutMs?: number;
+}
+
+/** Options for {@link ContainerDriver.exec}. */
+export interface ExecOptions {
+  /** Data for the script's stdin (the script itself travels on stdin too, length-prefixed). */
+  stdin?: string | Buffer;
+  user?: string;
+  cwd?: string;
+  env?: Record<string, string>;
+  timeoutMs: number;
+  signal?: AbortSignal;
+  onOutput?: (chunk: string, stream: 'stdout' | 'stderr') => void;
+}
+
+/** The script's result; `code` is null when it timed out or was cancelled. */
+export interface ExecResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  timedOut: boolean;
+  aborted: boolean;
+  durationMs: number;
+}
+
+/** One line of `docker diff`. */
+export interface DiffEntry {
+  kind: 'added' | 'changed' | 'deleted';
+  path: string;
+}
+
+/** A Cloche-managed container, as found by {@link ContainerDriver.list}. */
+export interface ManagedContainer {
+  id: string;
+  name: string;
+  image: string;
+  state: string;
+  session: string;
+  /** ISO time from the `cloche.created` label ('' if missing). */
+  created: string;
+}
+
+/** Quotes a string for POSIX sh. */
+export function shQuote(s: string): string {
+  return `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
+const NO_IMAGE = /no such image|image not known|unable to find image|not found in local storage/i;
+const NO_CONTAINER = /no such container|no container with name or id/i;
+const NOT_RUNNING = /is not running|container state improper|is paused/i;
+const DAEMON_ERROR = /error response from daemon|cannot connect to the docker daemon|^error: /im;
+
+/** Drives one runtime; owns a session id and remembers the containers it created. */
+export class ContainerDriver {
+  /** Session label value shared by every container this driver creates. */
+  readonly sessionId: string;
+  private readonly created = new Set<string>();
+  private exitHooks?: () => void;
+
+  constructor(readonly runtime: Runtime, opts: { sessionId?: string } = {}) {
+    this.sessionId = opts.sessionId ?? `${process.pid}-${randomBytes(4).toString('hex')}`;
+  }
+
+  /** Detects the runtime (explicit or docker-then-podman) and returns a driver for it. */
+  static async detect(preferred?: RuntimeName | 'auto', opts: { sessionId?: string } = {}): Promise<ContainerDriver> {
+    return new ContainerDriver(await detectRuntime(preferred), opts);
+  }
+
+  /** Runs the runtime CLI with a control timeout. */
+  private cli(args: string[], timeoutMs = CONTROL_TIMEOUT_MS, input?: string | Buffer): Promise<RunResult> {
+    return run(this.runtime.command, args, { timeoutMs, input });
+  }
+
+  /** Turns a failed control call into a ContainerError with advice. */
+  private fail(args: string[], r: RunResult, subject: string): ContainerError {
+    const rt = this.runtime.name;
+    const text = `${r.stderr}\n${r.stdout}`;
+    if (r.spawnError) return new ContainerError('runtime', `${rt} could not be started (${r.spawnError}): install it or choose another runtime.`);
+    if (r.timedOut) return new ContainerError('runtime', `${rt} did not answer within ${r.durationMs} ms (${args[0]} ${subject}): is the daemon overloaded or stuck?`);
+    if (NO_IMAGE.test(text)) {
+      return new ContainerError('no-image', `Image ${subject} is not available to ${rt}. Cloche never pulls: build the base image ` +
+        `(ensureBaseImage, or .ci/provision.sh for cloche/debian:12) or pull it yourself (${rt} pull ${subject}).`);
+    }
+    if (NO_CONTAINER.test(text)) return new ContainerError('no-container', `Container ${subject} does not exist (removed or never created).`);
+    if (NOT_RUNNING.test(text)) return new ContainerError('not-running', `Container ${subject} is not running (killed or stopped); create a new one.`);
+    return new ContainerError('runtime', describeFailure(this.runtime.command, args, r));
+  }
+
+  /** Starts a container that stays alive until destroyed; returns its id. Never pulls. */
+  async create(opts: CreateOptions): Promise<string> {
+    const labels = { ...opts.labels, [LABELS.managed]: 'true', [LABELS.session]: this.sessionId, [LABELS.created]: new Date().toISOString() };
+    const args = ['run', '-d', '--pull', 'never', '--network', opts.network];
+    for (const [k, v] of Object.entries(labels)) args.push('--label', `${k}=${v}`);
+    if (opts.name) args.push('--name', opts.name);
+    args.push(...this.runtime.createFlags, '--entrypoint', '/bin/sh', opts.image, '-c', KEEP_ALIVE);
+    const r = await this.cli(args, opts.timeoutMs ?? CREATE_TIMEOUT_MS);
+    const id = r.stdout.trim().split('\n').pop() ?? '';
+    if (r.code !== 0 || !id) throw this.fail(args, r, opts.image);
+    this.created.add(id);
+    return id;
+  }
+
+  /**
+   * Runs a POSIX sh script in the container in ONE round trip. Without `stdin` the script is fed
+   * to `sh -s`; with `stdin` it is sent length-prefixed ahead of the data (a `sh -c` argument
+   * would cap its size), read back with `head -c`, and `eval`ed, so the data stays on stdin.
+   */
+  async exec(id: string, script: string, opts: ExecOptions): Promise<ExecResult> {
+    const args = ['exec', '-i'];
+    if (opts.user) args.push('--user', opts.user);
+    if (opts.cwd) args.push('--workdir', opts.cwd);
+    for (const [k, v] of Object.entries(opts.env ?? {})) args.push('--env', `${k}=${v}`);
+    let input: string | Buffer = script;
+    if (opts.stdin === undefined) {
+      args.push(id, 'sh', '-s');
+    } else {
+      args.push(id, 'sh', '-c', 'IFS= read -r n && s=$(head -c "$n") && eval "$s"');
+      const body = Buffer.from(script);
+      input = Buffer.concat([Buffer.from(`${body.length}\n`), body, Buffer.from(opts.stdin)]);
+    }
+    const r = await run(this.runtime.command, args, { input, timeoutMs: opts.timeoutMs, signal: opts.signal, onOutput: opts.onOutput });
+    const result: ExecResult = { code: r.code, stdout: r.stdout, stderr: r.stderr, timedOut: r.timedOut, aborted: r.aborted, durationMs: r.durationMs };
+    if (r.spawnError) throw this.fail(args, r, id);
+    if (r.timedOut || r.aborted || r.code === 0) return result;
+    // The CLI reports its own failures (no such / stopped container) on stderr …
+    const cliFailure = NO_CONTAINER.test(r.stderr) || NOT_RUNNING.test(r.stderr) || /cannot connect to the docker daemon/i.test(r.stderr);
+    if (cliFailure && DAEMON_ERROR.test(r.stderr)) {
+      throw this.fail(args, r, id);
+    }
+    // … but a container killed mid-exec just yields 137 (or another code ≥ 125): ask whether it still runs.
+    if ((r.code === null || r.code >= 125) && !(await this.isRunning(id))) {
+      throw new ContainerError('not-running', `Container ${id.slice(0, 12)} stopped while the script ran (exit ${r.code ?? 'signal'}: killed, or out of memory?); create a new one.`);
+    }
+    return result;
+  }
+
+  /** Copies a host file/dir (`hostPath`) or literal `content` to `containerPath`, creating parent dirs. */
+  async copyIn(id: string, source: { hostPath: string } | { content: string | Buffer }, containerPath: string, timeoutMs = CONTROL_TIMEOUT_MS): Promise<void> {
+    if ('hostPath' in source) {
+      const args = ['cp', source.hostPath, `${id}:${containerPath}`];
+      const r = await this.cli(args, timeoutMs);
+      if (r.code !== 0) throw this.fail(args, r, id);
+      return;
+    }
+    const q = shQuote(containerPath);
+    const r = await this.exec(id, `set -e; mkdir -p "$(dirname ${q})"; cat > ${q}`, { stdin: source.content, timeoutMs });
+    if (r.code !== 0) throw new ContainerError('runtime', `Writing ${containerPath} in ${id.slice(0, 12)} failed (exit ${r.code ?? 'timeout'}): ${r.stderr.trim()}`);
+  }
+
+  /** Filesystem changes since the container started (`docker diff`). */
+  async diff(id: string): Promise<DiffEntry[]> {
+    const args = ['diff', id];
+    const r = await this.cli(args);
+    if (r.code !== 0) throw this.fail(args, r, id);
+    const kinds = { A: 'added', C: 'changed', D: 'deleted' } as const;
+    return r.stdout.split('\n').flatMap((line) => {
+      const m = /^([ACD]) (.+)$/.exec(line);
+      return m ? [{ kind: kinds[m[1] as keyof typeof kinds], path: m[2] }] : [];
+    });
+  }
+
+  /** Removes the container (and its anonymous volumes); a missing container is not an error. */
+  async destroy(id: string): Promise<void> {
+    const args = ['rm', '-f', '-v', id];
+    const r = await this.cli(args);
+    this.created.delete(id);
+    if (r.code !== 0 && !NO_CONTAINER.test(r.stderr)) throw this.fail(args, r, id);
+  }
+
+  /** Cloche's containers (by label), from every session. */
+  async list(): Promise<ManagedContainer[]> {
+    const ps = ['ps', '-a', '-q', '--no-trunc', '--filter', `label=${LABELS.managed}=true`];
+    const r = await this.cli(ps);
+    if (r.code !== 0) throw this.fail(ps, r, 'ps');
+    const ids = r.stdout.split('\n').map((s) => s.trim()).filter(Boolean);
+    if (ids.length === 0) return [];
+    // JSON per line via the Go template, so the parse does not depend on runtime-specific `ps` columns.
+    const fmt = `{"id":{{json .Id}},"name":{{json .Name}},"image":{{json .Config.Image}},"state":{{json .State.Status}},` +
+      `"labels":{{json .Config.Labels}}}`;
+    const ins = ['inspect', '--format', fmt, ...ids];
+    // A container removed between ps and inspect makes inspect exit 1 but still print the others.
+    const out = await this.cli(ins);
+    return out.stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => {
+      const j = JSON.parse(l) as { id: string; name: string; image: string; state: string; labels: Record<string, string> | null };
+      return { id: j.id, name: j.name.replace(/^\//, ''), image: j.image, state: j.state,
+        session: j.labels?.[LABELS.session] ?? '', created: j.labels?.[LABELS.created] ?? '' };
+    });
+  }
+
+  /**
+   * Removes Cloche containers: of one `session`, and/or created more than `olderThanMs` ago.
+   * With neither filter it removes every Cloche container, including other sessions' live ones.
+   * Returns the removed ids.
+   */
+  async sweep(opts: { olderThanMs?: number; session?: string } = {}): Promise<string[]> {
+    const now = Date.now();
+    const doomed = (await this.list()).filter((c) => {
+      if (opts.session !== undefined && c.session !== opts.session) return false;
+      if (opts.olderThanMs !== undefined) {
+        const t = Date.parse(c.created);
+        // An unreadable creation time on a container that bears our label: treat it as stale.
+        if (!Number.isNaN(t) && now - t < opts.olderThanMs) return false;
+      }
+      return true;
+    }).map((c) => c.id);
+    if (doomed.length === 0) return [];
+    const args = ['rm', '-f', '-v', ...doomed];
+    const r = await this.cli(args, CONTROL_TIMEOUT_MS * 2);
+    if (r.code !== 0 && !NO_CONTAINER.test(r.stderr)) throw this.fail(args, r, doomed.join(' '));
+    for (const id of doomed) this.created.delete(id);
+    return doomed;
+  }
+
+  /** Whether the image is present locally; throws when the runtime itself fails. */
+  async imageExists(image: string): Promise<boolean> {
+    const args = ['image', 'inspect', '--format', '{{.Id}}', image];
+    const r = await this.cli(args);
+    if (r.code === 0) return true;
+    if (NO_IMAGE.test(r.stderr) || /no such object/i.test(r.stderr)) return false;
+    throw this.fail(args, r, image);
+  }
+
+  /** Whether the container exists and runs. */
+  async isRunning(id: string): Promise<boolean> {
+    const args = ['inspect', '--type', 'container', '--format', '{{.State.Running}}', id];
+    const r = await this.cli(args);
+    if (r.code === 0) return r.stdout.trim() === 'true';
+    if (NO_CONTAINER.test(r.stderr) || /no such object/i.test(r.stderr)) return false;
+    throw this.fail(args, r, id);
+  }
+
+  /** Imports a root filesystem directory as an image (`tar -c | <cli> import`). */
+  async importRootfs(dir: string, image: string, timeoutMs = 10 * 60_000): Promise<void> {
+    const script = 'set -o pipefail; tar -C "$1" -c . | "$2" import --change "CMD [\\"/bin/sh\\"]" - "$3" >/dev/null';
+    const args = ['-c', script, 'cloche-import', dir, this.runtime.command, image];
+    const r = await run('bash', args, { timeoutMs });
+    if (r.code !== 0) throw new ContainerError('runtime', `Importing ${dir} as ${image} failed: ${describeFailure('bash', args, r)}`);
+  }
+
+  /**
+   * Sweeps this session's containers when the process ends: synchronously on `exit`, and on
+   * SIGINT/SIGTERM asynchronously before exiting with 128+signal. Returns an unregister function.
+   */
+  cleanupOnExit(): () => void {
+    if (this.exitHooks) return this.exitHooks;
+    const onExit = (): void => {
+      if (this.created.size > 0) runSync(this.runtime.command, ['rm', '-f', '-v', ...this.created], 15_000);
+    };
+    const onSignal = (sig: NodeJS.Signals): void => {
+      const code = 128 + (sig === 'SIGINT' ? 2 : 15);
+      void this.sweep({ session: this.sessionId }).catch(() => undefined).finally(() => process.exit(code));
+    };
+    process.on('exit', onExit);
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+    this.exitHooks = () => {
+      process.off('exit', onExit);
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+      this.exitHooks = undefined;
+    };
+    return this.exitHooks;
+  }
+}
