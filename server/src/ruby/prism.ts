@@ -1,0 +1,89 @@
+/**
+ * The one module that knows how to load and call @ruby/prism. Parsing never throws: a broken source
+ * still yields a tree (prism recovers) plus its errors.
+ */
+import { readFileSync, existsSync } from 'node:fs';
+import * as path from 'node:path';
+import { WASI } from 'node:wasi';
+import { parsePrism } from '@ruby/prism/src/parsePrism.js';
+import type { ProgramNode, Node } from '@ruby/prism/src/nodes.js';
+import { LineIndex } from './positions';
+
+export type { Node, ProgramNode };
+
+export interface SyntaxError {
+  message: string;
+  /** Byte offsets into the UTF-8 source. */
+  startOffset: number;
+  length: number;
+}
+
+export interface ParsedRuby {
+  tree: ProgramNode;
+  errors: SyntaxError[];
+  comments: { startOffset: number; length: number }[];
+  lines: LineIndex;
+  /** The source as UTF-8 bytes, for slicing node text by byte offsets. */
+  bytes: Uint8Array;
+  text: string;
+}
+
+let prismExports: WebAssembly.Exports | undefined;
+
+function wasmPath(): string {
+  // In the bundles prism.wasm ships next to dist/*.js; from sources it is in node_modules.
+  const beside = path.join(__dirname, 'prism.wasm');
+  if (existsSync(beside)) return beside;
+  return path.join(path.dirname(require.resolve('@ruby/prism/package.json')), 'src', 'prism.wasm');
+}
+
+function loadPrism(): WebAssembly.Exports {
+  if (prismExports) return prismExports;
+  const module = new WebAssembly.Module(readFileSync(wasmPath()));
+  // Node 20 flags WASI as experimental; the warning would pollute CLI output, so silence just that one.
+  const listeners = process.listeners('warning');
+  process.removeAllListeners('warning');
+  process.on('warning', ignoreWasiWarning);
+  let instance: WebAssembly.Instance;
+  try {
+    const wasi = new WASI({ version: 'preview1' });
+    instance = new WebAssembly.Instance(module, wasi.getImportObject() as WebAssembly.Imports);
+    wasi.initialize(instance);
+  } finally {
+    // The warning is emitted on the next tick, so keep the filter and restore the others then.
+    setImmediate(() => {
+      process.off('warning', ignoreWasiWarning);
+      for (const l of listeners) process.on('warning', l);
+    });
+  }
+  prismExports = instance.exports;
+  return prismExports;
+}
+
+/** Parses Ruby source. Never throws; errors in the source come back as data. */
+export function parseRuby(text: string, filepath?: string): ParsedRuby {
+  const result = parsePrism(loadPrism(), text, filepath ? { filepath } : {});
+  return {
+    tree: result.value,
+    errors: result.errors.map((e: { message: string; location: { startOffset: number; length: number } }) => ({
+      message: e.message,
+      startOffset: e.location.startOffset,
+      length: e.location.length,
+    })),
+    comments: result.comments.map((c: { location: { startOffset: number; length: number } }) => c.location),
+    lines: new LineIndex(text),
+    bytes: new TextEncoder().encode(text),
+    text,
+  };
+}
+
+function ignoreWasiWarning(w: Error): void {
+  if (!/WASI/.test(w.message)) process.stderr.write(`${w.name}: ${w.message}\n`);
+}
+
+const decoder = new TextDecoder();
+
+/** The source text of a node (or any byte range). */
+export function sliceSource(parsed: ParsedRuby, loc: { startOffset: number; length: number }): string {
+  return decoder.decode(parsed.bytes.subarray(loc.startOffset, loc.startOffset + loc.length));
+}
