@@ -223,7 +223,7 @@ export class ContainerDriver {
     const ids = r.stdout.split('\n').map((s) => s.trim()).filter(Boolean);
     if (ids.length === 0) return [];
     // JSON per line via the Go template, so the parse does not depend on runtime-specific `ps` columns.
-    const fmt = `{"id":{{json .Id}},"name":{{json .Name}},"image":{{json .Config.Image}},"state":{{json .State.Status}},` +
+    const fmt = `{"id":{{json ${this.runtime.idField}}},"name":{{json .Name}},"image":{{json .Config.Image}},"state":{{json .State.Status}},` +
       `"labels":{{json .Config.Labels}}}`;
     const ins = ['inspect', '--format', fmt, ...ids];
     // A container removed between ps and inspect makes inspect exit 1 but still print the others.

@@ -66,6 +66,8 @@ export function run(cmd: string, args: readonly string[], opts: RunOptions): Pro
       clearTimeout(timer);
       clearTimeout(killTimer);
       opts.signal?.removeEventListener('abort', onAbort);
+      // A killed CLI may still exit 0 (docker exec does on SIGTERM): that code means nothing.
+      if (timedOut || aborted) code = null;
       resolve({ code, stdout, stderr, timedOut, aborted, spawnError, durationMs: Date.now() - started });
     };
 

@@ -16,6 +16,8 @@ export interface Runtime {
   command: string;
   /** Flags for every `create`/`run`, e.g. podman's `--runtime runc` (see {@link runtimeCreateFlags}). */
   createFlags: readonly string[];
+  /** Go-template field for a container's id in `inspect` (docker: `.Id`, podman: `.ID`). */
+  idField: '.Id' | '.ID';
   /** Server version as reported by the CLI, for reports. */
   version: string;
 }
@@ -59,7 +61,7 @@ export async function probeRuntime(name: RuntimeName, command: string = name): P
     const why = r.stderr.trim().split('\n').pop() ?? `exit ${r.code}`;
     return `${name}: ${why}`;
   }
-  return { name, command, createFlags: runtimeCreateFlags(name), version };
+  return { name, command, createFlags: runtimeCreateFlags(name), idField: name === 'podman' ? '.ID' : '.Id', version };
 }
 
 /**
