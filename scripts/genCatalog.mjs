@@ -49,7 +49,8 @@ const PROPERTY_FIELDS = ['name', 'types', 'default', 'default_kind', 'name_prope
 function trimProperty(p) {
   const out = pick(p, PROPERTY_FIELDS);
   // `default: null` with kind `literal` means a real nil default; keep it explicit.
-  if (p.default_kind === 'literal' && p.default === null) out.default = null;
+  // `pick` drops false and null, which are real literal defaults here.
+  if (p.default_kind === 'literal') out.default = p.default;
   if (p.default_kind !== 'literal') delete out.default; // `"unknown"` placeholders say nothing
   if (p.default_kind === 'none') delete out.default_kind;
   if (!p.callbacks) delete out.callbacks;
