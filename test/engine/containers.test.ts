@@ -73,6 +73,9 @@ describe('containers (docker)', () => {
     assert.equal(r.code, 3);
     assert.match(r.stdout, /^passwd=\d+\ngroup=\d+\n$/);
     assert.equal(r.stderr, 'oops\n');
+    // A command that reads stdin must not swallow the rest of the script.
+    const greedy = await docker.exec(id, 'echo before\ncat\necho after', { timeoutMs: 10_000 });
+    assert.equal(greedy.stdout, 'before\nafter\n');
     const env = await docker.exec(id, 'echo "$A:$(pwd):$(id -un)"', { timeoutMs: 10_000, env: { A: 'x y' }, cwd: '/tmp', user: 'nobody' });
     assert.equal(env.stdout, 'x y:/tmp:nobody\n');
   });

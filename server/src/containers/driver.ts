@@ -149,18 +149,22 @@ export class ContainerDriver {
   }
 
   /**
-   * Runs a POSIX sh script in the container in ONE round trip. Without `stdin` the script is fed
-   * to `sh -s`; with `stdin` it is sent length-prefixed ahead of the data (a `sh -c` argument
-   * would cap its size), read back with `head -c`, and `eval`ed, so the data stays on stdin.
+   * Runs a POSIX sh script in the container in ONE round trip.
+   * Without `stdin` the script is fed to `sh -s` wrapped in `{ …; } </dev/null`: the shell parses
+   * the whole group before running it, so a command that reads stdin (apt, debconf, `read`) sees
+   * EOF instead of eating the rest of the script. With `stdin`, the script is sent length-prefixed
+   * ahead of the data (a `sh -c` argument would cap its size), read with `head -c` and `eval`ed,
+   * so the data stays on stdin for the script.
    */
   async exec(id: string, script: string, opts: ExecOptions): Promise<ExecResult> {
     const args = ['exec', '-i'];
     if (opts.user) args.push('--user', opts.user);
     if (opts.cwd) args.push('--workdir', opts.cwd);
     for (const [k, v] of Object.entries(opts.env ?? {})) args.push('--env', `${k}=${v}`);
-    let input: string | Buffer = script;
+    let input: string | Buffer;
     if (opts.stdin === undefined) {
       args.push(id, 'sh', '-s');
+      input = `{ ${script}\n} </dev/null\n`; // "{ " on line 1 keeps the shell's line numbers right
     } else {
       args.push(id, 'sh', '-c', 'IFS= read -r n && s=$(head -c "$n") && eval "$s"');
       const body = Buffer.from(script);
