@@ -63,9 +63,12 @@ if docker image inspect "$IMAGE" >/dev/null 2>&1; then
 elif [ "${CLOCHE_IMAGE_BUILDER:-auto}" != shell ] && [ -x "$REPO_DIR/node_modules/.bin/tsx" ]; then
   # Prefer the project's own builder (server/src/containers/baseImage.ts) so CI exercises it.
   step "building $IMAGE with the project's builder (debootstrap $SUITE + docker import)"
-  (cd "$REPO_DIR" && node --import tsx --input-type=module -e "
-    import { buildBaseImageCli } from './server/src/containers/baseImage.ts';
-    process.exitCode = await buildBaseImageCli('docker', 'debian-12');")
+  # Dynamic import works whether tsx loads the sources as CommonJS or as ES modules.
+  (cd "$REPO_DIR" && node --import tsx -e "
+    import('./server/src/containers/baseImage.ts').then(async (m) => {
+      const build = m.buildBaseImageCli ?? m.default.buildBaseImageCli;
+      process.exitCode = await build('docker', 'debian-12');
+    });")
   done_step
 else
   # Same steps in plain shell, for a machine where `npm ci` has not run yet.
