@@ -47,6 +47,7 @@ const RUBY_WORDS = [
 const ACTION_WORDS = ['action', 'delayed_action'];
 const NOTIFY_WORDS = ['notifies', 'subscribes', 'notifies_before', 'notifies_immediately', 'notifies_delayed'];
 const GUARD_WORDS = ['not_if', 'only_if'];
+const NOT_PROPERTIES = [...RUBY_WORDS, ...ACTION_WORDS, ...NOTIFY_WORDS, ...GUARD_WORDS];
 const PRECEDENCE = [
   'default', 'override', 'normal', 'automatic', 'force_default', 'force_override', 'default_unless',
   'override_unless', 'normal_unless', 'set', 'set_unless', 'role_default', 'env_default', 'role_override',
@@ -143,11 +144,18 @@ const injection = {
       captures: { 1: { name: 'support.type.resource.builtin.chef' } },
     },
     'resource-body': {
-      patterns: [{ include: '#property' }, { include: 'source.ruby' }],
+      patterns: [{ include: '#nested-block' }, { include: '#property' }, { include: 'source.ruby' }],
+    },
+    'nested-block': {
+      comment: 'A do…end block inside a resource body (`block do`, `only_if do`, `.each do`): its statements are plain Ruby, not properties.',
+      begin: `^([ \\t]*)(?:(?!(?:${NOT_PROPERTIES.join('|')})\\b)([a-z_][a-zA-Z0-9_]*)(?=[ \\t]+do\\b))?(?=.*\\bdo\\b[ \\t]*(?:\\|[^|]*\\|)?[ \\t]*(?:#.*)?$)`,
+      beginCaptures: { 2: { name: 'variable.other.property.chef' } },
+      end: String.raw`^\1(?=end\b)`,
+      patterns: [{ include: 'source.ruby' }],
     },
     property: {
       comment: 'A bare call with an argument at the start of a statement inside a resource block sets a property.',
-      match: `^[ \\t]*(?!(?:${[...RUBY_WORDS, ...ACTION_WORDS, ...NOTIFY_WORDS, ...GUARD_WORDS].join('|')})\\b)([a-z_][a-zA-Z0-9_]*)(?=[ \\t]*\\(|[ \\t]+(?![=,.?)\\]}|&]|[<>*+\\-/!~^%]=?\\s|(?:if|unless|and|or|then|rescue|while|until)\\b|#|$))`,
+      match: `^[ \\t]*(?!(?:${NOT_PROPERTIES.join('|')})\\b)([a-z_][a-zA-Z0-9_]*)(?=[ \\t]*\\(|[ \\t]+(?![=,.?)\\]}|&]|[<>*+\\-/!~^%]=?\\s|(?:if|unless|and|or|then|rescue|while|until)\\b|#|$))`,
       captures: { 1: { name: 'variable.other.property.chef' } },
     },
     action: {
@@ -172,7 +180,8 @@ const injection = {
       name: 'meta.notification.chef',
       begin: `^[ \\t]*(${NOTIFY_WORDS.join('|')})\\b${ARG_FOLLOWS}`,
       beginCaptures: { 1: { name: 'keyword.other.notification.chef' } },
-      end: String.raw`(?<![,(\\])(?=[ \t]*(?:#.*)?$)|(?=;)`,
+      // `\n` too: the line is scanned with its newline, and after it the line would look finished.
+      end: String.raw`(?<![,(\\\n])(?=[ \t]*(?:#.*)?$)|(?=;)`,
       patterns: [
         {
           match: String.raw`(?<![:\w])(:)(immediately|immediate|delayed|before)(?![\w:?!])`,
