@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 
+/** Ohai's `kernel` attributes that recipes read. */
 export interface KernelFacts {
   name: string;
   release: string;
@@ -14,6 +15,7 @@ export interface KernelFacts {
   os?: string;
 }
 
+/** What Cloche knows about the target node: the facts `platform?`, attributes and `provides` resolution use. */
 export interface PlatformFacts {
   /** The profile name these facts came from (`debian-12`), or `custom`. */
   profile: string;

@@ -8,6 +8,7 @@ import { findUnknown, inspect, rubyClassOf, rubyEquals, str, toS, type Value } f
 import { valueFromCatalogJson } from './builtin';
 import type { PropertySchema, ResourceSchema } from './schema';
 
+/** The verdict on one value: accepted (with the value Chef would store), rejected with a message, or undecidable. */
 export type PropertyCheck = { ok: true; value: Value } | { ok: false; message: string } | { ok: 'unknown' };
 
 /** What we derive once per PropertySchema: zod schemas over evaluator values, and how to name the types. */
