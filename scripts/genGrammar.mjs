@@ -106,22 +106,29 @@ const injection = {
     'highlighting is the language server\'s semantic tokens job.',
   ].join(' '),
   scopeName: 'source.ruby.chef',
-  injectionSelector: 'L:source.ruby -comment -string',
+  // Not inside resource bodies: there `group 'root'` is a property, not a `group` resource, so a
+  // body lists its own patterns (#resource-body) instead of receiving the injection.
+  injectionSelector: 'L:source.ruby -comment -string -meta.resource.chef',
   patterns: [
     { include: '#resource-block' },
     { include: '#custom-resource-block' },
     { include: '#resource-declaration' },
-    { include: '#action' },
-    { include: '#notification' },
-    { include: '#guard' },
-    { include: '#include-recipe' },
-    { include: '#attribute-path' },
     { include: '#attribute-write' },
-    { include: '#node' },
-    { include: '#custom-resource-dsl' },
-    { include: '#lazy' },
+    { include: '#chef-expressions' },
   ],
   repository: {
+    'chef-expressions': {
+      patterns: [
+        { include: '#action' },
+        { include: '#notification' },
+        { include: '#guard' },
+        { include: '#include-recipe' },
+        { include: '#attribute-path' },
+        { include: '#node' },
+        { include: '#custom-resource-dsl' },
+        { include: '#lazy' },
+      ],
+    },
     'resource-block': {
       comment: 'A built-in resource with a do…end block. The block ends at the `end` indented like the declaration; Ruby tokenizes that `end`.',
       name: 'meta.resource.chef',
@@ -144,14 +151,21 @@ const injection = {
       captures: { 1: { name: 'support.type.resource.builtin.chef' } },
     },
     'resource-body': {
-      patterns: [{ include: '#nested-block' }, { include: '#property' }, { include: 'source.ruby' }],
+      patterns: [
+        { include: '#resource-block' },
+        { include: '#custom-resource-block' },
+        { include: '#nested-block' },
+        { include: '#chef-expressions' },
+        { include: '#property' },
+        { include: 'source.ruby' },
+      ],
     },
     'nested-block': {
       comment: 'A do…end block inside a resource body (`block do`, `only_if do`, `.each do`): its statements are plain Ruby, not properties.',
       begin: `^([ \\t]*)(?:(?!(?:${NOT_PROPERTIES.join('|')})\\b)([a-z_][a-zA-Z0-9_]*)(?=[ \\t]+do\\b))?(?=.*\\bdo\\b[ \\t]*(?:\\|[^|]*\\|)?[ \\t]*(?:#.*)?$)`,
       beginCaptures: { 2: { name: 'variable.other.property.chef' } },
       end: String.raw`^\1(?=end\b)`,
-      patterns: [{ include: 'source.ruby' }],
+      patterns: [{ include: '#resource-block' }, { include: '#custom-resource-block' }, { include: '#chef-expressions' }, { include: 'source.ruby' }],
     },
     property: {
       comment: 'A bare call with an argument at the start of a statement inside a resource block sets a property.',

@@ -207,11 +207,17 @@ test('property names inside resource blocks', async () => {
     ['    recursive true', 'recursive'],
     ["  root_dir '/var/www'", 'root_dir'],
     ["  creates '/usr/local/bin/app'", 'creates'],
+    // Property names that are also resource types.
+    ["  group 'root'", 'group'],
+    ["  user 'build'", 'user'],
   ]) {
     assertScope(await scopesOf(R, line, prop), 'variable.other.property.chef');
   }
   // Not a property: a statement inside a block body that is a plain method call.
   assertNoScope(await scopesOf(R, '    sleep 1', 'sleep'), /property/);
+  assertNoScope(await scopesOf(R, "  group 'root'", 'group'), /resource\.builtin/);
+  // Chef expressions still work inside nested blocks of a resource body.
+  assertScope(await scopesOf(R, '    sleep 1 until', 'node'), 'variable.language.node.chef');
 });
 
 test('actions and action symbols keep Ruby symbol scopes', async () => {

@@ -14,6 +14,7 @@ end
 template '/etc/nginx/nginx.conf' do
   source 'nginx.conf.erb'
   owner 'root'
+  group 'root'
   mode '0644'
   variables(port: node['nginx']['port'], workers: node.default['nginx']['workers'])
   notifies :reload, 'service[nginx]', :delayed
@@ -30,6 +31,7 @@ end
 
 bash 'compile' do
   cwd '/tmp'
+  user 'build'
   code <<-EOH
     make && make install
 end
@@ -53,7 +55,7 @@ end
 
 ruby_block 'wait' do
   block do
-    sleep 1
+    sleep 1 until ::File.exist?(node['app']['ready_file'])
   end
   action :run
 end
