@@ -114,3 +114,110 @@ export interface Graph {
   edges: GraphEdge[];
   diagnostics: Diagnostic[];
 }
+
+// ─── Plan and converge contracts (the engine; design.md "Data contracts") ─────────────────────────
+
+/** What a step would do (plan) or did (converge). */
+export type StepStatus = 'change' | 'up-to-date' | 'skipped' | 'unknown' | 'failed';
+
+/** One property-level change of a step; `message` is the human line ("would install nginx 1.22.1-9"). */
+export interface PlanChange {
+  property: string;
+  from: JsonValue;
+  to: JsonValue;
+  message?: string;
+}
+
+/** A notification leaving a step: whether it would fire, and why. */
+export interface PlanNotification {
+  target: string;
+  action: string;
+  timing: Timing;
+  /** `yes` when the step changes, `no` when it does not, `maybe` when its status is unknown. */
+  fires: 'yes' | 'no' | 'maybe';
+  /** How the link was declared: on this resource (`notifies`) or on the target (`subscribes`). */
+  kind: 'notifies' | 'subscribes';
+}
+
+/** One resource action in converge order (notified actions appear where Chef would run them). */
+export interface PlanStep {
+  resource: string;
+  type: string;
+  action: string;
+  status: StepStatus;
+  reason?: string;
+  changes: PlanChange[];
+  /** Unified diff of file content (absent when unchanged, unknown or `sensitive`). */
+  diff?: string;
+  notifications: PlanNotification[];
+  location: SourceLocation;
+  /** Set when the step runs because of a notification: which resource triggered it, and when. */
+  notifiedBy?: { resource: string; timing: Timing }[];
+  /** Statements taken as true without proof (unknown block guards, opaque earlier steps). */
+  assumptions?: string[];
+  /** Id of the custom resource this step was expanded from. */
+  parent?: string;
+}
+
+export interface PlanTarget {
+  runtime: string;
+  image: string;
+  container: string;
+  platform: string;
+}
+
+export interface PlanSummary {
+  total: number;
+  changed: number;
+  upToDate: number;
+  skipped: number;
+  unknown: number;
+  failed: number;
+}
+
+/** Wall-clock figures of a plan; `roundTrips` counts container execs (1–2 whatever the size). */
+export interface PlanTimings {
+  totalMs: number;
+  probeMs: number;
+  simulateMs: number;
+  roundTrips: number;
+}
+
+/** `cloche plan --format json`. */
+export interface Plan {
+  target: PlanTarget;
+  steps: PlanStep[];
+  summary: PlanSummary;
+  timings: PlanTimings;
+}
+
+/** A step as converged: what was done, its output and duration. */
+export interface ConvergeStep extends PlanStep {
+  /** What happened: applied, skipped by a guard at run time, nothing to do, failed, not run. */
+  done: 'applied' | 'up-to-date' | 'skipped' | 'failed' | 'ignored-failure' | 'not-run';
+  output?: string;
+  durationMs: number;
+  attempts?: number;
+}
+
+/** The idempotence check: a plan after the converge; every change is a finding. */
+export interface IdempotenceVerdict {
+  idempotent: boolean;
+  /** Steps of the second plan that would still change something (each points at its resource). */
+  offenders: { resource: string; action: string; location: SourceLocation; reason: string }[];
+  /** Steps exempt from the check because they always act (log, notify_group). */
+  exempt: string[];
+  planMs: number;
+}
+
+/** `cloche converge --format json` / `cloche test --format json`. */
+export interface ConvergeReport {
+  target: PlanTarget;
+  steps: ConvergeStep[];
+  /** `ok`, or the failure that stopped the run (resource and line). */
+  result: { ok: true } | { ok: false; resource?: string; location?: SourceLocation; message: string };
+  summary: PlanSummary & { applied: number };
+  idempotence?: IdempotenceVerdict;
+  timings: { totalMs: number; commandMs: number; overheadMs: number; roundTrips: number };
+  kept?: boolean;
+}
