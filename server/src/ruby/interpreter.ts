@@ -58,8 +58,8 @@ export class Env {
     this.vars.set(name, value);
   }
 
-  child(self: RubyObject = this.self): Env {
-    return new Env(this, self, this.unit, this.methods);
+  child(self: RubyObject = this.self, methods: Map<string, MethodDef> = this.methods): Env {
+    return new Env(this, self, this.unit, methods);
   }
 }
 
@@ -632,7 +632,7 @@ export class Interpreter {
   callFunction(name: string, args: Value[], ctx: EvalCallContext): Value {
     const env = ctx.env;
     const def = env.methods.get(name);
-    if (def) return this.invokeMethod(def, env.self, args, ctx.block, ctx);
+    if (def && !env.self.owns?.(name)) return this.invokeMethod(def, env.self, args, ctx.block, ctx);
     const viaSelf = env.self.call(name, args, ctx);
     if (viaSelf !== undefined) return viaSelf;
     const k = kernelFunction(name, args, ctx) ?? this.kernel?.(name, args, ctx);
@@ -778,10 +778,11 @@ export class Interpreter {
   }
 
   /** `instance_eval` semantics: the block's body runs with another self (resource blocks). */
-  callProcWithSelf(p: Value, self: RubyObject, args: Value[] = []): Value {
+  callProcWithSelf(p: Value, self: RubyObject, args: Value[] = [], opts: { vars?: Record<string, Value>; methods?: Map<string, MethodDef> } = {}): Value {
     if (p.k !== 'proc' && p.k !== 'lazy') return unknown('not a block');
     const outer = p.proc.env as Env;
-    const env = outer.child(self);
+    const env = outer.child(self, opts.methods);
+    for (const [k, v] of Object.entries(opts.vars ?? {})) env.vars.set(k, v);
     return this.runProcIn(p.proc.node as N, env, args);
   }
 

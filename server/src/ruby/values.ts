@@ -45,6 +45,8 @@ export interface RubyObject {
   /** How it reads in messages and JSON. */
   describe(): string;
   toJson?(): JsonValue;
+  /** True when a bare call of `name` belongs to this object before any helper method of that name. */
+  owns?(name: string): boolean;
 }
 
 export interface CallContext {

@@ -1,0 +1,22 @@
+// Bundles exactly what ships: the extension, the language server, the CLI, and prism's WASM next to them.
+import { build } from 'esbuild';
+import { copyFileSync, mkdirSync, existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+
+const require = createRequire(import.meta.url);
+const watch = process.argv.includes('--watch');
+const common = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', sourcemap: true, logLevel: 'warning', legalComments: 'none',
+  // prism.ts falls back to node_modules only when run from sources; the bundle finds prism.wasm beside it.
+  logOverride: { 'require-resolve-not-external': 'silent' } };
+mkdirSync('dist', { recursive: true });
+copyFileSync(path.join(path.dirname(require.resolve('@ruby/prism/package.json')), 'src', 'prism.wasm'), 'dist/prism.wasm');
+
+const entries = [
+  { entryPoints: ['server/src/cli.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
+  { entryPoints: ['server/src/server.ts'], outfile: 'dist/server.js' },
+  { entryPoints: ['client/src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
+].filter((e) => existsSync(e.entryPoints[0]));
+
+await Promise.all(entries.map((e) => build({ ...common, ...e })));
+if (watch) console.log('watch mode is not supported; run npm run build again');

@@ -1,0 +1,296 @@
+/**
+ * Node attributes with Chef's precedence levels. Attribute files write to a level; recipes read the
+ * merged view (immutable in Chef, so a read returns a plain value). Every write keeps its origin, so
+ * hover and go-to-definition can say which level won and where it was set.
+ */
+import type { SourceLocation } from '../protocol';
+import {
+  type Value, type RubyObject, type CallContext, NIL, str, arr, bool, unknown, hashOf, truthy, toS, inspect, fromJson, findUnknown,
+} from '../ruby/values';
+
+export const LEVELS = ['default', 'force_default', 'normal', 'override', 'force_override', 'automatic'] as const;
+export type Level = (typeof LEVELS)[number];
+
+export interface AttributeOrigin {
+  level: Level;
+  path: string[];
+  value: Value;
+  loc?: SourceLocation;
+}
+
+type HashValue = Extract<Value, { k: 'hash' }>;
+
+/** Attribute keys are strings in Chef (symbols are converted). */
+function keyName(k: Value): string | undefined {
+  if (k.k === 'str' || k.k === 'sym') return k.v;
+  if (k.k === 'int') return String(k.v);
+  return undefined;
+}
+
+const pathId = (path: string[]): string => path.join('\u0000');
+
+export class AttributeStore {
+  private readonly roots = new Map<Level, HashValue>(LEVELS.map((l) => [l, hashOf([]) as HashValue]));
+  /** Origins by path (every level that set exactly this path, in order of writing). */
+  readonly origins = new Map<string, AttributeOrigin[]>();
+
+  /** Loads the automatic level from platform facts (ohai-style JSON). */
+  setAutomatic(json: Record<string, unknown>): void {
+    this.roots.set('automatic', fromJson(json) as HashValue);
+  }
+
+  /** The raw value at one level, or undefined when that level does not have the path. */
+  atLevel(level: Level, path: string[]): Value | undefined {
+    let cur: Value = this.roots.get(level)!;
+    for (const p of path) {
+      if (cur.k !== 'hash') return undefined;
+      const next: Value | undefined = cur.map.get('s:' + p)?.value;
+      if (next === undefined) return undefined;
+      cur = next;
+    }
+    return cur;
+  }
+
+  /** Writes a value at a level; intermediate hashes are created as Chef's VividMash does. */
+  set(level: Level, path: string[], value: Value, loc?: SourceLocation): void {
+    if (path.length === 0) return;
+    let cur = this.roots.get(level)!;
+    for (const p of path.slice(0, -1)) {
+      const next = cur.map.get('s:' + p)?.value;
+      if (next?.k === 'hash') cur = next;
+      else {
+        const fresh = hashOf([]) as HashValue;
+        cur.map.set('s:' + p, { key: str(p), value: fresh });
+        cur = fresh;
+      }
+    }
+    const last = path[path.length - 1];
+    const stored = normalizeKeys(value);
+    cur.map.set('s:' + last, { key: str(last), value: stored });
+    const id = pathId(path);
+    const list = this.origins.get(id) ?? [];
+    list.push({ level, path, value: stored, loc });
+    this.origins.set(id, list);
+  }
+
+  /** The merged value at a path (highest precedence wins; hashes merge deeply). */
+  read(path: string[]): Value | undefined {
+    let merged: Value | undefined;
+    for (const level of LEVELS) {
+      const v = this.atLevel(level, path);
+      if (v === undefined) continue;
+      merged = merged && merged.k === 'hash' && v.k === 'hash' ? deepMerge(merged, v) : v.k === 'hash' ? deepMerge(hashOf([]) as HashValue, v) : v;
+    }
+    return merged;
+  }
+
+  /** Which level wins for a path, with every origin that set it or a parent of it. */
+  explain(path: string[]): { value: Value | undefined; winner?: AttributeOrigin; origins: AttributeOrigin[] } {
+    const origins: AttributeOrigin[] = [];
+    for (let i = path.length; i >= 1; i--) {
+      const found = this.origins.get(pathId(path.slice(0, i)));
+      if (found) { origins.push(...found); if (i < path.length) break; }
+    }
+    let winner: AttributeOrigin | undefined;
+    for (const o of origins) {
+      if (!winner || LEVELS.indexOf(o.level) >= LEVELS.indexOf(winner.level)) winner = o;
+    }
+    const auto = this.atLevel('automatic', path);
+    if (auto !== undefined && (!winner || winner.level !== 'automatic')) winner = { level: 'automatic', path, value: auto };
+    return { value: this.read(path), winner, origins };
+  }
+
+  /** Every attribute path that has been set (leaves and hashes), for completion. */
+  paths(): string[][] {
+    const out: string[][] = [];
+    const walk = (v: Value, path: string[], depth: number): void => {
+      if (v.k !== 'hash' || depth > 12) return;
+      for (const e of v.map.values()) {
+        const p = [...path, toS(e.key)];
+        out.push(p);
+        walk(e.value, p, depth + 1);
+      }
+    };
+    const merged = this.read([]);
+    if (merged) walk(merged, [], 0);
+    return out;
+  }
+
+  /** Whether anything (at any level, including automatic) sets the path or a leaf above it. */
+  isSet(path: string[]): boolean {
+    for (let i = path.length; i >= 1; i--) {
+      const v = this.read(path.slice(0, i));
+      if (v === undefined) continue;
+      // A non-hash value above the path (or an unknown) means the rest of the path is inside it.
+      return i === path.length || v.k !== 'hash';
+    }
+    return false;
+  }
+}
+
+function normalizeKeys(v: Value, depth = 0): Value {
+  if (v.k !== 'hash' || depth > 16) return v;
+  return hashOf([...v.map.values()].map((e) => [keyName(e.key) !== undefined ? str(keyName(e.key)!) : e.key, normalizeKeys(e.value, depth + 1)]));
+}
+
+function deepMerge(base: HashValue, over: HashValue): HashValue {
+  const out = hashOf([]) as HashValue;
+  for (const [k, e] of base.map) out.map.set(k, e);
+  for (const [k, e] of over.map) {
+    const prev = out.map.get(k)?.value;
+    out.map.set(k, { key: e.key, value: prev?.k === 'hash' && e.value.k === 'hash' ? deepMerge(prev, e.value) : e.value });
+  }
+  return out;
+}
+
+/** Paths are resolved from key arguments; an unknown key makes the whole access unknown. */
+function keysOf(args: Value[]): string[] | Value {
+  const out: string[] = [];
+  for (const a of args) {
+    const k = keyName(a);
+    if (k === undefined) return a.k === 'unknown' ? a : unknown(`attribute key ${inspect(a)} is not a string`);
+    out.push(k);
+  }
+  return out;
+}
+
+/** How a read of a path that nothing sets is reported (roles, environments and policies may set it). */
+export function unsetAttribute(path: string[], loc?: SourceLocation): Value {
+  return unknown(`node${path.map((p) => `['${p}']`).join('')} is not set by any attributes file in the workspace (a role, environment or policy may set it)`, loc);
+}
+
+/**
+ * `default['a']['b']`, `node.override['x']`: a view that writes to one precedence level.
+ * Reads through it return that level's value, as Chef does.
+ */
+export class AttributeWriter implements RubyObject {
+  readonly className = 'Chef::Node::VividMash';
+  constructor(
+    private readonly store: AttributeStore,
+    private readonly level: Level,
+    private readonly path: string[],
+    /** `default_unless`: only write where the level has nothing yet. */
+    private readonly unless = false,
+  ) {}
+
+  describe(): string {
+    return `node.${this.level}${this.path.map((p) => `['${p}']`).join('')}`;
+  }
+
+  private levelValue(): Value {
+    return this.store.atLevel(this.level, this.path) ?? NIL;
+  }
+
+  call(method: string, args: Value[], ctx: CallContext): Value | undefined {
+    switch (method) {
+      case '[]': {
+        const keys = keysOf(args);
+        if (!Array.isArray(keys)) return keys;
+        const sub = [...this.path, ...keys];
+        const existing = this.store.atLevel(this.level, sub);
+        // Leaves read as values; hashes (or missing keys, which auto-vivify) stay writable views.
+        if (existing !== undefined && existing.k !== 'hash') return existing;
+        return { k: 'object', obj: new AttributeWriter(this.store, this.level, sub, this.unless) };
+      }
+      case '[]=': case '[]||=': case 'store': {
+        const value = args[args.length - 1];
+        const keys = keysOf(args.slice(0, -1));
+        if (!Array.isArray(keys)) return value;
+        const sub = [...this.path, ...keys];
+        const skip = (this.unless || method === '[]||=') && this.store.atLevel(this.level, sub) !== undefined;
+        if (!skip) this.store.set(this.level, sub, value, ctx.loc);
+        return value;
+      }
+      case '<<': case 'push': case 'concat': {
+        const cur = this.levelValue();
+        const extra = method === 'concat' && args[0]?.k === 'array' ? args[0].items : args;
+        const next = cur.k === 'array' ? arr([...cur.items, ...extra]) : arr(extra);
+        this.store.set(this.level, this.path, next, ctx.loc);
+        return { k: 'object', obj: this };
+      }
+      case 'merge!': case 'update': case 'deep_merge!': {
+        const add = args[0];
+        if (add?.k === 'hash') for (const e of add.map.values()) { const k = keyName(e.key); if (k !== undefined) this.store.set(this.level, [...this.path, k], e.value, ctx.loc); }
+        return { k: 'object', obj: this };
+      }
+      case 'delete': return NIL;
+      case 'to_h': case 'to_hash': case 'dup': return this.levelValue();
+      default: {
+        // Everything else reads the level's value (key?, each, empty?, …).
+        return undefined;
+      }
+    }
+  }
+
+  toJson() {
+    return this.describe();
+  }
+}
+
+/** The `node` object of recipes, templates and attribute files. */
+export class NodeObject implements RubyObject {
+  readonly className = 'Chef::Node';
+  private readonly runState = hashOf([]);
+  constructor(
+    readonly store: AttributeStore,
+    /** Called for every attribute path a recipe reads, for the never-set rule and hover. */
+    private readonly onRead?: (path: string[], loc?: SourceLocation) => void,
+  ) {}
+
+  describe(): string {
+    return 'node';
+  }
+
+  /** Reads a path from the merged view. */
+  readPath(path: string[], loc?: SourceLocation): Value {
+    this.onRead?.(path, loc);
+    const v = this.store.read(path);
+    if (v !== undefined) return v;
+    // A key under a hash that exists reads as nil (the cookbook defines the namespace, not this key).
+    if (path.length > 1 && this.store.read(path.slice(0, -1))?.k === 'hash') return NIL;
+    return unsetAttribute(path, loc);
+  }
+
+  call(method: string, args: Value[], ctx: CallContext): Value | undefined {
+    if ((LEVELS as readonly string[]).includes(method)) return { k: 'object', obj: new AttributeWriter(this.store, method as Level, []) };
+    switch (method) {
+      case '[]': case 'dig': case 'read': {
+        const keys = keysOf(args);
+        return Array.isArray(keys) ? this.readPath(keys, ctx.loc) : keys;
+      }
+      case 'fetch': {
+        const keys = keysOf(args.slice(0, 1));
+        if (!Array.isArray(keys)) return keys;
+        const v = this.store.read(keys);
+        return v ?? args[1] ?? unsetAttribute(keys, ctx.loc);
+      }
+      case 'key?': case 'has_key?': case 'attribute?': case 'exist?': case 'include?': case 'member?': {
+        const keys = keysOf(args);
+        if (!Array.isArray(keys)) return keys;
+        return this.store.read(keys) !== undefined ? bool(true) : unknown(`whether node has ${keys.join('.')} depends on roles, environments or policies`);
+      }
+      case 'default_unless': case 'normal_unless': case 'override_unless': case 'set_unless':
+        return { k: 'object', obj: new AttributeWriter(this.store, method === 'set_unless' ? 'normal' : (method.replace('_unless', '') as Level), [], true) };
+      case 'set': return { k: 'object', obj: new AttributeWriter(this.store, 'normal', []) };
+      case 'run_state': return this.runState;
+      case 'name': case 'node_name': return unknown('the node name is chosen when Chef runs', ctx.loc);
+      case 'chef_environment': return unknown('the Chef environment is chosen when Chef runs', ctx.loc);
+      case 'policy_name': case 'policy_group': case 'run_list': case 'roles': case 'recipes': case 'expand!': case 'primary_runlist':
+        return unknown(`node.${method} is chosen when Chef runs`, ctx.loc);
+      case 'role?': case 'recipe?': return unknown(`node.${method} depends on the run list`, ctx.loc);
+      case 'tags': return arr([]);
+      case 'tag': case 'save': case 'rm': case 'rm_default': case 'rm_normal': case 'rm_override': case 'consume_attributes':
+        return NIL;
+      case 'to_h': case 'to_hash': case 'merged_attributes': case 'attributes': return this.store.read([]) ?? hashOf([]);
+      case 'platform': case 'platform_family': case 'platform_version': case 'os': case 'os_version': case 'hostname': case 'fqdn':
+      case 'domain': case 'ipaddress': case 'macaddress': case 'kernel': case 'lsb': case 'cpu': case 'memory': case 'machinename':
+        return this.readPath([method], ctx.loc);
+      default: return undefined;
+    }
+  }
+}
+
+/** Whether a value can decide a condition (used by callers that must not guess). */
+export function isDecided(v: Value): boolean {
+  return truthy(v) !== undefined && !findUnknown(v);
+}

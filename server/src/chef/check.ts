@@ -1,0 +1,34 @@
+/**
+ * Diagnostics for files, cookbooks or a workspace. Every recipe of each cookbook involved is
+ * compiled (one compilation per cookbook, each recipe its own run-list entry, so duplicates are
+ * only compared within one recipe's include tree) and findings are kept for the requested paths.
+ */
+import * as path from 'node:path';
+import type { Diagnostic } from '../protocol';
+import type { Model } from './model';
+import type { PlatformFacts } from './platforms';
+import type { Cookbook } from './workspace';
+import { syntaxDiagnostics, rubyFilesOf } from './rules/syntaxRule';
+
+export function checkPaths(model: Model, paths: string[], facts: PlatformFacts): Diagnostic[] {
+  const inScope = (file: string) => paths.some((p) => file === p || file.startsWith(p + path.sep));
+  const cookbooks = new Set<Cookbook>();
+  for (const p of paths) {
+    const owner = model.ws.cookbookOf(p);
+    if (owner) cookbooks.add(owner);
+    for (const cb of model.ws.cookbooks.values()) if (inScope(cb.dir)) cookbooks.add(cb);
+  }
+  const out: Diagnostic[] = [];
+  const seen = new Set<string>();
+  for (const cb of cookbooks) {
+    const runList = model.allRecipes(cb);
+    const diags = runList.length ? model.diagnostics(model.compile(runList, facts)) : rubyFilesOf(cb).flatMap((f) => syntaxDiagnostics(model.ws, f));
+    for (const d of diags) {
+      const key = `${d.file}:${d.line}:${d.column}:${d.code}:${d.message}`;
+      if (!inScope(d.file) || seen.has(key)) continue;
+      seen.add(key);
+      out.push(d);
+    }
+  }
+  return out.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line || a.column - b.column));
+}

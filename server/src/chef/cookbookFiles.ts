@@ -1,0 +1,70 @@
+/**
+ * Where Chef finds a template or cookbook_file source for a platform: the most specific of
+ * `host-<fqdn>/`, `<platform>-<version>/`, `<platform>-<major>/`, `<platform>/`, `default/` and the
+ * folder itself.
+ */
+import * as path from 'node:path';
+import { toS, type Value } from '../ruby/values';
+import type { PlatformFacts } from './platforms';
+import type { Cookbook } from './workspace';
+import { type ResourceDecl, propValue } from './resourceDecl';
+
+export type SourceKind = 'templates' | 'files';
+
+/** The folders searched, most specific first. */
+export function specificityDirs(facts: PlatformFacts): string[] {
+  const v = facts.platformVersion;
+  const out = [];
+  if (facts.fqdn) out.push(`host-${facts.fqdn}`);
+  out.push(`${facts.platform}-${v}`);
+  const parts = v.split('.');
+  for (let i = parts.length - 1; i >= 1; i--) out.push(`${facts.platform}-${parts.slice(0, i).join('.')}`);
+  out.push(facts.platform, 'default', '');
+  return out;
+}
+
+/** The file a source name resolves to in a cookbook, or undefined. */
+export function findSource(cb: Cookbook, kind: SourceKind, source: string, facts: PlatformFacts): string | undefined {
+  const all = new Set(kind === 'templates' ? cb.files.templates : cb.files.files);
+  for (const dir of specificityDirs(facts)) {
+    const candidate = path.join(cb.dir, kind, dir, source);
+    if (all.has(candidate)) return candidate;
+  }
+  return undefined;
+}
+
+export interface SourceRequest {
+  kind: SourceKind;
+  /** Names to try, in order (the first found wins). */
+  names: string[];
+  cookbook: string;
+}
+
+/**
+ * What a template / cookbook_file resource asks for, or undefined when it is not known statically,
+ * is `local`, or is not such a resource.
+ */
+export function sourceRequest(r: ResourceDecl): SourceRequest | undefined {
+  const t = r.resolvedType;
+  const kind: SourceKind | undefined = t === 'template' ? 'templates' : t === 'cookbook_file' ? 'files' : undefined;
+  if (!kind) return undefined;
+  const local = propValue(r, 'local');
+  if (local?.k === 'bool' && local.v) return undefined;
+  const source = propValue(r, 'source');
+  const cookbookV = propValue(r, 'cookbook');
+  const cookbook = cookbookV?.k === 'str' ? cookbookV.v : cookbookV ? undefined : r.cookbook;
+  if (!cookbook) return undefined;
+  let names: string[] | undefined;
+  if (source === undefined) {
+    const pathV = propValue(r, 'path') ?? r.name;
+    if (pathV.k !== 'str') return undefined;
+    names = [path.basename(pathV.v) + (kind === 'templates' ? '.erb' : '')];
+  } else names = stringsOf(source);
+  return names ? { kind, names, cookbook } : undefined;
+}
+
+function stringsOf(v: Value): string[] | undefined {
+  if (v.k === 'str') return [v.v];
+  if (v.k === 'array' && v.items.every((i) => i.k === 'str')) return v.items.map(toS);
+  return undefined;
+}

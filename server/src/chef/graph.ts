@@ -1,0 +1,65 @@
+/** Turns a compilation into the Graph JSON contract (design.md): resources in converge order, typed edges. */
+import type { Diagnostic, Graph, GraphEdge, GraphResource, JsonValue } from '../protocol';
+import { toJson } from '../ruby/values';
+import type { Compilation } from './compilation';
+import type { Model } from './model';
+
+export function toGraph(_model: Model, c: Compilation, runList: string[], diagnostics: Diagnostic[]): Graph {
+  const resources: GraphResource[] = [];
+  const edges: GraphEdge[] = [];
+  for (const r of orderForConverge(c)) {
+    const properties: Record<string, JsonValue> = {};
+    for (const p of r.props) properties[p.name] = toJson(p.value);
+    const nameProp = r.schema ? [...r.schema.properties.values()].find((p) => p.nameProperty && p.name !== 'name') : undefined;
+    if (nameProp && !(nameProp.name in properties)) properties[nameProp.name] = toJson(r.name);
+    resources.push({
+      id: r.id,
+      type: r.type,
+      resolvedType: r.resolvedType,
+      name: r.nameText,
+      actions: r.actions,
+      properties,
+      location: r.loc,
+      notifies: r.notifications.map((n) => ({ kind: n.kind, action: n.action, target: n.target, resolved: n.resolved?.id, timing: n.timing, location: n.loc })),
+      guards: r.guards,
+      origin: r.origin,
+      ...(r.conditional ? { conditional: r.conditional } : {}),
+      ...(r.repeated ? { repeated: r.repeated } : {}),
+      ...(r.parent ? { parent: r.parent } : {}),
+      ...(r.custom ? { custom: true } : {}),
+      ...(r.compileTime ? { compileTime: true } : {}),
+      ...(isSensitive(r) ? { sensitive: true } : {}),
+    });
+    if (r.parent) edges.push({ from: r.parent, to: r.id, kind: 'contains' });
+    for (const n of r.notifications) {
+      const to = n.resolved?.id ?? n.target;
+      if (n.kind === 'notifies') edges.push({ from: r.id, to, kind: 'notifies', timing: n.timing, action: n.action });
+      else edges.push({ from: to, to: r.id, kind: 'subscribes', timing: n.timing, action: n.action });
+    }
+  }
+  for (const recipe of c.recipes.values()) {
+    for (const inc of recipe.includes) edges.push({ from: `recipe[${recipe.id}]`, to: `recipe[${inc}]`, kind: 'include' });
+  }
+  return {
+    platform: c.facts.profile,
+    runList,
+    recipes: [...c.recipes.values()].map((r) => ({ id: r.id, file: r.file, includes: r.includes })),
+    resources,
+    edges,
+    diagnostics,
+  };
+}
+
+function isSensitive(r: Compilation['resources'][number]): boolean {
+  const s = r.props.find((p) => p.name === 'sensitive');
+  return s?.value.k === 'bool' && s.value.v;
+}
+
+/**
+ * Converge order: Chef converges resources in declaration order, but compile-time resources
+ * (`compile_time true`, `.run_action`) run as they are declared — they keep their place here and carry
+ * the compileTime flag. Children of custom resources already follow their parent.
+ */
+function orderForConverge(c: Compilation) {
+  return c.resources;
+}

@@ -1,0 +1,99 @@
+/**
+ * Chef's platform introspection helpers (`platform?`, `platform_family?`, `value_for_platform`,
+ * chef-utils' `debian?`, `rhel?`, …), shared by recipes, attribute files, resources and templates.
+ */
+import { type Value, str, bool, unknown, hashGet, toS, NIL, type HashEntry } from '../ruby/values';
+import { type PlatformFacts, platformVersionMatches } from './platforms';
+
+const FAMILY_HELPERS: Record<string, (f: PlatformFacts) => boolean> = {
+  'debian?': (f) => f.platformFamily === 'debian',
+  'ubuntu?': (f) => f.platform === 'ubuntu',
+  'rhel?': (f) => f.platformFamily === 'rhel',
+  'rhel6?': (f) => f.platformFamily === 'rhel' && f.platformVersion.startsWith('6'),
+  'rhel7?': (f) => f.platformFamily === 'rhel' && f.platformVersion.startsWith('7'),
+  'rhel8?': (f) => f.platformFamily === 'rhel' && f.platformVersion.startsWith('8'),
+  'rhel9?': (f) => f.platformFamily === 'rhel' && f.platformVersion.startsWith('9'),
+  'el?': (f) => ['rhel', 'amazon', 'fedora'].includes(f.platformFamily),
+  'fedora?': (f) => f.platformFamily === 'fedora',
+  'fedora_based?': (f) => ['rhel', 'amazon', 'fedora'].includes(f.platformFamily),
+  'amazon?': (f) => f.platformFamily === 'amazon',
+  'amazon_linux?': (f) => f.platform === 'amazon',
+  'centos?': (f) => f.platform === 'centos',
+  'redhat?': (f) => f.platform === 'redhat',
+  'rocky?': (f) => f.platform === 'rocky',
+  'alma?': (f) => f.platform === 'almalinux',
+  'suse?': (f) => f.platformFamily === 'suse',
+  'arch?': (f) => f.platformFamily === 'arch',
+  'gentoo?': (f) => f.platformFamily === 'gentoo',
+  'alpine?': (f) => f.platformFamily === 'alpine',
+  'linux?': (f) => f.os === 'linux',
+  'windows?': (f) => f.os === 'windows',
+  'macos?': (f) => f.os === 'darwin',
+  'mac_os_x?': (f) => f.os === 'darwin',
+  'solaris?': (f) => f.os === 'solaris2',
+  'aix?': (f) => f.os === 'aix',
+  'freebsd?': (f) => f.platformFamily === 'freebsd',
+  'bsd_based?': (f) => ['freebsd', 'netbsd', 'openbsd', 'dragonflybsd'].includes(f.platformFamily),
+  'systemd?': (f) => (f.initSystem ?? 'systemd') === 'systemd',
+  'x86_64?': (f) => (f.kernel?.machine ?? 'x86_64') === 'x86_64',
+  '_64_bit?': (f) => /64/.test(f.kernel?.machine ?? 'x86_64'),
+  'arm?': (f) => /^(arm|aarch64)/.test(f.kernel?.machine ?? ''),
+  'aarch64?': (f) => f.kernel?.machine === 'aarch64',
+  'intel?': (f) => /86/.test(f.kernel?.machine ?? 'x86_64'),
+  'docker?': () => true,
+};
+
+/** Helpers whose answer depends on the machine, not on the platform profile. */
+const MACHINE_HELPERS = new Set(['virtual?', 'physical?', 'cloud?', 'ec2?', 'gce?', 'azure?', 'kitchen?', 'ci?', 'vagrant?', 'hyperv?', 'vmware?', 'kvm?', 'lxc?', 'openvz?', 'vbox?', 'wpar?', 'include_recipe?', 'which', 'file_exist?', 'windows_server?', 'windows_workstation?', 'guest?', 'hypervisor?', 'systemd_unit?']);
+
+/** Answers a platform helper call, or undefined when `name` is not one. */
+export function platformHelper(name: string, args: Value[], facts: PlatformFacts): Value | undefined {
+  switch (name) {
+    case 'platform?': return matchAny(args, [facts.platform]);
+    case 'platform_family?': return matchAny(args, [facts.platformFamily]);
+    case 'value_for_platform': return valueForPlatform(args[0], facts, false);
+    case 'value_for_platform_family': return valueForPlatform(args[0], facts, true);
+    default: break;
+  }
+  const helper = FAMILY_HELPERS[name];
+  if (helper) return bool(helper(facts));
+  if (MACHINE_HELPERS.has(name)) return unknown(`\`${name}\` depends on the machine Chef runs on`);
+  return undefined;
+}
+
+function matchAny(args: Value[], actual: string[]): Value {
+  for (const a of args.flatMap((x) => (x.k === 'array' ? x.items : [x]))) {
+    if (a.k === 'unknown') return a;
+    if ((a.k === 'str' || a.k === 'sym') && actual.includes(a.v)) return bool(true);
+  }
+  return bool(false);
+}
+
+/**
+ * `value_for_platform('debian' => { '>= 12' => 'x', 'default' => 'y' }, 'default' => 'z')` and the
+ * family variant. Keys may be arrays of platforms; version keys may be constraints or exact versions.
+ */
+function valueForPlatform(spec: Value | undefined, facts: PlatformFacts, family: boolean): Value {
+  if (!spec) return NIL;
+  if (spec.k === 'unknown') return spec;
+  if (spec.k !== 'hash') return unknown('value_for_platform expects a hash');
+  const want = family ? facts.platformFamily : facts.platform;
+  let chosen: Value | undefined;
+  for (const e of spec.map.values()) {
+    const keys = e.key.k === 'array' ? e.key.items.map(toS) : [toS(e.key)];
+    if (keys.includes(want)) { chosen = e.value; break; }
+  }
+  if (chosen === undefined) return hashGet(spec, str('default')) ?? hashGet(spec, { k: 'sym', v: 'default' }) ?? NIL;
+  if (family || chosen.k !== 'hash') return chosen;
+  // Per-version values: an exact version, a constraint, or `default`.
+  const entries: HashEntry[] = [...chosen.map.values()];
+  const looksVersioned = entries.some((e) => /^[<>=~!\d]/.test(toS(e.key)) || toS(e.key) === 'default');
+  if (!looksVersioned) return chosen;
+  for (const e of entries) {
+    const k = toS(e.key);
+    if (k === 'default') continue;
+    if (k === facts.platformVersion || (/^[<>=~!]/.test(k) && platformVersionMatches(k, facts.platformVersion))) return e.value;
+  }
+  for (const e of entries) if (toS(e.key) !== 'default' && facts.platformVersion.startsWith(toS(e.key) + '.')) return e.value;
+  return entries.find((e) => toS(e.key) === 'default')?.value ?? hashGet(spec, str('default')) ?? NIL;
+}

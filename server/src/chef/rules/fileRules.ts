@@ -1,0 +1,26 @@
+/** Rules about files a cookbook must ship: template and cookbook_file sources. */
+import { findSource, sourceRequest } from '../cookbookFiles';
+import { type Rule, diag } from './ruleTypes';
+import type { Diagnostic } from '../../protocol';
+
+export const missingSource: Rule = {
+  code: 'missing-template',
+  explanation: 'A template or cookbook_file whose source file is not in the cookbook for the platform.',
+  run({ compilation, incompleteCookbooks }) {
+    const out: Diagnostic[] = [];
+    for (const r of compilation.resources) {
+      const req = sourceRequest(r);
+      if (!req) continue;
+      const cb = compilation.cookbook(req.cookbook);
+      if (!cb) continue; // a cookbook outside the workspace (reported once as a missing dependency)
+      if (req.names.some((n) => findSource(cb, req.kind, n, compilation.facts))) continue;
+      if (incompleteCookbooks.has(cb.name) && req.cookbook !== r.cookbook) continue;
+      const srcProp = r.props.find((p) => p.name === 'source');
+      const code = req.kind === 'templates' ? 'missing-template' : 'missing-cookbook-file';
+      const what = req.kind === 'templates' ? 'Template' : 'Cookbook file';
+      out.push(diag(srcProp?.valueLoc ?? r.loc, 'error', code,
+        `${what} '${req.names.join("' or '")}' not found in ${cb.name}/${req.kind}/ for ${compilation.facts.profile}.`));
+    }
+    return out;
+  },
+};

@@ -1,0 +1,23 @@
+/** Every validation rule, in the order their findings are reported. */
+import type { Rule } from './ruleTypes';
+import { unknownResource, resourceNotOnPlatform, unknownProperty, invalidPropertyValue, unknownAction, deprecatedProperty, missingRequiredProperty } from './resourceRules';
+import { malformedNotification, danglingNotification, neverNotified } from './notificationRules';
+import { missingSource } from './fileRules';
+import { duplicateResource, attributeNeverSet, compilerFindings } from './runRules';
+
+export const RULES: Rule[] = [
+  compilerFindings,
+  unknownResource,
+  resourceNotOnPlatform,
+  unknownProperty,
+  invalidPropertyValue,
+  unknownAction,
+  missingRequiredProperty,
+  deprecatedProperty,
+  malformedNotification,
+  danglingNotification,
+  missingSource,
+  duplicateResource,
+  neverNotified,
+  attributeNeverSet,
+];

@@ -1,0 +1,55 @@
+/** Rules about notifications and subscriptions: malformed targets, dangling targets, timers. */
+import type { Diagnostic } from '../../protocol';
+import { type Rule, diag } from './ruleTypes';
+
+export const malformedNotification: Rule = {
+  code: 'malformed-notification',
+  explanation: "A notification target that is not of the form 'type[name]', or a timer Chef does not know.",
+  run({ compilation }) {
+    const out: Diagnostic[] = [];
+    for (const r of compilation.resources) {
+      for (const n of r.notifications) {
+        if (n.malformed) out.push(diag(n.targetLoc ?? n.loc, 'error', this.code, `Malformed ${n.kind} target: ${n.malformed}.`));
+        if (n.badTiming) out.push(diag(n.loc, 'error', this.code, `Unknown timer ${n.badTiming}: use :delayed, :immediately or :before.`));
+      }
+    }
+    return out;
+  },
+};
+
+export const danglingNotification: Rule = {
+  code: 'dangling-notification',
+  explanation: 'A notification or subscription whose target resource is not declared in the run.',
+  run({ compilation, incompleteCookbooks }) {
+    const out: Diagnostic[] = [];
+    const missing = compilation.missingCookbooks.size > 0;
+    for (const r of compilation.resources) {
+      for (const n of r.notifications) {
+        if (n.malformed || n.targetUnknown || n.resolved || !n.targetType) continue;
+        // A run that includes recipes from cookbooks outside the workspace may declare the target there.
+        const unsure = missing || incompleteCookbooks.has(r.cookbook) || r.conditional !== undefined;
+        const message = `${n.kind === 'notifies' ? 'Notifies' : 'Subscribes to'} ${n.target}, which is not declared in this run (${compilation.recipes.size} recipe${compilation.recipes.size === 1 ? '' : 's'} compiled for ${compilation.facts.profile}).`;
+        out.push(diag(n.targetLoc ?? n.loc, missing ? 'info' : unsure ? 'warning' : 'error', this.code, message));
+      }
+    }
+    return out;
+  },
+};
+
+export const neverNotified: Rule = {
+  code: 'never-notified',
+  explanation: 'A resource with action :nothing that no notification or subscription triggers.',
+  run({ compilation }) {
+    const triggered = new Set<string>();
+    for (const r of compilation.resources) {
+      for (const n of r.notifications) {
+        if (n.kind === 'notifies' && n.resolved) triggered.add(n.resolved.id);
+        if (n.kind === 'subscribes') triggered.add(r.id);
+        if (n.targetUnknown) return []; // a target we cannot read could be anything
+      }
+    }
+    return compilation.resources
+      .filter((r) => r.actions.length === 1 && r.actions[0] === 'nothing' && r.explicitAction && !r.compileTime && !triggered.has(r.id) && !r.parent)
+      .map((r) => diag(r.actionLoc ?? r.loc, 'hint', this.code, `${r.id} has action :nothing and nothing notifies it, so it never runs.`, { tags: ['unnecessary'] }));
+  },
+};

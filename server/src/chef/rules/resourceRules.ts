@@ -1,0 +1,127 @@
+/**
+ * Rules about resource declarations: unknown types, properties, values and actions, deprecated and
+ * missing required properties.
+ */
+import { checkPropertyValue } from '../catalog/propertyCheck';
+import { suggest } from '../catalog/catalog';
+import { type Rule, diag } from './ruleTypes';
+
+const didYouMean = (name: string, candidates: Iterable<string>): string => {
+  const s = suggest(name, candidates);
+  return s.length ? ` Did you mean ${s.map((x) => `'${x}'`).join(' or ')}?` : '';
+};
+
+export const unknownResource: Rule = {
+  code: 'unknown-resource',
+  explanation: 'A resource type that no built-in resource and no cookbook in the workspace provides.',
+  run({ model, compilation, incompleteCookbooks }) {
+    const out = [];
+    for (const r of compilation.resources) {
+      if (r.schemaMissing !== 'unknown') continue;
+      const loc = r.nameLoc ?? r.loc;
+      if (incompleteCookbooks.has(r.cookbook)) continue; // a missing dependency may provide it (reported once elsewhere)
+      out.push(diag(loc, 'error', this.code, `Unknown resource type '${r.type}'.${didYouMean(r.type, model.catalog.dslNames())}`));
+    }
+    return out;
+  },
+};
+
+export const resourceNotOnPlatform: Rule = {
+  code: 'resource-not-on-platform',
+  explanation: 'A resource type that exists, but not on the chosen platform.',
+  run({ compilation }) {
+    return compilation.resources
+      .filter((r) => r.schemaMissing === 'other-platform' && !r.conditional)
+      .map((r) => diag(r.nameLoc ?? r.loc, 'warning', this.code, `'${r.type}' is not available on ${compilation.facts.profile} (${compilation.facts.platform}); Chef would fail to find a provider for it there.`));
+  },
+};
+
+export const unknownProperty: Rule = {
+  code: 'unknown-property',
+  explanation: 'A property that the resource type does not have.',
+  run({ compilation }) {
+    const out = [];
+    for (const r of compilation.resources) {
+      if (!r.schema) continue;
+      for (const p of r.props) {
+        if (p.known) continue;
+        out.push(diag(p.nameLoc ?? p.loc, 'error', this.code, `${r.resolvedType} has no property '${p.name}'.${didYouMean(p.name, r.schema.properties.keys())}`));
+      }
+    }
+    return out;
+  },
+};
+
+export const invalidPropertyValue: Rule = {
+  code: 'invalid-property-value',
+  explanation: 'A property value of the wrong type, or not one of the allowed values.',
+  run({ compilation }) {
+    const out = [];
+    for (const r of compilation.resources) {
+      if (!r.schema) continue;
+      for (const p of r.props) {
+        const prop = r.schema.properties.get(p.name);
+        if (!prop || p.value.k === 'proc') continue;
+        const check = checkPropertyValue(prop, p.value, r.resolvedType);
+        if (check.ok === false) out.push(diag(p.valueLoc ?? p.loc, 'error', this.code, check.message[0].toUpperCase() + check.message.slice(1) + '.'));
+      }
+    }
+    return out;
+  },
+};
+
+export const unknownAction: Rule = {
+  code: 'unknown-action',
+  explanation: 'An action that the resource type does not have (in `action` or in a notification).',
+  run({ compilation }) {
+    const out = [];
+    for (const r of compilation.resources) {
+      if (r.schema && r.explicitAction) {
+        for (const a of r.actions) {
+          if (a.startsWith('«') || r.schema.actions.includes(a)) continue;
+          out.push(diag(r.actionLoc ?? r.loc, 'error', this.code, `${r.resolvedType} has no action :${a} (it has ${r.schema.actions.map((x) => ':' + x).join(', ')}).${didYouMean(a, r.schema.actions)}`));
+        }
+      }
+      for (const n of r.notifications) {
+        const target = n.kind === 'notifies' ? n.resolved : r;
+        const schema = target?.schema;
+        if (!schema || n.action.startsWith('«') || schema.actions.includes(n.action)) continue;
+        out.push(diag(n.loc, 'error', this.code, `${schema.name} has no action :${n.action} to ${n.kind === 'notifies' ? 'notify' : 'subscribe with'}.${didYouMean(n.action, schema.actions)}`));
+      }
+    }
+    return out;
+  },
+};
+
+export const deprecatedProperty: Rule = {
+  code: 'deprecated-property',
+  explanation: 'A property Chef has deprecated.',
+  run({ compilation }) {
+    const out = [];
+    for (const r of compilation.resources) {
+      for (const p of r.props) {
+        if (!r.schema?.properties.get(p.name)?.deprecated) continue;
+        out.push(diag(p.nameLoc ?? p.loc, 'warning', this.code, `Property '${p.name}' of ${r.resolvedType} is deprecated.`, { tags: ['deprecated'] }));
+      }
+    }
+    return out;
+  },
+};
+
+export const missingRequiredProperty: Rule = {
+  code: 'missing-required-property',
+  explanation: 'A custom resource used without a property it declares as required.',
+  run({ compilation }) {
+    const out = [];
+    for (const r of compilation.resources) {
+      if (!r.schema || r.schema.source === 'builtin') continue;
+      for (const prop of r.schema.properties.values()) {
+        if (!prop.required || prop.nameProperty || prop.name === 'name') continue;
+        if (prop.requiredForActions?.length && !r.actions.some((a) => prop.requiredForActions!.includes(a))) continue;
+        if (r.props.some((p) => p.name === prop.name)) continue;
+        out.push(diag(r.nameLoc ?? r.loc, 'error', this.code, `${r.resolvedType} requires property '${prop.name}'.`));
+      }
+    }
+    return out;
+  },
+};

@@ -1,0 +1,63 @@
+/**
+ * Rules about the run as a whole: duplicate declarations, attributes read but never set, findings
+ * of the compiler (missing recipes, dependencies outside the workspace, raises, budgets).
+ */
+import type { Diagnostic } from '../../protocol';
+import { rubyEquals } from '../../ruby/values';
+import { propValue } from '../resourceDecl';
+import { type Rule, diag } from './ruleTypes';
+import { findAttributeRefs } from '../attributeRefs';
+
+export const duplicateResource: Rule = {
+  code: 'duplicate-resource',
+  explanation: 'The same resource (type and name) declared twice in one run: Chef runs both (resource cloning is gone).',
+  run({ compilation }) {
+    const out: Diagnostic[] = [];
+    const seen = new Map<string, typeof compilation.resources[number]>();
+    for (const r of compilation.resources) {
+      if (r.definition || r.name.k !== 'str' || r.conditional || r.repeated) continue;
+      const key = `${r.runItem}\u0000${r.parent ?? ''}\u0000${r.resolvedType}[${r.nameText}]`;
+      const first = seen.get(key);
+      if (!first) { seen.set(key, r); continue; }
+      // Declaring the same resource again with other actions is a common, deliberate pattern (e.g. start, then enable later).
+      const sameActions = first.actions.join() === r.actions.join();
+      const sameProps = r.props.every((p) => { const v = propValue(first, p.name); return v !== undefined && rubyEquals(v, p.value) === true; });
+      if (!sameActions && !sameProps) continue;
+      out.push(diag(r.nameLoc ?? r.loc, 'warning', this.code, `${r.id} is already declared at ${first.file.split('/').slice(-2).join('/')}:${first.loc.line}; Chef runs both declarations.`, {
+        related: [{ location: first.loc, message: 'first declaration' }],
+      }));
+    }
+    return out;
+  },
+};
+
+export const attributeNeverSet: Rule = {
+  code: 'attribute-never-set',
+  explanation: 'A node attribute read by a recipe that no attributes file of the run sets.',
+  run({ compilation, incompleteCookbooks }) {
+    if (compilation.missingCookbooks.size) return [];
+    const out: Diagnostic[] = [];
+    for (const recipe of compilation.recipes.values()) {
+      const owner = compilation.model.ws.cookbookOf(recipe.file);
+      if (owner && incompleteCookbooks.has(owner.name)) continue;
+      const parsed = recipe.file.endsWith('.rb') ? compilation.model.ws.parse(recipe.file) : undefined;
+      if (!parsed) continue;
+      for (const ref of findAttributeRefs(parsed)) {
+        if (compilation.store.isSet(ref.path)) continue;
+        const start = parsed.lines.position(ref.startOffset), end = parsed.lines.position(ref.startOffset + ref.length);
+        const loc = { file: recipe.file, line: start.line + 1, column: start.character + 1, endLine: end.line + 1, endColumn: end.character + 1 };
+        const path = ref.path.map((p) => `['${p}']`).join('');
+        out.push(diag(loc, 'hint', this.code, `node${path} is not set by any attributes file in the run (a role, environment or policy must set it).`));
+      }
+    }
+    return out;
+  },
+};
+
+export const compilerFindings: Rule = {
+  code: 'compile',
+  explanation: 'Problems found while compiling: missing recipes and partials, recipes that raise, evaluation budgets.',
+  run({ compilation }) {
+    return compilation.findings.map((f) => diag(f.loc, f.severity, f.code, f.message));
+  },
+};

@@ -1,0 +1,53 @@
+/**
+ * Runs every rule over a compilation and adds the workspace-level findings: syntax errors of the
+ * cookbooks involved, and each dependency that is not in the workspace — reported once, not as a
+ * cascade of unknowns.
+ */
+import type { Diagnostic } from '../protocol';
+import type { Compilation } from './compilation';
+import type { Model } from './model';
+import { RULES } from './rules';
+import { diag } from './rules/ruleTypes';
+import { syntaxDiagnostics, rubyFilesOf } from './rules/syntaxRule';
+
+export function validate(model: Model, c: Compilation): Diagnostic[] {
+  const involved = new Set<string>([...c.recipes.keys()].map((id) => id.split('::')[0]));
+  for (const r of c.resources) involved.add(r.cookbook);
+  const incomplete = new Set<string>();
+  const out: Diagnostic[] = [];
+  for (const name of involved) {
+    const cb = model.ws.cookbooks.get(name);
+    if (!cb) continue;
+    for (const dep of cb.depends) {
+      if (model.ws.cookbooks.has(dep.name)) continue;
+      incomplete.add(name);
+      const line = metadataLine(model, cb.metadataFile, dep.name);
+      out.push(diag({ file: cb.metadataFile ?? cb.dir, line, column: 1, endLine: line, endColumn: 1 }, 'info', 'dependency-not-in-workspace',
+        `Dependency '${dep.name}' is not in the workspace: its recipes, resources and attributes are not checked (add it under cookbooks/ or a sibling folder).`));
+    }
+    for (const file of rubyFilesOf(cb)) out.push(...syntaxDiagnostics(model.ws, file));
+  }
+  for (const [name, loc] of c.missingCookbooks) {
+    const from = loc ? model.ws.cookbookOf(loc.file) : undefined;
+    if (from && from.depends.some((d) => d.name === name)) continue; // already reported on metadata.rb
+    if (loc) out.push(diag(loc, 'warning', 'dependency-not-in-workspace', `Cookbook '${name}' is not in the workspace${from ? ` and not declared in ${from.name}'s metadata.rb` : ''}.`));
+  }
+  for (const rule of RULES) out.push(...rule.run({ model, compilation: c, incompleteCookbooks: incomplete }));
+  return dedupe(out);
+}
+
+function metadataLine(model: Model, file: string | undefined, dep: string): number {
+  const text = file ? model.ws.readFile(file) : undefined;
+  const i = text?.split('\n').findIndex((l) => new RegExp(`^\\s*depends\\s+['"]${dep}['"]`).test(l)) ?? -1;
+  return i >= 0 ? i + 1 : 1;
+}
+
+function dedupe(list: Diagnostic[]): Diagnostic[] {
+  const seen = new Set<string>();
+  return list.filter((d) => {
+    const key = `${d.file}:${d.line}:${d.column}:${d.code}:${d.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}

@@ -1,0 +1,171 @@
+/**
+ * Finds the cookbooks of a workspace and reads their files through one file-system view that open
+ * editor documents can overlay. Parses are cached per file text: parse once per document version.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { parseRuby, type ParsedRuby } from '../ruby/prism';
+
+export interface CookbookFiles {
+  attributes: string[];
+  recipes: string[];
+  resources: string[];
+  providers: string[];
+  definitions: string[];
+  libraries: string[];
+  templates: string[];
+  files: string[];
+}
+
+export interface Cookbook {
+  name: string;
+  dir: string;
+  version?: string;
+  depends: { name: string; constraint?: string }[];
+  /** The metadata file (for locations). */
+  metadataFile?: string;
+  files: CookbookFiles;
+}
+
+/** Directories never searched for cookbooks. */
+const SKIP_DIRS = new Set(['node_modules', '.git', '.kitchen', 'vendor', '.bundle', 'dist', 'out', '.cache', 'tmp']);
+/** Cookbook sub-folders that hold no nested cookbooks (only `test/` may). */
+const COOKBOOK_PARTS = new Set(['recipes', 'attributes', 'resources', 'providers', 'definitions', 'libraries', 'templates', 'files', 'spec']);
+
+export class Workspace {
+  /** Open documents: path → text (they win over the disk). */
+  private readonly overlay = new Map<string, string>();
+  private readonly parses = new Map<string, { text: string; parsed: ParsedRuby }>();
+  readonly cookbooks = new Map<string, Cookbook>();
+
+  constructor(readonly roots: string[]) {}
+
+  /** Scans the roots for cookbooks (a folder with metadata.rb or metadata.json). */
+  scan(): void {
+    this.cookbooks.clear();
+    for (const root of this.roots) this.walk(path.resolve(root), 0);
+  }
+
+  private walk(dir: string, depth: number): void {
+    if (depth > 6) return;
+    let entries: fs.Dirent[];
+    try { entries = fs.readdirSync(dir, { withFileTypes: true }); } catch { return; }
+    const isCookbook = entries.some((e) => e.isFile() && (e.name === 'metadata.rb' || e.name === 'metadata.json'));
+    if (isCookbook) this.addCookbook(dir);
+    for (const e of entries) {
+      if (!e.isDirectory() || SKIP_DIRS.has(e.name) || e.name.startsWith('.')) continue;
+      if (isCookbook && COOKBOOK_PARTS.has(e.name)) continue;
+      this.walk(path.join(dir, e.name), depth + 1);
+    }
+  }
+
+  /** Adds (or re-reads) one cookbook folder. */
+  addCookbook(dir: string): Cookbook {
+    const cookbook = readCookbook(this, dir);
+    // Two folders with the same cookbook name: the first found wins, as a Berkshelf vendor would.
+    for (const [name, existing] of this.cookbooks) if (existing.dir === dir) this.cookbooks.delete(name);
+    if (!this.cookbooks.has(cookbook.name)) this.cookbooks.set(cookbook.name, cookbook);
+    return cookbook;
+  }
+
+  /** The cookbook a file belongs to. */
+  cookbookOf(file: string): Cookbook | undefined {
+    const abs = path.resolve(file);
+    let best: Cookbook | undefined;
+    for (const cb of this.cookbooks.values()) {
+      if ((abs === cb.dir || abs.startsWith(cb.dir + path.sep)) && (!best || cb.dir.length > best.dir.length)) best = cb;
+    }
+    return best;
+  }
+
+  setOverlay(file: string, text: string | undefined): void {
+    const abs = path.resolve(file);
+    if (text === undefined) this.overlay.delete(abs); else this.overlay.set(abs, text);
+  }
+
+  readFile(file: string): string | undefined {
+    const abs = path.resolve(file);
+    const open = this.overlay.get(abs);
+    if (open !== undefined) return open;
+    try { return fs.readFileSync(abs, 'utf8'); } catch { return undefined; }
+  }
+
+  exists(file: string): boolean {
+    return this.overlay.has(path.resolve(file)) || fs.existsSync(file);
+  }
+
+  /** Parses a Ruby file, reusing the previous parse while its text is unchanged. */
+  parse(file: string): ParsedRuby | undefined {
+    const abs = path.resolve(file);
+    const text = this.readFile(abs);
+    if (text === undefined) return undefined;
+    const cached = this.parses.get(abs);
+    if (cached && cached.text === text) return cached.parsed;
+    const parsed = parseRuby(text, abs);
+    this.parses.set(abs, { text, parsed });
+    return parsed;
+  }
+
+  /** Lists files under a folder, recursively, sorted (Chef loads attribute and library files in name order). */
+  listFiles(dir: string, filter: (name: string) => boolean, recursive = false): string[] {
+    const out: string[] = [];
+    const visit = (d: string, depth: number): void => {
+      let entries: fs.Dirent[];
+      try { entries = fs.readdirSync(d, { withFileTypes: true }); } catch { return; }
+      for (const e of entries.sort((a, b) => (a.name < b.name ? -1 : 1))) {
+        const p = path.join(d, e.name);
+        if (e.isDirectory()) { if (recursive && depth < 8) visit(p, depth + 1); } else if (filter(e.name)) out.push(p);
+      }
+    };
+    visit(dir, 0);
+    return out;
+  }
+}
+
+const isRuby = (n: string): boolean => n.endsWith('.rb');
+
+function readCookbook(ws: Workspace, dir: string): Cookbook {
+  const at = (sub: string) => path.join(dir, sub);
+  const files: CookbookFiles = {
+    attributes: ws.listFiles(at('attributes'), isRuby),
+    recipes: ws.listFiles(at('recipes'), (n) => isRuby(n) || n.endsWith('.yml') || n.endsWith('.yaml')),
+    resources: ws.listFiles(at('resources'), isRuby, true),
+    providers: ws.listFiles(at('providers'), isRuby, true),
+    definitions: ws.listFiles(at('definitions'), isRuby),
+    libraries: ws.listFiles(at('libraries'), isRuby, true),
+    templates: ws.listFiles(at('templates'), () => true, true),
+    files: ws.listFiles(at('files'), () => true, true),
+  };
+  const meta = readMetadata(ws, dir);
+  return { name: meta.name ?? path.basename(dir), dir, version: meta.version, depends: meta.depends, metadataFile: meta.file, files };
+}
+
+interface Metadata { name?: string; version?: string; depends: { name: string; constraint?: string }[]; file?: string }
+
+/**
+ * metadata.rb is Ruby, but only a handful of its calls matter here; reading them from the syntax
+ * tree (string literals) is exact for real metadata files and cannot run anything.
+ */
+function readMetadata(ws: Workspace, dir: string): Metadata {
+  const rb = path.join(dir, 'metadata.rb');
+  const parsed = ws.parse(rb);
+  if (parsed) {
+    const meta: Metadata = { depends: [], file: rb };
+    for (const stmt of (parsed.tree as any).statements?.body ?? []) {
+      if (stmt.constructor.name !== 'CallNode' || stmt.receiver) continue;
+      const args = (stmt.arguments_?.arguments_ ?? []).map((a: any) => (a.constructor.name === 'StringNode' || a.constructor.name === 'SymbolNode' ? a.unescaped.value : undefined));
+      if (stmt.name === 'name' && args[0]) meta.name = args[0];
+      else if (stmt.name === 'version' && args[0]) meta.version = args[0];
+      else if (stmt.name === 'depends' && args[0]) meta.depends.push({ name: args[0], constraint: args[1] });
+    }
+    return meta;
+  }
+  const json = ws.readFile(path.join(dir, 'metadata.json'));
+  if (json) {
+    try {
+      const m = JSON.parse(json);
+      return { name: m.name, version: m.version, depends: Object.entries(m.dependencies ?? {}).map(([name, c]) => ({ name, constraint: String(c) })), file: path.join(dir, 'metadata.json') };
+    } catch { /* fall through: a broken metadata.json still names the folder */ }
+  }
+  return { depends: [] };
+}
