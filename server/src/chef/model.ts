@@ -15,6 +15,7 @@ import { Compilation } from './compilation';
 import type { PlatformFacts } from './platforms';
 import { validate } from './validate';
 import { toGraph } from './graph';
+import { desiredContent, type ContentResult } from './fileContent';
 
 export class Model {
   readonly ws: Workspace;
@@ -87,4 +88,26 @@ export class Model {
   exists(p: string): boolean {
     return this.ws.exists(p) || fs.existsSync(p);
   }
+}
+
+export interface GraphRequest {
+  roots: string[];
+  /** A recipe file or a cookbook folder. */
+  target: string;
+  runList?: string[];
+  facts: PlatformFacts;
+}
+
+/**
+ * The graph of a target for a platform, and the desired content of its file-like resources (for the
+ * engine's plans). Throws an Error with a clear message when the target is not in a cookbook.
+ */
+export function buildGraph(req: GraphRequest): { graph: Graph; contentOf(id: string): ContentResult; model: Model; compilation: Compilation } {
+  const model = new Model(req.roots);
+  const runList = req.runList ?? model.runListFor(req.target);
+  if (!runList) throw new Error(`${req.target} is not a recipe file or a cookbook folder (no metadata.rb found)`);
+  const compilation = model.compile(runList, req.facts);
+  const graph = model.graph(compilation, runList);
+  const byId = new Map(compilation.resources.map((r) => [r.id, r]));
+  return { graph, model, compilation, contentOf: (id) => { const r = byId.get(id); return r ? desiredContent(compilation, r) : undefined; } };
 }

@@ -37,6 +37,8 @@ export const attributeNeverSet: Rule = {
   run({ compilation, incompleteCookbooks }) {
     if (compilation.missingCookbooks.size) return [];
     const out: Diagnostic[] = [];
+    // Only reads the evaluator reached count: a read in a branch not taken on this platform is fine.
+    const reached = new Set(compilation.attributeReads.map((r) => r.loc && `${r.loc.file}:${r.loc.line}:${r.loc.column}`));
     for (const recipe of compilation.recipes.values()) {
       const owner = compilation.model.ws.cookbookOf(recipe.file);
       if (owner && incompleteCookbooks.has(owner.name)) continue;
@@ -46,6 +48,7 @@ export const attributeNeverSet: Rule = {
         if (compilation.store.isSet(ref.path)) continue;
         const start = parsed.lines.position(ref.startOffset), end = parsed.lines.position(ref.startOffset + ref.length);
         const loc = { file: recipe.file, line: start.line + 1, column: start.character + 1, endLine: end.line + 1, endColumn: end.character + 1 };
+        if (!reached.has(`${loc.file}:${loc.line}:${loc.column}`)) continue;
         const path = ref.path.map((p) => `['${p}']`).join('');
         out.push(diag(loc, 'hint', this.code, `node${path} is not set by any attributes file in the run (a role, environment or policy must set it).`));
       }

@@ -1,0 +1,37 @@
+/**
+ * The content a file, template or cookbook_file resource wants on disk: `content` as set, a template
+ * rendered with its variables, or the cookbook file's bytes. Unknown (with why) when it cannot be known.
+ */
+import * as fs from 'node:fs';
+import { hashOf } from '../ruby/values';
+import type { Compilation } from './compilation';
+import { findSource, sourceRequest } from './cookbookFiles';
+import { renderErb } from './erb';
+import { type ResourceDecl, propValue } from './resourceDecl';
+
+export type ContentResult = { content: string } | { unknown: string } | undefined;
+
+export function desiredContent(c: Compilation, r: ResourceDecl): ContentResult {
+  if (r.resolvedType === 'file') {
+    const v = propValue(r, 'content');
+    if (v === undefined) return undefined;
+    if (v.k === 'str') return { content: v.v };
+    if (v.k === 'nil') return undefined;
+    return { unknown: v.k === 'unknown' ? v.reason : v.k === 'lazy' ? 'content is computed at converge time (lazy)' : 'content is not a string' };
+  }
+  const req = sourceRequest(r);
+  if (!req) return r.resolvedType === 'template' || r.resolvedType === 'cookbook_file' ? { unknown: 'source is not known statically' } : undefined;
+  const cb = c.cookbook(req.cookbook);
+  if (!cb) return { unknown: `cookbook ${req.cookbook} is not in the workspace` };
+  const file = req.names.map((n) => findSource(cb, req.kind, n, c.facts)).find(Boolean);
+  if (!file) return { unknown: `${req.names.join(' or ')} not found in ${cb.name}/${req.kind}` };
+  if (req.kind === 'files') {
+    try { return { content: fs.readFileSync(file, 'utf8') }; } catch (e) { return { unknown: `cannot read ${file}: ${(e as Error).message}` }; }
+  }
+  const text = c.model.ws.readFile(file);
+  if (text === undefined) return { unknown: `cannot read ${file}` };
+  const vars = propValue(r, 'variables') ?? hashOf([]);
+  if (vars.k === 'lazy') return { unknown: 'template variables are computed at converge time (lazy)' };
+  const result = renderErb(text, file, vars, c.node, c.facts, c.model.helpers);
+  return result.content !== undefined ? { content: result.content } : { unknown: result.unknown ?? 'not known' };
+}
