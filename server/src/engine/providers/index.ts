@@ -1,0 +1,51 @@
+/**
+ * The provider registry: resource type (as written, or as resolved for the platform) → provider.
+ * To add a resource family: write providers/<family>.ts exporting a {@link Provider} and list it here.
+ */
+import type { GraphResource } from '../../protocol';
+import type { Provider } from '../types';
+import { aptRepositoryProvider, aptUpdateProvider } from './apt';
+import { cronDProvider, cronProvider } from './cron';
+import { directoryProvider } from './directory';
+import { executeProvider } from './execute';
+import { fileProvider } from './file';
+import { groupProvider } from './group';
+import { linkProvider } from './link';
+import { logProvider, notifyGroupProvider } from './misc';
+import { packageProvider } from './package';
+import { remoteFileProvider } from './remoteFile';
+import { serviceProvider, systemdUnitProvider } from './service';
+import { userProvider } from './user';
+
+const ALL: Provider[] = [
+  packageProvider, aptUpdateProvider, aptRepositoryProvider, fileProvider, remoteFileProvider, directoryProvider, linkProvider,
+  userProvider, groupProvider, executeProvider, serviceProvider, systemdUnitProvider, cronProvider, cronDProvider, logProvider, notifyGroupProvider,
+];
+
+const BY_TYPE = new Map<string, Provider>(ALL.flatMap((p) => p.types.map((t) => [t, p] as const)));
+
+/** Chef's default action per type, for resources whose action list is empty. */
+const DEFAULT_ACTIONS: Record<string, string> = {
+  package: 'install', apt_package: 'install', dpkg_package: 'install', dnf_package: 'install', yum_package: 'install',
+  apt_update: 'periodic', apt_repository: 'add', file: 'create', template: 'create', cookbook_file: 'create', remote_file: 'create',
+  directory: 'create', link: 'create', user: 'create', linux_user: 'create', group: 'create', linux_group: 'create',
+  execute: 'run', bash: 'run', script: 'run', sh: 'run', csh: 'run', ksh: 'run', perl: 'run', python: 'run', ruby: 'run',
+  service: 'nothing', systemd_unit: 'nothing', cron: 'create', cron_d: 'create', log: 'write', notify_group: 'run',
+};
+
+/** The provider for a resource: by its resolved class first, then by the DSL name. */
+export function providerFor(r: GraphResource): Provider | undefined {
+  return BY_TYPE.get(r.resolvedType) ?? BY_TYPE.get(r.type);
+}
+
+/** The actions a resource runs, without ':' (Chef's default action when none is given). */
+export function actionsFor(r: GraphResource): string[] {
+  const acts = r.actions.map((a) => (a.startsWith(':') ? a.slice(1) : a));
+  if (acts.length) return acts;
+  return [DEFAULT_ACTIONS[r.resolvedType] ?? DEFAULT_ACTIONS[r.type] ?? 'nothing'];
+}
+
+/** Every resource type Cloche can plan (for docs and `cloche doctor`). */
+export function supportedTypes(): string[] {
+  return [...BY_TYPE.keys()].sort();
+}

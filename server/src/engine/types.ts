@@ -1,0 +1,71 @@
+/**
+ * The engine's own types: its input (the resource collection from the model), the provider
+ * contract, and the context a provider plans in. The JSON contracts it produces live in protocol.ts.
+ */
+import type { GraphResource, JsonValue, PlanChange, StepStatus } from '../protocol';
+import type { PlatformFacts } from '../chef/platforms';
+import type { VirtualState } from './state';
+import type { Query } from './probeScript';
+
+/** Desired content of a file-like resource, as the model rendered it. */
+export type ContentResult = { content: string } | { unknown: string } | undefined;
+
+/**
+ * What the engine plans and converges: resources in converge order (children of a custom resource
+ * follow their parent and carry `parent`), the facts they were compiled for, and file contents.
+ */
+export interface EngineInput {
+  resources: GraphResource[];
+  facts?: PlatformFacts;
+  contentOf(resourceId: string): ContentResult;
+}
+
+/** A provider's verdict for one resource action, before notifications are attached. */
+export interface ProviderStep {
+  status: StepStatus;
+  reason?: string;
+  changes: PlanChange[];
+  diff?: string;
+  assumptions?: string[];
+  /**
+   * True when the step's effects on the machine cannot be simulated (packages, commands): the
+   * converge re-probes after it, and later steps note that they assume its effects.
+   */
+  opaque?: boolean;
+}
+
+/** A shell script that brings the resource to its desired state; `stdin` carries file content. */
+export interface ApplyScript {
+  script: string;
+  stdin?: string;
+  /** Seconds; the script runs under `timeout` inside the container (Chef's `timeout` property). */
+  timeoutSec?: number;
+}
+
+/** Everything a provider may consult while planning. */
+export interface PlanContext {
+  resource: GraphResource;
+  action: string;
+  state: VirtualState;
+  input: EngineInput;
+  facts: PlatformFacts;
+}
+
+/**
+ * One resource family. `queries` lists what the single probe script must read for this resource
+ * (deduplicated across the collection); `plan` compares the desired state with the (virtual)
+ * current state and records its planned effects in the state; `apply` returns the converge script.
+ */
+export interface Provider {
+  /** Resource types (DSL names and resolved classes) this provider handles. */
+  types: readonly string[];
+  /** Actions it can plan; others are planned unknown. */
+  actions: readonly string[];
+  queries(resource: GraphResource, facts: PlatformFacts): Query[];
+  plan(ctx: PlanContext): ProviderStep;
+  /** Undefined when there is nothing to run for this action (e.g. `:nothing`). */
+  apply(ctx: PlanContext, step: ProviderStep): ApplyScript | undefined;
+}
+
+/** Property value helpers' result: a known JSON value, absent, or unknown with a reason. */
+export type Prop = { known: true; value: JsonValue } | { known: false; reason: string } | undefined;
