@@ -480,10 +480,8 @@ export class Interpreter {
 
   private evalWhile(node: N, env: Env, until: boolean): Value {
     for (let i = 0; ; i++) {
-      if (i >= this.budgets.loopIterations) {
-        this.finding('loop-budget', `Loop stopped after ${this.budgets.loopIterations} iterations.`, this.locOf(env.unit, node), 'info');
-        return unknown('loop too long to evaluate');
-      }
+      // Values after a cut-short loop would be guesses, so the rest of the file is not analysed.
+      if (i >= this.budgets.loopIterations) throw new BudgetExceeded(`a loop ran more than ${this.budgets.loopIterations} times (line ${this.locOf(env.unit, node).line})`);
       const c = truthy(this.evalNode(node.predicate, env));
       if (c === undefined) return unknown('loop condition not known', this.locOf(env.unit, node));
       if (c === until) return NIL;

@@ -1,0 +1,73 @@
+// Each validation rule against the deliberate mistakes of test/fixtures/cookbooks/fx_errors, and
+// against the clean fixtures, which must produce no errors at all.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as path from 'node:path';
+import { Model } from '../../server/src/chef/model';
+import { checkPaths } from '../../server/src/chef/check';
+import { getPlatformProfile, listPlatformProfiles } from '../../server/src/chef/platforms';
+import { RULES } from '../../server/src/chef/rules';
+
+const COOKBOOKS = path.resolve(__dirname, '../fixtures/cookbooks');
+const facts = getPlatformProfile('debian-12')!;
+const model = new Model([COOKBOOKS]);
+const diags = checkPaths(model, [path.join(COOKBOOKS, 'fx_errors')], facts);
+
+const EXPECTED: [file: string, line: number, code: string, severity: string][] = [
+  ['syntax_error.rb', 5, 'syntax-error', 'error'],
+  ['unknown_resource.rb', 5, 'unknown-resource', 'error'],
+  ['unknown_property.rb', 4, 'unknown-property', 'error'],
+  ['wrong_type.rb', 4, 'invalid-property-value', 'error'],
+  ['value_not_allowed.rb', 5, 'invalid-property-value', 'error'],
+  ['unknown_action.rb', 4, 'unknown-action', 'error'],
+  ['dangling_notification.rb', 10, 'dangling-notification', 'error'],
+  ['malformed_notification.rb', 10, 'malformed-notification', 'error'],
+  ['missing_template.rb', 4, 'missing-template', 'error'],
+  ['missing_cookbook_file.rb', 4, 'missing-cookbook-file', 'error'],
+  ['missing_recipe.rb', 4, 'missing-recipe', 'error'],
+  ['duplicate_resource.rb', 8, 'duplicate-resource', 'warning'],
+  ['never_notified.rb', 9, 'never-notified', 'hint'],
+  ['attribute_never_set.rb', 8, 'attribute-never-set', 'hint'],
+  ['deprecated_property.rb', 7, 'deprecated-property', 'warning'],
+];
+
+for (const [file, line, code, severity] of EXPECTED) {
+  test(`${code}: ${file}:${line}`, () => {
+    const found = diags.find((d) => d.file.endsWith('/recipes/' + file) && d.line === line && d.code === code);
+    assert.ok(found, `expected ${code} at ${file}:${line}; got ${diags.filter((d) => d.file.endsWith(file)).map((d) => `${d.line}:${d.code}`).join(', ') || 'nothing'}`);
+    assert.equal(found.severity, severity);
+  });
+}
+
+test('every rule has a stable code and a one-line explanation', () => {
+  const codes = RULES.map((r) => r.code);
+  assert.equal(new Set(codes).size, codes.length);
+  for (const r of RULES) assert.ok(r.explanation.length > 10 && !r.explanation.includes('\n'), r.code);
+});
+
+test('columns are UTF-16: the typo after non-ASCII text is found at its UTF-16 column', () => {
+  const d = diags.find((x) => x.file.endsWith('non_ascii.rb') && x.code === 'unknown-resource');
+  assert.ok(d);
+  assert.equal(d.line, 3);
+  assert.equal(d.column, 22); // 1-based; 21 UTF-16 units precede it (𝄞 counts twice)
+});
+
+test('a did-you-mean names the closest resource type', () => {
+  const d = diags.find((x) => x.file.endsWith('unknown_resource.rb') && x.code === 'unknown-resource');
+  assert.match(d!.message, /Did you mean 'package'/);
+});
+
+for (const platform of listPlatformProfiles()) {
+  test(`clean fixtures have no errors on ${platform}`, () => {
+    const f = getPlatformProfile(platform)!;
+    const clean = ['fx_base', 'fx_custom', 'fx_wrapper', 'fx_community'].map((c) => path.join(COOKBOOKS, c));
+    const errors = checkPaths(model, clean, f).filter((d) => d.severity === 'error');
+    assert.deepEqual(errors.map((e) => `${path.basename(e.file)}:${e.line} ${e.code} ${e.message}`), []);
+  });
+}
+
+test('a dependency missing from the workspace is reported once, not as a cascade', () => {
+  const wrapper = checkPaths(model, [path.join(COOKBOOKS, 'fx_wrapper')], facts);
+  assert.equal(wrapper.filter((d) => d.code === 'dependency-not-in-workspace').length, 1);
+  assert.equal(wrapper.filter((d) => d.severity === 'error').length, 0);
+});
