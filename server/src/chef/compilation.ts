@@ -15,7 +15,7 @@ import { type PlatformFacts, automaticAttributes } from './platforms';
 import type { ResourceSchema } from './catalog/schema';
 import { valueFromCatalogJson } from './catalog/builtin';
 import { type ResourceDecl, resourceId, parseTarget, propValue } from './resourceDecl';
-import { ResourceScope, ResourceRef } from './resourceScope';
+import { ResourceScope, ResourceRef, blockStatements } from './resourceScope';
 import { RecipeScope, DefinitionParams, type ScopeContext } from './recipeScope';
 import type { CustomResourceDef } from './customResources';
 import { evalYamlRecipe } from './yamlRecipe';
@@ -126,7 +126,7 @@ export class Compilation {
       parent: scope.sc.parent,
       custom: kind === 'custom' || undefined,
     };
-    const resourceScope = new ResourceScope(decl, scope);
+    const resourceScope = new ResourceScope(decl, scope, blockStatements(ctx.blockNode));
     if (ctx.block) this.interp.callProcWithSelf(ctx.block, resourceScope, [{ k: 'object', obj: resourceScope }]);
     if (!decl.explicitAction) decl.actions = schema ? [schema.defaultAction] : [];
     const compileTime = propValue(decl, 'compile_time');
@@ -240,8 +240,8 @@ export class Compilation {
   }
 
   /** `edit_resource(...) do … end`: the block changes an existing resource. */
-  editResource(decl: ResourceDecl, block: Value, scope: RecipeScope, _ctx: EvalCallContext): void {
-    this.interp.callProcWithSelf(block, new ResourceScope(decl, scope));
+  editResource(decl: ResourceDecl, block: Value, scope: RecipeScope, ctx: EvalCallContext): void {
+    this.interp.callProcWithSelf(block, new ResourceScope(decl, scope, blockStatements(ctx.blockNode)));
   }
 
   /** The last declared resource with this type (as written or resolved) and name, as Chef's lookup does. */

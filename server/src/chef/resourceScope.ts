@@ -33,7 +33,12 @@ export class ResourceScope implements RubyObject {
   readonly className: string;
   private readonly ivars = new Map<string, Value>();
 
-  constructor(readonly decl: ResourceDecl, private readonly outer: RubyObject) {
+  constructor(
+    readonly decl: ResourceDecl,
+    private readonly outer: RubyObject,
+    /** The statements of the block (through if/case/begin), where a bare call can be a property. */
+    private readonly statements: Set<unknown> = new Set(),
+  ) {
     this.className = `Chef::Resource(${decl.type})`;
   }
 
@@ -78,8 +83,9 @@ export class ResourceScope implements RubyObject {
     if (PASS_THROUGH.has(method)) return undefined;
     const viaOuter = this.outer.call(method, args, ctx);
     if (viaOuter !== undefined) return viaOuter;
-    // A setter-shaped call nobody understands: record it; validation reports it when the schema is known.
-    if (args.length > 0 || ctx.block) return this.setProperty(method, args, ctx);
+    // A setter-shaped statement nobody understands: record it; validation reports it when the schema is
+    // known. Inside an expression (`variables(x: helper('a'))`) it is a helper call we cannot see, not a property.
+    if ((args.length > 0 || ctx.block) && this.statements.has(ctx.node)) return this.setProperty(method, args, ctx);
     if (!d.schema) return unknown(`property ${method} of ${d.type}, whose schema is not known`, ctx.loc);
     return undefined;
   }
@@ -196,4 +202,24 @@ export class ResourceRef implements RubyObject {
     // edit_resource/find_resource blocks and `r.action(:x)`, `r.notifies …`, property getters.
     return new ResourceScope(d, { className: 'none', describe: () => 'none', call: () => undefined }).call(method, args, ctx);
   }
+}
+
+/** Statement nodes of a block body, looking through if/unless/case/begin but not into expressions. */
+export function blockStatements(blockNode: unknown): Set<unknown> {
+  const out = new Set<unknown>();
+  const visit = (n: any, depth: number): void => {
+    if (!n || depth > 50) return;
+    switch (n.constructor.name) {
+      case 'StatementsNode': for (const s of n.body) visit(s, depth + 1); return;
+      case 'IfNode': visit(n.statements, depth + 1); visit(n.subsequent, depth + 1); return;
+      case 'UnlessNode': visit(n.statements, depth + 1); visit(n.elseClause, depth + 1); return;
+      case 'ElseNode': visit(n.statements, depth + 1); return;
+      case 'CaseNode': for (const w of n.conditions) visit(w.statements, depth + 1); visit(n.elseClause, depth + 1); return;
+      case 'BeginNode': visit(n.statements, depth + 1); return;
+      case 'ParenthesesNode': visit(n.body, depth + 1); return;
+      default: out.add(n);
+    }
+  };
+  visit((blockNode as { body?: unknown } | undefined)?.body, 0);
+  return out;
 }
