@@ -99,19 +99,27 @@ if [ -e "$1" ]; then _o g aptlists 1; else _o g aptlists 0; fi
 `.replace(/\\\$\{/g, '${');
 }
 
-/** Batched package query: one dpkg-query (or rpm) and one apt-cache policy for all names. */
+/**
+ * Batched package query: one dpkg-query (or rpm) for installed versions and one grep over apt's
+ * lists for candidates. `apt-cache policy` is not used: without a valid pkgcache.bin it writes
+ * one (a plan must not), and building it in memory costs ~0.3 s. The grep finds every stanza of
+ * the names; the highest version wins (apt pins are not applied — said in the step's reason).
+ */
 function packageSnippet(names: string[]): string {
   const list = names.join(' ');
+  const patterns = names.map((n) => `-e ${shQuote(`Package: ${n.replace(/:.*$/, '')}`)}`).join(' ');
   return String.raw`if command -v dpkg-query >/dev/null 2>&1; then
   _o g pm dpkg
-  dpkg-query -W -f='\${Package}|\${db:Status-Abbrev}|\${Version}\n' ${list} 2>/dev/null | while IFS= read -r _l; do _o g pkg "$_l"; done
-  LC_ALL=C apt-cache policy ${list} 2>/dev/null | awk '/^[^ ]/{p=$1; sub(/:$/,"",p)} /^  Candidate:/{print p "|" $2}' | while IFS= read -r _l; do _o g cand "$_l"; done
+  dpkg-query -W -f='\${Package}|\${db:Status-Abbrev}|\${Version}
+' ${list} 2>/dev/null | while IFS= read -r _l; do _o g pkg "$_l"; done
+  set -- /var/lib/apt/lists/*_Packages
+  if [ -e "$1" ]; then
+    LC_ALL=C grep -h -x -F -A 12 ${patterns} "$@" 2>/dev/null | grep -E '^(Package|Version): ' | while IFS= read -r _l; do _o g stanza "$_l"; done
+  fi
 elif command -v rpm >/dev/null 2>&1; then
   _o g pm rpm
-  rpm -q --qf '%{NAME}|ii |%{VERSION}-%{RELEASE}\n' ${list} 2>/dev/null | grep '|' | while IFS= read -r _l; do _o g pkg "$_l"; done
-  if command -v dnf >/dev/null 2>&1; then
-    dnf -C -q repoquery --latest-limit 1 --qf '%{name}|%{version}-%{release}\n' ${list} 2>/dev/null | grep '|' | while IFS= read -r _l; do _o g cand "$_l"; done
-  fi
+  rpm -q --qf '%{NAME}|ii |%{VERSION}-%{RELEASE}
+' ${list} 2>/dev/null | grep '|' | while IFS= read -r _l; do _o g pkg "$_l"; done
 else _o g pm none; fi
 _o g pkgend 0
 `.replace(/\\\$\{/g, '${');

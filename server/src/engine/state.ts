@@ -7,6 +7,7 @@
  * garbled probe output). They never guess.
  */
 import { createHash } from 'node:crypto';
+import { compareDebVersions } from './debVersion';
 import type { Query } from './probeScript';
 import { queryKey, type ProbeOutput, type ProbeScript, type RawRecord } from './probeScript';
 
@@ -113,6 +114,8 @@ export class VirtualState {
   readonly opaque: string[] = [];
   now = Math.floor(Date.now() / 1000);
   aptLists: boolean | undefined;
+  /** The step that refreshes the apt lists earlier in the plan (candidates may then be newer). */
+  listsRefreshedBy: string | undefined;
   packageManager: string | undefined;
 
   /** Builds the state from a parsed probe; garbled queries become unknowns with the reason. */
@@ -128,9 +131,15 @@ export class VirtualState {
       const [name, abbrev, version] = l.split('|');
       if (name) pkgs.set(name.replace(/:.*$/, ''), { ...pkgs.get(name), installed: abbrev?.startsWith('ii') ? version : undefined });
     }
-    for (const l of g?.get('cand') ?? []) {
-      const [name, cand] = l.split('|');
-      if (name) pkgs.set(name.replace(/:.*$/, ''), { ...pkgs.get(name), candidate: cand && cand !== '(none)' ? cand : undefined });
+    // Stanzas from the apt lists: `Package: x` then its `Version: v`; the highest version wins.
+    let current: string | undefined;
+    for (const l of g?.get('stanza') ?? []) {
+      if (l.startsWith('Package: ')) { current = l.slice(9).trim(); continue; }
+      if (!current || !l.startsWith('Version: ')) continue;
+      const v = l.slice(9).trim();
+      const prev = pkgs.get(current);
+      if (!prev?.candidate || compareDebVersions(v, prev.candidate) > 0) pkgs.set(current, { ...prev, candidate: v });
+      current = undefined;
     }
     for (const [id, q] of probe.queries) {
       const rec = out.records.get(id) ?? new Map<string, string[]>();

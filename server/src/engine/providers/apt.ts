@@ -33,7 +33,8 @@ export const aptUpdateProvider: Provider = {
     }
     ctx.state.setPath(STAMP, { kind: 'file', mtime: ctx.state.now, by: ctx.resource.id });
     ctx.state.aptLists = true;
-    ctx.state.opaque.push(ctx.resource.id);
+    // Not pushed to `state.opaque`: an update changes candidates, not files later steps manage.
+    ctx.state.listsRefreshedBy = ctx.resource.id;
     const why = st.ok && st.value.kind === 'missing' ? 'never updated' : st.ok ? `last updated ${ctx.state.now - (st.value.mtime ?? 0)} s ago` : 'always';
     return change([{ property: 'lists', from: null, to: 'updated', message: `would run apt-get update (${ctx.action === 'periodic' ? why : 'action :update'})` }], { opaque: true });
   },
@@ -79,10 +80,10 @@ export const aptRepositoryProvider: Provider = {
     const step = planContentFile(ctx, path, { mode: '644' }, content, 'apt source');
     const key = r.list('key');
     if (key?.length && step.status === 'change') {
-      ctx.state.opaque.push(ctx.resource.id);
+      ctx.state.listsRefreshedBy = ctx.resource.id;
       return { ...step, opaque: true, assumptions: [...(step.assumptions ?? []), `signing key ${key.join(', ')} is not fetched in a plan (no network)`] };
     }
-    if (step.status === 'change') { ctx.state.opaque.push(ctx.resource.id); step.opaque = true; }
+    if (step.status === 'change') { ctx.state.listsRefreshedBy = ctx.resource.id; step.opaque = true; }
     return step;
   },
   apply(ctx) {

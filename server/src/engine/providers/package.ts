@@ -8,7 +8,7 @@ import type { GraphResource, PlanChange } from '../../protocol';
 import { probeablePackage } from '../probeScript';
 import { PropReader } from '../props';
 import type { PlanContext, Provider } from '../types';
-import { change, failedStep, shQuote, unknownStep } from './common';
+import { change, shQuote, unknownStep } from './common';
 
 /** Package names and versions of a resource (`package %w(nginx curl)` has two). */
 export function packageNames(r: GraphResource): { names: string[]; versions: (string | undefined)[]; reader: PropReader } {
@@ -19,7 +19,7 @@ export function packageNames(r: GraphResource): { names: string[]; versions: (st
 }
 
 function candidateNote(ctx: PlanContext): string {
-  if (ctx.state.packageManager === 'rpm') return 'candidate version unknown: no dnf cache is read offline';
+  if (ctx.state.packageManager === 'rpm') return 'candidate version unknown: RPM repositories are not read offline';
   if (ctx.state.aptLists === false) return 'candidate version unknown: the apt lists are empty (apt_update first)';
   return 'candidate version unknown';
 }
@@ -35,11 +35,11 @@ function planOne(ctx: PlanContext, name: string, version: string | undefined): P
     case 'upgrade': {
       const target = version ?? candidate;
       if (installed && (version ? installed === version : ctx.action === 'install' || !candidate || installed === candidate)) return undefined;
-      if (!target && ctx.state.packageManager === 'dpkg' && ctx.state.aptLists && !ctx.state.opaque.length) {
-        return `!no candidate version of ${name} in the apt lists (Chef would fail: "No candidate version available")`;
+      if (!target && ctx.state.packageManager === 'dpkg' && ctx.state.aptLists && !ctx.state.listsRefreshedBy) {
+        return `no package named ${name} in the apt lists: a virtual package, or Chef would fail with "No candidate version available"`;
       }
       ctx.state.setPkg(name, { installed: target ?? 'unknown', candidate, by });
-      const what = target ?? `(${candidateNote(ctx)})`;
+      const what = target ? `${target}${!version && ctx.state.listsRefreshedBy ? ` (or newer after ${ctx.state.listsRefreshedBy})` : ''}` : `(${candidateNote(ctx)})`;
       const verb = installed ? (ctx.action === 'upgrade' ? 'upgrade' : 'change') : 'install';
       return { property: name, from: installed ?? null, to: target ?? null, message: `would ${verb} ${name} ${installed ? `${installed} → ` : ''}${what}` };
     }
@@ -67,7 +67,6 @@ export const packageProvider: Provider = {
     for (const [i, name] of names.entries()) {
       const r = planOne(ctx, name, versions[i]);
       if (typeof r === 'string') {
-        if (r.startsWith('!')) return failedStep(r.slice(1));
         unknowns.push(r);
       } else if (r) changes.push(r);
     }

@@ -1,0 +1,128 @@
+/**
+ * Walks the resource collection with Chef's ordering and notification semantics, for both the
+ * plan (nothing runs) and the converge (steps apply):
+ * - resources run in order, each of its actions in order;
+ * - `:before` notifications run the target action ahead of the notifying resource, when that
+ *   resource would be updated (Chef decides this with a why-run pass; we use its plan);
+ * - `:immediately` runs the target action right after the notifying resource updated;
+ * - `:delayed` queues the target action, de-duplicated by target+action, run at the end in queue
+ *   order (delayed notifications raised while the queue runs are appended and run too);
+ * - `subscribes` is the same link declared on the other side;
+ * - a custom resource (custom: true) is not applied itself: its children (which follow it and carry
+ *   `parent`) run in its place, it counts as updated if any child was, and then its own
+ *   notifications fire.
+ */
+import type { GraphResource, PlanNotification, PlanStep, Timing } from '../protocol';
+import { actionsFor } from './providers';
+
+/** Whether a step updated its resource: in a plan `maybe` when its status is unknown. */
+export type Fires = 'yes' | 'no' | 'maybe';
+
+/** Why a notified step runs. */
+export interface Trigger { resource: string; timing: Timing; fires: Fires }
+
+/** What the plan or the converge does for each step. */
+export interface StepHandler {
+  /** Builds the step (plans it) for a resource action; `triggers` is non-empty for notified runs. */
+  prepare(r: GraphResource, action: string, triggers: Trigger[]): Promise<PlanStep>;
+  /** Runs it (converge) or not (plan); says whether the resource was (would be) updated. May throw to stop the run. */
+  commit(r: GraphResource, step: PlanStep): Promise<Fires>;
+  /** A custom resource's step after its children ran (`fires`: any child updated). */
+  finishGroup(r: GraphResource, step: PlanStep, fires: Fires): void;
+}
+
+interface Link { target: string; action: string; timing: Timing; kind: 'notifies' | 'subscribes' }
+
+/** Strongest of two firing states (`yes` > `maybe` > `no`). */
+export function strongest(a: Fires, b: Fires): Fires {
+  return a === 'yes' || b === 'yes' ? 'yes' : a === 'maybe' || b === 'maybe' ? 'maybe' : 'no';
+}
+
+/** Guards the delayed queue against notification cycles (a reloads b reloads a …). */
+const MAX_NOTIFIED_RUNS = 1000;
+
+/** Runs a collection through a handler; returns the steps in the order they ran. */
+export class CollectionRunner {
+  readonly steps: PlanStep[] = [];
+  private readonly byId = new Map<string, GraphResource>();
+  private readonly children = new Map<string, GraphResource[]>();
+  private readonly links = new Map<string, Link[]>();
+  private readonly delayed: { target: string; action: string; triggers: Trigger[] }[] = [];
+  private notifiedRuns = 0;
+
+  constructor(private readonly resources: GraphResource[], private readonly handler: StepHandler) {
+    for (const r of resources) this.byId.set(r.id, r);
+    for (const r of resources) {
+      if (r.parent && this.byId.has(r.parent)) this.children.set(r.parent, [...(this.children.get(r.parent) ?? []), r]);
+      for (const n of r.notifies) {
+        if (!n.resolved) continue;
+        // `subscribes` on r: the link leaves the resource r listens to, and targets r.
+        const [from, link]: [string, Link] = n.kind === 'notifies'
+          ? [r.id, { target: n.resolved, action: stripColon(n.action), timing: n.timing, kind: 'notifies' }]
+          : [n.resolved, { target: r.id, action: stripColon(n.action), timing: n.timing, kind: 'subscribes' }];
+        this.links.set(from, [...(this.links.get(from) ?? []), link]);
+      }
+    }
+  }
+
+  /** Runs everything, then the delayed queue. */
+  async run(): Promise<PlanStep[]> {
+    for (const r of this.resources) {
+      if (r.parent && this.byId.has(r.parent)) continue; // run by its parent
+      for (const action of actionsFor(r)) await this.runAction(r, action, []);
+    }
+    while (this.delayed.length) {
+      const next = this.delayed.shift()!;
+      const target = this.byId.get(next.target);
+      if (target) await this.runAction(target, next.action, next.triggers);
+    }
+    return this.steps;
+  }
+
+  private async runAction(r: GraphResource, action: string, triggers: Trigger[]): Promise<Fires> {
+    if (triggers.length && ++this.notifiedRuns > MAX_NOTIFIED_RUNS) throw new Error(`notification loop: more than ${MAX_NOTIFIED_RUNS} notified actions (last ${r.id} :${action})`);
+    const step = await this.handler.prepare(r, action, triggers);
+    const links = this.links.get(r.id) ?? [];
+    let fires: Fires;
+    if (r.custom && this.children.has(r.id)) {
+      this.steps.push(step);
+      fires = 'no';
+      if (step.status !== 'skipped') {
+        for (const child of this.children.get(r.id)!) for (const a of actionsFor(child)) fires = strongest(fires, await this.runAction(child, a, []));
+      }
+      this.handler.finishGroup(r, step, fires);
+    } else {
+      const would: Fires = step.status === 'change' ? 'yes' : step.status === 'unknown' ? 'maybe' : 'no';
+      if (would !== 'no') {
+        for (const l of links.filter((x) => x.timing === 'before')) await this.notify(r, l, would);
+      }
+      fires = await this.handler.commit(r, step);
+      this.steps.push(step);
+    }
+    step.notifications = links.map((l): PlanNotification => ({ target: l.target, action: l.action, timing: l.timing, fires, kind: l.kind }));
+    if (fires !== 'no') {
+      for (const l of links) {
+        if (l.timing === 'immediately') await this.notify(r, l, fires);
+        else if (l.timing === 'delayed') this.enqueue(r, l, fires);
+      }
+    }
+    return fires;
+  }
+
+  private async notify(from: GraphResource, l: Link, fires: Fires): Promise<void> {
+    const target = this.byId.get(l.target);
+    if (target) await this.runAction(target, l.action, [{ resource: from.id, timing: l.timing, fires }]);
+  }
+
+  /** Queues a delayed action once; later notifications only add their trigger (and may firm up `maybe`). */
+  private enqueue(from: GraphResource, l: Link, fires: Fires): void {
+    const q = this.delayed.find((d) => d.target === l.target && d.action === l.action);
+    const t: Trigger = { resource: from.id, timing: 'delayed', fires };
+    if (q) q.triggers.push(t);
+    else this.delayed.push({ target: l.target, action: l.action, triggers: [t] });
+  }
+}
+
+function stripColon(a: string): string {
+  return a.startsWith(':') ? a.slice(1) : a;
+}

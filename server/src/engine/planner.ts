@@ -1,0 +1,118 @@
+/**
+ * Plans one resource action against the virtual state: the action `:nothing`, guards (string
+ * guards from the probe's answers, block guards from the model's verdict or an explicit
+ * assumption), then the provider. Also collects the probe queries of a whole collection.
+ */
+import type { GraphGuard, GraphResource, PlanStep } from '../protocol';
+import type { PlatformFacts } from '../chef/platforms';
+import type { Query } from './probeScript';
+import { commandOf } from './providers/execute';
+import { providerFor } from './providers';
+import type { VirtualState } from './state';
+import type { EngineInput, PlanContext, ProviderStep } from './types';
+import type { Trigger } from './notifications';
+
+const EXECUTE_FAMILY = new Set(['execute', 'bash', 'script', 'sh', 'csh', 'ksh', 'perl', 'python', 'ruby']);
+
+/** The command a string/array guard runs, with the cwd/environment an execute resource lends it. */
+export function guardQuery(r: GraphResource, g: GraphGuard): Extract<Query, { kind: 'guard' }> | undefined {
+  if (g.form === 'block' || !g.command) return undefined;
+  // Chef: command guards of execute-type resources inherit their cwd and environment.
+  if (EXECUTE_FAMILY.has(r.resolvedType) || EXECUTE_FAMILY.has(r.type)) {
+    const c = commandOf(r);
+    return { kind: 'guard', command: g.command, cwd: c.cwd, env: Object.keys(c.env).length ? c.env : undefined };
+  }
+  return { kind: 'guard', command: g.command };
+}
+
+/** Every query the single probe must answer for this collection. */
+export function collectQueries(input: EngineInput, facts: PlatformFacts): Query[] {
+  const out: Query[] = [];
+  for (const r of input.resources) {
+    for (const g of r.guards) { const q = guardQuery(r, g); if (q) out.push(q); }
+    if (r.custom) continue;
+    const p = providerFor(r);
+    if (p) out.push(...p.queries(r, facts));
+  }
+  return out;
+}
+
+/** Outcome of a resource's guards: run, skip (with why), or unknown; plus assumptions made. */
+export interface GuardVerdict { run: boolean | undefined; reason?: string; assumptions: string[] }
+
+/** Evaluates guards in order, as Chef does: every only_if must pass and no not_if may. */
+export function evaluateGuards(r: GraphResource, state: VirtualState): GuardVerdict {
+  const assumptions: string[] = [];
+  const touched = state.touchedPaths();
+  for (const g of r.guards) {
+    let passed: boolean; // the guard's condition is true
+    if (g.form === 'block') {
+      if (g.value === undefined) {
+        assumptions.push(`assuming the ${g.kind} block \`${short(g.source)}\` ${g.kind === 'only_if' ? 'is true' : 'is false'} (${g.unknownReason ?? 'not known statically'})`);
+        continue;
+      }
+      passed = g.value;
+    } else {
+      const q = guardQuery(r, g);
+      if (!q) continue;
+      const k = state.guard(q);
+      if (!k.ok) return { run: undefined, reason: `${g.kind} \`${g.command}\`: ${k.reason}`, assumptions };
+      if (k.value === 124) return { run: undefined, reason: `${g.kind} \`${g.command}\` did not finish within the probe's guard timeout`, assumptions };
+      passed = k.value === 0;
+      const stale = touched.filter((p) => g.command!.includes(p));
+      if (stale.length) assumptions.push(`${g.kind} \`${g.command}\` was evaluated on the machine as it is now; ${stale.join(', ')} is changed earlier in this plan`);
+    }
+    if (g.kind === 'only_if' && !passed) return { run: false, reason: `only_if \`${short(g.command ?? g.source)}\` is false`, assumptions };
+    if (g.kind === 'not_if' && passed) return { run: false, reason: `not_if \`${short(g.command ?? g.source)}\` is true`, assumptions };
+  }
+  return { run: true, assumptions };
+}
+
+function short(s: string): string {
+  const one = s.replace(/\s+/g, ' ').trim();
+  return one.length > 80 ? `${one.slice(0, 77)}…` : one;
+}
+
+/** A plan step's skeleton for a resource action. */
+export function baseStep(r: GraphResource, action: string, triggers: Trigger[]): PlanStep {
+  const step: PlanStep = { resource: r.id, type: r.type, action, status: 'up-to-date', changes: [], notifications: [], location: r.location };
+  if (r.parent) step.parent = r.parent;
+  if (triggers.length) step.notifiedBy = triggers.map((t) => ({ resource: t.resource, timing: t.timing }));
+  return step;
+}
+
+/** Plans one action: guards, then the provider; returns the step and the provider's verdict. */
+export function planAction(r: GraphResource, action: string, triggers: Trigger[], state: VirtualState, input: EngineInput, facts: PlatformFacts): { step: PlanStep; verdict?: ProviderStep; ctx?: PlanContext } {
+  const step = baseStep(r, action, triggers);
+  const assumptions: string[] = [];
+  if (r.conditional) assumptions.push(`declared under a condition that is not known statically (${r.conditional})`);
+  if (r.repeated) assumptions.push(`declared in a loop over a collection that is not known statically (${r.repeated})`);
+  const finish = (s: Partial<PlanStep>, verdict?: ProviderStep, ctx?: PlanContext) => {
+    Object.assign(step, s);
+    const all = [...assumptions, ...(s.assumptions ?? [])];
+    if (all.length) step.assumptions = all; else delete step.assumptions;
+    return { step, verdict, ctx };
+  };
+  if (action === 'nothing') return finish({ status: 'skipped', reason: 'action :nothing (runs only when notified)' });
+  const g = evaluateGuards(r, state);
+  assumptions.push(...g.assumptions);
+  if (g.run === undefined) return finish({ status: 'unknown', reason: g.reason });
+  if (!g.run) return finish({ status: 'skipped', reason: g.reason });
+  if (r.custom) return finish({ status: 'up-to-date', reason: 'custom resource: applied through its child resources' });
+  const p = providerFor(r);
+  if (!p) return finish({ status: 'unknown', reason: `Cloche has no provider for ${r.resolvedType || r.type}: it cannot plan or apply it` });
+  if (!p.actions.includes(action)) return finish({ status: 'unknown', reason: `action :${action} of ${r.type} is not supported by Cloche's provider` });
+  const ctx: PlanContext = { resource: r, action, state, input, facts };
+  let v: ProviderStep;
+  try {
+    v = p.plan(ctx);
+  } catch (e) {
+    // A provider bug must not sink the whole plan: the step says what happened.
+    v = { status: 'unknown', reason: `internal error while planning: ${e instanceof Error ? e.message : String(e)}`, changes: [] };
+  }
+  // A notified run whose trigger may not fire is only a possibility.
+  if (triggers.length && triggers.every((t) => t.fires === 'maybe') && v.status === 'change') {
+    return finish({ ...v, status: 'unknown', reason: `would run only if ${triggers.map((t) => t.resource).join(' or ')} changes, which is not known` }, v, ctx);
+  }
+  return finish({ status: v.status, reason: v.reason, changes: v.changes, diff: v.diff, assumptions: v.assumptions }, v, ctx);
+}
