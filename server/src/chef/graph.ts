@@ -3,15 +3,18 @@ import type { Diagnostic, Graph, GraphEdge, GraphResource, JsonValue } from '../
 import { toJson } from '../ruby/values';
 import type { Compilation } from './compilation';
 import type { Model } from './model';
+import { fillDefaults } from './catalog/propertyCheck';
 
 export function toGraph(_model: Model, c: Compilation, runList: string[], diagnostics: Diagnostic[]): Graph {
   const resources: GraphResource[] = [];
   const edges: GraphEdge[] = [];
   for (const r of orderForConverge(c)) {
+    // What the recipe set, then name properties and literal defaults, as Chef fills them in.
+    const set = new Map(r.props.map((p) => [p.name, p.value] as const));
+    const filled = r.schema ? fillDefaults(r.schema, r.nameText, set) : set;
     const properties: Record<string, JsonValue> = {};
+    for (const [k, v] of filled) if (k !== 'name' && v.k !== 'nil') properties[k] = toJson(v);
     for (const p of r.props) properties[p.name] = toJson(p.value);
-    const nameProp = r.schema ? [...r.schema.properties.values()].find((p) => p.nameProperty && p.name !== 'name') : undefined;
-    if (nameProp && !(nameProp.name in properties)) properties[nameProp.name] = toJson(r.name);
     resources.push({
       id: r.id,
       type: r.type,
