@@ -96,8 +96,9 @@ export class CollectionRunner {
       if (would !== 'no') {
         for (const l of links.filter((x) => x.timing === 'before')) await this.notify(r, l, would);
       }
-      fires = await this.handler.commit(r, step);
+      // Listed before it commits, so a step that fails (and stops the run) is in the report.
       this.steps.push(step);
+      fires = await this.handler.commit(r, step);
     }
     step.notifications = links.map((l): PlanNotification => ({ target: l.target, action: l.action, timing: l.timing, fires, kind: l.kind }));
     if (fires !== 'no') {

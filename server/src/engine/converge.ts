@@ -1,0 +1,267 @@
+/**
+ * The converge: the plan's walk (same ordering and notifications), but steps that would change
+ * are applied in the container, with their output streamed.
+ *
+ * Few round trips: a step whose effects the simulation follows exactly (files, directories,
+ * users …) is deferred and applied in a batch with the following ones (batch.ts) — the virtual
+ * state already holds its effects, so later steps plan correctly. A step whose effects cannot be
+ * simulated (package install, command) ends the batch, and the batch's exec then probes the
+ * machine again, so the next step is planned against the real state. Steps with string guards
+ * (re-checked inside their script when they run), ignore_failure or retries run on their own.
+ * The first failure stops the run with a report naming the resource and its line.
+ */
+import { randomBytes } from 'node:crypto';
+import { shQuote, type ContainerDriver } from '../containers/driver';
+import type { PlatformFacts } from '../chef/platforms';
+import type { ConvergeReport, ConvergeStep, GraphResource, PlanStep, PlanTarget } from '../protocol';
+import { buildBatch, parseBatch, type BatchItem } from './batch';
+import { CollectionRunner, type Fires } from './notifications';
+import { collectQueries, guardQuery, planAction } from './planner';
+import { probe, PROBE_TIMEOUT_MS, summarize } from './plan';
+import { buildProbeScript, parseProbeOutput } from './probeScript';
+import { providerFor } from './providers';
+import { PropReader } from './props';
+import { VirtualState } from './state';
+import type { ApplyScript, EngineInput, PlanContext, ProviderStep } from './types';
+
+/** Progress events for the CLI and the editor: one start/end per step, output as it streams. */
+export type ConvergeEvent =
+  | { kind: 'step-start'; step: PlanStep }
+  | { kind: 'output'; resource: string; chunk: string; stream: 'stdout' | 'stderr' }
+  | { kind: 'retry'; resource: string; attempt: number; delaySec: number; why: string }
+  | { kind: 'reprobe'; after: string; ms: number }
+  | { kind: 'step-end'; step: ConvergeStep };
+
+/** Options of {@link converge}. */
+export interface ConvergeOptions {
+  driver: ContainerDriver;
+  container: string;
+  input: EngineInput;
+  target: PlanTarget;
+  onEvent?: (e: ConvergeEvent) => void;
+  signal?: AbortSignal;
+}
+
+/** Chef's default `timeout` of execute resources, used for every step without one (seconds). */
+const DEFAULT_TIMEOUT_SEC = 3600;
+/** Output kept per step in the report (the stream shows everything). */
+const MAX_OUTPUT = 64 * 1024;
+
+/** Raised inside the walk to stop it at the first failure. */
+class StopRun extends Error {
+  constructor(readonly resource: GraphResource, message: string) { super(message); }
+}
+
+/** Re-checks string guards when the script runs; a guard that says "skip" exits 0 with a marker. */
+function guardPrelude(r: GraphResource, skipMarker: string): string {
+  return r.guards.map((g) => {
+    const q = guardQuery(r, g);
+    if (!q) return '';
+    const cd = q.cwd ? `cd ${shQuote(q.cwd)} && ` : '';
+    const env = Object.entries(q.env ?? {}).map(([k, v]) => `${k}=${shQuote(v)} `).join('');
+    const test = `( ${cd}${env}sh -c ${shQuote(q.command)} ) >/dev/null 2>&1 </dev/null`;
+    const why = shQuote(`${skipMarker} ${g.kind} \`${q.command}\``);
+    return g.kind === 'only_if' ? `${test} || { echo ${why}; exit 0; }` : `${test} && { echo ${why}; exit 0; }`;
+  }).filter(Boolean).join('\n');
+}
+
+const where = (r: GraphResource): string => `${r.location.file}:${r.location.line}`;
+
+const sleep = (ms: number, signal?: AbortSignal): Promise<void> => new Promise((resolve) => {
+  const t = setTimeout(resolve, ms);
+  signal?.addEventListener('abort', () => { clearTimeout(t); resolve(); }, { once: true });
+});
+
+/** A deferred step; without `item` it is a no-op whose end event waits so events stay in converge order. */
+interface Pending { r: GraphResource; step: ConvergeStep; item?: BatchItem }
+
+/** Converges `input` in the container. Step failures are in the report; it throws only for bad input. */
+export async function converge(opts: ConvergeOptions): Promise<ConvergeReport> {
+  const started = Date.now();
+  const { driver, container, input } = opts;
+  const emit = opts.onEvent ?? (() => undefined);
+  const marker = `@@cloche-${randomBytes(5).toString('hex')}`;
+  let roundTrips = 0;
+  let commandMs = 0;
+  let facts = input.facts ?? ({} as PlatformFacts);
+  let state: VirtualState;
+  let stale: string | undefined;
+  const planned = new WeakMap<PlanStep, { verdict?: ProviderStep; ctx?: PlanContext }>();
+  let pending: Pending[] = [];
+
+  const fail = (r: GraphResource, cs: ConvergeStep, message: string): Fires => {
+    cs.done = new PropReader(r).bool('ignore_failure') ? 'ignored-failure' : 'failed';
+    cs.status = 'failed';
+    cs.reason = message;
+    emit({ kind: 'step-end', step: cs });
+    if (cs.done === 'failed') throw new StopRun(r, `${r.id} (${where(r)}) action :${cs.action} failed: ${message}`);
+    return 'no';
+  };
+
+  /** Runs items (and optionally the probe) in one exec; returns per-item results and the new state. */
+  const execBatch = async (items: Pending[], withProbe: boolean) => {
+    const probeScript = withProbe ? buildProbeScript(collectQueries(input, facts)) : undefined;
+    const batch = buildBatch(items.map((p) => p.item!), marker, probeScript?.script);
+    const timeoutMs = items.reduce((t, p) => t + (p.item!.timeoutSec + 10) * 1000, withProbe ? PROBE_TIMEOUT_MS : 30_000);
+    let current = -1;
+    let inProbe = false;
+    let buffer = '';
+    const outputs = items.map(() => '');
+    const onOutput = (chunk: string, stream: 'stdout' | 'stderr'): void => {
+      if (stream === 'stderr') {
+        if (current >= 0 && !inProbe) { outputs[current] += chunk; emit({ kind: 'output', resource: items[current].r.id, chunk, stream }); }
+        return;
+      }
+      buffer += chunk;
+      const lines = buffer.split('\n');
+      buffer = lines.pop() ?? '';
+      for (const line of lines) {
+        if (line === `${marker}:probe`) { inProbe = true; continue; }
+        const begin = new RegExp(`^${marker}:begin (\\d+)$`).exec(line);
+        if (begin) { current = Number(begin[1]); emit({ kind: 'step-start', step: items[current].step }); continue; }
+        if (inProbe || line.startsWith(marker) || current < 0) continue;
+        if (outputs[current].length < MAX_OUTPUT) outputs[current] += `${line}\n`;
+        emit({ kind: 'output', resource: items[current].r.id, chunk: `${line}\n`, stream });
+      }
+    };
+    const res = await driver.exec(container, batch.script, { stdin: batch.stdin || undefined, timeoutMs, signal: opts.signal, onOutput });
+    roundTrips++;
+    const results = parseBatch(res.stdout, marker);
+    items.forEach((p, i) => { p.step.output = outputs[i]; });
+    if (probeScript && results.length === items.length && results.every((r) => r.code === 0)) {
+      const tail = res.stdout.slice(res.stdout.indexOf(`${marker}:probe`));
+      state = VirtualState.fromProbe(probeScript, parseProbeOutput(tail, probeScript));
+      stale = undefined;
+    }
+    return { results, res };
+  };
+
+  /** Applies the deferred steps in one exec (plus the probe when the last one is opaque). */
+  const flush = async (withProbe: boolean): Promise<void> => {
+    if (!pending.length) return;
+    const all = pending;
+    pending = [];
+    const items = all.filter((p) => p.item);
+    const { results, res } = items.length ? await execBatch(items, withProbe) : { results: [], res: undefined };
+    let failed = false;
+    for (const p of all) {
+      if (failed) { p.step.done ??= 'not-run'; continue; }
+      if (!p.item) { emit({ kind: 'step-end', step: p.step }); continue; }
+      const i = items.indexOf(p);
+      const r = results.find((x) => x.index === i);
+      if (r && r.code === 0) { p.step.done = 'applied'; p.step.durationMs = r.ms; commandMs += r.ms; emit({ kind: 'step-end', step: p.step }); continue; }
+      failed = true;
+      const why = r ? (r.code === 124 ? `timed out after ${p.item.timeoutSec} s` : `exit ${r.code}`)
+        : res?.timedOut ? 'the exec timed out' : `the batch ended before this step finished (exit ${res?.code ?? 'signal'})`;
+      if (r) { p.step.durationMs = r.ms; commandMs += r.ms; }
+      const tail = (p.step.output ?? '').trim().split('\n').slice(-5).join('\n');
+      try { fail(p.r, p.step, `${why}${tail ? `\n${tail}` : ''}`); } catch (e) {
+        all.slice(all.indexOf(p) + 1).forEach((rest) => { rest.step.done ??= 'not-run'; });
+        throw e;
+      }
+    }
+  };
+
+  /** A step with guards, ignore_failure or retries: on its own, with retries. */
+  const runAlone = async (r: GraphResource, cs: ConvergeStep, apply: ApplyScript, timeoutSec: number, opaque: boolean): Promise<Fires> => {
+    await flush(false);
+    const reader = new PropReader(r);
+    const retries = reader.num('retries') ?? 0;
+    const delay = reader.num('retry_delay') ?? 2;
+    const item: BatchItem = { apply, timeoutSec, prelude: guardPrelude(r, `${marker}:skip 0`) || undefined };
+    for (let attempt = 1; ; attempt++) {
+      const { results, res } = await execBatch([{ r, step: cs, item }], opaque);
+      const res0 = results.find((x) => x.index === 0);
+      cs.attempts = attempt;
+      if (res0) { cs.durationMs = (cs.durationMs ?? 0) + res0.ms; commandMs += res0.ms; }
+      if (opaque) stale ??= r.id;
+      if (res0?.skipped) { cs.done = 'skipped'; cs.status = 'skipped'; cs.reason = `${res0.skipped} (checked when the step ran)`; emit({ kind: 'step-end', step: cs }); return 'no'; }
+      if (res0?.code === 0) { cs.done = 'applied'; emit({ kind: 'step-end', step: cs }); return 'yes'; }
+      const why = res0 ? (res0.code === 124 ? `timed out after ${timeoutSec} s` : `exit ${res0.code}`) : `exit ${res.code ?? 'signal'}${res.timedOut ? ' (timed out)' : ''}`;
+      if (attempt > retries) {
+        const tail = (cs.output ?? '').trim().split('\n').slice(-5).join('\n');
+        return fail(r, cs, `${why}${attempt > 1 ? ` after ${attempt} attempts` : ''}${tail ? `\n${tail}` : ''}`);
+      }
+      emit({ kind: 'retry', resource: r.id, attempt, delaySec: delay, why });
+      await sleep(delay * 1000, opts.signal);
+    }
+  };
+
+  const commit = async (r: GraphResource, step: PlanStep): Promise<Fires> => {
+    const cs = step as ConvergeStep;
+    cs.durationMs = 0;
+    if (step.status === 'up-to-date' || step.status === 'skipped') {
+      cs.done = step.status;
+      if (pending.length) pending.push({ r, step: cs });
+      else emit({ kind: 'step-end', step: cs });
+      return 'no';
+    }
+    if (step.status === 'failed') { await flush(false); return fail(r, cs, step.reason ?? 'the plan says this step would fail'); }
+    const { verdict, ctx } = planned.get(step) ?? {};
+    const provider = providerFor(r);
+    if (!provider || !ctx || !verdict) { await flush(false); return fail(r, cs, step.reason ?? `Cloche cannot apply ${r.type}`); }
+    let apply: ApplyScript | undefined;
+    try { apply = provider.apply(ctx, verdict); } catch (e) { await flush(false); return fail(r, cs, e instanceof Error ? e.message : String(e)); }
+    if (!apply) { cs.done = 'applied'; emit({ kind: 'step-end', step: cs }); return 'yes'; }
+    const reader = new PropReader(r);
+    const timeoutSec = apply.timeoutSec ?? reader.num('timeout') ?? DEFAULT_TIMEOUT_SEC;
+    const alone = r.guards.some((g) => g.form !== 'block') || reader.bool('ignore_failure') || (reader.num('retries') ?? 0) > 0;
+    if (alone) return runAlone(r, cs, apply, timeoutSec, verdict.opaque === true);
+    pending.push({ r, step: cs, item: { apply, timeoutSec } });
+    // An opaque step ends the batch; the same exec then probes the machine for the next step.
+    if (verdict.opaque) { stale = r.id; await flush(true); }
+    return 'yes';
+  };
+
+  let result: ConvergeReport['result'] = { ok: true };
+  const runner = new CollectionRunner(input.resources, {
+    prepare: async (r, action, triggers) => {
+      if (stale && !r.custom) {
+        const p = await probe(driver, container, input, facts, opts.signal);
+        roundTrips++;
+        emit({ kind: 'reprobe', after: stale, ms: p.probeMs });
+        state = p.state;
+        stale = undefined;
+      }
+      const { step, verdict, ctx } = planAction(r, action, triggers, state, input, facts);
+      planned.set(step, { verdict, ctx });
+      return step;
+    },
+    commit,
+    finishGroup: (r, step, fires) => {
+      const cs = step as ConvergeStep;
+      cs.durationMs = 0;
+      if (step.status !== 'skipped') step.status = fires === 'yes' ? 'change' : 'up-to-date';
+      cs.done = step.status === 'skipped' ? 'skipped' : fires === 'yes' ? 'applied' : 'up-to-date';
+      cs.reason = `custom resource: applied through its ${input.resources.filter((c) => c.parent === r.id).length} child resources`;
+    },
+  });
+  try {
+    const first = await probe(driver, container, input, facts, opts.signal);
+    roundTrips++;
+    state = first.state;
+    facts = input.facts ?? first.facts ?? facts;
+    await runner.run();
+    await flush(false);
+  } catch (e) {
+    if (e instanceof StopRun) result = { ok: false, resource: e.resource.id, location: e.resource.location, message: e.message };
+    else {
+      // The container died, the daemon went away, or the run was cancelled: name the step it happened in.
+      const inFlight = (runner.steps as ConvergeStep[]).filter((s) => s.done === undefined);
+      const last = inFlight[0] ?? (runner.steps[runner.steps.length - 1] as ConvergeStep | undefined);
+      const r = last && input.resources.find((x) => x.id === last.resource);
+      const what = e instanceof Error ? e.message : String(e);
+      if (last && last.done === undefined) { last.done = 'failed'; last.status = 'failed'; last.reason = what; }
+      result = { ok: false, resource: r?.id, location: r?.location, message: r ? `${r.id} (${where(r)}) action :${last!.action}: ${what}` : what };
+    }
+  }
+  const steps = runner.steps as ConvergeStep[];
+  for (const s of steps) { s.done ??= 'not-run'; s.durationMs ??= 0; }
+  const totalMs = Date.now() - started;
+  const customs = new Set(input.resources.filter((r) => r.custom).map((r) => r.id));
+  return {
+    target: opts.target, steps, result,
+    summary: { ...summarize(steps, input), applied: steps.filter((s) => s.done === 'applied' && !customs.has(s.resource)).length },
+    timings: { totalMs, commandMs, overheadMs: totalMs - commandMs, roundTrips },
+  };
+}

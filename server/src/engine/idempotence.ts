@@ -1,0 +1,23 @@
+/**
+ * The idempotence check: plan again after a converge; any step that would still change something
+ * is a failure pointing at its resource. log and notify_group always act, and so do steps that only
+ * they notify: those are exempt, and listed as such.
+ */
+import type { IdempotenceVerdict, Plan } from '../protocol';
+import { ALWAYS_RUN_TYPES } from './providers/misc';
+
+/** Judges a plan made right after a converge. */
+export function judgeIdempotence(plan: Plan, planMs: number): IdempotenceVerdict {
+  const exempt = new Set(plan.steps.filter((s) => ALWAYS_RUN_TYPES.has(s.type)).map((s) => s.resource));
+  const offenders: IdempotenceVerdict['offenders'] = [];
+  const exemptSteps: string[] = [];
+  for (const s of plan.steps) {
+    if (s.status !== 'change' && s.status !== 'failed') continue;
+    if (plan.steps.some((x) => x.parent === s.resource)) continue; // a custom resource: its children are judged
+    const onlyExemptTriggers = s.notifiedBy?.length && s.notifiedBy.every((t) => exempt.has(t.resource));
+    if (exempt.has(s.resource) || onlyExemptTriggers) { exemptSteps.push(`${s.resource} :${s.action}`); continue; }
+    const what = s.status === 'failed' ? `would fail: ${s.reason}` : s.changes.map((c) => c.message ?? c.property).join('; ') || s.reason || 'would change';
+    offenders.push({ resource: s.resource, action: s.action, location: s.location, reason: what });
+  }
+  return { idempotent: offenders.length === 0, offenders, exempt: exemptSteps, planMs };
+}
