@@ -1,0 +1,205 @@
+/**
+ * The per-workspace analysis cache: one Model for the workspace, and one compilation per cookbook
+ * (every recipe of it, each its own run-list entry, as `checkPaths` does) for the chosen platform.
+ * A change invalidates only the cookbook of the changed file and the cookbooks that depend on it;
+ * custom resources and libraries are reloaded when their files change. Compilations are made on
+ * demand, so a burst of keystrokes costs one compilation when the next request arrives.
+ * No LSP imports here: the adapters in features/ translate.
+ */
+import * as path from 'node:path';
+import type { Diagnostic } from './protocol';
+import { Model } from './chef/model';
+import type { Compilation } from './chef/compilation';
+import type { Cookbook } from './chef/workspace';
+import { type PlatformFacts, getPlatformProfile, DEFAULT_PROFILE } from './chef/platforms';
+import { loadCookbookResources } from './chef/customResources';
+import { loadLibraries } from './chef/libraries';
+import { syntaxDiagnostics, rubyFilesOf } from './chef/rules/syntaxRule';
+
+/** A cookbook's compilation and its diagnostics, by file. */
+export interface CookbookAnalysis {
+  cookbook: Cookbook;
+  compilation?: Compilation;
+  diagnostics: Map<string, Diagnostic[]>;
+  /** Milliseconds the compilation and validation took. */
+  ms: number;
+}
+
+/** What kind of cookbook file a path is (decides what a change invalidates). */
+export type FileRole = 'recipe' | 'attributes' | 'resource' | 'library' | 'metadata' | 'template' | 'file' | 'other';
+
+export class Analysis {
+  model: Model;
+  facts: PlatformFacts;
+  private readonly fresh = new Map<string, CookbookAnalysis>();
+  /** The last analysis of each cookbook, even when outdated (completion may use it while typing). */
+  private readonly last = new Map<string, CookbookAnalysis>();
+
+  constructor(private roots: string[], platform = DEFAULT_PROFILE) {
+    this.facts = getPlatformProfile(platform) ?? getPlatformProfile(DEFAULT_PROFILE)!;
+    this.model = new Model(roots);
+  }
+
+  /** Workspace folders or extra cookbook paths changed: index again (open documents stay overlaid). */
+  setRoots(roots: string[], overlays: Map<string, string>): void {
+    this.roots = roots;
+    this.model = new Model(roots);
+    for (const [file, text] of overlays) this.model.ws.setOverlay(file, text);
+    if (overlays.size) this.model.reload();
+    this.invalidateAll();
+  }
+
+  /** Another platform profile: every compilation is redone. Returns false for an unknown profile. */
+  setPlatform(profile: string): boolean {
+    const facts = getPlatformProfile(profile);
+    if (!facts) return false;
+    if (facts.profile !== this.facts.profile) { this.facts = facts; this.invalidateAll(); this.last.clear(); }
+    return true;
+  }
+
+  get cookbookCount(): number {
+    return this.model.ws.cookbooks.size;
+  }
+
+  /** An editor document's text (undefined when it closes and the disk wins again). Returns the invalidated cookbooks. */
+  setText(file: string, text: string | undefined): Set<string> {
+    this.model.ws.setOverlay(file, text);
+    return this.fileChanged(file, 'changed');
+  }
+
+  /** A file changed, appeared or disappeared (editor or disk). Returns the names of the invalidated cookbooks. */
+  fileChanged(file: string, kind: 'created' | 'changed' | 'deleted'): Set<string> {
+    const abs = path.resolve(file);
+    const role = roleOf(abs);
+    if (role === 'metadata') {
+      this.model.ws.scan();
+      this.model.reload();
+      return this.invalidateAll();
+    }
+    const cb = this.model.ws.cookbookOf(abs);
+    if (!cb) return new Set();
+    if (kind !== 'changed') this.model.ws.addCookbook(cb.dir); // file lists (recipes, templates, files) changed
+    const current = this.model.ws.cookbooks.get(cb.name) ?? cb;
+    if (role === 'resource') { this.reloadResources(current); return this.invalidateAll(); }
+    if (role === 'library') { this.reloadLibraries(); return this.invalidateAll(); }
+    return this.invalidate(current.name);
+  }
+
+  /** The analysis of a cookbook, compiled now when outdated. */
+  cookbook(name: string): CookbookAnalysis | undefined {
+    const cached = this.fresh.get(name);
+    if (cached) return cached;
+    const cb = this.model.ws.cookbooks.get(name);
+    if (!cb) return undefined;
+    const result = this.compileCookbook(cb);
+    this.fresh.set(name, result);
+    this.last.set(name, result);
+    return result;
+  }
+
+  /** The analysis serving a file (its cookbook's); `stale` accepts the last one while a new one is due. */
+  forFile(file: string, opts: { stale?: boolean } = {}): CookbookAnalysis | undefined {
+    const cb = this.model.ws.cookbookOf(path.resolve(file));
+    if (!cb) return undefined;
+    if (opts.stale) { const last = this.last.get(cb.name); if (last) return last; }
+    return this.cookbook(cb.name);
+  }
+
+  /** Diagnostics of one file (empty outside cookbooks). */
+  diagnostics(file: string): Diagnostic[] {
+    const abs = path.resolve(file);
+    return this.forFile(abs)?.diagnostics.get(abs) ?? [];
+  }
+
+  /** Whether a cookbook's analysis is current. */
+  isFresh(name: string): boolean {
+    return this.fresh.has(name);
+  }
+
+  /** Compiles an explicit run list (graph requests); not cached. */
+  compileRunList(runList: string[], facts: PlatformFacts = this.facts): Compilation {
+    return this.model.compile(runList, facts);
+  }
+
+  /** Cookbooks that depend on `name`, directly or not, and `name` itself. */
+  dependents(name: string): Set<string> {
+    const out = new Set([name]);
+    let grew = true;
+    while (grew) {
+      grew = false;
+      for (const cb of this.model.ws.cookbooks.values()) {
+        if (!out.has(cb.name) && cb.depends.some((d) => out.has(d.name))) { out.add(cb.name); grew = true; }
+      }
+    }
+    return out;
+  }
+
+  private invalidate(name: string): Set<string> {
+    const names = this.dependents(name);
+    for (const n of names) this.fresh.delete(n);
+    return names;
+  }
+
+  private invalidateAll(): Set<string> {
+    const names = new Set(this.model.ws.cookbooks.keys());
+    this.fresh.clear();
+    for (const n of this.last.keys()) if (!names.has(n)) this.last.delete(n);
+    return names;
+  }
+
+  /** Reloads one cookbook's custom resources and definitions (the catalog is shared by the workspace). */
+  private reloadResources(cb: Cookbook): void {
+    const model = this.model;
+    model.catalog.removeCookbook(cb.name);
+    for (const [name, def] of model.customDefs) if (def.schema.cookbook === cb.name) model.customDefs.delete(name);
+    for (const [name, def] of model.definitions) if (def.cookbook === cb.name) model.definitions.delete(name);
+    const { resources, definitions } = loadCookbookResources(model.ws, cb);
+    for (const def of resources) { model.catalog.addCustom(def.schema); model.customDefs.set(def.schema.name, def); }
+    for (const d of definitions) model.definitions.set(d.name, d);
+  }
+
+  private reloadLibraries(): void {
+    const libs = loadLibraries(this.model.ws, [...this.model.ws.cookbooks.values()]);
+    this.model.helpers = libs.helpers;
+    this.model.libraryResourceNames = libs.resourceNames;
+  }
+
+  private compileCookbook(cb: Cookbook): CookbookAnalysis {
+    const started = performance.now();
+    const runList = this.model.allRecipes(cb);
+    const inCookbook = (f: string) => f.startsWith(cb.dir + path.sep);
+    let compilation: Compilation | undefined;
+    let diags: Diagnostic[];
+    if (runList.length) {
+      compilation = this.model.compile(runList, this.facts);
+      diags = this.model.diagnostics(compilation);
+    } else diags = rubyFilesOf(cb).flatMap((f) => syntaxDiagnostics(this.model.ws, f));
+    const byFile = new Map<string, Diagnostic[]>();
+    for (const d of diags) {
+      if (!inCookbook(d.file) || this.model.ws.cookbookOf(d.file) !== cb) continue;
+      const list = byFile.get(d.file) ?? [];
+      list.push(d);
+      byFile.set(d.file, list);
+    }
+    for (const list of byFile.values()) list.sort((a, b) => a.line - b.line || a.column - b.column);
+    return { cookbook: cb, compilation, diagnostics: byFile, ms: performance.now() - started };
+  }
+}
+
+/** The role of a file inside a cookbook, from its folder. */
+export function roleOf(file: string): FileRole {
+  const base = path.basename(file);
+  if (base === 'metadata.rb' || base === 'metadata.json') return 'metadata';
+  const parts = file.split(path.sep);
+  for (let i = parts.length - 2; i >= 0; i--) {
+    switch (parts[i]) {
+      case 'recipes': return 'recipe';
+      case 'attributes': return 'attributes';
+      case 'resources': case 'providers': case 'definitions': return 'resource';
+      case 'libraries': return 'library';
+      case 'templates': return 'template';
+      case 'files': return 'file';
+    }
+  }
+  return 'other';
+}

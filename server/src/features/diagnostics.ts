@@ -1,0 +1,79 @@
+/**
+ * Diagnostics: pulled by clients that can (textDocument/diagnostic), pushed to those that cannot.
+ * Every change re-evaluates the changed file's cookbook and its dependents; other open files of
+ * those cookbooks are refreshed too (a workspace refresh for pull clients, a publish for push ones).
+ */
+import {
+  type Diagnostic as LspDiagnostic, DiagnosticSeverity, DiagnosticTag, DocumentDiagnosticReportKind, type DocumentDiagnosticReport,
+} from 'vscode-languageserver/node';
+import type { Diagnostic } from '../protocol';
+import { URI } from '../documents';
+import { spanOf } from '../lang/types';
+import type { Feature, Session } from './session';
+
+const SEVERITY = { error: DiagnosticSeverity.Error, warning: DiagnosticSeverity.Warning, info: DiagnosticSeverity.Information, hint: DiagnosticSeverity.Hint } as const;
+const TAG = { deprecated: DiagnosticTag.Deprecated, unnecessary: DiagnosticTag.Unnecessary } as const;
+
+/** A core diagnostic in LSP terms (with code, tags and related information). */
+export function toLsp(d: Diagnostic): LspDiagnostic {
+  return {
+    range: spanOf(d),
+    severity: SEVERITY[d.severity],
+    code: d.code,
+    source: 'cloche',
+    message: d.message,
+    tags: d.tags?.map((t) => TAG[t]),
+    relatedInformation: d.related?.map((r) => ({ location: { uri: URI.fromPath(r.location.file), range: spanOf(r.location) }, message: r.message })),
+  };
+}
+
+export const diagnostics: Feature = {
+  capabilities(client) {
+    return client.textDocument?.diagnostic ? { diagnosticProvider: { identifier: 'cloche', interFileDependencies: true, workspaceDiagnostics: false } } : {};
+  },
+  register(session) {
+    const pull = !!session.client.textDocument?.diagnostic;
+    const conn = session.connection;
+    const report = (uri: string): LspDiagnostic[] => {
+      const file = URI.toPath(uri);
+      return file ? session.analysis.diagnostics(file).map(toLsp) : [];
+    };
+    conn.languages.diagnostics.on(session.handle('diagnostics', { kind: DocumentDiagnosticReportKind.Full, items: [] } as DocumentDiagnosticReport,
+      (params) => ({ kind: DocumentDiagnosticReportKind.Full, items: report(params.textDocument.uri) })));
+    if (pull) {
+      const refresh = debounce(() => { if (session.client.workspace?.diagnostics?.refreshSupport) void conn.languages.diagnostics.refresh(); }, 250);
+      session.onReindex(refresh);
+      session.documents.onDidInvalidate((changed, cookbooks) => {
+        // The changed document is pulled by the client itself; refresh only when others depend on it.
+        const others = session.documents.all.all().some((d) => { const f = URI.toPath(d.uri); return f && f !== changed && inCookbooks(session, f, cookbooks); });
+        if (others) refresh();
+      });
+      return;
+    }
+    const pending = new Set<string>();
+    const publish = debounce(() => {
+      for (const uri of pending) {
+        if (!session.documents.get(uri)) { void conn.sendDiagnostics({ uri, diagnostics: [] }); continue; }
+        try { void conn.sendDiagnostics({ uri, version: session.documents.get(uri)?.version, diagnostics: report(uri) }); } catch (e) { session.log(`diagnostics for ${uri}: ${String(e)}`); }
+      }
+      pending.clear();
+    }, 30);
+    session.documents.onDidInvalidate((changed, cookbooks) => {
+      pending.add(URI.fromPath(changed));
+      for (const d of session.documents.all.all()) { const f = URI.toPath(d.uri); if (f && inCookbooks(session, f, cookbooks)) pending.add(d.uri); }
+      publish();
+    });
+    session.onReindex(() => { for (const d of session.documents.all.all()) pending.add(d.uri); publish(); });
+  },
+};
+
+function inCookbooks(session: Session, file: string, names: Set<string>): boolean {
+  const cb = session.analysis.model.ws.cookbookOf(file);
+  return !!cb && names.has(cb.name);
+}
+
+/** Runs `fn` once after calls stop for `ms`. */
+function debounce(fn: () => void, ms: number): () => void {
+  let timer: NodeJS.Timeout | undefined;
+  return () => { if (timer) clearTimeout(timer); timer = setTimeout(() => { timer = undefined; fn(); }, ms); };
+}

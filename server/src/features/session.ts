@@ -1,0 +1,135 @@
+/**
+ * What every feature adapter shares: the connection, the open documents, the analysis, the settings,
+ * a logger, and the one error boundary every handler goes through (a request always gets an answer).
+ */
+import * as path from 'node:path';
+import {
+  type Connection, type ClientCapabilities, type CancellationToken, type InitializeParams, ResponseError, LSPErrorCodes,
+} from 'vscode-languageserver/node';
+import { Analysis } from '../analysis';
+import { Documents, URI } from '../documents';
+import { type ClocheSettings, DEFAULT_SETTINGS, readSettings } from '../settings';
+import { StatusNotification, type ServerState } from '../customMethods';
+import type { FileView } from '../lang/types';
+
+export class Session {
+  readonly documents = new Documents();
+  settings: ClocheSettings = DEFAULT_SETTINGS;
+  client: ClientCapabilities = {};
+  private folders: string[] = [];
+  private analysisValue: Analysis | undefined;
+  private readyResolve!: () => void;
+  private readonly reindexListeners: (() => void)[] = [];
+  private readonly startListeners: (() => void)[] = [];
+  /** Resolves once the workspace is indexed; handlers wait for it. */
+  readonly ready = new Promise<void>((resolve) => { this.readyResolve = resolve; });
+
+  constructor(readonly connection: Connection) {}
+
+  get analysis(): Analysis {
+    if (!this.analysisValue) throw new Error('the workspace is not indexed yet');
+    return this.analysisValue;
+  }
+
+  initialize(params: InitializeParams): void {
+    this.client = params.capabilities;
+    const folders = params.workspaceFolders?.map((f) => URI.toPath(f.uri)) ?? [params.rootUri ? URI.toPath(params.rootUri) : params.rootPath ?? undefined];
+    this.folders = folders.filter((f): f is string => !!f);
+    if (params.initializationOptions) this.settings = readSettings((params.initializationOptions as { settings?: unknown }).settings ?? params.initializationOptions);
+  }
+
+  /** Reads the settings from the client (when it can answer) and indexes the workspace. */
+  async start(): Promise<void> {
+    await this.refreshSettings();
+    this.status('indexing', 'indexing cookbooks');
+    const started = performance.now();
+    this.analysisValue = new Analysis(this.roots(), this.settings.platform);
+    this.documents.attach(this.analysisValue);
+    this.readyResolve();
+    for (const l of this.startListeners) l();
+    this.status('ready', `indexed ${this.analysisValue.cookbookCount} cookbooks in ${Math.round(performance.now() - started)} ms`);
+  }
+
+  /** Re-reads settings; re-indexes or recompiles when what they decide changed. Returns true when results may differ. */
+  async refreshSettings(pushed?: unknown): Promise<boolean> {
+    const before = this.settings;
+    if (pushed !== undefined && pushed !== null && typeof pushed === 'object' && 'cloche' in pushed) this.settings = readSettings((pushed as { cloche: unknown }).cloche);
+    else if (this.client.workspace?.configuration) {
+      try { this.settings = readSettings(await this.connection.workspace.getConfiguration('cloche')); } catch (e) { this.log(`settings: ${String(e)}`); }
+    }
+    const a = this.analysisValue;
+    if (!a) return false;
+    let changed = false;
+    if (before.cookbookPaths.join('\0') !== this.settings.cookbookPaths.join('\0')) { a.setRoots(this.roots(), this.documents.overlays()); changed = true; }
+    if (a.facts.profile !== this.settings.platform) { a.setPlatform(this.settings.platform); changed = true; }
+    if (changed) { this.status('ready', `platform ${a.facts.profile}`); for (const l of this.reindexListeners) l(); }
+    return changed || before.inlayHints.attributeValues !== this.settings.inlayHints.attributeValues;
+  }
+
+  /** Workspace folders plus the extra cookbook paths (relative ones against the first folder). */
+  roots(): string[] {
+    const base = this.folders[0] ?? process.cwd();
+    return [...this.folders, ...this.settings.cookbookPaths.map((p) => path.resolve(base, p))];
+  }
+
+  /** The view of a document (or a file on disk) for the language features. */
+  view(uri: string, opts: { stale?: boolean } = {}): FileView | undefined {
+    const file = URI.toPath(uri);
+    if (!file) return undefined;
+    const a = this.analysis;
+    const text = this.documents.get(uri)?.getText() ?? a.model.ws.readFile(file);
+    if (text === undefined) return undefined;
+    const parsed = file.endsWith('.rb') ? a.model.ws.parse(file) : undefined;
+    return { file, text, parsed, analysis: a.forFile(file, opts), model: a.model, facts: a.facts };
+  }
+
+  /** Called once the workspace is indexed (the place for dynamic registrations: LSP allows one `initialized` handler). */
+  onStarted(listener: () => void): void {
+    this.startListeners.push(listener);
+  }
+
+  /** Called when every result may have changed (platform or cookbook paths). */
+  onReindex(listener: () => void): void {
+    this.reindexListeners.push(listener);
+  }
+
+  status(state: ServerState, message?: string): void {
+    const a = this.analysisValue;
+    void this.connection.sendNotification(StatusNotification, { state, platform: a?.facts.profile ?? this.settings.platform, cookbooks: a?.cookbookCount ?? 0, message });
+  }
+
+  log(message: string): void {
+    this.connection.console.log(message);
+  }
+
+  /**
+   * The error boundary: waits for indexing, lets queued messages (edits, cancellations) through first,
+   * honours cancellation, and turns any exception into a log line and an empty answer.
+   */
+  handle<P, R>(name: string, empty: R, fn: (params: P, token: CancellationToken) => R | Promise<R>): (params: P, token: CancellationToken) => Promise<R | ResponseError<any>> {
+    return async (params, token) => {
+      try {
+        await this.ready;
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        if (token.isCancellationRequested) return new ResponseError(LSPErrorCodes.RequestCancelled, `${name} cancelled`);
+        return await fn(params, token);
+      } catch (e) {
+        this.connection.console.error(`${name} failed: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
+        return empty;
+      }
+    };
+  }
+
+  /** The same boundary for notifications. */
+  guard<P>(name: string, fn: (params: P) => void | Promise<void>): (params: P) => Promise<void> {
+    return async (params) => {
+      try { await this.ready; await fn(params); } catch (e) { this.connection.console.error(`${name} failed: ${e instanceof Error ? e.stack ?? e.message : String(e)}`); }
+    };
+  }
+}
+
+/** One feature adapter: the capability it declares and the handlers it registers. */
+export interface Feature {
+  capabilities(client: ClientCapabilities): import('vscode-languageserver/node').ServerCapabilities;
+  register(session: Session): void;
+}

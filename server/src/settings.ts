@@ -1,0 +1,41 @@
+/**
+ * The server's settings, typed and read in one place (section `cloche` of the client's
+ * configuration). How to add a setting: add it to `ClocheSettings` and `DEFAULT_SETTINGS`, read it in
+ * `readSettings`, and declare it in package.json `contributes.configuration` (SETTING_KEYS lists the
+ * keys a test keeps in step with that declaration).
+ */
+import { DEFAULT_PROFILE, getPlatformProfile } from './chef/platforms';
+
+export interface ClocheSettings {
+  /** Platform profile for diagnostics, completion and hover (`debian-12`, `almalinux-9`, …). */
+  platform: string;
+  /** Inlay hints after `node['a']['b']` showing the resolved value. */
+  inlayHints: { attributeValues: boolean };
+  /** Extra folders searched for cookbooks, besides the workspace folders. */
+  cookbookPaths: string[];
+}
+
+/** Keys under `cloche.` that the settings read (for the package.json consistency test). */
+export const SETTING_KEYS = ['cloche.platform', 'cloche.inlayHints.attributeValues', 'cloche.cookbookPaths'] as const;
+
+export const DEFAULT_SETTINGS: ClocheSettings = {
+  platform: DEFAULT_PROFILE,
+  inlayHints: { attributeValues: true },
+  cookbookPaths: [],
+};
+
+/** Reads the `cloche` configuration section; anything missing or malformed falls back to its default. */
+export function readSettings(raw: unknown): ClocheSettings {
+  const o = isObject(raw) ? raw : {};
+  const hints = isObject(o.inlayHints) ? o.inlayHints : {};
+  const platform = typeof o.platform === 'string' && getPlatformProfile(o.platform) ? o.platform : DEFAULT_SETTINGS.platform;
+  return {
+    platform,
+    inlayHints: { attributeValues: typeof hints.attributeValues === 'boolean' ? hints.attributeValues : DEFAULT_SETTINGS.inlayHints.attributeValues },
+    cookbookPaths: Array.isArray(o.cookbookPaths) ? o.cookbookPaths.filter((p): p is string => typeof p === 'string' && p.length > 0) : [],
+  };
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
