@@ -13,7 +13,8 @@ import { change, shQuote, unknownStep } from './common';
 /** Package names and versions of a resource (`package %w(nginx curl)` has two). */
 export function packageNames(r: GraphResource): { names: string[]; versions: (string | undefined)[]; reader: PropReader } {
   const reader = new PropReader(r);
-  const names = reader.list('package_name') ?? r.name.split(/,\s*/).filter(Boolean);
+  // `package %w(a b)` is named "a, b"; commas never occur in package names, so split on them.
+  const names = (reader.list('package_name') ?? [r.name]).flatMap((n) => n.split(/,\s*/)).filter(Boolean);
   const v = reader.list('version') ?? [];
   return { names, versions: names.map((_, i) => v[i]), reader };
 }

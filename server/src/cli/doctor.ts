@@ -1,0 +1,51 @@
+/**
+ * `cloche doctor` — what the engine needs, checked one by one with what to do about each:
+ * a container runtime that answers, the base image, debootstrap (to build it), and whether a
+ * throwaway container starts. Exit 0 when plans can run, 2 otherwise.
+ */
+import { DEFAULT_IMAGE } from '../engine/session';
+import { supportedTypes } from '../engine/providers';
+import { ContainerDriver } from '../containers/driver';
+import { run as runProcess } from '../containers/process';
+import { probeRuntime } from '../containers/runtime';
+import type { CliIO } from './io';
+
+export async function run(_argv: string[], io: CliIO): Promise<number> {
+  const ok = (s: string): void => io.stdout(`  ok    ${s}\n`);
+  const bad = (s: string, fix: string): void => io.stdout(`  FAIL  ${s}\n        → ${fix}\n`);
+  let usable: ContainerDriver | undefined;
+  io.stdout('Container runtimes\n');
+  for (const name of ['docker', 'podman'] as const) {
+    const r = await probeRuntime(name);
+    if (typeof r === 'string') bad(r, name === 'docker' ? 'apt-get install docker.io and start dockerd (or set DOCKER_HOST)' : 'apt-get install podman runc');
+    else { ok(`${name} ${r.version}`); usable ??= new ContainerDriver(r); }
+  }
+  io.stdout('Base image\n');
+  let image = false;
+  if (usable) {
+    image = await usable.imageExists(DEFAULT_IMAGE).catch(() => false);
+    if (image) ok(`${DEFAULT_IMAGE} present in ${usable.runtime.name}`);
+    else bad(`${DEFAULT_IMAGE} missing`, 'cloche image build');
+  }
+  const deb = await runProcess('debootstrap', ['--version'], { timeoutMs: 10_000 });
+  if (deb.spawnError) bad('debootstrap not installed (needed only to build the base image)', 'apt-get install debootstrap');
+  else ok('debootstrap installed');
+  if (usable && image) {
+    io.stdout('Throwaway container\n');
+    const started = Date.now();
+    try {
+      const id = await usable.create({ image: DEFAULT_IMAGE, network: 'none', labels: { 'cloche.doctor': 'true' } });
+      const r = await usable.exec(id, 'echo ok', { timeoutMs: 20_000 });
+      await usable.destroy(id);
+      if (r.stdout.trim() === 'ok') ok(`create + exec + destroy in ${Date.now() - started} ms`);
+      else bad(`exec answered ${JSON.stringify(r.stdout + r.stderr)}`, 'check the runtime\'s logs');
+    } catch (e) {
+      bad(`could not run a container: ${(e as Error).message}`, 'check the runtime (docker info / podman info)');
+      usable = undefined;
+    }
+  }
+  io.stdout(`Resource types the engine plans and applies (${supportedTypes().length}): ${supportedTypes().join(', ')}\n`);
+  const ready = Boolean(usable && image);
+  io.stdout(ready ? 'Ready: cloche plan/converge/test can run.\n' : 'Not ready: fix the FAIL lines above.\n');
+  return ready ? 0 : 2;
+}

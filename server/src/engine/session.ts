@@ -1,0 +1,169 @@
+/**
+ * Setting up what a plan/converge runs against, for the CLI (and later the editor): the runtime,
+ * the image (--image, else the cookbook's kitchen.yml, else cloche/debian:12), a throwaway
+ * container (or the user's running one), the facts, and the engine input (a cookbook through the
+ * model, or an engine-input JSON file). Environment problems become {@link EnvironmentError}s
+ * whose message says what to do (the CLI exits 2).
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { ContainerDriver, ContainerError, LABELS } from '../containers/driver';
+import { FACTS_SCRIPT, parseFacts } from '../containers/facts';
+import { RuntimeUnavailableError, type RuntimeName } from '../containers/runtime';
+import type { PlatformFacts } from '../chef/platforms';
+import { buildGraph } from '../chef/model';
+import type { Diagnostic } from '../protocol';
+import { factsToPlatform } from './facts';
+import { engineInputFromJson } from './input';
+import type { EngineInput } from './types';
+
+/** The default image when neither --image nor kitchen.yml names one. */
+export const DEFAULT_IMAGE = 'cloche/debian:12';
+/** Label on containers created with --keep: sweeps leave them alone. */
+export const KEEP_LABEL = 'cloche.keep';
+
+/** A problem with the environment (runtime, image, container): exit 2 with this message. */
+export class EnvironmentError extends Error {
+  override name = 'EnvironmentError';
+}
+
+/** Where a command runs. */
+export interface Target {
+  driver: ContainerDriver;
+  container: string;
+  image: string;
+  /** True when Cloche created the container (and must destroy it unless kept). */
+  created: boolean;
+  /** Removes the container if Cloche created it and it is not kept. Never throws. */
+  close(): Promise<void>;
+}
+
+/** Options for {@link openTarget}. */
+export interface TargetOptions {
+  runtime?: RuntimeName | 'auto';
+  image?: string;
+  container?: string;
+  network: 'none' | 'host';
+  keep?: boolean;
+  /** Cookbook folder, for kitchen.yml. */
+  cookbook?: string;
+  /** kitchen.yml platform name to pick, if several. */
+  platform?: string;
+}
+
+/** The image a cookbook's kitchen.yml asks for (`platforms[].driver.image`, else `driver.image`). */
+export function kitchenImage(cookbook: string | undefined, platform?: string): string | undefined {
+  if (!cookbook) return undefined;
+  for (const name of ['kitchen.yml', '.kitchen.yml', 'kitchen.yaml']) {
+    const file = path.join(cookbook, name);
+    if (!fs.existsSync(file)) continue;
+    try {
+      const k = parseYaml(fs.readFileSync(file, 'utf8')) as { driver?: { image?: string }; platforms?: { name?: string; driver?: { image?: string }; driver_config?: { image?: string } }[] };
+      const ps = k?.platforms ?? [];
+      const p = ps.find((x) => x.name === platform) ?? ps[0];
+      return p?.driver?.image ?? p?.driver_config?.image ?? k?.driver?.image;
+    } catch {
+      return undefined; // a broken kitchen.yml is `cloche check`'s business, not the plan's
+    }
+  }
+  return undefined;
+}
+
+/** Detects the runtime; a missing or dead one is an EnvironmentError with advice. */
+export async function connect(runtime: RuntimeName | 'auto' = 'auto'): Promise<ContainerDriver> {
+  try {
+    return await ContainerDriver.detect(runtime);
+  } catch (e) {
+    if (e instanceof RuntimeUnavailableError) throw new EnvironmentError(e.message);
+    throw e;
+  }
+}
+
+/** Removes containers of Cloche sessions whose process is gone (same host), except kept ones. */
+async function sweepDeadSessions(driver: ContainerDriver): Promise<void> {
+  const alive = (session: string): boolean => {
+    const pid = Number(session.split('-')[0]);
+    if (!pid) return true;
+    try { process.kill(pid, 0); return true; } catch (e) { return (e as NodeJS.ErrnoException).code === 'EPERM'; }
+  };
+  try {
+    const dead = new Set((await driver.list()).filter((c) => c.session && !alive(c.session)).map((c) => c.session));
+    for (const session of dead) await driver.sweep({ session });
+  } catch { /* sweeping is best effort; the real work reports real errors */ }
+}
+
+/** Opens the target container: the user's (must be running) or a new throwaway one. */
+export async function openTarget(opts: TargetOptions): Promise<Target> {
+  const driver = await connect(opts.runtime);
+  if (opts.container) {
+    let running: boolean;
+    try { running = await driver.isRunning(opts.container); } catch (e) { throw new EnvironmentError((e as Error).message); }
+    if (!running) throw new EnvironmentError(`Container ${opts.container} does not exist or is not running: start it, or drop --container to let Cloche create one.`);
+    return { driver, container: opts.container, image: '', created: false, close: async () => undefined };
+  }
+  const image = opts.image ?? kitchenImage(opts.cookbook, opts.platform) ?? DEFAULT_IMAGE;
+  let exists: boolean;
+  try { exists = await driver.imageExists(image); } catch (e) { throw new EnvironmentError((e as Error).message); }
+  if (!exists) {
+    const build = image === DEFAULT_IMAGE ? 'build it with `cloche image build` (debootstrap, no registry needed)' : `pull or build it (${driver.runtime.name} pull ${image}), or pass --image cloche/debian:12`;
+    throw new EnvironmentError(`Image ${image} is not available to ${driver.runtime.name}: ${build}.`);
+  }
+  void sweepDeadSessions(driver);
+  const unregister = driver.cleanupOnExit();
+  let id: string;
+  try {
+    id = await driver.create({ image, network: opts.network, labels: opts.keep ? { [KEEP_LABEL]: 'true' } : {} });
+  } catch (e) {
+    throw e instanceof ContainerError ? new EnvironmentError(e.message) : e;
+  }
+  return {
+    driver, container: id, image, created: true,
+    close: async () => {
+      if (opts.keep) { unregister(); return; }
+      try { await driver.destroy(id); } catch { /* the exit hook retries */ }
+    },
+  };
+}
+
+/** Reads the container's facts in one exec. */
+export async function readFacts(driver: ContainerDriver, container: string): Promise<PlatformFacts> {
+  const r = await driver.exec(container, FACTS_SCRIPT, { timeoutMs: 30_000 });
+  try {
+    return factsToPlatform(parseFacts(r.stdout));
+  } catch (e) {
+    throw new EnvironmentError(`Could not read the container's facts (${(e as Error).message}); is it a Linux image with /bin/sh?`);
+  }
+}
+
+/** What the engine runs: from an engine-input JSON file, or a cookbook/recipe through the model. */
+export function loadInput(target: string, facts: PlatformFacts, runList?: string[]): { input: EngineInput; diagnostics: Diagnostic[] } {
+  const abs = path.resolve(target);
+  if (!fs.existsSync(abs)) throw new EnvironmentError(`${target}: no such file or directory`);
+  if (abs.endsWith('.json')) {
+    const input = engineInputFromJson(JSON.parse(fs.readFileSync(abs, 'utf8')));
+    return { input: { ...input, facts: input.facts ?? facts }, diagnostics: [] };
+  }
+  const cookbook = enclosingCookbook(abs);
+  const roots = [cookbook ? path.dirname(cookbook) : abs];
+  try {
+    const { graph, contentOf } = buildGraph({ roots, target: abs, runList, facts });
+    return { input: { resources: graph.resources, facts, contentOf }, diagnostics: graph.diagnostics };
+  } catch (e) {
+    throw new EnvironmentError((e as Error).message);
+  }
+}
+
+/** The cookbook folder containing `p` (looking up a few levels). */
+export function enclosingCookbook(p: string): string | undefined {
+  let dir = fs.existsSync(p) && fs.statSync(p).isDirectory() ? p : path.dirname(p);
+  for (let i = 0; i < 6; i++) {
+    if (fs.existsSync(path.join(dir, 'metadata.rb')) || fs.existsSync(path.join(dir, 'metadata.json'))) return dir;
+    const up = path.dirname(dir);
+    if (up === dir) break;
+    dir = up;
+  }
+  return undefined;
+}
+
+export { LABELS };
