@@ -1,0 +1,68 @@
+/**
+ * Shared helpers for the engine tests: hand-made resources, a state without a container, the
+ * webserver fixture, and connecting to the real runtime (skip loudly, or fail when CI is set).
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { TestContext } from 'node:test';
+import { ContainerDriver } from '../../server/src/containers/driver';
+import type { GraphGuard, GraphNotification, GraphResource, JsonValue, Timing } from '../../server/src/protocol';
+import { engineInputFromJson } from '../../server/src/engine/input';
+import type { EngineInput } from '../../server/src/engine/types';
+import { getPlatformProfile, type PlatformFacts } from '../../server/src/chef/platforms';
+
+export const IMAGE = 'cloche/debian:12';
+export const FACTS: PlatformFacts = getPlatformProfile('debian-12')!;
+
+let line = 0;
+/** A resource as the model would emit it (`type[name]`, actions without ':' are fine too). */
+export function res(type: string, name: string, properties: Record<string, JsonValue> = {}, extra: Partial<GraphResource> = {}): GraphResource {
+  return { id: `${type}[${name}]`, type, resolvedType: type, name, actions: [], properties, location: { file: 'recipes/default.rb', line: ++line, column: 1 },
+    notifies: [], guards: [], origin: 'test::default', ...extra };
+}
+
+/** A notification from the resource that carries it. */
+export function notifies(target: string, action: string, timing: Timing, kind: 'notifies' | 'subscribes' = 'notifies'): GraphNotification {
+  return { kind, action, target, resolved: target, timing, location: { file: 'recipes/default.rb', line: 1, column: 1 } };
+}
+
+/** A string guard. */
+export function guard(kind: 'only_if' | 'not_if', command: string): GraphGuard {
+  return { kind, form: 'string', command, source: `'${command}'`, location: { file: 'recipes/default.rb', line: 1, column: 1 } };
+}
+
+/** An EngineInput over hand-made resources and contents. */
+export function input(resources: GraphResource[], contents: Record<string, string | { $unknown: string }> = {}): EngineInput {
+  return engineInputFromJson({ resources, contents, facts: FACTS });
+}
+
+/** The webserver fixture (hand-made equivalent of examples/webserver). */
+export function webserverInput(): EngineInput {
+  return engineInputFromJson(JSON.parse(readFileSync(join(__dirname, 'fixtures', 'webserver.json'), 'utf8')));
+}
+
+/** A working docker driver, or the reason there is none (CI turns that into a failure). */
+export async function connectDocker(): Promise<ContainerDriver | string> {
+  try {
+    return await ContainerDriver.detect('docker');
+  } catch (e) {
+    const why = e instanceof Error ? e.message : String(e);
+    if (process.env.CI) throw new Error(`CI is set but docker is unavailable (run .ci/provision.sh first): ${why}`);
+    console.warn(`\n*** SKIPPING engine container tests: ${why}\n*** To run them: sudo .ci/provision.sh, then run this file again.\n`);
+    return why;
+  }
+}
+
+/** Narrows to a driver, or skips the test. */
+export function usable(t: TestContext, d: ContainerDriver | string | undefined): d is ContainerDriver {
+  if (d instanceof ContainerDriver) return true;
+  t.skip(`no runtime: ${d ?? 'not probed'}`);
+  return false;
+}
+
+/** A CliIO that records what a command writes. */
+export function recorder(): { io: { stdout: (s: string) => void; stderr: (s: string) => void; isTTY: boolean }; out: () => string; err: () => string } {
+  let o = '';
+  let e = '';
+  return { io: { stdout: (s) => { o += s; }, stderr: (s) => { e += s; }, isTTY: false }, out: () => o, err: () => e };
+}

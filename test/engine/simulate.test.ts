@@ -1,0 +1,175 @@
+/**
+ * Forward simulation, guards and notification semantics, over a hand-built state (no container).
+ * Run: node --import tsx --test test/engine/simulate.test.ts
+ */
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { simulate } from '../../server/src/engine/plan';
+import { VirtualState } from '../../server/src/engine/state';
+import { judgeIdempotence } from '../../server/src/engine/idempotence';
+import { FACTS, guard, input, notifies, res } from './helpers';
+import type { GraphResource, PlanStep } from '../../server/src/protocol';
+
+/** A machine with /, /etc, /srv, root, and nothing else probed as present. */
+function machine(paths: string[] = []): VirtualState {
+  const s = new VirtualState();
+  for (const p of ['/', '/etc', '/srv', '/var', '/var/log', '/opt']) s.setPath(p, { kind: 'directory', owner: 'root', group: 'root', mode: '755' });
+  for (const p of paths) s.setPath(p, { kind: 'missing' });
+  s.setUser('root', { name: 'root', uid: 0, gid: 0, comment: 'root', home: '/root', shell: '/bin/bash' });
+  s.setGroup('root', { name: 'root', gid: 0, members: [] });
+  return s;
+}
+
+const byId = (steps: PlanStep[], id: string, action?: string): PlanStep => {
+  const s = steps.find((x) => x.resource === id && (!action || x.action === action));
+  assert.ok(s, `no step for ${id}`);
+  return s;
+};
+
+describe('forward simulation', () => {
+  test('a link to a file the recipe creates earlier is planned, with the reason', async () => {
+    const s = machine(['/etc/app.conf', '/srv/app.conf']);
+    const steps = await simulate(input([
+      res('file', '/etc/app.conf', { mode: '0600' }, { actions: ['create'] }),
+      res('link', '/srv/app.conf', { to: '/etc/app.conf' }, { actions: ['create'] }),
+    ], { 'file[/etc/app.conf]': 'x=1\n' }), s, FACTS);
+    const link = byId(steps, 'link[/srv/app.conf]');
+    assert.equal(link.status, 'change');
+    assert.match(link.reason ?? '', /created earlier by file\[\/etc\/app\.conf\]/);
+    assert.equal(link.changes[0].message, 'would create link /srv/app.conf → /etc/app.conf');
+  });
+
+  test('a directory owned by a user (and group) created earlier; without them it would fail', async () => {
+    const s = machine(['/srv/app']);
+    s.setUser('app', null);
+    s.setGroup('app', null);
+    const dir = res('directory', '/srv/app', { owner: 'app', group: 'app', mode: '0750' }, { actions: ['create'] });
+    const withUser = await simulate(input([res('group', 'app', {}, { actions: ['create'] }), res('user', 'app', { group: 'app' }, { actions: ['create'] }), dir]), s, FACTS);
+    assert.equal(byId(withUser, 'directory[/srv/app]').status, 'change');
+    assert.match(byId(withUser, 'directory[/srv/app]').reason ?? '', /owner app is created earlier by user\[app\]/);
+    assert.match(byId(withUser, 'user[app]').reason ?? '', /group app is created earlier by group\[app\]/);
+    const s2 = machine(['/srv/app']);
+    s2.setUser('app', null);
+    s2.setGroup('app', null);
+    const alone = await simulate(input([dir]), s2, FACTS);
+    assert.equal(byId(alone, 'directory[/srv/app]').status, 'failed');
+    assert.match(byId(alone, 'directory[/srv/app]').reason ?? '', /owner app does not exist/);
+  });
+
+  test('mode, owner and content changes of an existing file: "would change mode … 0644 → 0600" and a diff', async () => {
+    const s = machine();
+    s.setPath('/etc/app.conf', { kind: 'file', mode: '644', owner: 'root', group: 'root', content: 'a=1\nb=2\n' });
+    const steps = await simulate(input([res('template', '/etc/app.conf', { mode: '0600' }, { actions: ['create'] })], { 'template[/etc/app.conf]': 'a=1\nb=3\n' }), s, FACTS);
+    const st = steps[0];
+    assert.equal(st.status, 'change');
+    assert.ok(st.changes.some((c) => c.message === 'would change mode of /etc/app.conf 0644 → 0600'));
+    assert.match(st.diff ?? '', /-b=2\n\+b=3/);
+  });
+
+  test('sensitive hides the content; unknown content and $unknown/$lazy properties plan unknown with the reason', async () => {
+    const s = machine(['/etc/secret', '/etc/t']);
+    const steps = await simulate(input([
+      res('file', '/etc/secret', {}, { actions: ['create'], sensitive: true }),
+      res('template', '/etc/t', {}, { actions: ['create'] }),
+      res('directory', '/opt/x', { mode: { $unknown: 'calls helper `mode_for` from libraries/' } }, { actions: ['create'] }),
+      res('link', '/opt/l', { to: { $lazy: 'lazy { node.run_state[:x] }' } }, { actions: ['create'] }),
+    ], { 'file[/etc/secret]': 'password=hunter2\n', 'template[/etc/t]': { $unknown: 'template variable @x is unknown' } }), s, FACTS);
+    assert.equal(steps[0].diff, undefined);
+    assert.ok(!JSON.stringify(steps[0]).includes('hunter2'));
+    assert.equal(steps[1].status, 'unknown');
+    assert.match(steps[1].reason ?? '', /template variable @x is unknown/);
+    assert.match(steps[2].reason ?? '', /mode: calls helper `mode_for`/);
+    assert.match(steps[3].reason ?? '', /lazy value/);
+  });
+
+  test('execute: creates makes it skip, and a later execute sees the file an earlier one creates', async () => {
+    const s = machine(['/opt/done', '/opt/other']);
+    const steps = await simulate(input([
+      res('execute', 'first', { command: 'touch /opt/done', creates: '/opt/done' }, { actions: ['run'] }),
+      res('execute', 'second', { command: 'true', creates: '/opt/done' }, { actions: ['run'] }),
+    ]), s, FACTS);
+    assert.equal(steps[0].status, 'change');
+    assert.equal(steps[1].status, 'skipped');
+    assert.match(steps[1].reason ?? '', /created earlier by execute\[first\]/);
+  });
+});
+
+describe('guards', () => {
+  test('string guards use the probe answers; block guards the model verdict or an explicit assumption', async () => {
+    const s = machine();
+    const g1 = guard('not_if', 'test -e /etc/x');
+    const g2 = guard('only_if', 'false');
+    const r1 = res('execute', 'a', { command: 'echo a' }, { actions: ['run'], guards: [g1] });
+    const r2 = res('execute', 'b', { command: 'echo b' }, { actions: ['run'], guards: [g2] });
+    const r3 = res('execute', 'c', { command: 'echo c' }, { actions: ['run'], guards: [{ kind: 'only_if', form: 'block', value: false, source: '{ false }', location: r1.location }] });
+    const r4 = res('execute', 'd', { command: 'echo d' }, { actions: ['run'], guards: [{ kind: 'not_if', form: 'block', unknownReason: 'reads ::File.exist?', source: "{ ::File.exist?('/x') }", location: r1.location }] });
+    // Stand in for the probe: guard results keyed like the probe keys them.
+    (s as unknown as { guards: Map<string, unknown> }).guards.set('guard::{}:test -e /etc/x', { ok: true, value: 0 });
+    (s as unknown as { guards: Map<string, unknown> }).guards.set('guard::{}:false', { ok: true, value: 1 });
+    const steps = await simulate(input([r1, r2, r3, r4]), s, FACTS);
+    assert.equal(steps[0].status, 'skipped');
+    assert.match(steps[0].reason ?? '', /not_if `test -e \/etc\/x` is true/);
+    assert.equal(steps[1].status, 'skipped');
+    assert.equal(steps[2].status, 'skipped');
+    assert.equal(steps[3].status, 'change');
+    assert.match(steps[3].assumptions?.[0] ?? '', /assuming the not_if block .* is false \(reads ::File.exist\?\)/);
+  });
+});
+
+describe('notifications', () => {
+  const s = (): VirtualState => machine(['/etc/a', '/etc/b', '/etc/c']);
+  const file = (p: string, extra: Partial<GraphResource> = {}): GraphResource => res('file', p, {}, { actions: ['create'], ...extra });
+  const contents = { 'file[/etc/a]': 'a', 'file[/etc/b]': 'b', 'file[/etc/c]': 'c' };
+
+  test('delayed: queued, de-duplicated, run at the end in queue order; immediately: right after', async () => {
+    const svc = res('service', 'web', {}, { actions: ['nothing'] });
+    const log = res('log', 'hello', { message: 'hi' }, { actions: ['nothing'] });
+    const steps = await simulate(input([
+      file('/etc/a', { notifies: [notifies('service[web]', ':reload', 'delayed')] }),
+      file('/etc/b', { notifies: [notifies('service[web]', ':reload', 'delayed'), notifies('log[hello]', ':write', 'immediately')] }),
+      file('/etc/c'), svc, log,
+    ], contents), s(), FACTS);
+    const order = steps.map((x) => `${x.resource}:${x.action}`);
+    assert.deepEqual(order, ['file[/etc/a]:create', 'file[/etc/b]:create', 'log[hello]:write', 'file[/etc/c]:create', 'service[web]:nothing', 'log[hello]:nothing', 'service[web]:reload']);
+    const reload = steps[steps.length - 1];
+    assert.deepEqual(reload.notifiedBy?.map((t) => t.resource), ['file[/etc/a]', 'file[/etc/b]'], 'one reload, two triggers');
+    assert.equal(byId(steps, 'file[/etc/a]').notifications[0].fires, 'yes');
+  });
+
+  test('before: the target runs ahead of the notifying resource when that would change; subscribes works the same', async () => {
+    const stop = res('log', 'stop', { message: 'stopping' }, { actions: ['nothing'] });
+    const watcher = res('log', 'watch', { message: 'saw b' }, { actions: ['nothing'], notifies: [notifies('file[/etc/b]', ':write', 'immediately', 'subscribes')] });
+    const steps = await simulate(input([stop, watcher, file('/etc/b', { notifies: [notifies('log[stop]', ':write', 'before')] })], contents), s(), FACTS);
+    const order = steps.map((x) => `${x.resource}:${x.action}`);
+    assert.deepEqual(order, ['log[stop]:nothing', 'log[watch]:nothing', 'log[stop]:write', 'file[/etc/b]:create', 'log[watch]:write']);
+    assert.equal(byId(steps, 'file[/etc/b]').notifications.find((n) => n.kind === 'subscribes')?.target, 'log[watch]');
+  });
+
+  test('no change, no notification; an unknown step may fire, and its targets say so', async () => {
+    const st = s();
+    st.setPath('/etc/a', { kind: 'file', mode: '644', owner: 'root', group: 'root', content: 'a' });
+    for (const n of ['web', 'web2']) st.setService(n, { pid1: 'sh', sysv: { running: true, enabled: true } });
+    const steps = await simulate(input([
+      file('/etc/a', { notifies: [notifies('service[web]', ':restart', 'delayed')] }),
+      res('template', '/etc/c', {}, { actions: ['create'], notifies: [notifies('service[web2]', ':restart', 'delayed')] }),
+      res('service', 'web', {}, { actions: ['nothing'] }), res('service', 'web2', {}, { actions: ['nothing'] }),
+    ], { 'file[/etc/a]': 'a', 'template[/etc/c]': { $unknown: 'unknown variable' } }), st, FACTS);
+    assert.equal(steps[0].status, 'up-to-date');
+    assert.equal(steps[0].notifications[0].fires, 'no');
+    assert.ok(!steps.some((x) => x.resource === 'service[web]' && x.action === 'restart'));
+    const maybe = byId(steps, 'service[web2]', 'restart');
+    assert.equal(maybe.status, 'unknown');
+    assert.match(maybe.reason ?? '', /would run only if template\[\/etc\/c\] changes/);
+  });
+
+  test('custom resources: children run in place of the parent, which then notifies', async () => {
+    const parent = res('app_site', 'x', {}, { actions: ['create'], custom: true, notifies: [notifies('log[done]', ':write', 'delayed')] });
+    const child = file('/etc/a', { parent: parent.id });
+    const steps = await simulate(input([parent, child, res('log', 'done', {}, { actions: ['nothing'] })], contents), s(), FACTS);
+    assert.equal(byId(steps, parent.id).status, 'change');
+    assert.equal(byId(steps, 'log[done]', 'write').status, 'change');
+    const verdict = judgeIdempotence({ target: { runtime: '', image: '', container: '', platform: '' }, steps, summary: { total: 0, changed: 0, upToDate: 0, skipped: 0, unknown: 0, failed: 0 }, timings: { totalMs: 0, probeMs: 0, simulateMs: 0, roundTrips: 1 } }, 0);
+    assert.deepEqual(verdict.offenders.map((o) => o.resource), ['file[/etc/a]'], 'children judged, not the custom parent; log exempt');
+    assert.ok(verdict.exempt.includes('log[done] :write'));
+  });
+});
