@@ -41,8 +41,8 @@ export class TestClient {
     this.conn.onNotification(LogMessageNotification.type, (p) => { this.logs.push(p.message); });
     this.conn.onNotification('cloche/status', (p) => { this.logs.push(`status: ${JSON.stringify(p)}`); this.wake(); });
     this.conn.onRequest(ConfigurationRequest.type, (p) => p.items.map((i) => (i.section === 'cloche' ? this.settings : null)));
-    this.conn.onRequest(RegistrationRequest.type, () => null);
-    this.conn.onRequest(DiagnosticRefreshRequest.type, () => { this.logs.push('refresh'); this.wake(); return null; });
+    this.conn.onRequest(RegistrationRequest.type, () => undefined);
+    this.conn.onRequest(DiagnosticRefreshRequest.type, () => { this.logs.push('refresh'); this.wake(); return undefined; });
     this.conn.listen();
   }
 

@@ -2,5 +2,7 @@
 import type { Feature } from './session';
 import { diagnostics } from './diagnostics';
 import { watchedFiles } from './watchedFiles';
+import { completion } from './completion';
+import { hover } from './hover';
 
-export const FEATURES: Feature[] = [diagnostics, watchedFiles];
+export const FEATURES: Feature[] = [diagnostics, watchedFiles, completion, hover];
