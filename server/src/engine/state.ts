@@ -112,6 +112,8 @@ export class VirtualState {
   private readonly guards = new Map<string, Known<number>>();
   /** Steps planned so far whose effects cannot be simulated (package installs, commands). */
   readonly opaque: string[] = [];
+  /** Package steps planned so far that install something (they may bring init scripts, users …). */
+  readonly installs: string[] = [];
   now = Math.floor(Date.now() / 1000);
   aptLists: boolean | undefined;
   /** The step that refreshes the apt lists earlier in the plan (candidates may then be newer). */

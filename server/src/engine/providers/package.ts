@@ -73,6 +73,7 @@ export const packageProvider: Provider = {
     }
     if (unknowns.length) return unknownStep(unknowns.join('; '), { changes, opaque: true });
     if (changes.length) ctx.state.opaque.push(ctx.resource.id);
+    if (changes.some((c) => c.to !== null)) ctx.state.installs.push(ctx.resource.id);
     return change(changes, { opaque: changes.length > 0 });
   },
   apply(ctx) {

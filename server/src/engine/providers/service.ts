@@ -41,10 +41,10 @@ function planAction(ctx: PlanContext, name: string, label: string): ProviderStep
   const [field, want, word] = verb;
   const c = condition(info);
   if (typeof c === 'string') {
-    if (ctx.state.opaque.length && !info.by) {
-      // The package providing the service is planned earlier: assume it brings an init script.
+    if (ctx.state.installs.length && !info.by) {
+      // A package install is planned earlier: assume it brings the service's init script.
       return change([{ property: field, from: null, to: want, message: `would ${word} ${label} ${name}` }],
-        { assumptions: [`assuming ${name} is installed by ${ctx.state.opaque.join(', ')} with an init script (${c})`] });
+        { assumptions: [`assuming ${name} is installed by ${ctx.state.installs.join(', ')} with an init script (now ${c})`] });
     }
     return unknownStep(`whether ${name} is ${field} cannot be known: ${c}`);
   }
