@@ -4,5 +4,8 @@ import { diagnostics } from './diagnostics';
 import { watchedFiles } from './watchedFiles';
 import { completion } from './completion';
 import { hover } from './hover';
+import { definition } from './definition';
+import { symbols } from './symbols';
+import { graph } from './graph';
 
-export const FEATURES: Feature[] = [diagnostics, watchedFiles, completion, hover];
+export const FEATURES: Feature[] = [diagnostics, watchedFiles, completion, hover, definition, symbols, graph];

@@ -1,0 +1,23 @@
+/** The typed custom requests: `cloche/graph` (Graph JSON for a document, cookbook or run list) and `cloche/platforms`. */
+import { getPlatformProfile, listPlatformProfiles } from '../chef/platforms';
+import { GraphRequest, PlatformsRequest } from '../customMethods';
+import type { Graph } from '../protocol';
+import { URI } from '../documents';
+import type { Feature } from './session';
+
+export const graph: Feature = {
+  capabilities() {
+    return { experimental: { clocheGraph: true } };
+  },
+  register(session) {
+    session.connection.onRequest(GraphRequest, session.handle('cloche/graph', null as Graph | null, (params) => {
+      const a = session.analysis;
+      const file = params.uri ? URI.toPath(params.uri) : undefined;
+      const runList = params.runList?.length ? params.runList : params.cookbook ? [`${params.cookbook}::default`] : file ? a.model.runListFor(file) : undefined;
+      if (!runList) return null;
+      const facts = (params.platform && getPlatformProfile(params.platform)) || a.facts;
+      return a.model.graph(a.compileRunList(runList, facts), runList);
+    }));
+    session.connection.onRequest(PlatformsRequest, session.handle('cloche/platforms', [] as string[], () => listPlatformProfiles()));
+  },
+};
