@@ -126,6 +126,7 @@ describe('plan against a real container', () => {
     assert.equal(step(plan, 'systemd_unit[app.service]', 'start').status, 'unknown');
     assert.match(step(plan, 'cron_d[nightly]').diff ?? '', /\+0 3 \* \* \* root \/usr\/bin\/true/);
     assert.match(step(plan, 'cron[alice-job]').diff ?? '', /\+# Chef Name: alice-job\n\+\*\/10 \* \* \* \* echo hi/);
+    assert.match(step(plan, 'cron[alice-job]').assumptions?.join() ?? '', /crontab is not installed/);
     assert.match(messages(step(plan, 'log[hello]')), /would log \(info\) "hello world"/);
     assert.match(step(plan, 'sysctl[vm.swappiness]').reason ?? '', /no provider for sysctl/);
   });

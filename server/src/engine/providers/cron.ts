@@ -6,7 +6,7 @@
 import type { GraphResource } from '../../protocol';
 import { PropReader } from '../props';
 import type { Provider } from '../types';
-import { change, failedStep, shQuote, unknownStep, upToDate } from './common';
+import { change, failedStep, pathQueries, shQuote, unknownStep, upToDate } from './common';
 import { contentDiff } from '../diff';
 import { planContentFile, writeFileScript } from './file';
 
@@ -40,7 +40,7 @@ export const cronDProvider: Provider = {
   types: ['cron_d'],
   actions: ['create', 'create_if_missing', 'delete', 'nothing'],
   queries(r) {
-    return [{ kind: 'path', path: cronDPath(r), content: true }, { kind: 'path', path: '/etc/cron.d' }];
+    return pathQueries(cronDPath(r), { owner: 'root', group: 'root' }, true);
   },
   plan(ctx) {
     const path = cronDPath(ctx.resource);
@@ -114,7 +114,7 @@ export const cronProvider: Provider = {
     if (next === before) return upToDate();
     const tool = ctx.state.path('/usr/bin/crontab');
     const assumptions = tool.ok && tool.value.kind === 'missing'
-      ? [ctx.state.opaque.length ? `assuming crontab is installed by ${ctx.state.opaque.join(', ')}` : 'crontab is not installed; the converge will fail'] : [];
+      ? [ctx.state.installs.length ? `assuming crontab is installed by ${ctx.state.installs.join(', ')}` : 'crontab is not installed; the converge will fail'] : [];
     ctx.state.setPath(`${SPOOLS[0]}/${e.user}`, { kind: 'file', content: next, by: ctx.resource.id });
     return change([{ property: 'crontab', from: null, to: e.line, message: `would ${ctx.action === 'delete' ? 'remove' : 'set'} crontab entry "${ctx.resource.name}" for ${e.user}` }],
       { diff: contentDiff(`crontab(${e.user})`, before, next), assumptions });
