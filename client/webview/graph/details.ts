@@ -1,0 +1,50 @@
+/** The side panel describing the selected resource: properties (unknown values said as such), guards, notifications, plan status. */
+import type { GraphResource } from '../../../server/src/protocol';
+import type { NodePlanStatus } from '../messages';
+import { formatValue } from './model';
+
+function el<K extends keyof HTMLElementTagNameMap>(tag: K, text?: string, cls?: string): HTMLElementTagNameMap[K] {
+  const e = document.createElement(tag);
+  if (text !== undefined) e.textContent = text;
+  if (cls) e.className = cls;
+  return e;
+}
+
+export function renderDetails(host: HTMLElement, r: GraphResource | undefined, status: NodePlanStatus | undefined, onReveal: () => void): void {
+  host.replaceChildren();
+  if (!r) {
+    host.append(el('p', 'Click a resource (or focus it and press Enter) to see its properties and open its source.', 'hint'));
+    return;
+  }
+  const h = el('h2', r.id);
+  const open = el('button', 'Open source', 'link');
+  open.addEventListener('click', onReveal);
+  host.append(h, el('p', `${r.actions.map((a) => ':' + a).join(', ')} · ${r.resolvedType} · ${r.origin}`, 'meta'), open);
+  if (status) host.append(el('p', `Plan: ${status.status}${status.summary ? ' — ' + status.summary : ''}`, `plan status-${status.status}`));
+  if (r.conditional) host.append(el('p', `Conditional: ${r.conditional}`, 'warn'));
+  if (r.repeated) host.append(el('p', `Repeated: ${r.repeated}`, 'warn'));
+  const props = Object.entries(r.properties);
+  if (props.length) {
+    const table = el('table', undefined, 'props');
+    for (const [k, v] of props) {
+      const tr = el('tr');
+      const value = el('td', formatValue(v));
+      if (formatValue(v).includes('‹unknown:')) value.className = 'unknown';
+      tr.append(el('th', k), value);
+      table.append(tr);
+    }
+    host.append(el('h3', 'Properties'), table);
+  }
+  if (r.guards.length) {
+    host.append(el('h3', 'Guards'));
+    const ul = el('ul');
+    for (const g of r.guards) ul.append(el('li', `${g.kind} ${g.command ?? g.source}${g.value !== undefined ? ` → ${g.value}` : g.unknownReason ? ` → unknown (${g.unknownReason})` : ''}`));
+    host.append(ul);
+  }
+  if (r.notifies.length) {
+    host.append(el('h3', 'Notifications'));
+    const ul = el('ul');
+    for (const n of r.notifies) ul.append(el('li', `${n.kind} :${n.action} → ${n.resolved ?? n.target + ' (unresolved)'} (${n.timing})`));
+    host.append(ul);
+  }
+}

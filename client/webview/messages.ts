@@ -1,0 +1,73 @@
+/**
+ * The typed messages between the extension and the graph webview, declared once and imported by both
+ * sides (design.md decision 7). One discriminated union per direction; each message says who sends it
+ * and when. Both sides switch over `type` exhaustively, so adding a message breaks the build until it is
+ * handled.
+ */
+import type { Graph, SourceLocation, StepStatus } from '../../server/src/protocol';
+
+/** What the preview shows: the recipe in an editor, a whole cookbook, or an explicit run list. */
+export type GraphSource =
+  | { kind: 'document'; uri: string; label: string }
+  | { kind: 'cookbook'; cookbook: string; label: string }
+  | { kind: 'runList'; runList: string[]; label: string };
+
+/** A plan step's outcome for one resource, as the graph shows it after a dry run. */
+export interface NodePlanStatus {
+  resource: string;
+  status: StepStatus;
+  /** Short human text ("would install nginx 1.22.1"), shown in the tooltip and details. */
+  summary?: string;
+}
+
+/** The export formats the toolbar offers. */
+export type ExportFormat = 'svg' | 'dot' | 'mermaid';
+
+/** What the webview keeps across reloads (vscode.setState) and hands to the serializer on restart. */
+export interface GraphViewState {
+  source: GraphSource;
+  platform?: string;
+  search: string;
+  hiddenEdgeKinds: string[];
+  expanded: string[];
+}
+
+/** Extension → webview. */
+export type ToWebview =
+  /** After `ready` and after every (debounced) edit: the graph to draw; `seq` grows so late answers are dropped. */
+  | { type: 'graph'; seq: number; graph: Graph; source: GraphSource; platforms: string[] }
+  /** While the server computes a graph: show a busy indicator, keep the old drawing. */
+  | { type: 'loading'; source: GraphSource }
+  /** When the graph cannot be computed: what went wrong and what to do. */
+  | { type: 'error'; message: string }
+  /** When the cursor moves in an editor of the shown cookbook: the resources under it (may be empty). */
+  | { type: 'highlight'; resourceIds: string[] }
+  /** After a dry run: each resource's plan status; an empty list clears the statuses. */
+  | { type: 'planStatus'; statuses: NodePlanStatus[] }
+  /** When the user runs an export command from the editor title: produce that format and send it back. */
+  | { type: 'requestExport'; format: ExportFormat };
+
+/** Webview → extension. */
+export type FromWebview =
+  /** Once the script has loaded and listens: the extension then sends the graph. */
+  | { type: 'ready'; state?: GraphViewState }
+  /** When a node is clicked (or Enter on a focused node): open the resource's source. */
+  | { type: 'reveal'; resourceId: string; location: SourceLocation }
+  /** When the user picks another platform in the toolbar: recompute the graph for it. */
+  | { type: 'setPlatform'; platform: string }
+  /** When the user exports: the produced text for the extension to save. */
+  | { type: 'export'; format: ExportFormat; content: string; suggestedName: string }
+  /** After each render: how long it took and what was drawn (the log and benchmarks read it). */
+  | { type: 'rendered'; seq: number; nodes: number; edges: number; layoutMs: number; renderMs: number; totalMs: number }
+  /** When the webview fails unexpectedly: the message for the extension's log channel. */
+  | { type: 'log'; level: 'info' | 'warn' | 'error'; message: string };
+
+/** Narrowing helper for `message` events whose data comes from outside the type system. */
+export function isToWebview(data: unknown): data is ToWebview {
+  return typeof data === 'object' && data !== null && typeof (data as { type?: unknown }).type === 'string';
+}
+
+/** Narrowing helper for the extension side. */
+export function isFromWebview(data: unknown): data is FromWebview {
+  return typeof data === 'object' && data !== null && typeof (data as { type?: unknown }).type === 'string';
+}
