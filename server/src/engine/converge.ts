@@ -100,7 +100,8 @@ export async function converge(opts: ConvergeOptions): Promise<ConvergeReport> {
 
   /** Runs items (and optionally the probe) in one exec; returns per-item results and the new state. */
   const execBatch = async (items: Pending[], withProbe: boolean) => {
-    const probeScript = withProbe ? buildProbeScript(collectQueries(input, facts)) : undefined;
+    // Re-probes skip the facts: they were read once and a step does not change the platform.
+    const probeScript = withProbe ? buildProbeScript(collectQueries(input, facts), { facts: false }) : undefined;
     const batch = buildBatch(items.map((p) => p.item!), marker, probeScript?.script);
     const timeoutMs = items.reduce((t, p) => t + (p.item!.timeoutSec + 10) * 1000, withProbe ? PROBE_TIMEOUT_MS : 30_000);
     let current = -1;
@@ -217,7 +218,7 @@ export async function converge(opts: ConvergeOptions): Promise<ConvergeReport> {
   const runner = new CollectionRunner(input.resources, {
     prepare: async (r, action, triggers) => {
       if (stale && !r.custom) {
-        const p = await probe(driver, container, input, facts, opts.signal);
+        const p = await probe(driver, container, input, facts, opts.signal, false);
         roundTrips++;
         emit({ kind: 'reprobe', after: stale, ms: p.probeMs });
         state = p.state;

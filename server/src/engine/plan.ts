@@ -49,8 +49,8 @@ export async function simulate(input: EngineInput, state: VirtualState, facts: P
 export interface ProbeResult { state: VirtualState; facts?: PlatformFacts; warnings: string[]; probeMs: number }
 
 /** Runs the single probe for `input` in the container and builds the virtual state. */
-export async function probe(driver: ContainerDriver, container: string, input: EngineInput, facts: PlatformFacts, signal?: AbortSignal): Promise<ProbeResult> {
-  const script = buildProbeScript(collectQueries(input, facts));
+export async function probe(driver: ContainerDriver, container: string, input: EngineInput, facts: PlatformFacts, signal?: AbortSignal, withFacts = true): Promise<ProbeResult> {
+  const script = buildProbeScript(collectQueries(input, facts), { facts: withFacts });
   const started = Date.now();
   const r = await driver.exec(container, script.script, { timeoutMs: PROBE_TIMEOUT_MS, signal });
   if (r.timedOut) throw new EngineError(`The probe did not finish within ${PROBE_TIMEOUT_MS / 1000} s (a string guard that hangs?)`);
@@ -61,7 +61,7 @@ export async function probe(driver: ContainerDriver, container: string, input: E
   if (out.incomplete.size) warnings.push(`${out.incomplete.size} of ${script.queries.size + 1} probe records were missing or garbled (exit ${r.code}); the steps that needed them are planned unknown`);
   if (out.badLines) warnings.push(`${out.badLines} probe lines could not be parsed`);
   let readFacts: PlatformFacts | undefined;
-  try { readFacts = factsToPlatform(parseFacts(r.stdout)); } catch { warnings.push('the probe returned no facts record'); }
+  if (withFacts) try { readFacts = factsToPlatform(parseFacts(r.stdout)); } catch { warnings.push('the probe returned no facts record'); }
   return { state, facts: readFacts, warnings, probeMs: Date.now() - started };
 }
 
