@@ -7,5 +7,8 @@ import { hover } from './hover';
 import { definition } from './definition';
 import { symbols } from './symbols';
 import { graph } from './graph';
+import { codeActions } from './codeActions';
+import { inlayHints } from './inlayHints';
+import { semanticTokens } from './semanticTokens';
 
-export const FEATURES: Feature[] = [diagnostics, watchedFiles, completion, hover, definition, symbols, graph];
+export const FEATURES: Feature[] = [diagnostics, watchedFiles, completion, hover, definition, symbols, graph, codeActions, inlayHints, semanticTokens];

@@ -1,0 +1,34 @@
+/** Code actions adapter: quick fixes (did-you-mean, other targets, create a missing file) and guard rewrites. */
+import { CodeActionKind, type CodeAction, type Diagnostic, type WorkspaceEdit, type TextEdit } from 'vscode-languageserver/node';
+import { codeActions as actionsAt, type Action } from '../lang/codeActions';
+import { URI } from '../documents';
+import type { Feature, Session } from './session';
+
+export const codeActions: Feature = {
+  capabilities() {
+    return { codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, CodeActionKind.RefactorRewrite] } };
+  },
+  register(session) {
+    session.connection.onCodeAction(session.handle('codeAction', [] as CodeAction[], (params) => {
+      const view = session.view(params.textDocument.uri);
+      if (!view) return [];
+      const diags = params.context.diagnostics.filter((d) => d.source === 'cloche');
+      const refs = diags.map((d) => ({ code: d.code, message: typeof d.message === 'string' ? d.message : d.message.value, span: d.range }));
+      return actionsAt(view, params.range, refs).map((a) => toCodeAction(session, a, diags[refs.findIndex((r) => r === a.diagnostic)]));
+    }));
+  },
+};
+
+function toCodeAction(session: Session, a: Action, diagnostic: Diagnostic | undefined): CodeAction {
+  const byFile = new Map<string, TextEdit[]>();
+  for (const c of a.changes) { const u = URI.fromPath(c.file); byFile.set(u, [...(byFile.get(u) ?? []), { range: c.span, newText: c.newText }]); }
+  let edit: WorkspaceEdit;
+  if (a.create) {
+    const u = URI.fromPath(a.create.file);
+    const canCreate = !!session.client.workspace?.workspaceEdit?.resourceOperations?.includes('create');
+    edit = canCreate
+      ? { documentChanges: [{ kind: 'create', uri: u, options: { ignoreIfExists: true } }, { textDocument: { uri: u, version: null }, edits: [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, newText: a.create.content }] }] }
+      : { changes: { [u]: [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, newText: a.create.content }] } };
+  } else edit = { changes: Object.fromEntries(byFile) };
+  return { title: a.title, kind: a.kind === 'quickfix' ? CodeActionKind.QuickFix : CodeActionKind.RefactorRewrite, diagnostics: diagnostic ? [diagnostic] : undefined, isPreferred: a.preferred, edit };
+}

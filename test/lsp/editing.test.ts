@@ -1,0 +1,70 @@
+/** Code actions, inlay hints and semantic tokens over real LSP. */
+import { test, before, after } from 'node:test';
+import * as assert from 'node:assert/strict';
+import * as path from 'node:path';
+import type { CodeAction, InlayHint, SemanticTokens, Diagnostic } from 'vscode-languageserver-protocol';
+import { TestClient, FIXTURES, uri, expectStored } from './client';
+import { place } from './cases';
+
+let client: TestClient;
+before(async () => { client = await TestClient.start({ settings: { inlayHints: { attributeValues: true } } }); });
+after(async () => { await client.stop(); });
+
+async function actionsFor(recipe: string, code: string): Promise<{ actions: CodeAction[]; diag: Diagnostic }> {
+  const file = path.join(FIXTURES, 'fx_errors', 'recipes', recipe);
+  await client.open(file);
+  const diag = (await client.diagnostics(file)).find((d) => d.code === code)!;
+  assert.ok(diag, `${recipe}: no ${code}`);
+  const actions = await client.request<CodeAction[]>('textDocument/codeAction', { textDocument: { uri: uri(file) }, range: diag.range, context: { diagnostics: [diag] } });
+  return { actions, diag };
+}
+
+test('code actions: did-you-mean, other targets, create a missing file', async () => {
+  const all: Record<string, unknown> = {};
+  for (const [recipe, code, title] of [
+    ['unknown_resource.rb', 'unknown-resource', "Change 'pakage' to 'package'"],
+    ['unknown_property.rb', 'unknown-property', "Change 'contnt' to 'content'"],
+    ['unknown_action.rb', 'unknown-action', "Change 'strat' to 'start'"],
+    ['dangling_notification.rb', 'dangling-notification', 'Notify service[rsyslog] instead'],
+    ['missing_template.rb', 'missing-template', 'Create templates/missing.conf.erb'],
+  ]) {
+    const { actions } = await actionsFor(recipe, code);
+    assert.ok(actions.some((a) => a.title === title), `${recipe}: ${actions.map((a) => a.title).join(', ')}`);
+    all[recipe] = actions.map((a) => ({ title: a.title, kind: a.kind, preferred: a.isPreferred, edit: a.edit }));
+  }
+  expectStored('codeActions', 'fx_errors', all);
+});
+
+test('code actions: a string file-test guard becomes a block guard', async () => {
+  const { uri: u, position } = await place(client, { name: 'guard', file: 'fx_base/recipes/service.rb', at: "  only_if 'test -d /run/sys|temd/system'" });
+  const actions = await client.request<CodeAction[]>('textDocument/codeAction', { textDocument: { uri: u }, range: { start: position, end: position }, context: { diagnostics: [] } });
+  const rewrite = actions.find((a) => a.kind === 'refactor.rewrite');
+  assert.equal(rewrite?.edit?.changes?.[u]?.[0].newText, "only_if { ::File.directory?('/run/systemd/system') }");
+});
+
+test('inlay hints show resolved attribute values', async () => {
+  const file = path.join(FIXTURES, 'fx_base/recipes/config.rb');
+  await client.open(file);
+  const hints = await client.request<InlayHint[]>('textDocument/inlayHint', { textDocument: { uri: uri(file) }, range: { start: { line: 0, character: 0 }, end: { line: 200, character: 0 } } });
+  assert.ok(hints.some((h) => h.label === ' = true'), JSON.stringify(hints.map((h) => h.label)));
+  client.settings = { inlayHints: { attributeValues: false } };
+  await client.conn.sendNotification('workspace/didChangeConfiguration', { settings: { cloche: client.settings } });
+  const none = await client.request<InlayHint[]>('textDocument/inlayHint', { textDocument: { uri: uri(file) }, range: { start: { line: 0, character: 0 }, end: { line: 200, character: 0 } } });
+  assert.deepEqual(none, []);
+});
+
+test('semantic tokens mark resource types, properties and actions', async () => {
+  const file = path.join(FIXTURES, 'fx_base/recipes/service.rb');
+  await client.open(file);
+  const tokens = await client.request<SemanticTokens>('textDocument/semanticTokens/full', { textDocument: { uri: uri(file) } });
+  // Decode the relative encoding into absolute `line:char len type` strings.
+  const out: string[] = [];
+  let line = 0, char = 0;
+  for (let i = 0; i < tokens.data.length; i += 5) {
+    const [dl, dc, len, type] = tokens.data.slice(i, i + 4);
+    line += dl; char = dl ? dc : char + dc;
+    out.push(`${line + 1}:${char} ${len} ${['type', 'property', 'enumMember'][type]}`);
+  }
+  assert.ok(out.includes('8:0 7 type'), out.join('; '));
+  expectStored('semanticTokens', 'fx_base-service', out);
+});
