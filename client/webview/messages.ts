@@ -57,8 +57,8 @@ export type FromWebview =
   | { type: 'setPlatform'; platform: string }
   /** When the user exports: the produced text for the extension to save. */
   | { type: 'export'; format: ExportFormat; content: string; suggestedName: string }
-  /** After each render: how long it took and what was drawn (the log and benchmarks read it). */
-  | { type: 'rendered'; seq: number; nodes: number; edges: number; layoutMs: number; renderMs: number; totalMs: number }
+  /** After each render pass: timings and what was drawn; `complete` is false while segments still await ELK. */
+  | { type: 'rendered'; seq: number; nodes: number; edges: number; layoutMs: number; renderMs: number; totalMs: number; complete: boolean }
   /** When the webview fails unexpectedly: the message for the extension's log channel. */
   | { type: 'log'; level: 'info' | 'warn' | 'error'; message: string };
 

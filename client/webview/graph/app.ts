@@ -18,6 +18,9 @@ export interface Host {
   setState(s: unknown): void;
 }
 
+/** How long the first layout pass may spend in ELK before drawing estimates for the rest. */
+const FIRST_PASS_BUDGET_MS = 250;
+
 const STATUS_RANK = { failed: 5, change: 4, unknown: 3, skipped: 2, 'up-to-date': 1 } as const;
 
 export class GraphApp {
@@ -36,7 +39,7 @@ export class GraphApp {
   private layout?: Layout;
   private firstFit = true;
   private running = false;
-  private pending?: { receivedAt: number };
+  private pending?: { receivedAt: number; refining?: boolean };
   private readonly layouter = new GraphLayouter();
   private readonly toolbar: Toolbar;
   private readonly renderer: GraphRenderer;
@@ -149,12 +152,16 @@ export class GraphApp {
     this.running = true;
     try {
       while (this.pending && this.graph) {
-        const { receivedAt } = this.pending;
+        const { receivedAt, refining } = this.pending;
         this.pending = undefined;
+        // Refinement passes yield first, so input and newer graphs are handled between them.
+        if (refining) await new Promise((r) => setTimeout(r, 0));
+        if (this.pending) continue;
         const graph = this.graph, seq = this.seq;
         const model = buildViewModel(graph, { expanded: this.expanded, hiddenEdgeKinds: this.hiddenEdgeKinds });
         const t0 = performance.now();
-        const layout = await this.layouter.layout(model);
+        // The first pass draws within a budget (unlaid segments as estimated columns); later passes refine.
+        const layout = await this.layouter.layout(model, FIRST_PASS_BUDGET_MS);
         const t1 = performance.now();
         this.model = model;
         this.layout = layout;
@@ -166,7 +173,8 @@ export class GraphApp {
         const errors = graph.diagnostics.filter((d) => d.severity === 'error').length;
         this.toolbar.setStatus(`${graph.resources.length} resources · ${graph.edges.filter((e) => e.kind === 'notifies' || e.kind === 'subscribes').length} notifications${errors ? ` · ${errors} errors` : ''}`);
         this.showDetails();
-        const stats = { seq, nodes: model.visible.length, edges: layout.edges.length, layoutMs: t1 - t0, renderMs: t2 - t1 };
+        const stats = { seq, nodes: model.visible.length, edges: layout.edges.length, layoutMs: t1 - t0, renderMs: t2 - t1, complete: layout.complete };
+        if (!layout.complete && !this.pending) this.pending = { receivedAt, refining: true };
         // Reported after the browser has painted the frame, without holding up the next render.
         requestAnimationFrame(() => setTimeout(() => this.post({ type: 'rendered', ...stats, totalMs: performance.now() - receivedAt }), 0));
       }

@@ -35,7 +35,7 @@ export interface Layout {
   flows: { from: SegmentBox; to: SegmentBox; points: ElkPoint[] }[];
 }
 
-const SEGMENT_OPTIONS: Record<string, string> = { ...(globalThis as any).__ELK_OPTS,
+const SEGMENT_OPTIONS: Record<string, string> = {
   'elk.algorithm': 'layered',
   'elk.direction': 'DOWN',
   'elk.edgeRouting': 'ORTHOGONAL',
@@ -62,7 +62,13 @@ export class GraphLayouter {
   private readonly elk = new ELK();
   private cache = new Map<string, SegmentLayout>();
 
-  async layout(model: ViewModel): Promise<Layout> {
+  /**
+   * Lays out the model. With a time budget, segments are laid out in converge order until the budget is
+   * spent; the rest get an estimated column (their edges go on the side lanes) and `complete` is false,
+   * so the caller draws now and calls again to refine. Laid-out segments stay cached between calls.
+   */
+  async layout(model: ViewModel, budgetMs = Infinity): Promise<Layout & { complete: boolean }> {
+    const started = performance.now();
     const segmentOf = new Map<string, number>();
     model.segments.forEach((s, i) => {
       const mark = (key: string) => {
@@ -82,16 +88,28 @@ export class GraphLayouter {
       else crossing.push(e);
     }
     const next = new Map<string, SegmentLayout>();
-    const laid = await Promise.all(model.segments.map(async (s, i) => {
+    const laid: SegmentLayout[] = [];
+    let complete = true;
+    for (const [i, s] of model.segments.entries()) {
       const elkGraph = this.segmentGraph(model, s.keys, inner[i]);
       const signature = JSON.stringify(elkGraph);
-      const hit = this.cache.get(signature) ?? next.get(signature);
-      const result = hit ?? toSegmentLayout(await this.elk.layout(elkGraph));
+      let result = this.cache.get(signature) ?? next.get(signature);
+      if (!result && !inner[i].some((e) => e.kind !== 'order') && !elkGraph.children!.some((c) => c.children)) result = chainLayout(s.keys, inner[i]);
+      if (!result && performance.now() - started > budgetMs) {
+        complete = false;
+        laid.push(estimate(model, s.keys));
+        crossing.push(...inner[i]);
+        inner[i] = [];
+        continue;
+      }
+      result ??= toSegmentLayout(await this.elk.layout(elkGraph));
       next.set(signature, result);
-      return result;
-    }));
+      laid.push(result);
+    }
+    // Keep what this pass did not reach (a later pass will ask for it) and drop what no longer exists.
+    if (!complete) for (const [k, v] of this.cache) if (!next.has(k)) next.set(k, v);
     this.cache = next;
-    return stack(model, laid, inner, crossing);
+    return { ...stack(model, laid, inner, crossing), complete };
   }
 
   private segmentGraph(model: ViewModel, keys: string[], edges: ViewEdge[]): ElkNode {
@@ -111,6 +129,47 @@ export class GraphLayouter {
     const layoutOptions = hasGroups ? { ...SEGMENT_OPTIONS, 'elk.hierarchyHandling': 'INCLUDE_CHILDREN' } : SEGMENT_OPTIONS;
     return { id: 'segment', layoutOptions, children, edges: elkEdges };
   }
+}
+
+const ELK_PADDING = 12;
+const LAYER_SPACING = 22;
+
+/** A pure chain (converge order only, no groups) is a column: what ELK would produce, without running it. */
+function chainLayout(keys: string[], edges: ViewEdge[]): SegmentLayout {
+  const boxes = new Map<string, Box>();
+  const routes = new Map<string, ElkPoint[]>();
+  keys.forEach((key, i) => boxes.set(key, { x: ELK_PADDING, y: ELK_PADDING + i * (NODE_HEIGHT + LAYER_SPACING), width: NODE_WIDTH, height: NODE_HEIGHT }));
+  const cx = ELK_PADDING + NODE_WIDTH / 2;
+  for (const e of edges) {
+    const a = boxes.get(e.from)!, b = boxes.get(e.to)!;
+    routes.set(e.key, [{ x: cx, y: a.y + a.height }, { x: cx, y: b.y }]);
+  }
+  const height = keys.length ? 2 * ELK_PADDING + keys.length * NODE_HEIGHT + (keys.length - 1) * LAYER_SPACING : 0;
+  return { width: NODE_WIDTH + 2 * ELK_PADDING, height, boxes, routes };
+}
+
+/** A placeholder for a segment not laid out yet: its nodes in a column, groups sized to hold their children. */
+function estimate(model: ViewModel, keys: string[]): SegmentLayout {
+  const boxes = new Map<string, Box>();
+  const place = (list: string[], x: number, y: number): { width: number; bottom: number } => {
+    let width = NODE_WIDTH;
+    for (const key of list) {
+      const n = model.nodes.get(key)!;
+      if (n.expanded) {
+        const inner = place(n.childKeys, x + GROUP_PADDING, y + GROUP_HEADER);
+        const box = { x, y, width: inner.width + 2 * GROUP_PADDING, height: inner.bottom - y + GROUP_PADDING - LAYER_SPACING };
+        boxes.set(key, box);
+        width = Math.max(width, box.width);
+        y += box.height + LAYER_SPACING;
+      } else {
+        boxes.set(key, { x, y, width: NODE_WIDTH, height: NODE_HEIGHT });
+        y += NODE_HEIGHT + LAYER_SPACING;
+      }
+    }
+    return { width, bottom: y };
+  };
+  const { width, bottom } = place(keys, ELK_PADDING, ELK_PADDING);
+  return { width: width + 2 * ELK_PADDING, height: bottom - LAYER_SPACING + ELK_PADDING, boxes, routes: new Map() };
 }
 
 function toSegmentLayout(root: ElkNode): SegmentLayout {

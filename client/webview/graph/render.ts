@@ -27,6 +27,7 @@ export class GraphRenderer {
   private readonly nodeLayer: SVGGElement;
   private nodeEls = new Map<string, { el: SVGGElement; sig: string }>();
   private edgeEls = new Map<string, SVGPathElement>();
+  private segmentSig = '';
   private decorated = new Map<string, string>();
 
   constructor(host: HTMLElement) {
@@ -48,7 +49,6 @@ export class GraphRenderer {
     this.drawSegments(layout);
     this.drawEdges(layout.edges, layout);
     this.drawNodes(model, layout);
-    this.decorated.clear();
   }
 
   /** Applies selection, cursor highlight, search dimming and plan status as classes, touching only what changed. */
@@ -72,6 +72,9 @@ export class GraphRenderer {
   }
 
   private drawSegments(layout: Layout): void {
+    const sig = JSON.stringify([layout.segments, layout.flows.length]);
+    if (sig === this.segmentSig) return;
+    this.segmentSig = sig;
     this.segmentLayer.replaceChildren();
     for (const s of layout.segments) {
       const g = svgEl('g', { class: `segment entry-${s.entry}` }, this.segmentLayer);
@@ -101,17 +104,18 @@ export class GraphRenderer {
           t.textContent = `${edge.kind} :${edge.action}${edge.timing ? ' (' + edge.timing + ')' : ''}  ${edge.from} → ${edge.to}`;
         }
       }
-      el.setAttribute('d', roundedPath(points));
+      const d = roundedPath(points);
+      if (el.getAttribute('d') !== d) el.setAttribute('d', d);
+      if (!el.isConnected) this.edgeLayer.append(el);
       next.set(edge.key, el);
     }
     for (const [key, el] of this.edgeEls) if (!next.has(key)) el.remove();
-    // Appending in order keeps paint order stable; existing elements move rather than being re-created.
-    this.edgeLayer.append(...next.values());
     this.edgeEls = next;
   }
 
   private drawNodes(model: ViewModel, layout: Layout): void {
     const next = new Map<string, { el: SVGGElement; sig: string }>();
+    let newGroup = false;
     // Groups first so their members paint on top.
     const order = [...model.visible].sort((a, b) => Number(!model.nodes.get(a)!.expanded) - Number(!model.nodes.get(b)!.expanded));
     for (const key of order) {
@@ -125,12 +129,17 @@ export class GraphRenderer {
       else {
         el = buildNode(node, box.width, box.height);
         if (old) old.el.replaceWith(el);
+        else if (node.expanded) newGroup = true;
+        this.decorated.delete(key);
       }
-      el.setAttribute('transform', `translate(${box.x},${box.y})`);
+      const transform = `translate(${box.x},${box.y})`;
+      if (el.getAttribute('transform') !== transform) el.setAttribute('transform', transform);
       next.set(key, { el, sig });
     }
     for (const [key, { el }] of this.nodeEls) if (!next.has(key)) el.remove();
-    this.nodeLayer.append(...[...next.values()].map((v) => v.el));
+    // Groups paint below their members: a new group means re-stacking; otherwise new nodes just join the end.
+    if (newGroup) this.nodeLayer.append(...[...next.values()].map((v) => v.el));
+    else for (const { el } of next.values()) if (!el.isConnected) this.nodeLayer.append(el);
     this.nodeEls = next;
   }
 
