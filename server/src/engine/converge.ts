@@ -88,6 +88,8 @@ export async function converge(opts: ConvergeOptions): Promise<ConvergeReport> {
   let stale: string | undefined;
   const planned = new WeakMap<PlanStep, { verdict?: ProviderStep; ctx?: PlanContext }>();
   let pending: Pending[] = [];
+  /** The step whose script is running right now (from the batch's markers), for reports when the exec dies. */
+  let running: ConvergeStep | undefined;
 
   const fail = (r: GraphResource, cs: ConvergeStep, message: string): Fires => {
     cs.done = new PropReader(r).bool('ignore_failure') ? 'ignored-failure' : 'failed';
@@ -119,7 +121,11 @@ export async function converge(opts: ConvergeOptions): Promise<ConvergeReport> {
       for (const line of lines) {
         if (line === `${marker}:probe`) { inProbe = true; continue; }
         const begin = new RegExp(`^${marker}:begin (\\d+)$`).exec(line);
-        if (begin) { current = Number(begin[1]); emit({ kind: 'step-start', step: items[current].step }); continue; }
+        if (begin) { current = Number(begin[1]); running = items[current].step; emit({ kind: 'step-start', step: items[current].step }); continue; }
+        const end = new RegExp(`^${marker}:end (\\d+) 0 `).exec(line);
+        // Provisional: if the exec dies later in the batch, the report still shows what finished.
+        if (end) items[Number(end[1])].step.done = 'applied';
+        if (line.startsWith(`${marker}:end `)) running = undefined;
         if (inProbe || line.startsWith(marker) || current < 0) continue;
         if (outputs[current].length < MAX_OUTPUT) outputs[current] += `${line}\n`;
         emit({ kind: 'output', resource: items[current].r.id, chunk: `${line}\n`, stream });
@@ -249,7 +255,7 @@ export async function converge(opts: ConvergeOptions): Promise<ConvergeReport> {
     else {
       // The container died, the daemon went away, or the run was cancelled: name the step it happened in.
       const inFlight = (runner.steps as ConvergeStep[]).filter((s) => s.done === undefined);
-      const last = inFlight[0] ?? (runner.steps[runner.steps.length - 1] as ConvergeStep | undefined);
+      const last = running ?? inFlight[inFlight.length - 1] ?? (runner.steps[runner.steps.length - 1] as ConvergeStep | undefined);
       const r = last && input.resources.find((x) => x.id === last.resource);
       const what = e instanceof Error ? e.message : String(e);
       if (last && last.done === undefined) { last.done = 'failed'; last.status = 'failed'; last.reason = what; }
