@@ -3,5 +3,18 @@
  * table so the core commands do not depend on the container layer.
  */
 import type { CliIO } from './io';
+import * as plan from './plan';
+import * as converge from './converge';
+import * as test from './test';
+import * as containers from './containers';
+import * as image from './image';
+import * as doctor from './doctor';
 
-export const ENGINE_COMMANDS: Record<string, { summary: string; run(argv: string[], io: CliIO): Promise<number> }> = {};
+export const ENGINE_COMMANDS: Record<string, { summary: string; run(argv: string[], io: CliIO): Promise<number> }> = {
+  plan: { summary: 'what a converge would change, against a throwaway container (read-only)', run: plan.run },
+  converge: { summary: 'converge in a throwaway container, with an idempotence check', run: converge.run },
+  test: { summary: 'create, converge, check idempotence, destroy', run: test.run },
+  containers: { summary: "list or destroy Cloche's containers", run: containers.run },
+  image: { summary: 'build the offline Debian base image', run: image.run },
+  doctor: { summary: 'what is installed and what to do', run: doctor.run },
+};

@@ -40,22 +40,16 @@ function wasmPath(): string {
 function loadPrism(): WebAssembly.Exports {
   if (prismExports) return prismExports;
   const module = new WebAssembly.Module(readFileSync(wasmPath()));
-  // Node 20 flags WASI as experimental; the warning would pollute CLI output, so silence just that one.
+  // Node 20 flags WASI as experimental; the warning would pollute CLI output. Node emits it a tick
+  // later, so the other warning listeners stay behind a filter that drops only that one.
   const listeners = process.listeners('warning');
   process.removeAllListeners('warning');
-  process.on('warning', ignoreWasiWarning);
-  let instance: WebAssembly.Instance;
-  try {
-    const wasi = new WASI({ version: 'preview1' });
-    instance = new WebAssembly.Instance(module, wasi.getImportObject() as WebAssembly.Imports);
-    wasi.initialize(instance);
-  } finally {
-    // The warning is emitted on the next tick, so keep the filter and restore the others then.
-    setImmediate(() => {
-      process.off('warning', ignoreWasiWarning);
-      for (const l of listeners) process.on('warning', l);
-    });
-  }
+  process.on('warning', (w: Error) => {
+    if (!/WASI/.test(w.message)) for (const l of listeners) l(w);
+  });
+  const wasi = new WASI({ version: 'preview1' });
+  const instance = new WebAssembly.Instance(module, wasi.getImportObject() as WebAssembly.Imports);
+  wasi.initialize(instance);
   prismExports = instance.exports;
   return prismExports;
 }
@@ -75,10 +69,6 @@ export function parseRuby(text: string, filepath?: string): ParsedRuby {
     bytes: new TextEncoder().encode(text),
     text,
   };
-}
-
-function ignoreWasiWarning(w: Error): void {
-  if (!/WASI/.test(w.message)) process.stderr.write(`${w.name}: ${w.message}\n`);
 }
 
 const decoder = new TextDecoder();
