@@ -10,7 +10,7 @@ import { getPlatformProfile, listPlatformProfiles, type PlatformFacts } from '..
 import type { Plan, PlanTarget } from '../protocol';
 import { EngineError, planInContainer } from '../engine/plan';
 import { renderPlan } from '../engine/render';
-import { enclosingCookbook, EnvironmentError, loadInput, openTarget, readFacts, type Target } from '../engine/session';
+import { enclosingCookbook, EnvironmentError, openTarget, prepareInput, readFacts, type Target } from '../engine/session';
 import type { EngineInput } from '../engine/types';
 import { formatOf, parseArgs, type ParsedArgs } from './args';
 import { parseRunList } from './graph';
@@ -53,13 +53,18 @@ export async function prepare(args: ParsedArgs, network: 'none' | 'host', io: Cl
   });
   try {
     let factsRoundTrips = 0;
-    if (!facts) { facts = await readFacts(target.driver, target.container); factsRoundTrips = 1; }
-    const { input, diagnostics } = loadInput(pathArg, facts, parseRunList(args.values.get('run-list')));
+    // The facts exec runs in a child process while the model reads and parses the cookbook here.
+    const reading = facts ? undefined : readFacts(target.driver, target.container);
+    reading?.catch(() => undefined);
+    const load = prepareInput(pathArg);
+    if (reading) factsRoundTrips = 1;
+    const f: PlatformFacts = facts ?? (await reading)!;
+    const { input, diagnostics } = load(f, parseRunList(args.values.get('run-list')));
     const errors = diagnostics.filter((d) => d.severity === 'error');
     if (errors.length) io.stderr(`cloche: ${errors.length} error${errors.length === 1 ? '' : 's'} in the cookbook (see \`cloche check\`); planning what could be compiled\n`);
-    const platformName = facts.profile === 'container' ? `${facts.platform}-${facts.platformVersion}` : facts.profile;
+    const platformName = f.profile === 'container' ? `${f.platform}-${f.platformVersion}` : f.profile;
     const planTarget: PlanTarget = { runtime: target.driver.runtime.name, image: target.image, container: target.container, platform: platformName };
-    return { target, facts, input, planTarget, factsRoundTrips, label: pathArg };
+    return { target, facts: f, input, planTarget, factsRoundTrips, label: pathArg };
   } catch (e) {
     await target.close();
     throw e;

@@ -80,7 +80,8 @@ export interface PlanOptions {
 export async function planInContainer(opts: PlanOptions): Promise<Plan & { warnings?: string[] }> {
   const started = Date.now();
   const facts = opts.input.facts;
-  const p = await probe(opts.driver, opts.container, opts.input, facts ?? ({} as PlatformFacts), opts.signal);
+  // Facts already read by an earlier exec need not be read again.
+  const p = await probe(opts.driver, opts.container, opts.input, facts ?? ({} as PlatformFacts), opts.signal, !opts.priorRoundTrips);
   const simStart = Date.now();
   const steps = await simulate(opts.input, p.state, facts ?? p.facts ?? ({} as PlatformFacts));
   const plan: Plan & { warnings?: string[] } = {

@@ -12,11 +12,12 @@ import { ContainerDriver, ContainerError, LABELS } from '../containers/driver';
 import { FACTS_SCRIPT, parseFacts } from '../containers/facts';
 import { RuntimeUnavailableError, type RuntimeName } from '../containers/runtime';
 import type { PlatformFacts } from '../chef/platforms';
-import { buildGraph } from '../chef/model';
+import { Model } from '../chef/model';
+import { desiredContent } from '../chef/fileContent';
 import type { Diagnostic } from '../protocol';
 import { factsToPlatform } from './facts';
 import { engineInputFromJson } from './input';
-import type { EngineInput } from './types';
+import type { ContentResult, EngineInput } from './types';
 
 /** The default image when neither --image nor kitchen.yml names one. */
 export const DEFAULT_IMAGE = 'cloche/debian:12';
@@ -136,22 +137,37 @@ export async function readFacts(driver: ContainerDriver, container: string): Pro
   }
 }
 
-/** What the engine runs: from an engine-input JSON file, or a cookbook/recipe through the model. */
-export function loadInput(target: string, facts: PlatformFacts, runList?: string[]): { input: EngineInput; diagnostics: Diagnostic[] } {
+/** Compiles the loaded input for the facts (and an optional run list). */
+export type InputLoader = (facts: PlatformFacts, runList?: string[]) => { input: EngineInput; diagnostics: Diagnostic[] };
+
+/**
+ * Loads what the engine runs — an engine-input JSON file, or a cookbook/recipe through the model —
+ * as far as it can without facts (reading and parsing files), so the caller can overlap that with
+ * reading the container's facts; the returned function compiles for the facts.
+ */
+export function prepareInput(target: string): InputLoader {
   const abs = path.resolve(target);
   if (!fs.existsSync(abs)) throw new EnvironmentError(`${target}: no such file or directory`);
   if (abs.endsWith('.json')) {
     const input = engineInputFromJson(JSON.parse(fs.readFileSync(abs, 'utf8')));
-    return { input: { ...input, facts: input.facts ?? facts }, diagnostics: [] };
+    return (facts) => ({ input: { ...input, facts: input.facts ?? facts }, diagnostics: [] });
   }
   const cookbook = enclosingCookbook(abs);
-  const roots = [cookbook ? path.dirname(cookbook) : abs];
-  try {
-    const { graph, contentOf } = buildGraph({ roots, target: abs, runList, facts });
+  const model = new Model([cookbook ? path.dirname(cookbook) : abs]);
+  return (facts, runList) => {
+    const rl = runList ?? model.runListFor(abs);
+    if (!rl) throw new EnvironmentError(`${target} is not a recipe file or a cookbook folder (no metadata.rb found)`);
+    const compilation = model.compile(rl, facts);
+    const graph = model.graph(compilation, rl);
+    const byId = new Map(compilation.resources.map((r) => [r.id, r]));
+    const contentOf = (id: string): ContentResult => { const r = byId.get(id); return r ? desiredContent(compilation, r) : undefined; };
     return { input: { resources: graph.resources, facts, contentOf }, diagnostics: graph.diagnostics };
-  } catch (e) {
-    throw new EnvironmentError((e as Error).message);
-  }
+  };
+}
+
+/** Loads and compiles in one go (see {@link prepareInput}). */
+export function loadInput(target: string, facts: PlatformFacts, runList?: string[]): { input: EngineInput; diagnostics: Diagnostic[] } {
+  return prepareInput(target)(facts, runList);
 }
 
 /** The cookbook folder containing `p` (looking up a few levels). */
