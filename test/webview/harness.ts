@@ -89,7 +89,7 @@ export class WebviewBrowser {
     return {
       page,
       posted,
-      send: async (m) => { await page.evaluate((msg) => window.postMessage(msg, '*'), m); },
+      send: async (m) => { await page.evaluate((msg: unknown) => window.postMessage(msg, '*'), m as unknown); },
       waitFor: async (type, after = 0) => {
         const handle = await page.waitForFunction(([t, a]) => {
           const list = (window as unknown as { __posted: { type: string }[] }).__posted;
