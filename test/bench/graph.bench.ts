@@ -18,19 +18,20 @@ type Rendered = Extract<FromWebview, { type: 'rendered' }>;
 /** `wallMs`: until the first drawing is painted; `completeMs`: until every segment is laid out by ELK. */
 async function timeRender(w: WebviewPage, graph: Graph, seq: number): Promise<{ wallMs: number; completeMs: number; report: Rendered }> {
   const before = (await w.posted()).length;
-  const [wallMs, completeMs] = await w.page.evaluate(([msg, after]) => new Promise<number[]>((resolve) => {
+  const message: unknown = { type: 'graph', seq, graph, source, platforms: ['debian-12'] };
+  const [wallMs, completeMs] = await w.page.evaluate(([msg, after]: [unknown, number]) => new Promise<number[]>((resolve) => {
     const posted = (window as unknown as { __posted: { type: string; complete?: boolean }[] }).__posted;
     const t0 = performance.now();
     let first = 0;
     window.postMessage(msg, '*');
     const poll = () => {
-      const rendered = posted.slice(after as number).filter((m) => m.type === 'rendered');
+      const rendered = posted.slice(after).filter((m) => m.type === 'rendered');
       if (rendered.length && !first) first = performance.now() - t0;
       if (rendered.some((m) => m.complete)) resolve([first, performance.now() - t0]);
       else setTimeout(poll, 1);
     };
     poll();
-  }), [{ type: 'graph', seq, graph, source, platforms: ['debian-12'] }, before] as const);
+  }), [message, before] as [unknown, number]);
   return { wallMs, completeMs, report: await w.waitFor('rendered', before) };
 }
 

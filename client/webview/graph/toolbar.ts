@@ -82,7 +82,7 @@ export class Toolbar {
 
   setPlatforms(platforms: string[], current: string): void {
     const list = platforms.includes(current) ? platforms : [current, ...platforms];
-    if ([...this.platformSelect.options].map((o) => o.value).join() !== list.join()) {
+    if (Array.from(this.platformSelect.options).map((o) => o.value).join() !== list.join()) {
       this.platformSelect.replaceChildren(...list.map((p) => { const o = document.createElement('option'); o.value = p; o.textContent = p; return o; }));
     }
     this.platformSelect.value = current;

@@ -1,0 +1,37 @@
+/**
+ * The language client: dist/server.js over IPC, for Chef files only — recipes, attributes, resources,
+ * providers, definitions, libraries, metadata.rb, templates, YAML recipes — so other Ruby files stay with
+ * Ruby LSP or whatever else the user runs.
+ */
+import * as vscode from 'vscode';
+import { LanguageClient, State, TransportKind, type DocumentSelector, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+
+export const CHEF_TEMPLATE_LANGUAGES = ['chef-erb', 'chef-erb-json', 'chef-erb-yaml', 'chef-erb-shell', 'chef-erb-xml', 'chef-erb-html', 'chef-erb-ini'];
+
+export const DOCUMENT_SELECTOR: DocumentSelector = [
+  { scheme: 'file', language: 'ruby', pattern: '**/{recipes,attributes,resources,providers,definitions,libraries}/**/*.rb' },
+  { scheme: 'file', language: 'ruby', pattern: '**/metadata.rb' },
+  ...CHEF_TEMPLATE_LANGUAGES.map((language) => ({ scheme: 'file', language })),
+  { scheme: 'file', language: 'yaml', pattern: '**/recipes/*.{yml,yaml}' },
+];
+
+export function createLanguageClient(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): LanguageClient {
+  const module = context.asAbsolutePath('dist/server.js');
+  const serverOptions: ServerOptions = {
+    run: { module, transport: TransportKind.ipc },
+    debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
+  };
+  const clientOptions: LanguageClientOptions = {
+    documentSelector: DOCUMENT_SELECTOR,
+    outputChannel: log,
+    initializationOptions: { settings: vscode.workspace.getConfiguration('cloche') },
+    synchronize: { fileEvents: vscode.workspace.createFileSystemWatcher('**/{metadata.rb,*.rb,*.erb,recipes/*.yml,recipes/*.yaml}') },
+    // Errors are shown by the status item with what to do; the client does not pop up its own.
+    revealOutputChannelOn: 4 /* RevealOutputChannelOn.Never */,
+  };
+  return new LanguageClient('cloche', 'Cloche', serverOptions, clientOptions);
+}
+
+export function describeState(state: State): 'starting' | 'running' | 'stopped' {
+  return state === State.Running ? 'running' : state === State.Starting ? 'starting' : 'stopped';
+}

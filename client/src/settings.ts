@@ -1,0 +1,92 @@
+/**
+ * The client's settings (section `cloche`), typed and read in one place. The language server reads its
+ * own keys (server/src/settings.ts); a unit test keeps both lists in step with package.json
+ * `contributes.configuration`.
+ *
+ * How to add a setting: add it to `ClientSettings` and `DEFAULTS`, read it in `readClientSettings`, list
+ * its key in `CLIENT_SETTING_KEYS`, and declare it in package.json
+ * `contributes.configuration` (test/unit/settings.test.ts fails until you do).
+ * No vscode import: the reader takes a `get` function, so tests run in plain Node.
+ */
+export type ContainerRuntime = 'auto' | 'docker' | 'podman';
+export type ConvergeNetwork = 'host' | 'bridge' | 'none';
+export type TraceLevel = 'off' | 'messages' | 'verbose';
+
+export interface ClientSettings {
+  /** Platform profile the graph and diagnostics use (shared with the server). */
+  platform: string;
+  container: {
+    /** Which container CLI to use; `auto` takes docker, then podman. */
+    runtime: ContainerRuntime;
+    /** Image per platform profile (`{ "ubuntu-24.04": "my/ubuntu:24.04" }`); missing ones use the local base image. */
+    images: Record<string, string>;
+  };
+  converge: {
+    /** Network of converge containers (packages need a mirror); plans always run with no network. */
+    network: ConvergeNetwork;
+  };
+  timeouts: {
+    /** Seconds a dry run may take. */
+    planSeconds: number;
+    /** Seconds a converge may take. */
+    convergeSeconds: number;
+  };
+  graph: {
+    /** Milliseconds after the last keystroke before the graph preview recomputes. */
+    updateDelayMs: number;
+  };
+  /** Inlay hints after `node['a']['b']` (read by the server). */
+  inlayHints: { attributeValues: boolean };
+  /** Traces the LSP traffic into the output channel (read by the language client). */
+  trace: { server: TraceLevel };
+}
+
+export const DEFAULTS: ClientSettings = {
+  platform: 'debian-12',
+  container: { runtime: 'auto', images: {} },
+  converge: { network: 'host' },
+  timeouts: { planSeconds: 300, convergeSeconds: 1800 },
+  graph: { updateDelayMs: 300 },
+  inlayHints: { attributeValues: true },
+  trace: { server: 'off' },
+};
+
+/** Keys under `cloche.` this module reads. */
+export const CLIENT_SETTING_KEYS = [
+  'cloche.platform',
+  'cloche.container.runtime',
+  'cloche.container.images',
+  'cloche.converge.network',
+  'cloche.timeouts.planSeconds',
+  'cloche.timeouts.convergeSeconds',
+  'cloche.graph.updateDelayMs',
+  'cloche.inlayHints.attributeValues',
+  'cloche.trace.server',
+] as const;
+
+/** Reads every client setting through `get(key)` (key without the `cloche.` prefix); bad values fall back to defaults. */
+export function readClientSettings(get: (key: string) => unknown): ClientSettings {
+  const str = <T extends string>(key: string, allowed: readonly T[] | null, def: T): T => {
+    const v = get(key);
+    return typeof v === 'string' && (allowed === null ? v.length > 0 : (allowed as readonly string[]).includes(v)) ? (v as T) : def;
+  };
+  const num = (key: string, def: number, min: number) => {
+    const v = get(key);
+    return typeof v === 'number' && Number.isFinite(v) && v >= min ? v : def;
+  };
+  const imagesRaw = get('container.images');
+  const images: Record<string, string> = {};
+  if (imagesRaw && typeof imagesRaw === 'object' && !Array.isArray(imagesRaw)) {
+    for (const [k, v] of Object.entries(imagesRaw)) if (typeof v === 'string' && v) images[k] = v;
+  }
+  const hints = get('inlayHints.attributeValues');
+  return {
+    platform: str('platform', null, DEFAULTS.platform),
+    container: { runtime: str('container.runtime', ['auto', 'docker', 'podman'], DEFAULTS.container.runtime), images },
+    converge: { network: str('converge.network', ['host', 'bridge', 'none'], DEFAULTS.converge.network) },
+    timeouts: { planSeconds: num('timeouts.planSeconds', DEFAULTS.timeouts.planSeconds, 1), convergeSeconds: num('timeouts.convergeSeconds', DEFAULTS.timeouts.convergeSeconds, 1) },
+    graph: { updateDelayMs: num('graph.updateDelayMs', DEFAULTS.graph.updateDelayMs, 0) },
+    inlayHints: { attributeValues: typeof hints === 'boolean' ? hints : DEFAULTS.inlayHints.attributeValues },
+    trace: { server: str('trace.server', ['off', 'messages', 'verbose'], DEFAULTS.trace.server) },
+  };
+}
