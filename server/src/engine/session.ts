@@ -5,6 +5,7 @@
  * model, or an engine-input JSON file). Environment problems become {@link EnvironmentError}s
  * whose message says what to do (the CLI exits 2).
  */
+import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parse as parseYaml } from 'yaml';
@@ -72,9 +73,9 @@ export function kitchenImage(cookbook: string | undefined, platform?: string): s
 }
 
 /** Detects the runtime; a missing or dead one is an EnvironmentError with advice. */
-export async function connect(runtime: RuntimeName | 'auto' = 'auto'): Promise<ContainerDriver> {
+export async function connect(runtime: RuntimeName | 'auto' = 'auto', sessionId?: string): Promise<ContainerDriver> {
   try {
-    return await ContainerDriver.detect(runtime);
+    return await ContainerDriver.detect(runtime, sessionId ? { sessionId } : {});
   } catch (e) {
     if (e instanceof RuntimeUnavailableError) throw new EnvironmentError(e.message);
     throw e;
@@ -96,7 +97,8 @@ async function sweepDeadSessions(driver: ContainerDriver): Promise<void> {
 
 /** Opens the target container: the user's (must be running) or a new throwaway one. */
 export async function openTarget(opts: TargetOptions): Promise<Target> {
-  const driver = await connect(opts.runtime);
+  // Kept containers get a session without a pid, so no later sweep of dead sessions removes them.
+  const driver = await connect(opts.runtime, opts.keep ? `keep-${randomBytes(4).toString('hex')}` : undefined);
   if (opts.container) {
     let running: boolean;
     try { running = await driver.isRunning(opts.container); } catch (e) { throw new EnvironmentError((e as Error).message); }
