@@ -58,7 +58,7 @@ describe('faults', () => {
     assert.match(a.err(), /Image cloche\/no-such-image:1 is not available to docker: pull or build it/);
     const b = recorder();
     assert.equal(await planCli.run([inputFile(), '--runtime', 'docker', '--container', 'cloche-no-such-container'], b.io), 2);
-    assert.match(b.err(), /does not exist or is not running/);
+    assert.match(b.err(), /Container cloche-no-such-container does not exist/);
     const c = recorder();
     assert.equal(await planCli.run([], c.io), 2);
     assert.match(c.err(), /exactly one PATH/);

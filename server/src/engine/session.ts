@@ -100,9 +100,8 @@ export async function openTarget(opts: TargetOptions): Promise<Target> {
   // Kept containers get a session without a pid, so no later sweep of dead sessions removes them.
   const driver = await connect(opts.runtime, opts.keep ? `keep-${randomBytes(4).toString('hex')}` : undefined);
   if (opts.container) {
-    let running: boolean;
-    try { running = await driver.isRunning(opts.container); } catch (e) { throw new EnvironmentError((e as Error).message); }
-    if (!running) throw new EnvironmentError(`Container ${opts.container} does not exist or is not running: start it, or drop --container to let Cloche create one.`);
+    // Not inspected first (a daemon round trip on the hot path): the first exec fails with a
+    // ContainerError that says the container does not exist or is not running.
     return { driver, container: opts.container, image: '', created: false, close: async () => undefined };
   }
   const image = opts.image ?? kitchenImage(opts.cookbook, opts.platform) ?? DEFAULT_IMAGE;
