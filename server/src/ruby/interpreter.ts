@@ -13,7 +13,7 @@ import {
   NIL, TRUE, FALSE, str, sym, int, arr, bool, unknown, hashOf, truthy, isUnknown, findUnknown,
   toS, rubyEquals, hashKey,
 } from './values';
-import { callValueMethod, ITERATORS } from './rubyMethods';
+import { callValueMethod, ITERATORS, safeRegex, rangeItems } from './rubyMethods';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type N = any;
@@ -436,11 +436,11 @@ export class Interpreter {
     const before = snapshot(env);
     const results: Map<Env, Map<string, Value>>[] = [];
     for (const body of branches) {
-      restore(env, before);
+      restore(before);
       if (body) this.underCondition(label, () => { try { this.evalNode(body, env); } catch (e) { if (!(e instanceof ControlFlow || e instanceof RubyRaise)) throw e; } });
       results.push(snapshot(env));
     }
-    restore(env, before);
+    restore(before);
     for (const [scope, vars] of before) {
       const names = new Set<string>(vars.keys());
       for (const r of results) for (const n of r.get(scope)!.keys()) names.add(n);
@@ -497,12 +497,8 @@ export class Interpreter {
 
   private evalFor(node: N, env: Env): Value {
     const coll = this.evalNode(node.collection, env);
-    const body = { k: 'proc', proc: { node: { parameters: null, body: node.statements, forIndex: node.index }, env, source: 'for' } } as Value;
-    return this.iterate(coll, (item) => { this.assignTarget(node.index, item, env); return this.runBody(body, node.statements, env); }, env, node);
-  }
-
-  private runBody(_p: Value, statements: N, env: Env): Value {
-    return statements ? this.evalNode(statements, env) : NIL;
+    // `for` has no scope of its own: the index and the body's locals live in the enclosing scope.
+    return this.iterate(coll, (item) => { this.assignTarget(node.index, item, env); return node.statements ? this.evalNode(node.statements, env) : NIL; }, env, node);
   }
 
   /** Iterates a collection for `for` loops; each/map go through rubyMethods. */
@@ -531,10 +527,11 @@ export class Interpreter {
       if (node.elseClause) result = this.evalNode(node.elseClause, env);
     } catch (e) {
       if (!(e instanceof RubyRaise) || !node.rescueClause) throw e;
-      let clause = node.rescueClause;
+      // Which clause matches depends on the exception class, which a static `raise 'msg'` does not
+      // tell apart (RuntimeError): the first clause handles it, as it would for StandardError.
+      const clause = node.rescueClause;
       if (clause.reference) this.assignTarget(clause.reference, unknown(`exception raised: ${e.message}`), env);
       result = clause.statements ? this.evalNode(clause.statements, env) : NIL;
-      clause = clause.subsequent;
     } finally {
       if (node.ensureClause?.statements) this.evalNode(node.ensureClause.statements, env);
     }
@@ -614,16 +611,23 @@ export class Interpreter {
       }
       if (name === 'lambda' || name === 'proc') return block ?? unknown('lambda without a block');
       const { values, locs, blockArg } = this.evalArgs(node.arguments_, env);
-      if (!block && node.block?.constructor.name === 'BlockArgumentNode') block = node.block.expression ? this.evalNode(node.block.expression, env) : blockArg;
+      if (!block && node.block?.constructor.name === 'BlockArgumentNode') block = this.blockArgument(node.block, env, blockArg);
       return this.callFunction(name, values, this.ctx(env, block, node, locs, blockNode));
     }
     const recv = this.evalNode(node.receiver, env);
     if (node.isSafeNavigation?.() && recv.k === 'nil') return NIL;
     // `a && b` style operators come through here as methods on the receiver.
     const { values, locs, blockArg } = this.evalArgs(node.arguments_, env);
-    if (!block && node.block?.constructor.name === 'BlockArgumentNode') block = node.block.expression ? this.evalNode(node.block.expression, env) : blockArg;
+    if (!block && node.block?.constructor.name === 'BlockArgumentNode') block = this.blockArgument(node.block, env, blockArg);
     if (BINARY_OPERATORS.has(name) && values.length === 1) return this.binaryOp(recv, name, values[0], node, env);
     return this.callMethod(recv, name, values, this.ctx(env, block, node, locs, blockNode));
+  }
+
+  /** `&blk` or `&:sym` (Symbol#to_proc: the block calls that method on its first argument). */
+  private blockArgument(arg: N, env: Env, fallback: Value | undefined): Value | undefined {
+    const v = arg.expression ? this.evalNode(arg.expression, env) : fallback;
+    if (v?.k !== 'sym') return v;
+    return { k: 'proc', proc: { node: { symbolProc: v.v }, env, source: `&:${v.v}`, loc: this.locOf(env.unit, arg) } };
   }
 
   /** A receiver-less call: `def`s, then the self object, then the kernel fallback. */
@@ -740,10 +744,7 @@ export class Interpreter {
     const name = node.constantPath ? constantPathName(node.constantPath) : 'singleton';
     const moduleSelf = env.self.call('__module_self__', [str(name)], this.ctx(env));
     const inner = new Env(env, moduleSelf?.k === 'object' ? moduleSelf.obj : env.self, env.unit, env.methods);
-    const saved = this.constants.size;
-    const result = this.evalNode(node.body, inner);
-    void saved;
-    return result;
+    return this.evalNode(node.body, inner);
   }
 
   /** Invokes a user-defined method with Ruby's parameter binding. */
@@ -785,6 +786,7 @@ export class Interpreter {
   }
 
   private runProcIn(node: N, env: Env, args: Value[]): Value {
+    if (node.symbolProc) return args[0] ? this.callMethod(args[0], node.symbolProc, args.slice(1), this.ctx(env)) : unknown(`&:${node.symbolProc} called without an argument`);
     if (this.depth >= this.budgets.callDepth) return unknown(`blocks nested deeper than ${this.budgets.callDepth}`);
     const params = node.parameters?.constructor.name === 'BlockParametersNode' ? node.parameters.parameters : node.parameters;
     const numbered = node.parameters?.constructor.name === 'NumberedParametersNode' || node.parameters?.constructor.name === 'ItParametersNode';
@@ -858,7 +860,6 @@ function kernelFunction(name: string, args: Value[], ctx: EvalCallContext): Valu
     case 'block_given?': return bool(ctx.env.lookup('__block__') !== undefined);
     case 'binding': case 'caller': case 'rand': case 'srand': case 'gets': case 'system': case 'exec': case 'spawn': case 'open':
       return unknown(`\`${name}\` depends on the machine at run time`, ctx.loc);
-    case 'freeze': case 'dup': case 'itself': return { k: 'object', obj: ctx.env.self };
     default: return undefined;
   }
 }
@@ -880,35 +881,9 @@ function caseEquals(pattern: Value, subject: Value): boolean | undefined {
   return rubyEquals(pattern, subject);
 }
 
-export function safeRegex(source: string, flags: string): RegExp | undefined {
-  try {
-    const js = source.replace(/\\A/g, '^').replace(/\\[zZ]/g, '$').replace(/\\h/g, '[0-9a-fA-F]').replace(/\(\?<(\w+)>/g, '(?<$1>');
-    return new RegExp(js, (flags.includes('i') ? 'i' : '') + (flags.includes('m') ? 's' : '') + 'm');
-  } catch {
-    return undefined;
-  }
-}
-
 function regexFlags(src: string): string {
   const m = /[a-z]*$/.exec(src);
   return m ? m[0].replace(/[^imx]/g, '') : '';
-}
-
-export function rangeItems(r: Extract<Value, { k: 'range' }>, limit = 100_000): Value[] | undefined {
-  if (r.from.k === 'int' && r.to.k === 'int') {
-    const end = r.exclusive ? r.to.v - 1 : r.to.v;
-    if (end - r.from.v > limit) return undefined;
-    const out: Value[] = [];
-    for (let i = r.from.v; i <= end; i++) out.push(int(i));
-    return out;
-  }
-  if (r.from.k === 'str' && r.to.k === 'str' && r.from.v.length === 1 && r.to.v.length === 1) {
-    const out: Value[] = [];
-    const end = r.to.v.charCodeAt(0) - (r.exclusive ? 1 : 0);
-    for (let c = r.from.v.charCodeAt(0); c <= end; c++) out.push(str(String.fromCharCode(c)));
-    return out;
-  }
-  return undefined;
 }
 
 /** `A::B::C` from a constant read/path node. */
@@ -927,12 +902,11 @@ function snapshot(env: Env): Map<Env, Map<string, Value>> {
   return out;
 }
 
-function restore(env: Env, snap: Map<Env, Map<string, Value>>): void {
+function restore(snap: Map<Env, Map<string, Value>>): void {
   for (const [scope, vars] of snap) {
     scope.vars.clear();
     for (const [k, v] of vars) scope.vars.set(k, v);
   }
-  void env;
 }
 
 function truncate(s: string, n = 60): string {

@@ -4,9 +4,37 @@
  */
 import {
   type Value, type CallContext, NIL, TRUE, FALSE, str, sym, int, arr, bool, unknown, hashOf, hashGet,
-  truthy, findUnknown, toS, inspect, rubyEquals, rubyClassOf,
+  truthy, findUnknown, toS, inspect, rubyEquals, rubyClassOf, hashKey,
 } from './values';
-import { safeRegex, rangeItems } from './interpreter';
+
+/** Ruby regexp source in JavaScript terms (\\A, \\z, \\h), or undefined when JavaScript cannot express it. */
+export function safeRegex(source: string, flags: string): RegExp | undefined {
+  try {
+    const js = source.replace(/\\A/g, '^').replace(/\\[zZ]/g, '$').replace(/\\h/g, '[0-9a-fA-F]').replace(/\(\?<(\w+)>/g, '(?<$1>');
+    return new RegExp(js, (flags.includes('i') ? 'i' : '') + (flags.includes('m') ? 's' : '') + 'm');
+  } catch {
+    return undefined;
+  }
+}
+
+/** The elements of an integer or single-character range, or undefined when it is too long or not enumerable. */
+export function rangeItems(r: Extract<Value, { k: 'range' }>, limit = 100_000): Value[] | undefined {
+  if (r.from.k === 'int' && r.to.k === 'int') {
+    const end = r.exclusive ? r.to.v - 1 : r.to.v;
+    if (end - r.from.v > limit) return undefined;
+    const out: Value[] = [];
+    for (let i = r.from.v; i <= end; i++) out.push(int(i));
+    return out;
+  }
+  if (r.from.k === 'str' && r.to.k === 'str' && r.from.v.length === 1 && r.to.v.length === 1) {
+    const out: Value[] = [];
+    const end = r.to.v.charCodeAt(0) - (r.exclusive ? 1 : 0);
+    for (let c = r.from.v.charCodeAt(0); c <= end; c++) out.push(str(String.fromCharCode(c)));
+    return out;
+  }
+  return undefined;
+}
+
 
 /** Methods that take a block and call it per element: over an unknown receiver the body still runs once. */
 export const ITERATORS = new Set([
@@ -52,9 +80,10 @@ export function callValueMethod(recv: Value, name: string, args: Value[], ctx: C
       if (name === 'match?' || name === '=~' || name === 'match' || name === '===') {
         const s = args[0];
         if (s?.k !== 'str' && s?.k !== 'sym') return s?.k === 'unknown' ? s : undefined;
-        const m = safeRegex(recv.source, recv.flags)?.test(s.v);
-        if (m === undefined) return undefined;
-        return name === '=~' ? (m ? int(0) : NIL) : name === 'match' ? (m ? TRUE : NIL) : bool(m);
+        const re = safeRegex(recv.source, recv.flags);
+        if (!re) return undefined;
+        const at = s.v.search(re);
+        return name === '=~' ? (at >= 0 ? int(at) : NIL) : name === 'match' ? (at >= 0 ? TRUE : NIL) : bool(at >= 0);
       }
       if (name === 'source') return str(recv.source);
       return undefined;
@@ -126,7 +155,12 @@ function stringMethod(s: string, name: string, args: Value[], ctx: Ctx): Value |
       if (a0?.k !== 'str') return undefined;
       return bool(name === '<' ? s < a0.v : name === '>' ? s > a0.v : name === '<=' ? s <= a0.v : s >= a0.v);
     case '=~': case 'match?': case 'match': {
-      if (a0?.k === 'regexp') { const m = safeRegex(a0.source, a0.flags)?.test(s); return m === undefined ? undefined : name === '=~' ? (m ? int(0) : NIL) : name === 'match' ? (m ? TRUE : NIL) : bool(m); }
+      if (a0?.k === 'regexp') {
+        const re = safeRegex(a0.source, a0.flags);
+        if (!re) return undefined;
+        const at = s.search(re);
+        return name === '=~' ? (at >= 0 ? int(at) : NIL) : name === 'match' ? (at >= 0 ? TRUE : NIL) : bool(at >= 0);
+      }
       if (a0?.k === 'str') { const m = s.includes(a0.v); return name === '=~' ? (m ? int(s.indexOf(a0.v)) : NIL) : bool(m); }
       return undefined;
     }
@@ -476,19 +510,14 @@ function hashMethod(h: Extract<Value, { k: 'hash' }>, name: string, args: Value[
     case 'compact': return hashOf(entries.filter((e) => e.value.k !== 'nil').map((e) => [e.key, e.value]));
     case 'invert': return hashOf(entries.map((e) => [e.value, e.key]));
     case 'values_at': return arr(args.map((a) => hashGet(h, a) ?? NIL));
-    case '[]=': case 'store': if (a0 && args[1]) h.map.set(keyOf(a0), { key: a0, value: args[1] }); return args[1] ?? NIL;
-    case '[]||=': if (a0 && args[1] && !hashGet(h, a0)) h.map.set(keyOf(a0), { key: a0, value: args[1] }); return args[1] ?? NIL;
-    case 'delete': { if (!a0) return undefined; const v = hashGet(h, a0); h.map.delete(keyOf(a0)); return v ?? NIL; }
+    case '[]=': case 'store': if (a0 && args[1]) h.map.set(hashKey(a0), { key: a0, value: args[1] }); return args[1] ?? NIL;
+    case '[]||=': if (a0 && args[1] && !hashGet(h, a0)) h.map.set(hashKey(a0), { key: a0, value: args[1] }); return args[1] ?? NIL;
+    case 'delete': { if (!a0) return undefined; const v = hashGet(h, a0); h.map.delete(hashKey(a0)); return v ?? NIL; }
     case '==': return a0 ? bool(rubyEquals(h, a0) === true) : undefined;
     case 'to_json': { const u = findUnknown(h); return u ? unknown(u.reason) : undefined; }
     case 'symbolize_keys': case 'stringify_keys': return hashOf(entries.map((e) => [name === 'symbolize_keys' ? sym(toS(e.key)) : str(toS(e.key)), e.value]));
     default: return undefined;
   }
-}
-
-function keyOf(v: Value): string {
-  // Same encoding as values.hashKey; imported lazily to avoid a cycle in tests.
-  return v.k === 'str' ? 's:' + v.v : v.k === 'sym' ? 'y:' + v.v : v.k === 'int' || v.k === 'float' ? 'n:' + v.v : v.k === 'nil' ? 'nil' : v.k === 'bool' ? 'b:' + v.v : 'x:' + inspect(v);
 }
 
 function pairOf(v: Value): [Value, Value] {
