@@ -35,14 +35,13 @@ export class Analysis {
   /** The last analysis of each cookbook, even when outdated (completion may use it while typing). */
   private readonly last = new Map<string, CookbookAnalysis>();
 
-  constructor(private roots: string[], platform = DEFAULT_PROFILE) {
+  constructor(roots: string[], platform = DEFAULT_PROFILE) {
     this.facts = getPlatformProfile(platform) ?? getPlatformProfile(DEFAULT_PROFILE)!;
     this.model = new Model(roots);
   }
 
   /** Workspace folders or extra cookbook paths changed: index again (open documents stay overlaid). */
   setRoots(roots: string[], overlays: Map<string, string>): void {
-    this.roots = roots;
     this.model = new Model(roots);
     for (const [file, text] of overlays) this.model.ws.setOverlay(file, text);
     if (overlays.size) this.model.reload();

@@ -54,6 +54,9 @@ export interface GraphGuard {
   unknownReason?: string;
   /** Source text of the guard. */
   source: string;
+  /** The guard's own options for a command (`not_if 'cmd', cwd: '/x', environment: { … }`). */
+  cwd?: string;
+  environment?: Record<string, string>;
   location: SourceLocation;
 }
 

@@ -2,6 +2,8 @@
 // against the clean fixtures, which must produce no errors at all.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { Model } from '../../server/src/chef/model';
 import { checkPaths } from '../../server/src/chef/check';
@@ -70,4 +72,18 @@ test('a dependency missing from the workspace is reported once, not as a cascade
   const wrapper = checkPaths(model, [path.join(COOKBOOKS, 'fx_wrapper')], facts);
   assert.equal(wrapper.filter((d) => d.code === 'dependency-not-in-workspace').length, 1);
   assert.equal(wrapper.filter((d) => d.severity === 'error').length, 0);
+});
+
+test('missing-partial: a `use` of a partial that does not exist is reported on the resource file', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cloche-partial-'));
+  fs.mkdirSync(path.join(dir, 'cb/resources'), { recursive: true });
+  fs.mkdirSync(path.join(dir, 'cb/recipes'));
+  fs.writeFileSync(path.join(dir, 'cb/metadata.rb'), "name 'cb'\n");
+  fs.writeFileSync(path.join(dir, 'cb/resources/thing.rb'), "use 'partials/_nope'\nproperty :x, String\naction :create do\nend\n");
+  fs.writeFileSync(path.join(dir, 'cb/recipes/default.rb'), "cb_thing 'a'\n");
+  const found = checkPaths(new Model([dir]), [path.join(dir, 'cb')], facts).filter((d) => d.code === 'missing-partial');
+  fs.rmSync(dir, { recursive: true, force: true });
+  assert.equal(found.length, 1);
+  assert.match(found[0].file, /resources\/thing\.rb$/);
+  assert.equal(found[0].line, 1);
 });

@@ -27,7 +27,6 @@ export class GraphApp {
   private graph?: Graph;
   private seq = 0;
   private source?: GraphSource;
-  private platforms: string[] = [];
   private search = '';
   private hiddenEdgeKinds = new Set<string>();
   private expanded = new Set<string>();
@@ -97,7 +96,6 @@ export class GraphApp {
         this.seq = m.seq;
         this.graph = m.graph;
         this.source = m.source;
-        this.platforms = m.platforms;
         this.toolbar.setSource(m.source.label);
         this.toolbar.setPlatforms(m.platforms, m.graph.platform);
         this.saveState();

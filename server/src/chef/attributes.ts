@@ -5,8 +5,9 @@
  */
 import type { SourceLocation } from '../protocol';
 import {
-  type Value, type RubyObject, type CallContext, NIL, str, arr, bool, unknown, hashOf, truthy, toS, inspect, fromJson, findUnknown,
+  type Value, type RubyObject, type CallContext, NIL, str, arr, bool, unknown, hashOf, toS, inspect, fromJson,
 } from '../ruby/values';
+import { callValueMethod } from '../ruby/rubyMethods';
 
 export const LEVELS = ['default', 'force_default', 'normal', 'override', 'force_override', 'automatic'] as const;
 export type Level = (typeof LEVELS)[number];
@@ -215,10 +216,9 @@ export class AttributeWriter implements RubyObject {
       }
       case 'delete': return NIL;
       case 'to_h': case 'to_hash': case 'dup': return this.levelValue();
-      default: {
-        // Everything else reads the level's value (key?, each, empty?, …).
-        return undefined;
-      }
+      default:
+        // Everything else reads this level's value (key?, each, empty?, …), as Chef's VividMash does.
+        return callValueMethod(this.levelValue(), method, args, ctx);
     }
   }
 
@@ -288,9 +288,4 @@ export class NodeObject implements RubyObject {
       default: return undefined;
     }
   }
-}
-
-/** Whether a value can decide a condition (used by callers that must not guess). */
-export function isDecided(v: Value): boolean {
-  return truthy(v) !== undefined && !findUnknown(v);
 }

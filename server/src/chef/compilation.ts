@@ -6,7 +6,7 @@
  */
 import * as path from 'node:path';
 import type { SourceLocation } from '../protocol';
-import { type Value, type RubyObject, NIL, str, unknown, toS, inspect, fromJson } from '../ruby/values';
+import { type Value, type RubyObject, NIL, str, unknown, toS, inspect } from '../ruby/values';
 import { Interpreter, Env, type EvalCallContext, type EvalFinding, type MethodDef } from '../ruby/interpreter';
 import { AttributeStore, NodeObject } from './attributes';
 import { AttributeLoader } from './attributeFiles';
@@ -84,7 +84,7 @@ export class Compilation {
   }
 
   /** What a bare DSL name declares, if anything. */
-  resourceKind(name: string, _cookbook: string): ResourceKind | undefined {
+  resourceKind(name: string): ResourceKind | undefined {
     if (this.model.definitions.has(name)) return 'definition';
     if (this.model.catalog.has(name)) return this.model.customDefs.has(this.model.catalog.resolve(name, this.facts)?.name ?? '') ? 'custom' : 'builtin';
     if (this.model.libraryResourceNames.has(name)) return 'library';
@@ -264,11 +264,6 @@ export class Compilation {
   /** The cookbook object of a name, if it is in the workspace. */
   cookbook(name: string): Cookbook | undefined {
     return this.model.ws.cookbooks.get(name);
-  }
-
-  /** Builds a value for a YAML recipe property. */
-  yamlValue(v: unknown): Value {
-    return fromJson(v);
   }
 }
 

@@ -8,7 +8,7 @@ import type { SourceLocation } from '../protocol';
 import {
   type Value, type RubyObject, NIL, unknown, toS, toJson, hashGetName, truthy, str,
 } from '../ruby/values';
-import { Interpreter, Env, type EvalCallContext, type MethodDef, type FileUnit } from '../ruby/interpreter';
+import { Interpreter, Env, type EvalCallContext, type EvalFinding, type MethodDef, type FileUnit } from '../ruby/interpreter';
 import type { PropertySchema, ProvidesRule, ResourceSchema } from './catalog/schema';
 import { commonProperties } from './catalog/builtin';
 import { ClassObject, resolveChefConstant } from './constants';
@@ -28,6 +28,8 @@ export interface CustomResourceDef {
   methods: Map<string, MethodDef>;
   /** Property defaults as values (literal or lazy), for `new_resource`. */
   defaults: Map<string, Value>;
+  /** Problems found while reading the file (a missing partial, a budget). */
+  findings: EvalFinding[];
 }
 
 export interface DefinitionDef {
@@ -67,7 +69,6 @@ function loadResourceFile(ws: Workspace, cb: Cookbook, file: string): CustomReso
   const unit: FileUnit = { file, parsed };
   const env = new Env(undefined, scope, unit, scope.methods);
   interp.evalProgram(env);
-  scope.interp = interp;
   // LWRP: the provider file of the same name holds the actions.
   const provider = cb.files.providers.find((p) => path.basename(p, '.rb') === base);
   if (provider) {
@@ -79,7 +80,7 @@ function loadResourceFile(ws: Workspace, cb: Cookbook, file: string): CustomReso
       if (scope.lwrp && scope.declaredActions.length === 0) scope.declaredActions.push(...pscope.actions.keys());
     }
   }
-  return scope.toDef();
+  return { ...scope.toDef(), findings: interp.findings };
 }
 
 /** Collects what a resource file declares. */
@@ -95,8 +96,6 @@ class ResourceFileScope implements RubyObject {
   resourceName?: string;
   defaultAction?: string;
   lwrp = false;
-  interp?: Interpreter;
-  private inActionClass = false;
 
   constructor(private readonly ws: Workspace, private readonly cb: Cookbook, private readonly file: string, private readonly autoName: string) {}
 
@@ -134,7 +133,8 @@ class ResourceFileScope implements RubyObject {
         return NIL;
       }
       case 'action_class': case 'class_eval': {
-        if (ctx.block) { this.inActionClass = true; try { ctx.interp.callProc(ctx.block, []); } finally { this.inActionClass = false; } }
+        // Its defs land in this scope's methods (see __define_method__), callable from actions.
+        if (ctx.block) ctx.interp.callProc(ctx.block, []);
         return NIL;
       }
       case '__define_method__': {
@@ -204,7 +204,7 @@ class ResourceFileScope implements RubyObject {
     if (def !== undefined) this.defaults.set(name, def);
   }
 
-  toDef(): CustomResourceDef {
+  toDef(): Omit<CustomResourceDef, 'findings'> {
     const name = this.resourceName ?? this.autoName;
     const properties = new Map<string, PropertySchema>(commonProperties(name));
     for (const [k, p] of this.properties) properties.set(k, p);

@@ -8,7 +8,9 @@ import { fillDefaults } from './catalog/propertyCheck';
 export function toGraph(_model: Model, c: Compilation, runList: string[], diagnostics: Diagnostic[]): Graph {
   const resources: GraphResource[] = [];
   const edges: GraphEdge[] = [];
-  for (const r of orderForConverge(c)) {
+  // Chef converges in declaration order; compile-time resources (`compile_time true`, `.run_action`)
+  // keep their place and carry the compileTime flag; children of custom resources follow their parent.
+  for (const r of c.resources) {
     // What the recipe set, then name properties and literal defaults, as Chef fills them in.
     const set = new Map(r.props.map((p) => [p.name, p.value] as const));
     const filled = r.schema ? fillDefaults(r.schema, r.nameText, set) : set;
@@ -56,13 +58,4 @@ export function toGraph(_model: Model, c: Compilation, runList: string[], diagno
 function isSensitive(r: Compilation['resources'][number]): boolean {
   const s = r.props.find((p) => p.name === 'sensitive');
   return s?.value.k === 'bool' && s.value.v;
-}
-
-/**
- * Converge order: Chef converges resources in declaration order, but compile-time resources
- * (`compile_time true`, `.run_action`) run as they are declared — they keep their place here and carry
- * the compileTime flag. Children of custom resources already follow their parent.
- */
-function orderForConverge(c: Compilation) {
-  return c.resources;
 }

@@ -4,7 +4,6 @@
  * language server) hold one Model and ask it for graphs and diagnostics.
  */
 import * as path from 'node:path';
-import * as fs from 'node:fs';
 import type { Diagnostic, Graph } from '../protocol';
 import type { MethodDef } from '../ruby/interpreter';
 import { Catalog } from './catalog/catalog';
@@ -84,30 +83,11 @@ export class Model {
     return toGraph(this, c, runList, this.diagnostics(c));
   }
 
-  /** Whether a path exists on disk or as an open document. */
-  exists(p: string): boolean {
-    return this.ws.exists(p) || fs.existsSync(p);
+  /** The graph of a run list, and the desired content of its file-like resources (for the engine). */
+  graphWithContent(runList: string[], facts: PlatformFacts): { graph: Graph; compilation: Compilation; contentOf(id: string): ContentResult } {
+    const compilation = this.compile(runList, facts);
+    const byId = new Map(compilation.resources.map((r) => [r.id, r]));
+    const contentOf = (id: string): ContentResult => { const r = byId.get(id); return r ? desiredContent(compilation, r) : undefined; };
+    return { graph: this.graph(compilation, runList), compilation, contentOf };
   }
-}
-
-export interface GraphRequest {
-  roots: string[];
-  /** A recipe file or a cookbook folder. */
-  target: string;
-  runList?: string[];
-  facts: PlatformFacts;
-}
-
-/**
- * The graph of a target for a platform, and the desired content of its file-like resources (for the
- * engine's plans). Throws an Error with a clear message when the target is not in a cookbook.
- */
-export function buildGraph(req: GraphRequest): { graph: Graph; contentOf(id: string): ContentResult; model: Model; compilation: Compilation } {
-  const model = new Model(req.roots);
-  const runList = req.runList ?? model.runListFor(req.target);
-  if (!runList) throw new Error(`${req.target} is not a recipe file or a cookbook folder (no metadata.rb found)`);
-  const compilation = model.compile(runList, req.facts);
-  const graph = model.graph(compilation, runList);
-  const byId = new Map(compilation.resources.map((r) => [r.id, r]));
-  return { graph, model, compilation, contentOf: (id) => { const r = byId.get(id); return r ? desiredContent(compilation, r) : undefined; } };
 }

@@ -3,7 +3,7 @@
  * includes recipes, and answers the recipe DSL (`node`, `platform?`, `data_bag_item`, …).
  */
 import {
-  type Value, type RubyObject, NIL, str, arr, bool, unknown, toS, inspect, hashOf,
+  type Value, type RubyObject, NIL, str, arr, bool, unknown, toS, hashOf,
 } from '../ruby/values';
 import type { EvalCallContext } from '../ruby/interpreter';
 import { platformHelper } from './platformDsl';
@@ -57,8 +57,8 @@ export class RecipeScope implements RubyObject {
 
   call(method: string, args: Value[], ctx: EvalCallContext): Value | undefined {
     const s = this.session;
-    const kind = s.resourceKind(method, this.sc.cookbook);
-    if (kind && this.looksLikeDeclaration(method, args, ctx)) return s.declare(method, kind, args, ctx, this);
+    const kind = s.resourceKind(method);
+    if (kind && this.looksLikeDeclaration(args, ctx)) return s.declare(method, kind, args, ctx, this);
     const platform = platformHelper(method, args, s.facts);
     if (platform !== undefined) return platform;
     switch (method) {
@@ -74,7 +74,7 @@ export class RecipeScope implements RubyObject {
       case 'declare_resource': case 'build_resource': {
         const type = args[0];
         if (type?.k !== 'sym' && type?.k !== 'str') return unknown('declare_resource with a type not known statically', ctx.loc);
-        const k = s.resourceKind(type.v, this.sc.cookbook) ?? 'unknown';
+        const k = s.resourceKind(type.v) ?? 'unknown';
         return s.declare(type.v, k, args.slice(1), ctx, this);
       }
       case 'resources': case 'find_resource': case 'find_resource!': return s.findResource(args, ctx);
@@ -98,8 +98,6 @@ export class RecipeScope implements RubyObject {
         return k && (k.k === 'str' || k.k === 'sym') ? bool(s.node.store.read([k.v]) !== undefined) : undefined;
       }
       case 'respond_to?': return unknown('respond_to? is not evaluated statically');
-      case 'Chef': return undefined;
-      case '__module_self__': return undefined;
       default: break;
     }
     const reason = RUNTIME_CALLS[method];
@@ -115,7 +113,7 @@ export class RecipeScope implements RubyObject {
   }
 
   /** `package 'x'`, `apt_update`, `service 'x' do … end` — not `package.name` style calls. */
-  private looksLikeDeclaration(_method: string, args: Value[], ctx: EvalCallContext): boolean {
+  private looksLikeDeclaration(args: Value[], ctx: EvalCallContext): boolean {
     if (args.length === 0) return true;
     const first = args[0];
     return first.k !== 'hash' || !!ctx.block || args.length > 1;
@@ -153,8 +151,4 @@ export class DefinitionParams implements RubyObject {
   toHash(): Value {
     return hashOf([...this.values].map(([k, v]) => [{ k: 'sym', v: k }, v]));
   }
-}
-
-export function describeValue(v: Value): string {
-  return v.k === 'str' ? v.v : inspect(v);
 }

@@ -14,7 +14,7 @@ import { type ResourceDecl, type NotificationDecl, parseTarget, propValue } from
 const BLOCK_METHODS = new Set([
   'action', 'notifies', 'subscribes', 'notifies_before', 'notifies_immediately', 'notifies_delayed', 'only_if', 'not_if',
   'run_action', 'delayed_action', 'lazy', 'resource_name', 'declared_type', 'cookbook_name', 'recipe_name', 'to_s', 'name',
-  'instance_variable_get', 'instance_variable_set', 'helpers', 'helper', 'verify', 'is', 'updated_by_last_action', 'params',
+  'instance_variable_get', 'instance_variable_set', 'helpers', 'helper', 'verify', 'updated_by_last_action',
 ]);
 
 /** Names that must keep their Ruby meaning even inside a resource block. */
@@ -167,9 +167,10 @@ export class ResourceScope implements RubyObject {
       g.command = first.v;
       const opts = args[1];
       if (opts?.k === 'hash') {
-        const user = hashGetName(opts, 'user');
         const cwd = hashGetName(opts, 'cwd');
-        if (user || cwd) g.source += '';
+        if (cwd?.k === 'str') g.cwd = cwd.v;
+        const env = hashGetName(opts, 'environment') ?? hashGetName(opts, 'env');
+        if (env?.k === 'hash' && !findUnknown(env)) g.environment = Object.fromEntries([...env.map.values()].map((e) => [toS(e.key), toS(e.value)]));
       }
     } else if (first?.k === 'array') {
       g.form = 'array';

@@ -26,6 +26,9 @@ export function validate(model: Model, c: Compilation): Diagnostic[] {
         `Dependency '${dep.name}' is not in the workspace: its recipes, resources and attributes are not checked (add it under cookbooks/ or a sibling folder).`));
     }
     for (const file of rubyFilesOf(cb)) out.push(...syntaxDiagnostics(model.ws, file));
+    for (const def of model.customDefs.values()) {
+      if (def.schema.cookbook === name) for (const f of def.findings) out.push(diag(f.loc, f.severity, f.code, f.message));
+    }
   }
   for (const [name, loc] of c.missingCookbooks) {
     const from = loc ? model.ws.cookbookOf(loc.file) : undefined;

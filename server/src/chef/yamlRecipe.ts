@@ -4,11 +4,12 @@
  */
 import { parseDocument, isMap, isSeq, type Node as YamlNode, LineCounter } from 'yaml';
 import type { SourceLocation } from '../protocol';
-import { str } from '../ruby/values';
-import { Interpreter, Env, type EvalCallContext } from '../ruby/interpreter';
+import { str, fromJson } from '../ruby/values';
+import { Env, type EvalCallContext } from '../ruby/interpreter';
 import { parseRuby } from '../ruby/prism';
 import type { Compilation } from './compilation';
 import type { RecipeScope } from './recipeScope';
+import { ResourceRef } from './resourceScope';
 
 export function evalYamlRecipe(c: Compilation, file: string, scope: RecipeScope): void {
   const text = c.model.ws.readFile(file);
@@ -41,19 +42,19 @@ export function evalYamlRecipe(c: Compilation, file: string, scope: RecipeScope)
       c.findings.push({ code: 'yaml-recipe-shape', severity: 'error', message: 'Each resource in a YAML recipe needs a `type`.', loc });
       continue;
     }
-    const kind = c.resourceKind(type, scope.sc.cookbook) ?? 'unknown';
+    const kind = c.resourceKind(type) ?? 'unknown';
     const typeNode = item.items.find((p) => (p.key as { value?: unknown })?.value === 'type')?.value as YamlNode | undefined;
     const ctx: EvalCallContext = {
       interp: c.interp, env, argLocs: [], loc, nameLoc: locOf(typeNode),
       callProc: (p, a) => c.interp.callProc(p, a),
     };
     const ref = c.declare(type, kind, [str(String(json.name ?? ''))], ctx, scope);
-    const decl = ref.k === 'object' && 'decl' in ref.obj ? (ref.obj as { decl?: import('./resourceDecl').ResourceDecl }).decl : undefined;
+    const decl = ref.k === 'object' && ref.obj instanceof ResourceRef ? ref.obj.decl : undefined;
     if (!decl) continue;
     for (const pair of item.items) {
       const key = String((pair.key as { value?: unknown })?.value ?? '');
       if (key === 'type' || key === 'name') continue;
-      const value = c.yamlValue((pair.value as { toJSON?: () => unknown })?.toJSON?.() ?? (pair.value as { value?: unknown })?.value);
+      const value = fromJson((pair.value as { toJSON?: () => unknown })?.toJSON?.() ?? (pair.value as { value?: unknown })?.value);
       const ploc = locOf(pair.key as YamlNode);
       if (key === 'action') {
         const acts = value.k === 'array' ? value.items : [value];
@@ -65,5 +66,4 @@ export function evalYamlRecipe(c: Compilation, file: string, scope: RecipeScope)
       decl.props.push({ name: key, value, loc: ploc, nameLoc: ploc, valueLoc: locOf(pair.value as YamlNode), known: !decl.schema || decl.schema.properties.has(key) });
     }
   }
-  void Interpreter;
 }

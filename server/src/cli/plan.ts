@@ -4,13 +4,14 @@
  * container (network none), in one probe exec (two when the facts are read from the container).
  * Also holds the target/input setup the converge and test commands share.
  */
+import { enclosingCookbook } from '../chef/workspace';
 import * as path from 'node:path';
 import { ContainerError } from '../containers/driver';
 import { getPlatformProfile, listPlatformProfiles, type PlatformFacts } from '../chef/platforms';
 import type { Plan, PlanTarget } from '../protocol';
 import { EngineError, planInContainer } from '../engine/plan';
 import { renderPlan } from '../engine/render';
-import { enclosingCookbook, EnvironmentError, openTarget, prepareInput, readFacts, type Target } from '../engine/session';
+import { EnvironmentError, openTarget, prepareInput, readFacts, type Target } from '../engine/session';
 import type { EngineInput } from '../engine/types';
 import { formatOf, parseArgs, type ParsedArgs } from './args';
 import { parseRunList } from './graph';

@@ -5,20 +5,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Model } from '../chef/model';
+import { enclosingCookbook } from '../chef/workspace';
 import type { ParsedArgs } from './args';
 import { UsageError } from './io';
-
-/** The cookbook folder containing `p`, if any (looking up a few levels). */
-export function enclosingCookbook(p: string): string | undefined {
-  let dir = fs.existsSync(p) && fs.statSync(p).isDirectory() ? p : path.dirname(p);
-  for (let i = 0; i < 6; i++) {
-    if (fs.existsSync(path.join(dir, 'metadata.rb')) || fs.existsSync(path.join(dir, 'metadata.json'))) return dir;
-    const up = path.dirname(dir);
-    if (up === dir) break;
-    dir = up;
-  }
-  return undefined;
-}
 
 export function modelFor(paths: string[], args: ParsedArgs): Model {
   const roots = new Set<string>();

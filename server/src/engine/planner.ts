@@ -17,12 +17,10 @@ const EXECUTE_FAMILY = new Set(['execute', 'bash', 'script', 'sh', 'csh', 'ksh',
 /** The command a string/array guard runs, with the cwd/environment an execute resource lends it. */
 export function guardQuery(r: GraphResource, g: GraphGuard): Extract<Query, { kind: 'guard' }> | undefined {
   if (g.form === 'block' || !g.command) return undefined;
-  // Chef: command guards of execute-type resources inherit their cwd and environment.
-  if (EXECUTE_FAMILY.has(r.resolvedType) || EXECUTE_FAMILY.has(r.type)) {
-    const c = commandOf(r);
-    return { kind: 'guard', command: g.command, cwd: c.cwd, env: Object.keys(c.env).length ? c.env : undefined };
-  }
-  return { kind: 'guard', command: g.command };
+  // Chef: command guards of execute-type resources inherit their cwd and environment; the guard's own options win.
+  const inherited = EXECUTE_FAMILY.has(r.resolvedType) || EXECUTE_FAMILY.has(r.type) ? commandOf(r) : { cwd: undefined, env: {} };
+  const env = { ...inherited.env, ...(g.environment ?? {}) };
+  return { kind: 'guard', command: g.command, cwd: g.cwd ?? inherited.cwd, env: Object.keys(env).length ? env : undefined };
 }
 
 /** Every query the single probe must answer for this collection. */

@@ -5,6 +5,7 @@
  * model, or an engine-input JSON file). Environment problems become {@link EnvironmentError}s
  * whose message says what to do (the CLI exits 2).
  */
+import { enclosingCookbook } from '../chef/workspace';
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -14,11 +15,10 @@ import { FACTS_SCRIPT, parseFacts } from '../containers/facts';
 import { RuntimeUnavailableError, type RuntimeName } from '../containers/runtime';
 import type { PlatformFacts } from '../chef/platforms';
 import { Model } from '../chef/model';
-import { desiredContent } from '../chef/fileContent';
 import type { Diagnostic } from '../protocol';
 import { factsToPlatform } from './facts';
 import { engineInputFromJson } from './input';
-import type { ContentResult, EngineInput } from './types';
+import type { EngineInput } from './types';
 
 /** The default image when neither --image nor kitchen.yml names one. */
 export const DEFAULT_IMAGE = 'cloche/debian:12';
@@ -158,10 +158,7 @@ export function prepareInput(target: string): InputLoader {
   return (facts, runList) => {
     const rl = runList ?? model.runListFor(abs);
     if (!rl) throw new EnvironmentError(`${target} is not a recipe file or a cookbook folder (no metadata.rb found)`);
-    const compilation = model.compile(rl, facts);
-    const graph = model.graph(compilation, rl);
-    const byId = new Map(compilation.resources.map((r) => [r.id, r]));
-    const contentOf = (id: string): ContentResult => { const r = byId.get(id); return r ? desiredContent(compilation, r) : undefined; };
+    const { graph, contentOf } = model.graphWithContent(rl, facts);
     return { input: { resources: graph.resources, facts, contentOf }, diagnostics: graph.diagnostics };
   };
 }
@@ -169,18 +166,6 @@ export function prepareInput(target: string): InputLoader {
 /** Loads and compiles in one go (see {@link prepareInput}). */
 export function loadInput(target: string, facts: PlatformFacts, runList?: string[]): { input: EngineInput; diagnostics: Diagnostic[] } {
   return prepareInput(target)(facts, runList);
-}
-
-/** The cookbook folder containing `p` (looking up a few levels). */
-export function enclosingCookbook(p: string): string | undefined {
-  let dir = fs.existsSync(p) && fs.statSync(p).isDirectory() ? p : path.dirname(p);
-  for (let i = 0; i < 6; i++) {
-    if (fs.existsSync(path.join(dir, 'metadata.rb')) || fs.existsSync(path.join(dir, 'metadata.json'))) return dir;
-    const up = path.dirname(dir);
-    if (up === dir) break;
-    dir = up;
-  }
-  return undefined;
 }
 
 export { LABELS };

@@ -9,7 +9,6 @@ import { placeOf } from './types';
 import { sliceSource } from '../ruby/prism';
 import type { Model } from '../chef/model';
 import { walk, isCall, isResourceType, literal, spanOfNode, declsIn, type PrismNode } from './syntax';
-import { attributeRefs } from './syntax';
 import { recipeFile } from './definition';
 import { sourceFileOf } from './templates';
 

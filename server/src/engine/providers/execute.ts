@@ -8,7 +8,7 @@
 import type { GraphResource } from '../../protocol';
 import { PropReader } from '../props';
 import type { ApplyScript, Provider } from '../types';
-import { change, failedStep, shQuote, unknownStep, upToDate } from './common';
+import { change, failedStep, shQuote, unknownStep } from './common';
 
 /** Script resources and their default interpreters. */
 const INTERPRETERS: Record<string, string> = { bash: 'bash', sh: 'sh', csh: 'csh', ksh: 'ksh', perl: 'perl', python: 'python3', ruby: 'ruby' };
