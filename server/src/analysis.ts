@@ -12,8 +12,6 @@ import { Model } from './chef/model';
 import type { Compilation } from './chef/compilation';
 import type { Cookbook } from './chef/workspace';
 import { type PlatformFacts, getPlatformProfile, DEFAULT_PROFILE } from './chef/platforms';
-import { loadCookbookResources } from './chef/customResources';
-import { loadLibraries } from './chef/libraries';
 import { syntaxDiagnostics, rubyFilesOf } from './chef/rules/syntaxRule';
 
 /** A cookbook's compilation and its diagnostics, by file. */
@@ -79,8 +77,8 @@ export class Analysis {
     if (!cb) return new Set();
     if (kind !== 'changed') this.model.ws.addCookbook(cb.dir); // file lists (recipes, templates, files) changed
     const current = this.model.ws.cookbooks.get(cb.name) ?? cb;
-    if (role === 'resource') { this.reloadResources(current); return this.invalidateAll(); }
-    if (role === 'library') { this.reloadLibraries(); return this.invalidateAll(); }
+    if (role === 'resource') { this.model.reloadCookbook(current); return this.invalidateAll(); }
+    if (role === 'library') { this.model.reloadLibraries(); return this.invalidateAll(); }
     return this.invalidate(current.name);
   }
 
@@ -144,23 +142,6 @@ export class Analysis {
     this.fresh.clear();
     for (const n of this.last.keys()) if (!names.has(n)) this.last.delete(n);
     return names;
-  }
-
-  /** Reloads one cookbook's custom resources and definitions (the catalog is shared by the workspace). */
-  private reloadResources(cb: Cookbook): void {
-    const model = this.model;
-    model.catalog.removeCookbook(cb.name);
-    for (const [name, def] of model.customDefs) if (def.schema.cookbook === cb.name) model.customDefs.delete(name);
-    for (const [name, def] of model.definitions) if (def.cookbook === cb.name) model.definitions.delete(name);
-    const { resources, definitions } = loadCookbookResources(model.ws, cb);
-    for (const def of resources) { model.catalog.addCustom(def.schema); model.customDefs.set(def.schema.name, def); }
-    for (const d of definitions) model.definitions.set(d.name, d);
-  }
-
-  private reloadLibraries(): void {
-    const libs = loadLibraries(this.model.ws, [...this.model.ws.cookbooks.values()]);
-    this.model.helpers = libs.helpers;
-    this.model.libraryResourceNames = libs.resourceNames;
   }
 
   private compileCookbook(cb: Cookbook): CookbookAnalysis {

@@ -32,17 +32,25 @@ export class Model {
 
   /** Re-reads custom resources, definitions and libraries of every cookbook. */
   reload(): void {
-    for (const cb of this.ws.cookbooks.values()) this.catalog.removeCookbook(cb.name);
-    this.customDefs.clear();
-    this.definitions.clear();
-    for (const cb of this.ws.cookbooks.values()) {
-      const { resources, definitions } = loadCookbookResources(this.ws, cb);
-      for (const def of resources) {
-        this.catalog.addCustom(def.schema);
-        this.customDefs.set(def.schema.name, def);
-      }
-      for (const d of definitions) this.definitions.set(d.name, d);
+    for (const cb of this.ws.cookbooks.values()) this.reloadCookbook(cb);
+    this.reloadLibraries();
+  }
+
+  /** Re-reads one cookbook's custom resources and definitions (after a file under resources/, providers/ or definitions/ changed). */
+  reloadCookbook(cb: Cookbook): void {
+    this.catalog.removeCookbook(cb.name);
+    for (const [name, def] of this.customDefs) if (def.schema.cookbook === cb.name) this.customDefs.delete(name);
+    for (const [name, def] of this.definitions) if (def.cookbook === cb.name) this.definitions.delete(name);
+    const { resources, definitions } = loadCookbookResources(this.ws, cb);
+    for (const def of resources) {
+      this.catalog.addCustom(def.schema);
+      this.customDefs.set(def.schema.name, def);
     }
+    for (const d of definitions) this.definitions.set(d.name, d);
+  }
+
+  /** Re-reads the library helpers of the workspace (after a file under libraries/ changed). */
+  reloadLibraries(): void {
     const libs = loadLibraries(this.ws, [...this.ws.cookbooks.values()]);
     this.helpers = libs.helpers;
     this.libraryResourceNames = libs.resourceNames;

@@ -36,6 +36,7 @@ export class Workspace {
   /** Open documents: path → text (they win over the disk). */
   private readonly overlay = new Map<string, string>();
   private readonly parses = new Map<string, { text: string; parsed: ParsedRuby }>();
+  private readonly disk = new Map<string, { mtimeMs: number; size: number; text: string }>();
   readonly cookbooks = new Map<string, Cookbook>();
 
   constructor(readonly roots: string[]) {}
@@ -83,11 +84,25 @@ export class Workspace {
     if (text === undefined) this.overlay.delete(abs); else this.overlay.set(abs, text);
   }
 
+  /**
+   * A file's text: the open document if there is one, else the disk, re-read only when its size or
+   * modification time changed (the language server recompiles a cookbook on every keystroke).
+   */
   readFile(file: string): string | undefined {
     const abs = path.resolve(file);
     const open = this.overlay.get(abs);
     if (open !== undefined) return open;
-    try { return fs.readFileSync(abs, 'utf8'); } catch { return undefined; }
+    let stat: fs.Stats;
+    try { stat = fs.statSync(abs); } catch { this.disk.delete(abs); return undefined; }
+    const cached = this.disk.get(abs);
+    if (cached && cached.mtimeMs === stat.mtimeMs && cached.size === stat.size) return cached.text;
+    try {
+      const text = fs.readFileSync(abs, 'utf8');
+      this.disk.set(abs, { mtimeMs: stat.mtimeMs, size: stat.size, text });
+      return text;
+    } catch {
+      return undefined;
+    }
   }
 
   exists(file: string): boolean {
