@@ -24,6 +24,7 @@ test('check: exit 0 on a clean cookbook', () => {
 test('graph: resources in converge order with typed notification edges', () => {
   const r = cli('graph', 'examples/webserver', '--format', 'json');
   assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stderr, '', 'nothing on stderr (no runtime notices)');
   const g = JSON.parse(r.stdout);
   const ids = g.resources.map((x: { id: string }) => x.id);
   assert.ok(ids.indexOf('apt_update[webserver]') < ids.indexOf('service[nginx]'));

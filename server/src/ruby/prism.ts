@@ -4,7 +4,6 @@
  */
 import { readFileSync, existsSync } from 'node:fs';
 import * as path from 'node:path';
-import { WASI } from 'node:wasi';
 import { parsePrism } from '@ruby/prism/src/parsePrism.js';
 import type { ProgramNode, Node } from '@ruby/prism/src/nodes.js';
 import { LineIndex } from './positions';
@@ -40,13 +39,15 @@ function wasmPath(): string {
 function loadPrism(): WebAssembly.Exports {
   if (prismExports) return prismExports;
   const module = new WebAssembly.Module(readFileSync(wasmPath()));
-  // Node 20 flags WASI as experimental; the warning would pollute CLI output. Node emits it a tick
-  // later, so the other warning listeners stay behind a filter that drops only that one.
+  // Node 20 flags WASI as experimental when node:wasi is first loaded, and prints that a tick later
+  // through the 'warning' listeners. So node:wasi is loaded only here, after the listeners are put
+  // behind a filter that drops just that notice.
   const listeners = process.listeners('warning');
   process.removeAllListeners('warning');
   process.on('warning', (w: Error) => {
     if (!/WASI/.test(w.message)) for (const l of listeners) l(w);
   });
+  const { WASI } = require('node:wasi') as typeof import('node:wasi');
   const wasi = new WASI({ version: 'preview1' });
   const instance = new WebAssembly.Instance(module, wasi.getImportObject() as WebAssembly.Imports);
   wasi.initialize(instance);
