@@ -55,6 +55,11 @@ export class RecipeScope implements RubyObject {
     return `recipe ${this.sc.origin}`;
   }
 
+  /** Resource types win over library helpers of the same name (a library's `def user` must not hide `user 'x'`). */
+  owns(name: string): boolean {
+    return this.session.resourceKind(name) !== undefined;
+  }
+
   call(method: string, args: Value[], ctx: EvalCallContext): Value | undefined {
     const s = this.session;
     const kind = s.resourceKind(method);

@@ -1,0 +1,92 @@
+// Compilation semantics on small cookbooks written here: what Chef would put in the collection.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { Model } from '../../server/src/chef/model';
+import { getPlatformProfile } from '../../server/src/chef/platforms';
+
+const debian = getPlatformProfile('debian-12')!;
+
+/** Writes a workspace from `{ 'cb/recipes/default.rb': '…' }` and returns its model. */
+function workspace(files: Record<string, string>): Model {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cloche-compile-'));
+  for (const [rel, text] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
+    fs.writeFileSync(path.join(dir, rel), text);
+  }
+  return new Model([dir]);
+}
+
+const ids = (m: Model, runList: string[]) => m.compile(runList, debian).resources.map((r) => r.id);
+
+test('include_recipe evaluates a recipe once, in order, across cookbooks', () => {
+  const m = workspace({
+    'a/metadata.rb': "name 'a'\ndepends 'b'\n",
+    'a/recipes/default.rb': "include_recipe 'b'\nfile '/a'\ninclude_recipe 'b::default'\n",
+    'b/metadata.rb': "name 'b'\n",
+    'b/recipes/default.rb': "file '/b'\n",
+  });
+  assert.deepEqual(ids(m, ['a::default']), ['file[/b]', 'file[/a]']);
+});
+
+test('a library helper named like a resource type does not hide the resource', () => {
+  const m = workspace({
+    'a/metadata.rb': "name 'a'\n",
+    'a/libraries/h.rb': "module H\n  def service(*args)\n    'helper'\n  end\n  def web_root\n    '/srv/www'\n  end\nend\n",
+    'a/recipes/default.rb': "service 'nginx' do\n  action :start\nend\ndirectory web_root\n",
+  });
+  assert.deepEqual(ids(m, ['a::default']), ['service[nginx]', 'directory[/srv/www]']);
+});
+
+test('custom resources expand with new_resource bound, lazy defaults included', () => {
+  const m = workspace({
+    'a/metadata.rb': "name 'a'\n",
+    'a/resources/site.rb': "property :root, String, default: lazy { \"/srv/#{name}\" }\nproperty :port, Integer, default: 80\naction :create do\n  file ::File.join(new_resource.root, 'port') do\n    content new_resource.port.to_s\n  end\nend\n",
+    'a/recipes/default.rb': "a_site 'blog' do\n  port 8080\nend\n",
+  });
+  const c = m.compile(['a::default'], debian);
+  assert.deepEqual(c.resources.map((r) => r.id), ['a_site[blog]', 'file[/srv/blog/port]']);
+  assert.equal(c.resources[1].parent, 'a_site[blog]');
+  const content = c.resources[1].props.find((p) => p.name === 'content')!.value;
+  assert.deepEqual(content, { k: 'str', v: '8080' });
+});
+
+test('definitions expand with params; notifications resolve to the declaration', () => {
+  const m = workspace({
+    'a/metadata.rb': "name 'a'\n",
+    'a/definitions/app.rb': "define :app, port: 80 do\n  file \"/etc/#{params[:name]}.conf\" do\n    content params[:port].to_s\n    notifies :restart, 'service[app]'\n  end\nend\n",
+    'a/recipes/default.rb': "app 'web' do\n  port 81\nend\nservice 'app'\n",
+  });
+  const c = m.compile(['a::default'], debian);
+  const f = c.resources.find((r) => r.id === 'file[/etc/web.conf]')!;
+  assert.deepEqual(f.props.find((p) => p.name === 'content')!.value, { k: 'str', v: '81' });
+  assert.equal(f.notifications[0].resolved?.id, 'service[app]');
+  assert.equal(f.notifications[0].timing, 'delayed');
+});
+
+test('unknown conditions mark resources conditional; loops over unknown collections mark them repeated', () => {
+  const m = workspace({
+    'a/metadata.rb': "name 'a'\n",
+    'a/recipes/default.rb': "if ::File.exist?('/etc/x')\n  file '/x'\nelse\n  file '/y'\nend\ndata_bag('users').each do |u|\n  user u\nend\nif platform_family?('rhel')\n  file '/rhel-only'\nend\n",
+  });
+  const c = m.compile(['a::default'], debian);
+  assert.deepEqual(c.resources.map((r) => r.id), ['file[/x]', 'file[/y]', 'user[u]']);
+  assert.match(c.resources[0].conditional!, /File\.exist\?/);
+  assert.match(c.resources[2].repeated!, /data bag/);
+});
+
+test('package resolves per platform and attribute precedence decides values', () => {
+  const m = workspace({
+    'a/metadata.rb': "name 'a'\n",
+    'a/attributes/default.rb': "default['a']['pkg'] = 'httpd'\noverride['a']['pkg'] = 'nginx' if platform_family?('debian')\n",
+    'a/recipes/default.rb': "package node['a']['pkg']\n",
+  });
+  const deb = m.compile(['a::default'], debian).resources[0];
+  assert.equal(deb.id, 'package[nginx]');
+  assert.equal(deb.resolvedType, 'apt_package');
+  const alma = m.compile(['a::default'], getPlatformProfile('almalinux-9')!).resources[0];
+  assert.equal(alma.id, 'package[httpd]');
+  assert.equal(alma.resolvedType, 'dnf_package');
+});
