@@ -142,6 +142,15 @@ export interface PlanNotification {
   kind: 'notifies' | 'subscribes';
 }
 
+/** Current and planned content of a file a step would change (`path` in the container). */
+export interface PlanContent {
+  path: string;
+  /** The file's content now; `null` when it does not exist. */
+  before: string | null;
+  /** The content the step would write. */
+  after: string;
+}
+
 /** One resource action in converge order (notified actions appear where Chef would run them). */
 export interface PlanStep {
   resource: string;
@@ -152,6 +161,12 @@ export interface PlanStep {
   changes: PlanChange[];
   /** Unified diff of file content (absent when unchanged, unknown or `sensitive`). */
   diff?: string;
+  /**
+   * Both sides of a content change, for a real diff editor: only with `cloche plan --with-content`,
+   * only when the content would change, is known on both sides and the resource is not `sensitive`
+   * (file, template, cookbook_file, cron_d, apt_repository, systemd_unit, cron's crontab).
+   */
+  content?: PlanContent;
   notifications: PlanNotification[];
   location: SourceLocation;
   /** Set when the step runs because of a notification: which resource triggered it, and when. */
@@ -192,6 +207,8 @@ export interface Plan {
   steps: PlanStep[];
   summary: PlanSummary;
   timings: PlanTimings;
+  /** Problems of the plan itself (garbled probe records …); the steps they touch are planned unknown. */
+  warnings?: string[];
 }
 
 /** A step as converged: what was done, its output and duration. */
@@ -202,6 +219,28 @@ export interface ConvergeStep extends PlanStep {
   durationMs: number;
   attempts?: number;
 }
+
+/**
+ * Converge progress, as it happens: one start/end per step, output as it streams, retries, and
+ * re-probes after steps whose effects cannot be simulated. `cloche converge|test --format jsonl`
+ * writes each as a `{ "event": … }` line ({@link ConvergeStreamLine}).
+ */
+export type ConvergeEvent =
+  | { kind: 'step-start'; step: PlanStep }
+  | { kind: 'output'; resource: string; chunk: string; stream: 'stdout' | 'stderr' }
+  | { kind: 'retry'; resource: string; attempt: number; delaySec: number; why: string }
+  | { kind: 'reprobe'; after: string; ms: number }
+  | { kind: 'step-end'; step: ConvergeStep };
+
+/**
+ * One stdout line of `cloche converge|test --format jsonl`: every progress event as it happens,
+ * then `idempotence-start` before the idempotence re-plan (when it runs), then the report last.
+ * Nothing else is written to stdout; the exit code is the same as with `--format json`.
+ */
+export type ConvergeStreamLine =
+  | { event: ConvergeEvent }
+  | { 'idempotence-start': Record<string, never> }
+  | { report: ConvergeReport };
 
 /** The idempotence check: a plan after the converge; every change is a finding. */
 export interface IdempotenceVerdict {

@@ -104,6 +104,6 @@ describe('faults', () => {
     const notification = plan.steps.filter((s) => !s.notifiedBy && !plan.steps.some((c) => c.parent === s.resource));
     assert.ok(notification.every((s) => s.status === 'unknown'), plan.steps.filter((s) => s.status !== 'unknown').map((s) => `${s.resource} ${s.status}`).join(', '));
     assert.match(plan.steps[0].reason ?? '', /missing or garbled/);
-    assert.match((plan as { warnings?: string[] }).warnings?.join() ?? '', /probe records were missing or garbled/);
+    assert.match(plan.warnings?.join() ?? '', /probe records were missing or garbled/);
   });
 });

@@ -13,7 +13,7 @@
 import { randomBytes } from 'node:crypto';
 import { shQuote, type ContainerDriver } from '../containers/driver';
 import type { PlatformFacts } from '../chef/platforms';
-import type { ConvergeReport, ConvergeStep, GraphResource, PlanStep, PlanTarget } from '../protocol';
+import type { ConvergeEvent, ConvergeReport, ConvergeStep, GraphResource, PlanStep, PlanTarget } from '../protocol';
 import { buildBatch, parseBatch, type BatchItem } from './batch';
 import { CollectionRunner, type Fires } from './notifications';
 import { collectQueries, guardQuery, planAction } from './planner';
@@ -24,13 +24,8 @@ import { PropReader } from './props';
 import { VirtualState } from './state';
 import type { ApplyScript, EngineInput, PlanContext, ProviderStep } from './types';
 
-/** Progress events for the CLI and the editor: one start/end per step, output as it streams. */
-export type ConvergeEvent =
-  | { kind: 'step-start'; step: PlanStep }
-  | { kind: 'output'; resource: string; chunk: string; stream: 'stdout' | 'stderr' }
-  | { kind: 'retry'; resource: string; attempt: number; delaySec: number; why: string }
-  | { kind: 'reprobe'; after: string; ms: number }
-  | { kind: 'step-end'; step: ConvergeStep };
+/** Progress events (declared in protocol.ts so front ends can import them without engine code). */
+export type { ConvergeEvent };
 
 /** Options of {@link converge}. */
 export interface ConvergeOptions {

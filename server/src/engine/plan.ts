@@ -77,14 +77,14 @@ export interface PlanOptions {
 }
 
 /** Plans `input` against a running container in one exec. */
-export async function planInContainer(opts: PlanOptions): Promise<Plan & { warnings?: string[] }> {
+export async function planInContainer(opts: PlanOptions): Promise<Plan> {
   const started = Date.now();
   const facts = opts.input.facts;
   // Facts already read by an earlier exec need not be read again.
   const p = await probe(opts.driver, opts.container, opts.input, facts ?? ({} as PlatformFacts), opts.signal, !opts.priorRoundTrips);
   const simStart = Date.now();
   const steps = await simulate(opts.input, p.state, facts ?? p.facts ?? ({} as PlatformFacts));
-  const plan: Plan & { warnings?: string[] } = {
+  const plan: Plan = {
     target: { ...opts.target, platform: opts.target.platform || (p.facts ? `${p.facts.platform}-${p.facts.platformVersion}` : '') },
     steps,
     summary: summarize(steps, opts.input),

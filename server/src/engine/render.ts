@@ -3,8 +3,7 @@
  * summary; colours only on a terminal. (JSON output is the protocol types as they are.)
  */
 import { isAbsolute, relative } from 'node:path';
-import type { ConvergeReport, ConvergeStep, IdempotenceVerdict, Plan, PlanStep } from '../protocol';
-import type { ConvergeEvent } from './converge';
+import type { ConvergeEvent, ConvergeReport, ConvergeStep, IdempotenceVerdict, Plan, PlanStep } from '../protocol';
 
 const CODES = { red: 31, green: 32, yellow: 33, blue: 34, magenta: 35, cyan: 36, dim: 2, bold: 1 } as const;
 type Colour = keyof typeof CODES;
@@ -54,7 +53,7 @@ export function renderSummary(sum: Plan['summary'], tty: boolean): string {
 }
 
 /** A whole plan as text. */
-export function renderPlan(plan: Plan & { warnings?: string[] }, tty: boolean, label: string): string {
+export function renderPlan(plan: Plan, tty: boolean, label: string): string {
   const t = plan.target;
   const lines = [paint(`Plan for ${label} on ${t.platform || 'unknown platform'} (${t.runtime}${t.image ? `, ${t.image}` : ''}, container ${t.container.slice(0, 12)})`, 'bold', tty), ''];
   for (const w of plan.warnings ?? []) lines.push(paint(`warning: ${w}`, 'yellow', tty));
