@@ -91,6 +91,30 @@ describe('converge and idempotence in a real container', () => {
     assert.deepEqual(verdict.exempt, ['log[done] :write']);
   });
 
+  test(':before notifications run their targets ahead of the notifying resource, which is applied against what they left', async (t) => {
+    if (!usable(t, docker)) return;
+    const inp = input([
+      res('directory', '/opt/before', { mode: '0750' }, { actions: ['nothing'] }),
+      res('execute', 'stop', { command: 'echo "stop $(test -e /opt/before/app.conf && echo late || echo early)" >> /tmp/before.log' }, { actions: ['nothing'] }),
+      res('execute', 'after', { command: 'echo after >> /tmp/before.log' }, { actions: ['nothing'] }),
+      res('file', '/opt/before/app.conf', {}, { actions: ['create'], notifies: [
+        notifies('directory[/opt/before]', ':create', 'before'), notifies('execute[stop]', ':run', 'before'), notifies('execute[after]', ':run', 'immediately')] }),
+    ], { 'file[/opt/before/app.conf]': 'ready\n' });
+    const events: ConvergeEvent[] = [];
+    const report = await converge({ driver: docker, container: id, input: inp, target: target(id), onEvent: (e) => events.push(e) });
+    assert.deepEqual(report.result, { ok: true }, JSON.stringify(report.result));
+    const applied = events.flatMap((e) => (e.kind === 'step-end' && e.step.done === 'applied' ? [`${e.step.resource}:${e.step.action}`] : []));
+    assert.deepEqual(applied, ['directory[/opt/before]:create', 'execute[stop]:run', 'file[/opt/before/app.conf]:create', 'execute[after]:run']);
+    const seen = await docker.exec(id, 'cat /tmp/before.log; stat -c %a /opt/before; cat /opt/before/app.conf', { timeoutMs: 10_000 });
+    assert.equal(seen.stdout, 'stop early\nafter\n750\nready\n');
+    // Converged: the why-run pass says no update, so no :before target runs again.
+    const again = await converge({ driver: docker, container: id, input: inp, target: target(id) });
+    assert.deepEqual(again.result, { ok: true });
+    assert.deepEqual(again.steps.map((x) => `${x.resource}:${x.action}:${x.done}`),
+      ['directory[/opt/before]:nothing:skipped', 'execute[stop]:nothing:skipped', 'execute[after]:nothing:skipped', 'file[/opt/before/app.conf]:create:up-to-date']);
+    assert.equal((await docker.exec(id, 'cat /tmp/before.log', { timeoutMs: 10_000 })).stdout, 'stop early\nafter\n');
+  });
+
   test('ignore_failure, retries, and a failure that stops the run naming the resource and its line', async (t) => {
     if (!usable(t, docker)) return;
     const fatal = res('execute', 'fatal', { command: 'echo about to fail; exit 4' }, { actions: ['run'] });

@@ -94,6 +94,36 @@ describe('forward simulation', () => {
   });
 });
 
+describe('content for a diff editor (plan --with-content)', () => {
+  test('both sides of a changed file; null before a new one; nothing for sensitive or unchanged files, or without the option', async () => {
+    const st = machine(['/etc/new.conf', '/etc/secret', '/etc/cron.d/job']);
+    st.setPath('/etc/app.conf', { kind: 'file', mode: '644', owner: 'root', group: 'root', content: 'a=1\n' });
+    st.setPath('/etc/same.conf', { kind: 'file', mode: '644', owner: 'root', group: 'root', content: 'same\n' });
+    st.setPath('/etc/cron.d', { kind: 'directory', owner: 'root', group: 'root', mode: '755' });
+    const resources = [
+      res('template', '/etc/app.conf', {}, { actions: ['create'] }),
+      res('cookbook_file', '/etc/new.conf', {}, { actions: ['create'] }),
+      res('file', '/etc/secret', {}, { actions: ['create'], sensitive: true }),
+      res('file', '/etc/same.conf', { mode: '0600' }, { actions: ['create'] }),
+      res('cron_d', 'job', { minute: '5', command: '/bin/true' }, { actions: ['create'] }),
+    ];
+    const contents = { 'template[/etc/app.conf]': 'a=2\n', 'cookbook_file[/etc/new.conf]': 'new\n', 'file[/etc/secret]': 'pw=hunter2\n', 'file[/etc/same.conf]': 'same\n' };
+    const steps = await simulate(input(resources, contents), st.fork(), FACTS, { withContent: true });
+    assert.deepEqual(byId(steps, 'template[/etc/app.conf]').content, { path: '/etc/app.conf', before: 'a=1\n', after: 'a=2\n' });
+    assert.deepEqual(byId(steps, 'cookbook_file[/etc/new.conf]').content, { path: '/etc/new.conf', before: null, after: 'new\n' });
+    assert.equal(byId(steps, 'file[/etc/secret]').status, 'change');
+    assert.equal(byId(steps, 'file[/etc/secret]').content, undefined);
+    assert.equal(byId(steps, 'file[/etc/same.conf]').status, 'change', 'the mode changes');
+    assert.equal(byId(steps, 'file[/etc/same.conf]').content, undefined, 'the content does not');
+    const cron = byId(steps, 'cron_d[job]').content;
+    assert.equal(cron?.path, '/etc/cron.d/job');
+    assert.equal(cron?.before, null);
+    assert.match(cron?.after ?? '', /^5 \* \* \* \* root \/bin\/true$/m);
+    const plain = await simulate(input(resources, contents), st.fork(), FACTS);
+    assert.ok(plain.every((x) => !('content' in x)), 'no content without the option');
+  });
+});
+
 describe('guards', () => {
   test('string guards use the probe answers; block guards the model verdict or an explicit assumption', async () => {
     const s = machine();
@@ -143,6 +173,35 @@ describe('notifications', () => {
     const order = steps.map((x) => `${x.resource}:${x.action}`);
     assert.deepEqual(order, ['log[stop]:nothing', 'log[watch]:nothing', 'log[stop]:write', 'file[/etc/b]:create', 'log[watch]:write']);
     assert.equal(byId(steps, 'file[/etc/b]').notifications.find((n) => n.kind === 'subscribes')?.target, 'log[watch]');
+  });
+
+  test('before: the target runs first and the notifying resource is planned against what it left (a parent directory it creates)', async () => {
+    const st = machine(['/opt/app', '/opt/app/app.conf']);
+    const dir = res('directory', '/opt/app', { mode: '0750' }, { actions: ['nothing'] });
+    const conf = res('file', '/opt/app/app.conf', {}, { actions: ['create'], notifies: [notifies('directory[/opt/app]', ':create', 'before')] });
+    const steps = await simulate(input([dir, conf], { 'file[/opt/app/app.conf]': 'x=1\n' }), st, FACTS);
+    assert.deepEqual(steps.map((x) => `${x.resource}:${x.action}:${x.status}`),
+      ['directory[/opt/app]:nothing:skipped', 'directory[/opt/app]:create:change', 'file[/opt/app/app.conf]:create:change']);
+    assert.deepEqual(byId(steps, 'directory[/opt/app]', 'create').notifiedBy, [{ resource: 'file[/opt/app/app.conf]', timing: 'before' }]);
+    const file = byId(steps, 'file[/opt/app/app.conf]');
+    assert.match(file.reason ?? '', /parent \/opt\/app is created earlier by directory\[\/opt\/app\]/);
+    assert.equal(file.notifications[0].fires, 'yes');
+  });
+
+  test('before: the why-run pass leaves no trace; an up-to-date resource does not fire; a target can make it up to date', async () => {
+    const st = s();
+    st.setPath('/etc/a', { kind: 'file', mode: '644', owner: 'root', group: 'root', content: 'a' });
+    const prep = res('file', 'prep', { path: '/etc/b' }, { actions: ['nothing'] });
+    const after = res('log', 'after', { message: 'b changed' }, { actions: ['nothing'] });
+    const steps = await simulate(input([
+      prep, after,
+      file('/etc/a', { notifies: [notifies('log[after]', ':write', 'before')] }),
+      file('/etc/b', { notifies: [notifies('file[prep]', ':create', 'before'), notifies('log[after]', ':write', 'immediately')] }),
+    ], { ...contents, 'file[prep]': 'b' }), st, FACTS);
+    assert.deepEqual(steps.map((x) => `${x.resource}:${x.action}:${x.status}`),
+      ['file[prep]:nothing:skipped', 'log[after]:nothing:skipped', 'file[/etc/a]:create:up-to-date', 'file[prep]:create:change', 'file[/etc/b]:create:up-to-date'],
+      'file[prep] wrote /etc/b first, so file[/etc/b] has nothing left to do and its immediate notification does not fire');
+    assert.equal(byId(steps, 'file[/etc/b]').notifications.find((n) => n.timing === 'immediately')?.fires, 'no');
   });
 
   test('no change, no notification; an unknown step may fire, and its targets say so', async () => {

@@ -16,7 +16,7 @@ import type { PlatformFacts } from '../chef/platforms';
 import type { ConvergeEvent, ConvergeReport, ConvergeStep, GraphResource, PlanStep, PlanTarget } from '../protocol';
 import { buildBatch, parseBatch, type BatchItem } from './batch';
 import { CollectionRunner, type Fires } from './notifications';
-import { collectQueries, guardQuery, planAction } from './planner';
+import { collectQueries, guardQuery, planAction, wouldUpdate } from './planner';
 import { probe, PROBE_TIMEOUT_MS, summarize } from './plan';
 import { buildProbeScript, parseProbeOutput } from './probeScript';
 import { providerFor } from './providers';
@@ -216,15 +216,22 @@ export async function converge(opts: ConvergeOptions): Promise<ConvergeReport> {
   };
 
   let result: ConvergeReport['result'] = { ok: true };
+  /** After a step whose effects cannot be simulated, the next step plans against a new probe. */
+  const refresh = async (r: GraphResource): Promise<void> => {
+    if (!stale || r.custom) return;
+    const p = await probe(driver, container, input, facts, opts.signal, false);
+    roundTrips++;
+    emit({ kind: 'reprobe', after: stale, ms: p.probeMs });
+    state = p.state;
+    stale = undefined;
+  };
   const runner = new CollectionRunner(input.resources, {
+    wouldUpdate: async (r, action, triggers) => {
+      await refresh(r);
+      return wouldUpdate(r, action, triggers, state, input, facts);
+    },
     prepare: async (r, action, triggers) => {
-      if (stale && !r.custom) {
-        const p = await probe(driver, container, input, facts, opts.signal, false);
-        roundTrips++;
-        emit({ kind: 'reprobe', after: stale, ms: p.probeMs });
-        state = p.state;
-        stale = undefined;
-      }
+      await refresh(r);
       const { step, verdict, ctx } = planAction(r, action, triggers, state, input, facts);
       planned.set(step, { verdict, ctx });
       return step;

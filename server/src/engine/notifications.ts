@@ -3,7 +3,9 @@
  * plan (nothing runs) and the converge (steps apply):
  * - resources run in order, each of its actions in order;
  * - `:before` notifications run the target action ahead of the notifying resource, when that
- *   resource would be updated (Chef decides this with a why-run pass; we use its plan);
+ *   resource would be updated: as Chef decides this with a why-run pass, the handler first plans
+ *   the resource without recording its effects ({@link StepHandler.wouldUpdate}); the targets run;
+ *   then the resource is planned (and applied) for real against the state they left;
  * - `:immediately` runs the target action right after the notifying resource updated;
  * - `:delayed` queues the target action, de-duplicated by target+action, run at the end in queue
  *   order (delayed notifications raised while the queue runs are appended and run too);
@@ -23,6 +25,11 @@ export interface Trigger { resource: string; timing: Timing; fires: Fires }
 
 /** What the plan or the converge does for each step. */
 export interface StepHandler {
+  /**
+   * Chef's why-run pass for `:before` notifications: whether the action would update the
+   * resource, planned against the current state without recording anything.
+   */
+  wouldUpdate(r: GraphResource, action: string, triggers: Trigger[]): Promise<Fires>;
   /** Builds the step (plans it) for a resource action; `triggers` is non-empty for notified runs. */
   prepare(r: GraphResource, action: string, triggers: Trigger[]): Promise<PlanStep>;
   /** Runs it (converge) or not (plan); says whether the resource was (would be) updated. May throw to stop the run. */
@@ -81,8 +88,13 @@ export class CollectionRunner {
 
   private async runAction(r: GraphResource, action: string, triggers: Trigger[]): Promise<Fires> {
     if (triggers.length && ++this.notifiedRuns > MAX_NOTIFIED_RUNS) throw new Error(`notification loop: more than ${MAX_NOTIFIED_RUNS} notified actions (last ${r.id} :${action})`);
-    const step = await this.handler.prepare(r, action, triggers);
     const links = this.links.get(r.id) ?? [];
+    const before = links.filter((l) => l.timing === 'before');
+    if (before.length) {
+      const would = await this.handler.wouldUpdate(r, action, triggers);
+      if (would !== 'no') for (const l of before) await this.notify(r, l, would);
+    }
+    const step = await this.handler.prepare(r, action, triggers);
     let fires: Fires;
     if (r.custom && this.children.has(r.id)) {
       this.steps.push(step);
@@ -92,10 +104,6 @@ export class CollectionRunner {
       }
       this.handler.finishGroup(r, step, fires);
     } else {
-      const would: Fires = step.status === 'change' ? 'yes' : step.status === 'unknown' ? 'maybe' : 'no';
-      if (would !== 'no') {
-        for (const l of links.filter((x) => x.timing === 'before')) await this.notify(r, l, would);
-      }
       // Listed before it commits, so a step that fails (and stops the run) is in the report.
       this.steps.push(step);
       fires = await this.handler.commit(r, step);

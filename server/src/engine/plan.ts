@@ -8,7 +8,7 @@ import { parseFacts } from '../containers/facts';
 import type { PlatformFacts } from '../chef/platforms';
 import type { Plan, PlanStep, PlanSummary, PlanTarget } from '../protocol';
 import { CollectionRunner, type Fires } from './notifications';
-import { collectQueries, planAction } from './planner';
+import { collectQueries, planAction, wouldUpdate, type PlanActionOptions } from './planner';
 import { buildProbeScript, parseProbeOutput } from './probeScript';
 import { VirtualState } from './state';
 import type { EngineInput } from './types';
@@ -31,9 +31,10 @@ export function summarize(steps: PlanStep[], input: EngineInput): PlanSummary {
 }
 
 /** Pure forward simulation of a collection over a state (used by plan and by tests). */
-export async function simulate(input: EngineInput, state: VirtualState, facts: PlatformFacts): Promise<PlanStep[]> {
+export async function simulate(input: EngineInput, state: VirtualState, facts: PlatformFacts, opts: PlanActionOptions = {}): Promise<PlanStep[]> {
   const runner = new CollectionRunner(input.resources, {
-    prepare: async (r, action, triggers) => planAction(r, action, triggers, state, input, facts).step,
+    wouldUpdate: async (r, action, triggers) => wouldUpdate(r, action, triggers, state, input, facts),
+    prepare: async (r, action, triggers) => planAction(r, action, triggers, state, input, facts, opts).step,
     commit: async (_r, step): Promise<Fires> => (step.status === 'change' ? 'yes' : step.status === 'unknown' ? 'maybe' : 'no'),
     finishGroup: (_r, step, fires) => {
       if (step.status === 'skipped' || step.status === 'unknown') return;
@@ -73,6 +74,8 @@ export interface PlanOptions {
   target: PlanTarget;
   /** Execs already spent (e.g. reading facts before the model ran): counted in `roundTrips`. */
   priorRoundTrips?: number;
+  /** Steps carry both sides of content changes (`content`), for a diff editor. */
+  withContent?: boolean;
   signal?: AbortSignal;
 }
 
@@ -83,7 +86,7 @@ export async function planInContainer(opts: PlanOptions): Promise<Plan> {
   // Facts already read by an earlier exec need not be read again.
   const p = await probe(opts.driver, opts.container, opts.input, facts ?? ({} as PlatformFacts), opts.signal, !opts.priorRoundTrips);
   const simStart = Date.now();
-  const steps = await simulate(opts.input, p.state, facts ?? p.facts ?? ({} as PlatformFacts));
+  const steps = await simulate(opts.input, p.state, facts ?? p.facts ?? ({} as PlatformFacts), { withContent: opts.withContent });
   const plan: Plan = {
     target: { ...opts.target, platform: opts.target.platform || (p.facts ? `${p.facts.platform}-${p.facts.platformVersion}` : '') },
     steps,

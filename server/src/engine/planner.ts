@@ -7,10 +7,10 @@ import type { GraphGuard, GraphResource, PlanStep } from '../protocol';
 import type { PlatformFacts } from '../chef/platforms';
 import type { Query } from './probeScript';
 import { commandOf } from './providers/execute';
-import { providerFor } from './providers';
 import type { VirtualState } from './state';
 import type { EngineInput, PlanContext, ProviderStep } from './types';
-import type { Trigger } from './notifications';
+import { strongest, type Fires, type Trigger } from './notifications';
+import { actionsFor, providerFor } from './providers';
 
 const EXECUTE_FAMILY = new Set(['execute', 'bash', 'script', 'sh', 'csh', 'ksh', 'perl', 'python', 'ruby']);
 
@@ -79,8 +79,15 @@ export function baseStep(r: GraphResource, action: string, triggers: Trigger[]):
   return step;
 }
 
+/** Options of {@link planAction}. */
+export interface PlanActionOptions {
+  /** Copy both sides of content changes into the step (`plan --with-content`). */
+  withContent?: boolean;
+}
+
 /** Plans one action: guards, then the provider; returns the step and the provider's verdict. */
-export function planAction(r: GraphResource, action: string, triggers: Trigger[], state: VirtualState, input: EngineInput, facts: PlatformFacts): { step: PlanStep; verdict?: ProviderStep; ctx?: PlanContext } {
+export function planAction(r: GraphResource, action: string, triggers: Trigger[], state: VirtualState, input: EngineInput, facts: PlatformFacts,
+  opts: PlanActionOptions = {}): { step: PlanStep; verdict?: ProviderStep; ctx?: PlanContext } {
   const step = baseStep(r, action, triggers);
   const assumptions: string[] = [];
   if (r.conditional) assumptions.push(`declared under a condition that is not known statically (${r.conditional})`);
@@ -110,7 +117,34 @@ export function planAction(r: GraphResource, action: string, triggers: Trigger[]
   }
   // A notified run whose trigger may not fire is only a possibility.
   if (triggers.length && triggers.every((t) => t.fires === 'maybe') && v.status === 'change') {
-    return finish({ ...v, status: 'unknown', reason: `would run only if ${triggers.map((t) => t.resource).join(' or ')} changes, which is not known` }, v, ctx);
+    return finish({ status: 'unknown', changes: v.changes, diff: v.diff, assumptions: v.assumptions, reason: `would run only if ${triggers.map((t) => t.resource).join(' or ')} changes, which is not known` }, v, ctx);
   }
-  return finish({ status: v.status, reason: v.reason, changes: v.changes, diff: v.diff, assumptions: v.assumptions }, v, ctx);
+  const content = opts.withContent && v.status === 'change' && v.content && !r.sensitive ? { content: v.content } : {};
+  return finish({ status: v.status, reason: v.reason, changes: v.changes, diff: v.diff, assumptions: v.assumptions, ...content }, v, ctx);
+}
+
+/**
+ * Chef's why-run pass before `:before` notifications: would this action update the resource?
+ * Planned on a fork of the state, so nothing is recorded. A custom resource would update when
+ * one of its children would (their own notifications are not followed here). A step the plan
+ * says would fail counts as an update: Chef's why-run assumes its way past such failures (a
+ * missing parent directory …), and the `:before` target may be what makes the step possible.
+ */
+export function wouldUpdate(r: GraphResource, action: string, triggers: Trigger[], state: VirtualState, input: EngineInput, facts: PlatformFacts): Fires {
+  const trial = state.fork();
+  const walk = (res: GraphResource, act: string, trig: Trigger[]): Fires => {
+    const { step } = planAction(res, act, trig, trial, input, facts);
+    if (!res.custom) return step.status === 'change' || step.status === 'failed' ? 'yes' : step.status === 'unknown' ? 'maybe' : 'no';
+    if (step.status === 'skipped') return 'no';
+    if (step.status === 'unknown') return 'maybe';
+    let fires: Fires = 'no';
+    for (const child of input.resources) {
+      if (child.parent !== res.id) continue;
+      for (const a of actionsFor(child)) {
+        fires = strongest(fires, walk(child, a, []));
+      }
+    }
+    return fires;
+  };
+  return walk(r, action, triggers);
 }

@@ -163,6 +163,25 @@ export class VirtualState {
     return s;
   }
 
+  /**
+   * An independent copy, for planning a step without recording its effects (the why-run pass that
+   * decides `:before` notifications). Entries are replaced, never mutated, so a shallow copy will do.
+   */
+  fork(): VirtualState {
+    const s = new VirtualState();
+    for (const [from, to] of [[this.paths, s.paths], [this.users, s.users], [this.groups, s.groups], [this.packages, s.packages],
+      [this.services, s.services], [this.guards, s.guards]] as [Map<string, unknown>, Map<string, unknown>][]) {
+      for (const [k, v] of from) to.set(k, v);
+    }
+    s.opaque.push(...this.opaque);
+    s.installs.push(...this.installs);
+    s.now = this.now;
+    s.aptLists = this.aptLists;
+    s.listsRefreshedBy = this.listsRefreshedBy;
+    s.packageManager = this.packageManager;
+    return s;
+  }
+
   path(p: string): Known<PathInfo> { return this.paths.get(p) ?? unknown(`${p}: ${NOT_PROBED}`); }
   setPath(p: string, info: PathInfo): void { this.paths.set(p, known(info)); }
   user(n: string): Known<UserInfo | null> { return this.users.get(n) ?? unknown(`user ${n}: ${NOT_PROBED}`); }

@@ -2,7 +2,7 @@
  * The engine's own types: its input (the resource collection from the model), the provider
  * contract, and the context a provider plans in. The JSON contracts it produces live in protocol.ts.
  */
-import type { GraphResource, JsonValue, PlanChange, StepStatus } from '../protocol';
+import type { GraphResource, JsonValue, PlanChange, PlanContent, StepStatus } from '../protocol';
 import type { PlatformFacts } from '../chef/platforms';
 import type { VirtualState } from './state';
 import type { Query } from './probeScript';
@@ -26,6 +26,8 @@ export interface ProviderStep {
   reason?: string;
   changes: PlanChange[];
   diff?: string;
+  /** Both sides of a content change (never for `sensitive` resources); shown with `plan --with-content`. */
+  content?: PlanContent;
   assumptions?: string[];
   /**
    * True when the step's effects on the machine cannot be simulated (packages, commands): the

@@ -7,7 +7,7 @@ import type { GraphResource } from '../../protocol';
 import { PropReader } from '../props';
 import type { Provider } from '../types';
 import { change, failedStep, pathQueries, shQuote, unknownStep, upToDate } from './common';
-import { contentDiff } from '../diff';
+import { contentDiff, SENSITIVE } from '../diff';
 import { planContentFile, writeFileScript } from './file';
 
 /** The schedule and environment lines common to both resources. */
@@ -107,7 +107,8 @@ export const cronProvider: Provider = {
     const files = SPOOLS.map((d) => ctx.state.path(`${d}/${e.user}`));
     const bad = files.find((f) => !f.ok);
     if (bad && !bad.ok) return unknownStep(bad.reason);
-    const existing = files.find((f) => f.ok && f.value.kind === 'file');
+    const existingAt = files.findIndex((f) => f.ok && f.value.kind === 'file');
+    const existing = files[existingAt];
     const current = existing?.ok ? existing.value.content ?? '' : '';
     const next = editCrontab(current, ctx.resource.name, ctx.action === 'delete' ? undefined : [...e.env, e.line]);
     const before = editCrontab(current, '\u0000', undefined);
@@ -116,8 +117,13 @@ export const cronProvider: Provider = {
     const assumptions = tool.ok && tool.value.kind === 'missing'
       ? [ctx.state.installs.length ? `assuming crontab is installed by ${ctx.state.installs.join(', ')}` : 'crontab is not installed; the converge will fail'] : [];
     ctx.state.setPath(`${SPOOLS[0]}/${e.user}`, { kind: 'file', content: next, by: ctx.resource.id });
-    return change([{ property: 'crontab', from: null, to: e.line, message: `would ${ctx.action === 'delete' ? 'remove' : 'set'} crontab entry "${ctx.resource.name}" for ${e.user}` }],
-      { diff: contentDiff(`crontab(${e.user})`, before, next), assumptions });
+    const message = `would ${ctx.action === 'delete' ? 'remove' : 'set'} crontab entry "${ctx.resource.name}" for ${e.user}`;
+    if (ctx.resource.sensitive) return change([{ property: 'crontab', from: null, to: SENSITIVE, message }], { assumptions });
+    return change([{ property: 'crontab', from: null, to: e.line, message }], {
+      diff: contentDiff(`crontab(${e.user})`, before, next), assumptions,
+      // As `crontab -l` shows it (without the spool file's header lines).
+      content: { path: `${SPOOLS[Math.max(existingAt, 0)]}/${e.user}`, before: existing ? before : null, after: next },
+    });
   },
   apply(ctx) {
     const user = new PropReader(ctx.resource).str('user') ?? 'root';

@@ -3,7 +3,7 @@
  * `contentOf`), owner, group and mode. Content changes carry a unified diff (hidden when sensitive).
  */
 import { createHash } from 'node:crypto';
-import type { GraphResource, PlanChange } from '../../protocol';
+import type { GraphResource, PlanChange, PlanContent } from '../../protocol';
 import { contentDiff, SENSITIVE } from '../diff';
 import { PropReader } from '../props';
 import type { PathInfo } from '../state';
@@ -51,6 +51,7 @@ export function planContentFile(ctx: PlanContext, path: string, attrs: Attrs, co
 
   const changes: PlanChange[] = [];
   let diff: string | undefined;
+  let both: PlanContent | undefined;
   const exists = c.kind !== 'missing';
   if (!exists) changes.push({ property: 'path', from: null, to: path, message: `would create ${label} ${path}` });
   if (content !== undefined) {
@@ -58,7 +59,10 @@ export function planContentFile(ctx: PlanContext, path: string, attrs: Attrs, co
     if (exists && c.content === undefined && c.sha256 === undefined) return unknownStep(`${path} exists but its content could not be read`);
     if (!exists || (c.sha256 ?? sha(c.content ?? '')) !== newSha) {
       if (exists) changes.push({ property: 'content', from: r.sensitive ? SENSITIVE : c.sha256 ?? null, to: r.sensitive ? SENSITIVE : newSha, message: `would update content of ${path}` });
-      if (!r.sensitive && (c.content !== undefined || !exists)) diff = contentDiff(path, exists ? c.content : undefined, content);
+      if (!r.sensitive && (c.content !== undefined || !exists)) {
+        diff = contentDiff(path, exists ? c.content : undefined, content);
+        both = { path, before: exists ? c.content! : null, after: content };
+      }
     }
   }
   changes.push(...attrChanges(path, exists ? c : undefined, attrs));
@@ -68,7 +72,7 @@ export function planContentFile(ctx: PlanContext, path: string, attrs: Attrs, co
     state.setPath(path, after);
   }
   const reason = notes.length ? notes.join('; ') : undefined;
-  return changes.length ? change(changes, { diff, reason, assumptions }) : { ...upToDate(), assumptions };
+  return changes.length ? change(changes, { diff, content: both, reason, assumptions }) : { ...upToDate(), assumptions };
 }
 
 /** Shell that writes stdin to `path` atomically, keeping existing attrs unless `attrs` sets them. */
