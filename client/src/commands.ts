@@ -13,9 +13,26 @@ export const COMMANDS = {
   selectPlatform: { id: 'cloche.selectPlatform', title: 'Select Platform Profile' },
   restartServer: { id: 'cloche.restartServer', title: 'Restart Language Server' },
   showOutput: { id: 'cloche.showOutput', title: 'Show Output' },
+  dryRun: { id: 'cloche.dryRun', title: 'Dry Run in Container', icon: '$(beaker)' },
+  converge: { id: 'cloche.converge', title: 'Converge in Throwaway Container' },
+  revealPlanStep: { id: 'cloche.plan.revealStep', title: 'Open Source of Plan Step' },
+  showPlanDiff: { id: 'cloche.plan.showDiff', title: 'Show Content Change', icon: '$(diff)' },
+  whyWouldThisRun: { id: 'cloche.plan.why', title: 'Why Would This Run?', icon: '$(question)' },
+  clearPlan: { id: 'cloche.plan.clear', title: 'Clear Dry Run Results', icon: '$(clear-all)' },
+  refreshContainers: { id: 'cloche.containers.refresh', title: 'Refresh Containers', icon: '$(refresh)' },
+  openContainerShell: { id: 'cloche.containers.shell', title: 'Open a Shell in Container', icon: '$(terminal)' },
+  resetContainer: { id: 'cloche.containers.reset', title: 'Reset Container', icon: '$(discard)' },
+  destroyContainer: { id: 'cloche.containers.destroy', title: 'Destroy Container', icon: '$(trash)' },
+  doctor: { id: 'cloche.doctor', title: 'Check Container Runtime' },
+  buildBaseImage: { id: 'cloche.buildBaseImage', title: 'Build the Local Base Image' },
 } as const satisfies Record<string, { id: string; title: string; icon?: string }>;
 
 export type CommandName = keyof typeof COMMANDS;
+
+/** Commands that start processes or containers: refused in untrusted workspaces (Workspace Trust). */
+export const NEEDS_TRUST: readonly CommandName[] = [
+  'dryRun', 'converge', 'refreshContainers', 'openContainerShell', 'resetContainer', 'destroyContainer', 'doctor', 'buildBaseImage',
+];
 
 /** The category shown before every title in the Command Palette. */
 export const COMMAND_CATEGORY = 'Cloche';

@@ -3,9 +3,23 @@
  * background, the container runtime is looked up in the background, and no command does work until run.
  */
 import * as vscode from 'vscode';
-import { COMMANDS, type CommandName } from './commands';
+import type { PlanStep } from '../../server/src/protocol';
+import { DOCUMENT_SELECTOR } from './client';
+import { COMMANDS, NEEDS_TRUST, type CommandName } from './commands';
+import { ContainersView, type ContainerRow } from './containersView';
+import { convergeCommand } from './converge';
+import { dryRun, planStatuses } from './dryRun';
+import { EngineCli } from './engineCli';
+import { trusted, type EngineDeps } from './engineUi';
 import { GRAPH_VIEW_TYPE, GraphPanel, sourceOfEditor, type GraphPanelDeps } from './graphPanel';
 import { LanguageServer } from './languageServer';
+import { revealPlanStep, whyWouldThisRun } from './plan/planCommands';
+import { PlanDiff } from './plan/planDiff';
+import { PlanLenses } from './plan/planLenses';
+import { PlanStore } from './plan/planStore';
+import { PlanView } from './plan/planView';
+import { RecipeTests } from './recipeTests';
+import { buildBaseImage, doctor } from './runtimeSetup';
 import { readClientSettings, type ClientSettings } from './settings';
 import { StatusItem } from './status';
 
@@ -14,12 +28,26 @@ export function activate(context: vscode.ExtensionContext): void {
   let settings = readSettings();
   const status = new StatusItem(settings.platform);
   const server = new LanguageServer(context, log, status);
+  const store = new PlanStore();
   const deps: GraphPanelDeps = {
     extensionUri: context.extensionUri,
     client: () => server.current,
     log,
     updateDelayMs: () => settings.graph.updateDelayMs,
     platforms: () => server.knownPlatforms(settings.platform),
+    planStatuses: () => (store.plan ? planStatuses(store.plan.plan) : []),
+  };
+  const engine: EngineDeps = { cli: new EngineCli(context.asAbsolutePath('dist/cli.js')), settings: () => settings, log };
+  const planView = new PlanView(store);
+  const planDiff = new PlanDiff(store);
+  const containers = new ContainersView({ ...engine, runtimeCli: () => status.runtime ?? 'docker' });
+  const convergeOutput = vscode.window.createOutputChannel('Cloche Converge');
+  const convergeProblems = vscode.languages.createDiagnosticCollection('cloche-converge');
+  let tests: RecipeTests | undefined;
+  const startTests = () => {
+    if (tests || !vscode.workspace.isTrusted) return;
+    tests = new RecipeTests({ ...engine, onRunEnd: () => containers.refresh() });
+    context.subscriptions.push(tests);
   };
   const handlers: Record<CommandName, (...args: unknown[]) => unknown> = {
     openResourceGraph: (uri?: unknown) => openGraph(deps, uri instanceof vscode.Uri ? uri : undefined),
@@ -31,10 +59,32 @@ export function activate(context: vscode.ExtensionContext): void {
     selectPlatform: () => selectPlatform(server, settings.platform),
     restartServer: () => server.restart(),
     showOutput: () => log.show(),
+    dryRun: async (uri?: unknown) => {
+      await dryRun({ ...engine, store, revealPlan: () => planView.reveal(), showGraphStatuses: (st) => GraphPanel.active?.showPlanStatuses(st) }, asUri(uri));
+      containers.refresh();
+    },
+    converge: async (uri?: unknown) => {
+      await convergeCommand({ ...engine, output: convergeOutput, problems: convergeProblems }, asUri(uri));
+      containers.refresh();
+    },
+    revealPlanStep: (step?: unknown) => revealPlanStep(step as PlanStep | undefined),
+    showPlanDiff: (step?: unknown) => planDiff.show(step as PlanStep),
+    whyWouldThisRun: (step?: unknown) => whyWouldThisRun(store, step as PlanStep | undefined),
+    clearPlan: () => { store.clear(); GraphPanel.active?.showPlanStatuses([]); },
+    refreshContainers: () => containers.refresh(),
+    openContainerShell: (row?: unknown) => containers.openShell(row as ContainerRow | undefined),
+    resetContainer: (row?: unknown) => containers.reset(row as ContainerRow | undefined),
+    destroyContainer: (row?: unknown) => containers.destroy(row as ContainerRow | undefined),
+    doctor: () => doctor({ ...engine, onDone: () => void status.detectRuntime(settings.container.runtime) }),
+    buildBaseImage: () => buildBaseImage(engine),
   };
+  const guarded = (name: CommandName, fn: (...args: unknown[]) => unknown) =>
+    NEEDS_TRUST.includes(name) ? (...args: unknown[]) => (trusted(COMMANDS[name].title) ? fn(...args) : undefined) : fn;
   context.subscriptions.push(
-    log, status, server,
-    ...Object.entries(handlers).map(([name, fn]) => vscode.commands.registerCommand(COMMANDS[name as CommandName].id, fn)),
+    log, status, server, store, planView, planDiff, containers, convergeOutput, convergeProblems,
+    new PlanLenses(store, DOCUMENT_SELECTOR as vscode.DocumentSelector),
+    ...Object.entries(handlers).map(([name, fn]) => vscode.commands.registerCommand(COMMANDS[name as CommandName].id, guarded(name as CommandName, fn))),
+    vscode.workspace.onDidGrantWorkspaceTrust(() => { startTests(); containers.refresh(); }),
     vscode.window.registerWebviewPanelSerializer(GRAPH_VIEW_TYPE, {
       deserializeWebviewPanel: async (panel, state) => GraphPanel.revive(panel, deps, state as never),
     }),
@@ -45,8 +95,13 @@ export function activate(context: vscode.ExtensionContext): void {
       if (e.affectsConfiguration('cloche.container.runtime')) void status.detectRuntime(settings.container.runtime);
     }),
   );
+  startTests();
   void server.start();
   void status.detectRuntime(settings.container.runtime);
+}
+
+function asUri(v: unknown): vscode.Uri | undefined {
+  return v instanceof vscode.Uri ? v : undefined;
 }
 
 export function deactivate(): void {

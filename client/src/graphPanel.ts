@@ -20,6 +20,8 @@ export interface GraphPanelDeps {
   log: vscode.LogOutputChannel;
   updateDelayMs: () => number;
   platforms: () => Promise<string[]>;
+  /** Node statuses of the last dry run (empty when there is none). */
+  planStatuses: () => NodePlanStatus[];
 }
 
 export class GraphPanel implements vscode.Disposable {
@@ -78,7 +80,7 @@ export class GraphPanel implements vscode.Disposable {
 
   private post(m: ToWebview): void { void this.panel.webview.postMessage(m); }
 
-  /** Sends the webview a plan's statuses (used by the dry run, later). */
+  /** Sends the webview a plan's statuses (after a dry run; an empty list clears them). */
   showPlanStatuses(statuses: NodePlanStatus[]): void { this.post({ type: 'planStatus', statuses }); }
 
   requestExport(format: ExportFormat): void { this.post({ type: 'requestExport', format }); }
@@ -136,6 +138,8 @@ export class GraphPanel implements vscode.Disposable {
       this.graph = graph;
       this.files = new Set([...graph.recipes.map((r) => r.file), ...graph.resources.map((r) => r.location.file)]);
       this.post({ type: 'graph', seq, graph, source: this.source, platforms });
+      const statuses = this.deps.planStatuses();
+      if (statuses.length) this.post({ type: 'planStatus', statuses });
       const editor = vscode.window.activeTextEditor;
       if (editor) this.onCursor(editor);
     } catch (e) {

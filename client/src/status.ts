@@ -14,7 +14,7 @@ export class StatusItem implements vscode.Disposable {
   private server: StatusParams | undefined;
   private clientState: 'starting' | 'running' | 'stopped' | 'failed' = 'starting';
   private failure?: string;
-  private runtime?: string | null;
+  private found?: string | null;
 
   constructor(private platform: string) {
     this.item = vscode.languages.createLanguageStatusItem('cloche.status', DOCUMENT_SELECTOR as vscode.DocumentSelector);
@@ -27,14 +27,17 @@ export class StatusItem implements vscode.Disposable {
   setServerStatus(s: StatusParams): void { this.server = s; this.platform = s.platform; this.render(); }
   setPlatform(p: string): void { this.platform = p; this.render(); }
 
+  /** The container CLI found on PATH (docker or podman), once looked up. */
+  get runtime(): string | undefined { return this.found ?? undefined; }
+
   /** Looks for docker / podman on PATH without starting any process. */
   async detectRuntime(preferred: 'auto' | 'docker' | 'podman'): Promise<void> {
     const names = preferred === 'auto' ? ['docker', 'podman'] : [preferred];
     const dirs = (process.env.PATH ?? '').split(path.delimiter).filter(Boolean);
-    this.runtime = null;
+    this.found = null;
     for (const name of names) {
       for (const dir of dirs) {
-        try { await access(path.join(dir, name), constants.X_OK); this.runtime = name; this.render(); return; } catch { /* not here */ }
+        try { await access(path.join(dir, name), constants.X_OK); this.found = name; this.render(); return; } catch { /* not here */ }
       }
     }
     this.render();
@@ -55,7 +58,7 @@ export class StatusItem implements vscode.Disposable {
     i.severity = s?.state === 'error' ? vscode.LanguageStatusSeverity.Warning : vscode.LanguageStatusSeverity.Information;
     i.text = `Cloche: ${this.platform}`;
     const state = this.clientState !== 'running' ? this.clientState : s ? `${s.state}${s.cookbooks ? `, ${s.cookbooks} cookbook${s.cookbooks === 1 ? '' : 's'}` : ''}` : 'running';
-    const runtime = this.runtime === undefined ? 'looking for a container runtime…' : this.runtime ? `${this.runtime} found` : 'no docker or podman found (dry runs need one)';
+    const runtime = this.found === undefined ? 'looking for a container runtime…' : this.found ? `${this.found} found` : 'no docker or podman found (dry runs need one)';
     i.detail = [state, runtime, s?.message].filter(Boolean).join(' · ');
     i.command = { command: COMMANDS.selectPlatform.id, title: 'Platform…' };
   }

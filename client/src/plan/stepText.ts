@@ -1,0 +1,73 @@
+/**
+ * How a plan step reads in the editor: one short phrase for line annotations and the Plan view
+ * ("would install nginx 1.22.1", "up to date", "skipped: not_if …"), and the notification chain that
+ * explains why a step would run ("Why would this run?"). Pure: no vscode import, tested in plain Node.
+ */
+import type { Plan, PlanStep, StepStatus } from '../../../server/src/protocol';
+
+/** The words before a reason, per status. */
+const LEAD: Record<StepStatus, string> = {
+  change: 'would change', 'up-to-date': 'up to date', skipped: 'skipped', unknown: 'unknown', failed: 'would fail',
+};
+
+/** One short line for a step; long reasons are cut at `max` characters. */
+export function stepSummary(s: PlanStep, max = 90): string {
+  let text: string;
+  if (s.status === 'change') {
+    const first = s.changes[0];
+    const head = first ? (first.message ?? `would change ${first.property}`) : s.reason ? `would ${s.action}: ${s.reason}` : `would ${s.action}`;
+    text = s.changes.length > 1 ? `${head} (+${s.changes.length - 1} more)` : head;
+  } else if (s.status === 'up-to-date') {
+    text = LEAD['up-to-date'];
+  } else {
+    text = s.reason ? `${LEAD[s.status]}: ${s.reason}` : LEAD[s.status];
+  }
+  if (s.notifiedBy?.length) text += ` (notified by ${s.notifiedBy.map((n) => n.resource).join(', ')})`;
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
+/** One link of a "why" chain: the step that causes the next one, and how. */
+export interface WhyLink {
+  /** The causing step (its resource, action, status and what it would change). */
+  step: PlanStep;
+  /** How it reaches the step after it in the chain; absent for the step being explained. */
+  via?: { timing: string; kind: 'notifies' | 'subscribes'; fires: 'yes' | 'no' | 'maybe' };
+}
+
+/**
+ * Why `step` would run, as chains from a root cause to the step: each notification that reaches it,
+ * followed back through the steps that were themselves notified. Cycles and repeats stop the walk.
+ * A step nobody notifies explains itself (a one-link chain).
+ */
+export function whyChains(plan: Plan, step: PlanStep): WhyLink[][] {
+  const chains: WhyLink[][] = [];
+  const walk = (s: PlanStep, tail: WhyLink[], seen: Set<PlanStep>): void => {
+    const callers = (s.notifiedBy ?? [])
+      .map((n) => ({ n, from: causingStep(plan, n.resource, s) }))
+      .filter((c): c is { n: typeof c.n; from: PlanStep } => !!c.from && !seen.has(c.from));
+    if (!callers.length) { chains.push(tail); return; }
+    for (const { from } of callers) {
+      const note = from.notifications.find((x) => x.target === s.resource && x.action === s.action);
+      const link: WhyLink = { step: from, via: note ? { timing: note.timing, kind: note.kind, fires: note.fires } : undefined };
+      walk(from, [link, ...tail], new Set([...seen, from]));
+    }
+  };
+  walk(step, [{ step }], new Set([step]));
+  return chains;
+}
+
+/** The step of `resource` that notifies `target` (the first whose notifications name it). */
+function causingStep(plan: Plan, resource: string, target: PlanStep): PlanStep | undefined {
+  const candidates = plan.steps.filter((s) => s.resource === resource);
+  return candidates.find((s) => s.notifications.some((n) => n.target === target.resource && n.action === target.action)) ?? candidates[0];
+}
+
+/** A chain as text, one line per link: "template[/etc/x] :create — would change content → notifies (delayed, would fire)". */
+export function renderWhyChain(chain: WhyLink[]): string[] {
+  return chain.map((l, i) => {
+    const what = `${l.step.resource} :${l.step.action} — ${stepSummary(l.step, 200)}`;
+    if (!l.via) return `${'  '.repeat(i)}${what}`;
+    const fires = l.via.fires === 'yes' ? 'would fire' : l.via.fires === 'maybe' ? 'may fire' : 'would not fire';
+    return `${'  '.repeat(i)}${what}\n${'  '.repeat(i)}  ↓ ${l.via.kind} (${l.via.timing}): ${fires}`;
+  });
+}

@@ -1,0 +1,158 @@
+/**
+ * Recipe tests in the Test Explorer: for each cookbook, its kitchen.yml suites × platforms (read by
+ * `cloche kitchen --format json`), or each recipe when there is no kitchen.yml. Running a test runs
+ * `cloche test` (create, converge, idempotence, destroy) with its progress in the test output; a failed
+ * converge or a non-idempotent resource fails the test with messages on the source lines.
+ * Created only in trusted workspaces.
+ */
+import * as vscode from 'vscode';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import type { ConvergeReport } from '../../server/src/protocol';
+import { lastLines } from './engineCli';
+import { abortOn, type EngineDeps } from './engineUi';
+import { runtimeFlags, targetFlags } from './engineTarget';
+import { convergeProblems, parseProgressLine, progressText, verdictOf } from './convergeStream';
+
+/** `cloche kitchen PATH --format json`. */
+interface KitchenJson { suites: { name: string; runList: string[] }[]; platforms: { name: string; image?: string }[] }
+
+/** What one test item runs. */
+interface TestSpec { cookbookDir: string; args: string[] }
+
+const KITCHEN_TIMEOUT_MS = 30_000;
+
+export class RecipeTests implements vscode.Disposable {
+  private readonly controller: vscode.TestController;
+  private readonly specs = new WeakMap<vscode.TestItem, TestSpec>();
+  private readonly watcher: vscode.FileSystemWatcher;
+
+  constructor(private readonly deps: EngineDeps & { onRunEnd: () => void }) {
+    this.controller = vscode.tests.createTestController('cloche.recipeTests', 'Cloche recipe tests');
+    this.controller.resolveHandler = (item) => (item ? this.resolveCookbook(item) : this.discover());
+    this.controller.refreshHandler = () => this.discover();
+    this.controller.createRunProfile('Converge + idempotence', vscode.TestRunProfileKind.Run, (req, token) => this.run(req, token), true);
+    this.watcher = vscode.workspace.createFileSystemWatcher('**/{metadata.rb,kitchen.yml,.kitchen.yml,kitchen.yaml,recipes/*.rb}');
+    const again = () => void this.discover();
+    this.watcher.onDidCreate(again); this.watcher.onDidDelete(again); this.watcher.onDidChange((u) => { if (/kitchen\.ya?ml$/.test(u.path)) again(); });
+  }
+
+  /** One item per cookbook in the workspace; their tests are listed when expanded (or run). */
+  async discover(): Promise<void> {
+    const metadata = await vscode.workspace.findFiles('**/metadata.rb', '**/node_modules/**', 500);
+    const items = metadata.map((m) => {
+      const dir = path.dirname(m.fsPath);
+      const item = this.controller.createTestItem(dir, path.basename(dir), vscode.Uri.file(dir));
+      item.canResolveChildren = true;
+      return item;
+    });
+    this.controller.items.replace(items);
+  }
+
+  private async resolveCookbook(item: vscode.TestItem): Promise<void> {
+    const dir = item.uri!.fsPath;
+    item.busy = true;
+    try {
+      const kitchen = await this.kitchen(dir);
+      const children: vscode.TestItem[] = [];
+      if (kitchen && kitchen.suites.length) {
+        for (const suite of kitchen.suites) {
+          for (const platform of kitchen.platforms.length ? kitchen.platforms : [undefined]) {
+            const label = platform ? `${suite.name} · ${platform.name}` : suite.name;
+            const child = this.controller.createTestItem(`${dir}#${label}`, label, vscode.Uri.file(path.join(dir, kitchenFile(dir))));
+            child.description = suite.runList.join(', ');
+            const args = ['test', dir, '--suite', suite.name, ...(platform ? ['--kitchen-platform', platform.name] : [])];
+            this.specs.set(child, { cookbookDir: dir, args });
+            children.push(child);
+          }
+        }
+      } else {
+        const recipes = await vscode.workspace.findFiles(new vscode.RelativePattern(dir, 'recipes/*.{rb,yml,yaml}'));
+        for (const r of recipes.sort((a, b) => a.fsPath.localeCompare(b.fsPath))) {
+          const name = path.basename(r.fsPath).replace(/\.(rb|ya?ml)$/, '');
+          const child = this.controller.createTestItem(r.fsPath, `${path.basename(dir)}::${name}`, r);
+          this.specs.set(child, { cookbookDir: dir, args: ['test', r.fsPath] });
+          children.push(child);
+        }
+      }
+      item.children.replace(children);
+      item.error = undefined;
+    } catch (e) {
+      item.error = e instanceof Error ? e.message : String(e);
+    } finally {
+      item.busy = false;
+    }
+  }
+
+  private async kitchen(dir: string): Promise<KitchenJson | undefined> {
+    if (!kitchenFile(dir)) return undefined;
+    const { value } = await this.deps.cli.json<KitchenJson>({ args: ['kitchen', dir, '--format', 'json'], timeoutMs: KITCHEN_TIMEOUT_MS });
+    return value;
+  }
+
+  private async run(req: vscode.TestRunRequest, token: vscode.CancellationToken): Promise<void> {
+    const run = this.controller.createTestRun(req);
+    const queue: vscode.TestItem[] = [];
+    const collect = async (item: vscode.TestItem) => {
+      if (req.exclude?.includes(item)) return;
+      if (this.specs.has(item)) { queue.push(item); return; }
+      if (item.canResolveChildren && item.children.size === 0) await this.resolveCookbook(item);
+      for (const [, child] of item.children) await collect(child);
+    };
+    if (req.include) for (const i of req.include) await collect(i);
+    else { if (this.controller.items.size === 0) await this.discover(); for (const [, i] of this.controller.items) await collect(i); }
+    for (const item of queue) run.enqueued(item);
+    const signal = abortOn(token);
+    for (const item of queue) {
+      if (token.isCancellationRequested) { run.skipped(item); continue; }
+      await this.runOne(run, item, signal);
+    }
+    run.end();
+    this.deps.onRunEnd();
+  }
+
+  private async runOne(run: vscode.TestRun, item: vscode.TestItem, signal: AbortSignal): Promise<void> {
+    const spec = this.specs.get(item)!;
+    const settings = this.deps.settings();
+    // A kitchen platform names its own image; the settings' image would override it.
+    const flags = spec.args.includes('--kitchen-platform') ? runtimeFlags(settings) : targetFlags(settings);
+    const args = [...spec.args, '--format', 'jsonl', '--network', settings.converge.network, ...flags];
+    run.started(item);
+    run.appendOutput(`$ cloche ${args.join(' ')}\r\n`, undefined, item);
+    const started = Date.now();
+    let report: ConvergeReport | undefined;
+    const r = await this.deps.cli.run({
+      args, cwd: spec.cookbookDir, timeoutMs: settings.timeouts.convergeSeconds * 1000, signal,
+      onLine: (line) => {
+        const p = parseProgressLine(line);
+        if (p?.kind === 'report') report = p.report;
+        run.appendOutput(crlf(p ? progressText(p) : `${line}\n`), undefined, item);
+      },
+      onStderr: (chunk) => run.appendOutput(crlf(chunk), undefined, item),
+    });
+    const ms = Date.now() - started;
+    if (r.cancelled) { run.skipped(item); return; }
+    if (!report) {
+      run.errored(item, new vscode.TestMessage(r.timedOut ? `stopped after ${settings.timeouts.convergeSeconds} s` : lastLines(r.stderr) || `cloche test exited with code ${r.code}`), ms);
+      return;
+    }
+    const verdict = verdictOf(report);
+    if (verdict.ok) { run.passed(item, ms); return; }
+    const messages = convergeProblems(report).map((p) => {
+      const m = new vscode.TestMessage(p.message);
+      m.location = new vscode.Location(vscode.Uri.file(p.location.file), new vscode.Position(p.location.line - 1, Math.max(0, p.location.column - 1)));
+      return m;
+    });
+    run.failed(item, messages.length ? messages : [new vscode.TestMessage(verdict.text)], ms);
+  }
+
+  dispose(): void { this.watcher.dispose(); this.controller.dispose(); }
+}
+
+/** The kitchen file name of a cookbook folder, or '' when there is none. */
+function kitchenFile(dir: string): string {
+  return ['kitchen.yml', '.kitchen.yml', 'kitchen.yaml'].find((n) => existsSync(path.join(dir, n))) ?? '';
+}
+
+/** Test output is a terminal: lines end with CRLF. */
+function crlf(s: string): string { return s.replace(/\r?\n/g, '\r\n'); }
