@@ -27,6 +27,31 @@ export interface Diagnostic {
   message: string;
   tags?: ('deprecated' | 'unnecessary')[];
   related?: { location: SourceLocation; message: string }[];
+  /** Machine-readable help for fixing it (optional; front ends that do not use it ignore it). */
+  data?: DiagnosticData;
+}
+
+/**
+ * What a fix needs, so that no front end parses message text. Every field is optional; rules set
+ * the ones that apply (the language server passes the object through as the LSP diagnostic's `data`
+ * and its code actions read it back):
+ * - did-you-mean (`unknown-resource`, `unknown-property`, `unknown-action`, `dangling-notification`):
+ *   `suggestions` and `replace`;
+ * - missing source (`missing-template`, `missing-cookbook-file`): `create`.
+ */
+export interface DiagnosticData {
+  /**
+   * Replacements for the text at `replace`, best first: resource types, property names, action
+   * names (without the `:`), or notification targets as `type[name]` (without quotes).
+   */
+  suggestions?: string[];
+  /**
+   * The exact source range a suggestion replaces: the misspelt word (an action symbol's name,
+   * without the `:`), or for a notification target the whole string literal, quotes included.
+   */
+  replace?: SourceLocation;
+  /** The file that would satisfy the lookup (absolute path): where a missing template or cookbook_file would go. */
+  create?: string;
 }
 
 export type Timing = 'before' | 'immediately' | 'delayed';
@@ -182,6 +207,10 @@ export interface PlanTarget {
   image: string;
   container: string;
   platform: string;
+  /** The kitchen.yml suite whose run list (and attributes) ran (`--suite`). */
+  suite?: string;
+  /** The kitchen.yml platform whose image ran (`--kitchen-platform`, or the suite's first platform). */
+  kitchenPlatform?: string;
 }
 
 export interface PlanSummary {

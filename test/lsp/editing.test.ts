@@ -1,6 +1,7 @@
 /** Code actions, inlay hints and semantic tokens over real LSP. */
 import { test, before, after } from 'node:test';
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { CodeAction, InlayHint, SemanticTokens, Diagnostic } from 'vscode-languageserver-protocol';
 import { TestClient, FIXTURES, uri, expectStored } from './client';
@@ -33,6 +34,46 @@ test('code actions: did-you-mean, other targets, create a missing file', async (
     all[recipe] = actions.map((a) => ({ title: a.title, kind: a.kind, preferred: a.isPreferred, edit: a.edit }));
   }
   expectStored('codeActions', 'fx_errors', all);
+});
+
+test('code actions come from the diagnostic data, not its message', async () => {
+  const { actions, diag } = await actionsFor('unknown_property.rb', 'unknown-property');
+  const data = diag.data as { suggestions?: string[]; replace?: { line: number; column: number } };
+  assert.deepEqual(data.suggestions, ['content']);
+  assert.deepEqual([data.replace?.line, data.replace?.column], [4, 3]);
+  const file = path.join(FIXTURES, 'fx_errors', 'recipes', 'unknown_property.rb');
+  const ask = (d: Diagnostic) => client.request<CodeAction[]>('textDocument/codeAction', { textDocument: { uri: uri(file) }, range: diag.range, context: { diagnostics: [d] } });
+  // A client may show (and send back) any message: the edits must not change.
+  const reworded = await ask({ ...diag, message: 'reworded by the client' });
+  assert.deepEqual(reworded.map((a) => a.edit), actions.map((a) => a.edit));
+  // Without the data there is nothing to suggest, whatever the message says.
+  const { data: _dropped, ...withoutData } = diag;
+  assert.deepEqual((await ask(withoutData)).filter((a) => a.kind === 'quickfix'), []);
+  // Data that points at other text (the document changed since) is not applied to a non-word.
+  assert.deepEqual((await ask({ ...diag, data: { ...data, replace: { ...data.replace, column: 1, endColumn: 9 } } })).filter((a) => a.kind === 'quickfix'), []);
+});
+
+test('code actions: an action typo in a notification, and a target in double quotes', async () => {
+  const file = path.join(FIXTURES, 'fx_errors', 'recipes', 'dangling_notification.rb');
+  const original = fs.readFileSync(file, 'utf8');
+  const edited = original.replace("notifies :restart, 'service[nope]', :delayed", 'notifies :restrat, \'service[rsyslog]\', :delayed\n  notifies :restart, "service[rsyslogd]", :delayed');
+  assert.notEqual(edited, original);
+  if (client.texts.has(uri(file))) await client.change(file, edited); else await client.open(file, edited);
+  try {
+    const diags = await client.diagnostics(file);
+    const fixes = async (code: string) => {
+      const d = diags.find((x) => x.code === code);
+      assert.ok(d, `no ${code}: ${JSON.stringify(diags.map((x) => x.code))}`);
+      const actions = await client.request<CodeAction[]>('textDocument/codeAction', { textDocument: { uri: uri(file) }, range: d.range, context: { diagnostics: [d] } });
+      return actions.filter((a) => a.kind === 'quickfix').map((a) => ({ title: a.title, edits: a.edit?.changes?.[uri(file)]?.map((e) => `${e.range.start.line + 1}:${e.range.start.character}-${e.range.end.character} ${e.newText}`) }));
+    };
+    const lines = edited.split('\n');
+    const line = lines.findIndex((l) => l.includes(':restrat')) + 1;
+    const col = lines[line - 1].indexOf('restrat');
+    assert.deepEqual(await fixes('unknown-action'), [{ title: "Change 'restrat' to 'restart'", edits: [`${line}:${col}-${col + 'restrat'.length} restart`] }]);
+    const q = lines[line].indexOf('"service');
+    assert.deepEqual(await fixes('dangling-notification'), [{ title: 'Notify service[rsyslog] instead', edits: [`${line + 1}:${q}-${q + '"service[rsyslogd]"'.length} "service[rsyslog]"`] }]);
+  } finally { await client.change(file, original); }
 });
 
 test('code actions: a string file-test guard becomes a block guard', async () => {

@@ -87,3 +87,61 @@ test('missing-partial: a `use` of a partial that does not exist is reported on t
   assert.match(found[0].file, /resources\/thing\.rb$/);
   assert.equal(found[0].line, 1);
 });
+
+/** The source text a diagnostic's `data.replace` points at. */
+function textAt(loc: { file: string; line: number; column: number; endLine?: number; endColumn?: number }): string {
+  const line = fs.readFileSync(loc.file, 'utf8').split('\n')[loc.line - 1];
+  assert.equal(loc.endLine ?? loc.line, loc.line, 'a replacement stays on one line');
+  return line.slice(loc.column - 1, (loc.endColumn ?? loc.column) - 1);
+}
+
+const FIXES: [file: string, code: string, written: string, suggestion: string][] = [
+  ['unknown_resource.rb', 'unknown-resource', 'pakage', 'package'],
+  ['non_ascii.rb', 'unknown-resource', 'pakage', 'package'],
+  ['unknown_property.rb', 'unknown-property', 'contnt', 'content'],
+  ['unknown_action.rb', 'unknown-action', 'strat', 'start'],
+  ['dangling_notification.rb', 'dangling-notification', "'service[nope]'", 'service[rsyslog]'],
+];
+
+for (const [file, code, written, suggestion] of FIXES) {
+  test(`${code} carries its did-you-mean as data (${file})`, () => {
+    const d = diags.find((x) => x.file.endsWith('/recipes/' + file) && x.code === code);
+    assert.ok(d?.data?.replace && d.data.suggestions, `${file}: ${JSON.stringify(d)}`);
+    assert.equal(d.data.suggestions[0], suggestion);
+    assert.equal(textAt(d.data.replace), written);
+  });
+}
+
+for (const [file, code, created] of [['missing_template.rb', 'missing-template', 'templates/missing.conf.erb'], ['missing_cookbook_file.rb', 'missing-cookbook-file', 'files/fx-missing.sh']]) {
+  test(`${code} names the file to create (${file})`, () => {
+    const d = diags.find((x) => x.file.endsWith('/recipes/' + file) && x.code === code);
+    assert.equal(d?.data?.create, path.join(COOKBOOKS, 'fx_errors', created));
+  });
+}
+
+test('fix data: notification actions, the legacy default/ folder, another cookbook, and no data without a fix', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cloche-data-'));
+  try {
+    const w = (rel: string, text: string) => { fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true }); fs.writeFileSync(path.join(dir, rel), text); };
+    w('legacy/metadata.rb', "name 'legacy'\n");
+    w('legacy/templates/default/present.erb', 'x\n');
+    w('other/metadata.rb', "name 'other'\n");
+    w('other/templates/kept.erb', 'x\n');
+    w('legacy/recipes/default.rb', [
+      "service 'web' do", '  action %i(enable strat)', 'end',
+      "file '/x' do", "  notifies :restrat, 'service[web]', :immediately", 'end',
+      "template '/a' do", "  source 'absent.erb'", 'end',
+      "template '/b' do", "  source 'absent.erb'", "  cookbook 'other'", 'end',
+      "zzqqxx_thing 'no suggestion' do", 'end',
+    ].join('\n') + '\n');
+    const found = checkPaths(new Model([dir]), [path.join(dir, 'legacy')], facts);
+    const actions = found.filter((d) => d.code === 'unknown-action');
+    assert.deepEqual(actions.map((d) => [textAt(d.data!.replace!), d.data!.suggestions![0]]), [['strat', 'start'], ['restrat', 'restart']]);
+    assert.deepEqual(found.filter((d) => d.code === 'missing-template').map((d) => d.data?.create), [
+      path.join(dir, 'legacy/templates/default/absent.erb'), path.join(dir, 'other/templates/absent.erb'),
+    ]);
+    const unknown = found.find((d) => d.code === 'unknown-resource');
+    assert.ok(unknown, JSON.stringify(found.map((d) => d.code)));
+    assert.equal(unknown.data, undefined);
+  } finally { fs.rmSync(dir, { recursive: true, force: true }); }
+});

@@ -33,6 +33,17 @@ export function findSource(cb: Cookbook, kind: SourceKind, source: string, facts
   return undefined;
 }
 
+/**
+ * Where a new source file belongs so every platform finds it: the folder itself, or `default/` when
+ * the cookbook keeps its files there (the legacy layout). Undefined for a name that leaves the folder.
+ */
+export function newSourcePath(cb: Cookbook, kind: SourceKind, source: string): string | undefined {
+  if (!source || path.isAbsolute(source) || source.split(/[\\/]/).includes('..')) return undefined;
+  const existing = kind === 'templates' ? cb.files.templates : cb.files.files;
+  const legacy = existing.some((f) => f.startsWith(path.join(cb.dir, kind, 'default') + path.sep));
+  return path.join(cb.dir, kind, legacy ? 'default' : '', source);
+}
+
 export interface SourceRequest {
   kind: SourceKind;
   /** Names to try, in order (the first found wins). */

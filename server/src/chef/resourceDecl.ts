@@ -35,6 +35,8 @@ export interface NotificationDecl {
   /** A timing symbol that Chef does not know (`:later`). */
   badTiming?: string;
   loc: SourceLocation;
+  /** The action's name when written as a literal (without the `:`). */
+  actionLoc?: SourceLocation;
   targetLoc?: SourceLocation;
   /** Filled at the end of compilation. */
   resolved?: ResourceDecl;
@@ -56,6 +58,8 @@ export interface ResourceDecl {
   props: PropertyAssignment[];
   actions: string[];
   actionLoc?: SourceLocation;
+  /** Each action written as a literal symbol or string in `action`: where its name is (without the `:`). */
+  actionWordLocs?: Map<string, SourceLocation>;
   explicitAction: boolean;
   notifications: NotificationDecl[];
   guards: GraphGuard[];

@@ -3,7 +3,7 @@
  * add notifications and guards. Anything else is forwarded to the enclosing scope (the recipe),
  * as Chef's method_missing does.
  */
-import type { GraphGuard, Timing } from '../protocol';
+import type { GraphGuard, SourceLocation, Timing } from '../protocol';
 import {
   type Value, type RubyObject, NIL, str, arr, unknown, toS, inspect, findUnknown, truthy, hashGetName,
 } from '../ruby/values';
@@ -112,6 +112,12 @@ export class ResourceScope implements RubyObject {
     this.decl.actions = names;
     this.decl.explicitAction = true;
     this.decl.actionLoc = ctx.loc;
+    const words = new Map<string, SourceLocation>();
+    for (const arg of argumentNodes(ctx)) for (const el of arg?.constructor.name === 'ArrayNode' ? arg.elements : [arg]) {
+      const w = literalWord(ctx, el);
+      if (w && !words.has(w.text)) words.set(w.text, w.loc);
+    }
+    this.decl.actionWordLocs = words;
     return NIL;
   }
 
@@ -123,6 +129,7 @@ export class ResourceScope implements RubyObject {
       target: '',
       timing: fixedTiming ?? 'delayed',
       loc: ctx.loc!,
+      actionLoc: literalWord(ctx, argumentNodes(ctx)[0])?.loc,
       targetLoc: ctx.argLocs[1],
     };
     if (!fixedTiming && timingV) {
@@ -186,6 +193,19 @@ export class ResourceScope implements RubyObject {
     }
     this.decl.guards.push(g);
   }
+}
+
+/** The argument nodes of the call being evaluated. */
+function argumentNodes(ctx: EvalCallContext): any[] {
+  return (ctx.node as any)?.arguments_?.arguments_ ?? [];
+}
+
+/** A literal symbol or string argument (`:start`, `'start'`): its text and where the word itself is. */
+function literalWord(ctx: EvalCallContext, node: any): { text: string; loc: SourceLocation } | undefined {
+  const kind = node?.constructor.name;
+  const l = kind === 'SymbolNode' ? node.valueLoc : kind === 'StringNode' ? node.contentLoc : undefined;
+  if (!l || typeof node.unescaped?.value !== 'string') return undefined;
+  return { text: node.unescaped.value, loc: ctx.interp.locOf(ctx.env.unit, l) };
 }
 
 /** What `package 'x'` returns: a reference usable as a notification target or with `run_action`. */

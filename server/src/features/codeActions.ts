@@ -1,6 +1,7 @@
 /** Code actions adapter: quick fixes (did-you-mean, other targets, create a missing file) and guard rewrites. */
 import { CodeActionKind, type CodeAction, type Diagnostic, type WorkspaceEdit, type TextEdit } from 'vscode-languageserver/node';
 import { codeActions as actionsAt, type Action } from '../lang/codeActions';
+import type { DiagnosticData } from '../protocol';
 import { URI } from '../documents';
 import type { Feature, Session } from './session';
 
@@ -13,11 +14,14 @@ export const codeActions: Feature = {
       const view = session.view(params.textDocument.uri);
       if (!view) return [];
       const diags = params.context.diagnostics.filter((d) => d.source === 'cloche');
-      const refs = diags.map((d) => ({ code: d.code, message: typeof d.message === 'string' ? d.message : d.message.value, span: d.range }));
+      // The rule's machine-readable `data` (protocol.ts, DiagnosticData) comes back with each diagnostic.
+      const refs = diags.map((d) => ({ code: d.code, span: d.range, data: isObject(d.data) ? (d.data as DiagnosticData) : undefined }));
       return actionsAt(view, params.range, refs).map((a) => toCodeAction(session, a, diags[refs.findIndex((r) => r === a.diagnostic)]));
     }));
   },
 };
+
+const isObject = (v: unknown): boolean => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 function toCodeAction(session: Session, a: Action, diagnostic: Diagnostic | undefined): CodeAction {
   const byFile = new Map<string, TextEdit[]>();

@@ -24,6 +24,8 @@ export function toLsp(d: Diagnostic): LspDiagnostic {
     message: d.message,
     tags: d.tags?.map((t) => TAG[t]),
     relatedInformation: d.related?.map((r) => ({ location: { uri: URI.fromPath(r.location.file), range: spanOf(r.location) }, message: r.message })),
+    // The rule's fix data (protocol.ts, DiagnosticData); clients hand it back in code action requests.
+    ...(d.data ? { data: d.data } : {}),
   };
 }
 

@@ -4,13 +4,13 @@
  * command is a plain file test that Ruby can answer the same way.
  */
 import * as path from 'node:path';
+import type { DiagnosticData } from '../protocol';
 import type { FileView, Span, Pos } from './types';
-import { contains } from './types';
-import { suggest } from '../chef/catalog/catalog';
+import { contains, spanOf } from './types';
 import { declsIn } from './syntax';
 
-/** A diagnostic as the client sent it back (code and range are what matter). */
-export interface DiagnosticRef { code?: string | number; message: string; span: Span }
+/** A diagnostic as the client sent it back: its code, range and the rule's `data` (never its message). */
+export interface DiagnosticRef { code?: string | number; span: Span; data?: DiagnosticData }
 
 export interface TextChange { file: string; span: Span; newText: string }
 
@@ -38,49 +38,56 @@ export function codeActions(view: FileView, range: Span, diagnostics: Diagnostic
   return out;
 }
 
-/** Replaces the misspelt word (quoted in the message) with each suggestion the message names. */
+/** The text of a single-line span of the document, or undefined when the span is not on one line. */
+function textAt(view: FileView, span: Span): string | undefined {
+  if (span.start.line !== span.end.line || span.end.character < span.start.character) return undefined;
+  return lineAt(view, span.start.line)?.slice(span.start.character, span.end.character);
+}
+
+function lineAt(view: FileView, line: number): string | undefined {
+  let at = 0;
+  for (let i = 0; i < line; i++) { at = view.text.indexOf('\n', at) + 1; if (at === 0) return undefined; }
+  const end = view.text.indexOf('\n', at);
+  return view.text.slice(at, end < 0 ? undefined : end);
+}
+
+/** Suggestions and the range they replace, when the data is well formed and the range still holds a word. */
+function replacement(view: FileView, d: DiagnosticRef): { span: Span; written: string; suggestions: string[] } | undefined {
+  const data = d.data;
+  if (!data || !Array.isArray(data.suggestions) || !data.replace || typeof data.replace.line !== 'number' || typeof data.replace.column !== 'number') return undefined;
+  const suggestions = data.suggestions.filter((x): x is string => typeof x === 'string' && x.length > 0);
+  if (typeof data.replace.file === 'string' && path.resolve(data.replace.file) !== view.file) return undefined;
+  const span = spanOf(data.replace);
+  const written = textAt(view, span);
+  if (!suggestions.length || !written) return undefined; // the document changed since the diagnostic was made
+  return { span, written, suggestions };
+}
+
+/** Replaces the misspelt word with each suggestion of the diagnostic's data. */
 function didYouMean(view: FileView, d: DiagnosticRef): Action[] {
-  const wrong = d.code === 'unknown-action' ? /action :(\w+)/.exec(d.message)?.[1] : /'([^']+)'/.exec(d.message)?.[1];
-  const suggestions = [...d.message.matchAll(/Did you mean (.*)\?/g)].flatMap((m) => [...m[1].matchAll(/'([^']+)'/g)].map((x) => x[1]));
-  if (!wrong || !suggestions.length) return [];
-  const line = view.text.split('\n')[d.span.start.line] ?? '';
-  const at = findWord(line, wrong, d.span.start.character);
-  if (at < 0) return [];
-  const span = { start: { line: d.span.start.line, character: at }, end: { line: d.span.start.line, character: at + wrong.length } };
-  return suggestions.map((s, i) => ({ title: `Change '${wrong}' to '${s}'`, kind: 'quickfix', diagnostic: d, preferred: i === 0, changes: [{ file: view.file, span, newText: s }] }));
+  const r = replacement(view, d);
+  if (!r || !/^[\w?!]+$/.test(r.written)) return [];
+  return r.suggestions.map((s, i) => ({ title: `Change '${r.written}' to '${s}'`, kind: 'quickfix', diagnostic: d, preferred: i === 0, changes: [{ file: view.file, span: r.span, newText: s }] }));
 }
 
-function findWord(line: string, word: string, from: number): number {
-  const re = new RegExp(`(?<![\\w])${word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![\\w])`, 'g');
-  let best = -1;
-  for (const m of line.matchAll(re)) if (best < 0 || (m.index! >= from && best < from)) best = m.index!;
-  return best;
-}
-
-/** A dangling target: offer the declared resources with a close id. */
+/** A dangling target: the declared resources the rule found close to it, quoted as the target was. */
 function otherTargets(view: FileView, d: DiagnosticRef): Action[] {
-  const n = declsIn(view).flatMap((r) => r.notifications).find((x) => x.targetLoc && contains(x.targetLoc, d.span.start));
-  if (!n || !n.targetLoc) return [];
-  const ids = new Set((view.analysis?.compilation?.resources ?? []).map((r) => r.id));
-  const line = view.text.split('\n')[n.targetLoc.line - 1] ?? '';
-  const quote = line[n.targetLoc.column - 1] === '"' ? '"' : "'";
-  const sameType = [...ids].filter((id) => n.targetType && id.startsWith(n.targetType + '['));
-  const close = suggest(n.target, ids);
-  const picks = [...new Set([...close, ...(close.length ? [] : sameType.slice(0, 3))])];
-  const span = { start: { line: n.targetLoc.line - 1, character: n.targetLoc.column - 1 }, end: { line: (n.targetLoc.endLine ?? n.targetLoc.line) - 1, character: (n.targetLoc.endColumn ?? n.targetLoc.column) - 1 } };
-  return picks.map((id, i) => ({ title: `Notify ${id} instead`, kind: 'quickfix', diagnostic: d, preferred: i === 0, changes: [{ file: view.file, span, newText: quote + id + quote }] }));
+  const r = replacement(view, d);
+  if (!r) return [];
+  const quote = r.written.startsWith('"') ? '"' : "'";
+  return r.suggestions.map((id, i) => ({ title: `Notify ${id} instead`, kind: 'quickfix', diagnostic: d, preferred: i === 0, changes: [{ file: view.file, span: r.span, newText: quote + id + quote }] }));
 }
 
-/** Creates the missing source file in the cookbook's templates/ or files/ (in `default/` when the cookbook uses it). */
+/** Creates the missing source file the rule named (inside the cookbook it belongs to). */
 function createMissing(view: FileView, d: DiagnosticRef): Action[] {
-  const name = /'([^']+)'/.exec(d.message)?.[1];
-  const cb = view.model.ws.cookbookOf(view.file);
-  if (!name || !cb || name.includes('..')) return [];
+  const file = d.data?.create;
+  if (typeof file !== 'string' || !path.isAbsolute(file)) return [];
+  const cb = view.model.ws.cookbookOf(file);
   const kind = d.code === 'missing-template' ? 'templates' : 'files';
-  const existing = kind === 'templates' ? cb.files.templates : cb.files.files;
-  const legacy = existing.some((f) => f.startsWith(path.join(cb.dir, kind, 'default') + path.sep));
-  const file = path.join(cb.dir, kind, legacy ? 'default' : '', name);
-  return [{ title: `Create ${path.relative(cb.dir, file)}`, kind: 'quickfix', diagnostic: d, changes: [], create: { file, content: kind === 'templates' ? `# Rendered by Chef from ${path.basename(view.file)}\n` : '' } }];
+  if (!cb || !path.resolve(file).startsWith(path.join(cb.dir, kind) + path.sep)) return [];
+  const own = view.model.ws.cookbookOf(view.file);
+  const title = own === cb ? path.relative(cb.dir, file) : `${cb.name}/${path.relative(cb.dir, file)}`;
+  return [{ title: `Create ${title}`, kind: 'quickfix', diagnostic: d, changes: [], create: { file, content: kind === 'templates' ? `# Rendered by Chef from ${path.basename(view.file)}\n` : '' } }];
 }
 
 const FILE_TESTS: Record<string, string> = { e: 'exist?', f: 'file?', d: 'directory?', L: 'symlink?', h: 'symlink?', x: 'executable?', r: 'readable?', w: 'writable?', s: 'size?' };

@@ -1,5 +1,5 @@
 /** Rules about files a cookbook must ship: template and cookbook_file sources. */
-import { findSource, sourceRequest } from '../cookbookFiles';
+import { findSource, newSourcePath, sourceRequest } from '../cookbookFiles';
 import { type Rule, diag } from './ruleTypes';
 import type { Diagnostic } from '../../protocol';
 
@@ -18,8 +18,9 @@ export const missingSource: Rule = {
       const srcProp = r.props.find((p) => p.name === 'source');
       const code = req.kind === 'templates' ? 'missing-template' : 'missing-cookbook-file';
       const what = req.kind === 'templates' ? 'Template' : 'Cookbook file';
+      const create = newSourcePath(cb, req.kind, req.names[0]);
       out.push(diag(srcProp?.valueLoc ?? r.loc, 'error', code,
-        `${what} '${req.names.join("' or '")}' not found in ${cb.name}/${req.kind}/ for ${compilation.facts.profile}.`));
+        `${what} '${req.names.join("' or '")}' not found in ${cb.name}/${req.kind}/ for ${compilation.facts.profile}.`, { data: create ? { create } : undefined }));
     }
     return out;
   },

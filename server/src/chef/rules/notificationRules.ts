@@ -1,5 +1,7 @@
 /** Rules about notifications and subscriptions: malformed targets, dangling targets, timers. */
-import type { Diagnostic } from '../../protocol';
+import type { Diagnostic, DiagnosticData } from '../../protocol';
+import { suggest } from '../catalog/catalog';
+import type { NotificationDecl } from '../resourceDecl';
 import { type Rule, diag } from './ruleTypes';
 
 export const malformedNotification: Rule = {
@@ -23,13 +25,14 @@ export const danglingNotification: Rule = {
   run({ compilation, incompleteCookbooks }) {
     const out: Diagnostic[] = [];
     const missing = compilation.missingCookbooks.size > 0;
+    const ids = new Set(compilation.resources.map((r) => r.id));
     for (const r of compilation.resources) {
       for (const n of r.notifications) {
         if (n.malformed || n.targetUnknown || n.resolved || !n.targetType) continue;
         // A run that includes recipes from cookbooks outside the workspace may declare the target there.
         const unsure = missing || incompleteCookbooks.has(r.cookbook) || r.conditional !== undefined;
         const message = `${n.kind === 'notifies' ? 'Notifies' : 'Subscribes to'} ${n.target}, which is not declared in this run (${compilation.recipes.size} recipe${compilation.recipes.size === 1 ? '' : 's'} compiled for ${compilation.facts.profile}).`;
-        out.push(diag(n.targetLoc ?? n.loc, missing ? 'info' : unsure ? 'warning' : 'error', this.code, message));
+        out.push(diag(n.targetLoc ?? n.loc, missing ? 'info' : unsure ? 'warning' : 'error', this.code, message, { data: otherTargets(n, ids) }));
       }
     }
     return out;
@@ -53,3 +56,10 @@ export const neverNotified: Rule = {
       .map((r) => diag(r.actionLoc ?? r.loc, 'hint', this.code, `${r.id} has action :nothing and nothing notifies it, so it never runs.`, { tags: ['unnecessary'] }));
   },
 };
+
+/** Declared resources a dangling target may have meant: close ids, else up to three of the same type. */
+function otherTargets(n: NotificationDecl, ids: Set<string>): DiagnosticData | undefined {
+  const close = suggest(n.target, ids);
+  const picks = close.length ? close : [...ids].filter((id) => n.targetType && id.startsWith(n.targetType + '[')).slice(0, 3);
+  return picks.length && n.targetLoc ? { suggestions: picks, replace: n.targetLoc } : undefined;
+}

@@ -4,12 +4,15 @@
  */
 import { checkPropertyValue } from '../catalog/propertyCheck';
 import { suggest } from '../catalog/catalog';
+import type { DiagnosticData, SourceLocation } from '../../protocol';
 import { type Rule, diag } from './ruleTypes';
 
-const didYouMean = (name: string, candidates: Iterable<string>): string => {
+/** The did-you-mean sentence for the message, and the same suggestions as data (with the range they replace). */
+function didYouMean(name: string, candidates: Iterable<string>, replace: SourceLocation | undefined): { text: string; data?: DiagnosticData } {
   const s = suggest(name, candidates);
-  return s.length ? ` Did you mean ${s.map((x) => `'${x}'`).join(' or ')}?` : '';
-};
+  if (!s.length) return { text: '' };
+  return { text: ` Did you mean ${s.map((x) => `'${x}'`).join(' or ')}?`, data: replace ? { suggestions: s, replace } : { suggestions: s } };
+}
 
 export const unknownResource: Rule = {
   code: 'unknown-resource',
@@ -20,7 +23,8 @@ export const unknownResource: Rule = {
       if (r.schemaMissing !== 'unknown') continue;
       const loc = r.nameLoc ?? r.loc;
       if (incompleteCookbooks.has(r.cookbook)) continue; // a missing dependency may provide it (reported once elsewhere)
-      out.push(diag(loc, 'error', this.code, `Unknown resource type '${r.type}'.${didYouMean(r.type, model.catalog.dslNames())}`));
+      const dym = didYouMean(r.type, model.catalog.dslNames(), r.nameLoc);
+      out.push(diag(loc, 'error', this.code, `Unknown resource type '${r.type}'.${dym.text}`, { data: dym.data }));
     }
     return out;
   },
@@ -45,7 +49,8 @@ export const unknownProperty: Rule = {
       if (!r.schema) continue;
       for (const p of r.props) {
         if (p.known) continue;
-        out.push(diag(p.nameLoc ?? p.loc, 'error', this.code, `${r.resolvedType} has no property '${p.name}'.${didYouMean(p.name, r.schema.properties.keys())}`));
+        const dym = didYouMean(p.name, r.schema.properties.keys(), p.nameLoc);
+        out.push(diag(p.nameLoc ?? p.loc, 'error', this.code, `${r.resolvedType} has no property '${p.name}'.${dym.text}`, { data: dym.data }));
       }
     }
     return out;
@@ -79,14 +84,16 @@ export const unknownAction: Rule = {
       if (r.schema && r.explicitAction) {
         for (const a of r.actions) {
           if (a.startsWith('«') || r.schema.actions.includes(a)) continue;
-          out.push(diag(r.actionLoc ?? r.loc, 'error', this.code, `${r.resolvedType} has no action :${a} (it has ${r.schema.actions.map((x) => ':' + x).join(', ')}).${didYouMean(a, r.schema.actions)}`));
+          const dym = didYouMean(a, r.schema.actions, r.actionWordLocs?.get(a));
+          out.push(diag(r.actionLoc ?? r.loc, 'error', this.code, `${r.resolvedType} has no action :${a} (it has ${r.schema.actions.map((x) => ':' + x).join(', ')}).${dym.text}`, { data: dym.data }));
         }
       }
       for (const n of r.notifications) {
         const target = n.kind === 'notifies' ? n.resolved : r;
         const schema = target?.schema;
         if (!schema || n.action.startsWith('«') || schema.actions.includes(n.action)) continue;
-        out.push(diag(n.loc, 'error', this.code, `${schema.name} has no action :${n.action} to ${n.kind === 'notifies' ? 'notify' : 'subscribe with'}.${didYouMean(n.action, schema.actions)}`));
+        const dym = didYouMean(n.action, schema.actions, n.actionLoc);
+        out.push(diag(n.loc, 'error', this.code, `${schema.name} has no action :${n.action} to ${n.kind === 'notifies' ? 'notify' : 'subscribe with'}.${dym.text}`, { data: dym.data }));
       }
     }
     return out;

@@ -31,6 +31,13 @@ export function diag(loc: SourceLocation, severity: Severity, code: string, mess
     severity,
     code,
     message,
-    ...extra,
+    ...definedOnly(extra),
   };
+}
+
+/** The fields that are set (so an absent `data` or `tags` stays absent, not `undefined`). */
+function definedOnly<T extends object>(o: T): Partial<T> {
+  const out: Partial<T> = {};
+  for (const k of Object.keys(o) as (keyof T)[]) if (o[k] !== undefined) out[k] = o[k];
+  return out;
 }
