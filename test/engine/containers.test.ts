@@ -14,6 +14,8 @@ import { ContainerDriver, ContainerError, LABELS } from '../../server/src/contai
 import { FACTS_SCRIPT, parseFacts } from '../../server/src/containers/facts';
 import { run } from '../../server/src/containers/process';
 import { runtimeCreateFlags } from '../../server/src/containers/runtime';
+import * as containersCli from '../../server/src/cli/containers';
+import { recorder } from './helpers';
 
 const IMAGE = 'cloche/debian:12';
 
@@ -166,6 +168,42 @@ describe('containers (docker)', () => {
       assert.equal(await docker.isRunning(id), true, "another session's container survives");
     } finally {
       await run('docker', ['rm', '-f', plainId], { timeoutMs: 30_000 });
+    }
+  });
+
+  test('cloche containers reset: a fresh container from the same image, labels and network; foreign containers refused', async (t) => {
+    if (!usable(t, docker)) return;
+    const old = await docker.create({ image: IMAGE, network: 'none', labels: { 'cloche.test': 'reset', 'cloche.keep': 'true' } });
+    await docker.exec(old, 'touch /tmp/dirty', { timeoutMs: 10_000 });
+    const rec = recorder();
+    assert.equal(await containersCli.run(['reset', old.slice(0, 12), '--runtime', 'docker', '--format', 'json'], rec.io), 0, rec.err());
+    const { id: fresh, replaced } = JSON.parse(rec.out()) as { id: string; replaced: string };
+    assert.equal(replaced, old);
+    assert.notEqual(fresh, old);
+    assert.equal(await docker.isRunning(old), false, 'the old container is gone');
+    const info = await docker.inspect(fresh);
+    assert.equal(info.running, true);
+    assert.equal(info.image, IMAGE);
+    assert.equal(info.network, 'none');
+    assert.equal(info.labels[LABELS.session], docker.sessionId);
+    assert.equal(info.labels['cloche.test'], 'reset');
+    assert.equal(info.labels['cloche.keep'], 'true');
+    assert.equal((await docker.exec(fresh, 'test -e /tmp/dirty && echo dirty || echo clean', { timeoutMs: 10_000 })).stdout, 'clean\n');
+    const text = recorder();
+    assert.equal(await containersCli.run(['reset', fresh, '--runtime', 'docker'], text.io), 0, text.err());
+    assert.match(text.out(), /^[0-9a-f]{64}\n$/, 'text output is the new id');
+    assert.equal(await docker.isRunning(text.out().trim()), true);
+    const foreign = (await run('docker', ['run', '-d', '--network', 'none', '--entrypoint', 'sleep', IMAGE, 'infinity'], { timeoutMs: 30_000 })).stdout.trim();
+    try {
+      const bad = recorder();
+      assert.equal(await containersCli.run(['reset', foreign, '--runtime', 'docker'], bad.io), 2);
+      assert.match(bad.err(), /was not created by Cloche/);
+      assert.equal(await docker.isRunning(foreign), true, 'a foreign container is left alone');
+      const missing = recorder();
+      assert.equal(await containersCli.run(['reset', 'cloche-no-such-container', '--runtime', 'docker'], missing.io), 2);
+      assert.match(missing.err(), /does not exist/);
+    } finally {
+      await run('docker', ['rm', '-f', foreign], { timeoutMs: 30_000 });
     }
   });
 

@@ -1,35 +1,62 @@
 /**
- * `cloche converge PATH [--image I | --container NAME] [--keep] [--idempotence] [--format text|json]`
- * — applies the recipe in a throwaway container (network host, to reach the package mirror),
- * streaming progress; with --idempotence, plans again afterwards and fails on any change.
- * Exit 0 ok, 1 failed converge or not idempotent, 2 environment/usage.
+ * `cloche converge PATH [--image I | --container NAME] [--keep] [--idempotence] [--network N]
+ * [--format text|json|jsonl]` — applies the recipe in a throwaway container (network host by
+ * default, to reach the package mirror), streaming progress; with --idempotence, plans again
+ * afterwards and fails on any change. Exit 0 ok, 1 failed converge or not idempotent, 2 environment/usage.
+ *
+ * `--format jsonl` is the editor's contract (protocol.ts `ConvergeStreamLine`): one JSON object
+ * per stdout line — `{"event": ConvergeEvent}` as each event happens, `{"idempotence-start": {}}`
+ * before the re-plan when it runs, and `{"report": ConvergeReport}` last. Nothing else goes to
+ * stdout (warnings and errors go to stderr); exit codes are the same as with the other formats.
  */
-import type { ConvergeReport } from '../protocol';
+import type { ConvergeReport, ConvergeStreamLine } from '../protocol';
 import { converge } from '../engine/converge';
 import { judgeIdempotence } from '../engine/idempotence';
 import { planInContainer } from '../engine/plan';
 import { renderEvent, renderReport } from '../engine/render';
+import type { TargetNetwork } from '../engine/session';
 import { formatOf, parseArgs } from './args';
-import type { CliIO } from './io';
-import { prepare, TARGET_FLAGS, withExitCodes } from './plan';
+import { type CliIO, UsageError } from './io';
+import { prepare, TARGET_FLAGS, TARGET_HELP, withExitCodes } from './plan';
 
-export const usage = 'cloche converge PATH [--image I | --container NAME] [--runtime docker|podman] [--platform P] [--keep] [--idempotence] [--format text|json]';
+export const usage = 'cloche converge PATH [--image I | --container NAME] [--runtime docker|podman] [--platform P] [--run-list L | --suite S] [--kitchen-platform K] [--network host|bridge|none] [--keep] [--idempotence] [--format text|json|jsonl]';
+
+/** Help lines of converge and test beyond the target flags. */
+export const CONVERGE_HELP = [
+  '  --network host|bridge|none  network of the throwaway container (default host: packages need a mirror)',
+  '  --keep                   keep the container afterwards (`cloche containers destroy ID` removes it)',
+  '  --format text|json|jsonl text (default); json: the ConvergeReport of server/src/protocol.ts;',
+  '                           jsonl: one JSON object per line: {"event": ConvergeEvent} as each happens,',
+  '                           {"idempotence-start": {}} before the idempotence re-plan, {"report": ConvergeReport} last',
+  'Exit codes: 0 converged (and idempotent when checked), 1 a step failed or not idempotent, 2 usage or environment error.',
+];
+
+const NETWORKS: TargetNetwork[] = ['host', 'bridge', 'none'];
 
 /** Converge (and optionally the idempotence check); shared with `cloche test`. */
-export async function convergeCommand(argv: string[], io: CliIO, name: string, idempotenceDefault: boolean): Promise<number> {
+export async function convergeCommand(argv: string[], io: CliIO, name: string, idempotenceDefault: boolean, usageText: string): Promise<number> {
   return withExitCodes(io, name, async () => {
-    const args = parseArgs(argv, { values: TARGET_FLAGS, booleans: ['keep', 'idempotence', 'no-idempotence'] });
-    const format = formatOf(args, ['text', 'json'], 'text');
+    const args = parseArgs(argv, { values: [...TARGET_FLAGS, 'network'], booleans: ['keep', 'idempotence', 'no-idempotence', 'help'] });
+    if (args.booleans.has('help')) {
+      io.stdout(`usage: ${usageText}\n${TARGET_HELP.join('\n')}\n${CONVERGE_HELP.join('\n')}\n`);
+      return 0;
+    }
+    const format = formatOf(args, ['text', 'json', 'jsonl'], 'text');
+    const network = (args.values.get('network') ?? 'host') as TargetNetwork;
+    if (!NETWORKS.includes(network)) throw new UsageError(`--network must be one of ${NETWORKS.join(', ')} (got '${network}')`);
+    if (args.values.has('network') && args.values.has('container')) throw new UsageError('--network applies to a new container; --container already has its network');
     const keep = args.booleans.has('keep');
     const idempotence = args.booleans.has('idempotence') || (idempotenceDefault && !args.booleans.has('no-idempotence'));
-    const p = await prepare(args, 'host', io, keep);
+    const line = (l: ConvergeStreamLine): void => io.stdout(`${JSON.stringify(l)}\n`);
+    const p = await prepare(args, network, io, keep);
     let report: ConvergeReport;
     try {
       report = await converge({
         driver: p.target.driver, container: p.target.container, input: p.input, target: p.planTarget,
-        onEvent: format === 'text' ? (e) => io.stdout(renderEvent(e, io.isTTY)) : undefined,
+        onEvent: format === 'text' ? (e) => io.stdout(renderEvent(e, io.isTTY)) : format === 'jsonl' ? (e) => line({ event: e }) : undefined,
       });
       if (idempotence && report.result.ok) {
+        if (format === 'jsonl') line({ 'idempotence-start': {} });
         const started = Date.now();
         const again = await planInContainer({ driver: p.target.driver, container: p.target.container, input: p.input, target: p.planTarget });
         report.idempotence = judgeIdempotence(again, Date.now() - started);
@@ -38,11 +65,12 @@ export async function convergeCommand(argv: string[], io: CliIO, name: string, i
     } finally {
       await p.target.close();
     }
-    io.stdout(format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : renderReport(report, io.isTTY));
+    if (format === 'jsonl') line({ report });
+    else io.stdout(format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : renderReport(report, io.isTTY));
     return report.result.ok && (report.idempotence?.idempotent ?? true) ? 0 : 1;
   });
 }
 
 export async function run(argv: string[], io: CliIO): Promise<number> {
-  return convergeCommand(argv, io, 'converge', false);
+  return convergeCommand(argv, io, 'converge', false, usage);
 }

@@ -1,7 +1,8 @@
 /**
  * `cloche plan PATH [--image I | --container NAME] [--runtime docker|podman] [--platform P]
- * [--run-list L] [--format text|json] [--detailed-exitcode]` — a dry run against a throwaway
- * container (network none), in one probe exec (two when the facts are read from the container).
+ * [--run-list L | --suite S] [--kitchen-platform K] [--format text|json] [--with-content]
+ * [--detailed-exitcode]` — a dry run against a throwaway container (network none), in one probe
+ * exec (two when the facts are read from the container).
  * Also holds the target/input setup the converge and test commands share.
  */
 import { enclosingCookbook } from '../chef/workspace';
@@ -11,16 +12,29 @@ import { getPlatformProfile, listPlatformProfiles, type PlatformFacts } from '..
 import type { Plan, PlanTarget } from '../protocol';
 import { EngineError, planInContainer } from '../engine/plan';
 import { renderPlan } from '../engine/render';
-import { EnvironmentError, openTarget, prepareInput, readFacts, type Target } from '../engine/session';
+import { chooseKitchen, KitchenChoiceError, readKitchen, type KitchenChoice, type KitchenInfo } from '../engine/kitchen';
+import { DEFAULT_IMAGE, EnvironmentError, openTarget, prepareInput, readFacts, type Target, type TargetNetwork } from '../engine/session';
 import type { EngineInput } from '../engine/types';
 import { formatOf, parseArgs, type ParsedArgs } from './args';
 import { parseRunList } from './graph';
 import { type CliIO, UsageError } from './io';
 
-export const usage = 'cloche plan PATH [--image I | --container NAME] [--runtime docker|podman] [--platform P] [--run-list L] [--format text|json] [--detailed-exitcode]';
+export const usage = 'cloche plan PATH [--image I | --container NAME] [--runtime docker|podman] [--platform P] [--run-list L | --suite S] [--kitchen-platform K] [--format text|json] [--with-content] [--detailed-exitcode]';
+
+/** Lines of the usage text shared by plan, converge and test. */
+export const TARGET_HELP = [
+  '  --image I                the image of the throwaway container (default: the kitchen file\'s platform image, else cloche/debian:12)',
+  '  --container NAME         use this running container instead of a throwaway one (never destroyed)',
+  '  --runtime docker|podman  the container runtime (default: docker if it answers, else podman)',
+  '  --platform P             compile for this platform profile instead of the facts read from the container',
+  "  --run-list L             'recipe[a::b],c' instead of PATH's recipe",
+  "  --suite S                the run list and attributes of suite S of the cookbook's kitchen.yml (.kitchen.yml, kitchen.yaml);",
+  '                           suite attributes (over the platform\'s) are node attributes at normal precedence',
+  '  --kitchen-platform K     the image of kitchen platform K (platforms[].driver.image, driver_config.image, else driver.image)',
+];
 
 /** Flags shared by plan, converge and test. */
-export const TARGET_FLAGS = ['image', 'container', 'runtime', 'platform', 'run-list', 'format'];
+export const TARGET_FLAGS = ['image', 'container', 'runtime', 'platform', 'run-list', 'suite', 'kitchen-platform', 'format'];
 
 /** Runs a command body; usage, environment and container errors print their message and give exit 2. */
 export async function withExitCodes(io: CliIO, name: string, body: () => Promise<number>): Promise<number> {
@@ -38,8 +52,33 @@ export async function withExitCodes(io: CliIO, name: string, body: () => Promise
 /** A prepared run: target container, facts, engine input, and the plan's target description. */
 export interface Prepared { target: Target; facts: PlatformFacts; input: EngineInput; planTarget: PlanTarget; factsRoundTrips: number; label: string }
 
+/** What --suite / --kitchen-platform (or the kitchen file by default) choose, as usage errors when they do not fit. */
+export function kitchenChoice(args: ParsedArgs, cookbook: string | undefined): { choice: KitchenChoice; file?: string } {
+  const suite = args.values.get('suite');
+  const platform = args.values.get('kitchen-platform');
+  const explicit = suite !== undefined || platform !== undefined;
+  if (suite !== undefined && args.values.has('run-list')) throw new UsageError('--suite and --run-list exclude each other (the suite has its own run list)');
+  if (platform !== undefined && args.values.has('image')) throw new UsageError('--kitchen-platform and --image exclude each other (the platform names its image)');
+  if (platform !== undefined && args.values.has('container')) throw new UsageError('--kitchen-platform and --container exclude each other (the container already runs)');
+  // The kitchen file matters when it is asked for, or when it may name the image.
+  if (!explicit && (args.values.has('image') || args.values.has('container'))) return { choice: {} };
+  let kitchen: KitchenInfo | undefined;
+  try {
+    kitchen = readKitchen(cookbook, DEFAULT_IMAGE);
+  } catch (e) {
+    if (!explicit) return { choice: {} }; // a broken kitchen.yml is `cloche check`'s business, not the plan's
+    throw new UsageError((e as Error).message);
+  }
+  try {
+    return { choice: chooseKitchen(kitchen, { suite, platform, platformHint: args.values.get('platform'), cookbook, noPlatform: args.values.has('container') }), file: kitchen?.file };
+  } catch (e) {
+    if (e instanceof KitchenChoiceError) throw new UsageError(e.message);
+    throw e;
+  }
+}
+
 /** Opens the target and loads the input, per the shared flags. Closes the target if loading fails. */
-export async function prepare(args: ParsedArgs, network: 'none' | 'host', io: CliIO, keep = false): Promise<Prepared> {
+export async function prepare(args: ParsedArgs, network: TargetNetwork, io: CliIO, keep = false): Promise<Prepared> {
   if (args.positional.length !== 1) throw new UsageError('exactly one PATH (a cookbook, a recipe, or an engine-input .json) is needed');
   if (args.values.has('image') && args.values.has('container')) throw new UsageError('--image and --container exclude each other');
   const runtime = args.values.get('runtime') ?? 'auto';
@@ -48,9 +87,13 @@ export async function prepare(args: ParsedArgs, network: 'none' | 'host', io: Cl
   let facts = platform ? getPlatformProfile(platform) : undefined;
   if (platform && !facts) throw new UsageError(`unknown platform '${platform}'; known: ${listPlatformProfiles().join(', ')}`);
   const pathArg = args.positional[0];
+  const runList = parseRunList(args.values.get('run-list'));
+  const { choice, file } = kitchenChoice(args, enclosingCookbook(path.resolve(pathArg)));
+  const image = args.values.get('image') ?? choice.image;
+  const imageFrom = !args.values.has('image') && choice.platform && choice.platform.imageFrom !== 'default' && file
+    ? `${path.basename(file)} platform '${choice.platform.name}'` : undefined;
   const target = await openTarget({
-    runtime: runtime as 'docker' | 'podman' | 'auto', image: args.values.get('image'), container: args.values.get('container'),
-    network, keep, cookbook: enclosingCookbook(path.resolve(pathArg)), platform,
+    runtime: runtime as 'docker' | 'podman' | 'auto', image, imageFrom, container: args.values.get('container'), network, keep,
   });
   try {
     let factsRoundTrips = 0;
@@ -60,12 +103,15 @@ export async function prepare(args: ParsedArgs, network: 'none' | 'host', io: Cl
     const load = prepareInput(pathArg);
     if (reading) factsRoundTrips = 1;
     const f: PlatformFacts = facts ?? (await reading)!;
-    const { input, diagnostics } = load(f, parseRunList(args.values.get('run-list')));
+    const { input, diagnostics, warnings } = load(f, runList ?? choice.runList, choice.attributes);
+    for (const w of warnings) io.stderr(`cloche: warning: ${w}\n`);
     const errors = diagnostics.filter((d) => d.severity === 'error');
     if (errors.length) io.stderr(`cloche: ${errors.length} error${errors.length === 1 ? '' : 's'} in the cookbook (see \`cloche check\`); planning what could be compiled\n`);
     const platformName = f.profile === 'container' ? `${f.platform}-${f.platformVersion}` : f.profile;
     const planTarget: PlanTarget = { runtime: target.driver.runtime.name, image: target.image, container: target.container, platform: platformName };
-    return { target, facts: f, input, planTarget, factsRoundTrips, label: pathArg };
+    if (choice.suite) planTarget.suite = choice.suite.name;
+    if (choice.platform && target.created && (choice.suite || args.values.has('kitchen-platform'))) planTarget.kitchenPlatform = choice.platform.name;
+    return { target, facts: f, input, planTarget, factsRoundTrips, label: choice.suite ? `${pathArg} (suite ${choice.suite.name})` : pathArg };
   } catch (e) {
     await target.close();
     throw e;
@@ -78,13 +124,24 @@ export function planExitCode(plan: Plan, detailed: boolean): number {
   return detailed && plan.summary.changed > 0 ? 1 : 0;
 }
 
+const PLAN_HELP = [
+  '  --format text|json       text for people (default), or the Plan JSON of server/src/protocol.ts',
+  '  --with-content           steps that would change a file\'s content (file, template, cookbook_file, cron_d, apt_repository,',
+  '                           systemd_unit, cron) and are not sensitive carry content: { path, before (null: no file), after }',
+  '  --detailed-exitcode      exit 1 when something would change (always 1 when a step would fail)',
+];
+
 export async function run(argv: string[], io: CliIO): Promise<number> {
   return withExitCodes(io, 'plan', async () => {
-    const args = parseArgs(argv, { values: TARGET_FLAGS, booleans: ['detailed-exitcode'] });
+    const args = parseArgs(argv, { values: TARGET_FLAGS, booleans: ['detailed-exitcode', 'with-content', 'help'] });
+    if (args.booleans.has('help')) { io.stdout(`usage: ${usage}\n${TARGET_HELP.join('\n')}\n${PLAN_HELP.join('\n')}\n`); return 0; }
     const format = formatOf(args, ['text', 'json'], 'text');
     const p = await prepare(args, 'none', io);
     try {
-      const plan = await planInContainer({ driver: p.target.driver, container: p.target.container, input: p.input, target: p.planTarget, priorRoundTrips: p.factsRoundTrips });
+      const plan = await planInContainer({
+        driver: p.target.driver, container: p.target.container, input: p.input, target: p.planTarget, priorRoundTrips: p.factsRoundTrips,
+        withContent: args.booleans.has('with-content'),
+      });
       io.stdout(format === 'json' ? `${JSON.stringify(plan, null, 2)}\n` : renderPlan(plan, io.isTTY, p.label));
       return planExitCode(plan, args.booleans.has('detailed-exitcode'));
     } finally {

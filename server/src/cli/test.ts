@@ -1,16 +1,19 @@
 /**
- * `cloche test PATH [--image I] [--format text|json] [--keep]` — create a container, converge,
- * check idempotence, destroy: Test Kitchen's create/converge/idempotence in one command.
+ * `cloche test PATH [--suite S] [--kitchen-platform K] [--image I] [--format text|json|jsonl] [--keep]`
+ * — create a container, converge, check idempotence, destroy: Test Kitchen's
+ * create/converge/idempotence in one command. With --suite, the run list and attributes come from
+ * the cookbook's kitchen.yml suite, and the image from its platform (--kitchen-platform, else the
+ * suite's first platform). Output formats and exit codes are those of `cloche converge`.
  */
 import type { CliIO } from './io';
 import { convergeCommand } from './converge';
 
-export const usage = 'cloche test PATH [--image I] [--runtime docker|podman] [--platform P] [--keep] [--format text|json]';
+export const usage = 'cloche test PATH [--suite S] [--kitchen-platform K] [--image I] [--runtime docker|podman] [--platform P] [--run-list L] [--network host|bridge|none] [--keep] [--no-idempotence] [--format text|json|jsonl]';
 
 export async function run(argv: string[], io: CliIO): Promise<number> {
-  if (argv.includes('--container')) {
+  if (argv.some((a) => a === '--container' || a.startsWith('--container='))) {
     io.stderr('cloche test: always runs in a new container; use `cloche converge --container NAME --idempotence` for an existing one\n');
     return 2;
   }
-  return convergeCommand(argv, io, 'test', true);
+  return convergeCommand(argv, io, 'test', true, usage);
 }

@@ -43,9 +43,11 @@ export class ContainerError extends Error {
 export interface CreateOptions {
   image: string;
   name?: string;
-  /** `none` for plans (read-only probes); `host` for converges that reach a package mirror. */
-  network: 'none' | 'host';
+  /** `none` for plans (read-only probes); `host` (or `bridge`) for converges that reach a package mirror. */
+  network: 'none' | 'host' | 'bridge';
   labels?: Record<string, string>;
+  /** Session label value (default: this driver's session), e.g. to recreate a container of another session. */
+  session?: string;
   timeoutMs?: number;
 }
 
@@ -136,7 +138,7 @@ export class ContainerDriver {
 
   /** Starts a container that stays alive until destroyed; returns its id. Never pulls. */
   async create(opts: CreateOptions): Promise<string> {
-    const labels = { ...opts.labels, [LABELS.managed]: 'true', [LABELS.session]: this.sessionId, [LABELS.created]: new Date().toISOString() };
+    const labels = { ...opts.labels, [LABELS.managed]: 'true', [LABELS.session]: opts.session ?? this.sessionId, [LABELS.created]: new Date().toISOString() };
     const args = ['run', '-d', '--pull', 'never', '--network', opts.network];
     for (const [k, v] of Object.entries(labels)) args.push('--label', `${k}=${v}`);
     if (opts.name) args.push('--name', opts.name);
@@ -261,6 +263,31 @@ export class ContainerDriver {
     if (r.code !== 0 && !NO_CONTAINER.test(r.stderr)) throw this.fail(args, r, doomed.join(' '));
     for (const id of doomed) this.created.delete(id);
     return doomed;
+  }
+
+  /** Image, labels and network of a container (by id, short id or name). */
+  async inspect(id: string): Promise<{ id: string; image: string; labels: Record<string, string>; network: string; running: boolean }> {
+    const fmt = `{"id":{{json ${this.runtime.idField}}},"image":{{json .Config.Image}},"labels":{{json .Config.Labels}},` +
+      '"network":{{json .HostConfig.NetworkMode}},"running":{{json .State.Running}}}';
+    const args = ['inspect', '--type', 'container', '--format', fmt, id];
+    const r = await this.cli(args);
+    if (r.code !== 0) throw this.fail(args, /no such object/i.test(r.stderr) ? { ...r, stderr: `no such container: ${r.stderr}` } : r, id);
+    const j = JSON.parse(r.stdout.trim().split('\n')[0]) as { id: string; image: string; labels: Record<string, string> | null; network: string; running: boolean };
+    return { ...j, labels: j.labels ?? {} };
+  }
+
+  /**
+   * Replaces a Cloche container with a fresh one from the same image, with the same labels (its
+   * session and any others; `cloche.created` is the new creation time) and the same network.
+   * Refuses containers Cloche did not create. Returns the new id.
+   */
+  async recreate(id: string): Promise<string> {
+    const old = await this.inspect(id);
+    if (old.labels[LABELS.managed] !== 'true') throw new ContainerError('runtime', `Container ${id} was not created by Cloche (no ${LABELS.managed} label); Cloche only resets its own containers.`);
+    const labels = Object.fromEntries(Object.entries(old.labels).filter(([k]) => k !== LABELS.managed && k !== LABELS.session && k !== LABELS.created));
+    const network = old.network === 'host' || old.network === 'none' ? old.network : 'bridge';
+    await this.destroy(old.id);
+    return this.create({ image: old.image, network, labels, session: old.labels[LABELS.session] || undefined });
   }
 
   /** Whether the image is present locally; throws when the runtime itself fails. */

@@ -1,6 +1,6 @@
 /**
  * Setting up what a plan/converge runs against, for the CLI (and later the editor): the runtime,
- * the image (--image, else the cookbook's kitchen.yml, else cloche/debian:12), a throwaway
+ * the image (chosen by the caller: --image, else the cookbook's kitchen.yml, else cloche/debian:12), a throwaway
  * container (or the user's running one), the facts, and the engine input (a cookbook through the
  * model, or an engine-input JSON file). Environment problems become {@link EnvironmentError}s
  * whose message says what to do (the CLI exits 2).
@@ -9,16 +9,19 @@ import { enclosingCookbook } from '../chef/workspace';
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import { ContainerDriver, ContainerError, LABELS } from '../containers/driver';
 import { FACTS_SCRIPT, parseFacts } from '../containers/facts';
 import { RuntimeUnavailableError, type RuntimeName } from '../containers/runtime';
 import type { PlatformFacts } from '../chef/platforms';
 import { Model } from '../chef/model';
-import type { Diagnostic } from '../protocol';
+import { Compilation } from '../chef/compilation';
+import { desiredContent } from '../chef/fileContent';
+import type { Diagnostic, JsonValue } from '../protocol';
+import { fromJson } from '../ruby/values';
+import { readKitchen } from './kitchen';
 import { factsToPlatform } from './facts';
 import { engineInputFromJson } from './input';
-import type { EngineInput } from './types';
+import type { ContentResult, EngineInput } from './types';
 
 /** The default image when neither --image nor kitchen.yml names one. */
 export const DEFAULT_IMAGE = 'cloche/debian:12';
@@ -41,35 +44,30 @@ export interface Target {
   close(): Promise<void>;
 }
 
+/** Network of a throwaway container: `none` for plans, `host` (default) or `bridge` for converges. */
+export type TargetNetwork = 'none' | 'host' | 'bridge';
+
 /** Options for {@link openTarget}. */
 export interface TargetOptions {
   runtime?: RuntimeName | 'auto';
+  /** The image to create the container from (default {@link DEFAULT_IMAGE}). */
   image?: string;
+  /** Where the image was named, for the message when it is missing (e.g. `kitchen.yml platform 'debian-12'`). */
+  imageFrom?: string;
   container?: string;
-  network: 'none' | 'host';
+  network: TargetNetwork;
   keep?: boolean;
-  /** Cookbook folder, for kitchen.yml. */
-  cookbook?: string;
-  /** kitchen.yml platform name to pick, if several. */
-  platform?: string;
 }
 
 /** The image a cookbook's kitchen.yml asks for (`platforms[].driver.image`, else `driver.image`). */
 export function kitchenImage(cookbook: string | undefined, platform?: string): string | undefined {
-  if (!cookbook) return undefined;
-  for (const name of ['kitchen.yml', '.kitchen.yml', 'kitchen.yaml']) {
-    const file = path.join(cookbook, name);
-    if (!fs.existsSync(file)) continue;
-    try {
-      const k = parseYaml(fs.readFileSync(file, 'utf8')) as { driver?: { image?: string }; platforms?: { name?: string; driver?: { image?: string }; driver_config?: { image?: string } }[] };
-      const ps = k?.platforms ?? [];
-      const p = ps.find((x) => x.name === platform) ?? ps[0];
-      return p?.driver?.image ?? p?.driver_config?.image ?? k?.driver?.image;
-    } catch {
-      return undefined; // a broken kitchen.yml is `cloche check`'s business, not the plan's
-    }
+  try {
+    const k = readKitchen(cookbook, DEFAULT_IMAGE);
+    const p = k?.platforms.find((x) => x.name === platform) ?? k?.platforms[0];
+    return p && p.imageFrom !== 'default' ? p.image : undefined;
+  } catch {
+    return undefined; // a broken kitchen.yml is `cloche check`'s business, not the plan's
   }
-  return undefined;
 }
 
 /** Detects the runtime; a missing or dead one is an EnvironmentError with advice. */
@@ -104,12 +102,12 @@ export async function openTarget(opts: TargetOptions): Promise<Target> {
     // ContainerError that says the container does not exist or is not running.
     return { driver, container: opts.container, image: '', created: false, close: async () => undefined };
   }
-  const image = opts.image ?? kitchenImage(opts.cookbook, opts.platform) ?? DEFAULT_IMAGE;
+  const image = opts.image ?? DEFAULT_IMAGE;
   let exists: boolean;
   try { exists = await driver.imageExists(image); } catch (e) { throw new EnvironmentError((e as Error).message); }
   if (!exists) {
     const build = image === DEFAULT_IMAGE ? 'build it with `cloche image build` (debootstrap, no registry needed)' : `pull or build it (${driver.runtime.name} pull ${image}), or pass --image cloche/debian:12`;
-    throw new EnvironmentError(`Image ${image} is not available to ${driver.runtime.name}: ${build}.`);
+    throw new EnvironmentError(`Image ${image}${opts.imageFrom ? ` (from ${opts.imageFrom})` : ''} is not available to ${driver.runtime.name}: ${build}.`);
   }
   void sweepDeadSessions(driver);
   const unregister = driver.cleanupOnExit();
@@ -138,8 +136,14 @@ export async function readFacts(driver: ContainerDriver, container: string): Pro
   }
 }
 
-/** Compiles the loaded input for the facts (and an optional run list). */
-export type InputLoader = (facts: PlatformFacts, runList?: string[]) => { input: EngineInput; diagnostics: Diagnostic[] };
+/** What an {@link InputLoader} returns: the input, the model's diagnostics, and what could not be honoured. */
+export interface LoadedInput { input: EngineInput; diagnostics: Diagnostic[]; warnings: string[] }
+
+/**
+ * Compiles the loaded input for the facts, an optional run list, and optional node attributes
+ * (applied at normal precedence before the attribute files run, as a node JSON file would be).
+ */
+export type InputLoader = (facts: PlatformFacts, runList?: string[], attributes?: Record<string, JsonValue>) => LoadedInput;
 
 /**
  * Loads what the engine runs — an engine-input JSON file, or a cookbook/recipe through the model —
@@ -151,21 +155,34 @@ export function prepareInput(target: string): InputLoader {
   if (!fs.existsSync(abs)) throw new EnvironmentError(`${target}: no such file or directory`);
   if (abs.endsWith('.json')) {
     const input = engineInputFromJson(JSON.parse(fs.readFileSync(abs, 'utf8')));
-    return (facts) => ({ input: { ...input, facts: input.facts ?? facts }, diagnostics: [] });
+    return (facts, _runList, attributes) => ({
+      input: { ...input, facts: input.facts ?? facts }, diagnostics: [],
+      warnings: attributes ? ['node attributes are not applied to an engine-input .json file (it is already compiled)'] : [],
+    });
   }
   const cookbook = enclosingCookbook(abs);
   const model = new Model([cookbook ? path.dirname(cookbook) : abs]);
-  return (facts, runList) => {
+  return (facts, runList, attributes) => {
     const rl = runList ?? model.runListFor(abs);
     if (!rl) throw new EnvironmentError(`${target} is not a recipe file or a cookbook folder (no metadata.rb found)`);
-    const { graph, contentOf } = model.graphWithContent(rl, facts);
-    return { input: { resources: graph.resources, facts, contentOf }, diagnostics: graph.diagnostics };
+    if (!attributes) {
+      const { graph, contentOf } = model.graphWithContent(rl, facts);
+      return { input: { resources: graph.resources, facts, contentOf }, diagnostics: graph.diagnostics, warnings: [] };
+    }
+    // Model.graphWithContent with one step more: the attributes go in before the attribute files run.
+    const compilation = new Compilation(model, facts);
+    for (const [key, value] of Object.entries(attributes)) compilation.store.set('normal', [key], fromJson(value));
+    compilation.run(rl);
+    const graph = model.graph(compilation, rl);
+    const byId = new Map(compilation.resources.map((r) => [r.id, r]));
+    const contentOf = (id: string): ContentResult => { const r = byId.get(id); return r ? desiredContent(compilation, r) : undefined; };
+    return { input: { resources: graph.resources, facts, contentOf }, diagnostics: graph.diagnostics, warnings: [] };
   };
 }
 
 /** Loads and compiles in one go (see {@link prepareInput}). */
-export function loadInput(target: string, facts: PlatformFacts, runList?: string[]): { input: EngineInput; diagnostics: Diagnostic[] } {
-  return prepareInput(target)(facts, runList);
+export function loadInput(target: string, facts: PlatformFacts, runList?: string[], attributes?: Record<string, JsonValue>): LoadedInput {
+  return prepareInput(target)(facts, runList, attributes);
 }
 
 export { LABELS };
