@@ -6,11 +6,12 @@
  * demand, so a burst of keystrokes costs one compilation when the next request arrives.
  * No LSP imports here: the adapters in features/ translate.
  */
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Diagnostic } from './protocol';
 import { Model } from './chef/model';
 import type { Compilation } from './chef/compilation';
-import type { Cookbook } from './chef/workspace';
+import { type Cookbook, skippedDir } from './chef/workspace';
 import { type PlatformFacts, getPlatformProfile, DEFAULT_PROFILE } from './chef/platforms';
 import { syntaxDiagnostics, rubyFilesOf } from './chef/rules/syntaxRule';
 
@@ -24,6 +25,8 @@ export interface CookbookAnalysis {
 }
 
 /** What kind of cookbook file a path is (decides what a change invalidates). */
+export type FileChange = 'created' | 'changed' | 'deleted';
+
 export type FileRole = 'recipe' | 'attributes' | 'resource' | 'library' | 'metadata' | 'template' | 'file' | 'other';
 
 export class Analysis {
@@ -64,13 +67,26 @@ export class Analysis {
     return this.fileChanged(file, 'changed');
   }
 
+  /**
+   * A batch of changes on disk (as a client reports them): cookbooks are searched again at most once
+   * for the whole batch. Returns the names of the invalidated cookbooks.
+   */
+  filesChanged(changes: { file: string; kind: FileChange }[]): Set<string> {
+    if (changes.some((c) => this.movesCookbooks(path.resolve(c.file), c.kind))) {
+      this.model.rescan();
+      return this.invalidateAll();
+    }
+    const out = new Set<string>();
+    for (const c of changes) for (const name of this.fileChanged(c.file, c.kind)) out.add(name);
+    return out;
+  }
+
   /** A file changed, appeared or disappeared (editor or disk). Returns the names of the invalidated cookbooks. */
-  fileChanged(file: string, kind: 'created' | 'changed' | 'deleted'): Set<string> {
+  fileChanged(file: string, kind: FileChange): Set<string> {
     const abs = path.resolve(file);
     const role = roleOf(abs);
-    if (role === 'metadata') {
-      this.model.ws.scan();
-      this.model.reload();
+    if (this.movesCookbooks(abs, kind)) {
+      this.model.rescan();
       return this.invalidateAll();
     }
     const cb = this.model.ws.cookbookOf(abs);
@@ -80,6 +96,22 @@ export class Analysis {
     if (role === 'resource') { this.model.reloadCookbook(current); return this.invalidateAll(); }
     if (role === 'library') { this.model.reloadLibraries(); return this.invalidateAll(); }
     return this.invalidate(current.name);
+  }
+
+  /**
+   * Whether a created or deleted path adds or removes whole cookbooks: a known cookbook's folder or a
+   * folder above it (clients report a deleted folder once, not each file in it), or a new folder
+   * outside every cookbook (it may hold cookbooks).
+   */
+  private movesCookbooks(abs: string, kind: FileChange): boolean {
+    // Only what the cookbook search would look at: below a root, outside skipped folders.
+    const root = this.model.ws.roots.map((r) => path.resolve(r)).find((r) => abs === r || abs.startsWith(r + path.sep));
+    if (root === undefined || path.relative(root, abs).split(path.sep).slice(0, -1).some(skippedDir)) return false;
+    if (roleOf(abs) === 'metadata') return true;
+    if (kind === 'changed') return false;
+    for (const cb of this.model.ws.cookbooks.values()) if (cb.dir === abs || cb.dir.startsWith(abs + path.sep)) return true;
+    if (kind === 'deleted' || this.model.ws.cookbookOf(abs)) return false;
+    return !skippedDir(path.basename(abs)) && mayHoldCookbooks(abs, 0);
   }
 
   /** The analysis of a cookbook, compiled now when outdated. */
@@ -164,6 +196,14 @@ export class Analysis {
     for (const list of byFile.values()) list.sort((a, b) => a.line - b.line || a.column - b.column);
     return { cookbook: cb, compilation, diagnostics: byFile, ms: performance.now() - started };
   }
+}
+
+/** A folder (new on disk) with a metadata file in it or a few levels down, outside skipped folders. */
+function mayHoldCookbooks(dir: string, depth: number): boolean {
+  let entries: fs.Dirent[];
+  try { entries = fs.readdirSync(dir, { withFileTypes: true }); } catch { return false; }
+  if (entries.some((e) => e.isFile() && (e.name === 'metadata.rb' || e.name === 'metadata.json'))) return true;
+  return depth < 2 && entries.some((e) => e.isDirectory() && !skippedDir(e.name) && mayHoldCookbooks(path.join(dir, e.name), depth + 1));
 }
 
 /** The role of a file inside a cookbook, from its folder. */

@@ -36,17 +36,32 @@ export class Model {
     this.reloadLibraries();
   }
 
+  /**
+   * Finds the cookbooks under the roots again (one appeared, went away or was renamed) and re-reads
+   * everything; what the cookbooks that are gone declared is forgotten.
+   */
+  rescan(): void {
+    const before = [...this.ws.cookbooks.keys()];
+    this.ws.scan();
+    for (const name of before) if (!this.ws.cookbooks.has(name)) this.forgetCookbook(name);
+    this.reload();
+  }
+
   /** Re-reads one cookbook's custom resources and definitions (after a file under resources/, providers/ or definitions/ changed). */
   reloadCookbook(cb: Cookbook): void {
-    this.catalog.removeCookbook(cb.name);
-    for (const [name, def] of this.customDefs) if (def.schema.cookbook === cb.name) this.customDefs.delete(name);
-    for (const [name, def] of this.definitions) if (def.cookbook === cb.name) this.definitions.delete(name);
+    this.forgetCookbook(cb.name);
     const { resources, definitions } = loadCookbookResources(this.ws, cb);
     for (const def of resources) {
       this.catalog.addCustom(def.schema);
       this.customDefs.set(def.schema.name, def);
     }
     for (const d of definitions) this.definitions.set(d.name, d);
+  }
+
+  private forgetCookbook(name: string): void {
+    this.catalog.removeCookbook(name);
+    for (const [n, def] of this.customDefs) if (def.schema.cookbook === name) this.customDefs.delete(n);
+    for (const [n, def] of this.definitions) if (def.cookbook === name) this.definitions.delete(n);
   }
 
   /** Re-reads the library helpers of the workspace (after a file under libraries/ changed). */

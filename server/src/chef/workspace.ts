@@ -29,6 +29,10 @@ export interface Cookbook {
 
 /** Directories never searched for cookbooks. */
 const SKIP_DIRS = new Set(['node_modules', '.git', '.kitchen', 'vendor', '.bundle', 'dist', 'out', '.cache', 'tmp']);
+/** Whether the cookbook search skips a folder of this name (dependencies, VCS, build output, dot folders). */
+export function skippedDir(name: string): boolean {
+  return SKIP_DIRS.has(name) || name.startsWith('.');
+}
 /** Cookbook sub-folders that hold no nested cookbooks (only `test/` may). */
 const COOKBOOK_PARTS = new Set(['recipes', 'attributes', 'resources', 'providers', 'definitions', 'libraries', 'templates', 'files', 'spec']);
 
@@ -54,7 +58,7 @@ export class Workspace {
     const isCookbook = entries.some((e) => e.isFile() && (e.name === 'metadata.rb' || e.name === 'metadata.json'));
     if (isCookbook) this.addCookbook(dir);
     for (const e of entries) {
-      if (!e.isDirectory() || SKIP_DIRS.has(e.name) || e.name.startsWith('.')) continue;
+      if (!e.isDirectory() || skippedDir(e.name)) continue;
       if (isCookbook && COOKBOOK_PARTS.has(e.name)) continue;
       this.walk(path.join(dir, e.name), depth + 1);
     }

@@ -66,6 +66,17 @@ export class Session {
     return changed || before.inlayHints.attributeValues !== this.settings.inlayHints.attributeValues;
   }
 
+  /** Workspace folders were added or removed: the workspace is indexed again (open documents stay overlaid). */
+  changeFolders(added: string[], removed: string[]): void {
+    const gone = new Set(removed.map((f) => path.resolve(f)));
+    this.folders = [...this.folders.filter((f) => !gone.has(path.resolve(f))), ...added.filter((f) => !this.folders.includes(f))];
+    const a = this.analysisValue;
+    if (!a) return;
+    a.setRoots(this.roots(), this.documents.overlays());
+    this.status('ready', `indexed ${a.cookbookCount} cookbooks`);
+    for (const l of this.reindexListeners) l();
+  }
+
   /** Workspace folders plus the extra cookbook paths (relative ones against the first folder). */
   roots(): string[] {
     const base = this.folders[0] ?? process.cwd();

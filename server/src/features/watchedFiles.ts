@@ -3,11 +3,12 @@
  * they affect, and dependent open documents are re-evaluated. Also follows workspace folders and
  * settings changes.
  */
-import { DidChangeWatchedFilesNotification, FileChangeType, DidChangeConfigurationNotification } from 'vscode-languageserver/node';
+import { DidChangeWatchedFilesNotification, FileChangeType, DidChangeConfigurationNotification, DidChangeWorkspaceFoldersNotification, WatchKind } from 'vscode-languageserver/node';
+import type { FileChange } from '../analysis';
 import { URI } from '../documents';
 import type { Feature } from './session';
 
-const KIND = { [FileChangeType.Created]: 'created', [FileChangeType.Changed]: 'changed', [FileChangeType.Deleted]: 'deleted' } as const;
+const KIND: Record<number, FileChange | undefined> = { [FileChangeType.Created]: 'created', [FileChangeType.Changed]: 'changed', [FileChangeType.Deleted]: 'deleted' };
 
 export const watchedFiles: Feature = {
   capabilities() {
@@ -17,16 +18,29 @@ export const watchedFiles: Feature = {
     const conn = session.connection;
     session.onStarted(() => {
       if (session.client.workspace?.didChangeWatchedFiles?.dynamicRegistration) {
-        void conn.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/*.{rb,erb,yml,yaml,json}' }, { globPattern: '**/{templates,files}/**' }] });
+        // Creations and deletions of anything: clients report a deleted folder once, not each file in it.
+        void conn.client.register(DidChangeWatchedFilesNotification.type, { watchers: [
+          { globPattern: '**/*.{rb,erb,yml,yaml,json}' }, { globPattern: '**/{templates,files}/**' }, { globPattern: '**/*', kind: WatchKind.Create | WatchKind.Delete },
+        ] });
       }
       if (session.client.workspace?.didChangeConfiguration?.dynamicRegistration) void conn.client.register(DidChangeConfigurationNotification.type, { section: 'cloche' });
     });
     conn.onDidChangeWatchedFiles(session.guard('watched files', (params) => {
+      const changes: { file: string; kind: FileChange }[] = [];
       for (const change of params.changes) {
         const file = URI.toPath(change.uri);
-        if (!file || session.documents.get(change.uri)) continue; // open documents are followed through the editor
-        session.documents.notify(file, session.analysis.fileChanged(file, KIND[change.type]));
+        const kind = KIND[change.type];
+        if (!file || !kind || session.documents.get(change.uri)) continue; // open documents are followed through the editor
+        changes.push({ file, kind });
       }
+      if (!changes.length) return;
+      const cookbooks = session.analysis.filesChanged(changes);
+      for (const c of changes) session.documents.notify(c.file, cookbooks);
+    }));
+    // Declared statically (changeNotifications), so no registration: the client sends these on its own.
+    conn.onNotification(DidChangeWorkspaceFoldersNotification.type, session.guard('workspace folders', (params) => {
+      const paths = (list: { uri: string }[]) => list.map((f) => URI.toPath(f.uri)).filter((f): f is string => !!f);
+      session.changeFolders(paths(params.event.added), paths(params.event.removed));
     }));
     conn.onDidChangeConfiguration(session.guard('configuration', async (params) => { await session.refreshSettings(params.settings); }));
   },
