@@ -140,6 +140,22 @@ export class Analysis {
     return this.forFile(abs)?.diagnostics.get(abs) ?? [];
   }
 
+  /** Names of the indexed cookbooks. */
+  cookbookNames(): string[] {
+    return [...this.model.ws.cookbooks.keys()];
+  }
+
+  /**
+   * The files of a cookbook that diagnostics are reported for (workspace pull): recipes, attributes,
+   * resources (with partials), providers, definitions, libraries, templates and the metadata file.
+   */
+  reportedFiles(cb: Cookbook): string[] {
+    const f = cb.files;
+    const files = [...f.recipes, ...f.attributes, ...f.resources, ...f.providers, ...f.definitions, ...f.libraries, ...f.templates];
+    if (cb.metadataFile) files.push(cb.metadataFile);
+    return files;
+  }
+
   /** Whether a cookbook's analysis is current. */
   isFresh(name: string): boolean {
     return this.fresh.has(name);

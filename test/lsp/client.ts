@@ -11,7 +11,7 @@ import {
   createProtocolConnection, StreamMessageReader, StreamMessageWriter, type ProtocolConnection, type ClientCapabilities,
   InitializeRequest, InitializedNotification, DidOpenTextDocumentNotification, DidChangeTextDocumentNotification,
   DocumentDiagnosticRequest, PublishDiagnosticsNotification, type PublishDiagnosticsParams, type Diagnostic, type Position,
-  ConfigurationRequest, RegistrationRequest, DiagnosticRefreshRequest, ShutdownRequest, ExitNotification, LogMessageNotification,
+  ConfigurationRequest, RegistrationRequest, type InitializeResult, DiagnosticRefreshRequest, ShutdownRequest, ExitNotification, LogMessageNotification,
 } from 'vscode-languageserver-protocol/node';
 
 export const REPO = path.resolve(__dirname, '..', '..');
@@ -33,6 +33,8 @@ export class TestClient {
   private readonly versions = new Map<string, number>();
   readonly texts = new Map<string, string>();
   settings: Record<string, unknown>;
+  /** The server's answer to initialize (its capabilities). */
+  initialized?: InitializeResult;
 
   private constructor(readonly proc: ChildProcess, settings: Record<string, unknown>) {
     this.settings = settings;
@@ -61,7 +63,7 @@ export class TestClient {
         codeAction: { codeActionLiteralSupport: { codeActionKind: { valueSet: ['quickfix', 'refactor.rewrite'] } } },
       },
     };
-    await client.conn.sendRequest(InitializeRequest.type, {
+    client.initialized = await client.conn.sendRequest(InitializeRequest.type, {
       processId: process.pid, rootUri: uri(roots[0]), capabilities,
       workspaceFolders: roots.map((r) => ({ uri: uri(r), name: path.basename(r) })),
     });

@@ -6,7 +6,10 @@
 import {
   type Diagnostic as LspDiagnostic, DiagnosticSeverity, DiagnosticTag, DocumentDiagnosticReportKind, type DocumentDiagnosticReport,
 } from 'vscode-languageserver/node';
+import { createHash } from 'node:crypto';
+import * as path from 'node:path';
 import type { Diagnostic } from '../protocol';
+import type { CookbookAnalysis } from '../analysis';
 import { URI } from '../documents';
 import { spanOf } from '../lang/types';
 import type { Feature, Session } from './session';
@@ -29,19 +32,45 @@ export function toLsp(d: Diagnostic): LspDiagnostic {
   };
 }
 
+/** A result id that changes exactly when the items do (document and workspace pull share it). */
+export function resultIdOf(items: LspDiagnostic[]): string {
+  return createHash('sha1').update(JSON.stringify(items)).digest('base64url');
+}
+
+/** LSP reports per file, kept with the analysis they come from (a new analysis starts afresh). */
+const reports = new WeakMap<CookbookAnalysis, Map<string, { items: LspDiagnostic[]; resultId: string }>>();
+
+/** A file's diagnostics in LSP terms with their result id (empty outside cookbooks). */
+export function fileReport(analysis: CookbookAnalysis | undefined, file: string): { items: LspDiagnostic[]; resultId: string } {
+  if (!analysis) return { items: [], resultId: resultIdOf([]) };
+  let byFile = reports.get(analysis);
+  if (!byFile) { byFile = new Map(); reports.set(analysis, byFile); }
+  let r = byFile.get(file);
+  if (!r) {
+    const items = (analysis.diagnostics.get(file) ?? []).map(toLsp);
+    r = { items, resultId: resultIdOf(items) };
+    byFile.set(file, r);
+  }
+  return r;
+}
+
 export const diagnostics: Feature = {
   capabilities(client) {
-    return client.textDocument?.diagnostic ? { diagnosticProvider: { identifier: 'cloche', interFileDependencies: true, workspaceDiagnostics: false } } : {};
+    // workspace/diagnostic is answered by workspaceDiagnostics.ts.
+    return client.textDocument?.diagnostic ? { diagnosticProvider: { identifier: 'cloche', interFileDependencies: true, workspaceDiagnostics: true } } : {};
   },
   register(session) {
     const pull = !!session.client.textDocument?.diagnostic;
     const conn = session.connection;
-    const report = (uri: string): LspDiagnostic[] => {
+    const reportOf = (uri: string) => {
       const file = URI.toPath(uri);
-      return file ? session.analysis.diagnostics(file).map(toLsp) : [];
+      return fileReport(file ? session.analysis.forFile(file) : undefined, file ? path.resolve(file) : '');
     };
-    conn.languages.diagnostics.on(session.handle('diagnostics', { kind: DocumentDiagnosticReportKind.Full, items: [] } as DocumentDiagnosticReport,
-      (params) => ({ kind: DocumentDiagnosticReportKind.Full, items: report(params.textDocument.uri) })));
+    const report = (uri: string): LspDiagnostic[] => reportOf(uri).items;
+    conn.languages.diagnostics.on(session.handle('diagnostics', { kind: DocumentDiagnosticReportKind.Full, items: [] } as DocumentDiagnosticReport, (params) => {
+      const { items, resultId } = reportOf(params.textDocument.uri);
+      return params.previousResultId === resultId ? { kind: DocumentDiagnosticReportKind.Unchanged, resultId } : { kind: DocumentDiagnosticReportKind.Full, resultId, items };
+    }));
     if (pull) {
       const refresh = debounce(() => { if (session.client.workspace?.diagnostics?.refreshSupport) void conn.languages.diagnostics.refresh(); }, 250);
       session.onReindex(refresh);

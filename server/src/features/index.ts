@@ -1,6 +1,7 @@
 /** Every feature adapter the server wires, in registration order. */
 import type { Feature } from './session';
 import { diagnostics } from './diagnostics';
+import { workspaceDiagnostics } from './workspaceDiagnostics';
 import { watchedFiles } from './watchedFiles';
 import { completion } from './completion';
 import { hover } from './hover';
@@ -11,4 +12,4 @@ import { codeActions } from './codeActions';
 import { inlayHints } from './inlayHints';
 import { semanticTokens } from './semanticTokens';
 
-export const FEATURES: Feature[] = [diagnostics, watchedFiles, completion, hover, definition, symbols, graph, codeActions, inlayHints, semanticTokens];
+export const FEATURES: Feature[] = [diagnostics, workspaceDiagnostics, watchedFiles, completion, hover, definition, symbols, graph, codeActions, inlayHints, semanticTokens];
