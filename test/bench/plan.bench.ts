@@ -4,7 +4,8 @@
  * 1. `cloche plan examples/webserver --container C` as a whole CLI process (bundled with esbuild),
  *    with facts read from the container (2 execs) and with --platform (1 exec);
  * 2. exec round trips for 20 and 200 resources (independent of the count);
- * 3. converge overhead beyond the commands themselves (measured inside the container);
+ * 3. converge overhead beyond the commands themselves (measured inside the container), median of
+ *    CONVERGE_RUNS (default 5) converges on fresh containers;
  * 4. the idempotence re-plan after that converge.
  */
 import { build } from 'esbuild';
@@ -22,6 +23,8 @@ import type { GraphResource, Plan } from '../../server/src/protocol';
 const ROOT = join(__dirname, '..', '..');
 const IMAGE = 'cloche/debian:12';
 const RUNS = 7;
+/** Converges measured (each installs nginx from the network): `CONVERGE_RUNS=n` to change. */
+const CONVERGE_RUNS = Number(process.env.CONVERGE_RUNS) || 5;
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
@@ -92,14 +95,24 @@ async function main(): Promise<void> {
   }
   if (process.argv.includes('--skip-converge')) return;
   const input = engineInputFromJson(JSON.parse(readFileSync(join(ROOT, 'test', 'engine', 'fixtures', 'webserver.json'), 'utf8')));
-  const cid = await driver.create({ image: IMAGE, network: 'host', labels: { 'cloche.bench': 'converge' } });
+  // Each converge on a fresh container (apt over the network varies run to run: medians).
+  const overheads: { ms: number; pct: number; total: number; commands: number; execs: number }[] = [];
+  let cid = '';
+  for (let i = 0; i < CONVERGE_RUNS; i++) {
+    if (cid) await driver.destroy(cid);
+    cid = await driver.create({ image: IMAGE, network: 'host', labels: { 'cloche.bench': 'converge' } });
+    const report = await converge({ driver, container: cid, input, target: { runtime: 'docker', image: IMAGE, container: cid, platform: 'debian-12' } });
+    if (!report.result.ok) { await driver.destroy(cid); throw new Error(report.result.message); }
+    const t = report.timings;
+    overheads.push({ ms: t.overheadMs, pct: (100 * t.overheadMs) / t.totalMs, total: t.totalMs, commands: t.commandMs, execs: t.roundTrips });
+    console.log(`  converge ${i + 1}: ${t.totalMs} ms total, commands ${t.commandMs} ms, overhead ${t.overheadMs} ms = ${((100 * t.overheadMs) / t.totalMs).toFixed(1)} %, ${t.roundTrips} execs`);
+  }
   try {
     const target = { runtime: 'docker', image: IMAGE, container: cid, platform: 'debian-12' };
-    const report = await converge({ driver, container: cid, input, target });
-    if (!report.result.ok) throw new Error(report.result.message);
-    const t = report.timings;
-    console.log(`converge of the webserver fixture: ${t.totalMs} ms total, commands ${t.commandMs} ms (measured inside the container), ` +
-      `overhead ${t.overheadMs} ms = ${((100 * t.overheadMs) / t.totalMs).toFixed(1)} % of the total (${((100 * t.overheadMs) / t.commandMs).toFixed(1)} % beyond the commands), ${t.roundTrips} execs`);
+    const pct = median(overheads.map((o) => o.pct));
+    console.log(`converge of the webserver fixture (median of ${CONVERGE_RUNS}, fresh container each): overhead ${median(overheads.map((o) => o.ms))} ms = ${pct.toFixed(1)} % of the total ` +
+      `(range ${Math.min(...overheads.map((o) => o.pct)).toFixed(1)}–${Math.max(...overheads.map((o) => o.pct)).toFixed(1)} %), total ${median(overheads.map((o) => o.total))} ms, ` +
+      `commands ${median(overheads.map((o) => o.commands))} ms (measured inside the container), ${median(overheads.map((o) => o.execs))} execs`);
     const times: number[] = [];
     let idempotent = true;
     for (let i = 0; i < RUNS; i++) {

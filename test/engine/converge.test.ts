@@ -11,7 +11,7 @@ import { converge, type ConvergeEvent } from '../../server/src/engine/converge';
 import { judgeIdempotence } from '../../server/src/engine/idempotence';
 import { planInContainer } from '../../server/src/engine/plan';
 import type { EngineInput } from '../../server/src/engine/types';
-import { connectDocker, IMAGE, input, notifies, res, usable, webserverInput } from './helpers';
+import { connectDocker, guard, IMAGE, input, notifies, res, usable, webserverInput } from './helpers';
 
 const target = (id: string) => ({ runtime: 'docker', image: IMAGE, container: id, platform: 'debian-12' });
 
@@ -113,6 +113,31 @@ describe('converge and idempotence in a real container', () => {
     assert.deepEqual(again.steps.map((x) => `${x.resource}:${x.action}:${x.done}`),
       ['directory[/opt/before]:nothing:skipped', 'execute[stop]:nothing:skipped', 'execute[after]:nothing:skipped', 'file[/opt/before/app.conf]:create:up-to-date']);
     assert.equal((await docker.exec(id, 'cat /tmp/before.log', { timeoutMs: 10_000 })).stdout, 'stop early\nafter\n');
+  });
+
+  test('round trips: a guarded command probes in its own exec; re-probes read only what is still to plan (and notification targets)', async (t) => {
+    if (!usable(t, docker)) return;
+    const scripts: string[] = [];
+    const real = docker;
+    const spy = Object.create(real) as ContainerDriver;
+    spy.exec = (cid, script, o) => { scripts.push(script); return real.exec(cid, script, o); };
+    const events: ConvergeEvent[] = [];
+    const inp = input([
+      res('file', '/tmp/rt-notified', {}, { actions: ['nothing'] }),
+      res('package', 'coreutils', {}, { actions: ['install'] }),
+      res('execute', 'make dir', { command: 'mkdir -p /opt/rt' }, { actions: ['run'], guards: [guard('not_if', 'test -e /opt/rt/x')],
+        notifies: [notifies('file[/tmp/rt-notified]', ':create', 'delayed')] }),
+      res('file', '/opt/rt/x', {}, { actions: ['create'] }),
+    ], { 'file[/opt/rt/x]': 'x\n', 'file[/tmp/rt-notified]': 'n\n' });
+    const report = await converge({ driver: spy, container: id, input: inp, target: target(id), onEvent: (e) => events.push(e) });
+    assert.deepEqual(report.result, { ok: true }, JSON.stringify(report.result));
+    assert.deepEqual(report.steps.map((x) => `${x.resource}:${x.action}:${x.done}`), ['file[/tmp/rt-notified]:nothing:skipped', 'package[coreutils]:install:up-to-date',
+      'execute[make dir]:run:applied', 'file[/opt/rt/x]:create:applied', 'file[/tmp/rt-notified]:create:applied']);
+    assert.ok(!events.some((e) => e.kind === 'reprobe'), 'the guarded step\'s exec already probed the machine again');
+    assert.equal(report.timings.roundTrips, 3, 'probe; guarded command + probe; the two files');
+    const reprobe = scripts[1].slice(scripts[1].indexOf(':probe'));
+    assert.ok(reprobe.includes("'/opt/rt/x'") && reprobe.includes("'/tmp/rt-notified'"), 'what is still to plan, and the notification target');
+    assert.ok(!reprobe.includes('dpkg-query'), 'not the package already converged');
   });
 
   test('ignore_failure, retries, and a failure that stops the run naming the resource and its line', async (t) => {

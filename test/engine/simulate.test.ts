@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { simulate } from '../../server/src/engine/plan';
 import { VirtualState } from '../../server/src/engine/state';
 import { judgeIdempotence } from '../../server/src/engine/idempotence';
+import { planAction } from '../../server/src/engine/planner';
 import { FACTS, guard, input, notifies, res } from './helpers';
 import type { GraphResource, PlanStep } from '../../server/src/protocol';
 
@@ -121,6 +122,20 @@ describe('content for a diff editor (plan --with-content)', () => {
     assert.match(cron?.after ?? '', /^5 \* \* \* \* root \/bin\/true$/m);
     const plain = await simulate(input(resources, contents), st.fork(), FACTS);
     assert.ok(plain.every((x) => !('content' in x)), 'no content without the option');
+  });
+});
+
+describe('converge batching hints', () => {
+  test('apt_update ends a converge batch (opaque) only when a later package :upgrade reads the refreshed candidates', () => {
+    const st = machine();
+    st.setPath('/var/lib/apt/periodic/update-success-stamp', { kind: 'missing' });
+    const update = res('apt_update', 'lists', {}, { actions: ['periodic'] });
+    const plain = input([update, res('package', 'nginx', {}, { actions: ['install'] })]);
+    assert.equal(planAction(update, 'periodic', [], st.fork(), plain, FACTS).verdict?.opaque, false);
+    const upgrade = input([update, res('package', 'nginx', {}, { actions: [':upgrade'] })]);
+    assert.equal(planAction(update, 'periodic', [], st.fork(), upgrade, FACTS).verdict?.opaque, true);
+    const notified = input([update, res('log', 'x', {}, { actions: ['write'], notifies: [notifies('package[nginx]', ':upgrade', 'delayed')] })]);
+    assert.equal(planAction(update, 'periodic', [], st.fork(), notified, FACTS).verdict?.opaque, true);
   });
 });
 

@@ -17,7 +17,8 @@ export interface BatchResult { index: number; code: number; ms: number; skipped?
 
 /** Builds the batch script and its stdin. `probe` (a probe script) runs after all items succeeded. */
 export function buildBatch(items: BatchItem[], marker: string, probe?: string): { script: string; stdin: string } {
-  const parts: string[] = [];
+  // One clock read per item: an item's end is the next one's start (`date` is a process each time).
+  const parts: string[] = items.length ? ['_t0=$(date +%s%N)'] : [];
   let stdin = '';
   items.forEach((it, i) => {
     const data = it.apply.stdin ?? '';
@@ -27,10 +28,11 @@ export function buildBatch(items: BatchItem[], marker: string, probe?: string): 
     const run = `timeout -k 5 ${it.timeoutSec} sh -c ${shQuote(body)}`;
     parts.push(
       `echo "${marker}:begin ${i}"`,
-      '_t0=$(date +%s%N)',
       n > 0 ? `head -c ${n} | ${run}` : `${run} </dev/null`,
       '_rc=$?',
-      `echo "${marker}:end ${i} $_rc $(( ($(date +%s%N) - _t0) / 1000000 ))"`,
+      '_t1=$(date +%s%N)',
+      `echo "${marker}:end ${i} $_rc $(( (_t1 - _t0) / 1000000 ))"`,
+      '_t0=$_t1',
       '[ $_rc -eq 0 ] || exit $_rc',
     );
   });

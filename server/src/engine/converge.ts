@@ -85,6 +85,18 @@ export async function converge(opts: ConvergeOptions): Promise<ConvergeReport> {
   let pending: Pending[] = [];
   /** The step whose script is running right now (from the batch's markers), for reports when the exec dies. */
   let running: ConvergeStep | undefined;
+  // Re-probes read only what is still to be planned: resources from the one running now on, and
+  // every notification target (with its children), since a notification may run it again later.
+  const position = new Map(input.resources.map((r, i) => [r, i]));
+  const targets = new Set<string>();
+  for (const r of input.resources) for (const n of r.notifies) if (n.resolved) targets.add(n.kind === 'notifies' ? n.resolved : r.id);
+  const underTarget = (r: GraphResource): boolean => {
+    for (let id: string | undefined = r.id, depth = 0; id && depth < 16; id = input.resources.find((x) => x.id === id)?.parent, depth++) if (targets.has(id)) return true;
+    return false;
+  };
+  const notifiable = input.resources.filter(underTarget);
+  let cursor = 0;
+  const stillToPlan = (): EngineInput => ({ ...input, resources: [...new Set([...input.resources.slice(cursor), ...notifiable])] });
 
   const fail = (r: GraphResource, cs: ConvergeStep, message: string): Fires => {
     cs.done = new PropReader(r).bool('ignore_failure') ? 'ignored-failure' : 'failed';
@@ -98,9 +110,11 @@ export async function converge(opts: ConvergeOptions): Promise<ConvergeReport> {
   /** Runs items (and optionally the probe) in one exec; returns per-item results and the new state. */
   const execBatch = async (items: Pending[], withProbe: boolean) => {
     // Re-probes skip the facts: they were read once and a step does not change the platform.
-    const probeScript = withProbe ? buildProbeScript(collectQueries(input, facts), { facts: false }) : undefined;
+    const probeScript = withProbe ? buildProbeScript(collectQueries(stillToPlan(), facts), { facts: false }) : undefined;
     const batch = buildBatch(items.map((p) => p.item!), marker, probeScript?.script);
     const timeoutMs = items.reduce((t, p) => t + (p.item!.timeoutSec + 10) * 1000, withProbe ? PROBE_TIMEOUT_MS : 30_000);
+    const beginLine = new RegExp(`^${marker}:begin (\\d+)$`);
+    const endOk = new RegExp(`^${marker}:end (\\d+) 0 `);
     let current = -1;
     let inProbe = false;
     let buffer = '';
@@ -115,9 +129,9 @@ export async function converge(opts: ConvergeOptions): Promise<ConvergeReport> {
       buffer = lines.pop() ?? '';
       for (const line of lines) {
         if (line === `${marker}:probe`) { inProbe = true; continue; }
-        const begin = new RegExp(`^${marker}:begin (\\d+)$`).exec(line);
+        const begin = beginLine.exec(line);
         if (begin) { current = Number(begin[1]); running = items[current].step; emit({ kind: 'step-start', step: items[current].step }); continue; }
-        const end = new RegExp(`^${marker}:end (\\d+) 0 `).exec(line);
+        const end = endOk.exec(line);
         // Provisional: if the exec dies later in the batch, the report still shows what finished.
         if (end) items[Number(end[1])].step.done = 'applied';
         if (line.startsWith(`${marker}:end `)) running = undefined;
@@ -130,12 +144,13 @@ export async function converge(opts: ConvergeOptions): Promise<ConvergeReport> {
     roundTrips++;
     const results = parseBatch(res.stdout, marker);
     items.forEach((p, i) => { p.step.output = outputs[i]; });
-    if (probeScript && results.length === items.length && results.every((r) => r.code === 0)) {
+    const probed = Boolean(probeScript && results.length === items.length && results.every((r) => r.code === 0));
+    if (probed) {
       const tail = res.stdout.slice(res.stdout.indexOf(`${marker}:probe`));
-      state = VirtualState.fromProbe(probeScript, parseProbeOutput(tail, probeScript));
+      state = VirtualState.fromProbe(probeScript!, parseProbeOutput(tail, probeScript!));
       stale = undefined;
     }
-    return { results, res };
+    return { results, res, probed };
   };
 
   /** Applies the deferred steps in one exec (plus the probe when the last one is opaque). */
@@ -172,11 +187,12 @@ export async function converge(opts: ConvergeOptions): Promise<ConvergeReport> {
     const delay = reader.num('retry_delay') ?? 2;
     const item: BatchItem = { apply, timeoutSec, prelude: guardPrelude(r, `${marker}:skip 0`) || undefined };
     for (let attempt = 1; ; attempt++) {
-      const { results, res } = await execBatch([{ r, step: cs, item }], opaque);
+      const { results, res, probed } = await execBatch([{ r, step: cs, item }], opaque);
       const res0 = results.find((x) => x.index === 0);
       cs.attempts = attempt;
       if (res0) { cs.durationMs = (cs.durationMs ?? 0) + res0.ms; commandMs += res0.ms; }
-      if (opaque) stale ??= r.id;
+      // The exec probed the machine after the step when it succeeded; otherwise the next step re-probes.
+      if (opaque && !probed) stale ??= r.id;
       if (res0?.skipped) { cs.done = 'skipped'; cs.status = 'skipped'; cs.reason = `${res0.skipped} (checked when the step ran)`; emit({ kind: 'step-end', step: cs }); return 'no'; }
       if (res0?.code === 0) { cs.done = 'applied'; emit({ kind: 'step-end', step: cs }); return 'yes'; }
       const why = res0 ? (res0.code === 124 ? `timed out after ${timeoutSec} s` : `exit ${res0.code}`) : `exit ${res.code ?? 'signal'}${res.timedOut ? ' (timed out)' : ''}`;
@@ -219,7 +235,7 @@ export async function converge(opts: ConvergeOptions): Promise<ConvergeReport> {
   /** After a step whose effects cannot be simulated, the next step plans against a new probe. */
   const refresh = async (r: GraphResource): Promise<void> => {
     if (!stale || r.custom) return;
-    const p = await probe(driver, container, input, facts, opts.signal, false);
+    const p = await probe(driver, container, stillToPlan(), facts, opts.signal, false);
     roundTrips++;
     emit({ kind: 'reprobe', after: stale, ms: p.probeMs });
     state = p.state;
@@ -227,10 +243,12 @@ export async function converge(opts: ConvergeOptions): Promise<ConvergeReport> {
   };
   const runner = new CollectionRunner(input.resources, {
     wouldUpdate: async (r, action, triggers) => {
+      cursor = Math.max(cursor, position.get(r) ?? 0);
       await refresh(r);
       return wouldUpdate(r, action, triggers, state, input, facts);
     },
     prepare: async (r, action, triggers) => {
+      cursor = Math.max(cursor, position.get(r) ?? 0);
       await refresh(r);
       const { step, verdict, ctx } = planAction(r, action, triggers, state, input, facts);
       planned.set(step, { verdict, ctx });
@@ -246,7 +264,8 @@ export async function converge(opts: ConvergeOptions): Promise<ConvergeReport> {
     },
   });
   try {
-    const first = await probe(driver, container, input, facts, opts.signal);
+    // Facts the caller already read (the CLI does, before compiling) are not read again.
+    const first = await probe(driver, container, input, facts, opts.signal, !input.facts);
     roundTrips++;
     state = first.state;
     facts = input.facts ?? first.facts ?? facts;

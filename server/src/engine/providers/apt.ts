@@ -4,7 +4,7 @@
  * file diff) — a signing key fetched from a URL cannot be known in a plan (no network).
  */
 import { PropReader } from '../props';
-import type { Provider } from '../types';
+import type { PlanContext, Provider } from '../types';
 import { change, shQuote, unknownStep, upToDate } from './common';
 import { planContentFile, writeFileScript } from './file';
 
@@ -12,6 +12,19 @@ import { planContentFile, writeFileScript } from './file';
 const STAMP = '/var/lib/apt/periodic/update-success-stamp';
 const HOOK = '/etc/apt/apt.conf.d/15update-stamp';
 const HOOK_CONTENT = 'APT::Update::Post-Invoke-Success {"touch /var/lib/apt/periodic/update-success-stamp 2>/dev/null || true";};\n';
+
+const PACKAGE_TYPES = new Set(['package', 'apt_package', 'dpkg_package']);
+
+/**
+ * Whether refreshing the apt lists can change how a later step plans: only an `:upgrade` of a
+ * package (declared or notified) reads the candidate version; installs, pinned versions and
+ * removals do not (a package's default action is :install). When it cannot, an update need not end the converge's batch for a re-probe
+ * (one exec less); the steps after it are planned with `listsRefreshedBy` set, as in a plan.
+ */
+function candidatesMatter(ctx: PlanContext): boolean {
+  return ctx.input.resources.some((r) => (PACKAGE_TYPES.has(r.resolvedType) || PACKAGE_TYPES.has(r.type)) && r.actions.some((a) => a.replace(/^:/, '') === 'upgrade'))
+    || ctx.input.resources.some((r) => r.notifies.some((n) => n.action.replace(/^:/, '') === 'upgrade'));
+}
 
 export const aptUpdateProvider: Provider = {
   types: ['apt_update'],
@@ -36,7 +49,7 @@ export const aptUpdateProvider: Provider = {
     // Not pushed to `state.opaque`: an update changes candidates, not files later steps manage.
     ctx.state.listsRefreshedBy = ctx.resource.id;
     const why = st.ok && st.value.kind === 'missing' ? 'never updated' : st.ok ? `last updated ${ctx.state.now - (st.value.mtime ?? 0)} s ago` : 'always';
-    return change([{ property: 'lists', from: null, to: 'updated', message: `would run apt-get update (${ctx.action === 'periodic' ? why : 'action :update'})` }], { opaque: true });
+    return change([{ property: 'lists', from: null, to: 'updated', message: `would run apt-get update (${ctx.action === 'periodic' ? why : 'action :update'})` }], { opaque: candidatesMatter(ctx) });
   },
   apply() {
     return { script: [
@@ -83,7 +96,7 @@ export const aptRepositoryProvider: Provider = {
       ctx.state.listsRefreshedBy = ctx.resource.id;
       return { ...step, opaque: true, assumptions: [...(step.assumptions ?? []), `signing key ${key.join(', ')} is not fetched in a plan (no network)`] };
     }
-    if (step.status === 'change') { ctx.state.listsRefreshedBy = ctx.resource.id; step.opaque = true; }
+    if (step.status === 'change') { ctx.state.listsRefreshedBy = ctx.resource.id; step.opaque = candidatesMatter(ctx); }
     return step;
   },
   apply(ctx) {
