@@ -13,10 +13,17 @@ import { withExitCodes } from './plan';
 
 export const usage = 'cloche containers [list | destroy (ID… | --all) | reset ID] [--runtime docker|podman] [--format text|json]';
 
+const HELP = [
+  '  list                     Cloche\'s containers (json: [{ id, name, image, state, session, created }])',
+  '  destroy ID… | --all      remove them (json: { "removed": [ids] }); --all removes every Cloche container',
+  '  reset ID                 destroy it and start a fresh one from the same image, labels and network;',
+  '                           prints the new id (json: { "id", "replaced", "image" })',
+];
+
 export async function run(argv: string[], io: CliIO): Promise<number> {
   return withExitCodes(io, 'containers', async () => {
     const args = parseArgs(argv, { values: ['runtime', 'format'], booleans: ['all', 'help'] });
-    if (args.booleans.has('help')) { io.stdout(`usage: ${usage}\n`); return 0; }
+    if (args.booleans.has('help')) { io.stdout(`usage: ${usage}\n${HELP.join('\n')}\n`); return 0; }
     const [sub = 'list', ...ids] = args.positional;
     const format = formatOf(args, ['text', 'json'], 'text');
     if (!['list', 'destroy', 'reset'].includes(sub)) throw new UsageError(`unknown subcommand '${sub}'; usage: ${usage}`);

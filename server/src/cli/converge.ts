@@ -25,6 +25,7 @@ export const usage = 'cloche converge PATH [--image I | --container NAME] [--run
 export const CONVERGE_HELP = [
   '  --network host|bridge|none  network of the throwaway container (default host: packages need a mirror)',
   '  --keep                   keep the container afterwards (`cloche containers destroy ID` removes it)',
+  '  --idempotence, --no-idempotence  plan again after converging, any change is a failure (default: on for test, off for converge)',
   '  --format text|json|jsonl text (default); json: the ConvergeReport of server/src/protocol.ts;',
   '                           jsonl: one JSON object per line: {"event": ConvergeEvent} as each happens,',
   '                           {"idempotence-start": {}} before the idempotence re-plan, {"report": ConvergeReport} last',
