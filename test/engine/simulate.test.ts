@@ -217,6 +217,7 @@ describe('notifications', () => {
       ['file[prep]:nothing:skipped', 'log[after]:nothing:skipped', 'file[/etc/a]:create:up-to-date', 'file[prep]:create:change', 'file[/etc/b]:create:up-to-date'],
       'file[prep] wrote /etc/b first, so file[/etc/b] has nothing left to do and its immediate notification does not fire');
     assert.equal(byId(steps, 'file[/etc/b]').notifications.find((n) => n.timing === 'immediately')?.fires, 'no');
+    assert.equal(byId(steps, 'file[/etc/b]').notifications.find((n) => n.timing === 'before')?.fires, 'yes', 'the :before notification did fire');
   });
 
   test('no change, no notification; an unknown step may fire, and its targets say so', async () => {

@@ -90,8 +90,9 @@ export class CollectionRunner {
     if (triggers.length && ++this.notifiedRuns > MAX_NOTIFIED_RUNS) throw new Error(`notification loop: more than ${MAX_NOTIFIED_RUNS} notified actions (last ${r.id} :${action})`);
     const links = this.links.get(r.id) ?? [];
     const before = links.filter((l) => l.timing === 'before');
+    let would: Fires = 'no';
     if (before.length) {
-      const would = await this.handler.wouldUpdate(r, action, triggers);
+      would = await this.handler.wouldUpdate(r, action, triggers);
       if (would !== 'no') for (const l of before) await this.notify(r, l, would);
     }
     const step = await this.handler.prepare(r, action, triggers);
@@ -108,7 +109,8 @@ export class CollectionRunner {
       this.steps.push(step);
       fires = await this.handler.commit(r, step);
     }
-    step.notifications = links.map((l): PlanNotification => ({ target: l.target, action: l.action, timing: l.timing, fires, kind: l.kind }));
+    // A :before notification fired (or not) on the why-run verdict, the others on the outcome.
+    step.notifications = links.map((l): PlanNotification => ({ target: l.target, action: l.action, timing: l.timing, fires: l.timing === 'before' ? would : fires, kind: l.kind }));
     if (fires !== 'no') {
       for (const l of links) {
         if (l.timing === 'immediately') await this.notify(r, l, fires);
