@@ -90,8 +90,9 @@ export async function converge(opts: ConvergeOptions): Promise<ConvergeReport> {
   const position = new Map(input.resources.map((r, i) => [r, i]));
   const targets = new Set<string>();
   for (const r of input.resources) for (const n of r.notifies) if (n.resolved) targets.add(n.kind === 'notifies' ? n.resolved : r.id);
+  const parentOf = new Map(input.resources.map((r) => [r.id, r.parent]));
   const underTarget = (r: GraphResource): boolean => {
-    for (let id: string | undefined = r.id, depth = 0; id && depth < 16; id = input.resources.find((x) => x.id === id)?.parent, depth++) if (targets.has(id)) return true;
+    for (let id: string | undefined = r.id, depth = 0; id && depth < 16; id = parentOf.get(id), depth++) if (targets.has(id)) return true;
     return false;
   };
   const notifiable = input.resources.filter(underTarget);
