@@ -14,6 +14,8 @@ import type { Compilation } from './chef/compilation';
 import { type Cookbook, skippedDir } from './chef/workspace';
 import { type PlatformFacts, getPlatformProfile, DEFAULT_PROFILE } from './chef/platforms';
 import { syntaxDiagnostics, rubyFilesOf } from './chef/rules/syntaxRule';
+import { actionBodyDiagnostics } from './chef/resourceBodies';
+import { withActionBodies } from './chef/check';
 
 /** A cookbook's compilation and its diagnostics, by file. */
 export interface CookbookAnalysis {
@@ -35,6 +37,12 @@ export class Analysis {
   private readonly fresh = new Map<string, CookbookAnalysis>();
   /** The last analysis of each cookbook, even when outdated (completion may use it while typing). */
   private readonly last = new Map<string, CookbookAnalysis>();
+  /**
+   * Findings of each cookbook's custom resource actions checked on their own. Editing a recipe
+   * cannot change them, so they survive recipe edits; any other change of the cookbook (or of one
+   * it depends on) drops them.
+   */
+  private readonly bodies = new Map<string, Diagnostic[]>();
 
   constructor(roots: string[], platform = DEFAULT_PROFILE) {
     this.facts = getPlatformProfile(platform) ?? getPlatformProfile(DEFAULT_PROFILE)!;
@@ -95,7 +103,9 @@ export class Analysis {
     const current = this.model.ws.cookbooks.get(cb.name) ?? cb;
     if (role === 'resource') { this.model.reloadCookbook(current); return this.invalidateAll(); }
     if (role === 'library') { this.model.reloadLibraries(); return this.invalidateAll(); }
-    return this.invalidate(current.name);
+    const names = this.invalidate(current.name);
+    if (role !== 'recipe') for (const n of names) this.bodies.delete(n);
+    return names;
   }
 
   /**
@@ -188,6 +198,7 @@ export class Analysis {
   private invalidateAll(): Set<string> {
     const names = new Set(this.model.ws.cookbooks.keys());
     this.fresh.clear();
+    this.bodies.clear();
     for (const n of this.last.keys()) if (!names.has(n)) this.last.delete(n);
     return names;
   }
@@ -197,11 +208,14 @@ export class Analysis {
     const runList = this.model.allRecipes(cb);
     const inCookbook = (f: string) => f.startsWith(cb.dir + path.sep);
     let compilation: Compilation | undefined;
-    let diags: Diagnostic[];
+    let run: Diagnostic[];
     if (runList.length) {
       compilation = this.model.compile(runList, this.facts);
-      diags = this.model.diagnostics(compilation);
-    } else diags = rubyFilesOf(cb).flatMap((f) => syntaxDiagnostics(this.model.ws, f));
+      run = this.model.diagnostics(compilation);
+    } else run = rubyFilesOf(cb).flatMap((f) => syntaxDiagnostics(this.model.ws, f));
+    let bodies = this.bodies.get(cb.name);
+    if (!bodies) { bodies = actionBodyDiagnostics(this.model, cb, this.facts); this.bodies.set(cb.name, bodies); }
+    const diags = withActionBodies(run, bodies);
     const byFile = new Map<string, Diagnostic[]>();
     for (const d of diags) {
       if (!inCookbook(d.file) || this.model.ws.cookbookOf(d.file) !== cb) continue;

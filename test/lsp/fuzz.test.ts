@@ -40,7 +40,7 @@ let client: TestClient;
 before(async () => { client = await TestClient.start(); });
 after(async () => { await client.stop(); });
 
-const FILES = ['fx_base/recipes/config.rb', 'fx_base/recipes/service.rb', 'fx_custom/recipes/default.rb', 'fx_custom/resources/app_config.rb', 'fx_community/recipes/server.rb', 'fx_base/attributes/default.rb', 'fx_base/templates/default/fx-agent.service.erb', 'fx_errors/recipes/non_ascii.rb']
+const FILES = ['fx_base/recipes/config.rb', 'fx_base/recipes/service.rb', 'fx_custom/recipes/default.rb', 'fx_custom/resources/app_config.rb', 'fx_custom/resources/service_debian.rb', 'fx_custom/providers/legacy.rb', 'fx_community/recipes/server.rb', 'fx_base/attributes/default.rb', 'fx_base/templates/default/fx-agent.service.erb', 'fx_errors/recipes/non_ascii.rb']
   .map((f) => path.join(FIXTURES, f)).filter((f) => fs.existsSync(f));
 
 test('mutated fixtures never crash or hang the server', async () => {
@@ -55,6 +55,7 @@ test('mutated fixtures never crash or hang the server', async () => {
       const position = positionAt(text, Math.floor(rand() * (text.length + 1)));
       const what = `${path.basename(file)} seed ${SEED} round ${round}`;
       await within(client.diagnostics(file), 10_000, `diagnostics (${what})`);
+      await within(client.request('workspace/diagnostic', { previousResultIds: [] }), 10_000, `workspace diagnostics (${what})`);
       for (const method of ['textDocument/completion', 'textDocument/hover', 'textDocument/definition', 'textDocument/references']) {
         await within(client.request(method, { ...td, position, context: { includeDeclaration: true } }), 10_000, `${method} (${what})`);
       }

@@ -145,3 +145,107 @@ test('fix data: notification actions, the legacy default/ folder, another cookbo
     assert.equal(unknown.data, undefined);
   } finally { fs.rmSync(dir, { recursive: true, force: true }); }
 });
+
+/** Writes a throwaway workspace; returns its folder. */
+function workspace(files: Record<string, string>): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cloche-bodies-'));
+  for (const [rel, text] of Object.entries(files)) { fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true }); fs.writeFileSync(path.join(dir, rel), text); }
+  return dir;
+}
+
+const WIDGET = [
+  'property :path, String, name_property: true',
+  "property :mode, String, default: '0644'",
+  'property :enabled, [true, false], default: true',
+  '',
+  'action :create do',
+  '  directory ::File.dirname(new_resource.path) do',
+  '    recursiv true', // 7: unknown-property
+  '    mode new_resource.mode',
+  '  end',
+  '  if new_resource.enabled',
+  '    file new_resource.path do',
+  '      action :craete', // 12: unknown-action (under an unknown condition)
+  '    end',
+  '  end',
+  "  template new_resource.path do",
+  "    source 'nowhere.erb'", // 16: not an error: looked up in the calling cookbook, unknown here
+  '  end',
+  "  template '/etc/explicit' do",
+  "    source 'nowhere.erb'",
+  "    cookbook 'cb'", // 20: an explicit cookbook: missing-template (on line 19)
+  '  end',
+  "  log 'x' do",
+  '    level :verbose', // 23: invalid-property-value
+  '  end',
+  "  pakage 'x'", // 25: unknown-resource
+  "  service 'x' do",
+  "    notifies :restrat, 'service[x]'", // 27: unknown-action of a notification
+  '  end',
+  'end',
+  '',
+  'action :delete do',
+  '  file new_resource.path do',
+  "    sensitive 'yes'", // 33: invalid-property-value
+  '    action :delete',
+  '  end',
+  'end',
+].join('\n') + '\n';
+
+const bodyFindings = (found: ReturnType<typeof checkPaths>) => found.filter((d) => d.file.endsWith('resources/widget.rb')).map((d) => `${d.line} ${d.code} ${d.severity}`);
+const WIDGET_EXPECTED = ['7 unknown-property error', '12 unknown-action error', '19 missing-template error', '23 invalid-property-value error', '25 unknown-resource error', '27 unknown-action error', '33 invalid-property-value error'];
+
+test('custom resource actions are checked even when no recipe uses the resource', () => {
+  const dir = workspace({ 'cb/metadata.rb': "name 'cb'\n", 'cb/recipes/default.rb': "log 'nothing uses the widget'\n", 'cb/resources/widget.rb': WIDGET });
+  try {
+    assert.deepEqual(bodyFindings(checkPaths(new Model([dir]), [path.join(dir, 'cb')], facts)), WIDGET_EXPECTED);
+    // A cookbook with no recipes at all (a resource cookbook) too.
+    fs.rmSync(path.join(dir, 'cb/recipes'), { recursive: true });
+    assert.deepEqual(bodyFindings(checkPaths(new Model([dir]), [path.join(dir, 'cb')], facts)), WIDGET_EXPECTED);
+  } finally { fs.rmSync(dir, { recursive: true, force: true }); }
+});
+
+test('a used custom resource: findings of its actions are reported once, with the run’s values where it has them', () => {
+  const dir = workspace({
+    'cb/metadata.rb': "name 'cb'\n",
+    'cb/recipes/default.rb': "cb_widget '/srv/a/b' do\n  enabled false\nend\n",
+    'cb/resources/widget.rb': WIDGET,
+  });
+  try {
+    const found = checkPaths(new Model([dir]), [path.join(dir, 'cb')], facts);
+    // The run knows the caller (cb), so the template without a cookbook is missing there (line 16).
+    assert.deepEqual(bodyFindings(found), [...WIDGET_EXPECTED.slice(0, 2), '16 missing-template error', ...WIDGET_EXPECTED.slice(2)]);
+    assert.equal(new Set(found.map((d) => `${d.file}:${d.line}:${d.column}:${d.code}`)).size, found.length, 'no finding twice');
+  } finally { fs.rmSync(dir, { recursive: true, force: true }); }
+});
+
+test('a custom resource provided only on other platforms is not checked on this one', () => {
+  const rhelOnly = "provides :cb_pkg, platform_family: 'rhel'\nproperty :name2, String\naction :create do\n  dnf_package 'x' do\n    flush_cach true\n  end\nend\n";
+  const dir = workspace({ 'cb/metadata.rb': "name 'cb'\n", 'cb/resources/pkg.rb': rhelOnly });
+  try {
+    const on = (p: string) => checkPaths(new Model([dir]), [path.join(dir, 'cb')], getPlatformProfile(p)!).filter((d) => d.file.endsWith('pkg.rb')).map((d) => d.code);
+    assert.deepEqual(on('debian-12'), []);
+    assert.deepEqual(on('almalinux-9'), ['unknown-property']);
+  } finally { fs.rmSync(dir, { recursive: true, force: true }); }
+});
+
+test('template sources in custom resource actions are looked up in the calling cookbook, as Chef does', () => {
+  const files = {
+    'lib/metadata.rb': "name 'lib'\n",
+    'lib/templates/conf.erb': 'x\n',
+    'lib/resources/conf.rb': "property :path, String, name_property: true\naction :create do\n  template new_resource.path do\n    source 'conf.erb'\n  end\nend\n",
+    'app/metadata.rb': "name 'app'\ndepends 'lib'\n",
+    'app/recipes/default.rb': "lib_conf '/etc/app.conf'\n",
+  };
+  const dir = workspace(files);
+  try {
+    const run = () => { const m = new Model([dir]); return m.diagnostics(m.compile(['app::default'], facts)).filter((d) => d.code === 'missing-template'); };
+    const missing = run();
+    assert.equal(missing.length, 1);
+    assert.match(missing[0].message, /not found in app\/templates\//);
+    assert.equal(missing[0].data?.create, path.join(dir, 'app/templates/conf.erb'));
+    fs.mkdirSync(path.join(dir, 'app/templates'));
+    fs.writeFileSync(path.join(dir, 'app/templates/conf.erb'), 'y\n');
+    assert.deepEqual(run(), []);
+  } finally { fs.rmSync(dir, { recursive: true, force: true }); }
+});

@@ -9,6 +9,7 @@ import type { Model } from './model';
 import type { PlatformFacts } from './platforms';
 import type { Cookbook } from './workspace';
 import { syntaxDiagnostics, rubyFilesOf } from './rules/syntaxRule';
+import { actionBodyDiagnostics } from './resourceBodies';
 
 export function checkPaths(model: Model, paths: string[], facts: PlatformFacts): Diagnostic[] {
   const inScope = (file: string) => paths.some((p) => file === p || file.startsWith(p + path.sep));
@@ -22,7 +23,8 @@ export function checkPaths(model: Model, paths: string[], facts: PlatformFacts):
   const seen = new Set<string>();
   for (const cb of cookbooks) {
     const runList = model.allRecipes(cb);
-    const diags = runList.length ? model.diagnostics(model.compile(runList, facts)) : rubyFilesOf(cb).flatMap((f) => syntaxDiagnostics(model.ws, f));
+    const run = runList.length ? model.diagnostics(model.compile(runList, facts)) : rubyFilesOf(cb).flatMap((f) => syntaxDiagnostics(model.ws, f));
+    const diags = withActionBodies(run, actionBodyDiagnostics(model, cb, facts));
     for (const d of diags) {
       const key = `${d.file}:${d.line}:${d.column}:${d.code}:${d.message}`;
       if (!inScope(d.file) || seen.has(key)) continue;
@@ -31,4 +33,16 @@ export function checkPaths(model: Model, paths: string[], facts: PlatformFacts):
     }
   }
   return out.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line || a.column - b.column));
+}
+
+/**
+ * A run's findings plus those of the custom resources' actions checked on their own; where both
+ * report the same rule at the same place, the run's (with its known values) wins.
+ */
+export function withActionBodies(run: Diagnostic[], bodies: Diagnostic[]): Diagnostic[] {
+  const key = (d: Diagnostic) => `${d.file}:${d.line}:${d.column}:${d.code}`;
+  const seen = new Set(run.map(key));
+  const out = [...run];
+  for (const d of bodies) if (!seen.has(key(d))) { seen.add(key(d)); out.push(d); }
+  return out;
 }

@@ -16,7 +16,7 @@ import type { ResourceSchema } from './catalog/schema';
 import { valueFromCatalogJson } from './catalog/builtin';
 import { type ResourceDecl, resourceId, parseTarget, propValue } from './resourceDecl';
 import { ResourceScope, ResourceRef, blockStatements } from './resourceScope';
-import { RecipeScope, DefinitionParams, type ScopeContext } from './recipeScope';
+import { RecipeScope, DefinitionParams, type ScopeContext, sourceCookbookOf } from './recipeScope';
 import type { CustomResourceDef } from './customResources';
 import { evalYamlRecipe } from './yamlRecipe';
 import type { Model } from './model';
@@ -73,6 +73,33 @@ export class Compilation {
     for (const f of this.interp.findings) this.findings.push(f);
   }
 
+  /**
+   * Runs every action of a custom resource for an instance no recipe declares: its name and
+   * properties are unknown (whoever declares one sets them), so what the actions declare can be
+   * checked on its own, used or not. The resources declared land in this compilation as children of
+   * `type[«any instance»]`. A raise or a budget ends that action's evaluation, not the others.
+   */
+  runUndeclared(def: CustomResourceDef): void {
+    const cookbook = def.schema.cookbook ?? '';
+    const parent = resourceId(def.schema.name, '«any instance»');
+    const newResource = new UndeclaredResourceObject(def);
+    const methods = new Map<string, MethodDef>([...this.model.helpers, ...def.methods]);
+    const origin = `${cookbook}::${path.basename(def.file, '.rb')}`;
+    let runItem = 0;
+    for (const [action, body] of def.actions) {
+      const sc: ScopeContext = { cookbook, origin, recipeName: `${path.basename(def.file, '.rb')} :${action}`, runItem: runItem++, parent, newResource, sourceCookbook: null };
+      this.expansionDepth++;
+      try {
+        this.interp.callProcWithSelf(body.proc, new RecipeScope(this, sc), [], { methods });
+      } catch {
+        // A raise, a budget or a stray `return`: what was declared before it is still checked.
+      } finally {
+        this.expansionDepth--;
+      }
+    }
+    this.resolveNotifications();
+  }
+
   /** Loads attributes of a cookbook and (first) of everything it depends on. */
   loadAttributes(name: string): void {
     if (this.loadedAttributeCookbooks.has(name)) return;
@@ -126,6 +153,7 @@ export class Compilation {
       parent: scope.sc.parent,
       custom: kind === 'custom' || undefined,
     };
+    if (scope.sc.sourceCookbook !== undefined) decl.sourceCookbook = scope.sc.sourceCookbook;
     const resourceScope = new ResourceScope(decl, scope, blockStatements(ctx.blockNode));
     if (ctx.block) this.interp.callProcWithSelf(ctx.block, resourceScope, [{ k: 'object', obj: resourceScope }]);
     if (!decl.explicitAction) decl.actions = schema ? [schema.defaultAction] : [];
@@ -155,7 +183,7 @@ export class Compilation {
       for (const action of decl.actions) {
         const body = def.actions.get(action);
         if (!body) continue;
-        const sc: ScopeContext = { ...scope.sc, cookbook: def.schema.cookbook ?? scope.sc.cookbook, parent: decl.id, newResource };
+        const sc: ScopeContext = { ...scope.sc, cookbook: def.schema.cookbook ?? scope.sc.cookbook, parent: decl.id, newResource, sourceCookbook: sourceCookbookOf(scope.sc) };
         this.interp.callProcWithSelf(body.proc, new RecipeScope(this, sc), [], { methods });
       }
     } finally {
@@ -178,7 +206,7 @@ export class Compilation {
     if (this.expansionDepth >= MAX_EXPANSION_DEPTH) return NIL;
     this.expansionDepth++;
     try {
-      const sc: ScopeContext = { ...scope.sc, cookbook: def.cookbook, parent: decl.id, params: params.toHash() };
+      const sc: ScopeContext = { ...scope.sc, cookbook: def.cookbook, parent: decl.id, params: params.toHash(), sourceCookbook: sourceCookbookOf(scope.sc) };
       this.interp.callProcWithSelf(def.body, new RecipeScope(this, sc), [], { vars: { params: params.toHash() }, methods: new Map(this.model.helpers) });
     } finally {
       this.expansionDepth--;
@@ -264,6 +292,24 @@ export class Compilation {
   /** The cookbook object of a name, if it is in the workspace. */
   cookbook(name: string): Cookbook | undefined {
     return this.model.ws.cookbooks.get(name);
+  }
+}
+
+/** `new_resource` of an instance nobody declared: its name and properties are unknown. */
+export class UndeclaredResourceObject implements RubyObject {
+  readonly className: string;
+  constructor(readonly def: CustomResourceDef) {
+    this.className = `Chef::Resource(${def.schema.name})`;
+  }
+  describe(): string { return `new_resource (any ${this.def.schema.name})`; }
+  call(method: string, args: Value[], ctx: EvalCallContext): Value | undefined {
+    if (args.length) return method === 'updated_by_last_action' ? NIL : undefined;
+    const type = this.def.schema.name;
+    if (method === 'resource_name' || method === 'declared_type') return { k: 'sym', v: type };
+    if (method === 'name' || method === 'to_s' || this.def.schema.properties.has(method)) {
+      return unknown(`new_resource.${method} is set by whoever declares a ${type}`, ctx.loc);
+    }
+    return undefined;
   }
 }
 

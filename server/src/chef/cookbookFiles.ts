@@ -63,7 +63,8 @@ export function sourceRequest(r: ResourceDecl): SourceRequest | undefined {
   if (local?.k === 'bool' && local.v) return undefined;
   const source = propValue(r, 'source');
   const cookbookV = propValue(r, 'cookbook');
-  const cookbook = cookbookV?.k === 'str' ? cookbookV.v : cookbookV ? undefined : r.cookbook;
+  const byDefault = r.sourceCookbook === undefined ? r.cookbook : r.sourceCookbook ?? undefined;
+  const cookbook = cookbookV?.k === 'str' ? cookbookV.v : cookbookV ? undefined : byDefault;
   if (!cookbook) return undefined;
   let names: string[] | undefined;
   if (source === undefined) {

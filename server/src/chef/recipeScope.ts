@@ -22,6 +22,18 @@ export interface ScopeContext {
   newResource?: RubyObject;
   /** `params` in a definition body. */
   params?: Value;
+  /**
+   * The cookbook template and cookbook_file sources are looked up in when a resource names none:
+   * Chef's `cookbook_name`, which inside a custom resource action or a definition is the calling
+   * recipe's cookbook, not the one defining the resource. Unset: `cookbook`. Null: no caller is
+   * known (actions checked on their own), so the lookup cannot be decided.
+   */
+  sourceCookbook?: string | null;
+}
+
+/** The source cookbook a scope passes on to what it expands (its own, or its caller's). */
+export function sourceCookbookOf(sc: ScopeContext): string | null {
+  return sc.sourceCookbook === undefined ? sc.cookbook : sc.sourceCookbook;
 }
 
 /** Calls that reach the machine or the Chef server: unknown at authoring time, with a reason. */
@@ -71,7 +83,7 @@ export class RecipeScope implements RubyObject {
       case 'include_recipe': case 'include_recipes':
         for (const a of args.flatMap((x) => (x.k === 'array' ? x.items : [x]))) s.includeRecipe(a, ctx, this);
         return NIL;
-      case 'cookbook_name': return str(this.sc.cookbook);
+      case 'cookbook_name': { const cb = sourceCookbookOf(this.sc); return cb === null ? unknown('cookbook_name is the cookbook of the recipe that declares the resource', ctx.loc) : str(cb); }
       case 'recipe_name': return str(this.sc.recipeName);
       case 'new_resource': return this.sc.newResource ? { k: 'object', obj: this.sc.newResource } : undefined;
       case 'params': return this.sc.params;

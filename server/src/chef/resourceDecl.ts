@@ -69,6 +69,11 @@ export interface ResourceDecl {
   nameLoc?: SourceLocation;
   file: string;
   cookbook: string;
+  /**
+   * Where its template/cookbook_file source is looked up when it names no `cookbook` (see
+   * ScopeContext.sourceCookbook): unset means `cookbook`, null means not known statically.
+   */
+  sourceCookbook?: string | null;
   /** `cookbook::recipe` that declared it. */
   origin: string;
   /** Which run-list entry led to it (duplicates are only compared within one). */

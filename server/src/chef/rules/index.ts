@@ -21,3 +21,20 @@ export const RULES: Rule[] = [
   neverNotified,
   attributeNeverSet,
 ];
+
+/**
+ * The rules that hold for resources a custom resource's actions declare whatever the instance and
+ * the rest of the run: not notification targets (they may be in the run around it), duplicates,
+ * never-notified resources or attribute reads.
+ */
+export const ACTION_BODY_RULES: Rule[] = [
+  unknownResource,
+  resourceNotOnPlatform,
+  unknownProperty,
+  invalidPropertyValue,
+  unknownAction,
+  missingRequiredProperty,
+  deprecatedProperty,
+  malformedNotification,
+  missingSource,
+];
