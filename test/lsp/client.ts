@@ -16,7 +16,8 @@ import {
 
 export const REPO = path.resolve(__dirname, '..', '..');
 export const FIXTURES = path.join(REPO, 'test', 'fixtures', 'cookbooks');
-export const SERVER = path.join(REPO, 'dist', 'server.js');
+/** The bundled server; CLOCHE_SERVER points the benchmarks at another build (A/B comparisons). */
+export const SERVER = process.env.CLOCHE_SERVER ? path.resolve(process.env.CLOCHE_SERVER) : path.join(REPO, 'dist', 'server.js');
 
 export interface StartOptions {
   roots?: string[];

@@ -249,3 +249,26 @@ test('template sources in custom resource actions are looked up in the calling c
     assert.deepEqual(run(), []);
   } finally { fs.rmSync(dir, { recursive: true, force: true }); }
 });
+
+test('attribute-never-set finds reads anywhere a recipe has them, heredoc bodies included', () => {
+  const dir = workspace({
+    'cb/metadata.rb': "name 'cb'\n",
+    'cb/attributes/default.rb': "default['cb']['set'] = 1\n",
+    'cb/recipes/default.rb': [
+      "bash 'x' do",
+      '  code <<~EOH',
+      "    echo #{node['cb']['in_heredoc']} #{node['cb']['set']}",
+      '  EOH',
+      'end',
+      "log node.dig('cb', 'via_dig')",
+      "x = [1] << node['cb']['after_shovel']",
+      "log 'node' if x",
+    ].join('\n') + '\n',
+  });
+  try {
+    const found = checkPaths(new Model([dir]), [path.join(dir, 'cb')], facts).filter((d) => d.code === 'attribute-never-set');
+    assert.deepEqual(found.map((d) => `${d.line}:${d.column} ${d.message.split(' ')[0]}`), [
+      "3:12 node['cb']['in_heredoc']", "6:5 node['cb']['via_dig']", "7:12 node['cb']['after_shovel']",
+    ]);
+  } finally { fs.rmSync(dir, { recursive: true, force: true }); }
+});

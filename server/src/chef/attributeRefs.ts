@@ -41,11 +41,46 @@ export function attributeChain(n: N): AttributeRef | undefined {
   return undefined;
 }
 
-/** Every maximal attribute chain in a file. */
-export function findAttributeRefs(parsed: ParsedRuby): AttributeRef[] {
+/** Byte offsets where `seq` occurs in the source, ascending. */
+function offsetsOf(bytes: Uint8Array, seq: number[]): number[] {
+  const out: number[] = [];
+  for (let i = bytes.indexOf(seq[0]); i >= 0 && i + seq.length <= bytes.length; i = bytes.indexOf(seq[0], i + 1)) {
+    let ok = true;
+    for (let j = 1; j < seq.length && ok; j++) ok = bytes[i + j] === seq[j];
+    if (ok) out.push(i);
+  }
+  return out;
+}
+
+/** Whether a sorted list has a value in [lo, hi]. */
+function within(sorted: number[], lo: number, hi: number): boolean {
+  let a = 0, b = sorted.length;
+  while (a < b) { const mid = (a + b) >> 1; if (sorted[mid] < lo) a = mid + 1; else b = mid; }
+  return a < sorted.length && sorted[a] <= hi;
+}
+
+const refCache = new WeakMap<ParsedRuby, readonly AttributeRef[]>();
+
+/** Every maximal attribute chain in a file (cached per parse, i.e. per text; do not mutate the result). */
+export function findAttributeRefs(parsed: ParsedRuby): readonly AttributeRef[] {
+  let refs = refCache.get(parsed);
+  if (!refs) { refs = walkAttributeRefs(parsed); refCache.set(parsed, refs); }
+  return refs;
+}
+
+function walkAttributeRefs(parsed: ParsedRuby): AttributeRef[] {
   const out: AttributeRef[] = [];
+  // Every chain starts with the bytes `node`, so a subtree whose source has none is skipped — unless
+  // it has a `<<` (a heredoc's body lies outside the ranges of the nodes that hold it).
+  const words = offsetsOf(parsed.bytes, [0x6e, 0x6f, 0x64, 0x65]);
+  if (!words.length) return out;
+  const shovels = offsetsOf(parsed.bytes, [0x3c, 0x3c]);
+  const mentionsNode = (n: N): boolean => {
+    const l = n.location;
+    return !l || within(words, l.startOffset, l.startOffset + l.length - 4) || within(shovels, l.startOffset, l.startOffset + l.length - 2);
+  };
   const visit = (node: N, parentIsChain: boolean, depth: number): void => {
-    if (!node || depth > 400) return;
+    if (!node || depth > 400 || !mentionsNode(node)) return;
     const chain = node.constructor.name === 'CallNode' ? attributeChain(node) : undefined;
     if (chain && !parentIsChain) out.push(chain);
     for (const child of node.childNodes?.() ?? []) visit(child, !!chain && child === node.receiver, depth + 1);

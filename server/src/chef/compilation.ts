@@ -56,6 +56,8 @@ export class Compilation {
   private readonly loadedAttributeCookbooks = new Set<string>();
   private seq = 0;
   private expansionDepth = 0;
+  /** Library helpers plus a custom resource's own methods, made once per resource type in a compilation. */
+  private readonly actionMethods = new Map<CustomResourceDef, Map<string, MethodDef>>();
 
   constructor(readonly model: Model, readonly facts: PlatformFacts) {
     this.interp = new Interpreter(undefined, resolveChefConstant);
@@ -83,7 +85,7 @@ export class Compilation {
     const cookbook = def.schema.cookbook ?? '';
     const parent = resourceId(def.schema.name, '«any instance»');
     const newResource = new UndeclaredResourceObject(def);
-    const methods = new Map<string, MethodDef>([...this.model.helpers, ...def.methods]);
+    const methods = this.methodsOf(def);
     const origin = `${cookbook}::${path.basename(def.file, '.rb')}`;
     let runItem = 0;
     for (const [action, body] of def.actions) {
@@ -98,6 +100,17 @@ export class Compilation {
       }
     }
     this.resolveNotifications();
+  }
+
+  /** What an action of the resource can call: library helpers, then the resource's own methods. */
+  private methodsOf(def: CustomResourceDef): Map<string, MethodDef> {
+    let methods = this.actionMethods.get(def);
+    if (!methods) {
+      methods = new Map(this.model.helpers);
+      for (const [name, m] of def.methods) methods.set(name, m);
+      this.actionMethods.set(def, methods);
+    }
+    return methods;
   }
 
   /** Loads attributes of a cookbook and (first) of everything it depends on. */
@@ -177,7 +190,7 @@ export class Compilation {
   private expandCustom(decl: ResourceDecl, def: CustomResourceDef, scope: RecipeScope): void {
     if (this.expansionDepth >= MAX_EXPANSION_DEPTH) return;
     const newResource = new NewResourceObject(decl, def, this.interp);
-    const methods = new Map<string, MethodDef>([...this.model.helpers, ...def.methods]);
+    const methods = this.methodsOf(def);
     this.expansionDepth++;
     try {
       for (const action of decl.actions) {
@@ -281,10 +294,22 @@ export class Compilation {
     return undefined;
   }
 
+  /** Resolves every notification target against the whole collection (as `lookup` would, with an index). */
   private resolveNotifications(): void {
+    // type (as written or resolved) → name → the last declaration, as lookup's backwards scan finds it.
+    const index = new Map<string, Map<string, ResourceDecl>>();
+    const add = (type: string, name: string, r: ResourceDecl) => {
+      let byName = index.get(type);
+      if (!byName) { byName = new Map(); index.set(type, byName); }
+      byName.set(name, r);
+    };
+    for (const r of this.resources) {
+      const names = r.name.k === 'array' ? [r.nameText, ...r.name.items.map((x) => toS(x))] : [r.nameText];
+      for (const name of names) { add(r.type, name, r); if (r.resolvedType !== r.type) add(r.resolvedType, name, r); }
+    }
     for (const r of this.resources) {
       for (const n of r.notifications) {
-        if (n.targetType && n.targetName !== undefined) n.resolved = this.lookup(n.targetType, n.targetName);
+        if (n.targetType && n.targetName !== undefined) n.resolved = index.get(n.targetType)?.get(n.targetName);
       }
     }
   }

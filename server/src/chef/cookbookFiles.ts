@@ -23,14 +23,36 @@ export function specificityDirs(facts: PlatformFacts): string[] {
   return out;
 }
 
+/** A cookbook's file list as a set (file lists are replaced, never changed, when a cookbook is read again). */
+const listSets = new WeakMap<readonly string[], Set<string>>();
+function asSet(list: readonly string[]): Set<string> {
+  let set = listSets.get(list);
+  if (!set) { set = new Set(list); listSets.set(list, set); }
+  return set;
+}
+
+/** Answers of findSource per file list and platform (a file list is replaced when its cookbook is read again). */
+const found = new WeakMap<readonly string[], WeakMap<PlatformFacts, Map<string, string | null>>>();
+
 /** The file a source name resolves to in a cookbook, or undefined. */
 export function findSource(cb: Cookbook, kind: SourceKind, source: string, facts: PlatformFacts): string | undefined {
-  const all = new Set(kind === 'templates' ? cb.files.templates : cb.files.files);
-  for (const dir of specificityDirs(facts)) {
-    const candidate = path.join(cb.dir, kind, dir, source);
-    if (all.has(candidate)) return candidate;
+  const list = kind === 'templates' ? cb.files.templates : cb.files.files;
+  let perFacts = found.get(list);
+  if (!perFacts) { perFacts = new WeakMap(); found.set(list, perFacts); }
+  let answers = perFacts.get(facts);
+  if (!answers) { answers = new Map(); perFacts.set(facts, answers); }
+  const key = `${cb.dir}\0${source}`;
+  let answer = answers.get(key);
+  if (answer === undefined) {
+    const all = asSet(list);
+    answer = null;
+    for (const dir of specificityDirs(facts)) {
+      const candidate = path.join(cb.dir, kind, dir, source);
+      if (all.has(candidate)) { answer = candidate; break; }
+    }
+    answers.set(key, answer);
   }
-  return undefined;
+  return answer ?? undefined;
 }
 
 /**

@@ -45,9 +45,13 @@ export class Workspace {
 
   constructor(readonly roots: string[]) {}
 
+  /** cookbookOf answers, until the cookbooks change. */
+  private readonly owners = new Map<string, Cookbook | undefined>();
+
   /** Scans the roots for cookbooks (a folder with metadata.rb or metadata.json). */
   scan(): void {
     this.cookbooks.clear();
+    this.owners.clear();
     for (const root of this.roots) this.walk(path.resolve(root), 0);
   }
 
@@ -70,16 +74,20 @@ export class Workspace {
     // Two folders with the same cookbook name: the first found wins, as a Berkshelf vendor would.
     for (const [name, existing] of this.cookbooks) if (existing.dir === dir) this.cookbooks.delete(name);
     if (!this.cookbooks.has(cookbook.name)) this.cookbooks.set(cookbook.name, cookbook);
+    this.owners.clear();
     return cookbook;
   }
 
   /** The cookbook a file belongs to. */
   cookbookOf(file: string): Cookbook | undefined {
+    if (this.owners.has(file)) return this.owners.get(file);
     const abs = path.resolve(file);
     let best: Cookbook | undefined;
     for (const cb of this.cookbooks.values()) {
       if ((abs === cb.dir || abs.startsWith(cb.dir + path.sep)) && (!best || cb.dir.length > best.dir.length)) best = cb;
     }
+    if (this.owners.size > 50_000) this.owners.clear();
+    this.owners.set(file, best);
     return best;
   }
 

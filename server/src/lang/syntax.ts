@@ -85,13 +85,9 @@ export function declsIn(view: FileView): ResourceDecl[] {
   return view.analysis?.compilation?.resources.filter((r) => r.file === view.file) ?? [];
 }
 
-const refCache = new WeakMap<ParsedRuby, AttributeRef[]>();
-
 /** Attribute chains of a file (cached per parse, i.e. per document version). */
-export function attributeRefs(parsed: ParsedRuby): AttributeRef[] {
-  let refs = refCache.get(parsed);
-  if (!refs) { refs = findAttributeRefs(parsed); refCache.set(parsed, refs); }
-  return refs;
+export function attributeRefs(parsed: ParsedRuby): readonly AttributeRef[] {
+  return findAttributeRefs(parsed);
 }
 
 /** The attribute path under the cursor: the chain up to the hovered key. */

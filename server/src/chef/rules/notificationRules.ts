@@ -25,14 +25,14 @@ export const danglingNotification: Rule = {
   run({ compilation, incompleteCookbooks }) {
     const out: Diagnostic[] = [];
     const missing = compilation.missingCookbooks.size > 0;
-    const ids = new Set(compilation.resources.map((r) => r.id));
+    let ids: Set<string> | undefined; // only made when a target dangles
     for (const r of compilation.resources) {
       for (const n of r.notifications) {
         if (n.malformed || n.targetUnknown || n.resolved || !n.targetType) continue;
         // A run that includes recipes from cookbooks outside the workspace may declare the target there.
         const unsure = missing || incompleteCookbooks.has(r.cookbook) || r.conditional !== undefined;
         const message = `${n.kind === 'notifies' ? 'Notifies' : 'Subscribes to'} ${n.target}, which is not declared in this run (${compilation.recipes.size} recipe${compilation.recipes.size === 1 ? '' : 's'} compiled for ${compilation.facts.profile}).`;
-        out.push(diag(n.targetLoc ?? n.loc, missing ? 'info' : unsure ? 'warning' : 'error', this.code, message, { data: otherTargets(n, ids) }));
+        out.push(diag(n.targetLoc ?? n.loc, missing ? 'info' : unsure ? 'warning' : 'error', this.code, message, { data: otherTargets(n, ids ??= new Set(compilation.resources.map((x) => x.id))) }));
       }
     }
     return out;
