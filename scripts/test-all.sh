@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The whole test suite on a fresh Debian 12 machine (as root): installs and starts what the tests
-# need (Docker engine, Podman, the offline base image, Chromium), installs npm packages, runs every tier.
+# need (Docker engine, Podman, the offline base image, Chromium, code-server), installs npm packages, runs every tier.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -11,5 +11,7 @@ fi
 echo "test-all: npm ci"
 npm ci --no-audit --no-fund --loglevel=error
 bash .ci/provision.sh
+echo "test-all: code-server for the end-to-end tests (cached outside the repo)"
+bash scripts/install-code-server.sh
 # CI=true makes every container and browser test fail instead of skipping when its part is missing.
 CI="${CI:-true}" npm test

@@ -4,7 +4,7 @@ import { readdirSync, statSync, existsSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 
-const TIERS = ['unit', 'lsp', 'engine', 'webview'];
+const TIERS = ['unit', 'lsp', 'engine', 'webview', 'e2e'];
 const wanted = process.argv.slice(2).length ? process.argv.slice(2) : TIERS;
 for (const t of wanted) if (!TIERS.includes(t)) { console.error(`unknown test tier '${t}' (known: ${TIERS.join(', ')})`); process.exit(2); }
 

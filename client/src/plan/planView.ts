@@ -37,9 +37,11 @@ export class PlanView implements vscode.TreeDataProvider<Node>, vscode.Disposabl
     this.describe();
   }
 
-  /** Shows the view (after a dry run). */
+  /** Shows the view (after a dry run) and gives the focus back to the editor, whose lenses then update. */
   async reveal(): Promise<void> {
+    const editor = vscode.window.activeTextEditor;
     await vscode.commands.executeCommand(`${PLAN_VIEW_ID}.focus`);
+    if (editor) await vscode.window.showTextDocument(editor.document, { viewColumn: editor.viewColumn, selection: editor.selection });
   }
 
   private describe(): void {

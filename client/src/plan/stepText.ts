@@ -62,12 +62,13 @@ function causingStep(plan: Plan, resource: string, target: PlanStep): PlanStep |
   return candidates.find((s) => s.notifications.some((n) => n.target === target.resource && n.action === target.action)) ?? candidates[0];
 }
 
-/** A chain as text, one line per link: "template[/etc/x] :create — would change content → notifies (delayed, would fire)". */
+/**
+ * The causes of a chain as text, root first, without the explained step itself:
+ * "template[/etc/x] :create — would create template /etc/x" then "↓ notifies (delayed): would fire".
+ */
 export function renderWhyChain(chain: WhyLink[]): string[] {
-  return chain.map((l, i) => {
-    const what = `${l.step.resource} :${l.step.action} — ${stepSummary(l.step, 200)}`;
-    if (!l.via) return `${'  '.repeat(i)}${what}`;
-    const fires = l.via.fires === 'yes' ? 'would fire' : l.via.fires === 'maybe' ? 'may fire' : 'would not fire';
-    return `${'  '.repeat(i)}${what}\n${'  '.repeat(i)}  ↓ ${l.via.kind} (${l.via.timing}): ${fires}`;
+  return chain.filter((l) => l.via).flatMap((l) => {
+    const fires = l.via!.fires === 'yes' ? 'would fire' : l.via!.fires === 'maybe' ? 'may fire (its status is unknown)' : 'would not fire (no change)';
+    return [`${l.step.resource} :${l.step.action} — ${stepSummary(l.step, 200)}`, `  ↓ ${l.via!.kind} (${l.via!.timing}): ${fires}`];
   });
 }

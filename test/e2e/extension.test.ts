@@ -1,0 +1,133 @@
+/**
+ * Cloche in a real VS Code (code-server), installed from its VSIX, driven through Chromium like a
+ * person: completion while typing, a bad property in the Problems panel, the resource graph webview, a
+ * dry run (Plan view, line annotations, diff editor, why-would-this-run), and a converge with its
+ * idempotence verdict. Each step leaves a screenshot in test-artifacts/e2e/.
+ */
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { after, afterEach, before, describe, it } from 'node:test';
+import { CodeServerSession, missingPart, ROOT } from './codeServer';
+
+const skip = missingPart();
+const EXAMPLE = path.join(ROOT, 'examples/webserver');
+
+/** 1-based number of the first line of a workspace file that contains `text`. */
+function lineOf(s: CodeServerSession, file: string, text: string): number {
+  const i = readFileSync(path.join(s.workspace, file), 'utf8').split('\n').findIndex((l) => l.includes(text));
+  assert.ok(i >= 0, `${text} is in ${file}`);
+  return i + 1;
+}
+
+describe('the extension in code-server on examples/webserver', { skip, timeout: 900_000 }, () => {
+  let s: CodeServerSession;
+  before(async () => {
+    s = await CodeServerSession.start({ workspace: EXAMPLE, prefix: 'webserver', settings: { 'cloche.container.runtime': 'docker' } });
+  });
+  after(async () => {
+    if (s) await s.close();
+  });
+  // The state of the window after each step, failed or not: what a person would have seen.
+  afterEach(async () => {
+    if (s) await s.screenshot('after-step');
+  });
+
+  it('completes the properties of the resource being typed', async () => {
+    await s.openFile('recipes/default.rb');
+    await s.gotoLineEnd(lineOf(s, 'recipes/default.rb', "  mode '0644'"));
+    await s.page.keyboard.press('Enter');
+    await s.page.keyboard.type('back', { delay: 30 });
+    // Until the server has indexed the workspace, VS Code offers only words of the file: ask again.
+    const rows = s.page.locator('.suggest-widget .monaco-list-row');
+    let labels: string[] = [];
+    for (let attempt = 0; attempt < 20 && !labels.some((l) => l.includes('backup')); attempt++) {
+      await s.page.keyboard.press('Escape');
+      await s.page.keyboard.press('Control+Space');
+      await rows.first().waitFor({ timeout: 20_000 });
+      await s.page.waitForTimeout(500);
+      labels = await rows.allTextContents();
+    }
+    await s.screenshot('completion');
+    assert.ok(labels.some((l) => l.includes('backup')), `backup is offered: ${labels.join(' | ')}`);
+    await s.page.keyboard.press('Escape');
+  });
+
+  it('lists a bad property in the Problems panel, and drops it when fixed', async () => {
+    // Replace the typed word on the new line with a property templates do not have.
+    await s.page.keyboard.press('Home');
+    await s.page.keyboard.press('Shift+End');
+    await s.page.keyboard.type("colour 'blue'", { delay: 20 });
+    await s.command('View: Focus Problems');
+    const problem = s.page.locator('.markers-panel .monaco-list-row', { hasText: 'colour' });
+    await problem.first().waitFor({ timeout: 30_000 });
+    await s.screenshot('problems');
+    assert.match(await problem.first().innerText(), /colour/);
+    await s.page.locator('.monaco-editor .view-lines').first().click();
+    await s.gotoLineEnd(lineOf(s, 'recipes/default.rb', "  mode '0644'") + 1);
+    await s.page.keyboard.press('Control+Shift+K');
+    await problem.first().waitFor({ state: 'detached', timeout: 30_000 });
+    await s.page.keyboard.press('Control+S');
+  });
+
+  it('opens the resource graph beside the recipe, with nodes and notification edges', async () => {
+    await s.command('Cloche: Open Resource Graph');
+    const graph = s.webview();
+    await graph.locator('g.node').first().waitFor({ timeout: 30_000 });
+    const nodes = await graph.locator('g.node').count();
+    const notifies = await graph.locator('path.edge.kind-notifies').count();
+    await s.screenshot('graph');
+    assert.ok(nodes >= 15, `nodes drawn: ${nodes}`);
+    assert.ok(notifies >= 1, `notification edges drawn: ${notifies}`);
+    assert.equal(await graph.locator('g.node[data-key="service[nginx]"]').count(), 1);
+  });
+
+  it('dry run: the Plan view and the source lines show what would change', async () => {
+    await s.openFile('recipes/default.rb');
+    await s.command('Cloche: Dry Run in Container');
+    const rows = s.viewRows('Plan');
+    // The tree draws only the rows in view: the first steps are the packages.
+    await rows.filter({ hasText: 'package[nginx, curl]' }).first().waitFor({ timeout: 180_000 });
+    const text = (await rows.allInnerTexts()).join('\n');
+    assert.match(text, /package\[nginx, curl\] :install\s*would install nginx/);
+    assert.match(text, /apt_update\[webserver\] :periodic/);
+    const lenses = s.page.locator('.monaco-editor .codelens-decoration');
+    await lenses.first().waitFor({ state: 'attached', timeout: 30_000 });
+    const lensText = (await lenses.allInnerTexts()).join('\n');
+    await s.screenshot('dry-run');
+    assert.match(lensText, /would /, lensText);
+    // The graph's nodes carry the plan statuses.
+    assert.ok(await s.webview().locator('g.node.status-change').count() > 0, 'graph nodes show plan statuses');
+  });
+
+  it('dry run: a template change opens in the diff editor, and the restart is explained', async () => {
+    const line = lineOf(s, 'recipes/default.rb', "template '/etc/nginx/conf.d/webserver.conf'");
+    await s.gotoLineEnd(line);
+    const lens = s.page.locator('.monaco-editor .codelens-decoration a', { hasText: 'would create template /etc/nginx/conf.d/webserver.conf' });
+    await lens.click();
+    const right = s.page.locator('.monaco-diff-editor .editor.modified .view-lines', { hasText: 'listen' });
+    await right.first().waitFor({ timeout: 20_000 });
+    await s.screenshot('diff');
+    assert.match(await s.page.locator('.tab.active').first().innerText(), /webserver\.conf/);
+    await s.openFile('recipes/default.rb');
+    await s.gotoLineEnd(lineOf(s, 'recipes/default.rb', "service 'nginx' do"));
+    await s.command('Cloche: Why Would This Run?');
+    const dialog = s.page.locator('.monaco-dialog-box');
+    await dialog.waitFor({ timeout: 20_000 });
+    const why = await dialog.innerText();
+    await s.screenshot('why');
+    assert.match(why, /template\[\/etc\/nginx\/conf\.d\/webserver\.conf\]/);
+    assert.match(why, /notifies \(delayed\): would fire/);
+    await s.page.keyboard.press('Escape');
+  });
+
+  it('converge in a throwaway container ends with the idempotence verdict', async () => {
+    await s.openFile('recipes/default.rb');
+    await s.command('Cloche: Converge in Throwaway Container');
+    const toast = s.page.locator('.notifications-toasts .notification-list-item-message', { hasText: /idempotent|failed/ });
+    await toast.first().waitFor({ timeout: 600_000 });
+    const verdict = await toast.first().innerText();
+    await s.screenshot('converge');
+    assert.match(verdict, /converged \(\d+ applied\), idempotent/);
+  });
+});
