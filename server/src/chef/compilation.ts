@@ -15,7 +15,7 @@ import { type PlatformFacts, automaticAttributes } from './platforms';
 import type { ResourceSchema } from './catalog/schema';
 import { valueFromCatalogJson } from './catalog/builtin';
 import { type ResourceDecl, resourceId, parseTarget, propValue } from './resourceDecl';
-import { ResourceScope, ResourceRef, blockStatements } from './resourceScope';
+import { ResourceScope, ResourceRef } from './resourceScope';
 import { RecipeScope, DefinitionParams, type ScopeContext, sourceCookbookOf } from './recipeScope';
 import type { CustomResourceDef } from './customResources';
 import { evalYamlRecipe } from './yamlRecipe';
@@ -167,7 +167,7 @@ export class Compilation {
       custom: kind === 'custom' || undefined,
     };
     if (scope.sc.sourceCookbook !== undefined) decl.sourceCookbook = scope.sc.sourceCookbook;
-    const resourceScope = new ResourceScope(decl, scope, blockStatements(ctx.blockNode));
+    const resourceScope = new ResourceScope(decl, scope, ctx.blockNode);
     if (ctx.block) this.interp.callProcWithSelf(ctx.block, resourceScope, [{ k: 'object', obj: resourceScope }]);
     if (!decl.explicitAction) decl.actions = schema ? [schema.defaultAction] : [];
     const compileTime = propValue(decl, 'compile_time');
@@ -282,7 +282,7 @@ export class Compilation {
 
   /** `edit_resource(...) do … end`: the block changes an existing resource. */
   editResource(decl: ResourceDecl, block: Value, scope: RecipeScope, ctx: EvalCallContext): void {
-    this.interp.callProcWithSelf(block, new ResourceScope(decl, scope, blockStatements(ctx.blockNode)));
+    this.interp.callProcWithSelf(block, new ResourceScope(decl, scope, ctx.blockNode));
   }
 
   /** The last declared resource with this type (as written or resolved) and name, as Chef's lookup does. */
@@ -296,17 +296,18 @@ export class Compilation {
 
   /** Resolves every notification target against the whole collection (as `lookup` would, with an index). */
   private resolveNotifications(): void {
-    // type (as written or resolved) → name → the last declaration, as lookup's backwards scan finds it.
+    // Target type (as written or resolved) → name → the last declaration, as lookup's backwards scan
+    // finds it; only the types some notification names are indexed.
     const index = new Map<string, Map<string, ResourceDecl>>();
-    const add = (type: string, name: string, r: ResourceDecl) => {
-      let byName = index.get(type);
-      if (!byName) { byName = new Map(); index.set(type, byName); }
-      byName.set(name, r);
+    for (const r of this.resources) for (const n of r.notifications) if (n.targetType && !index.has(n.targetType)) index.set(n.targetType, new Map());
+    if (!index.size) return;
+    const add = (type: string, r: ResourceDecl) => {
+      const byName = index.get(type);
+      if (!byName) return;
+      byName.set(r.nameText, r);
+      if (r.name.k === 'array') for (const x of r.name.items) byName.set(toS(x), r);
     };
-    for (const r of this.resources) {
-      const names = r.name.k === 'array' ? [r.nameText, ...r.name.items.map((x) => toS(x))] : [r.nameText];
-      for (const name of names) { add(r.type, name, r); if (r.resolvedType !== r.type) add(r.resolvedType, name, r); }
-    }
+    for (const r of this.resources) { add(r.type, r); if (r.resolvedType !== r.type) add(r.resolvedType, r); }
     for (const r of this.resources) {
       for (const n of r.notifications) {
         if (n.targetType && n.targetName !== undefined) n.resolved = index.get(n.targetType)?.get(n.targetName);

@@ -21,14 +21,19 @@ export function actionBodyDiagnostics(model: Model, cb: Cookbook, facts: Platfor
   const out: Diagnostic[] = [];
   for (const def of model.customDefs.values()) {
     if (def.schema.cookbook !== cb.name || !providedOn(model, def, facts)) continue;
-    const compilation = new Compilation(model, facts);
-    compilation.loadAttributes(cb.name);
-    compilation.runUndeclared(def);
-    const files = new Set([path.resolve(def.file), ...[...def.actions.values()].map((a) => path.resolve(a.loc.file))]);
-    for (const rule of ACTION_BODY_RULES) {
-      for (const d of rule.run({ model, compilation, incompleteCookbooks: incomplete })) if (files.has(path.resolve(d.file))) out.push(d);
-    }
     for (const f of def.findings) out.push(diag(f.loc, f.severity, f.code, f.message));
+    try {
+      const compilation = new Compilation(model, facts);
+      compilation.loadAttributes(cb.name);
+      compilation.runUndeclared(def);
+      const files = new Set([path.resolve(def.file), ...[...def.actions.values()].map((a) => path.resolve(a.loc.file))]);
+      for (const rule of ACTION_BODY_RULES) {
+        for (const d of rule.run({ model, compilation, incompleteCookbooks: incomplete })) if (files.has(path.resolve(d.file))) out.push(d);
+      }
+    } catch (e) {
+      // A defect of ours must not cost the cookbook its other findings; say so where it happened.
+      out.push(diag({ file: def.file, line: 1, column: 1 }, 'info', 'internal-error', `Cloche could not check the actions of ${def.schema.name}: ${e instanceof Error ? e.message : String(e)}`));
+    }
   }
   return out;
 }

@@ -32,12 +32,13 @@ const TIMINGS = new Set(['before', 'immediately', 'immediate', 'delayed']);
 export class ResourceScope implements RubyObject {
   readonly className: string;
   private readonly ivars = new Map<string, Value>();
+  private statements?: Set<unknown>;
 
   constructor(
     readonly decl: ResourceDecl,
     private readonly outer: RubyObject,
-    /** The statements of the block (through if/case/begin), where a bare call can be a property. */
-    private readonly statements: Set<unknown> = new Set(),
+    /** The block (`do … end`) whose statements (through if/case/begin) may be bare property calls. */
+    private readonly blockNode?: unknown,
   ) {
     this.className = `Chef::Resource(${decl.type})`;
   }
@@ -85,9 +86,15 @@ export class ResourceScope implements RubyObject {
     if (viaOuter !== undefined) return viaOuter;
     // A setter-shaped statement nobody understands: record it; validation reports it when the schema is
     // known. Inside an expression (`variables(x: helper('a'))`) it is a helper call we cannot see, not a property.
-    if ((args.length > 0 || ctx.block) && this.statements.has(ctx.node)) return this.setProperty(method, args, ctx);
+    if ((args.length > 0 || ctx.block) && this.isStatement(ctx.node)) return this.setProperty(method, args, ctx);
     if (!d.schema) return unknown(`property ${method} of ${d.type}, whose schema is not known`, ctx.loc);
     return undefined;
+  }
+
+  /** Whether a call is a statement of the block (found on first need: most blocks never ask). */
+  private isStatement(node: unknown): boolean {
+    this.statements ??= blockStatements(this.blockNode);
+    return this.statements.has(node);
   }
 
   private defaultOf(name: string): Value {
