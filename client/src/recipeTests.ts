@@ -42,7 +42,8 @@ export class RecipeTests implements vscode.Disposable {
     const metadata = await vscode.workspace.findFiles('**/metadata.rb', '**/node_modules/**', 500);
     const items = metadata.map((m) => {
       const dir = path.dirname(m.fsPath);
-      const item = this.controller.createTestItem(dir, path.basename(dir), vscode.Uri.file(dir));
+      // Its location is metadata.rb: a folder would send a click on the item to the Explorer.
+      const item = this.controller.createTestItem(dir, path.basename(dir), m);
       item.canResolveChildren = true;
       return item;
     });
@@ -50,7 +51,7 @@ export class RecipeTests implements vscode.Disposable {
   }
 
   private async resolveCookbook(item: vscode.TestItem): Promise<void> {
-    const dir = item.uri!.fsPath;
+    const dir = item.id;
     item.busy = true;
     try {
       const kitchen = await this.kitchen(dir);

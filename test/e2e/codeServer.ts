@@ -6,7 +6,7 @@
  * Outside CI a missing part skips loudly; with CI set it fails.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -36,12 +36,15 @@ function codeServerHome(): string {
   return r.stdout.trim().split('\n').pop()!;
 }
 
-/** Builds the VSIX exactly as `npm run package` does (after `npm run build`), into `dir`. */
-export function packageVsix(dir: string): string {
-  const out = path.join(dir, 'cloche.vsix');
+let vsix: string | undefined;
+
+/** Builds the VSIX exactly as `npm run package` does (after `npm run build`), once per process. */
+export function packageVsix(): string {
+  if (vsix) return vsix;
+  const out = path.join(mkdtempSync(path.join(tmpdir(), 'cloche-vsix-')), 'cloche.vsix');
   const r = spawnSync(process.execPath, [path.join(ROOT, 'node_modules/@vscode/vsce/vsce'), 'package', '--no-dependencies', '--allow-missing-repository', '-o', out], { cwd: ROOT, encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`vsce package failed:\n${r.stdout}\n${r.stderr}`);
-  return out;
+  return (vsix = out);
 }
 
 async function freePort(): Promise<number> {
@@ -69,13 +72,12 @@ export class CodeServerSession {
 
   static async start(o: SessionOptions & { prefix: string }): Promise<CodeServerSession> {
     const home = codeServerHome();
-    rmSync(ARTIFACTS, { recursive: true, force: true });
+    for (const f of existsSync(ARTIFACTS) ? readdirSync(ARTIFACTS) : []) if (f.startsWith(`${o.prefix}-`)) rmSync(path.join(ARTIFACTS, f));
     const entry = path.join(home, 'node_modules/code-server/out/node/entry.js');
     const tmp = mkdtempSync(path.join(tmpdir(), 'cloche-e2e-'));
     const ext = path.join(tmp, 'extensions');
     const data = path.join(tmp, 'data');
-    const vsix = packageVsix(tmp);
-    const install = spawnSync(process.execPath, [entry, '--install-extension', vsix, '--extensions-dir', ext, '--user-data-dir', data], { encoding: 'utf8' });
+    const install = spawnSync(process.execPath, [entry, '--install-extension', packageVsix(), '--extensions-dir', ext, '--user-data-dir', data], { encoding: 'utf8' });
     if (install.status !== 0) throw new Error(`installing the VSIX failed:\n${install.stdout}\n${install.stderr}`);
     mkdirSync(path.join(data, 'User'), { recursive: true });
     writeFileSync(path.join(data, 'User', 'settings.json'), JSON.stringify({
@@ -148,6 +150,13 @@ export class CodeServerSession {
     await input.fill(`:${line}`);
     await p.keyboard.press('Enter');
     await p.keyboard.press('End');
+  }
+
+  /** Shows a view container of the activity bar (Testing, Cloche, …) without toggling it closed. */
+  async openSideBar(label: string): Promise<void> {
+    const item = this.page.locator('.activitybar .action-item', { has: this.page.locator(`.action-label[aria-label^="${label}"]`) }).first();
+    await item.waitFor({ timeout: 30_000 });
+    if (!(await item.getAttribute('class'))?.includes('checked')) await item.click();
   }
 
   /** The graph webview's inner document. */

@@ -46,7 +46,8 @@ export class PlanView implements vscode.TreeDataProvider<Node>, vscode.Disposabl
 
   private describe(): void {
     const p = this.store.plan;
-    if (!p) { this.view.message = 'Run "Cloche: Dry Run in Container" to see what a recipe would change.'; this.view.description = undefined; return; }
+    // Without a plan the view's welcome content speaks (it differs in untrusted workspaces).
+    if (!p) { this.view.message = undefined; this.view.description = undefined; return; }
     const s = p.plan.summary;
     this.view.description = `${p.label} · ${p.plan.target.platform}`;
     this.view.message = `${s.changed} to change, ${s.upToDate} up to date, ${s.skipped} skipped, ${s.unknown} unknown, ${s.failed} failing`
