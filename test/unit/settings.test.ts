@@ -1,6 +1,6 @@
 /** Settings and commands stay in step with package.json: keys, types, defaults, ids and titles. */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { CLIENT_SETTING_KEYS, DEFAULTS, readClientSettings } from '../../client/src/settings';
@@ -62,6 +62,20 @@ describe('commands ↔ contributes.commands', () => {
       assert.equal(p.title, c.title, c.id);
       assert.equal(p.category, COMMAND_CATEGORY, c.id);
       assert.equal(p.icon, 'icon' in c ? c.icon : undefined, c.id);
+    }
+  });
+
+  it('walkthrough steps and welcome views link only to contributed commands (or VS Code\'s own)', () => {
+    const ids = new Set<string>([...Object.values(COMMANDS).map((c) => c.id), 'workbench.trust.manage']);
+    const texts = [
+      ...(pkg.contributes.walkthroughs as { steps: { description: string; completionEvents?: string[] }[] }[]).flatMap((w) => w.steps.flatMap((st) => [st.description, ...(st.completionEvents ?? [])])),
+      ...(pkg.contributes.viewsWelcome as { contents: string }[]).map((v) => v.contents),
+    ];
+    const linked = texts.flatMap((t) => [...t.matchAll(/(?:\(command:|onCommand:)([\w.]+)/g)].map((m) => m[1]));
+    assert.ok(linked.length >= 6, `links found: ${linked.join(', ')}`);
+    for (const id of linked) assert.ok(ids.has(id), id);
+    for (const w of pkg.contributes.walkthroughs as { steps: { media: { markdown: string } }[] }[]) {
+      for (const st of w.steps) assert.ok(existsSync(path.join(__dirname, '../..', st.media.markdown)), st.media.markdown);
     }
   });
 
