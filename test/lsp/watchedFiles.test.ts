@@ -158,3 +158,20 @@ test('a workspace folder added and removed by the client is indexed and dropped'
     assert.ok((await codes(path.join(root, 'fx_errors/recipes/unknown_action.rb'))).includes('unknown-action'));
   } finally { fs.rmSync(extra, { recursive: true, force: true }); }
 });
+
+test('push clients: a template created and deleted on disk republishes the recipe that uses it', async () => {
+  const push = await TestClient.start({ roots: [root], pull: false });
+  try {
+    const recipe = path.join(root, 'fx_errors/recipes/missing_template.rb');
+    const template = path.join(root, 'fx_errors/templates/missing.conf.erb');
+    await push.open(recipe);
+    const has = (d: { code?: unknown }[]) => d.some((x) => x.code === 'missing-template');
+    await push.published(recipe, has);
+    fs.writeFileSync(template, 'x\n');
+    await push.conn.sendNotification(DidChangeWatchedFilesNotification.type, { changes: [{ uri: uri(template), type: FileChangeType.Created }] });
+    await push.published(recipe, (d) => !has(d));
+    fs.rmSync(template);
+    await push.conn.sendNotification(DidChangeWatchedFilesNotification.type, { changes: [{ uri: uri(template), type: FileChangeType.Deleted }] });
+    await push.published(recipe, has);
+  } finally { await push.stop(); }
+});

@@ -82,10 +82,16 @@ export const diagnostics: Feature = {
       return;
     }
     const pending = new Set<string>();
+    /** Documents whose last publication had findings (a closed or deleted one is cleared, others need nothing). */
+    const shown = new Set<string>();
     const publish = debounce(() => {
       for (const uri of pending) {
-        if (!session.documents.get(uri)) { void conn.sendDiagnostics({ uri, diagnostics: [] }); continue; }
-        try { void conn.sendDiagnostics({ uri, version: session.documents.get(uri)?.version, diagnostics: report(uri) }); } catch (e) { session.log(`diagnostics for ${uri}: ${String(e)}`); }
+        if (!session.documents.get(uri)) { if (shown.delete(uri)) void conn.sendDiagnostics({ uri, diagnostics: [] }); continue; }
+        try {
+          const diagnostics = report(uri);
+          if (diagnostics.length) shown.add(uri); else shown.delete(uri);
+          void conn.sendDiagnostics({ uri, version: session.documents.get(uri)?.version, diagnostics });
+        } catch (e) { session.log(`diagnostics for ${uri}: ${String(e)}`); }
       }
       pending.clear();
     }, 30);

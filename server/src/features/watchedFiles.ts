@@ -35,7 +35,7 @@ export const watchedFiles: Feature = {
       }
       if (!changes.length) return;
       const cookbooks = session.analysis.filesChanged(changes);
-      for (const c of changes) session.documents.notify(c.file, cookbooks);
+      if (cookbooks.size) for (const c of changes) session.documents.notify(c.file, cookbooks); // else nothing depends on them
     }));
     // Declared statically (changeNotifications), so no registration: the client sends these on its own.
     conn.onNotification(DidChangeWorkspaceFoldersNotification.type, session.guard('workspace folders', (params) => {
