@@ -82,6 +82,23 @@ describe('the extension in code-server on examples/webserver', { skip, timeout: 
     assert.equal(await graph.locator('g.node[data-key="service[nginx]"]').count(), 1);
   });
 
+  it('the graph follows typing, and choosing a node reveals its source line', async () => {
+    const graph = s.webview();
+    await s.page.locator('.monaco-editor .view-lines').first().click();
+    await s.page.keyboard.press('Control+End');
+    await s.page.keyboard.type("\nlog 'typed in the editor' do\n  message 'hello'\nend\n", { delay: 10 });
+    const added = graph.locator('g.node[data-key="log[typed in the editor]"]');
+    await added.waitFor({ timeout: 30_000 });
+    await s.screenshot('graph-live');
+    // Below the fold of the panel: focus it and press Enter, as a keyboard user does.
+    await graph.locator('g.node[data-key="link[/var/log/webserver]"]').press('Enter');
+    const line = lineOf(s, 'recipes/default.rb', "link '/var/log/webserver' do");
+    await s.page.locator('.statusbar-item', { hasText: `Ln ${line},` }).first().waitFor({ timeout: 20_000 });
+    // Back to the file on disk: the node goes away again.
+    await s.command('File: Revert File');
+    await added.waitFor({ state: 'detached', timeout: 30_000 });
+  });
+
   it('dry run: the Plan view and the source lines show what would change', async () => {
     await s.openFile('recipes/default.rb');
     await s.command('Cloche: Dry Run in Container');
