@@ -50,7 +50,7 @@ export function activate(context: vscode.ExtensionContext): void {
     context.subscriptions.push(tests);
   };
   const handlers: Record<CommandName, (...args: unknown[]) => unknown> = {
-    openResourceGraph: (uri?: unknown) => openGraph(deps, uri instanceof vscode.Uri ? uri : undefined),
+    openResourceGraph: (uri?: unknown) => openGraph(deps, asUri(uri)),
     openResourceGraphForCookbook: () => openCookbookGraph(deps),
     openResourceGraphForRunList: () => openRunListGraph(deps),
     exportGraphSvg: () => GraphPanel.active?.requestExport('svg'),
@@ -67,7 +67,7 @@ export function activate(context: vscode.ExtensionContext): void {
       await convergeCommand({ ...engine, output: convergeOutput, problems: convergeProblems }, asUri(uri));
       containers.refresh();
     },
-    revealPlanStep: (step?: unknown) => revealPlanStep(step as PlanStep | undefined),
+    revealPlanStep: (step?: unknown, inView?: unknown) => (inView === true ? planView.revealStep(step as PlanStep) : revealPlanStep(step as PlanStep | undefined)),
     showPlanDiff: (step?: unknown) => planDiff.show(step as PlanStep),
     whyWouldThisRun: (step?: unknown) => whyWouldThisRun(store, step as PlanStep | undefined),
     clearPlan: () => { store.clear(); GraphPanel.active?.showPlanStatuses([]); },

@@ -114,6 +114,10 @@ describe('the extension in code-server on examples/webserver', { skip, timeout: 
     const lensText = (await lenses.allInnerTexts()).join('\n');
     await s.screenshot('dry-run');
     assert.match(lensText, /would /, lensText);
+    // A plain step's annotation selects its row in the Plan view.
+    await s.gotoLineEnd(lineOf(s, 'recipes/default.rb', 'group web_group do'));
+    await s.page.locator('.monaco-editor .codelens-decoration a', { hasText: 'would create system group webserver' }).click();
+    await rows.filter({ hasText: 'group[webserver] :create' }).and(s.page.locator('.selected')).waitFor({ timeout: 20_000 });
     // The graph's nodes carry the plan statuses.
     assert.ok(await s.webview().locator('g.node.status-change').count() > 0, 'graph nodes show plan statuses');
   });

@@ -10,9 +10,8 @@ import { COMMANDS } from '../commands';
 import type { PlanStore } from './planStore';
 import { stepSummary } from './stepText';
 
-type Node =
-  | { kind: 'step'; step: PlanStep; index: number }
-  | { kind: 'detail'; label: string; icon?: string; tooltip?: string; step: PlanStep };
+type StepNode = { kind: 'step'; step: PlanStep; index: number };
+type Node = StepNode | { kind: 'detail'; label: string; icon?: string; tooltip?: string; parent: StepNode };
 
 const ICONS: Record<StepStatus, [string, string | undefined]> = {
   change: ['diff-modified', 'charts.yellow'],
@@ -54,12 +53,24 @@ export class PlanView implements vscode.TreeDataProvider<Node>, vscode.Disposabl
       + (p.stale ? ' — the cookbook changed since; dry run again' : '');
   }
 
+  /** Selects a step's row (from a line annotation). */
+  async revealStep(step: PlanStep): Promise<void> {
+    const steps = this.store.plan?.plan.steps ?? [];
+    const index = steps.indexOf(step) >= 0 ? steps.indexOf(step) : steps.findIndex((s) => s.resource === step.resource && s.action === step.action);
+    if (index < 0) return;
+    await this.view.reveal({ kind: 'step', step: steps[index], index }, { select: true, focus: true });
+  }
+
   getChildren(node?: Node): Node[] {
     const p = this.store.plan;
     if (!p) return [];
     if (!node) return p.plan.steps.map((step, index) => ({ kind: 'step', step, index }));
     if (node.kind !== 'step') return [];
-    return details(node.step);
+    return details(node);
+  }
+
+  getParent(node: Node): Node | undefined {
+    return node.kind === 'detail' ? node.parent : undefined;
   }
 
   getTreeItem(node: Node): vscode.TreeItem {
@@ -70,7 +81,7 @@ export class PlanView implements vscode.TreeDataProvider<Node>, vscode.Disposabl
       return item;
     }
     const s = node.step;
-    const hasDetails = details(s).length > 0;
+    const hasDetails = details(node).length > 0;
     const item = new vscode.TreeItem(`${s.resource} :${s.action}`, hasDetails ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
     item.id = `${node.index}:${s.resource}:${s.action}`;
     item.description = stepSummary(s);
@@ -87,9 +98,10 @@ export class PlanView implements vscode.TreeDataProvider<Node>, vscode.Disposabl
 }
 
 /** The rows under a step: changes, the reason, assumptions, notifications, who notifies it. */
-function details(s: PlanStep): Node[] {
+function details(parent: StepNode): Node[] {
+  const s = parent.step;
   const out: Node[] = [];
-  const add = (label: string, icon?: string, tooltip?: string) => out.push({ kind: 'detail', label, icon, tooltip, step: s });
+  const add = (label: string, icon?: string, tooltip?: string) => out.push({ kind: 'detail', label, icon, tooltip, parent });
   for (const c of s.changes) add(c.message ?? `${c.property}: ${JSON.stringify(c.from)} → ${JSON.stringify(c.to)}`, 'edit');
   if (s.reason && s.status !== 'up-to-date') add(s.reason, 'info');
   for (const a of s.assumptions ?? []) add(`assumption: ${a}`, 'warning');
