@@ -111,14 +111,19 @@ export class CodeServerSession {
     await this.page.screenshot({ path: path.join(ARTIFACTS, `${this.prefix}-${String(++this.shots).padStart(2, '0')}-${name}.png`) });
   }
 
+  /** Opens the quick input with `key` and types `text` into it. */
+  private async quickInput(key: string, text: string): Promise<void> {
+    await this.page.keyboard.press('Escape');
+    await this.page.keyboard.press(key);
+    const input = this.page.locator('.quick-input-widget input');
+    await input.waitFor();
+    await input.fill(text);
+  }
+
   /** Runs a command from the Command Palette by its title, as a person does. */
   async command(title: string): Promise<void> {
     const p = this.page;
-    await p.keyboard.press('Escape');
-    await p.keyboard.press('F1');
-    const input = p.locator('.quick-input-widget input');
-    await input.waitFor();
-    await input.fill(`>${title}`);
+    await this.quickInput('F1', `>${title}`);
     const row = p.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
     await row.waitFor({ timeout: 15_000 });
     await p.keyboard.press('Enter');
@@ -127,11 +132,7 @@ export class CodeServerSession {
   /** Opens a workspace file through Quick Open (relative path). */
   async openFile(relative: string): Promise<void> {
     const p = this.page;
-    await p.keyboard.press('Escape');
-    await p.keyboard.press('Control+P');
-    const input = p.locator('.quick-input-widget input');
-    await input.waitFor();
-    await input.fill(relative);
+    await this.quickInput('Control+P', relative);
     // The list first shows recently opened editors; wait for the row of this very file.
     const dir = path.dirname(relative);
     const row = p.locator('.quick-input-list .monaco-list-row', { hasText: path.basename(relative) }).filter({ hasText: dir === '.' ? '' : dir }).first();
@@ -144,10 +145,7 @@ export class CodeServerSession {
   async gotoLineEnd(line: number): Promise<void> {
     const p = this.page;
     await p.locator('.monaco-editor .view-lines').first().click();
-    await p.keyboard.press('Control+G');
-    const input = p.locator('.quick-input-widget input');
-    await input.waitFor();
-    await input.fill(`:${line}`);
+    await this.quickInput('Control+G', `:${line}`);
     await p.keyboard.press('Enter');
     await p.keyboard.press('End');
   }
