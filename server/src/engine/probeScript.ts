@@ -7,7 +7,8 @@
  * command (or anything else on stdout) can never forge a record, lines without it are ignored,
  * and a query whose `end` line never arrives is reported as garbled instead of being guessed.
  *
- * Read-only: only stat/readlink/base64/getent/dpkg-query/apt-cache/status scripts run, except
+ * Read-only: only stat/readlink/base64/getent/dpkg-query/status scripts, grep over apt's lists
+ * and dnf's cached repository metadata, and `rpm -q` (on a copy of its database in /dev/shm) run, except
  * string guards — user commands, run like Chef's why-run runs them, with a timeout, stdin closed
  * and output discarded. Their read-only intent is the recipe author's; the tests check with
  * `docker diff` that a plan leaves no trace.
@@ -26,9 +27,24 @@ export type Query =
   | { kind: 'path'; path: string; content?: boolean }
   | { kind: 'user'; name: string }
   | { kind: 'group'; name: string }
-  | { kind: 'package'; name: string }
+  | { kind: 'package'; name: string; manager?: PackageManager }
   | { kind: 'service'; name: string }
   | { kind: 'guard'; command: string; cwd?: string; env?: Record<string, string> };
+
+/**
+ * Which package database a package query reads: dpkg (apt_package, dpkg_package) or rpm (dnf_package,
+ * yum_package). Without one, the probe uses dpkg when the container has it, else rpm.
+ */
+export type PackageManager = 'dpkg' | 'rpm';
+
+/**
+ * The key of a package in the probe's answers and the state: `rpm:name` for rpm queries; dpkg
+ * queries and queries without a manager share the bare name (the probe answers them alike
+ * wherever dpkg exists).
+ */
+export function packageKey(name: string, manager?: PackageManager): string {
+  return manager === 'rpm' ? `rpm:${name}` : name;
+}
 
 /** Stable identity of a query (what the state is keyed by). */
 export function queryKey(q: Query): string {
@@ -36,7 +52,7 @@ export function queryKey(q: Query): string {
     case 'path': return `path:${q.path}`;
     case 'user': return `user:${q.name}`;
     case 'group': return `group:${q.name}`;
-    case 'package': return `package:${q.name}`;
+    case 'package': return `package:${packageKey(q.name, q.manager)}`;
     case 'service': return `service:${q.name}`;
     case 'guard': return `guard:${q.cwd ?? ''}:${JSON.stringify(q.env ?? {})}:${q.command}`;
   }
@@ -104,8 +120,10 @@ if [ -e "$1" ]; then _o g aptlists 1; else _o g aptlists 0; fi
  * lists for candidates. `apt-cache policy` is not used: without a valid pkgcache.bin it writes
  * one (a plan must not), and building it in memory costs ~0.3 s. The grep finds every stanza of
  * the names; the highest version wins (apt pins are not applied — said in the step's reason).
+ * `names` are the queries without a manager (dpkg when the container has it, else rpm) and the
+ * dpkg ones; an rpm query (dnf_package, yum_package) goes through {@link rpmSnippet} instead.
  */
-function packageSnippet(names: string[]): string {
+function packageSnippet(names: string[], autoNames: string[]): string {
   const list = names.join(' ');
   const patterns = names.map((n) => `-e ${shQuote(`Package: ${n.replace(/:.*$/, '')}`)}`).join(' ');
   return String.raw`if command -v dpkg-query >/dev/null 2>&1; then
@@ -118,11 +136,86 @@ function packageSnippet(names: string[]): string {
   fi
 elif command -v rpm >/dev/null 2>&1; then
   _o g pm rpm
-  rpm -q --qf '%{NAME}|ii |%{VERSION}-%{RELEASE}
-' ${list} 2>/dev/null | grep '|' | while IFS= read -r _l; do _o g pkg "$_l"; done
-else _o g pm none; fi
+${autoNames.length ? `  _rp ${autoNames.join(' ')}\n` : ''}else _o g pm none; fi
 _o g pkgend 0
 `.replace(/\\\$\{/g, '${');
+}
+
+/** Architectures an rpm name may end with (`curl.x86_64`): the name without it is looked up too. */
+const RPM_ARCHES = ['noarch', 'x86_64', 'i686', 'i386', 'aarch64', 'ppc64le', 's390x', 'armv7hl'];
+
+/** `name` and, for `name.arch`, the bare name: what rpm's and dnf's metadata call the package. */
+export function rpmBaseNames(name: string): string[] {
+  const dot = name.lastIndexOf('.');
+  return dot > 0 && RPM_ARCHES.includes(name.slice(dot + 1)) ? [name, name.slice(0, dot)] : [name];
+}
+
+/**
+ * The rpm side, as a shell function `_rp NAME…` (defined once, called for rpm queries and for
+ * queries without a manager on a container without dpkg):
+ *
+ * - Installed versions: `rpm -q` with the EVR (`epoch:` only when there is one) and the arch.
+ *   rpm's sqlite database is in WAL mode and even a read-only `rpm -q` opens its `-shm` file for
+ *   writing (a changed file in `docker diff`): the database is copied to /dev/shm (a tmpfs outside
+ *   the container's filesystem) when it fits in half of it, and read there; otherwise in place,
+ *   and the record says so.
+ * - Candidates: the primary metadata of every enabled repository (`enabled=` in the repo files;
+ *   default on) as dnf cached it under /var/cache/dnf (dnf 4) or /var/cache/libdnf5 (dnf 5), read
+ *   without dnf (dnf writes its logs and caches on every run, and there is no network in a plan).
+ *   createrepo writes `<name>`, `<arch>` and `<version …/>` on consecutive lines, so one grep per
+ *   repository finds them. Repositories without cache, or whose compression has no decompressor
+ *   in the container, are reported as such.
+ */
+const RPM_FUNCTION = String.raw`_rp() {
+  if ! command -v rpm >/dev/null 2>&1; then _o g rpm none; return 0; fi
+  _o g rpm present
+  _rd=$(rpm --eval '%{_dbpath}' 2>/dev/null); _rt=
+  if [ -d "$_rd" ] && [ "$(stat -f -c %T /dev/shm 2>/dev/null)" = tmpfs ]; then
+    _rs=$(du -sk "$_rd" 2>/dev/null | cut -f1); _ra=$(df -Pk /dev/shm 2>/dev/null | awk 'NR==2 { print $4 }')
+    if [ -n "$_rs" ] && [ -n "$_ra" ] && [ "$_rs" -lt $((_ra / 2)) ] 2>/dev/null; then
+      _rt=$(mktemp -d /dev/shm/cloche-rpmdb.XXXXXX 2>/dev/null) || _rt=
+      if [ -n "$_rt" ] && ! cp -a "$_rd/." "$_rt/" 2>/dev/null; then rm -rf "$_rt"; _rt=; fi
+    fi
+  fi
+  if [ -n "$_rt" ]; then _o g rpmdb copy; else _o g rpmdb in-place; fi
+  rpm -q \${_rt:+--dbpath "$_rt"} --qf '%{NAME}|%{ARCH}|%|EPOCH?{%{EPOCH}:}:{}|%{VERSION}-%{RELEASE}\n' "$@" 2>/dev/null | grep '|' | while IFS= read -r _l; do _o g rpmpkg "$_l"; done
+  [ -z "$_rt" ] || rm -rf "$_rt"
+  _rg=; for _rn in "$@"; do _rg="\${_rg:+$_rg
+}<name>$_rn</name>"; done
+  _ren=$(for _f in /etc/yum.repos.d/*.repo /etc/yum/repos.d/*.repo /etc/distro.repos.d/*.repo; do [ -f "$_f" ] && { echo '@@file'; cat "$_f"; }; done 2>/dev/null | awk '
+    function f() { if (s != "" && e) print s; s = "" }
+    /^@@file$/ { f(); next }
+    /^[ \t]*\[[^]]+\]/ { f(); s = $0; sub(/^[ \t]*\[/, "", s); sub(/\].*$/, "", s); e = 1; next }
+    s != "" && /^[ \t]*enabled[ \t]*=/ { v = tolower($0); sub(/^[^=]*=[ \t]*/, "", v); sub(/[ \t\r]*$/, "", v); e = (v == "1" || v == "true" || v == "yes" || v == "on") }
+    END { f() }')
+  for _ri in $_ren; do
+    _rr=nocache
+    for _rc in /var/cache/dnf/"$_ri"-*/repodata /var/cache/libdnf5/"$_ri"-*/repodata; do
+      [ -d "$_rc" ] || continue
+      _rh=\${_rc%/repodata}; _rh=\${_rh##*/}; _rh=\${_rh#"$_ri"-}
+      case $_rh in ????????????????) ;; *) continue ;; esac
+      case $_rh in *[!0-9a-f]*) continue ;; esac
+      for _rf in "$_rc"/*primary.xml.gz "$_rc"/*primary.xml.zst "$_rc"/*primary.xml.xz "$_rc"/*primary.xml.bz2 "$_rc"/*primary.xml; do
+        [ -f "$_rf" ] || continue
+        case $_rf in *.gz) _rz='gzip -dc' ;; *.zst) _rz='zstd -dcq' ;; *.xz) _rz='xz -dc' ;; *.bz2) _rz='bzip2 -dc' ;; *) _rz=cat ;; esac
+        if ! command -v "\${_rz%% *}" >/dev/null 2>&1; then _rr="unreadable (no \${_rz%% *} for \${_rf##*/})"; continue; fi
+        _rr=read
+        $_rz "$_rf" 2>/dev/null | LC_ALL=C grep -F -A 2 -e "$_rg" | awk -v id="$_ri" '
+          /<name>/ { n = $0; sub(/^.*<name>/, "", n); sub(/<\/name>.*$/, "", n); a = ""; next }
+          /<arch>/ { a = $0; sub(/^.*<arch>/, "", a); sub(/<\/arch>.*$/, "", a); next }
+          /<version / { if (n == "") next; e = $0; v = $0; r = $0
+            sub(/^.* epoch="/, "", e); sub(/".*$/, "", e); sub(/^.* ver="/, "", v); sub(/".*$/, "", v); sub(/^.* rel="/, "", r); sub(/".*$/, "", r)
+            if (a != "src" && a != "nosrc") print n "|" a "|" e ":" v "-" r "|" id; n = "" }' | while IFS= read -r _l; do _o g rpmavail "$_l"; done
+      done
+    done
+    _o g rpmrepo "$_ri|$_rr"
+  done
+}
+`.replace(/\\\$\{/g, '${');
+
+/** The rpm queries of a probe: `_rp` over the names and their bare names (`curl` for `curl.x86_64`). */
+function rpmSnippet(names: string[]): string {
+  return names.length ? `_rp ${[...new Set(names.flatMap(rpmBaseNames))].join(' ')}\n_o g rpmend 0\n` : '';
 }
 
 /** One guard command: in a subshell, stdin closed, output discarded, bounded by `timeout`. */
@@ -144,11 +237,14 @@ export function buildProbeScript(all: Query[], opts: { facts?: boolean; nonce?: 
     const k = queryKey(q);
     const prev = unique.get(k);
     if (prev?.kind === 'path' && q.kind === 'path') prev.content = prev.content || q.content;
+    else if (prev?.kind === 'package' && q.kind === 'package' && !q.manager) delete prev.manager; // asked without a manager: auto
     else if (!prev) unique.set(k, { ...q });
   }
   const queries = new Map<string, Query>();
   const parts = [opts.facts === false ? '' : FACTS_SCRIPT, prologue(nonce)];
   const packages: string[] = [];
+  const autoPackages: string[] = [];
+  const rpmPackages: string[] = [];
   let i = 0;
   for (const q of unique.values()) {
     const id = String(i++);
@@ -157,12 +253,18 @@ export function buildProbeScript(all: Query[], opts: { facts?: boolean; nonce?: 
       case 'path': parts.push(`_cp ${id} ${shQuote(q.path)} ${q.content ? 1 : 0}\n`); break;
       case 'user': parts.push(`_o ${id} pw "$(getent passwd ${shQuote(q.name)})"; _o ${id} end 0\n`); break;
       case 'group': parts.push(`_o ${id} gr "$(getent group ${shQuote(q.name)})"; _o ${id} end 0\n`); break;
-      case 'package': if (PACKAGE_NAME.test(q.name)) packages.push(q.name); break;
+      case 'package':
+        if (!PACKAGE_NAME.test(q.name)) break;
+        if (q.manager === 'rpm') rpmPackages.push(q.name);
+        else { packages.push(q.name); if (!q.manager) autoPackages.push(q.name); }
+        break;
       case 'service': if (SERVICE_NAME.test(q.name)) parts.push(`_sv ${id} ${shQuote(q.name)}\n`); break;
       case 'guard': parts.push(guardSnippet(id, q)); break;
     }
   }
-  if (packages.length) parts.push(packageSnippet([...new Set(packages)]));
+  if (rpmPackages.length || autoPackages.length) parts.push(RPM_FUNCTION);
+  if (packages.length) parts.push(packageSnippet([...new Set(packages)], [...new Set(autoPackages.flatMap(rpmBaseNames))]));
+  parts.push(rpmSnippet(rpmPackages));
   parts.push(`_o g end 0\n`);
   return { script: parts.join(''), nonce, queries };
 }
@@ -201,8 +303,8 @@ export function parseProbeOutput(stdout: string, probe: ProbeScript): ProbeOutpu
   const incomplete = new Set<string>();
   for (const id of probe.queries.keys()) {
     const q = probe.queries.get(id)!;
-    // Package queries are answered by the global batch; `pkgend` marks it complete.
-    const done = q.kind === 'package' ? records.get('g')?.has('pkgend') : records.get(id)?.has('end');
+    // Package queries are answered by the global batch; `pkgend` (`rpmend` for rpm queries) marks it complete.
+    const done = q.kind === 'package' ? records.get('g')?.has(q.manager === 'rpm' ? 'rpmend' : 'pkgend') : records.get(id)?.has('end');
     if (!done) incomplete.add(id);
   }
   if (!records.get('g')?.has('end')) incomplete.add('g');

@@ -9,7 +9,8 @@
 import { createHash } from 'node:crypto';
 import { compareDebVersions } from './debVersion';
 import type { Query } from './probeScript';
-import { queryKey, type ProbeOutput, type ProbeScript, type RawRecord } from './probeScript';
+import { packageKey, queryKey, type PackageManager, type ProbeOutput, type ProbeScript, type RawRecord } from './probeScript';
+import { compareRpmEvr } from './rpmVersion';
 
 /** A value or the reason it is not known. */
 export type Known<T> = { ok: true; value: T } | { ok: false; reason: string };
@@ -38,7 +39,15 @@ export interface UserInfo { name: string; uid: number; gid: number; comment: str
 /** A group entry. */
 export interface GroupInfo { name: string; gid: number; members: string[]; by?: string }
 /** A package's installed version (undefined: not installed) and candidate (undefined: unknown). */
-export interface PackageInfo { installed?: string; candidate?: string; by?: string }
+export interface PackageInfo {
+  installed?: string;
+  candidate?: string;
+  by?: string;
+  /** rpm: every version (EVR) the cached metadata of the enabled repositories offers. */
+  available?: string[];
+  /** rpm: why the candidate is unknown or may be incomplete (no metadata cache, unreadable repositories, no rpm). */
+  note?: string;
+}
 /** What could be read about a service. */
 export interface ServiceInfo {
   pid1: string;
@@ -102,6 +111,38 @@ function parseService(rec: RawRecord): ServiceInfo {
   return info;
 }
 
+/** The note of rpm packages when the container has no rpm at all. */
+export const NO_RPM = 'the container has no rpm';
+
+/** `0:1.0-1` → `1.0-1`: rpm shows no epoch when it is 0. */
+const normalEvr = (evr: string): string => evr.replace(/^0+:/, '');
+const highest = (evrs: string[]): string | undefined => [...evrs].sort(compareRpmEvr).pop();
+
+/**
+ * Looks up rpm packages in the global records: `rpmpkg name|arch|evr` (installed), `rpmavail
+ * name|arch|e:v-r|repo` (cached repository metadata), `rpmrepo id|read|nocache|unreadable …`,
+ * `rpm none` when the container has no rpm. A query `name.arch` matches that arch only.
+ */
+function rpmLookup(g: RawRecord | undefined): (name: string) => PackageInfo {
+  const split = (l: string) => l.split('|');
+  const installed = (g?.get('rpmpkg') ?? []).map(split).filter((f) => f.length === 3);
+  const available = (g?.get('rpmavail') ?? []).map(split).filter((f) => f.length === 4);
+  // `_rp` may run twice (rpm queries, and queries without a manager on a container without dpkg).
+  const repos = [...new Map((g?.get('rpmrepo') ?? []).map(split).map((r) => [r[0], r] as const)).values()];
+  let note: string | undefined;
+  if (g?.get('rpm')?.[0] === 'none') note = NO_RPM;
+  else if (!repos.length) note = 'no enabled dnf repository (no enabled repository in /etc/yum.repos.d)';
+  else if (!repos.some((r) => r[1] === 'read')) note = `the dnf metadata cache is empty (${repos.map((r) => r[0]).join(', ')}: dnf makecache first)`;
+  else if (repos.some((r) => r[1] !== 'read')) note = `repositories without readable cached metadata: ${repos.filter((r) => r[1] !== 'read').map((r) => `${r[0]} (${r[1]})`).join(', ')}`;
+  return (q) => {
+    const is = (name: string, arch: string) => q === name || q === `${name}.${arch}`;
+    const avail = [...new Set(available.filter((f) => is(f[0], f[1])).map((f) => normalEvr(f[2])))];
+    const info: PackageInfo = { installed: highest(installed.filter((f) => is(f[0], f[1])).map((f) => normalEvr(f[2]))), candidate: highest(avail), available: avail };
+    if (note) info.note = note;
+    return info;
+  };
+}
+
 /** The simulated machine. Probe results are the base; `set*` calls overlay planned effects. */
 export class VirtualState {
   private readonly paths = new Map<string, Known<PathInfo>>();
@@ -143,6 +184,7 @@ export class VirtualState {
       if (!prev?.candidate || compareDebVersions(v, prev.candidate) > 0) pkgs.set(current, { ...prev, candidate: v });
       current = undefined;
     }
+    const rpmInfo = rpmLookup(g);
     for (const [id, q] of probe.queries) {
       const rec = out.records.get(id) ?? new Map<string, string[]>();
       const bad = out.incomplete.has(id);
@@ -151,7 +193,11 @@ export class VirtualState {
         case 'path': s.paths.set(q.path, bad ? unknown(garbled) : parseStat(rec)); break;
         case 'user': s.users.set(q.name, bad ? unknown(garbled) : parsePasswd(rec.get('pw')?.[0])); break;
         case 'group': s.groups.set(q.name, bad ? unknown(garbled) : parseGroup(rec.get('gr')?.[0])); break;
-        case 'package': s.packages.set(q.name, bad ? unknown(garbled) : known(pkgs.get(q.name) ?? {})); break;
+        case 'package': {
+          const rpm = q.manager === 'rpm' || (!q.manager && s.packageManager === 'rpm');
+          s.packages.set(packageKey(q.name, q.manager), bad ? unknown(garbled) : known(rpm ? rpmInfo(q.name) : pkgs.get(q.name) ?? {}));
+          break;
+        }
         case 'service': s.services.set(q.name, bad ? unknown(garbled) : known(parseService(rec))); break;
         case 'guard': {
           const rc = Number(rec.get('rc')?.[0]);
@@ -188,8 +234,9 @@ export class VirtualState {
   setUser(n: string, u: UserInfo | null): void { this.users.set(n, known(u)); }
   group(n: string): Known<GroupInfo | null> { return this.groups.get(n) ?? unknown(`group ${n}: ${NOT_PROBED}`); }
   setGroup(n: string, g: GroupInfo | null): void { this.groups.set(n, known(g)); }
-  pkg(n: string): Known<PackageInfo> { return this.packages.get(n) ?? unknown(`package ${n}: ${NOT_PROBED}`); }
-  setPkg(n: string, p: PackageInfo): void { this.packages.set(n, known(p)); }
+  /** A package as the probe read it (by the manager its query named), or as a planned step leaves it. */
+  pkg(n: string, manager?: PackageManager): Known<PackageInfo> { return this.packages.get(packageKey(n, manager)) ?? unknown(`package ${n}: ${NOT_PROBED}`); }
+  setPkg(n: string, p: PackageInfo, manager?: PackageManager): void { this.packages.set(packageKey(n, manager), known(p)); }
   service(n: string): Known<ServiceInfo> { return this.services.get(n) ?? unknown(`service ${n}: ${NOT_PROBED}`); }
   setService(n: string, i: ServiceInfo): void { this.services.set(n, known(i)); }
   guard(q: Query): Known<number> { return this.guards.get(queryKey(q)) ?? unknown(`guard: ${NOT_PROBED}`); }

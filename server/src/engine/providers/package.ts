@@ -1,14 +1,43 @@
 /**
  * package and its platform classes (apt_package/dpkg_package on Debian, dnf_package/yum_package on
- * RPM images): install, upgrade, remove, purge. Installed versions come from dpkg-query/rpm;
- * candidates from `apt-cache policy` (offline, from the apt lists already in the image) — with
- * empty lists, or for dnf without a cache, the candidate version is reported as unknown.
+ * RPM images): install, upgrade, remove, purge. The package database a resource reads follows its
+ * class, as in Chef: dnf_package and yum_package use rpm/dnf, apt_package and dpkg_package use
+ * dpkg/apt, whatever else the image has; an unresolved `package` follows the platform's manager.
+ * Installed versions come from dpkg-query/rpm; candidates from apt's lists, or from the
+ * repository metadata dnf cached (both offline) — without them, the candidate version is
+ * reported as unknown. RPM versions are matched and ordered as dnf and rpm do ({@link rpmVersionMatches},
+ * {@link compareRpmEvr}): `version '1.0'` is satisfied by an installed `1.0-1`, and `2.9` by `1:2.9-1`.
  */
 import type { GraphResource, PlanChange } from '../../protocol';
-import { probeablePackage } from '../probeScript';
+import type { PlatformFacts } from '../../chef/platforms';
+import { compareDebVersions } from '../debVersion';
+import { probeablePackage, rpmBaseNames, type PackageManager } from '../probeScript';
 import { PropReader } from '../props';
-import type { PlanContext, Provider } from '../types';
+import { compareRpmEvr, rpmVersionMatches } from '../rpmVersion';
+import { NO_RPM } from '../state';
+import type { PackageInfo } from '../state';
+import type { PlanContext, Provider, ProviderStep } from '../types';
 import { change, shQuote, unknownStep } from './common';
+
+const RPM_TYPES = new Set(['dnf_package', 'yum_package']);
+const DPKG_TYPES = new Set(['apt_package', 'dpkg_package']);
+
+/** The package database a resource reads, and the command that changes it (undefined: decided by what the container has). */
+export interface PackageBackend { manager?: PackageManager; tool?: 'apt' | 'dnf' | 'yum' }
+
+/** dnf_package/yum_package → rpm; apt_package/dpkg_package → dpkg; `package` → the platform's manager. */
+export function packageBackend(r: GraphResource, facts: PlatformFacts | undefined): PackageBackend {
+  for (const t of [r.resolvedType, r.type]) {
+    if (RPM_TYPES.has(t)) return { manager: 'rpm', tool: t === 'yum_package' ? 'yum' : 'dnf' };
+    if (DPKG_TYPES.has(t)) return { manager: 'dpkg', tool: 'apt' };
+  }
+  switch (facts?.packageManager) {
+    case 'dnf': return { manager: 'rpm', tool: 'dnf' };
+    case 'yum': return { manager: 'rpm', tool: 'yum' };
+    case 'apt': return { manager: 'dpkg', tool: 'apt' };
+    default: return {};
+  }
+}
 
 /** Package names and versions of a resource (`package %w(nginx curl)` has two). */
 export function packageNames(r: GraphResource): { names: string[]; versions: (string | undefined)[]; reader: PropReader } {
@@ -20,26 +49,24 @@ export function packageNames(r: GraphResource): { names: string[]; versions: (st
 }
 
 function candidateNote(ctx: PlanContext): string {
-  if (ctx.state.packageManager === 'rpm') return 'candidate version unknown: RPM repositories are not read offline';
   if (ctx.state.aptLists === false) return 'candidate version unknown: the apt lists are empty (apt_update first)';
   return 'candidate version unknown';
 }
 
-function planOne(ctx: PlanContext, name: string, version: string | undefined): PlanChange | string | undefined {
-  const k = ctx.state.pkg(name);
-  if (!probeablePackage(name)) return `package name ${JSON.stringify(name)} is not a valid package name`;
-  if (!k.ok) return k.reason;
-  const { installed, candidate } = k.value;
+/** Plans one package with dpkg/apt. */
+function planDpkg(ctx: PlanContext, name: string, version: string | undefined, info: PackageInfo): PlanChange | string | undefined {
+  const { installed, candidate } = info;
   const by = ctx.resource.id;
   switch (ctx.action) {
     case 'install':
     case 'upgrade': {
       const target = version ?? candidate;
-      if (installed && (version ? installed === version : ctx.action === 'install' || !candidate || installed === candidate)) return undefined;
-      if (!target && ctx.state.packageManager === 'dpkg' && ctx.state.aptLists && !ctx.state.listsRefreshedBy) {
+      // Chef's :upgrade leaves a package alone when the installed version is the candidate or newer.
+      if (installed && (version ? installed === version : ctx.action === 'install' || !candidate || compareDebVersions(installed, candidate) >= 0)) return undefined;
+      if (!target && ctx.state.aptLists && !ctx.state.listsRefreshedBy) {
         return `no package named ${name} in the apt lists: a virtual package, or Chef would fail with "No candidate version available"`;
       }
-      ctx.state.setPkg(name, { installed: target ?? 'unknown', candidate, by });
+      ctx.state.setPkg(name, { installed: target ?? 'unknown', candidate, by }, 'dpkg');
       const what = target ? `${target}${!version && ctx.state.listsRefreshedBy ? ` (or newer after ${ctx.state.listsRefreshedBy})` : ''}` : `(${candidateNote(ctx)})`;
       const verb = installed ? (ctx.action === 'upgrade' ? 'upgrade' : 'change') : 'install';
       return { property: name, from: installed ?? null, to: target ?? null, message: `would ${verb} ${name} ${installed ? `${installed} → ` : ''}${what}` };
@@ -47,44 +74,145 @@ function planOne(ctx: PlanContext, name: string, version: string | undefined): P
     case 'remove':
     case 'purge':
       if (!installed) return undefined;
-      ctx.state.setPkg(name, { candidate, by });
+      ctx.state.setPkg(name, { candidate, by }, 'dpkg');
       return { property: name, from: installed, to: null, message: `would ${ctx.action} ${name} ${installed}` };
     default:
       return undefined;
   }
 }
 
+/** What one package's plan adds to the step besides its change: assumptions. */
+interface Notes { assumptions: string[] }
+
+/**
+ * Plans one package with rpm/dnf. Candidates come from the cached metadata of the enabled
+ * repositories: the highest EVR (or, for a pinned version, the highest EVR that matches it, as
+ * `dnf install name-version` picks). Repository priorities, excludes and modules are not applied.
+ */
+function planRpm(ctx: PlanContext, name: string, version: string | undefined, info: PackageInfo, notes: Notes): PlanChange | string | undefined {
+  const { installed, candidate, available = [], note } = info;
+  const by = ctx.resource.id;
+  if (note === NO_RPM && !installed && ctx.action !== 'remove' && ctx.action !== 'purge') return `${ctx.resource.type} needs rpm and dnf, and the container has no rpm`;
+  // An earlier step whose effects cannot be simulated (a package like epel-release, a command, a
+  // repo file) may add the repository that offers what the cache does not.
+  const adders = [...ctx.state.opaque, ...ctx.state.touchedPaths().filter((p) => /^\/etc\/(yum\.repos\.d|yum\/repos\.d|distro\.repos\.d)\//.test(p))];
+  const absentMeansFail = !note && !adders.length;
+  const mayAdd = adders.length ? `; ${adders.join(', ')}, planned earlier, may add a repository that does` : '';
+  switch (ctx.action) {
+    case 'install':
+    case 'upgrade': {
+      let target: string | undefined;
+      if (version) {
+        if (installed && rpmVersionMatches(version, installed)) return undefined;
+        const matching = available.filter((evr) => rpmVersionMatches(version, evr)).sort(compareRpmEvr);
+        target = matching.pop();
+        if (!target && absentMeansFail) {
+          return `no version ${version} of ${name} in the enabled repositories' cached metadata${available.length ? ` (they offer ${available.join(', ')})` : ''}: dnf would fail with "Unable to find a match"`;
+        }
+        if (!target) notes.assumptions.push(`${name} ${version} is not in the dnf metadata cache${note ? ` (${note})` : ''}${mayAdd}; assuming a repository offers it`);
+      } else {
+        if (installed && ctx.action === 'install') return undefined;
+        if (installed && candidate && compareRpmEvr(installed, candidate) >= 0) return undefined;
+        if (installed && !candidate) return `cannot tell whether ${name} ${installed} is the newest version: candidate version unknown (${note ?? `no ${name} in the enabled repositories' cached metadata`})`;
+        if (!candidate && absentMeansFail) {
+          return `no package named ${name} in the enabled repositories' cached metadata: dnf would fail with "Unable to find a match"`;
+        }
+        target = candidate;
+        if (target) notes.assumptions.push(`${name} ${target} is the newest version in the dnf metadata cache${note ? ` (${note})` : ''}; repository priorities, excludes and modules are not applied`);
+        else if (!note) notes.assumptions.push(`${name} is not in the dnf metadata cache${mayAdd}`);
+      }
+      ctx.state.setPkg(name, { ...info, installed: target ?? version ?? 'unknown', by }, 'rpm');
+      const to = target ?? version;
+      const what = to ?? `(candidate version unknown: ${note ?? 'not in the cached repository metadata'})`;
+      const verb = !installed ? 'install' : !to ? ctx.action : compareRpmEvr(to, installed) < 0 ? 'downgrade' : 'upgrade';
+      return { property: name, from: installed ?? null, to: to ?? null, message: `would ${verb} ${name} ${installed ? `${installed} → ` : ''}${what}` };
+    }
+    case 'remove':
+    case 'purge':
+      if (!installed) return undefined;
+      // `dnf remove name-version` removes only that version.
+      if (version && !rpmVersionMatches(version, installed)) return undefined;
+      ctx.state.setPkg(name, { ...info, installed: undefined, by }, 'rpm');
+      return { property: name, from: installed, to: null, message: `would ${ctx.action === 'purge' ? 'remove (purge)' : 'remove'} ${name} ${installed}` };
+    default:
+      return undefined;
+  }
+}
+
+/** Whether the resource goes through rpm: its class says so, or (unresolved `package`) the probe found rpm only. */
+function usesRpm(ctx: PlanContext, be: PackageBackend): boolean {
+  return be.manager === 'rpm' || (!be.manager && ctx.state.packageManager === 'rpm');
+}
+
+/** `name-version` as dnf reads it (`curl.x86_64` pinned to 7.76 is `curl-7.76.x86_64`). */
+function rpmSpec(name: string, version: string | undefined): string {
+  if (!version) return name;
+  const [, base] = rpmBaseNames(name);
+  return base ? `${base}-${version}${name.slice(base.length)}` : `${name}-${version}`;
+}
+
+/**
+ * The dnf (or yum) command for an rpm resource. Chef runs `dnf install` for :upgrade too, with
+ * the resolved version, since `dnf upgrade` fails on a package that is not installed; without a
+ * version `dnf install` leaves an installed package alone, so installed packages are upgraded
+ * with `dnf upgrade` and the others installed — decided when the step runs.
+ */
+function rpmScript(ctx: PlanContext, step: ProviderStep, be: PackageBackend, names: string[], versions: (string | undefined)[]): string {
+  const tool = be.tool === 'yum' ? '"$(command -v yum >/dev/null 2>&1 && echo yum || echo dnf)"' : 'dnf';
+  const changed = new Set(step.changes.map((c) => c.property));
+  // Only what the plan would change (all names when it could not tell for some).
+  const pick = names.map((n, i) => [n, versions[i]] as const).filter(([n]) => step.status !== 'change' || changed.has(n));
+  const specs = (list: (readonly [string, string | undefined])[]) => list.map(([n, v]) => shQuote(rpmSpec(n, v))).join(' ');
+  if (ctx.action === 'remove' || ctx.action === 'purge') return `${tool} -y remove ${specs(pick)}`;
+  if (ctx.action !== 'upgrade') return `${tool} -y install ${specs(pick)}`;
+  const pinned = pick.filter(([, v]) => v);
+  const loose = pick.filter(([, v]) => !v);
+  const lines: string[] = [];
+  if (pinned.length) lines.push(`${tool} -y install ${specs(pinned)}`);
+  if (loose.length) {
+    lines.push([
+      `_i=; _u=; for _p in ${loose.map(([n]) => shQuote(n)).join(' ')}; do if rpm -q --quiet "$_p"; then _u="$_u $_p"; else _i="$_i $_p"; fi; done`,
+      `{ [ -z "$_i" ] || ${tool} -y install $_i; } && { [ -z "$_u" ] || ${tool} -y upgrade $_u; }`,
+    ].join('\n'));
+  }
+  return lines.join(' &&\n');
+}
+
 export const packageProvider: Provider = {
   types: ['package', 'apt_package', 'dpkg_package', 'dnf_package', 'yum_package'],
   actions: ['install', 'upgrade', 'remove', 'purge', 'nothing'],
-  queries(r) {
-    return packageNames(r).names.map((name) => ({ kind: 'package' as const, name }));
+  queries(r, facts) {
+    const { manager } = packageBackend(r, facts);
+    return packageNames(r).names.map((name) => ({ kind: 'package' as const, name, ...(manager ? { manager } : {}) }));
   },
   plan(ctx) {
     const { names, versions, reader } = packageNames(ctx.resource);
     if (reader.reasons.length) return unknownStep(reader.reasons.join('; '));
+    const be = packageBackend(ctx.resource, ctx.facts);
+    const rpm = usesRpm(ctx, be);
     const changes: PlanChange[] = [];
     const unknowns: string[] = [];
+    const notes: Notes = { assumptions: [] };
     for (const [i, name] of names.entries()) {
-      const r = planOne(ctx, name, versions[i]);
+      if (!probeablePackage(name)) { unknowns.push(`package name ${JSON.stringify(name)} is not a valid package name`); continue; }
+      const k = ctx.state.pkg(name, be.manager);
+      if (!k.ok) { unknowns.push(k.reason); continue; }
+      const r = rpm ? planRpm(ctx, name, versions[i], k.value, notes) : planDpkg(ctx, name, versions[i], k.value);
       if (typeof r === 'string') {
         unknowns.push(r);
       } else if (r) changes.push(r);
     }
-    if (unknowns.length) return unknownStep(unknowns.join('; '), { changes, opaque: true });
+    const assumptions = notes.assumptions.length ? { assumptions: notes.assumptions } : {};
+    if (unknowns.length) return unknownStep(unknowns.join('; '), { changes, opaque: true, ...assumptions });
     if (changes.length) ctx.state.opaque.push(ctx.resource.id);
     if (changes.some((c) => c.to !== null)) ctx.state.installs.push(ctx.resource.id);
-    return change(changes, { opaque: changes.length > 0 });
+    return change(changes, { opaque: changes.length > 0, ...(changes.length ? assumptions : {}) });
   },
-  apply(ctx) {
+  apply(ctx, step) {
     const { names, versions } = packageNames(ctx.resource);
-    const specs = names.map((n, i) => shQuote(versions[i] ? `${n}${ctx.state.packageManager === 'rpm' ? '-' : '='}${versions[i]}` : n)).join(' ');
-    const rpm = ctx.state.packageManager === 'rpm' || ctx.facts.packageManager === 'dnf' || ctx.facts.packageManager === 'yum';
-    if (rpm) {
-      const tool = ctx.facts.packageManager === 'yum' ? 'yum' : 'dnf';
-      const verb = { install: 'install', upgrade: 'upgrade', remove: 'remove', purge: 'remove' }[ctx.action] ?? 'install';
-      return { script: `${tool} -y ${verb} ${specs}` };
-    }
+    const be = packageBackend(ctx.resource, ctx.facts);
+    if (usesRpm(ctx, be)) return { script: rpmScript(ctx, step, be, names, versions) };
+    const specs = names.map((n, i) => shQuote(versions[i] ? `${n}=${versions[i]}` : n)).join(' ');
     const verb = { install: 'install', upgrade: 'install', remove: 'remove', purge: 'purge' }[ctx.action] ?? 'install';
     // Chef's apt_package options: keep existing config files, never prompt.
     return { script: `export DEBIAN_FRONTEND=noninteractive\napt-get -q -y -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold ${verb} ${specs}` };
