@@ -3,6 +3,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 
 const ROOT = path.resolve(__dirname, '../..');
 const cli = (...args: string[]) => spawnSync(process.execPath, [path.join(ROOT, 'dist/cli.js'), ...args], { cwd: ROOT, encoding: 'utf8' });
@@ -55,4 +57,16 @@ test('usage and environment errors: exit 2 with a message that says what to do',
   assert.equal(badFlag.status, 2);
   assert.match(badFlag.stderr, /unknown option --frobnicate/);
   assert.equal(cli('nonsense').status, 2);
+});
+
+test('a reader that stops early (| head) ends the CLI quietly, exit 0', () => {
+  // Output larger than a pipe buffer, so the CLI is still writing when the reader goes away.
+  const cb = path.join(mkdtempSync(path.join(tmpdir(), 'cloche-pipe-')), 'big');
+  mkdirSync(path.join(cb, 'recipes'), { recursive: true });
+  writeFileSync(path.join(cb, 'metadata.rb'), "name 'big'\nversion '1.0.0'\n");
+  writeFileSync(path.join(cb, 'recipes', 'default.rb'), Array.from({ length: 600 }, (_, i) => `file '/tmp/f${i}' do\n  content 'x'\nend\n`).join(''));
+  const r = spawnSync('bash', ['-c', `set -o pipefail; node ${JSON.stringify(path.join(ROOT, 'dist/cli.js'))} graph ${JSON.stringify(cb)} --format json | head -c 1`], { cwd: ROOT, encoding: 'utf8' });
+  assert.equal(r.stdout.length, 1);
+  assert.equal(r.stderr, '', 'no stack trace');
+  assert.equal(r.status, 0);
 });
