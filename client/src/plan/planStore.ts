@@ -3,6 +3,7 @@
  * one store, one change event. A new dry run replaces the plan; editing a file of the planned cookbook
  * marks it stale (the annotations say so) rather than hiding it.
  */
+import path from 'node:path';
 import * as vscode from 'vscode';
 import type { Plan, PlanStep } from '../../../server/src/protocol';
 
@@ -26,7 +27,7 @@ export class PlanStore implements vscode.Disposable {
     this.edits = vscode.workspace.onDidChangeTextDocument((e) => {
       const c = this.current;
       if (!c || c.stale || e.contentChanges.length === 0) return;
-      if (e.document.uri.scheme === 'file' && e.document.uri.fsPath.startsWith(c.cookbookDir + '/')) {
+      if (e.document.uri.scheme === 'file' && e.document.uri.fsPath.startsWith(c.cookbookDir + path.sep)) {
         c.stale = true;
         this.changed.fire(c);
       }
