@@ -176,6 +176,18 @@ export class CodeServerSession {
   }
 }
 
+/** Ids of Cloche's containers (by label, plus `extraLabel` if given), straight from docker. */
+export function clocheContainers(extraLabel?: string): string[] {
+  const filters = ['--filter', 'label=cloche.managed=true', ...(extraLabel ? ['--filter', `label=${extraLabel}`] : [])];
+  const r = spawnSync('docker', ['ps', '-a', '-q', '--no-trunc', ...filters], { encoding: 'utf8' });
+  return r.stdout.split('\n').filter(Boolean);
+}
+
+/** Cloche containers that exist now and did not before (other test runs' containers are in `before`). */
+export function containersSince(before: string[]): string[] {
+  return clocheContainers().filter((id) => !before.includes(id));
+}
+
 export async function waitFor(check: () => Promise<boolean> | boolean, timeoutMs: number, message: () => string): Promise<void> {
   const until = Date.now() + timeoutMs;
   while (Date.now() < until) {

@@ -5,11 +5,10 @@
  * idempotence verdict. Each step leaves a screenshot in test-artifacts/e2e/.
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, afterEach, before, describe, it } from 'node:test';
-import { CodeServerSession, missingPart, ROOT } from './codeServer';
+import { clocheContainers, CodeServerSession, containersSince, missingPart, ROOT } from './codeServer';
 
 const skip = missingPart();
 const EXAMPLE = path.join(ROOT, 'examples/webserver');
@@ -154,16 +153,16 @@ describe('the extension in code-server on examples/webserver', { skip, timeout: 
   });
 
   it('a converge cancelled from its notification stops and leaves no container behind', async () => {
+    const before = clocheContainers();
     await s.openFile('recipes/default.rb');
     await s.command('Cloche: Converge in Throwaway Container');
     // Cancel once a resource is being converged, so there is a container to clean up.
     const progress = s.page.locator('.notifications-toasts .notification-toast', { hasText: 'converging webserver::default' }).filter({ hasText: /\w+\[[^\]]+\] :\w+/ });
     await progress.first().waitFor({ timeout: 60_000 });
-    assert.notEqual(spawnSync('docker', ['ps', '-q', '--filter', 'label=cloche.managed=true'], { encoding: 'utf8' }).stdout.trim(), '', 'a container is running');
+    assert.equal(containersSince(before).length, 1, 'the converge has its container');
     await progress.locator('.monaco-button, .action-label', { hasText: 'Cancel' }).first().click({ timeout: 30_000 });
     await s.page.locator('.notifications-toasts .notification-list-item-message', { hasText: 'cancelled; its container was removed' }).first().waitFor({ timeout: 60_000 });
     await s.screenshot('converge-cancelled');
-    const left = spawnSync('docker', ['ps', '-a', '-q', '--filter', 'label=cloche.managed=true'], { encoding: 'utf8' }).stdout.trim();
-    assert.equal(left, '', 'no Cloche container is left');
+    assert.deepEqual(containersSince(before), [], 'no Cloche container is left');
   });
 });

@@ -7,16 +7,13 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { after, afterEach, before, describe, it } from 'node:test';
-import { CodeServerSession, missingPart, ROOT, waitFor } from './codeServer';
+import { clocheContainers, CodeServerSession, containersSince, missingPart, ROOT, waitFor } from './codeServer';
 
 const skip = missingPart();
 const EXAMPLE = path.join(ROOT, 'examples/webserver');
 
-/** Ids of Cloche's containers (by label), straight from docker. */
-function clocheContainers(): string[] {
-  const r = spawnSync('docker', ['ps', '-a', '-q', '--no-trunc', '--filter', 'label=cloche.managed=true'], { encoding: 'utf8' });
-  return r.stdout.split('\n').filter(Boolean);
-}
+/** Containers kept with --keep (reset keeps the label): the ones this file makes. */
+const keptContainers = () => clocheContainers('cloche.keep');
 
 describe('Test Explorer and Containers view in code-server', { skip, timeout: 900_000 }, () => {
   let s: CodeServerSession;
@@ -33,6 +30,7 @@ describe('Test Explorer and Containers view in code-server', { skip, timeout: 90
   });
 
   it('lists kitchen suites × platforms as tests; running one converges and passes the idempotence check', async () => {
+    const before = clocheContainers();
     await s.openSideBar('Testing');
     const rows = s.page.locator('.test-explorer .monaco-list-row');
     const cookbook = rows.filter({ hasText: 'webserver' }).first();
@@ -45,7 +43,7 @@ describe('Test Explorer and Containers view in code-server', { skip, timeout: 90
     await suite.locator('.codicon-testing-passed-icon, .codicon-testing-failed-icon, .codicon-testing-error-icon').first().waitFor({ timeout: 600_000 });
     await s.screenshot('test-explorer');
     assert.equal(await suite.locator('.codicon-testing-passed-icon').count(), 1, 'the suite passed');
-    assert.deepEqual(clocheContainers(), [], 'cloche test destroyed its container');
+    assert.deepEqual(containersSince(before), [], 'cloche test destroyed its container');
   });
 
   it('Containers view: a kept container gets a shell, a reset and a destroy', async () => {
@@ -71,8 +69,8 @@ describe('Test Explorer and Containers view in code-server', { skip, timeout: 90
 
     await row.hover();
     await row.locator('.action-label[aria-label="Reset Container"]').click();
-    await waitFor(() => { const ids = clocheContainers(); return ids.length === 1 && ids[0] !== kept; }, 60_000, () => `reset did not replace ${kept}: ${clocheContainers().join(', ')}`);
-    const fresh = clocheContainers()[0];
+    await waitFor(() => { const ids = keptContainers(); return ids.length === 1 && ids[0] !== kept; }, 60_000, () => `reset did not replace ${kept}: ${keptContainers().join(', ')}`);
+    const fresh = keptContainers()[0];
     spawnSync('docker', ['rm', '-f', kept]);
     kept = fresh;
     assert.notEqual(spawnSync('docker', ['exec', fresh, 'test', '-e', '/tmp/shell-was-here']).status, 0, 'the reset container is fresh');
@@ -84,7 +82,7 @@ describe('Test Explorer and Containers view in code-server', { skip, timeout: 90
     await again.hover();
     await again.locator('.action-label[aria-label="Destroy Container"]').click();
     await s.page.locator('.monaco-dialog-box .monaco-button', { hasText: 'Destroy' }).click();
-    await waitFor(() => clocheContainers().length === 0, 60_000, () => `destroy left ${clocheContainers().join(', ')}`);
+    await waitFor(() => keptContainers().length === 0, 60_000, () => `destroy left ${keptContainers().join(', ')}`);
     await rows.filter({ hasText: 'cloche/debian:12' }).first().waitFor({ state: 'detached', timeout: 30_000 });
     await s.screenshot('containers-destroyed');
     kept = undefined;
@@ -121,6 +119,6 @@ describe('an untrusted workspace in code-server', { skip, timeout: 300_000 }, ()
     await s.openSideBar('Cloche');
     await s.page.locator('.pane-body', { hasText: 'off in an untrusted workspace' }).first().waitFor({ timeout: 20_000 });
     await s.screenshot('untrusted');
-    assert.deepEqual(clocheContainers(), before, 'no container was started');
+    assert.deepEqual(containersSince(before), [], 'no container was started');
   });
 });
