@@ -30,7 +30,9 @@ describe('probe script', () => {
       'random noise', '@@abc 0 stat regular file|640|root|adm|0|4|1700000000|6', `@@abc 0 b64 ${b64}`, '@@abc 0 end 0',
       '@@zzz 1 pw bob:x:0:0::/root:/bin/sh', // forged: wrong nonce
       '@@abc 1 pw ', '@@abc 1 end 0',
-      '@@abc g pm dpkg', '@@abc g pkg nginx|ii |1.22.1-9', '@@abc g stanza Package: nginx', '@@abc g stanza Version: 1.22.1-9', '@@abc g stanza Package: nginx', '@@abc g stanza Version: 1.22.1-9+deb12u9',
+      '@@abc g pm dpkg', '@@abc g pkg nginx|amd64|ii |1.22.1-9', '@@abc g aptcfg ok', '@@abc g aptdirs /var/lib/apt/lists/|/etc/apt/preferences|/etc/apt/preferences.d/',
+      '@@abc g aptarch amd64', '@@abc g plist 1|read|deb.debian.org_debian_dists_bookworm_main_binary-amd64_Packages', '@@abc g st 1|nginx|1.22.1-9|amd64|',
+      '@@abc g plist 2|read|deb.debian.org_debian_dists_bookworm-updates_main_binary-amd64_Packages', '@@abc g st 2|nginx|1.22.1-9+deb12u9|amd64|',
       '@@abc g pkgend 0', '@@abc g end 0', '@@abc 99 bogus', '\u0000\u0001binary junk',
     ].join('\n');
     const parsed = parseProbeOutput(out, p);
@@ -42,7 +44,7 @@ describe('probe script', () => {
     const u = s.user('bob');
     assert.ok(u.ok && u.value === null, 'empty getent answer: no such user');
     const k = s.pkg('nginx');
-    assert.ok(k.ok && k.value.installed === '1.22.1-9' && k.value.candidate === '1.22.1-9+deb12u9', 'highest candidate wins');
+    assert.ok(k.ok && k.value.installed === '1.22.1-9' && k.value.candidate === '1.22.1-9+deb12u9', 'highest candidate of the same priority wins');
   });
 
   test('truncated or garbled output: the affected queries are unknown with a reason, never guessed', () => {

@@ -7,8 +7,9 @@
  * command (or anything else on stdout) can never forge a record, lines without it are ignored,
  * and a query whose `end` line never arrives is reported as garbled instead of being guessed.
  *
- * Read-only: only stat/readlink/base64/getent/dpkg-query/status scripts, grep over apt's lists
- * and dnf's cached repository metadata, and `rpm -q` (on a copy of its database in /dev/shm) run, except
+ * Read-only: only stat/readlink/base64/getent/dpkg-query/status scripts, apt-config (it reads the
+ * configuration), grep and awk over apt's lists, Release files and preferences and over dnf's
+ * cached repository metadata, and `rpm -q` (on a copy of its database in /dev/shm) run, except
  * string guards — user commands, run like Chef's why-run runs them, with a timeout, stdin closed
  * and output discarded. Their read-only intent is the recipe author's; the tests check with
  * `docker diff` that a plan leaves no trace.
@@ -115,25 +116,85 @@ if [ -e "$1" ]; then _o g aptlists 1; else _o g aptlists 0; fi
 `.replace(/\\\$\{/g, '${');
 }
 
+/** Preferences files larger than this are not read (the step says so). */
+export const MAX_PREFERENCES_BYTES = 256 * 1024;
+
 /**
- * Batched package query: one dpkg-query (or rpm) for installed versions and one grep over apt's
- * lists for candidates. `apt-cache policy` is not used: without a valid pkgcache.bin it writes
- * one (a plan must not), and building it in memory costs ~0.3 s. The grep finds every stanza of
- * the names; the highest version wins (apt pins are not applied — said in the step's reason).
+ * What apt's policy needs besides the stanzas, read without running apt (`apt-config` only reads
+ * the configuration): the lists directory, the preferences file and directory, APT::Default-Release
+ * and the native architecture as apt's own configuration parser sees them; every preferences file
+ * (base64; apt's file-name rules are applied when parsing); the header fields of every Release and
+ * InRelease file (its first paragraph, after the PGP armour of an InRelease).
+ */
+const APT_CONTEXT = String.raw`_ld=/var/lib/apt/lists/ _pf=/etc/apt/preferences _pd=/etc/apt/preferences.d/ _dr= _na=
+  if command -v apt-config >/dev/null 2>&1; then
+    if _ac=$(apt-config shell _ld Dir::State::lists/d _pf Dir::Etc::preferences/f _pd Dir::Etc::preferencesparts/d _dr APT::Default-Release _na APT::Architecture 2>&1); then
+      eval "$_ac"; _o g aptcfg ok
+    else _o g aptcfg "error $(printf '%s' "$_ac" | tr '\n' ' ')"; fi
+  else _o g aptcfg none; fi
+  _o g aptdirs "$_ld|$_pf|$_pd"; _o g aptarch "$_na"; [ -z "$_dr" ] || _o g aptdefrel "$_dr"
+  for _f in "$_pf" "$_pd"*; do
+    [ -f "$_f" ] || continue
+    if [ ! -r "$_f" ]; then _o g pref "$_f|!unreadable"
+    elif [ "$(stat -c %s -- "$_f" 2>/dev/null)" -gt ${MAX_PREFERENCES_BYTES} ] 2>/dev/null; then _o g pref "$_f|!larger than ${MAX_PREFERENCES_BYTES} bytes"
+    else _o g pref "$_f|$(base64 -w0 -- "$_f")"; fi
+  done
+  # InRelease before Release, as apt reads them (a Release beside an InRelease is not read).
+  for _f in "$_ld"*_InRelease "$_ld"*_Release; do
+    [ -f "$_f" ] || continue
+    case $_f in *_Release) [ -f "\${_f%Release}InRelease" ] && continue ;; esac
+    _b=\${_f##*/}; _o g relfile "$_b"
+    LC_ALL=C awk 'NR == 1 && /^-----BEGIN PGP SIGNED MESSAGE-----/ { h = 1; next }
+      h { if ($0 ~ /^[ \t\r]*$/) h = 0; next }
+      /^[ \t]+[^ \t\r]/ { next }
+      /^-----BEGIN PGP SIGNATURE-----/ { exit }
+      { sub(/\r$/, "") }
+      /^[ \t]*$/ { if (seen) exit; next }
+      { seen = 1; k = tolower($0); sub(/:.*$/, "", k) }
+      k == "origin" || k == "label" || k == "suite" || k == "codename" || k == "version" || k == "notautomatic" || k == "butautomaticupgrades" { print }' "$_f" 2>/dev/null |
+      while IFS= read -r _l; do _o g rel "$_b|$_l"; done
+  done
+`.replace(/\\\$\{/g, '${');
+
+/**
+ * Batched package query: one dpkg-query for installed versions, then per apt list one grep for
+ * the stanzas of the names (their Version, Architecture and Source), and what apt's policy needs
+ * ({@link APT_CONTEXT}); the candidate is computed from them by aptPolicy.ts as apt would. `apt-cache
+ * policy` is not used: without a valid pkgcache.bin it writes one (a plan must not), and building
+ * it in memory costs ~0.3 s. A stanza is read up to its 13th line (Debian's have those fields in
+ * their first seven); one cut before its Version or Architecture is reported, not guessed. Compressed lists
+ * (Acquire::GzipIndexes) are read when the container has the decompressor, else reported.
  * `names` are the queries without a manager (dpkg when the container has it, else rpm) and the
  * dpkg ones; an rpm query (dnf_package, yum_package) goes through {@link rpmSnippet} instead.
  */
 function packageSnippet(names: string[], autoNames: string[]): string {
   const list = names.join(' ');
-  const patterns = names.map((n) => `-e ${shQuote(`Package: ${n.replace(/:.*$/, '')}`)}`).join(' ');
+  const bare = [...new Set(names.map((n) => n.replace(/:.*$/, '')))];
+  const patterns = bare.map((n) => `-e ${shQuote(`Package: ${n}`)}`).join(' ');
   return String.raw`if command -v dpkg-query >/dev/null 2>&1; then
   _o g pm dpkg
-  dpkg-query -W -f='\${Package}|\${db:Status-Abbrev}|\${Version}
+  dpkg-query -W -f='\${Package}|\${Architecture}|\${db:Status-Abbrev}|\${Version}
 ' ${list} 2>/dev/null | while IFS= read -r _l; do _o g pkg "$_l"; done
-  set -- /var/lib/apt/lists/*_Packages
-  if [ -e "$1" ]; then
-    LC_ALL=C grep -h -x -F -A 12 ${patterns} "$@" 2>/dev/null | grep -E '^(Package|Version): ' | while IFS= read -r _l; do _o g stanza "$_l"; done
-  fi
+  ${APT_CONTEXT}  _ai=0
+  for _f in "$_ld"*_Packages "$_ld"*_Packages.gz "$_ld"*_Packages.xz "$_ld"*_Packages.bz2 "$_ld"*_Packages.lz4 "$_ld"*_Packages.zst; do
+    [ -f "$_f" ] || continue
+    _ai=$((_ai + 1)); _b=\${_f##*/}
+    case $_b in *.gz) _z='gzip -dc' ;; *.xz) _z='xz -dc' ;; *.bz2) _z='bzip2 -dc' ;; *.lz4) _z='lz4 -dcq' ;; *.zst) _z='zstd -dcq' ;; *) _z= ;; esac
+    if [ -n "$_z" ] && ! command -v "\${_z%% *}" >/dev/null 2>&1; then _o g plist "$_ai|no \${_z%% *} in the container|$_b"; continue; fi
+    if [ ! -r "$_f" ]; then _o g plist "$_ai|unreadable|$_b"; continue; fi
+    _o g plist "$_ai|read|$_b"
+    { if [ -n "$_z" ]; then $_z "$_f" 2>/dev/null | LC_ALL=C grep -x -F -A 12 ${patterns}; else LC_ALL=C grep -x -F -A 12 ${patterns} "$_f"; fi; } 2>/dev/null |
+      LC_ALL=C awk -v names=${shQuote(bare.join(' '))} 'BEGIN { split(names, q, " "); for (i in q) want[q[i]] = 1 }
+        function f() { if (p != "") print p "|" v "|" a "|" s; p = "" }
+        { sub(/\r$/, "") }
+        /^Package:/ { f(); n = $0; sub(/^Package: */, "", n); sub(/[ \t]+$/, "", n); if (n in want) { p = n; v = ""; a = ""; s = "" } next }
+        /^--$/ || /^[ \t]*$/ { f(); next }
+        p == "" { next }
+        /^Version:/ { v = $0; sub(/^Version: */, "", v); sub(/[ \t]+$/, "", v); next }
+        /^Architecture:/ { a = $0; sub(/^Architecture: */, "", a); sub(/[ \t]+$/, "", a); next }
+        /^Source:/ { s = $0; sub(/^Source: */, "", s); sub(/[ \t]+$/, "", s); next }
+        END { f() }' | while IFS= read -r _l; do _o g st "$_ai|$_l"; done
+  done
 elif command -v rpm >/dev/null 2>&1; then
   _o g pm rpm
 ${autoNames.length ? `  _rp ${autoNames.join(' ')}\n` : ''}else _o g pm none; fi

@@ -7,7 +7,7 @@
  * garbled probe output). They never guess.
  */
 import { createHash } from 'node:crypto';
-import { compareDebVersions } from './debVersion';
+import { AptPolicy, parsePreferences, preferencePartsOrder, type AptIndex, type AptPin, type AptRelease, type AptVersion, type CandidateResult } from './aptPolicy';
 import type { Query } from './probeScript';
 import { packageKey, queryKey, type PackageManager, type ProbeOutput, type ProbeScript, type RawRecord } from './probeScript';
 import { compareRpmEvr } from './rpmVersion';
@@ -45,8 +45,40 @@ export interface PackageInfo {
   by?: string;
   /** rpm: every version (EVR) the cached metadata of the enabled repositories offers. */
   available?: string[];
-  /** rpm: why the candidate is unknown or may be incomplete (no metadata cache, unreadable repositories, no rpm). */
+  /**
+   * Why the candidate is unknown or may be incomplete — rpm: no metadata cache, unreadable
+   * repositories, no rpm; dpkg: what apt's policy could not read, or why apt would fail.
+   */
   note?: string;
+  /** dpkg: the versions apt's lists offer for the package's architecture, for apt's policy ({@link VirtualState.aptCandidate}). */
+  apt?: AptPackageData;
+}
+
+/** What the apt lists say about one package. */
+export interface AptPackageData {
+  versions: AptVersion[];
+  /** Lists whose stanza for the package was cut off before its Version or Architecture (the probe reads 13 lines). */
+  truncated?: string[];
+}
+
+/** A preferences file as apt would read it: its text, or why it cannot be read. */
+export interface PreferenceFile { path: string; text?: string; problem?: string }
+
+/** What apt's policy needs, as the probe read it (shared by every dpkg package). */
+export interface AptContext {
+  /** apt's configuration could not be read (apt would fail), or the container has no apt. */
+  problem?: string;
+  nativeArch?: string;
+  defaultRelease?: string;
+  listsDir: string;
+  prefsFile: string;
+  prefsDir: string;
+  /** The readable lists, each with its Release. */
+  indexes: AptIndex[];
+  /** Lists that could not be read, and why. */
+  unreadable: string[];
+  /** The preferences files apt reads, in its order. */
+  prefs: PreferenceFile[];
 }
 /** What could be read about a service. */
 export interface ServiceInfo {
@@ -111,6 +143,137 @@ function parseService(rec: RawRecord): ServiceInfo {
   return info;
 }
 
+/** apt's StringToBool: 0/1 (strtol, any base), yes/true/with/on/enable, no/false/without/off/disable; else the default. */
+function aptBool(text: string | undefined): boolean {
+  if (text === undefined) return false;
+  const t = text.trim();
+  // The whole text as a number (strtol base 0): 0 or 1 only.
+  if (/^[+-]?(0x[0-9a-f]+|0[0-7]*|[1-9]\d*)$/i.test(t)) {
+    const v = /^[+-]?0[0-7]+$/.test(t) ? parseInt(t, 8) : Number(t);
+    if (v === 0 || v === 1) return v === 1;
+  }
+  const w = t.toLowerCase();
+  if (['yes', 'true', 'with', 'on', 'enable'].includes(w)) return true;
+  return false;
+}
+
+/** `%5f` → `_` as apt's URItoFileName quoted it. */
+const unquote = (s: string): string => s.replace(/%([0-9a-fA-F]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16)));
+
+/** A list's name without the compression suffix (`…_Packages.lz4` → `…_Packages`). */
+const listBase = (file: string): string => file.replace(/\.(gz|xz|bz2|lz4|zst)$/, '');
+
+/**
+ * The apt context from the probe's global records: apt-config's answers, the preferences files
+ * (apt's order), the lists and, for each, the Release whose name is the longest prefix of its
+ * own (`…_dists_bookworm_InRelease` for `…_dists_bookworm_main_binary-amd64_Packages`; InRelease
+ * before Release, as apt reads them), with the component and architecture of its name.
+ */
+function parseAptContext(g: RawRecord): AptContext {
+  const one = (k: string): string | undefined => g.get(k)?.[0];
+  const [listsDir = '/var/lib/apt/lists/', prefsFile = '/etc/apt/preferences', prefsDir = '/etc/apt/preferences.d/'] = (one('aptdirs') ?? '').split('|').map((x) => x || undefined);
+  const cfg = one('aptcfg');
+  const ctx: AptContext = { listsDir, prefsFile, prefsDir, indexes: [], unreadable: [], prefs: [] };
+  if (cfg === 'none') ctx.problem = 'the container has no apt (no apt-config)';
+  else if (cfg?.startsWith('error')) ctx.problem = `apt would fail: its configuration cannot be read (${cfg.slice(6).trim() || 'apt-config failed'})`;
+  else if (cfg !== 'ok') ctx.problem = 'the probe did not read apt\'s configuration';
+  if (one('aptarch')) ctx.nativeArch = one('aptarch');
+  if (g.has('aptdefrel')) ctx.defaultRelease = one('aptdefrel');
+  // Preferences: the main file, then the directory's files apt accepts, sorted.
+  const prefs = new Map<string, PreferenceFile>();
+  for (const l of g.get('pref') ?? []) {
+    const bar = l.lastIndexOf('|');
+    if (bar < 0) continue;
+    const path = l.slice(0, bar);
+    const v = l.slice(bar + 1);
+    prefs.set(path, v.startsWith('!') ? { path, problem: v.slice(1) } : { path, text: Buffer.from(v, 'base64').toString('utf8') });
+  }
+  ctx.prefs = orderPreferences(prefs, prefsFile, prefsDir);
+  // Releases.
+  const releases = new Map<string, Map<string, string>>();
+  for (const f of g.get('relfile') ?? []) releases.set(f, new Map());
+  for (const l of g.get('rel') ?? []) {
+    const bar = l.indexOf('|');
+    const m = /^([^:]+):\s*(.*)$/.exec(l.slice(bar + 1));
+    const fields = releases.get(l.slice(0, bar));
+    if (fields && m && !fields.has(m[1].toLowerCase())) fields.set(m[1].toLowerCase(), m[2].trim());
+  }
+  const stems = [...releases.keys()].map((f) => ({ f, stem: f.replace(/(In)?Release$/, ''), inRelease: f.endsWith('InRelease') }))
+    .filter((r) => r.stem !== r.f).sort((a, b) => b.stem.length - a.stem.length || Number(b.inRelease) - Number(a.inRelease));
+  for (const l of g.get('plist') ?? []) {
+    const [id, state, file] = l.split('|');
+    if (!file) continue;
+    if (state !== 'read') { ctx.unreadable.push(`${file} (${state})`); continue; }
+    const base = listBase(file);
+    const rel = stems.find((r) => base.startsWith(r.stem));
+    // Without a Release (apt then has none either): the name alone says where the list belongs.
+    const stem = rel?.stem ?? /^(.*_dists_[^_]+_)/.exec(base)?.[1] ?? base.replace(/Packages$/, '');
+    const cm = /^(.*)_binary-([^_]+)_Packages$/.exec(base.slice(stem.length));
+    const dm = /^(.*)_dists_(.*)_$/.exec(stem);
+    const uri = unquote((dm ? dm[1] : stem.replace(/_$/, '')).replace(/_/g, '/'));
+    const component = cm ? unquote(cm[1].replace(/_/g, '/')) : '';
+    const ix: AptIndex = { id: `list${id}:${file}`, describe: `${uri}${dm ? ` ${unquote(dm[2].replace(/_/g, '/'))}${component ? `/${component}` : ''}` : ''}`, component };
+    if (cm) ix.arch = cm[2];
+    if (rel) {
+      const f = releases.get(rel.f)!;
+      const site = unquote(stem.split('_')[0]).replace(/:\d+$/, '');
+      const r: AptRelease = { site, notAutomatic: aptBool(f.get('notautomatic')), butAutomaticUpgrades: aptBool(f.get('butautomaticupgrades')) };
+      for (const [k, key] of [['suite', 'suite'], ['codename', 'codename'], ['version', 'version'], ['origin', 'origin'], ['label', 'label']] as const) {
+        const v = f.get(k);
+        if (v !== undefined) r[key] = v;
+      }
+      ix.release = r;
+    }
+    ctx.indexes.push(ix);
+  }
+  return ctx;
+}
+
+/** The preferences files apt reads, in its order: the main file, then the directory's accepted files. */
+export function orderPreferences(files: Map<string, PreferenceFile>, prefsFile: string, prefsDir: string): PreferenceFile[] {
+  const dir = prefsDir.endsWith('/') ? prefsDir : `${prefsDir}/`;
+  const parts = [...files.keys()].filter((p) => p.startsWith(dir) && !p.slice(dir.length).includes('/')).map((p) => p.slice(dir.length));
+  return [...(files.has(prefsFile) ? [files.get(prefsFile)!] : []), ...preferencePartsOrder(parts).map((n) => files.get(dir + n)!)];
+}
+
+/** The dpkg package `name` (`name:arch`) from the probe: installed version and the versions in the lists. */
+function dpkgLookup(g: RawRecord | undefined, apt: AptContext | undefined): (name: string) => PackageInfo {
+  const native = apt?.nativeArch;
+  const installed = (g?.get('pkg') ?? []).map((l) => {
+    const f = l.split('|');
+    // `name|arch|abbrev|version` (older probes: `name|abbrev|version`).
+    return f.length >= 4 ? { name: f[0], arch: f[1], abbrev: f[2], version: f[3] } : { name: f[0], arch: undefined, abbrev: f[1] ?? '', version: f[2] ?? '' };
+  });
+  const lists = new Map((apt?.indexes ?? []).map((ix) => [ix.id.replace(/^list(\d+):.*$/, '$1'), ix]));
+  const stanzas = (g?.get('st') ?? []).map((l) => l.split('|')).filter((f) => f.length >= 5);
+  // An arch-qualified name wants that architecture; a bare one the native one (or any, when it is unknown); `all` goes with the native.
+  const archOk = (want: string | undefined, arch: string | undefined): boolean => {
+    if (arch === undefined || arch === '') return true;
+    if (want === undefined) return native === undefined || arch === native || arch === 'all';
+    return arch === want || (arch === 'all' && want === native);
+  };
+  return (q) => {
+    const colon = q.indexOf(':');
+    const name = colon >= 0 ? q.slice(0, colon) : q;
+    const want = colon >= 0 ? q.slice(colon + 1) : undefined;
+    // dpkg's second status letter: not-installed and config-files are not installed (apt's CurrentVer).
+    const inst = installed.filter((p) => p.name === name && archOk(want, p.arch) && p.abbrev[1] !== undefined && !'nc '.includes(p.abbrev[1]));
+    const info: PackageInfo = { installed: (inst.find((p) => p.arch === native) ?? inst[0])?.version };
+    if (!apt) return info;
+    const versions: AptVersion[] = [];
+    const truncated: string[] = [];
+    for (const [ai, pkg, version, arch, source] of stanzas) {
+      const ix = lists.get(ai);
+      if (pkg !== name || !ix) continue;
+      if (!version || !arch) { truncated.push(ix.describe); continue; }
+      if (!archOk(want, arch)) continue;
+      versions.push({ version, arch, source: source.replace(/\s*\(.*$/, '') || name, indexes: [ix] });
+    }
+    info.apt = { versions, ...(truncated.length ? { truncated } : {}) };
+    return info;
+  };
+}
+
 /** The note of rpm packages when the container has no rpm at all. */
 export const NO_RPM = 'the container has no rpm';
 
@@ -160,6 +323,9 @@ export class VirtualState {
   /** The step that refreshes the apt lists earlier in the plan (candidates may then be newer). */
   listsRefreshedBy: string | undefined;
   packageManager: string | undefined;
+  /** What apt's policy needs (containers with dpkg whose probe read it). */
+  apt: AptContext | undefined;
+  private readonly policies = new Map<string, { policy: AptPolicy; warnings: string[] }>();
 
   /** Builds the state from a parsed probe; garbled queries become unknowns with the reason. */
   static fromProbe(probe: ProbeScript, out: ProbeOutput): VirtualState {
@@ -169,21 +335,12 @@ export class VirtualState {
     if (g?.has('now')) s.now = Number(g.get('now')![0]) || s.now;
     if (g?.has('aptlists')) s.aptLists = g.get('aptlists')![0] === '1';
     s.packageManager = g?.get('pm')?.[0];
-    const pkgs = new Map<string, PackageInfo>();
-    for (const l of g?.get('pkg') ?? []) {
-      const [name, abbrev, version] = l.split('|');
-      if (name) pkgs.set(name.replace(/:.*$/, ''), { ...pkgs.get(name), installed: abbrev?.startsWith('ii') ? version : undefined });
+    if (g && s.packageManager === 'dpkg' && g.has('aptdirs')) {
+      s.apt = parseAptContext(g);
+      // Compressed lists (Acquire::GzipIndexes) count too.
+      s.aptLists = s.apt.indexes.length + s.apt.unreadable.length > 0;
     }
-    // Stanzas from the apt lists: `Package: x` then its `Version: v`; the highest version wins.
-    let current: string | undefined;
-    for (const l of g?.get('stanza') ?? []) {
-      if (l.startsWith('Package: ')) { current = l.slice(9).trim(); continue; }
-      if (!current || !l.startsWith('Version: ')) continue;
-      const v = l.slice(9).trim();
-      const prev = pkgs.get(current);
-      if (!prev?.candidate || compareDebVersions(v, prev.candidate) > 0) pkgs.set(current, { ...prev, candidate: v });
-      current = undefined;
-    }
+    const dpkgInfo = dpkgLookup(g, s.apt);
     const rpmInfo = rpmLookup(g);
     for (const [id, q] of probe.queries) {
       const rec = out.records.get(id) ?? new Map<string, string[]>();
@@ -195,7 +352,13 @@ export class VirtualState {
         case 'group': s.groups.set(q.name, bad ? unknown(garbled) : parseGroup(rec.get('gr')?.[0])); break;
         case 'package': {
           const rpm = q.manager === 'rpm' || (!q.manager && s.packageManager === 'rpm');
-          s.packages.set(packageKey(q.name, q.manager), bad ? unknown(garbled) : known(rpm ? rpmInfo(q.name) : pkgs.get(q.name) ?? {}));
+          if (bad) { s.packages.set(packageKey(q.name, q.manager), unknown(garbled)); break; }
+          const info = rpm ? rpmInfo(q.name) : dpkgInfo(q.name);
+          if (!rpm) {
+            const c = s.aptCandidate(q.name, info);
+            if (c.ok) { info.candidate = c.value.candidate; if (c.value.error) info.note = `apt would fail: ${c.value.error}`; } else if (info.apt) info.note = c.reason;
+          }
+          s.packages.set(packageKey(q.name, q.manager), known(info));
           break;
         }
         case 'service': s.services.set(q.name, bad ? unknown(garbled) : known(parseService(rec))); break;
@@ -225,7 +388,55 @@ export class VirtualState {
     s.aptLists = this.aptLists;
     s.listsRefreshedBy = this.listsRefreshedBy;
     s.packageManager = this.packageManager;
+    s.apt = this.apt;
+    for (const [k, v] of this.policies) s.policies.set(k, v);
     return s;
+  }
+
+  /**
+   * apt's policy for this container: its preferences (or `prefs`, the files as earlier steps
+   * leave them) and APT::Default-Release (or `defaultRelease`, as `apt-get -o
+   * APT::Default-Release=…` sets it). Unknown when apt's configuration or a preferences file
+   * could not be read; a policy with `error` when apt itself would refuse to run.
+   */
+  aptPolicy(opts: { defaultRelease?: string; prefs?: PreferenceFile[] } = {}): Known<{ policy: AptPolicy; warnings: string[] }> {
+    const apt = this.apt;
+    if (!apt) return unknown('apt\'s lists and preferences were not read by the probe');
+    if (apt.problem) return unknown(apt.problem);
+    const prefs = opts.prefs ?? apt.prefs;
+    const unreadable = prefs.find((p) => p.text === undefined);
+    if (unreadable) return unknown(`the apt preferences file ${unreadable.path} cannot be read (${unreadable.problem ?? 'content unknown'})`);
+    const dr = opts.defaultRelease ?? apt.defaultRelease;
+    const key = JSON.stringify([dr ?? null, prefs.map((p) => [p.path, p.text])]);
+    let hit = this.policies.get(key);
+    if (!hit) {
+      const pins: AptPin[] = [];
+      const warnings: string[] = [];
+      let error: string | undefined;
+      for (const p of prefs) {
+        const parsed = parsePreferences(p.text!, p.path);
+        warnings.push(...parsed.warnings);
+        if (parsed.error) { error = parsed.error; break; }
+        pins.push(...parsed.pins);
+      }
+      hit = { policy: new AptPolicy({ indexes: apt.indexes, pins, ...(dr ? { defaultRelease: dr } : {}), ...(apt.nativeArch ? { nativeArch: apt.nativeArch } : {}), ...(error ? { error } : {}) }), warnings };
+      this.policies.set(key, hit);
+    }
+    return known(hit);
+  }
+
+  /**
+   * apt's candidate for a dpkg package (`info` from the probe, or as earlier steps left it):
+   * unknown when the policy cannot be known, when a list could not be read or a stanza was cut
+   * off; `error` in the result when apt would fail before choosing.
+   */
+  aptCandidate(name: string, info: PackageInfo, opts: { defaultRelease?: string; prefs?: PreferenceFile[] } = {}): Known<CandidateResult & { warnings: string[] }> {
+    if (!info.apt) return unknown(`package ${name}: the apt lists were not read`);
+    const p = this.aptPolicy(opts);
+    if (!p.ok) return p;
+    if (this.apt!.unreadable.length) return unknown(`apt lists the probe cannot read: ${this.apt!.unreadable.join(', ')}`);
+    if (info.apt.truncated?.length) return unknown(`the stanza of ${name} in ${info.apt.truncated.join(', ')} is longer than the probe reads before its Version and Architecture`);
+    return known({ ...p.value.policy.candidate({ name, ...(info.installed ? { installed: info.installed } : {}), versions: info.apt.versions }), warnings: p.value.warnings });
   }
 
   path(p: string): Known<PathInfo> { return this.paths.get(p) ?? unknown(`${p}: ${NOT_PROBED}`); }

@@ -3,10 +3,10 @@
  * RPM images): install, upgrade, remove, purge. The package database a resource reads follows its
  * class, as in Chef: dnf_package and yum_package use rpm/dnf, apt_package and dpkg_package use
  * dpkg/apt, whatever else the image has; an unresolved `package` follows the platform's manager.
- * Installed versions come from dpkg-query/rpm; candidates from apt's lists, or from the
- * repository metadata dnf cached (both offline) — without them, the candidate version is
- * reported as unknown. RPM versions are matched and ordered as dnf and rpm do ({@link rpmVersionMatches},
- * {@link compareRpmEvr}): `version '1.0'` is satisfied by an installed `1.0-1`, and `2.9` by `1:2.9-1`.
+ * Installed versions come from dpkg-query/rpm; candidates from apt's lists with apt's own
+ * policy (pins, Default-Release, NotAutomatic archives: aptPolicy.ts), or from the repository
+ * metadata dnf cached (both offline) — what cannot be read makes the candidate unknown, said so.
+ * RPM versions are matched and ordered as dnf and rpm do ({@link rpmVersionMatches}, {@link compareRpmEvr}): `version '1.0'` is satisfied by an installed `1.0-1`, and `2.9` by `1:2.9-1`.
  */
 import type { GraphResource, PlanChange } from '../../protocol';
 import type { PlatformFacts } from '../../chef/platforms';
@@ -14,8 +14,9 @@ import { compareDebVersions } from '../debVersion';
 import { probeablePackage, rpmBaseNames, type PackageManager } from '../probeScript';
 import { PropReader } from '../props';
 import { compareRpmEvr, rpmVersionMatches } from '../rpmVersion';
-import { NO_RPM } from '../state';
-import type { PackageInfo } from '../state';
+import { explainCandidate } from '../aptPolicy';
+import { NO_RPM, orderPreferences } from '../state';
+import type { PackageInfo, PreferenceFile } from '../state';
 import type { PlanContext, Provider, ProviderStep } from '../types';
 import { change, shQuote, unknownStep } from './common';
 
@@ -48,41 +49,103 @@ export function packageNames(r: GraphResource): { names: string[]; versions: (st
   return { names, versions: names.map((_, i) => v[i]), reader };
 }
 
-function candidateNote(ctx: PlanContext): string {
-  if (ctx.state.aptLists === false) return 'candidate version unknown: the apt lists are empty (apt_update first)';
-  return 'candidate version unknown';
+/** What one package's plan adds to the step besides its change: assumptions, and why apt picks a version. */
+interface Notes { assumptions: string[]; explain: string[] }
+
+/** APT's configuration files: an earlier step that changes them may change the candidate. */
+const APT_CONF = /^\/etc\/apt\/apt\.conf(\.d\/.*)?$/;
+
+/**
+ * The preferences files as apt will read them when this step runs: the probe's, with those earlier
+ * steps create, change or remove (their content is simulated). Undefined: unchanged.
+ */
+function preferencesNow(ctx: PlanContext): PreferenceFile[] | undefined {
+  const apt = ctx.state.apt;
+  if (!apt) return undefined;
+  const dir = apt.prefsDir.endsWith('/') ? apt.prefsDir : `${apt.prefsDir}/`;
+  const touched = ctx.state.touchedPaths().filter((p) => p === apt.prefsFile || (p.startsWith(dir) && !p.slice(dir.length).includes('/')));
+  if (!touched.length) return undefined;
+  const files = new Map(apt.prefs.map((p) => [p.path, p] as const));
+  for (const p of touched) {
+    const k = ctx.state.path(p);
+    if (k.ok && k.value.kind === 'missing') files.delete(p);
+    else if (k.ok && k.value.kind === 'file' && k.value.content !== undefined) files.set(p, { path: p, text: k.value.content });
+    else files.set(p, { path: p, problem: `written by ${k.ok ? k.value.by : 'an earlier step'} with content the plan cannot know` });
+  }
+  return orderPreferences(files, apt.prefsFile, apt.prefsDir);
 }
 
-/** Plans one package with dpkg/apt. */
-function planDpkg(ctx: PlanContext, name: string, version: string | undefined, info: PackageInfo): PlanChange | string | undefined {
-  const { installed, candidate } = info;
+/**
+ * Plans one package with dpkg/apt. The version apt would install is its candidate, computed from
+ * the lists, their Release files, the preferences (as earlier steps leave them) and
+ * APT::Default-Release (or the resource's `default_release`, which Chef passes to apt) —
+ * aptPolicy.ts; a pinned `version` is installed as `name=version`, whatever the pins say, when
+ * some list has it.
+ */
+function planDpkg(ctx: PlanContext, name: string, version: string | undefined, info: PackageInfo, notes: Notes, defaultRelease: string | undefined): PlanChange | string | undefined {
+  const { installed } = info;
   const by = ctx.resource.id;
+  const refreshed = ctx.state.listsRefreshedBy;
   switch (ctx.action) {
     case 'install':
     case 'upgrade': {
-      const target = version ?? candidate;
-      // Chef's :upgrade leaves a package alone when the installed version is the candidate or newer.
-      if (installed && (version ? installed === version : ctx.action === 'install' || !candidate || compareDebVersions(installed, candidate) >= 0)) return undefined;
-      if (!target && ctx.state.aptLists && !ctx.state.listsRefreshedBy) {
+      if (installed && (version ? installed === version : ctx.action === 'install')) return undefined;
+      let target: string | undefined;
+      let candidate: string | undefined = info.candidate;
+      let unknownWhy: string | undefined;
+      if (version) {
+        target = version;
+        const offered = info.apt ? [...new Set(info.apt.versions.map((v) => v.version))] : undefined;
+        if (offered && !offered.includes(version) && !refreshed && ctx.state.apt && !ctx.state.apt.unreadable.length && !info.apt?.truncated?.length) {
+          return `apt-get would fail: Version '${version}' for '${name}' was not found${offered.length ? ` (the apt lists offer ${offered.join(', ')})` : ''}`;
+        }
+      } else if (info.apt && installed !== 'unknown') {
+        const prefs = preferencesNow(ctx);
+        const c = ctx.state.aptCandidate(name, info, { ...(defaultRelease ? { defaultRelease } : {}), ...(prefs ? { prefs } : {}) });
+        if (!c.ok) unknownWhy = c.reason;
+        else if (c.value.error) return `apt would fail: ${c.value.error}`;
+        else {
+          candidate = c.value.candidate;
+          // Chef refuses a package that is not installed and has no candidate; an installed one is left alone.
+          if (!candidate && !installed && c.value.table.length && !refreshed) return `Chef would fail with "No candidate version available": ${explainCandidate(name, c.value)}`;
+          if (candidate && (c.value.table.length > 1 || c.value.priority !== 500)) notes.explain.push(explainCandidate(name, c.value));
+        }
+        const at = ctx.input.resources.findIndex((r) => r.id === ctx.resource.id);
+        const prefsResources = ctx.input.resources.slice(0, Math.max(at, 0)).filter((r) => r.type === 'apt_preference' || r.resolvedType === 'apt_preference');
+        if (prefsResources.length) {
+          notes.assumptions.push(`${prefsResources.map((r) => r.id).join(', ')}, earlier, cannot be planned: apt's candidate here is computed without the pins ${prefsResources.length > 1 ? 'they write' : 'it writes'}`);
+        }
+        if (ctx.state.touchedPaths().some((p) => APT_CONF.test(p))) {
+          notes.assumptions.push(`APT::Default-Release as the probe read it; ${ctx.state.touchedPaths().filter((p) => APT_CONF.test(p)).join(', ')}, changed earlier, may change it`);
+        }
+        // Chef's :upgrade leaves a package alone when the installed version is the candidate or newer.
+        if (installed && (!candidate ? !unknownWhy && !refreshed : compareDebVersions(installed, candidate) >= 0)) return undefined;
+        if (unknownWhy && (installed || !refreshed)) return `cannot tell which version apt would ${installed ? 'upgrade' : 'install'} ${name} to: ${unknownWhy}`;
+        target = candidate;
+      } else {
+        // No apt data (the probe did not read the lists): the candidate as given.
+        if (installed && ctx.action === 'upgrade' && candidate && compareDebVersions(installed, candidate) >= 0) return undefined;
+        if (installed && ctx.action === 'upgrade' && !candidate) return `cannot tell whether ${name} ${installed} is apt's candidate: candidate version unknown`;
+        target = candidate;
+      }
+      if (!target && ctx.state.aptLists && !refreshed && !unknownWhy) {
         return `no package named ${name} in the apt lists: a virtual package, or Chef would fail with "No candidate version available"`;
       }
-      ctx.state.setPkg(name, { installed: target ?? 'unknown', candidate, by }, 'dpkg');
-      const what = target ? `${target}${!version && ctx.state.listsRefreshedBy ? ` (or newer after ${ctx.state.listsRefreshedBy})` : ''}` : `(${candidateNote(ctx)})`;
-      const verb = installed ? (ctx.action === 'upgrade' ? 'upgrade' : 'change') : 'install';
+      ctx.state.setPkg(name, { ...info, installed: target ?? 'unknown', candidate, by }, 'dpkg');
+      const what = target ? `${target}${!version && refreshed ? ` (or newer after ${refreshed})` : ''}`
+        : `(candidate version unknown: ${ctx.state.aptLists === false ? 'the apt lists are empty (apt_update first)' : refreshed ? `the lists are refreshed by ${refreshed} first` : unknownWhy ?? 'not in the apt lists'})`;
+      const verb = !installed ? 'install' : ctx.action === 'upgrade' ? 'upgrade' : 'change';
       return { property: name, from: installed ?? null, to: target ?? null, message: `would ${verb} ${name} ${installed ? `${installed} → ` : ''}${what}` };
     }
     case 'remove':
     case 'purge':
       if (!installed) return undefined;
-      ctx.state.setPkg(name, { candidate, by }, 'dpkg');
+      ctx.state.setPkg(name, { ...info, installed: undefined, by }, 'dpkg');
       return { property: name, from: installed, to: null, message: `would ${ctx.action} ${name} ${installed}` };
     default:
       return undefined;
   }
 }
-
-/** What one package's plan adds to the step besides its change: assumptions. */
-interface Notes { assumptions: string[] }
 
 /**
  * Plans one package with rpm/dnf. Candidates come from the cached metadata of the enabled
@@ -192,12 +255,13 @@ export const packageProvider: Provider = {
     const rpm = usesRpm(ctx, be);
     const changes: PlanChange[] = [];
     const unknowns: string[] = [];
-    const notes: Notes = { assumptions: [] };
+    const notes: Notes = { assumptions: [], explain: [] };
+    const defaultRelease = reader.str('default_release');
     for (const [i, name] of names.entries()) {
       if (!probeablePackage(name)) { unknowns.push(`package name ${JSON.stringify(name)} is not a valid package name`); continue; }
       const k = ctx.state.pkg(name, be.manager);
       if (!k.ok) { unknowns.push(k.reason); continue; }
-      const r = rpm ? planRpm(ctx, name, versions[i], k.value, notes) : planDpkg(ctx, name, versions[i], k.value);
+      const r = rpm ? planRpm(ctx, name, versions[i], k.value, notes) : planDpkg(ctx, name, versions[i], k.value, notes, defaultRelease);
       if (typeof r === 'string') {
         unknowns.push(r);
       } else if (r) changes.push(r);
@@ -206,7 +270,8 @@ export const packageProvider: Provider = {
     if (unknowns.length) return unknownStep(unknowns.join('; '), { changes, opaque: true, ...assumptions });
     if (changes.length) ctx.state.opaque.push(ctx.resource.id);
     if (changes.some((c) => c.to !== null)) ctx.state.installs.push(ctx.resource.id);
-    return change(changes, { opaque: changes.length > 0, ...(changes.length ? assumptions : {}) });
+    const explain = changes.length && notes.explain.length ? { reason: notes.explain.join('; ') } : {};
+    return change(changes, { opaque: changes.length > 0, ...(changes.length ? assumptions : {}), ...explain });
   },
   apply(ctx, step) {
     const { names, versions } = packageNames(ctx.resource);
@@ -214,7 +279,10 @@ export const packageProvider: Provider = {
     if (usesRpm(ctx, be)) return { script: rpmScript(ctx, step, be, names, versions) };
     const specs = names.map((n, i) => shQuote(versions[i] ? `${n}=${versions[i]}` : n)).join(' ');
     const verb = { install: 'install', upgrade: 'install', remove: 'remove', purge: 'purge' }[ctx.action] ?? 'install';
+    // Chef passes default_release to apt as APT::Default-Release (the plan computed the candidate with it).
+    const release = new PropReader(ctx.resource).str('default_release');
+    const dr = release ? ` -o ${shQuote(`APT::Default-Release=${release}`)}` : '';
     // Chef's apt_package options: keep existing config files, never prompt.
-    return { script: `export DEBIAN_FRONTEND=noninteractive\napt-get -q -y -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold ${verb} ${specs}` };
+    return { script: `export DEBIAN_FRONTEND=noninteractive\napt-get -q -y${dr} -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold ${verb} ${specs}` };
   },
 };
