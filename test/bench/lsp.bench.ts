@@ -125,6 +125,23 @@ async function main(): Promise<void> {
   console.log(`resident memory, 50 cookbooks, one analysed: ${rssMb(client.proc.pid!).toFixed(0)} MB`);
   await client.stop();
 
+  // As in VS Code: the language client pulls the workspace's diagnostics right after start (the server
+  // advertises workspaceDiagnostics), which also analyses the cookbooks around the open recipe.
+  const vscodeLike = await TestClient.start({ roots: [ws50.root] });
+  await vscodeLike.open(ws50.big, text);
+  await vscodeLike.diagnostics(ws50.big);
+  await vscodeLike.request('workspace/diagnostic', { previousResultIds: [] });
+  const withPull: number[] = [];
+  current = text;
+  for (let i = 0; i < ITERATIONS; i++) {
+    current = current.slice(0, anchor + 16) + 'x' + current.slice(anchor + 16);
+    const [ms] = await timed(async () => { await vscodeLike.change(ws50.big, current); return vscodeLike.diagnostics(ws50.big); });
+    withPull.push(ms);
+  }
+  console.log(`diagnostics after a keystroke, after the workspace pull VS Code makes at start: ${stats(withPull)}`);
+  console.log(`  the first 10: ${stats(withPull.slice(0, 10))}`);
+  await vscodeLike.stop();
+
   const ws100 = workspace(100);
   const big = await TestClient.start({ roots: [ws100.root] });
   const [ms] = await timed(async () => {
