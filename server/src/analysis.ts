@@ -43,6 +43,8 @@ export class Analysis {
    * it depends on) drops them.
    */
   private readonly bodies = new Map<string, Diagnostic[]>();
+  /** Who waits for the next invalidation (a held-open workspace diagnostics request). */
+  private changeWaiters: (() => void)[] = [];
 
   constructor(roots: string[], platform = DEFAULT_PROFILE) {
     this.facts = getPlatformProfile(platform) ?? getPlatformProfile(DEFAULT_PROFILE)!;
@@ -63,6 +65,17 @@ export class Analysis {
     if (!facts) return false;
     if (facts.profile !== this.facts.profile) { this.facts = facts; this.invalidateAll(); this.last.clear(); }
     return true;
+  }
+
+  /** Resolves at the next invalidation of any cookbook. */
+  nextChange(): Promise<void> {
+    return new Promise((resolve) => this.changeWaiters.push(resolve));
+  }
+
+  private notifyChange(): void {
+    const waiters = this.changeWaiters;
+    this.changeWaiters = [];
+    for (const w of waiters) w();
   }
 
   get cookbookCount(): number {
@@ -192,6 +205,7 @@ export class Analysis {
   private invalidate(name: string): Set<string> {
     const names = this.dependents(name);
     for (const n of names) this.fresh.delete(n);
+    this.notifyChange();
     return names;
   }
 
@@ -200,6 +214,7 @@ export class Analysis {
     this.fresh.clear();
     this.bodies.clear();
     for (const n of this.last.keys()) if (!names.has(n)) this.last.delete(n);
+    this.notifyChange();
     return names;
   }
 

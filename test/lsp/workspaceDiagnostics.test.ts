@@ -10,6 +10,7 @@ import * as path from 'node:path';
 import {
   WorkspaceDiagnosticRequest, DocumentDiagnosticRequest, type WorkspaceDocumentDiagnosticReport, type WorkspaceFullDocumentDiagnosticReport,
 } from 'vscode-languageserver-protocol';
+import { CancellationTokenSource } from 'vscode-jsonrpc';
 import { TestClient, FIXTURES, uri } from './client';
 
 let client: TestClient;
@@ -62,20 +63,20 @@ test('workspace/diagnostic: a report per file, unchanged ones by result id, fres
   const clean = first.filter((r) => /fx_(base|custom|community)\//.test(r.uri));
   assert.deepEqual(clean.flatMap((r) => full(r).items.filter((d) => d.severity === 1).map((d) => `${r.uri} ${d.code}`)), []);
 
-  const second = await pullWorkspace(first);
-  assert.equal(second.length, first.length);
-  assert.deepEqual(second.filter((r) => r.kind !== 'unchanged').map((r) => r.uri), []);
-  assert.ok(second.every((r) => r.resultId === reports.get(r.uri)?.resultId));
-
-  // Fix the typo in the editor: that file changes, the others of the cookbook do not.
+  // Nothing changed: the request is held open (VS Code asks again 2 s after each answer, and an idle
+  // workspace should cost nothing)…
+  const held = pullWorkspace(first);
+  assert.equal(await settledWithin(held, 800), false, 'held open while nothing changes');
+  // …until an edit: fixing the typo answers it, with that file fresh and the others unchanged.
   const text = fs.readFileSync(unknownProperty, 'utf8');
   await client.open(unknownProperty, text.replace('contnt "hello', 'content "hello'));
-  const third = byUri(await pullWorkspace(first));
+  const third = byUri(await held);
   const fixed = full(third.get(uri(unknownProperty)));
   assert.deepEqual(fixed.items, []);
   assert.equal(fixed.version, 1);
   assert.notEqual(fixed.resultId, reports.get(uri(unknownProperty))?.resultId);
   assert.deepEqual([...third.values()].filter((r) => r.kind !== 'unchanged').map((r) => r.uri), [uri(unknownProperty)]);
+  assert.ok([...third.values()].filter((r) => r.kind === 'unchanged').every((r) => r.resultId === reports.get(r.uri)?.resultId));
   await client.change(unknownProperty, text);
 });
 
@@ -85,13 +86,30 @@ test('workspace/diagnostic: a cross-file change reports the affected file fresh'
   const original = fs.readFileSync(service, 'utf8');
   const first = await pullWorkspace();
   await client.open(service, original.replace("service fx['service_name'] do", "service 'renamed' do"));
+  let after: WorkspaceDocumentDiagnosticReport[] = [];
   try {
-    const after = byUri(await pullWorkspace(first));
-    assert.ok(full(after.get(uri(config))).items.some((d) => d.code === 'dangling-notification'));
+    after = await pullWorkspace(first);
+    assert.ok(full(byUri(after).get(uri(config))).items.some((d) => d.code === 'dangling-notification'));
   } finally { await client.change(service, original); }
-  const back = byUri(await pullWorkspace(first));
-  assert.equal(back.get(uri(config))?.kind, 'unchanged');
+  // Against the reports of the edited state, the revert makes config.rb fresh again, as it first was.
+  const back = byUri(await pullWorkspace(after));
+  assert.equal(full(back.get(uri(config))).resultId, byUri(first).get(uri(config))?.resultId);
 });
+
+test('workspace/diagnostic: a held-open request answers when cancelled', async () => {
+  const first = await pullWorkspace();
+  const source = new CancellationTokenSource();
+  const held = client.conn.sendRequest(WorkspaceDiagnosticRequest.type, { previousResultIds: first.map((r) => ({ uri: r.uri, value: r.resultId! })) }, source.token);
+  assert.equal(await settledWithin(held, 500), false);
+  source.cancel();
+  const answer = await Promise.race([held.then(() => 'answered', () => 'answered'), new Promise((r) => setTimeout(() => r('hung'), 5_000))]);
+  assert.equal(answer, 'answered');
+});
+
+/** Whether a promise settles within `ms`. */
+async function settledWithin(p: Promise<unknown>, ms: number): Promise<boolean> {
+  return Promise.race([p.then(() => true, () => true), new Promise<boolean>((r) => setTimeout(() => r(false), ms))]);
+}
 
 test('textDocument/diagnostic: unchanged when the previous result id still holds', async () => {
   const file = path.join(FIXTURES, 'fx_errors/recipes/unknown_action.rb');

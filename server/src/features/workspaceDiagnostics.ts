@@ -4,11 +4,14 @@
  * Each report has a result id derived from its items, so a file whose diagnostics did not change
  * since the client's previous result is reported as `unchanged`. Cookbooks are compiled on demand
  * (the cached analyses are reused), one at a time, letting edits and cancellation through between them.
+ * When the client already has every report (all `unchanged`), the request is held open until something
+ * changes (then answered after a short quiet time, so typing is not slowed) or is cancelled: VS Code's
+ * client asks again 2 s after each answer, and an idle workspace should cost nothing.
  * The capability (`workspaceDiagnostics: true`) is declared with the document pull in diagnostics.ts:
  * LSP has one `diagnosticProvider`.
  */
 import {
-  DocumentDiagnosticReportKind, type WorkspaceDiagnosticReport, type WorkspaceDocumentDiagnosticReport,
+  DocumentDiagnosticReportKind, type CancellationToken, type WorkspaceDiagnosticReport, type WorkspaceDocumentDiagnosticReport,
 } from 'vscode-languageserver/node';
 import { URI } from '../documents';
 import { fileReport } from './diagnostics';
@@ -22,6 +25,23 @@ export const workspaceDiagnostics: Feature = {
     if (!session.client.textDocument?.diagnostic) return;
     session.connection.languages.diagnostics.onWorkspace(session.handle('workspaceDiagnostics', { items: [] } as WorkspaceDiagnosticReport, async (params, token) => {
       const previous = new Map(params.previousResultIds.map((p) => [p.uri, p.value]));
+      for (;;) {
+        // Listen before computing, so a change during the computation is not missed.
+        const changed = session.analysis.nextChange();
+        const report = await collect(previous, token);
+        const news = report.items.some((r) => r.kind === DocumentDiagnosticReportKind.Full) || report.items.length !== previous.size;
+        if (news || !previous.size || token.isCancellationRequested) return report;
+        await Promise.race([changed, cancelled(token)]);
+        if (token.isCancellationRequested) return report;
+        // Let a burst of edits settle (each keystroke invalidates) before computing the whole workspace.
+        for (let quiet = false; !quiet && !token.isCancellationRequested;) {
+          const more = session.analysis.nextChange();
+          quiet = await Promise.race([more.then(() => false), delay(QUIET_MS).then(() => true)]);
+        }
+      }
+    }));
+
+    async function collect(previous: Map<string, string>, token: CancellationToken): Promise<WorkspaceDiagnosticReport> {
       const items: WorkspaceDocumentDiagnosticReport[] = [];
       for (const name of session.analysis.cookbookNames()) {
         if (token.isCancellationRequested) break;
@@ -39,6 +59,15 @@ export const workspaceDiagnostics: Feature = {
       }
       // A cancelled request still answers with what it has (the client asks again).
       return { items };
-    }));
+    }
   },
 };
+
+/** Quiet time after the last change before a held-open workspace request is recomputed. */
+const QUIET_MS = 300;
+
+const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+function cancelled(token: CancellationToken): Promise<void> {
+  return new Promise((resolve) => { if (token.isCancellationRequested) resolve(); else token.onCancellationRequested(() => resolve()); });
+}
