@@ -16,6 +16,7 @@ import { type PlatformFacts, getPlatformProfile, DEFAULT_PROFILE } from './chef/
 import { syntaxDiagnostics, rubyFilesOf } from './chef/rules/syntaxRule';
 import { actionBodyDiagnostics } from './chef/resourceBodies';
 import { withActionBodies } from './chef/check';
+import { findingsAtCallSites } from './chef/callSites';
 
 /** A cookbook's compilation and its diagnostics, by file. */
 export interface CookbookAnalysis {
@@ -218,6 +219,15 @@ export class Analysis {
     return names;
   }
 
+  /** Whether the cookbook that holds the finding's file reports it itself (its resources' actions checked on their own). */
+  private reportedByOwner(d: Diagnostic): boolean {
+    const owner = this.model.ws.cookbookOf(d.file);
+    if (!owner) return false;
+    let bodies = this.bodies.get(owner.name);
+    if (!bodies) { bodies = actionBodyDiagnostics(this.model, owner, this.facts); this.bodies.set(owner.name, bodies); }
+    return bodies.some((b) => b.file === d.file && b.line === d.line && b.code === d.code);
+  }
+
   private compileCookbook(cb: Cookbook): CookbookAnalysis {
     const started = performance.now();
     const runList = this.model.allRecipes(cb);
@@ -230,7 +240,9 @@ export class Analysis {
     } else run = rubyFilesOf(cb).flatMap((f) => syntaxDiagnostics(this.model.ws, f));
     let bodies = this.bodies.get(cb.name);
     if (!bodies) { bodies = actionBodyDiagnostics(this.model, cb, this.facts); this.bodies.set(cb.name, bodies); }
-    const diags = withActionBodies(run, bodies);
+    const own = withActionBodies(run, bodies);
+    const moved = compilation ? findingsAtCallSites(own, compilation, inCookbook, (d) => this.reportedByOwner(d)) : [];
+    const diags = [...own, ...moved.map((m) => m.at)];
     const byFile = new Map<string, Diagnostic[]>();
     for (const d of diags) {
       if (!inCookbook(d.file) || this.model.ws.cookbookOf(d.file) !== cb) continue;

@@ -10,6 +10,7 @@ import type { PlatformFacts } from './platforms';
 import type { Cookbook } from './workspace';
 import { syntaxDiagnostics, rubyFilesOf } from './rules/syntaxRule';
 import { actionBodyDiagnostics } from './resourceBodies';
+import { findingsAtCallSites } from './callSites';
 
 export function checkPaths(model: Model, paths: string[], facts: PlatformFacts): Diagnostic[] {
   const inScope = (file: string) => paths.some((p) => file === p || file.startsWith(p + path.sep));
@@ -21,10 +22,22 @@ export function checkPaths(model: Model, paths: string[], facts: PlatformFacts):
   }
   const out: Diagnostic[] = [];
   const seen = new Set<string>();
+  const bodies = new Map<Cookbook, Diagnostic[]>();
+  const bodiesOf = (cb: Cookbook) => bodies.get(cb) ?? bodies.set(cb, actionBodyDiagnostics(model, cb, facts)).get(cb)!;
+  const reportedByOwner = (d: Diagnostic) => {
+    const owner = model.ws.cookbookOf(d.file);
+    return !!owner && bodiesOf(owner).some((b) => b.file === d.file && b.line === d.line && b.code === d.code);
+  };
   for (const cb of cookbooks) {
     const runList = model.allRecipes(cb);
-    const run = runList.length ? model.diagnostics(model.compile(runList, facts)) : rubyFilesOf(cb).flatMap((f) => syntaxDiagnostics(model.ws, f));
-    const diags = withActionBodies(run, actionBodyDiagnostics(model, cb, facts));
+    const compilation = runList.length ? model.compile(runList, facts) : undefined;
+    const run = compilation ? model.diagnostics(compilation) : rubyFilesOf(cb).flatMap((f) => syntaxDiagnostics(model.ws, f));
+    const own = withActionBodies(run, bodiesOf(cb));
+    const inCookbook = (f: string) => f.startsWith(cb.dir + path.sep);
+    // A finding moved to its call site is reported there only.
+    const moved = compilation ? findingsAtCallSites(own, compilation, inCookbook, reportedByOwner) : [];
+    const movedFrom = new Set(moved.map((m) => m.from));
+    const diags = [...own.filter((d) => !movedFrom.has(d)), ...moved.map((m) => m.at)];
     for (const d of diags) {
       const key = `${d.file}:${d.line}:${d.column}:${d.code}:${d.message}`;
       if (!inScope(d.file) || seen.has(key)) continue;
