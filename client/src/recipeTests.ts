@@ -8,14 +8,13 @@
 import * as vscode from 'vscode';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import type { KitchenInfo } from '../../server/src/engine/kitchen';
 import type { ConvergeReport } from '../../server/src/protocol';
 import { lastLines } from './engineCli';
 import { abortOn, type EngineDeps } from './engineUi';
 import { runtimeFlags, targetFlags } from './engineTarget';
 import { convergeProblems, parseProgressLine, progressText, verdictOf } from './convergeStream';
 
-/** `cloche kitchen PATH --format json`. */
-interface KitchenJson { suites: { name: string; runList: string[] }[]; platforms: { name: string; image?: string }[] }
 
 /** What one test item runs. */
 interface TestSpec { cookbookDir: string; args: string[] }
@@ -60,7 +59,7 @@ export class RecipeTests implements vscode.Disposable {
         for (const suite of kitchen.suites) {
           for (const platform of kitchen.platforms.length ? kitchen.platforms : [undefined]) {
             const label = platform ? `${suite.name} · ${platform.name}` : suite.name;
-            const child = this.controller.createTestItem(`${dir}#${label}`, label, vscode.Uri.file(path.join(dir, kitchenFile(dir))));
+            const child = this.controller.createTestItem(`${dir}#${label}`, label, vscode.Uri.file(kitchen.file));
             child.description = suite.runList.join(', ');
             const args = ['test', dir, '--suite', suite.name, ...(platform ? ['--kitchen-platform', platform.name] : [])];
             this.specs.set(child, { cookbookDir: dir, args });
@@ -85,9 +84,9 @@ export class RecipeTests implements vscode.Disposable {
     }
   }
 
-  private async kitchen(dir: string): Promise<KitchenJson | undefined> {
+  private async kitchen(dir: string): Promise<KitchenInfo | undefined> {
     if (!kitchenFile(dir)) return undefined;
-    const { value } = await this.deps.cli.json<KitchenJson>({ args: ['kitchen', dir, '--format', 'json'], timeoutMs: KITCHEN_TIMEOUT_MS });
+    const { value } = await this.deps.cli.json<KitchenInfo>({ args: ['kitchen', dir, '--format', 'json'], timeoutMs: KITCHEN_TIMEOUT_MS });
     return value;
   }
 

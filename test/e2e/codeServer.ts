@@ -183,9 +183,13 @@ export function clocheContainers(extraLabel?: string): string[] {
   return r.stdout.split('\n').filter(Boolean);
 }
 
-/** Cloche containers that exist now and did not before (other test runs' containers are in `before`). */
+/**
+ * Cloche containers that exist now and did not before; the engine tier's own containers (labelled
+ * `cloche.test`) are left out, should it run at the same time.
+ */
 export function containersSince(before: string[]): string[] {
-  return clocheContainers().filter((id) => !before.includes(id));
+  const engineTests = clocheContainers('cloche.test');
+  return clocheContainers().filter((id) => !before.includes(id) && !engineTests.includes(id));
 }
 
 export async function waitFor(check: () => Promise<boolean> | boolean, timeoutMs: number, message: () => string): Promise<void> {
