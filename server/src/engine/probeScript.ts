@@ -7,7 +7,7 @@
  * command (or anything else on stdout) can never forge a record, lines without it are ignored,
  * and a query whose `end` line never arrives is reported as garbled instead of being guessed.
  *
- * Read-only: only stat/readlink/base64/getent/dpkg-query/status scripts, apt-config (it reads the
+ * Read-only: only stat/readlink/base64/getent/dpkg-query/`dpkg-deb -f` (a .deb's control fields)/status scripts, apt-config (it reads the
  * configuration), grep and awk over apt's lists, Release files and preferences and over dnf's
  * cached repository metadata, and `rpm -q` (on a copy of its database in /dev/shm) run, except
  * string guards — user commands, run like Chef's why-run runs them, with a timeout, stdin closed
@@ -30,7 +30,9 @@ export type Query =
   | { kind: 'group'; name: string }
   | { kind: 'package'; name: string; manager?: PackageManager }
   | { kind: 'service'; name: string }
-  | { kind: 'guard'; command: string; cwd?: string; env?: Record<string, string> };
+  | { kind: 'guard'; command: string; cwd?: string; env?: Record<string, string> }
+  /** A .deb file (dpkg_package's source): its Package/Version/Architecture, and that package's installed versions. */
+  | { kind: 'deb'; path: string };
 
 /**
  * Which package database a package query reads: dpkg (apt_package, dpkg_package) or rpm (dnf_package,
@@ -56,6 +58,7 @@ export function queryKey(q: Query): string {
     case 'package': return `package:${packageKey(q.name, q.manager)}`;
     case 'service': return `service:${q.name}`;
     case 'guard': return `guard:${q.cwd ?? ''}:${JSON.stringify(q.env ?? {})}:${q.command}`;
+    case 'deb': return `deb:${q.path}`;
   }
 }
 
@@ -115,6 +118,27 @@ set -- /var/lib/apt/lists/*_Packages
 if [ -e "$1" ]; then _o g aptlists 1; else _o g aptlists 0; fi
 `.replace(/\\\$\{/g, '${');
 }
+
+/**
+ * A .deb file (dpkg_package's source), as a shell function `_db ID PATH` (defined only when some
+ * query asks): `dpkg-deb -f` reads its control fields (read-only: nothing is written, not even a
+ * temporary file), then dpkg-query the installed versions of the package it names.
+ */
+const DEB_FUNCTION = String.raw`_db() {
+  if [ ! -e "$2" ]; then _o "$1" missing 1
+  elif [ ! -f "$2" ]; then _o "$1" problem "is not a regular file"
+  elif [ ! -r "$2" ]; then _o "$1" problem "cannot be read"
+  elif ! command -v dpkg-deb >/dev/null 2>&1; then _o "$1" problem "the container has no dpkg-deb"
+  elif _df=$(LC_ALL=C dpkg-deb -f "$2" Package Version Architecture 2>&1); then
+    printf '%s\n' "$_df" | while IFS= read -r _l; do _o "$1" field "$_l"; done
+    _dp=$(printf '%s\n' "$_df" | sed -n 's/^Package: *//p')
+    case $_dp in ''|*[!A-Za-z0-9+.-]*) ;; *)
+      dpkg-query -W -f='\${Package}|\${Architecture}|\${db:Status-Abbrev}|\${Version}\n' "$_dp" 2>/dev/null | while IFS= read -r _l; do _o "$1" pkg "$_l"; done ;;
+    esac
+  else _o "$1" problem "$(printf '%s' "$_df" | tr '\n' ' ')"; fi
+  _o "$1" end 0
+}
+`.replace(/\\\$\{/g, '${');
 
 /** Preferences files larger than this are not read (the step says so). */
 export const MAX_PREFERENCES_BYTES = 256 * 1024;
@@ -321,9 +345,11 @@ export function buildProbeScript(all: Query[], opts: { facts?: boolean; nonce?: 
         break;
       case 'service': if (SERVICE_NAME.test(q.name)) parts.push(`_sv ${id} ${shQuote(q.name)}\n`); break;
       case 'guard': parts.push(guardSnippet(id, q)); break;
+      case 'deb': parts.push(`_db ${id} ${shQuote(q.path)}\n`); break;
     }
   }
   if (rpmPackages.length || autoPackages.length) parts.push(RPM_FUNCTION);
+  if ([...queries.values()].some((q) => q.kind === 'deb')) parts.splice(2, 0, DEB_FUNCTION);
   if (packages.length) parts.push(packageSnippet([...new Set(packages)], [...new Set(autoPackages.flatMap(rpmBaseNames))]));
   parts.push(rpmSnippet(rpmPackages));
   parts.push(`_o g end 0\n`);

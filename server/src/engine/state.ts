@@ -80,6 +80,19 @@ export interface AptContext {
   /** The preferences files apt reads, in its order. */
   prefs: PreferenceFile[];
 }
+/**
+ * A .deb file as `dpkg-deb -f` read it (dpkg_package's source): missing, a problem (not a
+ * regular file, unreadable, not a Debian archive), or its control fields with the versions of
+ * that package dpkg has installed (`installed` prefers the same architecture).
+ */
+export interface DebInfo {
+  missing?: boolean;
+  problem?: string;
+  package?: string;
+  version?: string;
+  arch?: string;
+  installed?: string;
+}
 /** What could be read about a service. */
 export interface ServiceInfo {
   pid1: string;
@@ -111,6 +124,24 @@ function parseStat(rec: RawRecord): Known<PathInfo> {
   if (rec.has('link')) info.linkTarget = rec.get('link')![0];
   if (rec.has('b64')) Object.assign(info, decodeContent(rec.get('b64')![0]));
   if (rec.has('sha')) info.sha256 = rec.get('sha')![0];
+  return known(info);
+}
+
+/** Parses a deb record: `missing`, `problem`, `field Name: value` lines and `pkg name|arch|abbrev|version` lines. */
+function parseDeb(rec: RawRecord): Known<DebInfo> {
+  if (rec.has('missing')) return known({ missing: true });
+  if (rec.has('problem')) return known({ problem: rec.get('problem')![0].trim() || 'dpkg-deb -f failed' });
+  const fields = new Map<string, string>();
+  for (const l of rec.get('field') ?? []) {
+    const m = /^([A-Za-z-]+):\s*(.*)$/.exec(l);
+    if (m) fields.set(m[1].toLowerCase(), m[2].trim());
+  }
+  const info: DebInfo = { package: fields.get('package'), version: fields.get('version'), arch: fields.get('architecture') };
+  if (!info.package || !info.version) return unknown(`dpkg-deb -f gave no Package or Version (${JSON.stringify((rec.get('field') ?? []).join('; '))})`);
+  // dpkg's second status letter: not-installed and config-files are not installed.
+  const inst = (rec.get('pkg') ?? []).map((l) => l.split('|')).filter((f) => f.length >= 4 && f[0] === info.package && f[2][1] !== undefined && !'nc '.includes(f[2][1]));
+  const same = inst.find((f) => f[1] === info.arch) ?? inst[0];
+  if (same) info.installed = same[3];
   return known(info);
 }
 
@@ -314,6 +345,7 @@ export class VirtualState {
   private readonly packages = new Map<string, Known<PackageInfo>>();
   private readonly services = new Map<string, Known<ServiceInfo>>();
   private readonly guards = new Map<string, Known<number>>();
+  private readonly debs = new Map<string, Known<DebInfo>>();
   /** Steps planned so far whose effects cannot be simulated (package installs, commands). */
   readonly opaque: string[] = [];
   /** Package steps planned so far that install something (they may bring init scripts, users …). */
@@ -362,6 +394,7 @@ export class VirtualState {
           break;
         }
         case 'service': s.services.set(q.name, bad ? unknown(garbled) : known(parseService(rec))); break;
+        case 'deb': s.debs.set(q.path, bad ? unknown(garbled) : parseDeb(rec)); break;
         case 'guard': {
           const rc = Number(rec.get('rc')?.[0]);
           s.guards.set(k, bad || Number.isNaN(rc) ? unknown(garbled) : known(rc));
@@ -379,7 +412,7 @@ export class VirtualState {
   fork(): VirtualState {
     const s = new VirtualState();
     for (const [from, to] of [[this.paths, s.paths], [this.users, s.users], [this.groups, s.groups], [this.packages, s.packages],
-      [this.services, s.services], [this.guards, s.guards]] as [Map<string, unknown>, Map<string, unknown>][]) {
+      [this.services, s.services], [this.guards, s.guards], [this.debs, s.debs]] as [Map<string, unknown>, Map<string, unknown>][]) {
       for (const [k, v] of from) to.set(k, v);
     }
     s.opaque.push(...this.opaque);
@@ -450,6 +483,8 @@ export class VirtualState {
   setPkg(n: string, p: PackageInfo, manager?: PackageManager): void { this.packages.set(packageKey(n, manager), known(p)); }
   service(n: string): Known<ServiceInfo> { return this.services.get(n) ?? unknown(`service ${n}: ${NOT_PROBED}`); }
   setService(n: string, i: ServiceInfo): void { this.services.set(n, known(i)); }
+  /** A .deb file (dpkg_package's source) as the probe read it. */
+  deb(p: string): Known<DebInfo> { return this.debs.get(p) ?? unknown(`${p}: ${NOT_PROBED}`); }
   guard(q: Query): Known<number> { return this.guards.get(queryKey(q)) ?? unknown(`guard: ${NOT_PROBED}`); }
 
   /** Paths planned so far by the simulation (for guard-staleness notes). */

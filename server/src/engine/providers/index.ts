@@ -5,8 +5,10 @@
 import type { GraphResource } from '../../protocol';
 import type { Provider } from '../types';
 import { aptRepositoryProvider, aptUpdateProvider } from './apt';
+import { aptPreferenceProvider } from './aptPreference';
 import { cronDProvider, cronProvider } from './cron';
 import { directoryProvider } from './directory';
+import { dpkgPackageProvider } from './dpkg';
 import { executeProvider } from './execute';
 import { fileProvider } from './file';
 import { groupProvider } from './group';
@@ -18,7 +20,7 @@ import { serviceProvider, systemdUnitProvider } from './service';
 import { userProvider } from './user';
 
 const ALL: Provider[] = [
-  packageProvider, aptUpdateProvider, aptRepositoryProvider, fileProvider, remoteFileProvider, directoryProvider, linkProvider,
+  packageProvider, dpkgPackageProvider, aptUpdateProvider, aptRepositoryProvider, aptPreferenceProvider, fileProvider, remoteFileProvider, directoryProvider, linkProvider,
   userProvider, groupProvider, executeProvider, serviceProvider, systemdUnitProvider, cronProvider, cronDProvider, logProvider, notifyGroupProvider,
 ];
 
@@ -27,7 +29,7 @@ const BY_TYPE = new Map<string, Provider>(ALL.flatMap((p) => p.types.map((t) => 
 /** Chef's default action per type, for resources whose action list is empty. */
 const DEFAULT_ACTIONS: Record<string, string> = {
   package: 'install', apt_package: 'install', dpkg_package: 'install', dnf_package: 'install', yum_package: 'install',
-  apt_update: 'periodic', apt_repository: 'add', file: 'create', template: 'create', cookbook_file: 'create', remote_file: 'create',
+  apt_update: 'periodic', apt_repository: 'add', apt_preference: 'add', file: 'create', template: 'create', cookbook_file: 'create', remote_file: 'create',
   directory: 'create', link: 'create', user: 'create', linux_user: 'create', group: 'create', linux_group: 'create',
   execute: 'run', bash: 'run', script: 'run', sh: 'run', csh: 'run', ksh: 'run', perl: 'run', python: 'run', ruby: 'run',
   service: 'nothing', systemd_unit: 'nothing', cron: 'create', cron_d: 'create', log: 'write', notify_group: 'run',

@@ -1,5 +1,5 @@
 /**
- * package and its platform classes (apt_package/dpkg_package on Debian, dnf_package/yum_package on
+ * package and its platform classes (apt_package on Debian; dpkg_package, which installs a .deb, is dpkg.ts, dnf_package/yum_package on
  * RPM images): install, upgrade, remove, purge. The package database a resource reads follows its
  * class, as in Chef: dnf_package and yum_package use rpm/dnf, apt_package and dpkg_package use
  * dpkg/apt, whatever else the image has; an unresolved `package` follows the platform's manager.
@@ -109,11 +109,6 @@ function planDpkg(ctx: PlanContext, name: string, version: string | undefined, i
           // Chef refuses a package that is not installed and has no candidate; an installed one is left alone.
           if (!candidate && !installed && c.value.table.length && !refreshed) return `Chef would fail with "No candidate version available": ${explainCandidate(name, c.value)}`;
           if (candidate && (c.value.table.length > 1 || c.value.priority !== 500)) notes.explain.push(explainCandidate(name, c.value));
-        }
-        const at = ctx.input.resources.findIndex((r) => r.id === ctx.resource.id);
-        const prefsResources = ctx.input.resources.slice(0, Math.max(at, 0)).filter((r) => r.type === 'apt_preference' || r.resolvedType === 'apt_preference');
-        if (prefsResources.length) {
-          notes.assumptions.push(`${prefsResources.map((r) => r.id).join(', ')}, earlier, cannot be planned: apt's candidate here is computed without the pins ${prefsResources.length > 1 ? 'they write' : 'it writes'}`);
         }
         if (ctx.state.touchedPaths().some((p) => APT_CONF.test(p))) {
           notes.assumptions.push(`APT::Default-Release as the probe read it; ${ctx.state.touchedPaths().filter((p) => APT_CONF.test(p)).join(', ')}, changed earlier, may change it`);
@@ -242,7 +237,8 @@ function rpmScript(ctx: PlanContext, step: ProviderStep, be: PackageBackend, nam
 }
 
 export const packageProvider: Provider = {
-  types: ['package', 'apt_package', 'dpkg_package', 'dnf_package', 'yum_package'],
+  // dpkg_package installs from its source .deb: providers/dpkg.ts.
+  types: ['package', 'apt_package', 'dnf_package', 'yum_package'],
   actions: ['install', 'upgrade', 'remove', 'purge', 'nothing'],
   queries(r, facts) {
     const { manager } = packageBackend(r, facts);
