@@ -18,6 +18,7 @@ import { VirtualState } from '../../server/src/engine/state';
 import type { EngineInput } from '../../server/src/engine/types';
 import type { Plan, PlanStep } from '../../server/src/protocol';
 import { connectDocker, FACTS, IMAGE, input, res } from './helpers';
+import { DEB_REPO_FUNCTIONS } from './debRepos';
 
 const msg = (s: PlanStep): string => s.changes.map((c) => c.message).join('\n');
 
@@ -111,24 +112,7 @@ describe('apt_preference and dpkg_package in the forward simulation', () => {
 
 /** Tiny .debs and two local repositories, offline (`apt-get update` of those sources only). */
 const SETUP = String.raw`set -e
-deb() {
-  d=$(mktemp -d); mkdir -p "$d/DEBIAN" "$d/usr/share/$1"; echo "$2" > "$d/usr/share/$1/version"
-  printf '%s\n' "Package: $1" "Version: $2" "Architecture: all" "Maintainer: Cloche <cloche@example.invalid>" "Description: Cloche test package" > "$d/DEBIAN/control"
-  mkdir -p /srv/cloche-debs; dpkg-deb --root-owner-group -Zgzip -b "$d" "/srv/cloche-debs/$1_$2_all.deb" >/dev/null; rm -rf "$d"
-}
-repo() {
-  r=$1; suite=$2; shift 2; fields=
-  while [ "$1" != -- ]; do fields="$fields$1
-"; shift; done; shift
-  mkdir -p "/srv/$r/dists/$suite/main/binary-amd64" "/srv/$r/pool"; P="/srv/$r/dists/$suite/main/binary-amd64/Packages"; : > "$P"
-  for f in "$@"; do
-    cp "/srv/cloche-debs/$f" "/srv/$r/pool/"; dpkg-deb -f "/srv/$r/pool/$f" >> "$P"
-    printf 'Filename: pool/%s\nSize: %s\nSHA256: %s\n\n' "$f" "$(stat -c %s "/srv/$r/pool/$f")" "$(sha256sum "/srv/$r/pool/$f" | cut -d' ' -f1)" >> "$P"
-  done
-  { printf '%s' "$fields"; printf 'Suite: %s\nArchitectures: amd64 all\nComponents: main\nDate: Sat, 01 Jan 2000 00:00:00 UTC\nSHA256:\n %s %s main/binary-amd64/Packages\n' \
-    "$suite" "$(sha256sum "$P" | cut -d' ' -f1)" "$(stat -c %s "$P")"; } > "/srv/$r/dists/$suite/Release"
-  echo "deb [trusted=yes] file:/srv/$r $suite main" >> /etc/apt/sources.list.d/cloche.list
-}
+${DEB_REPO_FUNCTIONS}
 deb hello 2.99-1~bpo12+1; deb hello 3.0-1; deb cloche-deb 1.0-1; deb cloche-deb 2.0-1
 repo cloche-bpo cloche-backports 'Origin: Cloche' 'Label: Cloche Backports' 'NotAutomatic: yes' 'ButAutomaticUpgrades: yes' -- hello_2.99-1~bpo12+1_all.deb
 repo cloche-exp cloche-experimental 'Origin: Cloche' 'Label: Cloche Experimental' 'NotAutomatic: yes' -- hello_3.0-1_all.deb
