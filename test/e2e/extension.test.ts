@@ -165,4 +165,28 @@ describe('the extension in code-server on examples/webserver', { skip, timeout: 
     await s.screenshot('converge-cancelled');
     assert.deepEqual(containersSince(before), [], 'no Cloche container is left');
   });
+
+  it('the language status shows the server, the platform and the runtime; choosing a platform there switches it', async () => {
+    await s.openFile('recipes/default.rb');
+    const status = s.page.locator('[id="status.languageStatus"]').first();
+    const hover = s.page.locator('.monaco-hover', { hasText: 'Cloche: ' }).first();
+    await status.hover();
+    await hover.waitFor({ timeout: 20_000 });
+    const text = await hover.innerText();
+    assert.match(text, /Cloche: debian-12/);
+    assert.match(text, /ready, 1 cookbook/);
+    assert.match(text, /docker found/);
+    await hover.locator('a, .monaco-link', { hasText: 'Platform…' }).first().click();
+    await s.page.locator('.quick-input-widget input').fill('almalinux-9');
+    await s.page.locator('.quick-input-list .monaco-list-row', { hasText: 'almalinux-9' }).first().click();
+    await s.page.mouse.move(0, 0);
+    await s.page.waitForTimeout(500);
+    await status.hover();
+    await s.page.locator('.monaco-hover', { hasText: 'Cloche: almalinux-9' }).first().waitFor({ timeout: 20_000 });
+    await s.screenshot('platform-switched');
+    // The graph follows: on an rpm platform the apt_update of packages.rb is not declared.
+    await s.command('Cloche: Open Resource Graph');
+    await s.webview().locator('g.node[data-key="service[nginx]"]').waitFor({ timeout: 30_000 });
+    assert.equal(await s.webview().locator('g.node[data-key="apt_update[webserver]"]').count(), 0);
+  });
 });
