@@ -17,7 +17,7 @@ import { valueFromCatalogJson } from './catalog/builtin';
 import { type ResourceDecl, resourceId, parseTarget, propValue } from './resourceDecl';
 import { ResourceScope, ResourceRef } from './resourceScope';
 import { RecipeScope, DefinitionParams, type ScopeContext, sourceCookbookOf } from './recipeScope';
-import type { CustomResourceDef } from './customResources';
+import type { CustomResourceDef, DefinitionDef } from './customResources';
 import { evalYamlRecipe } from './yamlRecipe';
 import type { Model } from './model';
 import type { Cookbook } from './workspace';
@@ -98,6 +98,27 @@ export class Compilation {
       } finally {
         this.expansionDepth--;
       }
+    }
+    this.resolveNotifications();
+  }
+
+  /**
+   * Runs a definition's body for a call nobody made: `params` (name included) is unknown, so what it
+   * declares can be checked whether or not a recipe uses the definition.
+   */
+  runUndeclaredDefinition(def: DefinitionDef): void {
+    const params = unknown(`params are given by whoever calls ${def.name}`, def.loc);
+    const sc: ScopeContext = {
+      cookbook: def.cookbook, origin: `${def.cookbook}::${path.basename(def.file, '.rb')}`, recipeName: `definition ${def.name}`, runItem: 0,
+      parent: resourceId(def.name, '«any call»'), params, sourceCookbook: null,
+    };
+    this.expansionDepth++;
+    try {
+      this.interp.callProcWithSelf(def.body, new RecipeScope(this, sc), [], { vars: { params }, methods: new Map(this.model.helpers) });
+    } catch {
+      // A raise or a budget: what was declared before it is still checked.
+    } finally {
+      this.expansionDepth--;
     }
     this.resolveNotifications();
   }

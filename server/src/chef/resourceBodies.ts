@@ -4,7 +4,8 @@
  * instance nobody declared (name and properties unknown, the cookbook's attributes loaded), and the
  * rules that do not depend on the rest of a run check the resources those actions declare. Findings
  * are kept for the resource's own files (resources/, providers/): nested expansions and included
- * recipes are checked where they are declared.
+ * recipes are checked where they are declared. Definitions (definitions/) are checked the same way,
+ * their body run for a call nobody made (`params` unknown).
  */
 import * as path from 'node:path';
 import type { Diagnostic } from '../protocol';
@@ -33,6 +34,20 @@ export function actionBodyDiagnostics(model: Model, cb: Cookbook, facts: Platfor
     } catch (e) {
       // A defect of ours must not cost the cookbook its other findings; say so where it happened.
       out.push(diag({ file: def.file, line: 1, column: 1 }, 'info', 'internal-error', `Cloche could not check the actions of ${def.schema.name}: ${e instanceof Error ? e.message : String(e)}`));
+    }
+  }
+  for (const def of model.definitions.values()) {
+    if (def.cookbook !== cb.name) continue;
+    try {
+      const compilation = new Compilation(model, facts);
+      compilation.loadAttributes(cb.name);
+      compilation.runUndeclaredDefinition(def);
+      const file = path.resolve(def.file);
+      for (const rule of ACTION_BODY_RULES) {
+        for (const d of rule.run({ model, compilation, incompleteCookbooks: incomplete })) if (path.resolve(d.file) === file) out.push(d);
+      }
+    } catch (e) {
+      out.push(diag({ file: def.file, line: 1, column: 1 }, 'info', 'internal-error', `Cloche could not check the definition ${def.name}: ${e instanceof Error ? e.message : String(e)}`));
     }
   }
   return out;
