@@ -40,8 +40,7 @@ export async function convergeCommand(deps: ConvergeDeps, uri?: vscode.Uri): Pro
       },
       onStderr: (chunk) => out.append(chunk),
     });
-    // A cancelled run may still print a report (of a converge cut short): it is a cancellation all the same.
-    if (!report || r.cancelled) {
+    if (!report) {
       const why = r.cancelled ? 'cancelled' : r.timedOut ? `stopped after ${settings.timeouts.convergeSeconds} s` : lastLines(r.stderr) || `exit code ${r.code}`;
       await showEngineError(`the converge of ${subject.label}`, new EngineCliError(why, r), deps.log);
       return undefined;

@@ -66,6 +66,10 @@ export async function convergeCommand(argv: string[], io: CliIO, name: string, i
     } finally {
       await p.target.close();
     }
+    // Interrupted: the container is being swept under the converge, whose "failure" is not a result
+    // (the sweep usually ends the process before this line is reached).
+    const signal = p.target.driver.interruptedBy;
+    if (signal) { io.stderr(`cloche ${name}: interrupted (${signal}); the container was removed\n`); return signal === 'SIGINT' ? 130 : 143; }
     if (format === 'jsonl') line({ report });
     else io.stdout(format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : renderReport(report, io.isTTY));
     return report.result.ok && (report.idempotence?.idempotent ?? true) ? 0 : 1;

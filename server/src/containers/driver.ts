@@ -106,6 +106,8 @@ export class ContainerDriver {
   readonly sessionId: string;
   private readonly created = new Set<string>();
   private exitHooks?: () => void;
+  /** The signal that is ending this process (its containers are being swept), once one arrived. */
+  interruptedBy?: NodeJS.Signals;
 
   constructor(readonly runtime: Runtime, opts: { sessionId?: string } = {}) {
     this.sessionId = opts.sessionId ?? `${process.pid}-${randomBytes(4).toString('hex')}`;
@@ -326,6 +328,7 @@ export class ContainerDriver {
       if (this.created.size > 0) runSync(this.runtime.command, ['rm', '-f', '-v', ...this.created], 15_000);
     };
     const onSignal = (sig: NodeJS.Signals): void => {
+      this.interruptedBy = sig;
       const code = 128 + (sig === 'SIGINT' ? 2 : 15);
       void this.sweep({ session: this.sessionId }).catch(() => undefined).finally(() => process.exit(code));
     };
