@@ -24,10 +24,11 @@ export function findingsAtCallSites(diags: Diagnostic[], compilation: Compilatio
   const out: MovedFinding[] = [];
   const seen = new Set<string>();
   for (const d of diags) {
-    if (inCookbook(d.file) || reportedThere(d)) continue;
+    if (inCookbook(d.file)) continue;
     const inner = innermost(compilation.resources, d);
     const site = inner && callSite(compilation.resources, inner, inCookbook);
-    if (!inner || !site) continue;
+    // Asked last: it may check the other cookbook's resources on their own (cached, but not cheap).
+    if (!inner || !site || reportedThere(d)) continue;
     const at = site.nameLoc ?? site.loc;
     const moved: Diagnostic = {
       file: site.file, line: at.line, column: at.column, endLine: at.endLine ?? at.line, endColumn: at.endColumn ?? at.column + 1,
