@@ -25,7 +25,7 @@ import { planInContainer, probe } from '../../server/src/engine/plan';
 import type { EngineInput } from '../../server/src/engine/types';
 import type { Plan, PlanStep } from '../../server/src/protocol';
 import { connectDocker, FACTS, IMAGE, input, res } from './helpers';
-import { DEB_REPO_FUNCTIONS } from './debRepos';
+import { aptSimulated, DEB_REPO_FUNCTIONS } from './debRepos';
 
 /** Builds the packages and the three repositories, then `apt-get update` of those sources only (no network). */
 const SETUP = String.raw`set -e
@@ -136,13 +136,6 @@ function parsePolicy(out: string): Map<string, { candidate: string | null; table
   return res;
 }
 
-/** `apt-get install -s PKG` → the version apt would install, `=installed` when it is the newest already, null when apt refuses. */
-function parseSimulation(out: string, pkg: string): string | null {
-  const inst = new RegExp(`^Inst ${pkg.replace(/[.+]/g, '\\$&')} (?:\\[\\S+\\] )?\\((\\S+) `, 'm').exec(out);
-  if (inst) return inst[1];
-  const same = new RegExp(`^${pkg} is already the newest version \\((\\S+)\\)`, 'm').exec(out);
-  return same ? `=${same[1]}` : null;
-}
 
 const msg = (s: PlanStep): string => s.changes.map((c) => c.message).join('\n');
 const sorted = (d: { kind: string; path: string }[]): string[] => d.map((e) => `${e.kind} ${e.path}`).sort();
@@ -212,7 +205,7 @@ describe('apt candidates against real apt (pins, releases, installed versions)',
       // apt's answers, in the container that may change.
       const policy = parsePolicy(await sh(aptC, `apt-cache policy ${PKGS.join(' ')}`));
       const sims = new Map<string, string | null>();
-      for (const p of PKGS) sims.set(p, parseSimulation(await sh(aptC, `apt-get install -s -q ${p}`, true), p));
+      for (const p of PKGS) sims.set(p, aptSimulated(await sh(aptC, `apt-get install -s -q ${p}`, true), p));
       for (const p of PKGS) {
         assert.equal(policy.get(p)?.candidate, sc.expect[p], `apt-cache policy's candidate for ${p} (apt changed?)`);
         const sim = sims.get(p)!;
@@ -252,7 +245,7 @@ describe('apt candidates against real apt (pins, releases, installed versions)',
     const files = { '/etc/apt/preferences.d/never': 'Package: *\nPin: release a=cloche-backports\nPin-Priority: never\n' };
     await both(`${RESET}\n${writeFiles(files)}`);
     const sim = await sh(aptC, 'apt-get install -s -q hello=2.99-1~bpo12+1');
-    assert.equal(parseSimulation(sim, 'hello'), '2.99-1~bpo12+1', 'apt installs an explicit version despite a never pin');
+    assert.equal(aptSimulated(sim, 'hello'), '2.99-1~bpo12+1', 'apt installs an explicit version despite a never pin');
     const refused = await sh(aptC, 'apt-get install -s -q hello=9.9', true);
     assert.match(refused, /E: Version '9\.9' for 'hello' was not found/);
     const p = await plan(input([

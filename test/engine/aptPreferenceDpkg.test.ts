@@ -18,7 +18,7 @@ import { VirtualState } from '../../server/src/engine/state';
 import type { EngineInput } from '../../server/src/engine/types';
 import type { Plan, PlanStep } from '../../server/src/protocol';
 import { connectDocker, FACTS, IMAGE, input, res } from './helpers';
-import { DEB_REPO_FUNCTIONS } from './debRepos';
+import { aptSimulated, DEB_REPO_FUNCTIONS } from './debRepos';
 
 const msg = (s: PlanStep): string => s.changes.map((c) => c.message).join('\n');
 
@@ -126,13 +126,6 @@ const DEB2 = '/srv/cloche-debs/cloche-deb_2.0-1_all.deb';
 const sorted = (d: { kind: string; path: string }[]): string[] => d.map((e) => `${e.kind} ${e.path}`).sort();
 const target = (id: string) => ({ runtime: 'docker', image: IMAGE, container: id, platform: 'debian-12' });
 
-/** `apt-get install -s PKG` → the version apt would install (`=v` when it is installed already), null when apt refuses. */
-function simulated(out: string, pkg: string): string | null {
-  const inst = new RegExp(`^Inst ${pkg} (?:\\[\\S+\\] )?\\((\\S+) `, 'm').exec(out);
-  if (inst) return inst[1];
-  const same = new RegExp(`^${pkg} is already the newest version \\((\\S+)\\)`, 'm').exec(out);
-  return same ? `=${same[1]}` : null;
-}
 
 describe('apt_preference and dpkg_package against real dpkg and apt', () => {
   let docker: ContainerDriver | string | undefined;
@@ -187,7 +180,7 @@ describe('apt_preference and dpkg_package against real dpkg and apt', () => {
     const legacy = 'Package: hello\nPin: release a=cloche-experimental\nPin-Priority: 990\n';
     await Promise.all([planC, aptC].map((c) => sh(c, `${RESET}\n${write('/etc/apt/preferences.d/hello', legacy)}`)));
     // With the legacy file only, apt and the plan take experimental's 3.0-1.
-    assert.equal(simulated(await sh(aptC, 'apt-get install -s -q hello', true), 'hello'), '3.0-1');
+    assert.equal(aptSimulated(await sh(aptC, 'apt-get install -s -q hello', true), 'hello'), '3.0-1');
     const alone = await plan(input([res('apt_package', 'hello', {}, { actions: ['install'] })]));
     assert.equal(msg(alone.steps[0]), 'would install hello 3.0-1');
 
@@ -206,7 +199,7 @@ describe('apt_preference and dpkg_package against real dpkg and apt', () => {
     assert.match(pref.diff ?? '', /^\+\+\+ b\/etc\/apt\/preferences\.d\/hello\.pref$/m);
     // apt's answer after the same files: the legacy file gone, the pref file written.
     await sh(aptC, `rm -f /etc/apt/preferences.d/hello\n${write(pref.content!.path, pref.content!.after)}`);
-    const apt = simulated(await sh(aptC, 'apt-get install -s -q hello', true), 'hello');
+    const apt = aptSimulated(await sh(aptC, 'apt-get install -s -q hello', true), 'hello');
     assert.equal(apt, '2.99-1~bpo12+1', 'apt-get install -s with the pin (apt changed?)');
     assert.equal(msg(pkg), `would install hello ${apt}`);
     assert.deepEqual(pkg.assumptions ?? [], []);
@@ -237,7 +230,7 @@ describe('apt_preference and dpkg_package against real dpkg and apt', () => {
     const p = await plan(inp);
     assert.equal(p.steps[0].content?.path, '/etc/apt/preferences.d/exp_hellowildcard.pref');
     await sh(aptC, write(p.steps[0].content!.path, p.steps[0].content!.after));
-    const apt = simulated(await sh(aptC, 'apt-get install -s -q hello', true), 'hello');
+    const apt = aptSimulated(await sh(aptC, 'apt-get install -s -q hello', true), 'hello');
     assert.equal(apt, '3.0-1', 'apt-get install -s with the pin (apt changed?)');
     assert.equal(msg(p.steps[1]), `would install hello ${apt}`);
     await convergeOk(inp);

@@ -2,7 +2,8 @@
  * Shell functions for tests that need Debian packages and apt repositories offline, inside a container:
  * `deb NAME VERSION` builds a tiny .deb into /srv/cloche-debs (it installs /usr/share/NAME/version);
  * `repo DIR SUITE [Release fields…] -- DEB…` makes a file: repository of those .debs with a Release
- * file carrying the given fields (e.g. `NotAutomatic: yes`) and adds it to apt's sources.
+ * file carrying the given fields (e.g. `NotAutomatic: yes`) and adds it to apt's sources;
+ * `aptSimulated` reads what `apt-get install -s` would do, to compare the plan with apt itself.
  */
 export const DEB_REPO_FUNCTIONS = String.raw`deb() {
   d=$(mktemp -d); mkdir -p "$d/DEBIAN" "$d/usr/share/$1"; echo "$2" > "$d/usr/share/$1/version"
@@ -23,3 +24,11 @@ repo() {
   echo "deb [trusted=yes] file:/srv/$r $suite main" >> /etc/apt/sources.list.d/cloche.list
 }
 `;
+
+/** `apt-get install -s PKG` → the version apt would install, `=installed` when it is the newest already, null when apt refuses. */
+export function aptSimulated(out: string, pkg: string): string | null {
+  const inst = new RegExp(`^Inst ${pkg.replace(/[.+]/g, '\\$&')} (?:\\[\\S+\\] )?\\((\\S+) `, 'm').exec(out);
+  if (inst) return inst[1];
+  const same = new RegExp(`^${pkg} is already the newest version \\((\\S+)\\)`, 'm').exec(out);
+  return same ? `=${same[1]}` : null;
+}
