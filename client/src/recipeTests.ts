@@ -6,9 +6,9 @@
  * Created only in trusted workspaces.
  */
 import * as vscode from 'vscode';
-import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { KitchenInfo } from '../../server/src/engine/kitchen';
+import { kitchenFile } from '../../server/src/engine/kitchenFile';
 import type { ConvergeReport } from '../../server/src/protocol';
 import { lastLines } from './engineCli';
 import { abortOn, type EngineDeps } from './engineUi';
@@ -149,10 +149,6 @@ export class RecipeTests implements vscode.Disposable {
   dispose(): void { this.watcher.dispose(); this.controller.dispose(); }
 }
 
-/** The kitchen file name of a cookbook folder, or '' when there is none. */
-function kitchenFile(dir: string): string {
-  return ['kitchen.yml', '.kitchen.yml', 'kitchen.yaml'].find((n) => existsSync(path.join(dir, n))) ?? '';
-}
 
 /** Test output is a terminal: lines end with CRLF. */
 function crlf(s: string): string { return s.replace(/\r?\n/g, '\r\n'); }

@@ -12,9 +12,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { JsonValue } from '../protocol';
+import { KITCHEN_FILES, kitchenFile } from './kitchenFile';
 
-/** The file names Test Kitchen reads, in its order of preference. */
-export const KITCHEN_FILES = ['kitchen.yml', '.kitchen.yml', 'kitchen.yaml'] as const;
+export { KITCHEN_FILES, kitchenFile } from './kitchenFile';
 
 /** One suite: its run list as written (`recipe[a::b]`), and the attributes it sets. */
 export interface KitchenSuite {
@@ -50,15 +50,6 @@ export class KitchenError extends Error {
   override name = 'KitchenError';
 }
 
-/** The kitchen file of a cookbook folder, if it has one. */
-export function kitchenFile(cookbook: string | undefined): string | undefined {
-  if (!cookbook) return undefined;
-  for (const name of KITCHEN_FILES) {
-    const file = path.join(cookbook, name);
-    if (fs.existsSync(file)) return file;
-  }
-  return undefined;
-}
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
