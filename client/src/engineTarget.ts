@@ -3,20 +3,9 @@
  * cookbook (the folder with metadata.rb above the file) and the CLI flags for the runtime and image.
  * No vscode import (tested in plain Node).
  */
-import { existsSync } from 'node:fs';
+import { enclosingCookbook } from '../../server/src/chef/enclosingCookbook';
 import path from 'node:path';
 import type { ClientSettings } from './settings';
-
-/** The cookbook folder holding `file` (metadata.rb in it or above it), or undefined. */
-export function cookbookDirOf(file: string): string | undefined {
-  let dir = path.dirname(file);
-  for (;;) {
-    if (existsSync(path.join(dir, 'metadata.rb'))) return dir;
-    const up = path.dirname(dir);
-    if (up === dir) return undefined;
-    dir = up;
-  }
-}
 
 /** What to plan or converge for a file: a recipe itself, or (any other cookbook file) the cookbook's default recipe. */
 export interface EngineSubject {
@@ -28,7 +17,7 @@ export interface EngineSubject {
 }
 
 export function subjectOf(file: string): EngineSubject | undefined {
-  const cookbookDir = cookbookDirOf(file);
+  const cookbookDir = enclosingCookbook(file);
   if (!cookbookDir) return undefined;
   const cookbook = path.basename(cookbookDir);
   const m = /[\\/]recipes[\\/]([^\\/]+)\.(rb|ya?ml)$/.exec(file);

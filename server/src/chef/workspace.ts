@@ -6,6 +6,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseRuby, type ParsedRuby } from '../ruby/prism';
 
+export { enclosingCookbook } from './enclosingCookbook';
+
 export interface CookbookFiles {
   attributes: string[];
   recipes: string[];
@@ -197,14 +199,3 @@ function readMetadata(ws: Workspace, dir: string): Metadata {
   return { depends: [] };
 }
 
-/** The cookbook folder containing `p` (itself or up to a few levels up), if any. */
-export function enclosingCookbook(p: string): string | undefined {
-  let dir = fs.existsSync(p) && fs.statSync(p).isDirectory() ? p : path.dirname(p);
-  for (let i = 0; i < 6; i++) {
-    if (fs.existsSync(path.join(dir, 'metadata.rb')) || fs.existsSync(path.join(dir, 'metadata.json'))) return dir;
-    const up = path.dirname(dir);
-    if (up === dir) break;
-    dir = up;
-  }
-  return undefined;
-}
