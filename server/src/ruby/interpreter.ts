@@ -14,6 +14,7 @@ import {
   toS, rubyEquals, hashKey,
 } from './values';
 import { callValueMethod, ITERATORS, safeRegex, rangeItems } from './rubyMethods';
+import { RubyRaise } from './errors';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type N = any;
@@ -81,8 +82,7 @@ export interface EvalFinding {
 
 class ControlFlow { constructor(readonly kind: 'next' | 'break' | 'return', readonly value: Value) {} }
 class BudgetExceeded { constructor(readonly what: string) {} }
-/** A Ruby `raise` (or `Chef::Application.fatal!`) that happens for certain on this platform. */
-export class RubyRaise { constructor(readonly message: string, readonly loc?: SourceLocation) {} }
+export { RubyRaise };
 
 /** Where unresolved receiver-less calls go after locals, `def`s and the self object. */
 export type KernelFallback = (name: string, args: Value[], ctx: EvalCallContext) => Value | undefined;

@@ -1,0 +1,7 @@
+/** Signals the evaluator's Ruby code can raise; the interpreter catches them (they never reach its callers). */
+import type { SourceLocation } from '../protocol';
+
+/** A Ruby `raise` (or `Chef::Application.fatal!`, `Hash#fetch` of a missing key) that happens for certain. */
+export class RubyRaise {
+  constructor(readonly message: string, readonly loc?: SourceLocation, readonly exceptionClass = 'RuntimeError') {}
+}
