@@ -135,6 +135,16 @@ function child(g: Graph, parent: string, id: string): Resource {
   return found[0];
 }
 
+/** The resource's actions, in order (the default action when the recipe names none). */
+function assertActions(r: Resource, expected: Json[]) {
+  assert.deepEqual(r.actions, expected, `actions of ${r.id}`);
+}
+
+/** The children of a custom resource instance, as `[id, actions]` in converge order. */
+function assertChildren(g: Graph, parent: string, expected: [string, Json[]][]) {
+  assert.deepEqual(childSummary(g, parent), expected, `resources declared by ${parent}'s actions on ${g.platform}`);
+}
+
 /** A `{ "$unknown": reason }` value, with a reason. */
 const isUnknown = (v: unknown): boolean =>
   !!v && typeof v === 'object' && !Array.isArray(v) && typeof (v as { $unknown?: unknown }).$unknown === 'string' && (v as { $unknown: string }).$unknown.length > 0;
@@ -222,29 +232,29 @@ test('actions made by code in a custom resource (loop_actions)', async (t) => {
     const g = graph(P, 'pt_daemon::default');
     assertSoundGraph(P, g);
 
-    assert.deepEqual(byId(g, 'pt_daemon_packages[pt-daemon]').actions, ['install']);
-    assert.deepEqual(childSummary(g, 'pt_daemon_packages[pt-daemon]'), [['package[pt-daemon, pt-daemon-tools]', ['install']]]);
+    assertActions(byId(g, 'pt_daemon_packages[pt-daemon]'), ['install']);
+    assertChildren(g, 'pt_daemon_packages[pt-daemon]', [['package[pt-daemon, pt-daemon-tools]', ['install']]]);
 
-    assert.deepEqual(byId(g, 'pt_svc[pt-daemon]').actions, ['start']);
-    assert.deepEqual(childSummary(g, 'pt_svc[pt-daemon]'), [['service[pt-daemon]', ['start']]]);
+    assertActions(byId(g, 'pt_svc[pt-daemon]'), ['start']);
+    assertChildren(g, 'pt_svc[pt-daemon]', [['service[pt-daemon]', ['start']]]);
 
     // Two actions, each compiled in a collection of its own: the service is declared once per action.
-    assert.deepEqual(byId(g, 'pt_svc[pt-daemon-worker]').actions, ['enable', 'start']);
-    assert.deepEqual(childSummary(g, 'pt_svc[pt-daemon-worker]'), [
+    assertActions(byId(g, 'pt_svc[pt-daemon-worker]'), ['enable', 'start']);
+    assertChildren(g, 'pt_svc[pt-daemon-worker]', [
       ['service[pt-daemon-worker]', ['enable']],
       ['service[pt-daemon-worker]', ['start']],
     ]);
 
     const tpl = byId(g, 'template[/etc/pt-daemon/daemon.conf]');
     const n = tpl.notifies.filter((x) => x.kind === 'notifies');
-    assert.deepEqual(n.map((x) => [x.action, x.resolved, x.timing]), [['restart', 'pt_svc[pt-daemon]', 'delayed']]);
+    assert.deepEqual(n.map((x) => [x.action, x.resolved, x.timing]), [['restart', 'pt_svc[pt-daemon]', 'delayed']], `notifications of ${tpl.id}`);
     assert.ok(g.edges.some((e) => e.kind === 'notifies' && e.from === tpl.id && e.to === 'pt_svc[pt-daemon]' && e.action === 'restart'), `notifies edge: ${JSON.stringify(g.edges)}`);
   });
 
   await t.test('graph on almalinux-9: the lazy default service name follows the platform', () => {
     const g = graph(P, 'pt_daemon::default', 'almalinux-9');
     assertSoundGraph(P, g);
-    assert.deepEqual(childSummary(g, 'pt_svc[pt-daemon]'), [['service[ptdaemon]', ['start']]]);
+    assertChildren(g, 'pt_svc[pt-daemon]', [['service[ptdaemon]', ['start']]]);
   });
 });
 
@@ -270,7 +280,7 @@ test('properties made by code (properties_from_code)', async (t) => {
     assertSoundGraph(P, g);
 
     const app = byId(g, 'pt_logconf_app[pt-web]');
-    assert.deepEqual(app.actions, ['enable']);
+    assertActions(app, ['enable']);
     assertProps(app, {
       path: '/var/log/pt-web/access.log /var/log/pt-web/error.log', // Array(p).sort.join(' ')
       frequency: 'daily',
@@ -281,7 +291,7 @@ test('properties made by code (properties_from_code)', async (t) => {
     });
 
     const conf = child(g, 'pt_logconf_app[pt-web]', 'file[/etc/logrotate.d/pt-web]');
-    assert.deepEqual(conf.actions, ['create']);
+    assertActions(conf, ['create']);
     assertProps(conf, {
       mode: '0644',
       content: [
@@ -302,8 +312,8 @@ test('properties made by code (properties_from_code)', async (t) => {
       ].join('\n'),
     });
 
-    assert.deepEqual(byId(g, 'pt_logconf_app[pt-old]').actions, ['disable']);
-    assert.deepEqual(childSummary(g, 'pt_logconf_app[pt-old]'), [['file[/etc/logrotate.d/pt-old]', ['delete']]]);
+    assertActions(byId(g, 'pt_logconf_app[pt-old]'), ['disable']);
+    assertChildren(g, 'pt_logconf_app[pt-old]', [['file[/etc/logrotate.d/pt-old]', ['delete']]]);
   });
 });
 
@@ -332,7 +342,7 @@ test('property forms: partial, alias_method, public method, coerce, required (pr
     assertSoundGraph(P, g);
 
     const web = byId(g, 'pt_box_container[web]');
-    assert.deepEqual(web.actions, ['run']);
+    assertActions(web, ['run']);
     assertProps(web, {
       container_name: 'web', // name_property
       repo: 'nginx',
@@ -348,7 +358,7 @@ test('property forms: partial, alias_method, public method, coerce, required (pr
     });
     for (const alias of ['host', 'cmd', 'tlsverify', 'publish']) assert.ok(!(alias in web.properties), `${alias} is not a property of pt_box_container`);
 
-    assert.deepEqual(childSummary(g, 'pt_box_container[web]'), [['pt_box_port[web-80]', ['open']], ['execute[run web]', ['run']]]);
+    assertChildren(g, 'pt_box_container[web]', [['pt_box_port[web-80]', ['open']], ['execute[run web]', ['run']]]);
     const port = child(g, 'pt_box_container[web]', 'pt_box_port[web-80]');
     assertProps(port, { port: 80, protocol: 'tcp' });
     assert.strictEqual(port.properties.port, 80, 'the coerced Integer, not the String "80"');
@@ -366,8 +376,8 @@ test('property forms: partial, alias_method, public method, coerce, required (pr
       timeout: 45,
     });
 
-    assert.deepEqual(byId(g, 'pt_box_container[old-cache]').actions, ['remove']);
-    assert.deepEqual(childSummary(g, 'pt_box_container[old-cache]'), [['execute[remove old-cache]', ['run']]]);
+    assertActions(byId(g, 'pt_box_container[old-cache]'), ['remove']);
+    assertChildren(g, 'pt_box_container[old-cache]', [['execute[remove old-cache]', ['run']]]);
   });
 
   await t.test('graph on almalinux-9: the lazy default follows the platform', () => {
@@ -396,9 +406,9 @@ test('LWRP attributes, set_or_return and providers/ (lwrp_forms)', async (t) => 
     assertSoundGraph(P, g);
 
     const shop = byId(g, 'pt_legacy_site[shop]');
-    assert.deepEqual(shop.actions, ['create']);
+    assertActions(shop, ['create']);
     assertProps(shop, { site_name: 'shop', docroot: '/srv/shop', template_source: 'site.conf.erb', server_aliases: ['www.shop.example'], enabled: true });
-    assert.deepEqual(childSummary(g, 'pt_legacy_site[shop]'), [
+    assertChildren(g, 'pt_legacy_site[shop]', [
       ['directory[/srv/shop]', ['create']],
       ['template[/etc/pt-legacy/sites-available/shop.conf]', ['create']],
       ['link[/etc/pt-legacy/sites-enabled/shop.conf]', ['create']],
@@ -408,14 +418,14 @@ test('LWRP attributes, set_or_return and providers/ (lwrp_forms)', async (t) => 
       variables: { server_name: 'shop', docroot: '/srv/shop', port: 8080, aliases: ['www.shop.example'] },
     });
 
-    assert.deepEqual(byId(g, 'pt_legacy_site[blog]').actions, ['create']);
+    assertActions(byId(g, 'pt_legacy_site[blog]'), ['create']);
     assertProps(child(g, 'pt_legacy_site[blog]', 'template[/etc/pt-legacy/sites-available/blog.conf]'), {
       variables: { server_name: 'blog', docroot: '/var/www/html', port: 80, aliases: [] }, // port unset: nil || 80
     });
-    assert.deepEqual(child(g, 'pt_legacy_site[blog]', 'link[/etc/pt-legacy/sites-enabled/blog.conf]').actions, ['delete']);
+    assertActions(child(g, 'pt_legacy_site[blog]', 'link[/etc/pt-legacy/sites-enabled/blog.conf]'), ['delete']);
 
-    assert.deepEqual(byId(g, 'pt_legacy_site[retired]').actions, ['delete']);
-    assert.deepEqual(childSummary(g, 'pt_legacy_site[retired]'), [['file[/etc/pt-legacy/sites-available/retired.conf]', ['delete']]]);
+    assertActions(byId(g, 'pt_legacy_site[retired]'), ['delete']);
+    assertChildren(g, 'pt_legacy_site[retired]', [['file[/etc/pt-legacy/sites-available/retired.conf]', ['delete']]]);
   });
 });
 
@@ -443,28 +453,28 @@ test('resources and providers as library classes, helper mixins (library_classes
     assertProps(byId(g, 'directory[/var/lib/pt-lib]'), { owner: 'ptlib' }); // Chef::Recipe.send(:include) + Chef::Resource.include
 
     const alpha = byId(g, 'pt_thing[alpha]');
-    assert.deepEqual(alpha.actions, ['create']);
+    assertActions(alpha, ['create']);
     assertProps(alpha, { owner: 'ptlib', size: 'large' });
-    assert.deepEqual(childSummary(g, 'pt_thing[alpha]'), [
+    assertChildren(g, 'pt_thing[alpha]', [
       ['directory[/etc/pt-lib/alpha]', ['create']],
       ['file[/etc/pt-lib/alpha/size]', ['create']],
     ]);
     assertProps(child(g, 'pt_thing[alpha]', 'directory[/etc/pt-lib/alpha]'), { owner: 'ptlib', mode: '0750' });
     assertProps(child(g, 'pt_thing[alpha]', 'file[/etc/pt-lib/alpha/size]'), { content: 'large\n', owner: 'ptlib' });
 
-    assert.deepEqual(byId(g, 'pt_thing[beta]').actions, ['destroy']);
-    assert.deepEqual(childSummary(g, 'pt_thing[beta]'), [['directory[/etc/pt-lib/beta]', ['delete']]]);
+    assertActions(byId(g, 'pt_thing[beta]'), ['destroy']);
+    assertChildren(g, 'pt_thing[beta]', [['directory[/etc/pt-lib/beta]', ['delete']]]);
 
-    assert.deepEqual(byId(g, 'pt_gadget[pt-gadget]').actions, ['install']);
+    assertActions(byId(g, 'pt_gadget[pt-gadget]'), ['install']);
     assertProps(child(g, 'pt_gadget[pt-gadget]', 'package[pt-gadget]'), { version: '2.1.0' });
 
-    assert.deepEqual(byId(g, 'pt_site[shop]').actions, ['create']);
+    assertActions(byId(g, 'pt_site[shop]'), ['create']);
     assertProps(child(g, 'pt_site[shop]', 'template[/etc/pt-lib/sites/shop.conf]'), { owner: 'ptlib', variables: { port: 8080 } });
 
-    assert.deepEqual(byId(g, 'pt_old[/etc/pt-lib/old.marker]').actions, ['create']);
+    assertActions(byId(g, 'pt_old[/etc/pt-lib/old.marker]'), ['create']);
     assertProps(child(g, 'pt_old[/etc/pt-lib/old.marker]', 'file[/etc/pt-lib/old.marker]'), { content: 'managed by pt_old\n', mode: '0644' });
-    assert.deepEqual(byId(g, 'pt_old[/etc/pt-lib/stale.marker]').actions, ['remove']);
-    assert.deepEqual(childSummary(g, 'pt_old[/etc/pt-lib/stale.marker]'), [['file[/etc/pt-lib/stale.marker]', ['delete']]]);
+    assertActions(byId(g, 'pt_old[/etc/pt-lib/stale.marker]'), ['remove']);
+    assertChildren(g, 'pt_old[/etc/pt-lib/stale.marker]', [['file[/etc/pt-lib/stale.marker]', ['delete']]]);
   });
 
   await t.test('graph on almalinux-9: the mixed-in helper sees the platform, in recipes and providers', () => {
@@ -500,8 +510,8 @@ test('resource naming and per-platform selection (naming_selection)', async (t) 
     const g = graph(P, 'pt_multi::default');
     assertSoundGraph(P, g);
 
-    assert.deepEqual(byId(g, 'pt_fs[data]').actions, ['create']);
-    assert.deepEqual(childSummary(g, 'pt_fs[data]'), [
+    assertActions(byId(g, 'pt_fs[data]'), ['create']);
+    assertChildren(g, 'pt_fs[data]', [
       ['execute[mkfs data]', ['run']],
       ['directory[/srv/data]', ['create']],
       ['mount[/srv/data]', ['mount', 'enable']],
@@ -510,20 +520,20 @@ test('resource naming and per-platform selection (naming_selection)', async (t) 
     assertProps(child(g, 'pt_fs[data]', 'mount[/srv/data]'), { device: '/dev/vdb1', fstype: 'ext4' });
     assert.deepEqual(g.resources.filter((r) => r.type === 'device').map((r) => r.id), [], 'device is a property of pt_fs, not a resource');
 
-    assert.deepEqual(byId(g, 'pt_web[main]').actions, ['create']);
+    assertActions(byId(g, 'pt_web[main]'), ['create']);
     assertProps(child(g, 'pt_web[main]', 'file[/etc/pt-web/port]'), { content: '8088\n' });
 
-    assert.deepEqual(byId(g, 'pt_pkg[pt-tools]').actions, ['install']);
-    assert.deepEqual(childSummary(g, 'pt_pkg[pt-tools]'), [['apt_repository[pt-tools]', ['add']], ['package[pt-tools]', ['install']]]);
+    assertActions(byId(g, 'pt_pkg[pt-tools]'), ['install']);
+    assertChildren(g, 'pt_pkg[pt-tools]', [['apt_repository[pt-tools]', ['add']], ['package[pt-tools]', ['install']]]);
 
-    assert.deepEqual(byId(g, 'pt_x[tuning]').actions, ['apply']);
+    assertActions(byId(g, 'pt_x[tuning]'), ['apply']);
     assertProps(child(g, 'pt_x[tuning]', 'file[/etc/pt-x/tuning]'), { content: 'on\n' });
   });
 
   await t.test('graph on almalinux-9: the rhel implementation', () => {
     const g = graph(P, 'pt_multi::default', 'almalinux-9');
     assertSoundGraph(P, g);
-    assert.deepEqual(childSummary(g, 'pt_pkg[pt-tools]'), [['yum_repository[pt-tools]', ['create']], ['package[pt-tools]', ['install']]]);
+    assertChildren(g, 'pt_pkg[pt-tools]', [['yum_repository[pt-tools]', ['create']], ['package[pt-tools]', ['install']]]);
     assertProps(child(g, 'pt_pkg[pt-tools]', 'yum_repository[pt-tools]'), { baseurl: 'https://packages.example.invalid/rpm/stable/$releasever' });
     assert.ok(!g.resources.some((r) => r.type === 'apt_repository'), 'no apt_repository on almalinux');
     assertHas(g, 'pt_x[tuning]', false, 'pt_x is only declared on debian (platform_family? guard)');
@@ -550,7 +560,7 @@ test('inside actions and action_class helpers (action_internals)', async (t) => 
     assertSoundGraph(P, g);
 
     const main = 'pt_app_instance[main]';
-    assert.deepEqual(byId(g, main).actions, ['create']);
+    assertActions(byId(g, main), ['create']);
     const mainIds = childrenOf(g, main).map((r) => r.id);
     for (const id of [
       'package[apache2]', // lazy default: platform_family?('debian')
@@ -581,7 +591,7 @@ test('inside actions and action_class helpers (action_internals)', async (t) => 
     // edit_resource found the service the action declared: one resource, edited.
     assert.equal(allById(g, 'service[pt-app-main]').length, 1);
     const svc = child(g, main, 'service[pt-app-main]');
-    assert.deepEqual(svc.actions, ['enable', 'start']);
+    assertActions(svc, ['enable', 'start']);
     assert.ok(
       svc.notifies.some((n) => n.kind === 'subscribes' && n.action === 'restart' && n.target === 'template[/etc/pt-app/main/app.conf]'),
       `find_resource(...).subscribes: ${JSON.stringify(svc.notifies)}`,
@@ -593,7 +603,7 @@ test('inside actions and action_class helpers (action_internals)', async (t) => 
     assert.ok(childrenOf(g, admin).some((r) => r.id === 'execute[install pt-app 2.4.0]'), JSON.stringify(childSummary(g, admin)));
     assert.ok(childrenOf(g, admin).some((r) => r.id === 'package[apache2]'), JSON.stringify(childSummary(g, admin)));
 
-    assert.deepEqual(childSummary(g, 'pt_app_instance[legacy]'), [
+    assertChildren(g, 'pt_app_instance[legacy]', [
       ['directory[/etc/pt-app/legacy]', ['delete']],
       ['log[pt-app legacy: delete done]', ['write']],
     ]);
@@ -603,9 +613,9 @@ test('inside actions and action_class helpers (action_internals)', async (t) => 
 
     // The accumulator: two pt_app_access instances edit one root template.
     const access = byId(g, 'template[/etc/pt-app/access.allow]');
-    assert.deepEqual(access.actions, ['nothing']);
+    assertActions(access, ['nothing']);
     assertProps(access, { mode: '0640', variables: { users: ['alice', 'bob'] } });
-    assert.deepEqual(byId(g, 'pt_app_access[alice]').actions, ['allow']);
+    assertActions(byId(g, 'pt_app_access[alice]'), ['allow']);
   });
 
   await t.test('graph on almalinux-9: lazy defaults see the run node', () => {
@@ -676,12 +686,12 @@ test('collections: each action of each instance compiles apart (collections)', a
   await t.test('graph: the same sub-resource in several collections', () => {
     const g = graph(P, 'pt_coll::default');
     assertSoundGraph(P, g);
-    assert.deepEqual(g.diagnostics.filter((d) => d.code === 'duplicate-resource').map((d) => d.message), []);
+    assert.deepEqual(g.diagnostics.filter((d) => d.code === 'duplicate-resource').map((d) => d.message), [], 'duplicate-resource in the graph diagnostics');
 
-    assert.deepEqual(allById(g, 'package[pt-common]').map((r) => r.parent ?? null), [null, 'pt_coll_instance[alpha]', 'pt_coll_instance[beta]']);
+    assert.deepEqual(allById(g, 'package[pt-common]').map((r) => r.parent ?? null), [null, 'pt_coll_instance[alpha]', 'pt_coll_instance[beta]'], 'package[pt-common]: the recipe\'s, then one per instance');
     for (const name of ['alpha', 'beta']) {
-      assert.deepEqual(byId(g, `pt_coll_instance[${name}]`).actions, ['install', 'configure']);
-      assert.deepEqual(childSummary(g, `pt_coll_instance[${name}]`), [
+      assertActions(byId(g, `pt_coll_instance[${name}]`), ['install', 'configure']);
+      assertChildren(g, `pt_coll_instance[${name}]`, [
         ['package[pt-common]', ['install']],
         ['directory[/var/lib/pt-coll]', ['create']], // from :install
         ['directory[/var/lib/pt-coll]', ['create']], // from :configure, another collection
@@ -717,12 +727,12 @@ test('never invent or lose a resource (no_invented_resources)', async (t) => {
       const dir = byId(g, `directory[/etc/pt-inv/${c}]`);
       assert.equal(dir.repeated, undefined, 'a loop over a known attribute');
       assertProps(byId(g, `template[/etc/pt-inv/${c}/${c}.conf]`), { source: `${c}.conf.erb` });
-      assert.deepEqual(byId(g, `service[pt-inv-${c}]`).actions, ['enable']);
+      assertActions(byId(g, `service[pt-inv-${c}]`), ['enable']);
     }
     assertHas(g, 'pt_absent_site[shop]', true, 'a resource of a cookbook outside the workspace stays');
-    assert.deepEqual(g.resources.filter((r) => r.type === 'template').map((r) => r.id), ['template[/etc/pt-inv/web/web.conf]', 'template[/etc/pt-inv/worker/worker.conf]']);
-    assert.deepEqual(g.resources.filter((r) => r.type === 'directory').map((r) => r.id), ['directory[/etc/pt-inv/web]', 'directory[/etc/pt-inv/worker]']);
-    assert.deepEqual(g.resources.filter((r) => r.type === 'service').map((r) => r.id), ['service[pt-inv-web]', 'service[pt-inv-worker]', 'service[pt-inv-agent]']);
+    assert.deepEqual(g.resources.filter((r) => r.type === 'template').map((r) => r.id), ['template[/etc/pt-inv/web/web.conf]', 'template[/etc/pt-inv/worker/worker.conf]'], 'template resources');
+    assert.deepEqual(g.resources.filter((r) => r.type === 'directory').map((r) => r.id), ['directory[/etc/pt-inv/web]', 'directory[/etc/pt-inv/worker]'], 'directory resources');
+    assert.deepEqual(g.resources.filter((r) => r.type === 'service').map((r) => r.id), ['service[pt-inv-web]', 'service[pt-inv-worker]', 'service[pt-inv-agent]'], 'service resources');
     assert.ok(!g.resources.some((r) => r.type === 'service_name_for'), 'service_name_for is a helper');
 
     const agent = byId(g, 'service[pt-inv-agent]');
@@ -797,7 +807,7 @@ test('messages a user can act on (messages)', async (t) => {
   await t.test('graph: the clean recipe', () => {
     const g = graph(P, 'pt_msg::default');
     assertSoundGraph(P, g);
-    assert.deepEqual(byId(g, 'pt_web[shop.example]').actions, ['create']);
+    assertActions(byId(g, 'pt_web[shop.example]'), ['create']);
     assertProps(child(g, 'pt_web[shop.example]', 'file[/etc/pt-web/shop.example.conf]'), { content: 'server shop.example 8080 /srv/shop\n' });
     assertProps(byId(g, 'file[/etc/pt-web/mode]'), { content: 'standalone\n' });
   });
