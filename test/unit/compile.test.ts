@@ -31,13 +31,22 @@ test('include_recipe evaluates a recipe once, in order, across cookbooks', () =>
   assert.deepEqual(ids(m, ['a::default']), ['file[/b]', 'file[/a]']);
 });
 
-test('a library helper named like a resource type does not hide the resource', () => {
+test('a library helper named like a resource type does not hide the resource unless it is mixed into the recipe DSL', () => {
   const m = workspace({
     'a/metadata.rb': "name 'a'\n",
-    'a/libraries/h.rb': "module H\n  def service(*args)\n    'helper'\n  end\n  def web_root\n    '/srv/www'\n  end\nend\n",
+    'a/libraries/h.rb': "module H\n  def service(*args)\n    'helper'\n  end\nend\nmodule W\n  def web_root\n    '/srv/www'\n  end\nend\nChef::DSL::Recipe.include(W)\n",
     'a/recipes/default.rb': "service 'nginx' do\n  action :start\nend\ndirectory web_root\n",
   });
   assert.deepEqual(ids(m, ['a::default']), ['service[nginx]', 'directory[/srv/www]']);
+  // A module nobody mixes in is not callable (Ruby raises NameError): its helper's result is unknown, never guessed.
+  const n = workspace({
+    'a/metadata.rb': "name 'a'\n",
+    'a/libraries/h.rb': "module W\n  def web_root\n    '/srv/www'\n  end\nend\n",
+    'a/recipes/default.rb': "directory web_root\n",
+  });
+  const c = n.compile(['a::default'], debian);
+  assert.deepEqual(c.resources.map((r) => r.id), ['directory[«unknown»]']);
+  assert.match(c.resources[0].nameUnknown!, /web_root/);
 });
 
 test('custom resources expand with new_resource bound, lazy defaults included', () => {
@@ -72,7 +81,9 @@ test('unknown conditions mark resources conditional; loops over unknown collecti
     'a/recipes/default.rb': "if ::File.exist?('/etc/x')\n  file '/x'\nelse\n  file '/y'\nend\ndata_bag('users').each do |u|\n  user u\nend\nif platform_family?('rhel')\n  file '/rhel-only'\nend\n",
   });
   const c = m.compile(['a::default'], debian);
-  assert.deepEqual(c.resources.map((r) => r.id), ['file[/x]', 'file[/y]', 'user[u]']);
+  // The user's name comes from the data bag: unknown, named so (never with its source text).
+  assert.deepEqual(c.resources.map((r) => r.id), ['file[/x]', 'file[/y]', 'user[«unknown»]']);
+  assert.match(c.resources[2].nameUnknown!, /data bag/);
   assert.match(c.resources[0].conditional!, /File\.exist\?/);
   assert.match(c.resources[2].repeated!, /data bag/);
 });

@@ -3,12 +3,12 @@ import assert from 'node:assert/strict';
 import { parseRuby } from '../../server/src/ruby/prism';
 import { Interpreter, Env, DEFAULT_BUDGETS } from '../../server/src/ruby/interpreter';
 import { inspect, type RubyObject, type Value } from '../../server/src/ruby/values';
-import { resolveChefConstant } from '../../server/src/chef/constants';
+import { ChefWorld } from '../../server/src/chef/dsl/chefWorld';
 
 const main: RubyObject = { className: 'main', describe: () => 'main', call: () => undefined };
 
 function run(src: string, budgets = DEFAULT_BUDGETS): { value: Value; interp: Interpreter } {
-  const interp = new Interpreter(budgets, resolveChefConstant);
+  const interp = ChefWorld.standalone().interpreter(undefined, budgets);
   const { value } = interp.evalProgram(new Env(undefined, main, { file: '/x.rb', parsed: parseRuby(src) }));
   return { value, interp };
 }

@@ -5,7 +5,7 @@
  */
 import * as path from 'node:path';
 import { type Value, type RubyObject, NIL, str } from '../ruby/values';
-import { Interpreter, Env, type EvalCallContext, type MethodDef } from '../ruby/interpreter';
+import { Interpreter, Env, type EvalCallContext } from '../ruby/interpreter';
 import { AttributeWriter, LEVELS, type Level, type NodeObject } from './attributes';
 import { platformHelper } from './platformDsl';
 import type { PlatformFacts } from './platforms';
@@ -19,7 +19,6 @@ export class AttributeLoader {
     private readonly interp: Interpreter,
     private readonly node: NodeObject,
     private readonly facts: PlatformFacts,
-    private readonly helpers: Map<string, MethodDef>,
     private readonly cookbookByName: (name: string) => Cookbook | undefined,
   ) {}
 
@@ -35,7 +34,7 @@ export class AttributeLoader {
     const parsed = this.ws.parse(file);
     if (!parsed) return;
     const scope = new AttributeFileScope(this, cb, this.node, this.facts);
-    const env = new Env(undefined, scope, { file, parsed }, new Map(this.helpers));
+    const env = new Env(undefined, scope, { file, parsed }, { nesting: [] });
     this.interp.evalProgram(env);
   }
 

@@ -1,28 +1,30 @@
 /**
  * One compilation of a run list for a platform: loads the attributes of the cookbooks involved,
  * evaluates recipes in order (include_recipe once each, as Chef does), declares resources, expands
- * custom resources and definitions, and resolves notifications. The result is the resource
- * collection in converge order; validation rules and the graph read it.
+ * custom resources (each action in a collection of its own, run in its provider) and definitions,
+ * and resolves notifications. The result is the resource collection in converge order; validation
+ * rules and the graph read it.
  */
 import * as path from 'node:path';
 import type { SourceLocation } from '../protocol';
-import { type Value, type RubyObject, NIL, str, unknown, toS, inspect } from '../ruby/values';
-import { Interpreter, Env, type EvalCallContext, type EvalFinding, type MethodDef } from '../ruby/interpreter';
+import { type Value, NIL, str, unknown, toS, inspect, findUnknown } from '../ruby/values';
+import { RModule, RInstance } from '../ruby/objects';
+import { type Interpreter, Env, type EvalCallContext, type EvalFinding } from '../ruby/interpreter';
+import { RubyRaise } from '../ruby/errors';
 import { AttributeStore, NodeObject } from './attributes';
 import { AttributeLoader } from './attributeFiles';
-import { resolveChefConstant } from './constants';
 import { type PlatformFacts, automaticAttributes } from './platforms';
-import type { ResourceSchema } from './catalog/schema';
-import { valueFromCatalogJson } from './catalog/builtin';
 import { type ResourceDecl, resourceId, parseTarget, propValue } from './resourceDecl';
-import { ResourceScope, ResourceRef } from './resourceScope';
-import { RecipeScope, DefinitionParams, type ScopeContext, sourceCookbookOf } from './recipeScope';
+import { type ResourceKind, type ScopeContext, type RunHost, sourceCookbookOf, scopeOf } from './dsl/host';
+import { type ResourceState, resourceObject, resourceStateOf, ResourceRef } from './dsl/resourceDsl';
+import type { ActionImpl } from './dsl/resourceClass';
+import { DefinitionParams } from './definitionParams';
 import type { CustomResourceDef, DefinitionDef } from './customResources';
 import { evalYamlRecipe } from './yamlRecipe';
 import type { Model } from './model';
 import type { Cookbook } from './workspace';
 
-export type ResourceKind = 'builtin' | 'custom' | 'definition' | 'library' | 'unknown';
+export type { ResourceKind };
 
 /** A problem found while compiling (rules add theirs later). */
 export interface CompileFinding extends EvalFinding {
@@ -42,7 +44,7 @@ export interface AttributeRead {
 
 const MAX_EXPANSION_DEPTH = 8;
 
-export class Compilation {
+export class Compilation implements RunHost {
   readonly resources: ResourceDecl[] = [];
   readonly recipes = new Map<string, IncludedRecipe>();
   readonly findings: CompileFinding[] = [];
@@ -56,14 +58,13 @@ export class Compilation {
   private readonly loadedAttributeCookbooks = new Set<string>();
   private seq = 0;
   private expansionDepth = 0;
-  /** Library helpers plus a custom resource's own methods, made once per resource type in a compilation. */
-  private readonly actionMethods = new Map<CustomResourceDef, Map<string, MethodDef>>();
 
   constructor(readonly model: Model, readonly facts: PlatformFacts) {
-    this.interp = new Interpreter(undefined, resolveChefConstant);
+    const world = model.world;
+    this.interp = world.interpreter(this);
     this.node = new NodeObject(this.store, (p, loc) => this.attributeReads.push({ path: p, loc }));
     this.store.setAutomatic(automaticAttributes(facts));
-    this.attributes = new AttributeLoader(model.ws, this.interp, this.node, facts, model.helpers, (n) => model.ws.cookbooks.get(n));
+    this.attributes = new AttributeLoader(model.ws, this.interp, this.node, facts, (n) => model.ws.cookbooks.get(n));
   }
 
   /** Compiles `cookbook::recipe` entries (a bare name means its default recipe). */
@@ -72,7 +73,16 @@ export class Compilation {
     for (const name of cookbooks) this.loadAttributes(name);
     runList.forEach((item, i) => this.includeRecipe(str(item), undefined, undefined, i));
     this.resolveNotifications();
-    for (const f of this.interp.findings) this.findings.push(f);
+    this.collectFindings();
+  }
+
+  private collectFindings(): void {
+    for (const f of this.interp.findings.splice(0)) this.findings.push(f);
+  }
+
+  /** A recipe, action or definition-body object: self of the code it runs. */
+  scopeObject(sc: ScopeContext, provider = false): RInstance {
+    return new RInstance(this.model.world.recipe, { sc, provider }, `recipe ${sc.origin}`);
   }
 
   /**
@@ -83,16 +93,21 @@ export class Compilation {
    */
   runUndeclared(def: CustomResourceDef): void {
     const cookbook = def.schema.cookbook ?? '';
-    const parent = resourceId(def.schema.name, '«any instance»');
-    const newResource = new UndeclaredResourceObject(def);
-    const methods = this.methodsOf(def);
-    const origin = `${cookbook}::${path.basename(def.file, '.rb')}`;
+    const name = unknown(`the name is given by whoever declares a ${def.schema.name}`);
+    const decl = this.newDecl(def.schema.name, 'custom', name, '«any instance»', {
+      loc: { file: def.file, line: 1, column: 1 }, file: def.file, cookbook, origin: `${cookbook}::${path.basename(def.file, '.rb')}`, runItem: 0,
+    });
+    decl.schema = def.schema;
+    const instance = resourceObject(def.cls, { decl, undeclared: true, cache: new Map() });
     let runItem = 0;
-    for (const [action, body] of def.actions) {
-      const sc: ScopeContext = { cookbook, origin, recipeName: `${path.basename(def.file, '.rb')} :${action}`, runItem: runItem++, parent, newResource, sourceCookbook: null };
+    for (const [action, impl] of def.actions) {
+      const sc: ScopeContext = {
+        cookbook, origin: decl.origin, recipeName: `${path.basename(def.file, '.rb')} :${action}`, runItem: runItem++,
+        parent: decl.id, collection: `${decl.id}:${action}`, newResource: { k: 'object', obj: instance }, action, sourceCookbook: null,
+      };
       this.expansionDepth++;
       try {
-        this.interp.callProcWithSelf(body.proc, new RecipeScope(this, sc), [], { methods });
+        this.runAction(def, impl, sc);
       } catch {
         // A raise, a budget or a stray `return`: what was declared before it is still checked.
       } finally {
@@ -100,6 +115,7 @@ export class Compilation {
       }
     }
     this.resolveNotifications();
+    this.collectFindings();
   }
 
   /**
@@ -114,24 +130,14 @@ export class Compilation {
     };
     this.expansionDepth++;
     try {
-      this.interp.callProcWithSelf(def.body, new RecipeScope(this, sc), [], { vars: { params }, methods: new Map(this.model.helpers) });
+      this.interp.callProcWithSelf(def.body, this.scopeObject(sc), [], { vars: { params } });
     } catch {
       // A raise or a budget: what was declared before it is still checked.
     } finally {
       this.expansionDepth--;
     }
     this.resolveNotifications();
-  }
-
-  /** What an action of the resource can call: library helpers, then the resource's own methods. */
-  private methodsOf(def: CustomResourceDef): Map<string, MethodDef> {
-    let methods = this.actionMethods.get(def);
-    if (!methods) {
-      methods = new Map(this.model.helpers);
-      for (const [name, m] of def.methods) methods.set(name, m);
-      this.actionMethods.set(def, methods);
-    }
-    return methods;
+    this.collectFindings();
   }
 
   /** Loads attributes of a cookbook and (first) of everything it depends on. */
@@ -156,92 +162,123 @@ export class Compilation {
     return this.model.catalog.suggest(name).length > 0;
   }
 
-  /** Declares a resource (or expands a definition) from a recipe-level call. */
-  declare(type: string, kind: ResourceKind, args: Value[], ctx: EvalCallContext, scope: RecipeScope): Value {
-    const nameV = args[0] ?? str('');
-    const nameText = this.nameText(nameV, ctx);
+  private newDecl(type: string, kind: ResourceKind, nameV: Value, nameText: string, at: Pick<ResourceDecl, 'loc' | 'file' | 'cookbook' | 'origin' | 'runItem'> & { nameLoc?: SourceLocation }): ResourceDecl {
+    return {
+      seq: this.seq++, type, resolvedType: type, name: nameV, nameText, id: resourceId(type, nameText), props: [], actions: [], explicitAction: false,
+      notifications: [], guards: [], conditional: this.interp.currentCondition(), repeated: this.interp.currentRepetition(),
+      custom: kind === 'custom' || undefined, ...at,
+    };
+  }
+
+  /** Declares a resource (or expands a definition) from a DSL call in a recipe, action or definition body. */
+  declare(type: string, kind: ResourceKind, args: Value[], ctx: EvalCallContext, scope: RInstance): Value {
+    const sc = scopeOf({ k: 'object', obj: scope })!;
+    const nameV = args[0] ?? NIL;
+    const { text: nameText, unknownReason } = nameOf(nameV);
     if (kind === 'definition') return this.expandDefinition(type, nameV, nameText, ctx, scope);
     const schema = kind === 'builtin' || kind === 'custom' ? this.model.catalog.resolve(type, this.facts) : undefined;
-    const decl: ResourceDecl = {
-      seq: this.seq++,
-      type,
-      resolvedType: schema?.name ?? type,
-      schema,
-      schemaMissing: schema ? undefined : kind === 'library' ? 'library' : kind === 'unknown' ? 'unknown' : 'other-platform',
-      name: nameV,
-      nameText,
-      id: resourceId(type, nameText),
-      props: [],
-      actions: [],
-      explicitAction: false,
-      notifications: [],
-      guards: [],
-      loc: ctx.loc!,
-      nameLoc: ctx.nameLoc,
-      file: ctx.env.unit.file,
-      cookbook: scope.sc.cookbook,
-      origin: scope.sc.origin,
-      runItem: scope.sc.runItem,
-      conditional: this.interp.currentCondition(),
-      repeated: this.interp.currentRepetition(),
-      parent: scope.sc.parent,
-      custom: kind === 'custom' || undefined,
-    };
-    if (scope.sc.sourceCookbook !== undefined) decl.sourceCookbook = scope.sc.sourceCookbook;
-    const resourceScope = new ResourceScope(decl, scope, ctx.blockNode);
-    if (ctx.block) this.interp.callProcWithSelf(ctx.block, resourceScope, [{ k: 'object', obj: resourceScope }]);
+    const decl = this.newDecl(type, kind, nameV, nameText, {
+      loc: ctx.loc!, nameLoc: ctx.nameLoc, file: ctx.env.unit.file, cookbook: sc.cookbook, origin: sc.origin, runItem: sc.runItem,
+    });
+    decl.resolvedType = schema?.name ?? type;
+    decl.schema = schema;
+    if (!schema) decl.schemaMissing = kind === 'library' ? 'library' : kind === 'unknown' ? 'unknown' : 'other-platform';
+    if (unknownReason) decl.nameUnknown = unknownReason;
+    if (sc.parent) decl.parent = sc.parent;
+    if (sc.collection) decl.collection = sc.collection;
+    if (sc.sourceCookbook !== undefined) decl.sourceCookbook = sc.sourceCookbook;
+    const def = schema ? this.model.customDefs.get(schema.name) : undefined;
+    const cls = def?.cls ?? (schema ? this.model.world.builtinResourceClass(schema.name) : undefined) ?? this.model.world.resource;
+    const state: ResourceState = { decl, declaredIn: scope, blockNode: ctx.blockNode, cache: new Map() };
+    const obj = resourceObject(cls, state);
+    const self: Value = { k: 'object', obj };
+    // Chef evaluates the block with the resource as self, passing new_resource inside an action.
+    if (ctx.block) this.interp.callProcWithSelf(ctx.block, obj, sc.newResource ? [sc.newResource] : [], { scope: { nesting: blockNesting(ctx.block), definee: obj.singleton() } });
     if (!decl.explicitAction) decl.actions = schema ? [schema.defaultAction] : [];
     const compileTime = propValue(decl, 'compile_time');
     if (compileTime?.k === 'bool' && compileTime.v) decl.compileTime = true;
     this.resources.push(decl);
-    const def = schema ? this.model.customDefs.get(schema.name) : undefined;
-    if (def) this.expandCustom(decl, def, scope);
-    return { k: 'object', obj: new ResourceRef(decl, decl.id) };
+    if (unknownReason) this.nameFinding(decl, nameV, unknownReason);
+    if (def) this.expandCustom(decl, def, sc, self);
+    return self;
   }
 
-  /** The name of a resource as Chef prints it; an unknown name shows its source text. */
-  private nameText(v: Value, ctx: EvalCallContext): string {
-    if (v.k === 'str' || v.k === 'sym') return v.v;
-    if (v.k === 'array' && v.items.every((i) => i.k === 'str' || i.k === 'sym')) return v.items.map(toS).join(', ');
-    const src = ctx.node?.arguments_?.arguments_?.[0];
-    return src ? ctx.interp.source(ctx.env.unit, src) : inspect(v);
+  /** A resource whose name is nil (Chef stops: name is required) or not known statically. */
+  private nameFinding(decl: ResourceDecl, nameV: Value, reason: string): void {
+    const loc = decl.nameLoc ?? decl.loc;
+    if (nameV.k === 'nil' && !decl.conditional && !decl.repeated) {
+      this.findings.push({ code: 'resource-name-nil', severity: 'warning', loc, message: `The name of this ${decl.type} is nil: Chef stops with "name is a required property".` });
+    } else if (nameV.k !== 'nil') {
+      this.findings.push({ code: 'resource-name-unknown', severity: 'info', loc, message: `The name of this ${decl.type} is not known statically: ${reason}.` });
+    }
   }
 
-  /** Runs the custom resource's actions with `new_resource` bound to this instance. */
-  private expandCustom(decl: ResourceDecl, def: CustomResourceDef, scope: RecipeScope): void {
+  /** Runs each action of a custom resource instance in its provider, in a collection of its own. */
+  private expandCustom(decl: ResourceDecl, def: CustomResourceDef, scope: ScopeContext, self: Value): void {
     if (this.expansionDepth >= MAX_EXPANSION_DEPTH) return;
-    const newResource = new NewResourceObject(decl, def, this.interp);
-    const methods = this.methodsOf(def);
+    // An action we cannot read could be any of them: each is run, under that condition.
+    const actions = decl.actionUnknown ? [...def.actions.keys()] : decl.actions;
     this.expansionDepth++;
     try {
-      for (const action of decl.actions) {
-        const body = def.actions.get(action);
-        if (!body) continue;
-        const sc: ScopeContext = { ...scope.sc, cookbook: def.schema.cookbook ?? scope.sc.cookbook, parent: decl.id, newResource, sourceCookbook: sourceCookbookOf(scope.sc) };
-        this.interp.callProcWithSelf(body.proc, new RecipeScope(this, sc), [], { methods });
+      for (const action of actions) {
+        const impl = def.actions.get(action);
+        if (!impl) continue;
+        const sc: ScopeContext = {
+          ...scope, cookbook: def.schema.cookbook ?? scope.cookbook, parent: decl.id, collection: `${decl.id}#${decl.seq}:${action}`,
+          newResource: self, action, sourceCookbook: sourceCookbookOf(scope),
+        };
+        this.interp.underCondition(decl.actionUnknown ? `the action of ${decl.id} is not known (${decl.actionUnknown})` : undefined, () => this.runActionReporting(decl, def, impl, sc, action));
       }
     } finally {
       this.expansionDepth--;
     }
   }
 
-  private expandDefinition(type: string, nameV: Value, nameText: string, ctx: EvalCallContext, scope: RecipeScope): Value {
+  /** Runs an action; a raise there fails the converge of that resource: reported at its declaration. */
+  private runActionReporting(decl: ResourceDecl, def: CustomResourceDef, impl: ActionImpl, sc: ScopeContext, action: string): void {
+    try {
+      this.runAction(def, impl, sc);
+    } catch (e) {
+      if (!(e instanceof RubyRaise)) throw e;
+      const at = decl.nameLoc ?? decl.loc;
+      this.findings.push({
+        code: 'action-raises', severity: 'warning', loc: at,
+        message: `On ${this.facts.profile}, ${decl.type} :${action} stops with an error: ${e.message}`,
+        ...(e.loc ? { related: [{ loc: e.loc, message: 'raised here' }] } : {}),
+      });
+    }
+  }
+
+  private runAction(def: CustomResourceDef, impl: ActionImpl, sc: ScopeContext): void {
+    const world = this.model.world;
+    if (impl.kind === 'block') {
+      const provider = new RInstance(world.actionClassOf(def.cls), { sc, provider: true }, `${def.schema.name} action ${sc.action}`);
+      this.interp.callProcWithSelf(impl.proc, provider, [], { scope: { nesting: blockNesting(impl.proc), definee: provider.singleton() } });
+      return;
+    }
+    const provider = new RInstance(impl.provider, { sc, provider: true }, `${impl.provider.name} #${impl.method}`);
+    const entry = impl.provider.findMethod(impl.method);
+    if (entry?.def) this.interp.invokeMethod(entry.def, provider, [], undefined, this.interp.ctx(new Env(undefined, provider, entry.def.unit)), entry);
+  }
+
+  private expandDefinition(type: string, nameV: Value, nameText: string, ctx: EvalCallContext, scope: RInstance): Value {
+    const sc = scopeOf({ k: 'object', obj: scope })!;
     const def = this.model.definitions.get(type)!;
     const params = new DefinitionParams(def.defaults, nameV);
     if (ctx.block) this.interp.callProcWithSelf(ctx.block, params);
-    const decl: ResourceDecl = {
-      seq: this.seq++, type, resolvedType: type, name: nameV, nameText, id: resourceId(type, nameText), props: [],
-      actions: [], explicitAction: false, notifications: [], guards: [], loc: ctx.loc!, nameLoc: ctx.nameLoc, file: ctx.env.unit.file,
-      cookbook: scope.sc.cookbook, origin: scope.sc.origin, runItem: scope.sc.runItem, conditional: this.interp.currentCondition(),
-      repeated: this.interp.currentRepetition(), parent: scope.sc.parent, custom: true, definition: true,
-    };
+    const decl = this.newDecl(type, 'definition', nameV, nameText, { loc: ctx.loc!, nameLoc: ctx.nameLoc, file: ctx.env.unit.file, cookbook: sc.cookbook, origin: sc.origin, runItem: sc.runItem });
+    decl.custom = true;
+    decl.definition = true;
+    if (sc.parent) decl.parent = sc.parent;
+    if (sc.collection) decl.collection = sc.collection;
     for (const [k, v] of params.values) if (k !== 'name') decl.props.push({ name: k, value: v, loc: ctx.loc!, known: true });
     this.resources.push(decl);
     if (this.expansionDepth >= MAX_EXPANSION_DEPTH) return NIL;
     this.expansionDepth++;
     try {
-      const sc: ScopeContext = { ...scope.sc, cookbook: def.cookbook, parent: decl.id, params: params.toHash(), sourceCookbook: sourceCookbookOf(scope.sc) };
-      this.interp.callProcWithSelf(def.body, new RecipeScope(this, sc), [], { vars: { params: params.toHash() }, methods: new Map(this.model.helpers) });
+      // A definition's body is part of the recipe that calls it: same collection.
+      const inner: ScopeContext = { ...sc, cookbook: def.cookbook, parent: decl.id, params: params.toHash(), sourceCookbook: sourceCookbookOf(sc) };
+      this.interp.callProcWithSelf(def.body, this.scopeObject(inner), [], { vars: { params: params.toHash() } });
     } finally {
       this.expansionDepth--;
     }
@@ -249,13 +286,17 @@ export class Compilation {
   }
 
   /** `include_recipe 'cookbook::recipe'`: evaluates it once per run. */
-  includeRecipe(specV: Value, ctx: EvalCallContext | undefined, from: RecipeScope | undefined, runItem = from?.sc.runItem ?? 0): void {
-    if (specV.k !== 'str' && specV.k !== 'sym') return;
+  includeRecipe(specV: Value, ctx: EvalCallContext | undefined, from: RInstance | undefined, runItem?: number): void {
+    const fromSc = from ? scopeOf({ k: 'object', obj: from }) : undefined;
+    if (specV.k !== 'str' && specV.k !== 'sym') {
+      if (specV.k === 'unknown' && ctx?.loc) this.findings.push({ code: 'include-unknown', severity: 'info', loc: ctx.loc, message: `The recipe included here is not known statically: ${specV.reason}.` });
+      return;
+    }
     let spec = specV.v.replace(/^recipe\[(.*)\]$/, '$1');
-    if (spec.startsWith('::') && from) spec = from.sc.cookbook + spec;
+    if (spec.startsWith('::') && fromSc) spec = fromSc.cookbook + spec;
     const [cbName, recipe = 'default'] = spec.split('::');
     const id = `${cbName}::${recipe}`;
-    if (from) this.recipes.get(from.sc.origin)?.includes.push(id);
+    if (fromSc) this.recipes.get(fromSc.origin)?.includes.push(id);
     if (this.recipes.has(id)) return;
     const cb = this.model.ws.cookbooks.get(cbName);
     if (!cb) {
@@ -264,27 +305,32 @@ export class Compilation {
     }
     const file = cb.files.recipes.find((f) => path.basename(f).replace(/\.(rb|ya?ml)$/, '') === recipe);
     if (!file) {
-      if (ctx?.loc) this.findings.push({ code: 'missing-recipe', severity: 'error', loc: ctx.loc, message: `Recipe ${id} does not exist (${cb.dir}/recipes has ${cb.files.recipes.map((f) => path.basename(f)).join(', ') || 'no recipes'}).` });
+      if (ctx?.loc) this.findings.push({ code: 'missing-recipe', severity: 'error', loc: ctx.loc, message: `Recipe ${id} does not exist (cookbook ${cb.name} has ${listNames(cb.files.recipes.map((f) => path.basename(f).replace(/\.(rb|ya?ml)$/, '')))}).` });
       return;
     }
     this.loadAttributes(cbName);
     this.recipes.set(id, { id, file, includes: [] });
-    const scope = new RecipeScope(this, { cookbook: cbName, origin: id, recipeName: recipe, runItem });
-    this.evalRecipeFile(file, scope);
+    const sc: ScopeContext = { cookbook: cbName, origin: id, recipeName: recipe, runItem: runItem ?? fromSc?.runItem ?? 0 };
+    this.evalRecipeFile(file, this.scopeObject(sc));
   }
 
-  private evalRecipeFile(file: string, scope: RecipeScope): void {
+  private evalRecipeFile(file: string, scope: RInstance): void {
     if (/\.ya?ml$/.test(file)) {
       evalYamlRecipe(this, file, scope);
       return;
     }
     const parsed = this.model.ws.parse(file);
     if (!parsed) return;
-    const env = new Env(undefined, scope, { file, parsed }, new Map(this.model.helpers));
-    const { raised } = this.interp.evalProgram(env);
-    if (raised) {
-      this.findings.push({ code: 'recipe-raises', severity: 'warning', loc: raised.loc ?? { file, line: 1, column: 1 }, message: `On ${this.facts.profile} this recipe stops with an error: ${raised.message}` });
-    }
+    const { raised } = this.interp.evalProgram(new Env(undefined, scope, { file, parsed }, { nesting: [] }));
+    if (raised) this.recipeRaised(file, raised);
+  }
+
+  /** A recipe that raises for certain: reported where the recipe makes the call that ends in the raise. */
+  private recipeRaised(file: string, raised: RubyRaise): void {
+    const inRecipe = [...raised.callSites, raised.loc].find((l) => l?.file === file);
+    const loc = inRecipe ?? raised.loc ?? { file, line: 1, column: 1 };
+    const related = raised.loc && raised.loc !== loc ? [{ loc: raised.loc, message: 'raised here' }] : undefined;
+    this.findings.push({ code: 'recipe-raises', severity: 'warning', loc, message: `On ${this.facts.profile} this recipe stops with an error: ${raised.message}`, ...(related ? { related } : {}) });
   }
 
   /** `resources('service[x]')`, `resources(service: 'x')`, `find_resource(:service, 'x')`. */
@@ -292,39 +338,47 @@ export class Compilation {
     let type: string | undefined, name: string | undefined;
     const a0 = args[0];
     if (a0?.k === 'str') { const t = parseTarget(a0.v); type = t?.type; name = t?.name; }
-    else if (a0?.k === 'hash') { const e = [...a0.map.values()][0]; if (e) { type = toS(e.key); name = toS(e.value); } }
-    if (a0?.k === 'sym' && args[1]) { type = a0.v; name = toS(args[1]); }
-    else if (a0?.k === 'str' && args[1]) { type = a0.v; name = toS(args[1]); }
+    else if (a0?.k === 'hash') { const e = [...a0.map.values()][0]; if (e && !findUnknown(e.value)) { type = toS(e.key); name = toS(e.value); } }
+    if (a0?.k === 'sym' && args[1] && !findUnknown(args[1])) { type = a0.v; name = toS(args[1]); }
+    else if (a0?.k === 'str' && args[1] && !findUnknown(args[1])) { type = a0.v; name = toS(args[1]); }
     if (!type || name === undefined) return unknown('resource lookup not known statically', ctx.loc);
-    const id = resourceId(type, name);
     const found = this.lookup(type, name);
-    return { k: 'object', obj: new ResourceRef(found, id) };
+    if (found) return this.objectOf(found);
+    return { k: 'object', obj: new ResourceRef(resourceId(type, name)) };
+  }
+
+  /** The resource object of a declaration (a fresh view: its state is the declaration). */
+  private objectOf(decl: ResourceDecl): Value {
+    const def = decl.schema ? this.model.customDefs.get(decl.schema.name) : undefined;
+    const cls: RModule = def?.cls ?? (decl.schema ? this.model.world.builtinResourceClass(decl.schema.name) : undefined) ?? this.model.world.resource;
+    return { k: 'object', obj: resourceObject(cls, { decl, cache: new Map() }) };
   }
 
   /** `edit_resource(...) do … end`: the block changes an existing resource. */
-  editResource(decl: ResourceDecl, block: Value, scope: RecipeScope, ctx: EvalCallContext): void {
-    this.interp.callProcWithSelf(block, new ResourceScope(decl, scope, ctx.blockNode));
+  editResource(decl: ResourceDecl, block: Value, ctx: EvalCallContext): void {
+    const obj = this.objectOf(decl);
+    const st = resourceStateOf(obj)!;
+    st.blockNode = ctx.blockNode;
+    if (obj.k === 'object') this.interp.callProcWithSelf(block, obj.obj, [], { scope: { nesting: blockNesting(block) } });
   }
 
   /** The last declared resource with this type (as written or resolved) and name, as Chef's lookup does. */
   lookup(type: string, name: string): ResourceDecl | undefined {
     for (let i = this.resources.length - 1; i >= 0; i--) {
       const r = this.resources[i];
-      if ((r.type === type || r.resolvedType === type) && (r.nameText === name || (r.name.k === 'array' && r.name.items.some((x) => toS(x) === name)))) return r;
+      if ((r.type === type || r.resolvedType === type) && !r.nameUnknown && (r.nameText === name || (r.name.k === 'array' && r.name.items.some((x) => toS(x) === name)))) return r;
     }
     return undefined;
   }
 
   /** Resolves every notification target against the whole collection (as `lookup` would, with an index). */
   private resolveNotifications(): void {
-    // Target type (as written or resolved) → name → the last declaration, as lookup's backwards scan
-    // finds it; only the types some notification names are indexed.
     const index = new Map<string, Map<string, ResourceDecl>>();
     for (const r of this.resources) for (const n of r.notifications) if (n.targetType && !index.has(n.targetType)) index.set(n.targetType, new Map());
     if (!index.size) return;
     const add = (type: string, r: ResourceDecl) => {
       const byName = index.get(type);
-      if (!byName) return;
+      if (!byName || r.nameUnknown) return;
       byName.set(r.nameText, r);
       if (r.name.k === 'array') for (const x of r.name.items) byName.set(toS(x), r);
     };
@@ -342,50 +396,24 @@ export class Compilation {
   }
 }
 
-/** `new_resource` of an instance nobody declared: its name and properties are unknown. */
-export class UndeclaredResourceObject implements RubyObject {
-  readonly className: string;
-  constructor(readonly def: CustomResourceDef) {
-    this.className = `Chef::Resource(${def.schema.name})`;
-  }
-  describe(): string { return `new_resource (any ${this.def.schema.name})`; }
-  call(method: string, args: Value[], ctx: EvalCallContext): Value | undefined {
-    if (args.length) return method === 'updated_by_last_action' ? NIL : undefined;
-    const type = this.def.schema.name;
-    if (method === 'resource_name' || method === 'declared_type') return { k: 'sym', v: type };
-    if (method === 'name' || method === 'to_s' || this.def.schema.properties.has(method)) {
-      return unknown(`new_resource.${method} is set by whoever declares a ${type}`, ctx.loc);
-    }
-    return undefined;
-  }
+/** The name of a resource as Chef prints it, or why it cannot be known (never its source text). */
+function nameOf(v: Value): { text: string; unknownReason?: string } {
+  if (v.k === 'str' || v.k === 'sym') return { text: v.v };
+  if (v.k === 'int' || v.k === 'float') return { text: String(v.v) };
+  if (v.k === 'array' && v.items.every((i) => i.k === 'str' || i.k === 'sym')) return { text: v.items.map(toS).join(', ') };
+  if (v.k === 'nil') return { text: '«nil»', unknownReason: 'the name is nil' };
+  const u = findUnknown(v);
+  if (u) return { text: '«unknown»', unknownReason: u.reason };
+  return { text: '«unknown»', unknownReason: `the name is ${inspect(v)}, not a string` };
 }
 
-/** `new_resource` in a custom resource action: the instance's properties, with defaults filled in. */
-export class NewResourceObject implements RubyObject {
-  readonly className: string;
-  private readonly cache = new Map<string, Value>();
-  constructor(readonly decl: ResourceDecl, readonly def: CustomResourceDef, private readonly interp: Interpreter) {
-    this.className = `Chef::Resource(${def.schema.name})`;
-  }
-  describe(): string { return `new_resource (${this.decl.id})`; }
-  call(method: string, args: Value[], _ctx: EvalCallContext): Value | undefined {
-    if (args.length) return method === 'updated_by_last_action' ? NIL : undefined;
-    if (method === 'name') return this.decl.name;
-    if (method === 'to_s') return str(this.decl.id);
-    if (method === 'resource_name' || method === 'declared_type') return { k: 'sym', v: this.decl.type };
-    const schema: ResourceSchema = this.def.schema;
-    const prop = schema.properties.get(method);
-    if (!prop) return undefined;
-    const set = propValue(this.decl, method);
-    if (set !== undefined) return set.k === 'lazy' ? this.interp.callProcWithSelf(set, this) : set;
-    if (this.cache.has(method)) return this.cache.get(method);
-    let v: Value = NIL;
-    const def = this.def.defaults.get(method);
-    if (prop.nameProperty) v = this.decl.name;
-    else if (def?.k === 'lazy' || def?.k === 'proc') v = this.interp.callProcWithSelf(def, this, [{ k: 'object', obj: this }]);
-    else if (def) v = def;
-    else if (prop.defaultKind === 'literal' && prop.default !== undefined) v = valueFromCatalogJson(prop.default);
-    this.cache.set(method, v);
-    return v;
-  }
+/** The lexical nesting a block was written in (its constants resolve from there). */
+function blockNesting(block: Value): RModule[] {
+  return block.k === 'proc' || block.k === 'lazy' ? ((block.proc.env as Env).scope.nesting) : [];
+}
+
+function listNames(names: string[]): string {
+  if (!names.length) return 'no recipes';
+  const shown = names.slice(0, 8).join(', ');
+  return names.length > 8 ? `${shown} and ${names.length - 8} more` : shown;
 }

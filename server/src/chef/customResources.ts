@@ -1,34 +1,34 @@
 /**
- * Reads a cookbook's custom resources (`resources/*.rb`, with partials via `use`), LWRPs
- * (`resources/` + `providers/` with `attribute`/`actions`) and definitions (`definitions/*.rb`) into
- * schemas for the catalog, plus the action bodies the compiler expands with `new_resource` bound.
+ * A cookbook's resource types as Chef loads them: `resources/*.rb` (custom resources, LWRPs with their
+ * `providers/*.rb`) evaluated into classes of the world, resource classes that libraries define
+ * (`class X < Chef::Resource`, with providers as `Chef::Provider` subclasses), and definitions
+ * (`definitions/*.rb`). Each becomes data — a schema for the catalog and the implementation of each
+ * action — that validation, completion and the compiler read.
  */
 import * as path from 'node:path';
 import type { SourceLocation } from '../protocol';
-import {
-  type Value, type RubyObject, NIL, unknown, toS, toJson, hashGetName, truthy, str,
-} from '../ruby/values';
-import { Interpreter, Env, type EvalCallContext, type EvalFinding, type MethodDef, type FileUnit } from '../ruby/interpreter';
+import { type Value, type RubyObject, NIL, unknown, toS, sym, arr } from '../ruby/values';
+import { RModule, RInstance } from '../ruby/objects';
+import { Interpreter, Env, type EvalCallContext, type EvalFinding, type FileUnit } from '../ruby/interpreter';
 import type { PropertySchema, ProvidesRule, ResourceSchema } from './catalog/schema';
 import { commonProperties } from './catalog/builtin';
-import { ClassObject, resolveChefConstant } from './constants';
+import type { ChefWorld } from './dsl/chefWorld';
+import { snake } from './dsl/chefWorld';
+import {
+  classInfo, ownInfo, allProperties, allowedActionsOf, defaultActionOf, actionImplOf, aliasesOf, type ActionImpl,
+} from './dsl/resourceClass';
+import { providerActions, providerInfo } from './dsl/providerDsl';
+import { legacyProperties } from './legacyProperties';
 import type { Workspace, Cookbook } from './workspace';
-
-export interface ActionDef {
-  proc: Value;
-  loc: SourceLocation;
-}
 
 export interface CustomResourceDef {
   schema: ResourceSchema;
+  /** The resource class (its methods, properties with defaults and coerce procs). */
+  cls: RModule;
   file: string;
-  /** Action name → body (from `action :x do` or, for LWRPs, the provider file). */
-  actions: Map<string, ActionDef>;
-  /** `def`s of `action_class` and of the resource class, callable from actions. */
-  methods: Map<string, MethodDef>;
-  /** Property defaults as values (literal or lazy), for `new_resource`. */
-  defaults: Map<string, Value>;
-  /** Problems found while reading the file (a missing partial, a budget). */
+  /** Action name → how it runs (the class's `action` blocks, its provider's blocks or methods). */
+  actions: Map<string, ActionImpl>;
+  /** Problems found while reading the files (a missing partial, a budget). */
   findings: EvalFinding[];
 }
 
@@ -41,218 +41,175 @@ export interface DefinitionDef {
   file: string;
 }
 
-/** Loads every custom resource, LWRP and definition of a cookbook. */
-export function loadCookbookResources(ws: Workspace, cb: Cookbook): { resources: CustomResourceDef[]; definitions: DefinitionDef[] } {
+/** An interpreter for loading: class state written now is the world's (shared by every run). */
+export function loadingInterpreter(world: ChefWorld): Interpreter {
+  const interp = world.interpreter();
+  interp.persistentModuleState = true;
+  return interp;
+}
+
+/** The name Chef gives `resources/<file>.rb` of a cookbook: `<cookbook>_<file>`, or `<cookbook>` for default.rb. */
+export function autoResourceName(cookbook: string, file: string): string {
+  const base = path.basename(file, '.rb');
+  return (base === 'default' ? cookbook : `${cookbook}_${base}`).replace(/[^A-Za-z0-9_]/g, '_');
+}
+
+/** Loads every custom resource, LWRP and definition of a cookbook into the world. */
+export function loadCookbookResources(ws: Workspace, world: ChefWorld, cb: Cookbook): { resources: CustomResourceDef[]; definitions: DefinitionDef[] } {
   const resources: CustomResourceDef[] = [];
   for (const file of cb.files.resources) {
     const rel = path.relative(path.join(cb.dir, 'resources'), file);
     if (rel.includes(path.sep) || path.basename(file).startsWith('_')) continue; // partials
-    const def = loadResourceFile(ws, cb, file);
+    const def = loadResourceFile(ws, world, cb, file);
     if (def) resources.push(def);
   }
   const definitions: DefinitionDef[] = [];
-  for (const file of cb.files.definitions) definitions.push(...loadDefinitionFile(ws, cb, file));
+  for (const file of cb.files.definitions) definitions.push(...loadDefinitionFile(ws, world, cb, file));
   return { resources, definitions };
 }
 
-function newInterpreter(): Interpreter {
-  return new Interpreter(undefined, resolveChefConstant);
+/** Evaluates a file as the body of a class (Chef's class_eval of resource and provider files). */
+export function evalIntoClass(interp: Interpreter, cls: RModule, unit: FileUnit): void {
+  const { raised } = interp.evalProgram(new Env(undefined, cls, unit, { nesting: [cls], definee: cls }));
+  if (raised) interp.finding('resource-raises', `Loading this file stops with an error: ${raised.message}`, raised.loc ?? { file: unit.file, line: 1, column: 1 }, 'warning');
 }
 
-function loadResourceFile(ws: Workspace, cb: Cookbook, file: string): CustomResourceDef | undefined {
+function loadResourceFile(ws: Workspace, world: ChefWorld, cb: Cookbook, file: string): CustomResourceDef | undefined {
   const parsed = ws.parse(file);
   if (!parsed) return undefined;
-  const base = path.basename(file, '.rb');
-  const autoName = `${cb.name}_${base}`;
-  const scope = new ResourceFileScope(ws, cb, file, autoName);
-  const interp = newInterpreter();
-  const unit: FileUnit = { file, parsed };
-  const env = new Env(undefined, scope, unit, scope.methods);
-  interp.evalProgram(env);
+  const autoName = autoResourceName(cb.name, file);
+  const cls = new RModule(autoName, true, world.lwrpBase);
+  const info = classInfo(cls);
+  Object.assign(info, { cookbook: cb.name, file, autoName, location: { file, line: 1, column: 1 } });
+  const interp = loadingInterpreter(world);
+  evalIntoClass(interp, cls, { file, parsed });
   // LWRP: the provider file of the same name holds the actions.
-  const provider = cb.files.providers.find((p) => path.basename(p, '.rb') === base);
-  if (provider) {
-    const pparsed = ws.parse(provider);
-    if (pparsed) {
-      const pscope = new ResourceFileScope(ws, cb, provider, autoName);
-      interp.evalProgram(new Env(undefined, pscope, { file: provider, parsed: pparsed }, scope.methods));
-      for (const [name, a] of pscope.actions) scope.actions.set(name, a);
-      if (scope.lwrp && scope.declaredActions.length === 0) scope.declaredActions.push(...pscope.actions.keys());
-    }
+  const base = path.basename(file, '.rb');
+  const providerFile = cb.files.providers.find((p) => path.basename(p, '.rb') === base);
+  const pparsed = providerFile ? ws.parse(providerFile) : undefined;
+  if (providerFile && pparsed) {
+    const pcls = new RModule(`${autoName} provider`, true, world.providerLwrpBase);
+    evalIntoClass(interp, pcls, { file: providerFile, parsed: pparsed });
+    info.providerClass ??= pcls;
   }
-  return { ...scope.toDef(), findings: interp.findings };
+  const names = resourceNames(cls);
+  const actions = actionsOf(world, cls, names);
+  return { schema: schemaOf(cls, names, actions, interp), cls, file, actions, findings: interp.findings };
 }
 
-/** Collects what a resource file declares. */
-class ResourceFileScope implements RubyObject {
-  readonly className = 'Chef::Resource (definition)';
-  readonly properties = new Map<string, PropertySchema>();
-  readonly defaults = new Map<string, Value>();
-  readonly actions = new Map<string, ActionDef>();
-  readonly methods = new Map<string, MethodDef>();
-  readonly declaredActions: string[] = [];
-  readonly provides: ProvidesRule[] = [];
-  readonly actionLocations = new Map<string, SourceLocation>();
-  resourceName?: string;
-  defaultAction?: string;
-  lwrp = false;
-
-  constructor(private readonly ws: Workspace, private readonly cb: Cookbook, private readonly file: string, private readonly autoName: string) {}
-
-  describe(): string { return `resource file ${path.basename(this.file)}`; }
-
-  call(method: string, args: Value[], ctx: EvalCallContext): Value | undefined {
-    const sym = (v: Value | undefined) => (v && (v.k === 'sym' || v.k === 'str') ? v.v : undefined);
-    switch (method) {
-      case 'property': case 'attribute': {
-        const name = sym(args[0]);
-        if (!name) return NIL;
-        if (method === 'attribute') this.lwrp = true;
-        this.addProperty(name, args.slice(1), ctx);
-        return NIL;
-      }
-      case 'action': {
-        const name = sym(args[0]);
-        if (name && ctx.block) {
-          this.actions.set(name, { proc: ctx.block, loc: ctx.loc! });
-          this.actionLocations.set(name, ctx.loc!);
-        }
-        return NIL;
-      }
-      case 'actions': case 'allowed_actions': this.declaredActions.push(...args.flatMap((a) => (a.k === 'array' ? a.items : [a])).map(toS)); this.lwrp ||= method === 'actions'; return NIL;
-      case 'default_action': { const a = args[0]; this.defaultAction = a?.k === 'array' ? toS(a.items[0] ?? NIL) : sym(a); return NIL; }
-      case 'resource_name': { const n = sym(args[0]); if (n) this.resourceName = n; return args.length ? NIL : str(this.resourceName ?? this.autoName); }
-      case 'provides': {
-        const n = sym(args[0]);
-        if (n) this.provides.push(providesRule(n, args[1]));
-        return NIL;
-      }
-      case 'use': {
-        const rel = sym(args[0]);
-        if (rel) this.usePartial(rel, ctx);
-        return NIL;
-      }
-      case 'action_class': case 'class_eval': {
-        // Its defs land in this scope's methods (see __define_method__), callable from actions.
-        if (ctx.block) ctx.interp.callProc(ctx.block, []);
-        return NIL;
-      }
-      case '__define_method__': {
-        const p = ctx.block;
-        if (p?.k === 'proc') {
-          const node = p.proc.node as { name: string };
-          this.methods.set(node.name, { name: node.name, node, unit: ctx.env.unit, origin: this.file });
-        }
-        return NIL;
-      }
-      case 'unified_mode': case 'description': case 'introduced': case 'examples': case 'preview_resource': case 'skip_docs':
-      case 'load_current_value': case 'use_inline_resources': case 'whyrun_supported?': case 'include': case 'extend': case 'deprecated':
-      case 'identity_attr': case 'state_attrs': case 'chef_version_for_provides': case 'provider': case 'require': case 'default_description':
-        return NIL;
-      case 'lazy': return ctx.block?.k === 'proc' ? { k: 'lazy', proc: ctx.block.proc } : unknown('lazy without a block');
-      case 'new_resource': return unknown('new_resource only exists inside an action');
-      case 'node': return unknown('node is only known when the resource is used in a run');
-      default: return undefined;
-    }
-  }
-
-  private usePartial(rel: string, ctx: EvalCallContext): void {
-    const dir = path.dirname(this.file);
-    const candidates = [path.join(dir, rel + '.rb'), path.join(dir, path.dirname(rel), '_' + path.basename(rel) + '.rb'), path.join(dir, rel)];
-    const file = candidates.find((c) => this.ws.exists(c));
-    const parsed = file ? this.ws.parse(file) : undefined;
-    if (!file || !parsed) {
-      ctx.interp.finding('missing-partial', `The partial '${rel}' used here does not exist.`, ctx.loc!, 'error');
-      return;
-    }
-    ctx.interp.evalProgram(new Env(undefined, this, { file, parsed }, this.methods));
-  }
-
-  private addProperty(name: string, rest: Value[], ctx: EvalCallContext): void {
-    let types: string[] = [];
-    let opts: Value | undefined;
-    for (const a of rest) {
-      if (a.k === 'hash') opts = a;
-      else types.push(...typeNames(a));
-    }
-    const opt = (k: string) => (opts?.k === 'hash' ? hashGetName(opts, k) : undefined);
-    const kindOf = opt('kind_of') ?? opt('is');
-    if (kindOf) types = types.concat(typeNames(kindOf));
-    const def = opt('default');
-    const nameProp = truthy(opt('name_property') ?? opt('name_attribute') ?? NIL) === true;
-    const equalTo = opt('equal_to');
-    const regex = opt('regex');
-    const required = opt('required');
-    const prop: PropertySchema & { coerce?: boolean } = {
-      name,
-      types,
-      defaultKind: nameProp ? 'name' : def === undefined ? 'none' : def.k === 'lazy' || def.k === 'proc' ? 'lazy' : def.k === 'unknown' ? 'expression' : 'literal',
-      default: def && def.k !== 'lazy' && def.k !== 'proc' && def.k !== 'unknown' ? toJson(def) : undefined,
-      nameProperty: nameProp,
-      required: required !== undefined && truthy(required) === true,
-      requiredForActions: required?.k === 'array' ? required.items.map(toS) : undefined,
-      equalTo: equalTo?.k === 'array' && !equalTo.items.some((i) => i.k === 'unknown') ? equalTo.items.map((i) => toJson(i)) : undefined,
-      regex: regex?.k === 'regexp' ? [`/${regex.source}/${regex.flags}`] : undefined,
-      deprecated: opt('deprecated') !== undefined && truthy(opt('deprecated')!) !== false,
-      sensitive: truthy(opt('sensitive') ?? NIL) === true,
-      desiredState: opt('desired_state') === undefined || truthy(opt('desired_state')!) !== false,
-      location: ctx.loc,
-      coerce: opt('coerce') !== undefined || opt('callbacks') !== undefined,
-    };
-    if (types.includes('unknown')) prop.types = [];
-    this.properties.set(name, prop);
-    if (def !== undefined) this.defaults.set(name, def);
-  }
-
-  toDef(): Omit<CustomResourceDef, 'findings'> {
-    const name = this.resourceName ?? this.autoName;
-    const properties = new Map<string, PropertySchema>(commonProperties(name));
-    for (const [k, p] of this.properties) properties.set(k, p);
-    const actions = ['nothing', ...new Set([...this.declaredActions, ...this.actions.keys()])].filter((a, i, all) => all.indexOf(a) === i);
-    const provides = [...this.provides];
-    // Chef names resources/*.rb after the cookbook and file unless resource_name says otherwise; both stay usable.
-    if (!provides.some((p) => p.name === this.autoName)) provides.push({ name: this.autoName });
-    if (this.resourceName && !provides.some((p) => p.name === this.resourceName)) provides.push({ name: this.resourceName });
-    const schema: ResourceSchema = {
-      name,
-      source: this.lwrp ? 'lwrp' : 'custom',
-      actions,
-      defaultAction: this.defaultAction ?? actions.find((a) => a !== 'nothing') ?? 'nothing',
-      properties,
-      provides,
-      cookbook: this.cb.name,
-      location: { file: this.file, line: 1, column: 1 },
-      actionLocations: this.actionLocations,
-    };
-    return { schema, file: this.file, actions: this.actions, methods: this.methods, defaults: this.defaults };
-  }
+/** The DSL names a class is used by: `provides`, `resource_name`, the file's name. */
+function resourceNames(cls: RModule): ProvidesRule[] {
+  const info = classInfo(cls);
+  const rules = [...info.provides];
+  for (const n of [info.resourceName, info.autoName]) if (n && !rules.some((r) => r.name === n)) rules.push({ name: n });
+  return rules;
 }
 
-/** `String`, `[String, Array]`, `[true, false]` → Ruby type names as the catalog writes them. */
-function typeNames(v: Value): string[] {
-  if (v.k === 'array') return v.items.flatMap(typeNames);
-  if (v.k === 'object' && v.obj instanceof ClassObject) return [v.obj.name];
-  if (v.k === 'object') return [v.obj.describe()];
-  if (v.k === 'bool') return [String(v.v)];
-  if (v.k === 'nil') return ['nil'];
-  if (v.k === 'sym') return [':' + v.v];
-  if (v.k === 'str') return [JSON.stringify(v.v)];
-  return ['unknown'];
+/** How each action of the class runs: its own blocks, else its provider's. */
+function actionsOf(world: ChefWorld, cls: RModule, names: ProvidesRule[]): Map<string, ActionImpl> {
+  const out = new Map<string, ActionImpl>();
+  const provider = providerFor(world, cls, names.map((n) => n.name));
+  if (provider) for (const [k, a] of providerActions(provider)) out.set(k, a);
+  for (const a of allowedActionsOf(cls)) { const impl = actionImplOf(cls, a); if (impl) out.set(a, impl); }
+  return out;
 }
 
-function providesRule(name: string, opts: Value | undefined): ProvidesRule {
-  const rule: ProvidesRule = { name };
-  if (opts?.k !== 'hash') return rule;
-  const list = (v: Value | undefined) => (v ? (v.k === 'array' ? v.items.map(toS) : [toS(v)]) : undefined);
-  rule.platform = list(hashGetName(opts, 'platform'));
-  rule.platformFamily = list(hashGetName(opts, 'platform_family'));
-  rule.os = list(hashGetName(opts, 'os'));
-  const ver = hashGetName(opts, 'platform_version');
-  if (ver) rule.platformVersion = toS(ver);
-  return rule;
+/** The provider class of a resource class: declared, provided for one of its names, or named like it. */
+function providerFor(world: ChefWorld, cls: RModule, names: string[]): RModule | undefined {
+  for (let c: RModule | undefined = cls; c; c = c.superclass) { const p = ownInfo(c)?.providerClass; if (p) return p; }
+  const provided = [...world.providerClasses].reverse().find((p) => providerInfo(p).provides.some((r) => names.includes(r.name)));
+  if (provided) return provided;
+  const short = cls.name.split('::').pop() ?? '';
+  for (const candidate of [`Chef::Provider::${short}`, cls.name.replace('::Resource::', '::Provider::')]) {
+    const p = world.constantAt(candidate);
+    if (p instanceof RModule && p !== cls && p.isA(world.provider)) return p;
+  }
+  return undefined;
 }
 
-function loadDefinitionFile(ws: Workspace, cb: Cookbook, file: string): DefinitionDef[] {
+function schemaOf(cls: RModule, names: ProvidesRule[], actions: Map<string, ActionImpl>, interp: Interpreter): ResourceSchema {
+  const info = classInfo(cls);
+  // Unique per class (several classes may provide one DSL name, per platform); messages use the DSL name.
+  const name = info.resourceName ?? info.autoName ?? classDerivedName(cls) ?? names[0]?.name ?? cls.name;
+  const properties = new Map<string, PropertySchema>(commonProperties(name));
+  for (const [k, p] of legacyProperties(cls, interp)) properties.set(k, p);
+  for (const [k, p] of allProperties(cls)) properties.set(k, p.schema);
+  for (const [alias, target] of aliasesOf(cls)) {
+    const t = properties.get(target);
+    if (t && !properties.has(alias)) properties.set(alias, { ...t, name: alias, aliasOf: target });
+  }
+  const all = ['nothing', ...allowedActionsOf(cls), ...actions.keys()].filter((a, i, list) => list.indexOf(a) === i);
+  const actionLocations = new Map<string, SourceLocation>();
+  for (const [a, impl] of actions) if (impl.loc) actionLocations.set(a, impl.loc);
+  return {
+    name,
+    source: info.lwrp ? 'lwrp' : 'custom',
+    actions: all,
+    defaultAction: defaultActionOf(cls)[0] ?? 'nothing',
+    properties,
+    provides: names,
+    cookbook: info.cookbook,
+    location: info.location ?? cls.location,
+    actionLocations,
+  };
+}
+
+/** `MysqlCookbook::MysqlServiceManagerSystemd` → `mysql_service_manager_systemd`. */
+function classDerivedName(cls: RModule): string | undefined {
+  const short = cls.name.split('::').pop();
+  return short && /^[A-Z]\w*$/.test(short) ? snake(short) : undefined;
+}
+
+/**
+ * Resource classes a cookbook's libraries define. A class counts when it has a name (provides,
+ * resource_name, `@resource_name` in an old-style `initialize`, or Chef 12's naming by class name
+ * for `Chef::Resource::X`); abstract bases stay classes others inherit from.
+ */
+export function libraryResources(world: ChefWorld, files: Map<string, Cookbook>): CustomResourceDef[] {
+  const out: CustomResourceDef[] = [];
+  const interp = loadingInterpreter(world);
+  for (const cls of world.resourceClasses) {
+    const file = cls.location?.file;
+    const cb = file ? files.get(file) : undefined;
+    if (!cb) continue;
+    const info = classInfo(cls);
+    info.cookbook ??= cb.name;
+    info.file ??= file;
+    readInitialize(interp, world, cls);
+    const names = resourceNames(cls);
+    if (!names.length && /^Chef::Resource::[A-Z]\w*$/.test(cls.name) && !cls.isA(world.lwrpBase)) names.push({ name: snake(cls.name.slice('Chef::Resource::'.length)) });
+    if (!names.length) continue;
+    const actions = actionsOf(world, cls, names);
+    out.push({ schema: schemaOf(cls, names, actions, interp), cls, file: file!, actions, findings: interp.findings.splice(0) });
+  }
+  return out;
+}
+
+/**
+ * Old-style resource classes set their name, actions and provider in `initialize` (`@resource_name =
+ * :x`, `@allowed_actions.push(:create)`, `@action = :create`). It is run once on a probe instance.
+ */
+function readInitialize(interp: Interpreter, world: ChefWorld, cls: RModule): void {
+  const init = cls.findMethod('initialize');
+  if (!init?.def) return;
+  const probe = new RInstance(cls, {}, `${cls.name} (probe)`);
+  probe.ivars.set('@allowed_actions', arr([sym('nothing')]));
+  probe.ivars.set('@action', sym('nothing'));
+  const env = new Env(undefined, world.main, { file: init.def.unit.file, parsed: init.def.unit.parsed });
+  interp.underCondition(undefined, () => interp.invokeMethod(init.def!, probe, [unknown('the name of a resource'), NIL], undefined, interp.ctx(env), init));
+  const info = classInfo(cls);
+  const name = probe.ivars.get('@resource_name');
+  if (name && (name.k === 'sym' || name.k === 'str')) info.resourceName = name.v;
+  const allowed = probe.ivars.get('@allowed_actions');
+  if (allowed?.k === 'array') for (const a of allowed.items) if ((a.k === 'sym' || a.k === 'str') && !info.allowedActions.includes(a.v)) info.allowedActions.push(a.v);
+  const action = probe.ivars.get('@action');
+  const first = action?.k === 'array' ? action.items[0] : action;
+  if (first && (first.k === 'sym' || first.k === 'str') && first.v !== 'nothing') info.defaultAction = [first.v];
+  const provider = probe.ivars.get('@provider');
+  if (provider?.k === 'object' && provider.obj instanceof RModule) info.providerClass = provider.obj;
+}
+
+function loadDefinitionFile(ws: Workspace, world: ChefWorld, cb: Cookbook, file: string): DefinitionDef[] {
   const parsed = ws.parse(file);
   if (!parsed) return [];
   const out: DefinitionDef[] = [];
@@ -268,6 +225,8 @@ function loadDefinitionFile(ws: Workspace, cb: Cookbook, file: string): Definiti
       return NIL;
     },
   };
-  newInterpreter().evalProgram(new Env(undefined, scope, { file, parsed }));
+  loadingInterpreter(world).evalProgram(new Env(undefined, scope, { file, parsed }));
   return out;
 }
+
+export { toS };

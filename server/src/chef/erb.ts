@@ -4,9 +4,11 @@
  * `node` and the library helpers. What the evaluator cannot know makes the content unknown, with why.
  */
 import { type Value, type RubyObject, NIL, unknown, toS, hashGetName, findUnknown } from '../ruby/values';
-import { Interpreter, Env, type EvalCallContext, type MethodDef } from '../ruby/interpreter';
+import type { RModule } from '../ruby/objects';
+import { invokeFound } from '../ruby/eval/calls';
+import { Env, type EvalCallContext } from '../ruby/interpreter';
 import { parseRuby } from '../ruby/prism';
-import { resolveChefConstant } from './constants';
+import type { ChefWorld } from './dsl/chefWorld';
 import { platformHelper } from './platformDsl';
 import type { NodeObject } from './attributes';
 import type { PlatformFacts } from './platforms';
@@ -53,12 +55,16 @@ function countNewlines(s: string): number {
   return n;
 }
 
-/** `self` inside a template: `@x` reads the resource's variables; helpers, node and platform helpers work. */
+/** `self` inside a template: `@x` reads the resource's variables; its helper modules, node and platform helpers work. */
 class TemplateScope implements RubyObject {
   readonly className = 'Chef::Mixin::Template::TemplateContext';
-  constructor(private readonly variables: Value, private readonly node: NodeObject, private readonly facts: PlatformFacts) {}
+  constructor(private readonly variables: Value, private readonly node: NodeObject, private readonly facts: PlatformFacts, private readonly helperModules: RModule[]) {}
   describe(): string { return 'template'; }
-  call(method: string, args: Value[], _ctx: EvalCallContext): Value | undefined {
+  call(method: string, args: Value[], ctx: EvalCallContext): Value | undefined {
+    for (const m of this.helperModules) {
+      const r = invokeFound(ctx.interp, m.findMethod(method), { k: 'object', obj: this }, this, args, ctx);
+      if (r !== undefined) return r;
+    }
     if (method === 'instance_variable_get') {
       const name = toS(args[0] ?? NIL).replace(/^@/, '');
       return this.variables.k === 'hash' ? hashGetName(this.variables, name) ?? NIL : unknown('template variables are not known');
@@ -75,12 +81,22 @@ export interface RenderResult {
   unknown?: string;
 }
 
+export interface TemplateInputs {
+  variables: Value;
+  node: NodeObject;
+  facts: PlatformFacts;
+  world: ChefWorld;
+  /** Modules given with the template resource's `helpers`. */
+  helperModules: RModule[];
+}
+
 /** Renders a template file's text with the given variables. Never throws. */
-export function renderErb(template: string, file: string, variables: Value, node: NodeObject, facts: PlatformFacts, helpers: Map<string, MethodDef>): RenderResult {
+export function renderErb(template: string, file: string, inputs: TemplateInputs): RenderResult {
   const parsed = parseRuby(erbToRuby(template), file);
   if (parsed.errors.length) return { unknown: `template has a Ruby syntax error: ${parsed.errors[0].message}` };
-  const interp = new Interpreter(undefined, resolveChefConstant);
-  const env = new Env(undefined, new TemplateScope(variables, node, facts), { file, parsed }, new Map(helpers));
+  const { world, node, facts } = inputs;
+  const interp = world.interpreter({ facts, node });
+  const env = new Env(undefined, new TemplateScope(inputs.variables, node, facts, inputs.helperModules), { file, parsed });
   const { value, raised } = interp.evalProgram(env);
   if (raised) return { unknown: `template raises: ${raised.message}` };
   const u = findUnknown(value);

@@ -4,6 +4,7 @@
  */
 import * as fs from 'node:fs';
 import { hashOf } from '../ruby/values';
+import { RModule } from '../ruby/objects';
 import type { Compilation } from './compilation';
 import { findSource, sourceRequest } from './cookbookFiles';
 import { renderErb } from './erb';
@@ -32,6 +33,8 @@ export function desiredContent(c: Compilation, r: ResourceDecl): ContentResult {
   if (text === undefined) return { unknown: `cannot read ${file}` };
   const vars = propValue(r, 'variables') ?? hashOf([]);
   if (vars.k === 'lazy') return { unknown: 'template variables are computed at converge time (lazy)' };
-  const result = renderErb(text, file, vars, c.node, c.facts, c.model.helpers);
+  const helperModules = r.props.filter((p) => p.name === 'helpers').flatMap((p) => (p.value.k === 'array' ? p.value.items : [p.value]))
+    .flatMap((v) => (v.k === 'object' && v.obj instanceof RModule ? [v.obj] : []));
+  const result = renderErb(text, file, { variables: vars, node: c.node, facts: c.facts, world: c.model.world, helperModules });
   return result.content !== undefined ? { content: result.content } : { unknown: result.unknown ?? 'not known' };
 }

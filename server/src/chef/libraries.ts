@@ -1,50 +1,74 @@
 /**
- * `libraries/*.rb`: helper methods recipes call (`def fx_conf_path` in a module mixed into the
- * recipe DSL), and resource names declared by library classes (older cookbooks define resources
- * as Ruby classes there). Helpers are evaluated when called, with the caller's `self`.
+ * `libraries/*.rb`: Ruby files Chef loads before anything else, cookbook by cookbook (dependencies
+ * first, files in name order). They are evaluated into the world: the modules and classes they
+ * define, the helpers they mix into Chef's classes, the resource and provider classes they declare.
  */
-import type { Value, RubyObject } from '../ruby/values';
-import { NIL } from '../ruby/values';
-import { Interpreter, Env, type MethodDef } from '../ruby/interpreter';
+import { RModule } from '../ruby/objects';
+import { Env, type MethodDef } from '../ruby/interpreter';
 import type { ParsedRuby } from '../ruby/prism';
-import { resolveChefConstant } from './constants';
+import type { ChefWorld } from './dsl/chefWorld';
+import { loadingInterpreter } from './customResources';
 import type { Workspace, Cookbook } from './workspace';
 
 export interface LibraryInfo {
-  /** Helper methods by name (the last definition wins, as in Ruby). */
+  /** Methods the libraries define, by name (the last one wins): for hover and go to definition. */
   helpers: Map<string, MethodDef>;
-  /** Names given to resources by `resource_name :x` / `provides :x` in library classes. */
+  /** Names given to resources by `resource_name :x` / `provides :x` in library files, read from the source. */
   resourceNames: Set<string>;
+  /** Library file → its cookbook. */
+  owners: Map<string, Cookbook>;
 }
 
-/** A library file's top-level `self`: class bodies, `include`, `require` and the like do nothing here. */
-const LIBRARY_SELF: RubyObject = {
-  className: 'main',
-  describe: () => 'library',
-  call: (method: string): Value | undefined =>
-    ['include', 'extend', 'require', 'require_relative', 'attr_accessor', 'attr_reader', 'attr_writer', 'private', 'public', 'protected',
-      'module_function', 'provides', 'resource_name', 'property', 'attribute', 'actions', 'default_action', 'allowed_actions', 'use_inline_resources',
-      'unified_mode', 'action', 'load_current_value', 'action_class', 'alias_method', 'private_constant', 'define_method', 'helper_method'].includes(method)
-      ? NIL : undefined,
-};
+/** The cookbooks in Chef's load order: each after what it depends on, otherwise by name. */
+export function loadOrder(cookbooks: Cookbook[]): Cookbook[] {
+  const byName = new Map(cookbooks.map((c) => [c.name, c]));
+  const out: Cookbook[] = [];
+  const seen = new Set<string>();
+  const visit = (cb: Cookbook, depth: number) => {
+    if (seen.has(cb.name) || depth > 64) return;
+    seen.add(cb.name);
+    for (const d of cb.depends) { const dep = byName.get(d.name); if (dep) visit(dep, depth + 1); }
+    out.push(cb);
+  };
+  for (const cb of [...cookbooks].sort((a, b) => (a.name < b.name ? -1 : 1))) visit(cb, 0);
+  return out;
+}
 
-export function loadLibraries(ws: Workspace, cookbooks: Cookbook[]): LibraryInfo {
-  const helpers = new Map<string, MethodDef>();
+export function loadLibraries(ws: Workspace, world: ChefWorld, cookbooks: Cookbook[]): LibraryInfo {
   const resourceNames = new Set<string>();
-  const interp = new Interpreter(undefined, resolveChefConstant);
-  for (const cb of cookbooks) {
-    for (const file of cb.files.libraries) {
+  const owners = new Map<string, Cookbook>();
+  const interp = loadingInterpreter(world);
+  for (const cb of loadOrder(cookbooks)) {
+    for (const file of [...cb.files.libraries].sort()) {
       const parsed = ws.parse(file);
       if (!parsed) continue;
+      owners.set(file, cb);
       collectResourceNames(parsed, resourceNames);
-      interp.evalProgram(new Env(undefined, LIBRARY_SELF, { file, parsed }, helpers));
+      const { raised } = interp.evalProgram(new Env(undefined, world.main, { file, parsed }, { nesting: [], definee: world.object }));
+      if (raised) interp.finding('library-raises', `Loading this library stops with an error: ${raised.message}`, raised.loc ?? { file, line: 1, column: 1 }, 'warning');
     }
   }
-  return { helpers, resourceNames };
+  return { helpers: libraryMethods(world, owners), resourceNames, owners };
+}
+
+/** Every method a library file defined, found through the constants of Object. */
+function libraryMethods(world: ChefWorld, owners: Map<string, Cookbook>): Map<string, MethodDef> {
+  const out = new Map<string, MethodDef>();
+  const seen = new Set<RModule>();
+  const visit = (m: RModule, depth: number) => {
+    if (seen.has(m) || depth > 12) return;
+    seen.add(m);
+    for (const owner of [m, ...(m.hasSingleton() ? [m.singleton()] : [])]) {
+      for (const [name, e] of owner.methods) if (e.def && owners.has(e.def.unit.file)) out.set(name, e.def);
+    }
+    for (const v of m.constants.values()) if (v.k === 'object' && v.obj instanceof RModule) visit(v.obj, depth + 1);
+  };
+  visit(world.object, 0);
+  return out;
 }
 
 function collectResourceNames(parsed: ParsedRuby, out: Set<string>): void {
-  const visit = (node: any, depth: number): void => {
+  const visit = (node: any, depth: number): void => { // eslint-disable-line @typescript-eslint/no-explicit-any
     if (!node || depth > 200) return;
     if (node.constructor.name === 'CallNode' && !node.receiver && (node.name === 'provides' || node.name === 'resource_name')) {
       const first = node.arguments_?.arguments_?.[0];

@@ -1,17 +1,21 @@
 /**
- * The workspace model: cookbooks, the catalog with the workspace's custom resources, definitions and
- * library helpers. Compilations for a run list and platform are made from it; front ends (CLI,
- * language server) hold one Model and ask it for graphs and diagnostics.
+ * The workspace model: cookbooks, the world their libraries were evaluated into, the catalog with
+ * the workspace's resource types, and definitions. Compilations for a run list and platform are made
+ * from it; front ends (CLI, language server) hold one Model and ask it for graphs and diagnostics.
  */
 import * as path from 'node:path';
 import type { Diagnostic, Graph } from '../protocol';
-import type { MethodDef } from '../ruby/interpreter';
+import { type Value, truthy } from '../ruby/values';
+import type { RModule } from '../ruby/objects';
+import type { EvalCallContext, MethodDef } from '../ruby/interpreter';
 import { Catalog } from './catalog/catalog';
 import { Workspace, type Cookbook } from './workspace';
-import { loadCookbookResources, type CustomResourceDef, type DefinitionDef } from './customResources';
+import { loadCookbookResources, libraryResources, evalIntoClass, type CustomResourceDef, type DefinitionDef } from './customResources';
 import { loadLibraries } from './libraries';
+import { ChefWorld } from './dsl/chefWorld';
 import { Compilation } from './compilation';
-import type { PlatformFacts } from './platforms';
+import { AttributeStore, NodeObject } from './attributes';
+import { type PlatformFacts, automaticAttributes } from './platforms';
 import { validate } from './validate';
 import { toGraph } from './graph';
 import { desiredContent, type ContentResult } from './fileContent';
@@ -21,8 +25,13 @@ export class Model {
   readonly catalog = new Catalog();
   readonly customDefs = new Map<string, CustomResourceDef>();
   readonly definitions = new Map<string, DefinitionDef>();
+  world!: ChefWorld;
+  /** Library methods by name (for hover and go to definition). */
   helpers = new Map<string, MethodDef>();
+  /** Names library files give resources, read from their source (a safety net for classes we cannot load). */
   libraryResourceNames = new Set<string>();
+  /** Findings of loading libraries (a library that raises while it loads). */
+  libraryFindings: { file: string; finding: import('../ruby/interpreter').EvalFinding }[] = [];
 
   constructor(roots: string[]) {
     this.ws = new Workspace(roots);
@@ -30,10 +39,23 @@ export class Model {
     this.reload();
   }
 
-  /** Re-reads custom resources, definitions and libraries of every cookbook. */
+  /** Re-reads libraries, custom resources and definitions of every cookbook (a new world). */
   reload(): void {
-    for (const cb of this.ws.cookbooks.values()) this.reloadCookbook(cb);
-    this.reloadLibraries();
+    for (const cb of this.ws.cookbooks.values()) this.forgetCookbook(cb.name);
+    for (const name of [...this.customDefs.keys()]) this.customDefs.delete(name);
+    this.world = new ChefWorld({
+      isResourceName: (n) => this.catalog.has(n) || this.definitions.has(n) || this.libraryResourceNames.has(n),
+      builtinSchema: (n) => this.catalog.builtin(n),
+      usePartial: (cls, rel, ctx) => this.usePartial(cls, rel, ctx),
+      providesDecider: (block) => (facts) => this.decideProvides(block, facts),
+    });
+    const cookbooks = [...this.ws.cookbooks.values()];
+    const libs = loadLibraries(this.ws, this.world, cookbooks);
+    this.helpers = libs.helpers;
+    this.libraryResourceNames = libs.resourceNames;
+    for (const def of libraryResources(this.world, libs.owners)) this.addResource(def);
+    for (const cb of cookbooks) this.loadCookbook(cb);
+    this.world.invalidate();
   }
 
   /**
@@ -41,34 +63,65 @@ export class Model {
    * everything; what the cookbooks that are gone declared is forgotten.
    */
   rescan(): void {
-    const before = [...this.ws.cookbooks.keys()];
     this.ws.scan();
-    for (const name of before) if (!this.ws.cookbooks.has(name)) this.forgetCookbook(name);
     this.reload();
   }
 
   /** Re-reads one cookbook's custom resources and definitions (after a file under resources/, providers/ or definitions/ changed). */
   reloadCookbook(cb: Cookbook): void {
-    this.forgetCookbook(cb.name);
-    const { resources, definitions } = loadCookbookResources(this.ws, cb);
-    for (const def of resources) {
-      this.catalog.addCustom(def.schema);
-      this.customDefs.set(def.schema.name, def);
-    }
+    this.forgetCookbook(cb.name, true);
+    this.loadCookbook(cb);
+    this.world.invalidate();
+  }
+
+  private loadCookbook(cb: Cookbook): void {
+    const { resources, definitions } = loadCookbookResources(this.ws, this.world, cb);
+    for (const def of resources) this.addResource(def);
     for (const d of definitions) this.definitions.set(d.name, d);
   }
 
-  private forgetCookbook(name: string): void {
-    this.catalog.removeCookbook(name);
-    for (const [n, def] of this.customDefs) if (def.schema.cookbook === name) this.customDefs.delete(n);
+  private addResource(def: CustomResourceDef): void {
+    this.catalog.addCustom(def.schema);
+    this.customDefs.set(def.schema.name, def);
+  }
+
+  /** Forgets what a cookbook declared; library classes stay unless the whole world is rebuilt. */
+  private forgetCookbook(name: string, keepLibraryClasses = false): void {
+    for (const [n, def] of this.customDefs) {
+      if (def.schema.cookbook !== name) continue;
+      if (keepLibraryClasses && !def.file.includes(`${path.sep}resources${path.sep}`)) continue;
+      this.customDefs.delete(n);
+      this.catalog.remove(n);
+    }
     for (const [n, def] of this.definitions) if (def.cookbook === name) this.definitions.delete(n);
   }
 
-  /** Re-reads the library helpers of the workspace (after a file under libraries/ changed). */
+  /** Re-reads the libraries of the workspace (after a file under libraries/ changed): a new world. */
   reloadLibraries(): void {
-    const libs = loadLibraries(this.ws, [...this.ws.cookbooks.values()]);
-    this.helpers = libs.helpers;
-    this.libraryResourceNames = libs.resourceNames;
+    this.reload();
+  }
+
+  /** `use 'partial'`: the partial file (`_name.rb` beside the resource) evaluated into the class. */
+  private usePartial(cls: RModule, rel: string, ctx: EvalCallContext): void {
+    const dir = path.dirname(ctx.env.unit.file);
+    const base = path.basename(rel, '.rb').replace(/^_/, '');
+    const candidates = [path.join(dir, path.dirname(rel), `_${base}.rb`), path.join(dir, rel + '.rb'), path.join(dir, rel)];
+    const file = candidates.find((c) => this.ws.exists(c));
+    const parsed = file ? this.ws.parse(file) : undefined;
+    if (!file || !parsed) {
+      ctx.interp.finding('missing-partial', `The partial '${rel}' used here does not exist.`, ctx.loc!, 'error');
+      return;
+    }
+    evalIntoClass(ctx.interp, cls, { file, parsed });
+  }
+
+  /** A `provides :x do |node| … end` block, decided with a node made from the platform's facts. */
+  private decideProvides(block: Value, facts: PlatformFacts): boolean | undefined {
+    const store = new AttributeStore();
+    store.setAutomatic(automaticAttributes(facts));
+    const node = new NodeObject(store);
+    const interp = this.world.interpreter({ facts, node });
+    return truthy(interp.callProc(block, [{ k: 'object', obj: node }]));
   }
 
   /** Compiles a run list (`cookbook::recipe` entries) for a platform. */

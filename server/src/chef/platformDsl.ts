@@ -46,6 +46,12 @@ const FAMILY_HELPERS: Record<string, (f: PlatformFacts) => boolean> = {
 /** Helpers whose answer depends on the machine, not on the platform profile. */
 const MACHINE_HELPERS = new Set(['virtual?', 'physical?', 'cloud?', 'ec2?', 'gce?', 'azure?', 'kitchen?', 'ci?', 'vagrant?', 'hyperv?', 'vmware?', 'kvm?', 'lxc?', 'openvz?', 'vbox?', 'wpar?', 'include_recipe?', 'which', 'file_exist?', 'windows_server?', 'windows_workstation?', 'guest?', 'hypervisor?', 'systemd_unit?']);
 
+/** Whether a name is one of the platform helpers `platformHelper` answers. */
+export function isPlatformHelper(name: string): boolean {
+  return name === 'platform?' || name === 'platform_family?' || name === 'value_for_platform' || name === 'value_for_platform_family'
+    || name in FAMILY_HELPERS || MACHINE_HELPERS.has(name);
+}
+
 /** Answers a platform helper call, or undefined when `name` is not one. */
 export function platformHelper(name: string, args: Value[], facts: PlatformFacts): Value | undefined {
   switch (name) {

@@ -27,7 +27,7 @@ export function actionBodyDiagnostics(model: Model, cb: Cookbook, facts: Platfor
       const compilation = new Compilation(model, facts);
       compilation.loadAttributes(cb.name);
       compilation.runUndeclared(def);
-      const files = new Set([path.resolve(def.file), ...[...def.actions.values()].map((a) => path.resolve(a.loc.file))]);
+      const files = new Set([path.resolve(def.file), ...[...def.actions.values()].flatMap((a) => (a.loc ? [path.resolve(a.loc.file)] : []))]);
       for (const rule of ACTION_BODY_RULES) {
         for (const d of rule.run({ model, compilation, incompleteCookbooks: incomplete })) if (files.has(path.resolve(d.file))) out.push(d);
       }

@@ -17,11 +17,16 @@ export interface PropertyAssignment {
   valueLoc?: SourceLocation;
   /** False when the schema has no such property (validation reports it). */
   known: boolean;
+  /** The value is what the property's `coerce` made of the one written. */
+  coerced?: boolean;
 }
 
 export interface NotificationDecl {
   kind: 'notifies' | 'subscribes';
+  /** The action to run ('' when it is not known statically: see actionUnknown). */
   action: string;
+  /** Why the action cannot be read statically. */
+  actionUnknown?: string;
   /** The target as written (`service[nginx]`), or a description when it is not a string. */
   target: string;
   /** Parsed target: type and name, when the text is well formed. */
@@ -29,6 +34,8 @@ export interface NotificationDecl {
   targetName?: string;
   /** True when the target could not be read statically (an unknown value). */
   targetUnknown?: boolean;
+  /** Why the target cannot be read. */
+  targetReason?: string;
   /** Set when the target text is not of the form `type[name]`. */
   malformed?: string;
   timing: Timing;
@@ -53,10 +60,16 @@ export interface ResourceDecl {
   /** Why the schema is missing (unknown type, type of a dependency not in the workspace, …). */
   schemaMissing?: 'unknown' | 'external' | 'other-platform' | 'library';
   name: Value;
+  /** The name as Chef prints it; `«unknown»` (never source text) when nameUnknown is set. */
   nameText: string;
+  /** Why the name is not known statically (nil, an unknown value). */
+  nameUnknown?: string;
   id: string;
   props: PropertyAssignment[];
+  /** The actions known statically (see actionUnknown). */
   actions: string[];
+  /** Why (some of) the actions written cannot be read statically. */
+  actionUnknown?: string;
   actionLoc?: SourceLocation;
   /** Each action written as a literal symbol or string in `action`: where its name is (without the `:`). */
   actionWordLocs?: Map<string, SourceLocation>;
@@ -78,6 +91,11 @@ export interface ResourceDecl {
   origin: string;
   /** Which run-list entry led to it (duplicates are only compared within one). */
   runItem: number;
+  /**
+   * The resource collection it is declared into when not the run's: each action of a custom
+   * resource instance has its own (Chef runs it as a sub-run), so duplicates are compared within it.
+   */
+  collection?: string;
   conditional?: string;
   repeated?: string;
   parent?: string;

@@ -36,7 +36,18 @@ export function validate(model: Model, c: Compilation): Diagnostic[] {
     if (loc) out.push(diag(loc, 'warning', 'dependency-not-in-workspace', `Cookbook '${name}' is not in the workspace${from ? ` and not declared in ${from.name}'s metadata.rb` : ''}.`));
   }
   for (const rule of RULES) out.push(...rule.run({ model, compilation: c, incompleteCookbooks: incomplete }));
-  return dedupe(out);
+  return dedupe(afterSyntaxErrors(out));
+}
+
+/**
+ * Past a syntax error the structure is prism's recovery, a guess: findings there would be noise
+ * (Chef would not run the file at all). The syntax errors themselves stay.
+ */
+function afterSyntaxErrors(list: Diagnostic[]): Diagnostic[] {
+  const firstError = new Map<string, number>();
+  for (const d of list) if (d.code === 'syntax-error') firstError.set(d.file, Math.min(firstError.get(d.file) ?? Infinity, d.line));
+  if (!firstError.size) return list;
+  return list.filter((d) => d.code === 'syntax-error' || !(d.line >= (firstError.get(d.file) ?? Infinity)));
 }
 
 function metadataLine(model: Model, file: string | undefined, dep: string): number {

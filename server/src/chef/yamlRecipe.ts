@@ -8,10 +8,10 @@ import { str, fromJson } from '../ruby/values';
 import { Env, type EvalCallContext } from '../ruby/interpreter';
 import { parseRuby } from '../ruby/prism';
 import type { Compilation } from './compilation';
-import type { RecipeScope } from './recipeScope';
-import { ResourceRef } from './resourceScope';
+import type { RInstance } from '../ruby/objects';
+import { resourceStateOf } from './dsl/resourceDsl';
 
-export function evalYamlRecipe(c: Compilation, file: string, scope: RecipeScope): void {
+export function evalYamlRecipe(c: Compilation, file: string, scope: RInstance): void {
   const text = c.model.ws.readFile(file);
   if (text === undefined) return;
   const lines = new LineCounter();
@@ -49,7 +49,7 @@ export function evalYamlRecipe(c: Compilation, file: string, scope: RecipeScope)
       callProc: (p, a) => c.interp.callProc(p, a),
     };
     const ref = c.declare(type, kind, [str(String(json.name ?? ''))], ctx, scope);
-    const decl = ref.k === 'object' && ref.obj instanceof ResourceRef ? ref.obj.decl : undefined;
+    const decl = resourceStateOf(ref)?.decl;
     if (!decl) continue;
     for (const pair of item.items) {
       const key = String((pair.key as { value?: unknown })?.value ?? '');
@@ -58,7 +58,8 @@ export function evalYamlRecipe(c: Compilation, file: string, scope: RecipeScope)
       const ploc = locOf(pair.key as YamlNode);
       if (key === 'action') {
         const acts = value.k === 'array' ? value.items : [value];
-        decl.actions = acts.map((a) => (a.k === 'str' ? a.v.replace(/^:/, '') : '?'));
+        decl.actions = acts.filter((a) => a.k === 'str').map((a) => (a as { v: string }).v.replace(/^:/, ''));
+        if (acts.some((a) => a.k !== 'str')) decl.actionUnknown = 'an action in the YAML recipe is not a string';
         decl.explicitAction = true;
         decl.actionLoc = ploc;
         continue;

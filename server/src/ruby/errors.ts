@@ -3,5 +3,11 @@ import type { SourceLocation } from '../protocol';
 
 /** A Ruby `raise` (or `Chef::Application.fatal!`, `Hash#fetch` of a missing key) that happens for certain. */
 export class RubyRaise {
-  constructor(readonly message: string, readonly loc?: SourceLocation, readonly exceptionClass = 'RuntimeError') {}
+  constructor(
+    readonly message: string,
+    readonly loc?: SourceLocation,
+    readonly exceptionClass = 'RuntimeError',
+    /** Where the methods being run when it was raised were called from, outermost first. */
+    readonly callSites: SourceLocation[] = [],
+  ) {}
 }

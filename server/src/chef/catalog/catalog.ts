@@ -43,6 +43,16 @@ export class Catalog {
     this.index = undefined;
   }
 
+  /** A built-in resource type by its Chef name, whatever the workspace declares. */
+  builtin(resourceName: string): ResourceSchema | undefined {
+    return this.builtins.get(resourceName);
+  }
+
+  /** Forgets one custom resource. */
+  remove(resourceName: string): void {
+    if (this.customs.delete(resourceName)) this.index = undefined;
+  }
+
   /** Forgets every custom resource of a cookbook (before it is loaded again, or when it goes away). */
   removeCookbook(cookbookName: string): void {
     for (const [name, schema] of this.customs) if (schema.cookbook === cookbookName) this.customs.delete(name);
@@ -132,7 +142,7 @@ function matchScore(p: Provider, facts: PlatformFacts): number[] | undefined {
   if (rule.platformVersion && !platformVersionMatches(rule.platformVersion, facts.platformVersion)) return undefined;
   let block = 0;
   if (rule.block) {
-    const decided = KNOWN_BLOCKS[`${p.schema.name}:${rule.name}`]?.(facts);
+    const decided = rule.decide ? rule.decide(facts) : KNOWN_BLOCKS[`${p.schema.name}:${rule.name}`]?.(facts);
     if (decided === false) return undefined;
     if (decided === undefined) return [-1, 0, 0, 0, 0];
     block = 1;

@@ -30,6 +30,10 @@ export interface PropertySchema {
   location?: SourceLocation;
   /** True for properties that only exist on some platforms (e.g. Windows rights). */
   platform?: string;
+  /** `identity: true`: the property names the resource in Chef's reports. */
+  identity?: boolean;
+  /** A public method of the resource class (legacy accessors, helpers callable in its block), not a declared property. */
+  kind?: 'property' | 'method' | 'rights_attribute';
 }
 
 export type ResourceSource = 'builtin' | 'custom' | 'lwrp' | 'definition';
@@ -42,8 +46,10 @@ export interface ProvidesRule {
   os?: string[];
   /** Version constraint such as `>= 8`. */
   platformVersion?: string;
-  /** The rule is decided by a block we cannot evaluate statically. */
+  /** The rule has a `provides … do |node| … end` block. */
   block?: boolean;
+  /** Decides the block for a platform (undefined: it cannot be decided statically). */
+  decide?: (facts: import('../platforms').PlatformFacts) => boolean | undefined;
 }
 
 export interface ResourceSchema {

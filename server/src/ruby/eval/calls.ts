@@ -1,0 +1,295 @@
+/**
+ * Calls: evaluating a call node, dispatching it through the object model (the receiver's class and
+ * its ancestors, then `method_missing`), running Ruby methods and blocks with Ruby's parameter
+ * binding, `yield` and `super`. Values that are not objects of the model (strings, arrays, …) answer
+ * through the core methods; what nobody answers is an unknown that says so.
+ */
+import type { SourceLocation } from '../../protocol';
+import {
+  type Value, type RubyObject, NIL, sym, arr, bool, unknown, hashOf, findUnknown, rubyEquals, hashKey,
+} from '../values';
+import { callValueMethod, ITERATORS } from '../rubyMethods';
+import { RModule, RInstance, isModelObject, lookupClassOf, type MethodEntry } from '../objects';
+import { Env, ControlFlow, type Interpreter, type EvalCallContext, type MethodDef, type Frame, type LexicalScope } from '../interpreter';
+import { assignTarget } from './variables';
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+type N = any;
+
+const BINARY_OPERATORS = new Set(['==', '!=', '+', '-', '*', '/', '%', '**', '<', '>', '<=', '>=', '<=>', '=~', '!~', '<<', '>>', '&', '|', '^', '===']);
+
+export function evalCall(it: Interpreter, node: N, env: Env): Value {
+  const name: string = node.name;
+  let block: Value | undefined;
+  let blockNode: N | undefined;
+  if (node.block?.constructor.name === 'BlockNode') {
+    blockNode = node.block;
+    block = { k: 'proc', proc: makeProc(it, node.block, env) };
+  }
+  if (!node.receiver) {
+    if (node.isVariableCall?.()) {
+      const local = env.lookup(name);
+      if (local !== undefined) return local;
+    }
+    if (name === 'lambda' || name === 'proc') return block ?? unknown('lambda without a block');
+    const { values, locs, blockArg } = evalArgs(it, node.arguments_, env);
+    if (!block && node.block?.constructor.name === 'BlockArgumentNode') block = blockArgument(it, node.block, env, blockArg);
+    return callFunction(it, name, values, it.ctx(env, block, node, locs, blockNode));
+  }
+  const recv = it.evalNode(node.receiver, env);
+  if (node.isSafeNavigation?.() && recv.k === 'nil') return NIL;
+  const { values, locs, blockArg } = evalArgs(it, node.arguments_, env);
+  if (!block && node.block?.constructor.name === 'BlockArgumentNode') block = blockArgument(it, node.block, env, blockArg);
+  if (BINARY_OPERATORS.has(name) && values.length === 1 && !block) return binaryOp(it, recv, name, values[0], node, env);
+  return callMethod(it, recv, name, values, it.ctx(env, block, node, locs, blockNode));
+}
+
+/** `&blk` or `&:sym` (Symbol#to_proc: the block calls that method on its first argument). */
+function blockArgument(it: Interpreter, arg: N, env: Env, fallback: Value | undefined): Value | undefined {
+  const v = arg.expression ? it.evalNode(arg.expression, env) : fallback ?? env.lookup('__block__');
+  if (v?.k !== 'sym') return v;
+  return { k: 'proc', proc: { node: { symbolProc: v.v }, env, source: `&:${v.v}`, loc: it.locOf(env.unit, arg) } };
+}
+
+/** A receiver-less call: self's methods (private ones too), then Kernel, then the host's fallback. */
+export function callFunction(it: Interpreter, name: string, args: Value[], ctx: EvalCallContext): Value {
+  const self = ctx.env.self;
+  const selfV: Value = { k: 'object', obj: self };
+  if (isModelObject(self)) {
+    const r = dispatch(it, selfV, self, name, args, ctx);
+    if (r !== undefined) return r;
+  } else {
+    const r = self.call(name, args, ctx) ?? invokeFound(it, it.world.object.findMethod(name), selfV, self, args, ctx);
+    if (r !== undefined) return r;
+  }
+  const k = it.kernel?.(name, args, ctx);
+  if (k !== undefined) return k;
+  return unknown(`calls \`${name}\`, which Cloche does not know`, ctx.nameLoc ?? ctx.loc);
+}
+
+/** A call with a receiver value. */
+export function callMethod(it: Interpreter, recv: Value, name: string, args: Value[], ctx: EvalCallContext): Value {
+  if (recv.k === 'object') {
+    const o = recv.obj;
+    const r = isModelObject(o) ? dispatch(it, recv, o, name, args, ctx)
+      : o.call(name, args, ctx) ?? invokeFound(it, it.world.object.findMethod(name), recv, o, args, ctx);
+    if (r !== undefined) return r;
+    const generic = callValueMethod(recv, name, args, ctx);
+    if (generic !== undefined) return generic;
+    return unknown(`calls \`${name}\` on ${o.describe()}, which Cloche does not know`, ctx.nameLoc ?? ctx.loc);
+  }
+  if (recv.k === 'unknown') return overUnknown(it, recv, name, ctx);
+  const r = callValueMethod(recv, name, args, ctx) ?? invokeFound(it, it.world.object.findMethod(name), recv, undefined, args, ctx);
+  if (r !== undefined) return r;
+  const u = args.map((a) => findUnknown(a)).find(Boolean);
+  if (u) return unknown(u.reason, u.loc);
+  return unknown(`method \`${name}\` of ${it.world.classOf(recv).name} is not evaluated statically`, ctx.nameLoc ?? ctx.loc);
+}
+
+/** Iterating an unknown collection: the body runs once with an unknown element (marked repeated). */
+function overUnknown(it: Interpreter, recv: Extract<Value, { k: 'unknown' }>, name: string, ctx: EvalCallContext): Value {
+  if (ctx.block && ITERATORS.has(name)) {
+    it.repetitions.push(recv.reason);
+    try {
+      const arity = name === 'each_pair' || name === 'each_with_index' || name === 'each_with_object' ? 2 : 1;
+      callProc(it, ctx.block, Array.from({ length: arity }, () => unknown(recv.reason, recv.loc)));
+    } catch (e) { if (!(e instanceof ControlFlow)) throw e; } finally { it.repetitions.pop(); }
+  }
+  return unknown(recv.reason, recv.loc);
+}
+
+/** The method a model object answers for `name` (its class's ancestors, then Class/Module for modules), or method_missing. */
+function dispatch(it: Interpreter, recv: Value, o: RModule | RInstance, name: string, args: Value[], ctx: EvalCallContext): Value | undefined {
+  const cls = lookupClassOf(o);
+  const entry = cls.findMethod(name) ?? (o instanceof RModule ? (o.isClass ? it.world.klass : it.world.module).findMethod(name) : undefined);
+  const r = invokeFound(it, entry, recv, o, args, ctx);
+  if (r !== undefined) return r;
+  if (name === 'method_missing' || name === 'respond_to_missing?') return undefined;
+  // Each native method_missing that declines passes the call on, as one calling `super` would.
+  for (const m of cls.ancestors()) {
+    const missing = m.methods.get('method_missing');
+    if (!missing) continue;
+    const handled = invokeFound(it, missing, recv, o, [sym(name), ...args], ctx);
+    if (handled !== undefined || missing.def) return handled;
+  }
+  return undefined;
+}
+
+/** Runs a found method; undefined when there is none or a native declines. */
+export function invokeFound(it: Interpreter, entry: MethodEntry | undefined, recv: Value, self: RubyObject | undefined, args: Value[], ctx: EvalCallContext): Value | undefined {
+  if (!entry) return undefined;
+  if (entry.native) return entry.native(recv, args, ctx);
+  if (entry.def && self) return invokeMethod(it, entry.def, self, args, ctx.block, ctx, entry);
+  return undefined;
+}
+
+/** Runs a Ruby method with Ruby's parameter binding. */
+export function invokeMethod(it: Interpreter, def: MethodDef, self: RubyObject, args: Value[], block: Value | undefined, ctx?: EvalCallContext, entry?: MethodEntry): Value {
+  if (it.depth >= it.budgets.callDepth) return unknown(`recursion deeper than ${it.budgets.callDepth} calls in \`${def.name}\``, ctx?.loc);
+  // A method calling itself with a value nobody knows would only make more unknowns, level after level.
+  if (it.frames.some((f) => f.entry.def === def)) {
+    const u = args.map((a) => findUnknown(a)).find(Boolean);
+    if (u) return unknown(`\`${def.name}\` calls itself with a value that is not known (${u.reason})`, ctx?.loc);
+  }
+  const selfV: Value = { k: 'object', obj: self };
+  const owner = entry?.owner ?? def.nesting[0];
+  const frame: Frame = { entry: entry ?? { name: def.name, owner: owner!, def, visibility: 'public' }, self: selfV, args, block, callLoc: ctx?.loc };
+  const scope: LexicalScope = { nesting: def.closure ? def.closure.scope.nesting : def.nesting, definee: owner && !owner.attachedTo ? owner : undefined };
+  const env = new Env(def.closure, self, def.unit, scope, frame);
+  if (block) env.vars.set('__block__', block);
+  const params = def.node.parameters?.constructor.name === 'BlockParametersNode' ? def.node.parameters.parameters : def.node.parameters;
+  bindParams(it, params, args, env, block);
+  it.depth++;
+  it.frames.push(frame);
+  try {
+    const v = def.node.body ? it.evalNode(def.node.body, env) : NIL;
+    return v.k === 'unknown' && !v.reason.includes(`\`${def.name}\``) ? unknown(`${v.reason} (in \`${def.name}\` from ${shortPath(def.origin)})`, v.loc) : v;
+  } catch (e) {
+    if (e instanceof ControlFlow && (e.kind === 'return' || (def.closure && e.kind === 'next'))) return e.value;
+    throw e;
+  } finally {
+    it.depth--;
+    it.frames.pop();
+  }
+}
+
+/** Calls a block or lambda with arguments (block semantics: missing args are nil, arrays splat). */
+export function callProc(it: Interpreter, p: Value, args: Value[], block?: Value): Value {
+  if (p.k !== 'proc' && p.k !== 'lazy') return unknown('not a block');
+  const outer = p.proc.env as Env;
+  return runProcIn(it, p.proc.node as N, outer.child(), args, block);
+}
+
+/** `instance_eval`/`class_eval` semantics: the block's body runs with another self (and lexical scope). */
+export function callProcWithSelf(it: Interpreter, p: Value, self: RubyObject, args: Value[], opts: { vars?: Record<string, Value>; scope?: LexicalScope }): Value {
+  if (p.k !== 'proc' && p.k !== 'lazy') return unknown('not a block');
+  const outer = p.proc.env as Env;
+  const env = outer.child(self, opts.scope);
+  for (const [k, v] of Object.entries(opts.vars ?? {})) env.vars.set(k, v);
+  return runProcIn(it, p.proc.node as N, env, args);
+}
+
+function runProcIn(it: Interpreter, node: N, env: Env, args: Value[], block?: Value): Value {
+  if (node.symbolProc) return args[0] ? callMethod(it, args[0], node.symbolProc, args.slice(1), it.ctx(env)) : unknown(`&:${node.symbolProc} called without an argument`);
+  if (it.depth >= it.budgets.callDepth) return unknown(`blocks nested deeper than ${it.budgets.callDepth}`);
+  const isLambda = node.constructor?.name === 'LambdaNode';
+  const paramsKind = node.parameters?.constructor.name;
+  const params = paramsKind === 'BlockParametersNode' ? node.parameters.parameters : paramsKind === 'NumberedParametersNode' || paramsKind === 'ItParametersNode' ? undefined : node.parameters;
+  if (paramsKind === 'NumberedParametersNode' || paramsKind === 'ItParametersNode') {
+    env.vars.set('it', args[0] ?? NIL);
+    const splat = args.length === 1 && args[0].k === 'array' && (node.parameters.maximum ?? 1) > 1 ? args[0].items : args;
+    splat.forEach((a, i) => env.vars.set(`_${i + 1}`, a));
+    if (!splat.length) env.vars.set('_1', NIL);
+  }
+  // A single array argument is splatted over several block parameters (and over `|a, |`).
+  const count = (params?.requireds?.length ?? 0) + (params?.optionals?.length ?? 0) + (params?.posts?.length ?? 0) + (params?.rest ? 1 : 0);
+  const effective = !isLambda && args.length === 1 && args[0].k === 'array' && count > 1 ? args[0].items : args;
+  bindParams(it, params, effective, env, block);
+  it.depth++;
+  try {
+    return node.body ? it.evalNode(node.body, env) : NIL;
+  } catch (e) {
+    if (e instanceof ControlFlow && (e.kind === 'next' || (isLambda && e.kind === 'return'))) return e.value;
+    throw e;
+  } finally {
+    it.depth--;
+  }
+}
+
+function bindParams(it: Interpreter, params: N, args: Value[], env: Env, block: Value | undefined): void {
+  if (!params) return;
+  let i = 0;
+  const takesKeywords = params.keywords?.length || params.keywordRest;
+  const last = args[args.length - 1];
+  const kwargs = takesKeywords && last?.k === 'hash' && [...last.map.values()].every((e) => e.key.k === 'sym') ? last : undefined;
+  const positional = kwargs ? args.slice(0, -1) : args;
+  const posts = params.posts?.length ?? 0;
+  for (const p of params.requireds ?? []) assignTarget(it, p, positional[i++] ?? NIL, env);
+  for (const p of params.optionals ?? []) env.vars.set(p.name, i < positional.length - posts ? positional[i++] : it.evalNode(p.value, env));
+  if (params.rest?.name) env.vars.set(params.rest.name, arr(positional.slice(i, Math.max(i, positional.length - posts))));
+  const postStart = Math.max(i, positional.length - posts);
+  (params.posts ?? []).forEach((p: N, j: number) => assignTarget(it, p, positional[postStart + j] ?? NIL, env));
+  for (const k of params.keywords ?? []) {
+    const given = kwargs?.map.get(hashKey(sym(k.name)))?.value;
+    env.vars.set(k.name, given ?? (k.value ? it.evalNode(k.value, env) : unknown(`missing keyword argument ${k.name}`)));
+  }
+  if (params.keywordRest?.name) {
+    const named = new Set((params.keywords ?? []).map((k: N) => k.name));
+    env.vars.set(params.keywordRest.name, kwargs ? hashOf([...kwargs.map.values()].filter((e) => !named.has(e.key.k === 'sym' ? e.key.v : '')).map((e) => [e.key, e.value])) : hashOf([]));
+  }
+  if (params.block?.name) env.vars.set(params.block.name, block ?? NIL);
+}
+
+export function binaryOp(it: Interpreter, l: Value, op: string, r: Value, node: N, env: Env): Value {
+  if ((op === '==' || op === '!=') && (l.k !== 'object' || !isModelObject(l.obj))) {
+    if (l.k === 'object') { const own = l.obj.call(op, [r], it.ctx(env, undefined, node)); if (own !== undefined) return own; }
+    const eq = rubyEquals(l, r);
+    if (eq === undefined) return unknown((findUnknown(l) ?? findUnknown(r))!.reason, it.locOf(env.unit, node));
+    return bool(op === '==' ? eq : !eq);
+  }
+  return callMethod(it, l, op, [r], it.ctx(env, undefined, node));
+}
+
+/** Arguments of a call, with keyword arguments folded into a trailing hash as Ruby 2 did. */
+export function evalArgs(it: Interpreter, argsNode: N, env: Env): { values: Value[]; locs: SourceLocation[]; blockArg?: Value } {
+  const values: Value[] = [];
+  const locs: SourceLocation[] = [];
+  let blockArg: Value | undefined;
+  for (const a of argsNode?.arguments_ ?? []) {
+    const name = a.constructor.name;
+    if (name === 'SplatNode') {
+      const v = a.expression ? it.evalNode(a.expression, env) : env.lookup('*') ?? NIL;
+      const spread = v.k === 'array' ? v.items : v.k === 'nil' ? [] : [v];
+      for (const s of spread) { values.push(s); locs.push(it.locOf(env.unit, a)); }
+    } else if (name === 'BlockArgumentNode') {
+      blockArg = a.expression ? it.evalNode(a.expression, env) : undefined;
+    } else if (name === 'ForwardingArgumentsNode') {
+      const f = env.frame;
+      if (f) { values.push(...f.args); blockArg = f.block; }
+    } else {
+      values.push(it.evalNode(a, env));
+      locs.push(it.locOf(env.unit, a));
+    }
+  }
+  return { values, locs, blockArg };
+}
+
+export function argsValue(it: Interpreter, argsNode: N, env: Env): Value {
+  const { values } = evalArgs(it, argsNode, env);
+  return values.length === 0 ? NIL : values.length === 1 ? values[0] : arr(values);
+}
+
+export function makeProc(it: Interpreter, node: N, env: Env) {
+  return { node, env, source: it.source(env.unit, node), loc: it.locOf(env.unit, node) };
+}
+
+export function evalYield(it: Interpreter, node: N, env: Env): Value {
+  const blk = env.lookup('__block__') ?? env.frame?.block;
+  if (!blk || (blk.k !== 'proc' && blk.k !== 'lazy')) return unknown('yield without a block', it.locOf(env.unit, node));
+  return callProc(it, blk, evalArgs(it, node.arguments_, env).values);
+}
+
+/** `super` and `super(…)`: the next method of that name after the current one's owner. */
+export function evalSuper(it: Interpreter, node: N, env: Env): Value {
+  const frame = env.frame;
+  const loc = it.locOf(env.unit, node);
+  if (!frame) return unknown('super outside a method', loc);
+  const explicit = node.constructor.name === 'SuperNode';
+  const { values, blockArg } = explicit ? evalArgs(it, node.arguments_, env) : { values: frame.args, blockArg: undefined };
+  let block = frame.block;
+  if (node.block?.constructor.name === 'BlockNode') block = { k: 'proc', proc: makeProc(it, node.block, env) };
+  else if (blockArg) block = blockArg;
+  const self = frame.self.k === 'object' ? frame.self.obj : undefined;
+  if (!self || !isModelObject(self)) return unknown('calls super', loc);
+  const next = lookupClassOf(self).findSuper(frame.entry.name, frame.entry.owner)
+    ?? (self instanceof RModule ? (self.isClass ? it.world.klass : it.world.module).findMethod(frame.entry.name) : undefined);
+  const ctx = it.ctx(env, block, node);
+  const r = invokeFound(it, next, frame.self, self, values, ctx);
+  if (r !== undefined) return r;
+  if (frame.entry.name === 'initialize') return NIL;
+  return unknown(`calls super of \`${frame.entry.name}\`, which Cloche does not know`, loc);
+}
+
+function shortPath(p: string): string {
+  return p.split('/').slice(-2).join('/');
+}
