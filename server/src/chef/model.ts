@@ -41,8 +41,9 @@ export class Model {
 
   /** Re-reads libraries, custom resources and definitions of every cookbook (a new world). */
   reload(): void {
-    for (const cb of this.ws.cookbooks.values()) this.forgetCookbook(cb.name);
-    for (const name of [...this.customDefs.keys()]) this.customDefs.delete(name);
+    this.customDefs.clear();
+    this.definitions.clear();
+    this.catalog.clearCustom();
     this.world = new ChefWorld({
       isResourceName: (n) => this.catalog.has(n) || this.definitions.has(n) || this.libraryResourceNames.has(n),
       builtinSchema: (n) => this.catalog.builtin(n),

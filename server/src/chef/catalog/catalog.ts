@@ -48,6 +48,12 @@ export class Catalog {
     return this.builtins.get(resourceName);
   }
 
+  /** Forgets every custom resource. */
+  clearCustom(): void {
+    this.customs.clear();
+    this.index = undefined;
+  }
+
   /** Forgets one custom resource. */
   remove(resourceName: string): void {
     if (this.customs.delete(resourceName)) this.index = undefined;
