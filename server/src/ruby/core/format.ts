@@ -179,6 +179,8 @@ function directive(d: Directive, source: ArgSource): string {
   // A negative `*` width means left-justified, as in C.
   if (width !== undefined && width < 0) { flags += '-'; width = -width; }
   const precision = d.precision === '*' ? starValue(source) : d.precision;
+  // A width or precision past the string bound would be built before any check could stop it.
+  if (!fitsString(width ?? 0) || !fitsString(precision ?? 0)) throw new FormatError('', 'too large');
   if (d.name?.brace === '{') return pad('', '', rubyToS(source.named(d.name.text, '{')), { flags, width, type: 's' }, false);
   if (!d.type) throw new FormatError('ArgumentError', 'incomplete format specifier; use %% (double %) instead');
   const arg = d.name ? source.named(d.name.text, '<') : d.position !== undefined ? source.positional(d.position) : source.sequential();
