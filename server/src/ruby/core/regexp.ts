@@ -5,7 +5,6 @@ import { type Value, NIL, str, int, arr, bool, unknown } from '../values';
 import { type MethodTable, unknownArg } from './args';
 import { translateRubyRegex } from './regexTranslate';
 import { matchDataValue, utf16ToCharIndex } from './matchData';
-import { inspectString } from './display';
 
 const cache = new Map<string, { source: string; flags: string } | undefined>();
 
@@ -49,11 +48,12 @@ export function matchAt(re: Re, s: string, fromChar = 0): Value | undefined {
 
 const notEvaluated = (re: Re): Value => unknown(`the regexp /${re.source}/ uses syntax Cloche does not evaluate`);
 
+/** The string a pattern is matched against, the unknown argument, or undefined for anything else. */
 function subject(args: Value[]): string | Value | undefined {
   const u = unknownArg(args);
   if (u) return u;
   const s = args[0];
-  return s?.k === 'str' || s?.k === 'sym' ? s.v : s?.k === 'nil' ? undefined : undefined;
+  return s?.k === 'str' || s?.k === 'sym' ? s.v : undefined;
 }
 
 /** `=~`, `match`, `match?`, `===` share one search. */
@@ -97,4 +97,3 @@ export const REGEXP_METHODS: MethodTable<Re> = {
   freeze: (re) => re,
 };
 
-export { inspectString };
