@@ -56,12 +56,33 @@ export interface DiagnosticData {
 
 export type Timing = 'before' | 'immediately' | 'delayed';
 
+/**
+ * A value the evaluator cannot know statically, and why. It appears wherever a value would (a
+ * property, an action, a name, rendered content) and is never a value itself: front ends show the
+ * reason, the engine refuses to act on it.
+ */
+export interface UnknownMarker { $unknown: string }
+
+export function isUnknownMarker(v: unknown): v is UnknownMarker {
+  return typeof v === 'object' && v !== null && typeof (v as { $unknown?: unknown }).$unknown === 'string';
+}
+
+/** A name or action as text for people: the value, or `«unknown: why»`. */
+export function markerText(v: string | UnknownMarker): string {
+  return typeof v === 'string' ? v : `«unknown: ${v.$unknown}»`;
+}
+
+/** An action as people read it: `:start`, or `«unknown action»` (with why in the title of whatever shows it). */
+export function actionLabel(a: string | UnknownMarker): string {
+  return typeof a === 'string' ? ':' + a : '«unknown action»';
+}
+
 export interface GraphNotification {
   /** `notifies` (this resource notifies the target) or `subscribes` (this resource listens to the target). */
   kind: 'notifies' | 'subscribes';
-  action: string;
+  action: string | UnknownMarker;
   /** The target as written, e.g. `service[nginx]`. */
-  target: string;
+  target: string | UnknownMarker;
   /** The id of the resource it resolves to, when it does. */
   resolved?: string;
   timing: Timing;
@@ -95,8 +116,11 @@ export interface GraphResource {
   type: string;
   /** The resource class it resolves to for the platform (e.g. `apt_package`). */
   resolvedType: string;
-  name: string;
-  actions: string[];
+  /** The name; an UnknownMarker when it is not known statically (the id then says `«unknown»`). */
+  name: string | UnknownMarker;
+  /** The actions, in order; an UnknownMarker stands for actions that cannot be read statically. */
+  actions: (string | UnknownMarker)[];
+  /** Property values (`{ "$unknown": why }` for a value not known statically, `{ "$lazy": … }` for one computed at converge time). */
   properties: Record<string, JsonValue>;
   location: SourceLocation;
   notifies: GraphNotification[];

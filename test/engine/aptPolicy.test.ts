@@ -12,7 +12,8 @@ import { planAction } from '../../server/src/engine/planner';
 import { buildProbeScript, parseProbeOutput } from '../../server/src/engine/probeScript';
 import { packageProvider } from '../../server/src/engine/providers/package';
 import { VirtualState } from '../../server/src/engine/state';
-import type { GraphResource, PlanStep } from '../../server/src/protocol';
+import type { PlanStep } from '../../server/src/protocol';
+import type { EngineResource } from '../../server/src/engine/types';
 import { FACTS, input, res } from './helpers';
 
 const rel = (suite: string, extra: Partial<AptRelease> = {}): AptRelease => ({ suite, codename: extra.codename, origin: 'Debian', label: 'Debian', site: 'deb.debian.org', notAutomatic: false, butAutomaticUpgrades: false, ...extra });
@@ -257,7 +258,7 @@ function aptState(o: { prefs?: Record<string, string>; defrel?: string; installe
   return VirtualState.fromProbe(p, parseProbeOutput(lines.map((l) => `@@n ${l}`).join('\n'), p));
 }
 const msg = (s: PlanStep): string => s.changes.map((c) => c.message).join('\n');
-const plan1 = async (r: GraphResource, state: VirtualState, contents: Record<string, string> = {}): Promise<PlanStep> => (await simulate(input([r], contents), state, FACTS)).at(-1)!;
+const plan1 = async (r: EngineResource, state: VirtualState, contents: Record<string, string> = {}): Promise<PlanStep> => (await simulate(input([r], contents), state, FACTS)).at(-1)!;
 
 describe('the probe\'s apt records and the package provider', () => {
   test('records: lists mapped to their Release (suite, codename, component, site, flags), installed by architecture', () => {

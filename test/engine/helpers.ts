@@ -6,9 +6,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TestContext } from 'node:test';
 import { ContainerDriver } from '../../server/src/containers/driver';
-import type { GraphGuard, GraphNotification, GraphResource, JsonValue, Timing } from '../../server/src/protocol';
+import type { GraphGuard, GraphResource, JsonValue, Timing } from '../../server/src/protocol';
 import { engineInputFromJson } from '../../server/src/engine/input';
-import type { EngineInput } from '../../server/src/engine/types';
+import type { EngineInput, EngineResource } from '../../server/src/engine/types';
 import { getPlatformProfile, type PlatformFacts } from '../../server/src/chef/platforms';
 
 export const IMAGE = 'cloche/debian:12';
@@ -16,13 +16,13 @@ export const FACTS: PlatformFacts = getPlatformProfile('debian-12')!;
 
 let line = 0;
 /** A resource as the model would emit it (`type[name]`, actions without ':' are fine too). */
-export function res(type: string, name: string, properties: Record<string, JsonValue> = {}, extra: Partial<GraphResource> = {}): GraphResource {
+export function res(type: string, name: string, properties: Record<string, JsonValue> = {}, extra: Partial<EngineResource> = {}): EngineResource {
   return { id: `${type}[${name}]`, type, resolvedType: type, name, actions: [], properties, location: { file: 'recipes/default.rb', line: ++line, column: 1 },
     notifies: [], guards: [], origin: 'test::default', ...extra };
 }
 
 /** A notification from the resource that carries it. */
-export function notifies(target: string, action: string, timing: Timing, kind: 'notifies' | 'subscribes' = 'notifies'): GraphNotification {
+export function notifies(target: string, action: string, timing: Timing, kind: 'notifies' | 'subscribes' = 'notifies'): EngineResource['notifies'][number] {
   return { kind, action, target, resolved: target, timing, location: { file: 'recipes/default.rb', line: 1, column: 1 } };
 }
 
@@ -32,8 +32,8 @@ export function guard(kind: 'only_if' | 'not_if', command: string): GraphGuard {
 }
 
 /** An EngineInput over hand-made resources and contents. */
-export function input(resources: GraphResource[], contents: Record<string, string | { $unknown: string }> = {}): EngineInput {
-  return engineInputFromJson({ resources, contents, facts: FACTS });
+export function input(resources: (GraphResource | EngineResource)[], contents: Record<string, string | { $unknown: string }> = {}): EngineInput {
+  return engineInputFromJson({ resources: resources as GraphResource[], contents, facts: FACTS });
 }
 
 /** The webserver fixture (hand-made equivalent of examples/webserver). */

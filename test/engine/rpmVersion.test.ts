@@ -13,7 +13,8 @@ import { simulate } from '../../server/src/engine/plan';
 import { planAction } from '../../server/src/engine/planner';
 import { packageProvider } from '../../server/src/engine/providers/package';
 import { getPlatformProfile } from '../../server/src/chef/platforms';
-import type { GraphResource, PlanStep } from '../../server/src/protocol';
+import type { PlanStep } from '../../server/src/protocol';
+import type { EngineResource } from '../../server/src/engine/types';
 import { FACTS, input, res } from './helpers';
 
 /** rpm's tests/rpmvercmp.at: [a, b, expected]. */
@@ -123,7 +124,7 @@ const msg = (s: PlanStep): string => s.changes.map((c) => c.message).join('\n');
 
 describe('dnf_package and yum_package plans and scripts (hand-built state)', () => {
   test('the class picks the database: dnf/yum_package → rpm, apt_package → dpkg, package → as resolved for the platform', () => {
-    const q = (r: GraphResource, facts = FACTS) => packageProvider.queries(r, facts);
+    const q = (r: EngineResource, facts = FACTS) => packageProvider.queries(r, facts);
     assert.deepEqual(q(res('dnf_package', 'a')), [{ kind: 'package', name: 'a', manager: 'rpm' }], 'even on a Debian platform');
     assert.deepEqual(q(res('yum_package', 'a')), [{ kind: 'package', name: 'a', manager: 'rpm' }]);
     assert.deepEqual(q(res('apt_package', 'a')), [{ kind: 'package', name: 'a', manager: 'dpkg' }]);
@@ -180,7 +181,7 @@ describe('dnf_package and yum_package plans and scripts (hand-built state)', () 
   });
 
   test('scripts: dnf for dnf_package, yum when present for yum_package; name-version (before the arch); :upgrade installs what is missing', () => {
-    const script = (r: GraphResource, action: string, pkgs: Record<string, PackageInfo>): string => {
+    const script = (r: EngineResource, action: string, pkgs: Record<string, PackageInfo>): string => {
       const { verdict, ctx } = planAction(r, action, [], rpmState(pkgs), input([r]), FACTS);
       assert.ok(verdict && ctx);
       return packageProvider.apply(ctx, verdict)!.script;

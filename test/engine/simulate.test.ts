@@ -9,7 +9,8 @@ import { VirtualState } from '../../server/src/engine/state';
 import { judgeIdempotence } from '../../server/src/engine/idempotence';
 import { planAction } from '../../server/src/engine/planner';
 import { FACTS, guard, input, notifies, res } from './helpers';
-import type { GraphResource, PlanStep } from '../../server/src/protocol';
+import type { PlanStep } from '../../server/src/protocol';
+import type { EngineResource } from '../../server/src/engine/types';
 
 /** A machine with /, /etc, /srv, root, and nothing else probed as present. */
 function machine(paths: string[] = []): VirtualState {
@@ -163,7 +164,7 @@ describe('guards', () => {
 
 describe('notifications', () => {
   const s = (): VirtualState => machine(['/etc/a', '/etc/b', '/etc/c']);
-  const file = (p: string, extra: Partial<GraphResource> = {}): GraphResource => res('file', p, {}, { actions: ['create'], ...extra });
+  const file = (p: string, extra: Partial<EngineResource> = {}): EngineResource => res('file', p, {}, { actions: ['create'], ...extra });
   const contents = { 'file[/etc/a]': 'a', 'file[/etc/b]': 'b', 'file[/etc/c]': 'c' };
 
   test('delayed: queued, de-duplicated, run at the end in queue order; immediately: right after', async () => {

@@ -634,14 +634,14 @@ test('Ruby in library helpers deciding what a recipe declares (ruby_helpers)', a
   await t.test('check on debian-12 and ubuntu-22.04: the supported branch, no raise', () => {
     for (const platform of ['debian-12', 'ubuntu-22.04']) {
       const diags = check(P, platform);
-      assertFindings(P, diags, ['pt_ruby/recipes/mistakes.rb:3 recipe-raises']); // Integer('eight')
+      assertFindings(P, diags, ['pt_ruby/recipes/helper_scope.rb:9 helper-not-in-resource', 'pt_ruby/recipes/mistakes.rb:3 recipe-raises']); // a helper outside its scope; Integer('eight')
       assertUsableDiagnostics(P, diags);
     }
   });
 
   await t.test('check on debian-11: the version check raises, reported on the recipe call', () => {
     const diags = check(P, 'debian-11');
-    assertFindings(P, diags, ['pt_ruby/recipes/default.rb:1 recipe-raises', 'pt_ruby/recipes/mistakes.rb:3 recipe-raises']);
+    assertFindings(P, diags, ['pt_ruby/recipes/default.rb:1 recipe-raises', 'pt_ruby/recipes/helper_scope.rb:9 helper-not-in-resource', 'pt_ruby/recipes/mistakes.rb:3 recipe-raises']);
     assertUsableDiagnostics(P, diags);
   });
 
@@ -662,8 +662,9 @@ test('Ruby in library helpers deciding what a recipe declares (ruby_helpers)', a
     assertHas(g, 'file[/etc/pt-ruby/chef-legacy]', false);
 
     const env = byId(g, 'execute[pt-ruby migrate]').properties.environment;
-    assert.ok(isUnknown(env) || isUnknown((plain(env) as Record<string, Json>)?.PATH), `ENV['PATH'] is the node's: ${JSON.stringify(env)}`);
-    if (process.env.PATH) assert.ok(!JSON.stringify(env).includes(process.env.PATH), "not this machine's PATH");
+    // ENV['PATH'] is the platform profile's (root's PATH on Debian, as Chef's client sees it), never this machine's.
+    assert.deepEqual(plain(env), { PATH: '/opt/pt-ruby/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' }, `ENV['PATH'] is the platform's: ${JSON.stringify(env)}`);
+    if (process.env.PATH && process.env.PATH !== '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin') assert.ok(!JSON.stringify(env).includes(process.env.PATH), "not this machine's PATH");
 
     assertUnknown(byId(g, 'log[pt-ruby version]').properties.message, 'message from shell_out');
     assertUnknown(byId(g, 'file[/etc/pt-ruby/slots]').properties.content, 'content from a recursion over an unknown count');

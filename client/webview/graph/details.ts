@@ -1,5 +1,6 @@
 /** The side panel describing the selected resource: properties (unknown values said as such), guards, notifications, plan status. */
 import type { GraphResource } from '../../../server/src/protocol';
+import { actionLabel, markerText } from '../../../server/src/protocol';
 import type { NodePlanStatus } from '../messages';
 import { formatValue } from './model';
 
@@ -19,7 +20,7 @@ export function renderDetails(host: HTMLElement, r: GraphResource | undefined, s
   const h = el('h2', r.id);
   const open = el('button', 'Open source', 'link');
   open.addEventListener('click', onReveal);
-  host.append(h, el('p', `${r.actions.map((a) => ':' + a).join(', ')} · ${r.resolvedType} · ${r.origin}`, 'meta'), open);
+  host.append(h, el('p', `${r.actions.map(actionLabel).join(', ')} · ${r.resolvedType} · ${r.origin}`, 'meta'), open);
   if (status) host.append(el('p', `Plan: ${status.status}${status.summary ? ' — ' + status.summary : ''}`, `plan status-${status.status}`));
   if (r.conditional) host.append(el('p', `Conditional: ${r.conditional}`, 'warn'));
   if (r.repeated) host.append(el('p', `Repeated: ${r.repeated}`, 'warn'));
@@ -44,7 +45,7 @@ export function renderDetails(host: HTMLElement, r: GraphResource | undefined, s
   if (r.notifies.length) {
     host.append(el('h3', 'Notifications'));
     const ul = el('ul');
-    for (const n of r.notifies) ul.append(el('li', `${n.kind} :${n.action} → ${n.resolved ?? n.target + ' (unresolved)'} (${n.timing})`));
+    for (const n of r.notifies) ul.append(el('li', `${n.kind} ${actionLabel(n.action)} → ${n.resolved ?? markerText(n.target) + ' (unresolved)'} (${n.timing})`));
     host.append(ul);
   }
 }

@@ -4,6 +4,7 @@
  * visible nodes. Pure data: no DOM, no layout, so it is tested in Node.
  */
 import type { EdgeKind, Graph, GraphResource, JsonValue, Timing } from '../../../server/src/protocol';
+import { actionLabel } from '../../../server/src/protocol';
 
 export type ViewEdgeKind = EdgeKind | 'order';
 
@@ -165,7 +166,7 @@ export function nodeTitle(r: GraphResource): string {
 
 /** The second line of a node: its actions and, when useful, the resolved type. */
 export function nodeSubtitle(r: GraphResource): string {
-  const actions = r.actions.map((a) => ':' + a).join(', ');
+  const actions = r.actions.map(actionLabel).join(', ');
   return r.type !== r.resolvedType ? `${actions} · ${r.resolvedType}` : actions;
 }
 

@@ -4,6 +4,7 @@
  * textContent or an attribute value; nothing from the graph is ever parsed as markup.
  */
 import type { StepStatus } from '../../../server/src/protocol';
+import { actionLabel } from '../../../server/src/protocol';
 import type { Layout, RoutedEdge } from './layout';
 import { nodeSubtitle, nodeTitle, type ViewModel, type ViewNode } from './model';
 import { fit, roundedPath, svgEl, svgText } from './svg';
@@ -183,7 +184,7 @@ function buildNode(n: ViewNode, width: number, height: number): SVGGElement {
 
 function tooltip(n: ViewNode, planSummary?: string): string {
   const r = n.resource;
-  const lines = [r.id, `${r.actions.map((a) => ':' + a).join(', ')}  (${r.resolvedType})`, `${r.origin} — line ${r.location.line}`];
+  const lines = [r.id, `${r.actions.map(actionLabel).join(', ')}  (${r.resolvedType})`, `${r.origin} — line ${r.location.line}`];
   if (r.conditional) lines.push(`conditional: ${r.conditional}`);
   if (r.repeated) lines.push(`repeated: ${r.repeated}`);
   if (planSummary) lines.push(planSummary);

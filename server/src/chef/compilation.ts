@@ -16,8 +16,8 @@ import { AttributeLoader } from './attributeFiles';
 import { type PlatformFacts, automaticAttributes } from './platforms';
 import { type ResourceDecl, resourceId, parseTarget, propValue } from './resourceDecl';
 import { type ResourceKind, type ScopeContext, type RunHost, sourceCookbookOf, scopeOf } from './dsl/host';
-import { type ResourceState, resourceObject, resourceStateOf, ResourceRef } from './dsl/resourceDsl';
-import type { ActionImpl } from './dsl/resourceClass';
+import { type ResourceState, resourceObject, resourceStateOf, readProperty, ResourceRef } from './dsl/resourceDsl';
+import { type ActionImpl, allProperties } from './dsl/resourceClass';
 import { DefinitionParams } from './definitionParams';
 import type { CustomResourceDef, DefinitionDef } from './customResources';
 import { evalYamlRecipe } from './yamlRecipe';
@@ -58,6 +58,8 @@ export class Compilation implements RunHost {
   private readonly loadedAttributeCookbooks = new Set<string>();
   private seq = 0;
   private expansionDepth = 0;
+  /** Each action collection → the collection its instance was declared in. */
+  private readonly collectionParents = new Map<string, string | undefined>();
 
   constructor(readonly model: Model, readonly facts: PlatformFacts) {
     const world = model.world;
@@ -159,7 +161,7 @@ export class Compilation implements RunHost {
   }
 
   isCloseToKnownType(name: string): boolean {
-    return this.model.catalog.suggest(name).length > 0;
+    return this.model.catalog.suggest(name).length > 0 || this.model.unprovidedResourceNames.has(name);
   }
 
   private newDecl(type: string, kind: ResourceKind, nameV: Value, nameText: string, at: Pick<ResourceDecl, 'loc' | 'file' | 'cookbook' | 'origin' | 'runItem'> & { nameLoc?: SourceLocation }): ResourceDecl {
@@ -227,6 +229,7 @@ export class Compilation implements RunHost {
           ...scope, cookbook: def.schema.cookbook ?? scope.cookbook, parent: decl.id, collection: `${decl.id}#${decl.seq}:${action}`,
           newResource: self, action, sourceCookbook: sourceCookbookOf(scope),
         };
+        this.collectionParents.set(sc.collection!, decl.collection);
         this.interp.underCondition(decl.actionUnknown ? `the action of ${decl.id} is not known (${decl.actionUnknown})` : undefined, () => this.runActionReporting(decl, def, impl, sc, action));
       }
     } finally {
@@ -334,7 +337,7 @@ export class Compilation implements RunHost {
   }
 
   /** `resources('service[x]')`, `resources(service: 'x')`, `find_resource(:service, 'x')`. */
-  findResource(args: Value[], ctx: EvalCallContext): Value {
+  findResource(args: Value[], ctx: EvalCallContext, from?: ScopeContext): Value {
     let type: string | undefined, name: string | undefined;
     const a0 = args[0];
     if (a0?.k === 'str') { const t = parseTarget(a0.v); type = t?.type; name = t?.name; }
@@ -342,9 +345,13 @@ export class Compilation implements RunHost {
     if (a0?.k === 'sym' && args[1] && !findUnknown(args[1])) { type = a0.v; name = toS(args[1]); }
     else if (a0?.k === 'str' && args[1] && !findUnknown(args[1])) { type = a0.v; name = toS(args[1]); }
     if (!type || name === undefined) return unknown('resource lookup not known statically', ctx.loc);
-    const found = this.lookup(type, name);
+    const found = this.lookup(type, name, from ? { collection: from.collection, runItem: from.runItem } : undefined);
     if (found) return this.objectOf(found);
     return { k: 'object', obj: new ResourceRef(resourceId(type, name)) };
+  }
+
+  parentCollection(collection: string | undefined): string | undefined {
+    return collection === undefined ? undefined : this.collectionParents.get(collection);
   }
 
   /** The resource object of a declaration (a fresh view: its state is the declaration). */
@@ -354,19 +361,55 @@ export class Compilation implements RunHost {
     return { k: 'object', obj: resourceObject(cls, { decl, cache: new Map() }) };
   }
 
+  /**
+   * The defaults of a custom resource's properties the run did not set, as Chef computes them when
+   * they are read: lazy ones evaluated with the resource as self (and the node as the run left it).
+   */
+  customDefaults(decl: ResourceDecl): Map<string, Value> {
+    const out = new Map<string, Value>();
+    const def = decl.schema ? this.model.customDefs.get(decl.schema.name) : undefined;
+    if (!def || decl.definition) return out;
+    const obj = this.objectOf(decl);
+    const st = resourceStateOf(obj)!;
+    const unit = { file: def.file, parsed: this.model.ws.parse(def.file)! };
+    if (!unit.parsed || obj.k !== 'object') return out;
+    const ctx = this.interp.ctx(new Env(undefined, obj.obj, unit));
+    for (const name of allProperties(def.cls).keys()) {
+      if (propValue(decl, name) !== undefined) continue;
+      try {
+        out.set(name, readProperty(obj, st, name, ctx));
+      } catch (e) {
+        if (e instanceof RubyRaise) out.set(name, unknown(`reading its default raises: ${e.message}`));
+        else throw e;
+      }
+    }
+    return out;
+  }
+
   /** `edit_resource(...) do … end`: the block changes an existing resource. */
-  editResource(decl: ResourceDecl, block: Value, ctx: EvalCallContext): void {
+  editResource(decl: ResourceDecl, block: Value, ctx: EvalCallContext, from: ScopeContext): void {
     const obj = this.objectOf(decl);
     const st = resourceStateOf(obj)!;
     st.blockNode = ctx.blockNode;
-    if (obj.k === 'object') this.interp.callProcWithSelf(block, obj.obj, [], { scope: { nesting: blockNesting(block) } });
+    if (obj.k === 'object') this.interp.callProcWithSelf(block, obj.obj, from.newResource ? [from.newResource] : [], { scope: { nesting: blockNesting(block) } });
   }
 
-  /** The last declared resource with this type (as written or resolved) and name, as Chef's lookup does. */
-  lookup(type: string, name: string): ResourceDecl | undefined {
-    for (let i = this.resources.length - 1; i >= 0; i--) {
-      const r = this.resources[i];
-      if ((r.type === type || r.resolvedType === type) && !r.nameUnknown && (r.nameText === name || (r.name.k === 'array' && r.name.items.some((x) => toS(x) === name)))) return r;
+  /**
+   * The last declared resource with this type (as written or resolved) and name, as Chef's lookup
+   * does: in the given collection, then the ones it is nested in, up to the run's.
+   */
+  lookup(type: string, name: string, from?: { collection?: string; runItem: number }): ResourceDecl | undefined {
+    const matches = (r: ResourceDecl) => (r.type === type || r.resolvedType === type) && !r.nameUnknown && (r.nameText === name || (r.name.k === 'array' && r.name.items.some((x) => toS(x) === name)));
+    if (!from) {
+      for (let i = this.resources.length - 1; i >= 0; i--) if (matches(this.resources[i])) return this.resources[i];
+      return undefined;
+    }
+    for (let c: string | undefined = from.collection, depth = 0; depth < 32; c = this.parentCollection(c), depth++) {
+      for (let i = this.resources.length - 1; i >= 0; i--) {
+        const r = this.resources[i];
+        if (r.collection === c && (c !== undefined || r.runItem === from.runItem) && matches(r)) return r;
+      }
+      if (c === undefined) break;
     }
     return undefined;
   }

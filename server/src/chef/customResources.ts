@@ -97,11 +97,14 @@ function loadResourceFile(ws: Workspace, world: ChefWorld, cb: Cookbook, file: s
   return { schema: schemaOf(cls, names, actions, interp), cls, file, actions, findings: interp.findings };
 }
 
-/** The DSL names a class is used by: `provides`, `resource_name`, the file's name. */
+/**
+ * The DSL names a class is used by: its `provides` rules, and for resources/ files the name Chef
+ * gives the file. Since Chef 16 `resource_name` alone provides nothing.
+ */
 function resourceNames(cls: RModule): ProvidesRule[] {
   const info = classInfo(cls);
   const rules = [...info.provides];
-  for (const n of [info.resourceName, info.autoName]) if (n && !rules.some((r) => r.name === n)) rules.push({ name: n });
+  if (info.autoName && !rules.some((r) => r.name === info.autoName)) rules.push({ name: info.autoName });
   return rules;
 }
 
@@ -165,7 +168,7 @@ function classDerivedName(cls: RModule): string | undefined {
  * resource_name, `@resource_name` in an old-style `initialize`, or Chef 12's naming by class name
  * for `Chef::Resource::X`); abstract bases stay classes others inherit from.
  */
-export function libraryResources(world: ChefWorld, files: Map<string, Cookbook>): CustomResourceDef[] {
+export function libraryResources(world: ChefWorld, files: Map<string, Cookbook>, unprovided: Map<string, string>): CustomResourceDef[] {
   const out: CustomResourceDef[] = [];
   const interp = loadingInterpreter(world);
   for (const cls of world.resourceClasses) {
@@ -178,6 +181,8 @@ export function libraryResources(world: ChefWorld, files: Map<string, Cookbook>)
     readInitialize(interp, world, cls);
     const names = resourceNames(cls);
     if (!names.length && /^Chef::Resource::[A-Z]\w*$/.test(cls.name) && !cls.isA(world.lwrpBase)) names.push({ name: snake(cls.name.slice('Chef::Resource::'.length)) });
+    // Since Chef 16 `resource_name` alone provides no DSL name: remembered, to say so where it is used.
+    if (!names.length && info.resourceName) unprovided.set(info.resourceName, cls.name);
     if (!names.length) continue;
     const actions = actionsOf(world, cls, names);
     out.push({ schema: schemaOf(cls, names, actions, interp), cls, file: file!, actions, findings: interp.findings.splice(0) });

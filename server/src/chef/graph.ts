@@ -14,6 +14,7 @@ export function toGraph(_model: Model, c: Compilation, runList: string[], diagno
     // What the recipe set, then name properties and literal defaults, as Chef fills them in.
     const set = new Map(r.props.map((p) => [p.name, p.value] as const));
     const filled = r.schema ? fillDefaults(r.schema, r.nameText, set) : set;
+    for (const [k, v] of c.customDefaults(r)) if (!set.has(k)) filled.set(k, v);
     const properties: Record<string, JsonValue> = {};
     for (const [k, v] of filled) if (k !== 'name' && v.k !== 'nil') properties[k] = toJson(v);
     for (const p of r.props) properties[p.name] = toJson(p.value);
@@ -21,11 +22,16 @@ export function toGraph(_model: Model, c: Compilation, runList: string[], diagno
       id: r.id,
       type: r.type,
       resolvedType: r.resolvedType,
-      name: r.nameText,
-      actions: r.actions,
+      name: r.nameUnknown ? { $unknown: r.nameUnknown } : r.nameText,
+      actions: r.actionUnknown ? [...r.actions, { $unknown: r.actionUnknown }] : r.actions,
       properties,
       location: r.loc,
-      notifies: r.notifications.map((n) => ({ kind: n.kind, action: n.action, target: n.target, resolved: n.resolved?.id, timing: n.timing, location: n.loc })),
+      notifies: r.notifications.map((n) => ({
+        kind: n.kind,
+        action: n.actionUnknown ? { $unknown: n.actionUnknown } : n.action,
+        target: n.targetUnknown ? { $unknown: n.targetReason ?? 'the target is not known statically' } : n.target,
+        resolved: n.resolved?.id, timing: n.timing, location: n.loc,
+      })),
       guards: r.guards,
       origin: r.origin,
       ...(r.conditional ? { conditional: r.conditional } : {}),
@@ -37,9 +43,11 @@ export function toGraph(_model: Model, c: Compilation, runList: string[], diagno
     });
     if (r.parent) edges.push({ from: r.parent, to: r.id, kind: 'contains' });
     for (const n of r.notifications) {
+      if (n.targetUnknown && !n.resolved) continue; // no edge to a resource nobody can name
       const to = n.resolved?.id ?? n.target;
-      if (n.kind === 'notifies') edges.push({ from: r.id, to, kind: 'notifies', timing: n.timing, action: n.action });
-      else edges.push({ from: to, to: r.id, kind: 'subscribes', timing: n.timing, action: n.action });
+      const action = n.actionUnknown ? '«unknown»' : n.action;
+      if (n.kind === 'notifies') edges.push({ from: r.id, to, kind: 'notifies', timing: n.timing, action });
+      else edges.push({ from: to, to: r.id, kind: 'subscribes', timing: n.timing, action });
     }
   }
   for (const recipe of c.recipes.values()) {

@@ -1,5 +1,6 @@
 /** The Graph in other notations: Graphviz DOT, Mermaid, and a plain text outline. */
 import type { Graph, GraphEdge } from '../protocol';
+import { actionLabel } from '../protocol';
 
 const EDGE_STYLE: Record<string, string> = {
   'notifies:immediately': 'color="#d9480f", penwidth=2',
@@ -20,7 +21,7 @@ export function toDot(g: Graph): string {
   const lines = ['digraph cloche {', '  rankdir=TB;', '  node [shape=box, fontname="Helvetica", fontsize=10];'];
   g.resources.forEach((r, i) => {
     const style = r.conditional || r.repeated ? ', style=dashed' : '';
-    lines.push(`  ${q(r.id)} [label=${q(`${i + 1}. ${r.id}\\n${r.actions.join(', ')}`)}${style}];`);
+    lines.push(`  ${q(r.id)} [label=${q(`${i + 1}. ${r.id}\\n${r.actions.map(actionLabel).join(', ')}`)}${style}];`);
   });
   for (let i = 1; i < g.resources.length; i++) lines.push(`  ${q(g.resources[i - 1].id)} -> ${q(g.resources[i].id)} [style=invis];`);
   for (const e of g.edges) {
@@ -37,7 +38,7 @@ export function toMermaid(g: Graph): string {
   const idOf = (s: string) => { if (!ids.has(s)) ids.set(s, `n${ids.size}`); return ids.get(s)!; };
   const esc = (s: string) => s.replace(/"/g, '#quot;').replace(/[[\]]/g, (c) => (c === '[' ? '#91;' : '#93;'));
   const lines = ['flowchart TD'];
-  g.resources.forEach((r, i) => lines.push(`  ${idOf(r.id)}["${i + 1}. ${esc(r.id)}<br/>${esc(r.actions.join(', '))}"]`));
+  g.resources.forEach((r, i) => lines.push(`  ${idOf(r.id)}["${i + 1}. ${esc(r.id)}<br/>${esc(r.actions.map(actionLabel).join(', '))}"]`));
   for (const e of g.edges) {
     if (e.kind === 'include') continue;
     const arrow = e.kind === 'contains' ? '---' : e.timing === 'immediately' ? '==>' : '-.->';
@@ -52,7 +53,7 @@ export function toText(g: Graph): string {
   g.resources.forEach((r, i) => {
     const indent = r.parent ? '    ' : '';
     const marks = [r.conditional ? `conditional: ${r.conditional}` : '', r.repeated ? `repeated: ${r.repeated}` : '', r.compileTime ? 'compile time' : ''].filter(Boolean);
-    lines.push(`${indent}${String(i + 1).padStart(3)}. ${r.id}  ${r.actions.map((a) => ':' + a).join(', ')}${r.type !== r.resolvedType ? `  (${r.resolvedType})` : ''}  ${r.origin}${marks.length ? '  [' + marks.join('; ') + ']' : ''}`);
+    lines.push(`${indent}${String(i + 1).padStart(3)}. ${r.id}  ${r.actions.map(actionLabel).join(', ')}${r.type !== r.resolvedType ? `  (${r.resolvedType})` : ''}  ${r.origin}${marks.length ? '  [' + marks.join('; ') + ']' : ''}`);
     for (const n of r.notifies) lines.push(`${indent}       ${n.kind} :${n.action} → ${n.resolved ?? n.target + ' (unresolved)'} (${n.timing})`);
     for (const gd of r.guards) lines.push(`${indent}       ${gd.kind} ${gd.command ?? gd.source}${gd.value !== undefined ? ` → ${gd.value}` : gd.unknownReason ? ' → unknown' : ''}`);
   });

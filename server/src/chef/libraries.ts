@@ -70,7 +70,7 @@ function libraryMethods(world: ChefWorld, owners: Map<string, Cookbook>): Map<st
 function collectResourceNames(parsed: ParsedRuby, out: Set<string>): void {
   const visit = (node: any, depth: number): void => { // eslint-disable-line @typescript-eslint/no-explicit-any
     if (!node || depth > 200) return;
-    if (node.constructor.name === 'CallNode' && !node.receiver && (node.name === 'provides' || node.name === 'resource_name')) {
+    if (node.constructor.name === 'CallNode' && !node.receiver && node.name === 'provides') {
       const first = node.arguments_?.arguments_?.[0];
       if (first?.constructor.name === 'SymbolNode') out.add(first.unescaped.value);
     }

@@ -13,7 +13,7 @@
 import { randomBytes } from 'node:crypto';
 import { shQuote, type ContainerDriver } from '../containers/driver';
 import type { PlatformFacts } from '../chef/platforms';
-import type { ConvergeEvent, ConvergeReport, ConvergeStep, GraphResource, PlanStep, PlanTarget } from '../protocol';
+import type { ConvergeEvent, ConvergeReport, ConvergeStep, PlanStep, PlanTarget } from '../protocol';
 import { buildBatch, parseBatch, type BatchItem } from './batch';
 import { CollectionRunner, type Fires } from './notifications';
 import { collectQueries, guardQuery, planAction, wouldUpdate } from './planner';
@@ -22,7 +22,7 @@ import { buildProbeScript, parseProbeOutput } from './probeScript';
 import { providerFor } from './providers';
 import { PropReader } from './props';
 import { VirtualState } from './state';
-import type { ApplyScript, EngineInput, PlanContext, ProviderStep } from './types';
+import type { ApplyScript, EngineInput, EngineResource, PlanContext, ProviderStep } from './types';
 
 /** Progress events (declared in protocol.ts so front ends can import them without engine code). */
 export type { ConvergeEvent };
@@ -44,11 +44,11 @@ const MAX_OUTPUT = 64 * 1024;
 
 /** Raised inside the walk to stop it at the first failure. */
 class StopRun extends Error {
-  constructor(readonly resource: GraphResource, message: string) { super(message); }
+  constructor(readonly resource: EngineResource, message: string) { super(message); }
 }
 
 /** Re-checks string guards when the script runs; a guard that says "skip" exits 0 with a marker. */
-function guardPrelude(r: GraphResource, skipMarker: string): string {
+function guardPrelude(r: EngineResource, skipMarker: string): string {
   return r.guards.map((g) => {
     const q = guardQuery(r, g);
     if (!q) return '';
@@ -60,7 +60,7 @@ function guardPrelude(r: GraphResource, skipMarker: string): string {
   }).filter(Boolean).join('\n');
 }
 
-const where = (r: GraphResource): string => `${r.location.file}:${r.location.line}`;
+const where = (r: EngineResource): string => `${r.location.file}:${r.location.line}`;
 
 const sleep = (ms: number, signal?: AbortSignal): Promise<void> => new Promise((resolve) => {
   const t = setTimeout(resolve, ms);
@@ -68,7 +68,7 @@ const sleep = (ms: number, signal?: AbortSignal): Promise<void> => new Promise((
 });
 
 /** A deferred step; without `item` it is a no-op whose end event waits so events stay in converge order. */
-interface Pending { r: GraphResource; step: ConvergeStep; item?: BatchItem }
+interface Pending { r: EngineResource; step: ConvergeStep; item?: BatchItem }
 
 /** Converges `input` in the container. Step failures are in the report; it throws only for bad input. */
 export async function converge(opts: ConvergeOptions): Promise<ConvergeReport> {
@@ -91,7 +91,7 @@ export async function converge(opts: ConvergeOptions): Promise<ConvergeReport> {
   const targets = new Set<string>();
   for (const r of input.resources) for (const n of r.notifies) if (n.resolved) targets.add(n.kind === 'notifies' ? n.resolved : r.id);
   const parentOf = new Map(input.resources.map((r) => [r.id, r.parent]));
-  const underTarget = (r: GraphResource): boolean => {
+  const underTarget = (r: EngineResource): boolean => {
     for (let id: string | undefined = r.id, depth = 0; id && depth < 16; id = parentOf.get(id), depth++) if (targets.has(id)) return true;
     return false;
   };
@@ -99,7 +99,7 @@ export async function converge(opts: ConvergeOptions): Promise<ConvergeReport> {
   let cursor = 0;
   const stillToPlan = (): EngineInput => ({ ...input, resources: [...new Set([...input.resources.slice(cursor), ...notifiable])] });
 
-  const fail = (r: GraphResource, cs: ConvergeStep, message: string): Fires => {
+  const fail = (r: EngineResource, cs: ConvergeStep, message: string): Fires => {
     cs.done = new PropReader(r).bool('ignore_failure') ? 'ignored-failure' : 'failed';
     cs.status = 'failed';
     cs.reason = message;
@@ -181,7 +181,7 @@ export async function converge(opts: ConvergeOptions): Promise<ConvergeReport> {
   };
 
   /** A step with guards, ignore_failure or retries: on its own, with retries. */
-  const runAlone = async (r: GraphResource, cs: ConvergeStep, apply: ApplyScript, timeoutSec: number, opaque: boolean): Promise<Fires> => {
+  const runAlone = async (r: EngineResource, cs: ConvergeStep, apply: ApplyScript, timeoutSec: number, opaque: boolean): Promise<Fires> => {
     await flush(false);
     const reader = new PropReader(r);
     const retries = reader.num('retries') ?? 0;
@@ -206,7 +206,7 @@ export async function converge(opts: ConvergeOptions): Promise<ConvergeReport> {
     }
   };
 
-  const commit = async (r: GraphResource, step: PlanStep): Promise<Fires> => {
+  const commit = async (r: EngineResource, step: PlanStep): Promise<Fires> => {
     const cs = step as ConvergeStep;
     cs.durationMs = 0;
     if (step.status === 'up-to-date' || step.status === 'skipped') {
@@ -234,7 +234,7 @@ export async function converge(opts: ConvergeOptions): Promise<ConvergeReport> {
 
   let result: ConvergeReport['result'] = { ok: true };
   /** After a step whose effects cannot be simulated, the next step plans against a new probe. */
-  const refresh = async (r: GraphResource): Promise<void> => {
+  const refresh = async (r: EngineResource): Promise<void> => {
     if (!stale || r.custom) return;
     const p = await probe(driver, container, stillToPlan(), facts, opts.signal, false);
     roundTrips++;

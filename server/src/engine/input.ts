@@ -4,7 +4,7 @@
  */
 import type { GraphResource, JsonValue } from '../protocol';
 import type { PlatformFacts } from '../chef/platforms';
-import type { ContentResult, EngineInput } from './types';
+import { type ContentResult, type EngineInput, type EngineResource, toEngineResource, UNKNOWN_ACTION } from './types';
 
 /** The JSON form of an EngineInput: contents are strings or `{ $unknown: reason }`. */
 export interface EngineInputJson {
@@ -19,7 +19,7 @@ export function engineInputFromJson(json: unknown): EngineInput {
   if (!j || typeof j !== 'object' || !Array.isArray(j.resources)) throw new Error('not an engine input: expected { "resources": [...] }');
   const contents = j.contents ?? {};
   return {
-    resources: j.resources,
+    resources: j.resources.map((r) => (typeof r.name === 'string' && !('unknownName' in r) ? toEngineResource(r) : toEngineResource(r))),
     facts: j.facts,
     contentOf(id: string): ContentResult {
       const c = contents[id];
@@ -36,7 +36,18 @@ export function engineInputToJson(input: EngineInput): EngineInputJson {
     const c = input.contentOf(r.id);
     if (c) contents[r.id] = 'content' in c ? c.content : { $unknown: c.unknown };
   }
-  return { resources: input.resources, contents, facts: input.facts };
+  return { resources: input.resources.map(toGraphResource), contents, facts: input.facts };
+}
+
+/** Back to the graph contract: unknown names and actions as markers again. */
+function toGraphResource(r: EngineResource): GraphResource {
+  const { unknownName, unknownActions, ...rest } = r;
+  return {
+    ...rest,
+    name: unknownName ? { $unknown: unknownName } : r.name,
+    actions: r.actions.filter((a) => a !== UNKNOWN_ACTION).concat(unknownActions ? [{ $unknown: unknownActions }] as never[] : []),
+    notifies: r.notifies.map(({ unknownAction, ...n }) => ({ ...n, action: unknownAction ? { $unknown: unknownAction } : n.action })),
+  };
 }
 
 /** A JSON value as display text. */

@@ -14,7 +14,8 @@
  *   `parent`) run in its place, it counts as updated if any child was, and then its own
  *   notifications fire.
  */
-import type { GraphResource, PlanNotification, PlanStep, Timing } from '../protocol';
+import type { EngineResource } from './types';
+import type { PlanNotification, PlanStep, Timing } from '../protocol';
 import { actionsFor } from './providers';
 
 /** Whether a step updated its resource: in a plan `maybe` when its status is unknown. */
@@ -29,13 +30,13 @@ export interface StepHandler {
    * Chef's why-run pass for `:before` notifications: whether the action would update the
    * resource, planned against the current state without recording anything.
    */
-  wouldUpdate(r: GraphResource, action: string, triggers: Trigger[]): Promise<Fires>;
+  wouldUpdate(r: EngineResource, action: string, triggers: Trigger[]): Promise<Fires>;
   /** Builds the step (plans it) for a resource action; `triggers` is non-empty for notified runs. */
-  prepare(r: GraphResource, action: string, triggers: Trigger[]): Promise<PlanStep>;
+  prepare(r: EngineResource, action: string, triggers: Trigger[]): Promise<PlanStep>;
   /** Runs it (converge) or not (plan); says whether the resource was (would be) updated. May throw to stop the run. */
-  commit(r: GraphResource, step: PlanStep): Promise<Fires>;
+  commit(r: EngineResource, step: PlanStep): Promise<Fires>;
   /** A custom resource's step after its children ran (`fires`: any child updated). */
-  finishGroup(r: GraphResource, step: PlanStep, fires: Fires): void;
+  finishGroup(r: EngineResource, step: PlanStep, fires: Fires): void;
 }
 
 interface Link { target: string; action: string; timing: Timing; kind: 'notifies' | 'subscribes' }
@@ -51,13 +52,13 @@ const MAX_NOTIFIED_RUNS = 1000;
 /** Runs a collection through a handler; returns the steps in the order they ran. */
 export class CollectionRunner {
   readonly steps: PlanStep[] = [];
-  private readonly byId = new Map<string, GraphResource>();
-  private readonly children = new Map<string, GraphResource[]>();
+  private readonly byId = new Map<string, EngineResource>();
+  private readonly children = new Map<string, EngineResource[]>();
   private readonly links = new Map<string, Link[]>();
   private readonly delayed: { target: string; action: string; triggers: Trigger[] }[] = [];
   private notifiedRuns = 0;
 
-  constructor(private readonly resources: GraphResource[], private readonly handler: StepHandler) {
+  constructor(private readonly resources: EngineResource[], private readonly handler: StepHandler) {
     for (const r of resources) this.byId.set(r.id, r);
     for (const r of resources) {
       if (r.parent && this.byId.has(r.parent)) this.children.set(r.parent, [...(this.children.get(r.parent) ?? []), r]);
@@ -86,7 +87,7 @@ export class CollectionRunner {
     return this.steps;
   }
 
-  private async runAction(r: GraphResource, action: string, triggers: Trigger[]): Promise<Fires> {
+  private async runAction(r: EngineResource, action: string, triggers: Trigger[]): Promise<Fires> {
     if (triggers.length && ++this.notifiedRuns > MAX_NOTIFIED_RUNS) throw new Error(`notification loop: more than ${MAX_NOTIFIED_RUNS} notified actions (last ${r.id} :${action})`);
     const links = this.links.get(r.id) ?? [];
     const before = links.filter((l) => l.timing === 'before');
@@ -120,13 +121,13 @@ export class CollectionRunner {
     return fires;
   }
 
-  private async notify(from: GraphResource, l: Link, fires: Fires): Promise<void> {
+  private async notify(from: EngineResource, l: Link, fires: Fires): Promise<void> {
     const target = this.byId.get(l.target);
     if (target) await this.runAction(target, l.action, [{ resource: from.id, timing: l.timing, fires }]);
   }
 
   /** Queues a delayed action once; later notifications only add their trigger (and may firm up `maybe`). */
-  private enqueue(from: GraphResource, l: Link, fires: Fires): void {
+  private enqueue(from: EngineResource, l: Link, fires: Fires): void {
     const q = this.delayed.find((d) => d.target === l.target && d.action === l.action);
     const t: Trigger = { resource: from.id, timing: 'delayed', fires };
     if (q) q.triggers.push(t);

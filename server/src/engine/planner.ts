@@ -3,19 +3,19 @@
  * guards from the probe's answers, block guards from the model's verdict or an explicit
  * assumption), then the provider. Also collects the probe queries of a whole collection.
  */
-import type { GraphGuard, GraphResource, PlanStep } from '../protocol';
+import type { GraphGuard, PlanStep } from '../protocol';
 import type { PlatformFacts } from '../chef/platforms';
 import type { Query } from './probeScript';
 import { commandOf } from './providers/execute';
 import type { VirtualState } from './state';
-import type { EngineInput, PlanContext, ProviderStep } from './types';
+import { type EngineInput, type EngineResource, type PlanContext, type ProviderStep, UNKNOWN_ACTION } from './types';
 import { strongest, type Fires, type Trigger } from './notifications';
 import { actionsFor, providerFor } from './providers';
 
 const EXECUTE_FAMILY = new Set(['execute', 'bash', 'script', 'sh', 'csh', 'ksh', 'perl', 'python', 'ruby']);
 
 /** The command a string/array guard runs, with the cwd/environment an execute resource lends it. */
-export function guardQuery(r: GraphResource, g: GraphGuard): Extract<Query, { kind: 'guard' }> | undefined {
+export function guardQuery(r: EngineResource, g: GraphGuard): Extract<Query, { kind: 'guard' }> | undefined {
   if (g.form === 'block' || !g.command) return undefined;
   // Chef: command guards of execute-type resources inherit their cwd and environment; the guard's own options win.
   const inherited = EXECUTE_FAMILY.has(r.resolvedType) || EXECUTE_FAMILY.has(r.type) ? commandOf(r) : { cwd: undefined, env: {} };
@@ -28,7 +28,7 @@ export function collectQueries(input: EngineInput, facts: PlatformFacts): Query[
   const out: Query[] = [];
   for (const r of input.resources) {
     for (const g of r.guards) { const q = guardQuery(r, g); if (q) out.push(q); }
-    if (r.custom) continue;
+    if (r.custom || r.unknownName) continue;
     const p = providerFor(r);
     if (p) out.push(...p.queries(r, facts));
   }
@@ -39,7 +39,7 @@ export function collectQueries(input: EngineInput, facts: PlatformFacts): Query[
 export interface GuardVerdict { run: boolean | undefined; reason?: string; assumptions: string[] }
 
 /** Evaluates guards in order, as Chef does: every only_if must pass and no not_if may. */
-export function evaluateGuards(r: GraphResource, state: VirtualState): GuardVerdict {
+export function evaluateGuards(r: EngineResource, state: VirtualState): GuardVerdict {
   const assumptions: string[] = [];
   const touched = state.touchedPaths();
   for (const g of r.guards) {
@@ -72,7 +72,7 @@ function short(s: string): string {
 }
 
 /** A plan step's skeleton for a resource action. */
-export function baseStep(r: GraphResource, action: string, triggers: Trigger[]): PlanStep {
+export function baseStep(r: EngineResource, action: string, triggers: Trigger[]): PlanStep {
   const step: PlanStep = { resource: r.id, type: r.type, action, status: 'up-to-date', changes: [], notifications: [], location: r.location };
   if (r.parent) step.parent = r.parent;
   if (triggers.length) step.notifiedBy = triggers.map((t) => ({ resource: t.resource, timing: t.timing }));
@@ -86,7 +86,7 @@ export interface PlanActionOptions {
 }
 
 /** Plans one action: guards, then the provider; returns the step and the provider's verdict. */
-export function planAction(r: GraphResource, action: string, triggers: Trigger[], state: VirtualState, input: EngineInput, facts: PlatformFacts,
+export function planAction(r: EngineResource, action: string, triggers: Trigger[], state: VirtualState, input: EngineInput, facts: PlatformFacts,
   opts: PlanActionOptions = {}): { step: PlanStep; verdict?: ProviderStep; ctx?: PlanContext } {
   const step = baseStep(r, action, triggers);
   const assumptions: string[] = [];
@@ -99,6 +99,9 @@ export function planAction(r: GraphResource, action: string, triggers: Trigger[]
     return { step, verdict, ctx };
   };
   if (action === 'nothing') return finish({ status: 'skipped', reason: 'action :nothing (runs only when notified)' });
+  // Nothing acts on a guess: a resource nobody can name, or an action nobody can read, is not planned.
+  if (r.unknownName) return finish({ status: 'unknown', reason: `its name is not known statically (${r.unknownName})` });
+  if (action === UNKNOWN_ACTION) return finish({ status: 'unknown', reason: `its action is not known statically (${r.unknownActions ?? 'not known'})` });
   const g = evaluateGuards(r, state);
   assumptions.push(...g.assumptions);
   if (g.run === undefined) return finish({ status: 'unknown', reason: g.reason });
@@ -130,9 +133,9 @@ export function planAction(r: GraphResource, action: string, triggers: Trigger[]
  * says would fail counts as an update: Chef's why-run assumes its way past such failures (a
  * missing parent directory …), and the `:before` target may be what makes the step possible.
  */
-export function wouldUpdate(r: GraphResource, action: string, triggers: Trigger[], state: VirtualState, input: EngineInput, facts: PlatformFacts): Fires {
+export function wouldUpdate(r: EngineResource, action: string, triggers: Trigger[], state: VirtualState, input: EngineInput, facts: PlatformFacts): Fires {
   const trial = state.fork();
-  const walk = (res: GraphResource, act: string, trig: Trigger[]): Fires => {
+  const walk = (res: EngineResource, act: string, trig: Trigger[]): Fires => {
     const { step } = planAction(res, act, trig, trial, input, facts);
     if (!res.custom) return step.status === 'change' || step.status === 'failed' ? 'yes' : step.status === 'unknown' ? 'maybe' : 'no';
     if (step.status === 'skipped') return 'no';

@@ -2,8 +2,8 @@
  * Reading resource properties from the graph's JSON: unknown and lazy values, Chef symbols,
  * octal modes, and the collector providers use to turn unknown properties into an "unknown" step.
  */
-import type { GraphResource, JsonValue } from '../protocol';
-import type { Prop } from './types';
+import type { JsonValue } from '../protocol';
+import type { EngineResource, Prop } from './types';
 
 /** Why a value is not known, or undefined when it is plain JSON. */
 export function unknownReason(v: JsonValue | undefined): string | undefined {
@@ -16,7 +16,7 @@ export function unknownReason(v: JsonValue | undefined): string | undefined {
 }
 
 /** A property as {@link Prop}: absent (undefined/null), unknown, or known. */
-export function prop(r: GraphResource, name: string): Prop {
+export function prop(r: EngineResource, name: string): Prop {
   const v = r.properties[name];
   if (v === undefined || v === null) return undefined;
   const why = unknownReason(v);
@@ -34,7 +34,7 @@ export function sym(v: string): string {
  */
 export class PropReader {
   readonly reasons: string[] = [];
-  constructor(readonly resource: GraphResource) {}
+  constructor(readonly resource: EngineResource) {}
 
   private get(name: string): JsonValue | undefined {
     const p = prop(this.resource, name);

@@ -15,6 +15,7 @@ import { RuntimeUnavailableError, type RuntimeName } from '../containers/runtime
 import type { PlatformFacts } from '../chef/platforms';
 import { Model } from '../chef/model';
 import { Compilation } from '../chef/compilation';
+import { toEngineResource } from './types';
 import { desiredContent } from '../chef/fileContent';
 import type { Diagnostic, JsonValue } from '../protocol';
 import { fromJson } from '../ruby/values';
@@ -167,7 +168,7 @@ export function prepareInput(target: string): InputLoader {
     if (!rl) throw new EnvironmentError(`${target} is not a recipe file or a cookbook folder (no metadata.rb found)`);
     if (!attributes) {
       const { graph, contentOf } = model.graphWithContent(rl, facts);
-      return { input: { resources: graph.resources, facts, contentOf }, diagnostics: graph.diagnostics, warnings: [] };
+      return { input: { resources: graph.resources.map(toEngineResource), facts, contentOf }, diagnostics: graph.diagnostics, warnings: [] };
     }
     // Model.graphWithContent with one step more: the attributes go in before the attribute files run.
     const compilation = new Compilation(model, facts);
@@ -176,7 +177,7 @@ export function prepareInput(target: string): InputLoader {
     const graph = model.graph(compilation, rl);
     const byId = new Map(compilation.resources.map((r) => [r.id, r]));
     const contentOf = (id: string): ContentResult => { const r = byId.get(id); return r ? desiredContent(compilation, r) : undefined; };
-    return { input: { resources: graph.resources, facts, contentOf }, diagnostics: graph.diagnostics, warnings: [] };
+    return { input: { resources: graph.resources.map(toEngineResource), facts, contentOf }, diagnostics: graph.diagnostics, warnings: [] };
   };
 }
 

@@ -2,7 +2,7 @@
  * The engine's own types: its input (the resource collection from the model), the provider
  * contract, and the context a provider plans in. The JSON contracts it produces live in protocol.ts.
  */
-import type { GraphResource, JsonValue, PlanChange, PlanContent, StepStatus } from '../protocol';
+import { type GraphResource, type GraphNotification, type JsonValue, type PlanChange, type PlanContent, type StepStatus, isUnknownMarker } from '../protocol';
 import type { PlatformFacts } from '../chef/platforms';
 import type { VirtualState } from './state';
 import type { Query } from './probeScript';
@@ -10,12 +10,47 @@ import type { Query } from './probeScript';
 /** Desired content of a file-like resource, as the model rendered it. */
 export type ContentResult = { content: string } | { unknown: string } | undefined;
 
+/** The action of a resource or notification that cannot be read statically (never planned or applied). */
+export const UNKNOWN_ACTION = '«unknown»';
+
+/**
+ * A resource as the engine handles it: name and actions as text. When the model could not know the
+ * name (`unknownName`) or an action (`UNKNOWN_ACTION`, `unknownActions`), the planner makes the step
+ * unknown before any provider sees it, so nothing acts on a guess.
+ */
+export interface EngineResource extends Omit<GraphResource, 'name' | 'actions' | 'notifies'> {
+  name: string;
+  actions: string[];
+  notifies: (Omit<GraphNotification, 'action' | 'target'> & { action: string; target: string; unknownAction?: string })[];
+  unknownName?: string;
+  unknownActions?: string;
+}
+
+/** The engine's view of a graph resource. */
+export function toEngineResource(r: GraphResource): EngineResource {
+  const actions = r.actions.map((a) => (isUnknownMarker(a) ? UNKNOWN_ACTION : a));
+  const unknownActions = r.actions.find(isUnknownMarker)?.$unknown;
+  return {
+    ...r,
+    name: isUnknownMarker(r.name) ? '«unknown»' : r.name,
+    actions,
+    notifies: r.notifies.map((n) => ({
+      ...n,
+      action: isUnknownMarker(n.action) ? UNKNOWN_ACTION : n.action,
+      target: isUnknownMarker(n.target) ? '«unknown»' : n.target,
+      ...(isUnknownMarker(n.action) ? { unknownAction: n.action.$unknown } : {}),
+    })),
+    ...(isUnknownMarker(r.name) ? { unknownName: r.name.$unknown } : {}),
+    ...(unknownActions ? { unknownActions } : {}),
+  };
+}
+
 /**
  * What the engine plans and converges: resources in converge order (children of a custom resource
  * follow their parent and carry `parent`), the facts they were compiled for, and file contents.
  */
 export interface EngineInput {
-  resources: GraphResource[];
+  resources: EngineResource[];
   facts?: PlatformFacts;
   contentOf(resourceId: string): ContentResult;
 }
@@ -46,7 +81,7 @@ export interface ApplyScript {
 
 /** Everything a provider may consult while planning. */
 export interface PlanContext {
-  resource: GraphResource;
+  resource: EngineResource;
   action: string;
   state: VirtualState;
   input: EngineInput;
@@ -63,7 +98,7 @@ export interface Provider {
   types: readonly string[];
   /** Actions it can plan; others are planned unknown. */
   actions: readonly string[];
-  queries(resource: GraphResource, facts: PlatformFacts): Query[];
+  queries(resource: EngineResource, facts: PlatformFacts): Query[];
   plan(ctx: PlanContext): ProviderStep;
   /** Undefined when there is nothing to run for this action (e.g. `:nothing`). */
   apply(ctx: PlanContext, step: ProviderStep): ApplyScript | undefined;

@@ -11,6 +11,7 @@ import { defineModuleNatives } from './natives/module';
 import { defineKernelNatives } from './natives/kernel';
 import { defineCoreClassNatives } from './natives/coreClasses';
 import { FileClass } from './natives/file';
+import { gemConstant } from './core/gem';
 
 /** Core classes of values that are not objects of the model (strings, numbers, …). */
 export const CORE_CLASS_NAMES = [
@@ -58,6 +59,8 @@ export class RubyWorld {
     this.object.constants.set('RUBY_PLATFORM', { k: 'str', v: 'x86_64-linux' });
     this.object.constants.set('RUBY_VERSION', { k: 'str', v: '3.1.6' });
     this.object.constants.set('ARGV', { k: 'array', items: [] });
+    const gem = this.defineModuleAt('Gem');
+    for (const name of ['Version', 'Requirement']) gem.constants.set(name, gemConstant(`Gem::${name}`)!);
     this.main = new RInstance(this.object, {}, 'main');
     defineObjectNatives(this);
     defineModuleNatives(this);

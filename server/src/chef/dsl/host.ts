@@ -51,10 +51,15 @@ export interface RunHost {
   /** Declares a resource from a DSL call; returns the resource object. */
   declare(type: string, kind: ResourceKind, args: Value[], ctx: EvalCallContext, scope: RInstance): Value;
   includeRecipe(spec: Value, ctx: EvalCallContext | undefined, from: RInstance): void;
-  /** `resources(…)`, `find_resource(…)`: the resource object, or a reference to one not declared. */
-  findResource(args: Value[], ctx: EvalCallContext): Value;
-  /** `edit_resource(…) do … end`. */
-  editResource(decl: ResourceDecl, block: Value, ctx: EvalCallContext): void;
+  /**
+   * `resources(…)`, `find_resource(…)`: the resource object found from the scope's collection up to
+   * the run's (as Chef's lookups go up run contexts), or a reference to one not declared.
+   */
+  findResource(args: Value[], ctx: EvalCallContext, from: ScopeContext): Value;
+  /** The collection a collection's owner was declared in (undefined: the run's). */
+  parentCollection(collection: string | undefined): string | undefined;
+  /** `edit_resource(…) do … end` (the block gets new_resource when called from an action). */
+  editResource(decl: ResourceDecl, block: Value, ctx: EvalCallContext, from: ScopeContext): void;
 }
 
 /** The platform and node of the evaluation, when it is for one (a run, or a `provides` block being decided). */

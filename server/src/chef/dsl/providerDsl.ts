@@ -50,6 +50,8 @@ export function defineProviderDsl(world: ChefWorld): void {
   for (const m of ['load_current_resource', 'load_after_resource', 'define_resource_requirements', 'updated_by_last_action', 'whyrun_supported?', 'cleanup_after_converge', 'requirements']) {
     p.defineNative(m, () => NIL);
   }
+  // Chef's providers delegate property_is_set? to new_resource.
+  p.defineNative('property_is_set?', (self, args, ctx) => { const nr = scopeOf(self)?.newResource; return nr ? ctx.interp.callMethod(nr, 'property_is_set?', args, ctx) : undefined; });
   p.defineNative('whyrun_mode?', (_self, _args, ctx) => unknown('why-run mode is chosen when Chef runs', ctx.loc));
   p.defineNative('run_context', (_self, _args, ctx) => unknown("the run's internal state", ctx.loc));
   // Chef < 16 let actions read new_resource's properties by their bare names; old cookbooks rely on it.

@@ -70,21 +70,45 @@ export function defineRecipeDsl(world: ChefWorld): void {
   };
   withScope('declare_resource', declare);
   withScope('build_resource', declare);
-  const find: NativeMethod = (_self, args, ctx) => runHost(ctx)?.findResource(args, ctx);
-  for (const n of ['resources', 'find_resource', 'find_resource!']) withScope(n, find);
-  const edit: NativeMethod = (_self, args, ctx) => {
+  const find: NativeMethod = (self, args, ctx) => { const sc = scopeOf(self); return sc ? runHost(ctx)?.findResource(args, ctx, sc) : undefined; };
+  withScope('resources', find);
+  withScope('find_resource!', find);
+  // With a block, find_resource declares the resource when it is not found (the block is not applied to one found).
+  withScope('find_resource', (self, args, ctx) => {
+    const sc = scopeOf(self);
     const host = runHost(ctx);
-    if (!host) return undefined;
-    const ref = host.findResource(args, ctx);
+    if (!sc || !host) return undefined;
+    const found = host.findResource(args, ctx, sc);
+    if (resourceStateOf(found) || !ctx.block) return found;
+    return declare(self, args, ctx);
+  });
+  // edit_resource edits the resource found, or declares it with the block.
+  const edit: NativeMethod = (self, args, ctx) => {
+    const sc = scopeOf(self);
+    const host = runHost(ctx);
+    if (!host || !sc) return undefined;
+    const ref = host.findResource(args, ctx, sc);
     const st = resourceStateOf(ref);
-    if (st && ctx.block) host.editResource(st.decl, ctx.block, ctx);
+    if (st && ctx.block) host.editResource(st.decl, ctx.block, ctx, sc);
+    if (!st && ctx.block && ref.k !== 'unknown') return declare(self, args, ctx);
     return ref;
   };
   withScope('edit_resource', edit);
   withScope('edit_resource!', edit);
   withScope('delete_resource', () => NIL);
   withScope('delete_resource!', () => NIL);
-  withScope('with_run_context', (_self, _args, ctx) => (ctx.block ? ctx.interp.callProc(ctx.block, []) : NIL));
+  // with_run_context(:root) / (:parent): what the block declares goes to that collection (Chef's accumulator pattern).
+  withScope('with_run_context', (self, args, ctx) => {
+    const sc = scopeOf(self);
+    const host = runHost(ctx);
+    if (!ctx.block) return NIL;
+    const where = args[0]?.k === 'sym' ? args[0].v : undefined;
+    if (!sc || !host || (where !== 'root' && where !== 'parent')) return ctx.interp.callProc(ctx.block, []);
+    const saved = { collection: sc.collection, parent: sc.parent };
+    sc.collection = where === 'root' ? undefined : host.parentCollection(sc.collection);
+    if (where === 'root') sc.parent = undefined;
+    try { return ctx.interp.callProc(ctx.block, []); } finally { Object.assign(sc, saved); }
+  });
   for (const n of ['run_context', 'events', 'resource_collection']) withScope(n, (_self, _args, ctx) => unknown(`${n} is the run's internal state`, ctx.loc));
   withScope('log_message', () => NIL);
   withScope('method_missing', (self, args, ctx) => {

@@ -4,12 +4,13 @@
  * ResourceClassInfo (resourceClass.ts); nothing here runs an action.
  */
 import {
-  type Value, NIL, str, sym, arr, unknown, toS, toJson, hashGetName, truthy, findUnknown,
+  type Value, NIL, sym, arr, unknown, toS, toJson, hashGetName, truthy, findUnknown,
 } from '../../ruby/values';
 import { RModule, RInstance } from '../../ruby/objects';
 import type { EvalCallContext } from '../../ruby/interpreter';
 import type { PropertySchema, ProvidesRule } from '../catalog/schema';
 import { classInfo, findProperty, defaultActionOf, type PropertyDef } from './resourceClass';
+import { propertyAccessor } from './resourceDsl';
 import type { ChefWorld } from './chefWorld';
 
 const nameOf = (v: Value | undefined): string | undefined => (v && (v.k === 'sym' || v.k === 'str') ? v.v : undefined);
@@ -28,6 +29,7 @@ export function defineResourceClassDsl(world: ChefWorld): void {
     const name = nameOf(args[0]);
     if (!name) return args[0]?.k === 'unknown' ? args[0] : NIL;
     classInfo(cls).properties.set(name, propertyDef(cls, name, args.slice(1), ctx));
+    answerProperties(cls);
     world.invalidate();
     return sym(name);
   };
@@ -114,6 +116,19 @@ export function defineResourceClassDsl(world: ChefWorld): void {
   def('properties', (_cls, _args, ctx) => unknown('the properties table of a resource class', ctx.loc));
 }
 
+/**
+ * Properties are methods of the class that declares them (before anything its ancestors or mixins
+ * define, as Chef's generated accessors are): `tag` is the property, not Chef's `tag` helper.
+ */
+function answerProperties(cls: RModule): void {
+  if (cls.dynamic) return;
+  const info = classInfo(cls);
+  cls.dynamic = (name) => {
+    const base = name.endsWith('=') ? name.slice(0, -1) : name;
+    return info.properties.has(base) ? propertyAccessor(base) : undefined;
+  };
+}
+
 /** The lexical nesting of the block being class-evaluated (constants inside it resolve as written). */
 function blockNesting(ctx: EvalCallContext): RModule[] {
   const b = ctx.block;
@@ -192,4 +207,3 @@ function providesRule(world: ChefWorld, name: string, opts: Value | undefined, c
   return rule;
 }
 
-export { str };

@@ -76,7 +76,9 @@ export function readProperty(self: Value, st: ResourceState, name: string, ctx: 
   else if (def?.default) v = coerced(def.default, def, self, ctx);
   else if (prop?.defaultKind === 'literal' && prop.default !== undefined) v = valueFromCatalogJson(prop.default);
   else if (prop && (prop.defaultKind === 'lazy' || prop.defaultKind === 'expression')) v = unknown(`the default of ${name} is computed by Chef when the resource runs`, ctx.loc);
-  st.cache.set(name, v);
+  // Chef stores a mutable default on the resource when it is read, so `variables['x'] << y` sticks.
+  if (v.k === 'array' || v.k === 'hash') st.decl.props.push({ name, value: v, loc: ctx.loc ?? st.decl.loc, known: true });
+  else st.cache.set(name, v);
   return v;
 }
 
@@ -180,6 +182,12 @@ function missing(st: ResourceState, args: Value[], ctx: EvalCallContext, self: V
     const entry = lookupClassOf(provider).findMethod(name);
     if (entry) return ctx.interp.callMethod({ k: 'object', obj: provider }, name, rest, ctx);
   }
+  // A helper the declaring recipe has but the resource does not: Chef raises NoMethodError here.
+  const helper = !provider && d.schema && st.declaredIn ? lookupClassOf(st.declaredIn).findMethod(name) : undefined;
+  if (helper?.def) {
+    ctx.interp.finding('helper-not-in-resource', `\`${name}\` (${shortFile(helper.def.origin)}) is mixed into the recipe DSL but not into resources: inside this ${d.type} block Chef raises NoMethodError. Include its module into Chef::Resource too, or compute the value outside the block.`, ctx.nameLoc ?? ctx.loc!, 'warning');
+    return unknown(`\`${name}\` is not a method of ${d.type} resources (Chef raises NoMethodError)`, ctx.loc);
+  }
   if (statement) {
     const value = rest.length === 0 ? ctx.block ?? NIL : rest.length === 1 ? rest[0] : arr(rest);
     d.props.push({ name, value, loc: ctx.loc!, nameLoc: ctx.nameLoc, valueLoc: ctx.argLocs[0], known: !d.schema });
@@ -187,6 +195,10 @@ function missing(st: ResourceState, args: Value[], ctx: EvalCallContext, self: V
   }
   if (!d.schema) return unknown(`\`${name}\` in a ${d.type} block, whose type Cloche does not know`, ctx.loc);
   return undefined;
+}
+
+function shortFile(p: string): string {
+  return p.split('/').slice(-2).join('/');
 }
 
 /** Whether a call is a statement of the resource's block (found on first need: most blocks never ask). */

@@ -23,6 +23,11 @@ export const unknownResource: Rule = {
       if (r.schemaMissing !== 'unknown') continue;
       const loc = r.nameLoc ?? r.loc;
       if (incompleteCookbooks.has(r.cookbook)) continue; // a missing dependency may provide it (reported once elsewhere)
+      const unprovided = model.unprovidedResourceNames.get(r.type);
+      if (unprovided) {
+        out.push(diag(loc, 'error', this.code, `Unknown resource type '${r.type}': ${unprovided} sets resource_name :${r.type} but provides no DSL name (since Chef 16 resource_name alone does not); add \`provides :${r.type}\` to it.`));
+        continue;
+      }
       const dym = didYouMean(r.type, model.catalog.dslNames(), r.nameLoc);
       out.push(diag(loc, 'error', this.code, `Unknown resource type '${r.type}'.${dym.text}`, { data: dym.data }));
     }
@@ -50,7 +55,7 @@ export const unknownProperty: Rule = {
       for (const p of r.props) {
         if (p.known) continue;
         const dym = didYouMean(p.name, r.schema.properties.keys(), p.nameLoc);
-        out.push(diag(p.nameLoc ?? p.loc, 'error', this.code, `${r.resolvedType} has no property '${p.name}'.${dym.text}`, { data: dym.data }));
+        out.push(diag(p.nameLoc ?? p.loc, 'error', this.code, `${r.type} has no property '${p.name}'.${dym.text}`, { data: dym.data }));
       }
     }
     return out;
@@ -67,7 +72,7 @@ export const invalidPropertyValue: Rule = {
       for (const p of r.props) {
         const prop = r.schema.properties.get(p.name);
         if (!prop || p.value.k === 'proc') continue;
-        const check = checkPropertyValue(prop, p.value, r.resolvedType);
+        const check = checkPropertyValue(prop, p.value, r.type);
         if (check.ok === false) out.push(diag(p.valueLoc ?? p.loc, 'error', this.code, check.message[0].toUpperCase() + check.message.slice(1) + '.'));
       }
     }
@@ -83,17 +88,18 @@ export const unknownAction: Rule = {
     for (const r of compilation.resources) {
       if (r.schema && r.explicitAction) {
         for (const a of r.actions) {
-          if (a.startsWith('«') || r.schema.actions.includes(a)) continue;
+          if (r.schema.actions.includes(a)) continue;
           const dym = didYouMean(a, r.schema.actions, r.actionWordLocs?.get(a));
-          out.push(diag(r.actionLoc ?? r.loc, 'error', this.code, `${r.resolvedType} has no action :${a} (it has ${r.schema.actions.map((x) => ':' + x).join(', ')}).${dym.text}`, { data: dym.data }));
+          out.push(diag(r.actionWordLocs?.get(a) ?? r.actionLoc ?? r.loc, 'error', this.code, `${r.type} has no action :${a} (it has ${r.schema.actions.map((x) => ':' + x).join(', ')}).${dym.text}`, { data: dym.data }));
         }
       }
       for (const n of r.notifications) {
         const target = n.kind === 'notifies' ? n.resolved : r;
         const schema = target?.schema;
-        if (!schema || n.action.startsWith('«') || schema.actions.includes(n.action)) continue;
+        if (!schema || n.actionUnknown || !n.action || schema.actions.includes(n.action)) continue;
         const dym = didYouMean(n.action, schema.actions, n.actionLoc);
-        out.push(diag(n.loc, 'error', this.code, `${schema.name} has no action :${n.action} to ${n.kind === 'notifies' ? 'notify' : 'subscribe with'}.${dym.text}`, { data: dym.data }));
+        const typeName = (n.kind === 'notifies' ? n.resolved?.type : r.type) ?? schema.name;
+        out.push(diag(n.loc, 'error', this.code, `${typeName} has no action :${n.action} to ${n.kind === 'notifies' ? 'notify' : 'subscribe with'}.${dym.text}`, { data: dym.data }));
       }
     }
     return out;
@@ -108,7 +114,7 @@ export const deprecatedProperty: Rule = {
     for (const r of compilation.resources) {
       for (const p of r.props) {
         if (!r.schema?.properties.get(p.name)?.deprecated) continue;
-        out.push(diag(p.nameLoc ?? p.loc, 'warning', this.code, `Property '${p.name}' of ${r.resolvedType} is deprecated.`, { tags: ['deprecated'] }));
+        out.push(diag(p.nameLoc ?? p.loc, 'warning', this.code, `Property '${p.name}' of ${r.type} is deprecated.`, { tags: ['deprecated'] }));
       }
     }
     return out;
@@ -117,16 +123,18 @@ export const deprecatedProperty: Rule = {
 
 export const missingRequiredProperty: Rule = {
   code: 'missing-required-property',
-  explanation: 'A custom resource used without a property it declares as required.',
+  explanation: 'A custom resource run without a property it requires for that action (and that has no default).',
   run({ compilation }) {
     const out = [];
     for (const r of compilation.resources) {
-      if (!r.schema || r.schema.source === 'builtin') continue;
+      if (!r.schema || r.schema.source === 'builtin' || r.actionUnknown) continue;
       for (const prop of r.schema.properties.values()) {
-        if (!prop.required || prop.nameProperty || prop.name === 'name') continue;
+        // Chef 16+: a required property fails only when its value is nil for the action being run; a
+        // default (lazy or not) or the name gives it one.
+        if (!prop.required || prop.nameProperty || prop.name === 'name' || prop.defaultKind !== 'none' || prop.default !== undefined) continue;
         if (prop.requiredForActions?.length && !r.actions.some((a) => prop.requiredForActions!.includes(a))) continue;
-        if (r.props.some((p) => p.name === prop.name)) continue;
-        out.push(diag(r.nameLoc ?? r.loc, 'error', this.code, `${r.resolvedType} requires property '${prop.name}'.`));
+        if (r.props.some((p) => p.name === prop.name || r.schema!.properties.get(p.name)?.aliasOf === prop.name)) continue;
+        out.push(diag(r.nameLoc ?? r.loc, 'error', this.code, `${r.type} requires property '${prop.name}'${prop.requiredForActions?.length ? ` for :${r.actions.filter((a) => prop.requiredForActions!.includes(a)).join(', :')}` : ''}.`));
       }
     }
     return out;

@@ -16,7 +16,9 @@ export const duplicateResource: Rule = {
     const seen = new Map<string, typeof compilation.resources[number]>();
     for (const r of compilation.resources) {
       if (r.definition || r.name.k !== 'str' || r.conditional || r.repeated) continue;
-      const key = `${r.runItem}\u0000${r.parent ?? ''}\u0000${r.resolvedType}[${r.nameText}]`;
+      if (r.nameUnknown) continue;
+      // Chef compares within one resource collection: the run's (per run-list entry here), or one action's.
+      const key = `${r.collection ?? r.runItem}\u0000${r.resolvedType}[${r.nameText}]`;
       const first = seen.get(key);
       if (!first) { seen.set(key, r); continue; }
       // Declaring the same resource again with other actions is a common, deliberate pattern (e.g. start, then enable later).
@@ -61,6 +63,6 @@ export const compilerFindings: Rule = {
   code: 'compile',
   explanation: 'Problems found while compiling: missing recipes and partials, recipes that raise, evaluation budgets.',
   run({ compilation }) {
-    return compilation.findings.map((f) => diag(f.loc, f.severity, f.code, f.message));
+    return compilation.findings.map((f) => diag(f.loc, f.severity, f.code, f.message, f.related?.length ? { related: f.related.map((r) => ({ location: r.loc, message: r.message })) } : {}));
   },
 };

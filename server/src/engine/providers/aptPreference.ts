@@ -8,9 +8,9 @@
  * the same plan computes apt's candidate with the pin (package.ts reads the preferences files as
  * earlier steps leave them).
  */
-import type { GraphResource, PlanChange } from '../../protocol';
+import type { PlanChange } from '../../protocol';
 import { PropReader, showMode } from '../props';
-import type { PlanContext, Provider, ProviderStep } from '../types';
+import type { EngineResource, PlanContext, Provider, ProviderStep } from '../types';
 import { change, failedStep, shQuote, unknownStep, upToDate } from './common';
 import { planContentFile, writeFileScript } from './file';
 
@@ -23,7 +23,7 @@ export function safePrefName(name: string): string {
 
 interface PrefWant { reader: PropReader; packageName: string; path: string; legacy: string[]; content?: string; missing: string[] }
 
-function want(r: GraphResource): PrefWant {
+function want(r: EngineResource): PrefWant {
   const reader = new PropReader(r);
   const packageName = reader.str('package_name') ?? r.name;
   const safe = safePrefName(packageName);

@@ -9,18 +9,18 @@
  * Chef does on :install/:upgrade ("source file(s) do not exist"); a source that an earlier step
  * writes cannot be read in a plan and is planned unknown.
  */
-import type { GraphResource, PlanChange } from '../../protocol';
+import type { PlanChange } from '../../protocol';
 import { compareDebVersions } from '../debVersion';
 import { probeablePackage, type Query } from '../probeScript';
 import { PropReader } from '../props';
 import type { PackageInfo } from '../state';
-import type { PlanContext, Provider, ProviderStep } from '../types';
+import type { EngineResource, PlanContext, Provider, ProviderStep } from '../types';
 import { change, failedStep, shQuote, unknownStep, upToDate } from './common';
 
 /** What a dpkg_package resource names: its package name, its source (undefined: none), `version`. */
 interface DpkgWant { reader: PropReader; names: string[]; sources: string[]; version?: string; allowDowngrade: boolean }
 
-function want(r: GraphResource): DpkgWant {
+function want(r: EngineResource): DpkgWant {
   const reader = new PropReader(r);
   const names = reader.list('package_name') ?? [r.name];
   const given = reader.list('source');

@@ -5,9 +5,9 @@
  * returns and timeout (enforced by `timeout` inside the container, so a hung command is killed
  * there and not only its `docker exec`).
  */
-import type { GraphResource } from '../../protocol';
+
 import { PropReader } from '../props';
-import type { ApplyScript, Provider } from '../types';
+import type { ApplyScript, EngineResource, Provider } from '../types';
 import { change, failedStep, shQuote, unknownStep } from './common';
 
 /** Script resources and their default interpreters. */
@@ -16,7 +16,7 @@ const INTERPRETERS: Record<string, string> = { bash: 'bash', sh: 'sh', csh: 'csh
 export const DEFAULT_TIMEOUT_SEC = 3600;
 
 /** What an execute-family resource runs and how. */
-export function commandOf(r: GraphResource) {
+export function commandOf(r: EngineResource) {
   const reader = new PropReader(r);
   const isScript = r.type !== 'execute' && r.resolvedType !== 'execute';
   const interpreter = reader.str('interpreter') ?? INTERPRETERS[r.type] ?? INTERPRETERS[r.resolvedType];

@@ -3,11 +3,11 @@
  * `contentOf`), owner, group and mode. Content changes carry a unified diff (hidden when sensitive).
  */
 import { createHash } from 'node:crypto';
-import type { GraphResource, PlanChange, PlanContent } from '../../protocol';
+import type { PlanChange, PlanContent } from '../../protocol';
 import { contentDiff, SENSITIVE } from '../diff';
 import { PropReader } from '../props';
 import type { PathInfo } from '../state';
-import type { ApplyScript, PlanContext, Provider, ProviderStep } from '../types';
+import type { ApplyScript, EngineResource, PlanContext, Provider, ProviderStep } from '../types';
 import {
   afterAttrs, attrChanges, attrScript, change, checkOwnership, checkParent, failedStep, pathQueries, shQuote, unknownStep, upToDate, type Attrs,
 } from './common';
@@ -16,7 +16,7 @@ import {
 export interface FileWant { path: string; attrs: Attrs; reader: PropReader }
 
 /** Reads path/owner/group/mode of a file-like resource. */
-export function fileWant(r: GraphResource): FileWant {
+export function fileWant(r: EngineResource): FileWant {
   const reader = new PropReader(r);
   const path = reader.str('path') ?? r.name;
   return { path, reader, attrs: { owner: reader.str('owner') ?? reader.str('user'), group: reader.str('group'), mode: reader.mode() } };

@@ -2,12 +2,12 @@
  * group: create / remove / modify / manage; members either replace the list or (append true) are
  * added. Members must exist as users — possibly created by an earlier step.
  */
-import type { GraphResource, PlanChange } from '../../protocol';
+import type { PlanChange } from '../../protocol';
 import { PropReader } from '../props';
-import type { Provider } from '../types';
+import type { EngineResource, Provider } from '../types';
 import { change, failedStep, shQuote, unknownStep, upToDate } from './common';
 
-function want(r: GraphResource) {
+function want(r: EngineResource) {
   const reader = new PropReader(r);
   return { reader, name: reader.str('group_name') ?? r.name, gid: reader.num('gid'), members: reader.list('members'),
     excluded: reader.list('excluded_members') ?? [], append: reader.bool('append') ?? false, system: reader.bool('system') ?? false };

@@ -2,8 +2,8 @@
  * The provider registry: resource type (as written, or as resolved for the platform) → provider.
  * To add a resource family: write providers/<family>.ts exporting a {@link Provider} and list it here.
  */
-import type { GraphResource } from '../../protocol';
-import type { Provider } from '../types';
+
+import type { EngineResource, Provider } from '../types';
 import { aptRepositoryProvider, aptUpdateProvider } from './apt';
 import { aptPreferenceProvider } from './aptPreference';
 import { cronDProvider, cronProvider } from './cron';
@@ -36,12 +36,12 @@ const DEFAULT_ACTIONS: Record<string, string> = {
 };
 
 /** The provider for a resource: by its resolved class first, then by the DSL name. */
-export function providerFor(r: GraphResource): Provider | undefined {
+export function providerFor(r: EngineResource): Provider | undefined {
   return BY_TYPE.get(r.resolvedType) ?? BY_TYPE.get(r.type);
 }
 
 /** The actions a resource runs, without ':' (Chef's default action when none is given). */
-export function actionsFor(r: GraphResource): string[] {
+export function actionsFor(r: EngineResource): string[] {
   const acts = r.actions.map((a) => (a.startsWith(':') ? a.slice(1) : a));
   if (acts.length) return acts;
   return [DEFAULT_ACTIONS[r.resolvedType] ?? DEFAULT_ACTIONS[r.type] ?? 'nothing'];

@@ -8,7 +8,7 @@
  * metadata dnf cached (both offline) — what cannot be read makes the candidate unknown, said so.
  * RPM versions are matched and ordered as dnf and rpm do ({@link rpmVersionMatches}, {@link compareRpmEvr}): `version '1.0'` is satisfied by an installed `1.0-1`, and `2.9` by `1:2.9-1`.
  */
-import type { GraphResource, PlanChange } from '../../protocol';
+import type { PlanChange } from '../../protocol';
 import type { PlatformFacts } from '../../chef/platforms';
 import { compareDebVersions } from '../debVersion';
 import { probeablePackage, rpmBaseNames, type PackageManager } from '../probeScript';
@@ -17,7 +17,7 @@ import { compareRpmEvr, rpmVersionMatches } from '../rpmVersion';
 import { explainCandidate } from '../aptPolicy';
 import { NO_RPM, orderPreferences } from '../state';
 import type { PackageInfo, PreferenceFile } from '../state';
-import type { PlanContext, Provider, ProviderStep } from '../types';
+import type { EngineResource, PlanContext, Provider, ProviderStep } from '../types';
 import { change, shQuote, unknownStep } from './common';
 
 const RPM_TYPES = new Set(['dnf_package', 'yum_package']);
@@ -27,7 +27,7 @@ const DPKG_TYPES = new Set(['apt_package', 'dpkg_package']);
 export interface PackageBackend { manager?: PackageManager; tool?: 'apt' | 'dnf' | 'yum' }
 
 /** dnf_package/yum_package → rpm; apt_package/dpkg_package → dpkg; `package` → the platform's manager. */
-export function packageBackend(r: GraphResource, facts: PlatformFacts | undefined): PackageBackend {
+export function packageBackend(r: EngineResource, facts: PlatformFacts | undefined): PackageBackend {
   for (const t of [r.resolvedType, r.type]) {
     if (RPM_TYPES.has(t)) return { manager: 'rpm', tool: t === 'yum_package' ? 'yum' : 'dnf' };
     if (DPKG_TYPES.has(t)) return { manager: 'dpkg', tool: 'apt' };
@@ -41,7 +41,7 @@ export function packageBackend(r: GraphResource, facts: PlatformFacts | undefine
 }
 
 /** Package names and versions of a resource (`package %w(nginx curl)` has two). */
-export function packageNames(r: GraphResource): { names: string[]; versions: (string | undefined)[]; reader: PropReader } {
+export function packageNames(r: EngineResource): { names: string[]; versions: (string | undefined)[]; reader: PropReader } {
   const reader = new PropReader(r);
   // `package %w(a b)` is named "a, b"; commas never occur in package names, so split on them.
   const names = (reader.list('package_name') ?? [r.name]).flatMap((n) => n.split(/,\s*/)).filter(Boolean);

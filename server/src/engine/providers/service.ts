@@ -4,10 +4,10 @@
  * /etc/init.d script's LSB `status` and its rc*.d links. When neither exists the plan says so
  * plainly rather than guessing.
  */
-import type { GraphResource } from '../../protocol';
+
 import { PropReader } from '../props';
 import type { ServiceInfo } from '../state';
-import type { PlanContext, Provider, ProviderStep } from '../types';
+import type { EngineResource, PlanContext, Provider, ProviderStep } from '../types';
 import { change, shQuote, unknownStep, upToDate } from './common';
 import { planContentFile, writeFileScript } from './file';
 
@@ -70,7 +70,7 @@ function serviceScript(name: string, action: string): string {
   ].join('\n');
 }
 
-function serviceName(r: GraphResource): string {
+function serviceName(r: EngineResource): string {
   return new PropReader(r).str('service_name') ?? r.name;
 }
 
@@ -96,7 +96,7 @@ function unitText(v: unknown): string | undefined {
     `[${section}]\n${Object.entries(kv).flatMap(([k, x]) => (Array.isArray(x) ? x : [x]).map((e) => `${k}=${String(e)}`)).join('\n')}\n`).join('\n');
 }
 
-function unitPath(r: GraphResource): string {
+function unitPath(r: EngineResource): string {
   const name = r.name.includes('.') ? r.name : `${r.name}.service`;
   return `/etc/systemd/system/${name}`;
 }

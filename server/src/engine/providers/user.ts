@@ -2,13 +2,13 @@
  * user: create / remove / modify / manage through getent (probe) and useradd/usermod (apply).
  * The primary group may be one an earlier `group` resource creates (forward simulation).
  */
-import type { GraphResource, PlanChange } from '../../protocol';
+import type { PlanChange } from '../../protocol';
 import { PropReader } from '../props';
 import type { UserInfo } from '../state';
-import type { PlanContext, Provider, ProviderStep } from '../types';
+import type { EngineResource, PlanContext, Provider, ProviderStep } from '../types';
 import { change, failedStep, shQuote, unknownStep, upToDate } from './common';
 
-function want(r: GraphResource) {
+function want(r: EngineResource) {
   const reader = new PropReader(r);
   return {
     reader, name: reader.str('username') ?? r.name,

@@ -3,7 +3,7 @@
  * and locals they set differently become unknown. Loops over unknown collections run once, marked
  * repeated. `rescue` clauses match by the raised exception's class, as Ruby does.
  */
-import { type Value, NIL, str, unknown, truthy, findUnknown, rubyEquals } from '../values';
+import { type Value, type HashEntry, NIL, str, unknown, truthy, findUnknown, rubyEquals } from '../values';
 import { safeRegex, rangeItems } from '../rubyMethods';
 import { RubyRaise } from '../errors';
 import { RModule, RInstance, lookupClassOf } from '../objects';
@@ -44,13 +44,17 @@ export function evalIf(it: Interpreter, predicate: N, thenBody: N, elseBody: N, 
  */
 export function evalBothBranches(it: Interpreter, env: Env, label: string, branches: (N | undefined)[]): void {
   const before = snapshot(env);
+  const contents = new Contents(before);
   const results: Map<Env, Map<string, Value>>[] = [];
   for (const body of branches) {
     restore(before);
+    contents.restore();
     if (body) it.underCondition(label, () => { try { it.evalNode(body, env); } catch (e) { if (!(e instanceof ControlFlow || e instanceof RubyRaise)) throw e; } });
     results.push(snapshot(env));
+    contents.record();
   }
   restore(before);
+  contents.merge(label);
   for (const [scope, vars] of before) {
     const names = new Set<string>(vars.keys());
     for (const r of results) for (const n of r.get(scope)!.keys()) names.add(n);
@@ -58,6 +62,66 @@ export function evalBothBranches(it: Interpreter, env: Env, label: string, branc
       const values = results.map((r) => r.get(scope)!.get(name) ?? vars.get(name) ?? NIL);
       const same = values.every((v) => v === values[0] || rubyEquals(v, values[0]) === true);
       scope.vars.set(name, same ? values[0] : unknown(`set differently depending on ${label}`));
+    }
+  }
+}
+
+/**
+ * Arrays and hashes the locals hold can be changed in place by a branch (`lines << x if cond`).
+ * Their contents are kept per branch; where branches leave them different, what differs becomes
+ * unknown (the common start of an array stays), so neither side is trusted.
+ */
+type Content = Value[] | Map<string, HashEntry> | string;
+
+class Contents {
+  private readonly originals = new Map<Value, Content>();
+  private readonly outcomes: Map<Value, Content>[] = [];
+  constructor(vars: Map<Env, Map<string, Value>>) {
+    const visit = (v: Value, depth: number) => {
+      if (depth > 3 || this.originals.has(v)) return;
+      if (v.k === 'str') this.originals.set(v, v.v);
+      else if (v.k === 'array') { this.originals.set(v, [...v.items]); for (const i of v.items) visit(i, depth + 1); }
+      else if (v.k === 'hash') { this.originals.set(v, new Map(v.map)); for (const e of v.map.values()) visit(e.value, depth + 1); }
+    };
+    for (const scope of vars.values()) for (const v of scope.values()) visit(v, 0);
+  }
+  restore(): void {
+    for (const [v, c] of this.originals) {
+      if (v.k === 'str') (v as { v: string }).v = c as string;
+      else if (v.k === 'array') v.items.splice(0, v.items.length, ...(c as Value[]));
+      else if (v.k === 'hash') { v.map.clear(); for (const [k, e] of c as Map<string, HashEntry>) v.map.set(k, e); }
+    }
+  }
+  record(): void {
+    const now = new Map<Value, Content>();
+    for (const v of this.originals.keys()) now.set(v, v.k === 'str' ? v.v : v.k === 'array' ? [...v.items] : new Map((v as { map: Map<string, HashEntry> }).map));
+    this.outcomes.push(now);
+  }
+  merge(label: string): void {
+    const differs = unknown(`set differently depending on ${label}`);
+    for (const v of this.originals.keys()) {
+      const seen = this.outcomes.map((o) => o.get(v)!);
+      if (v.k === 'str') {
+        // A string changed in place differently by the branches: every holder now sees an unknown.
+        if (seen.every((x) => x === seen[0])) (v as { v: string }).v = seen[0] as string;
+        else Object.assign(v as object, { k: 'unknown', reason: differs.k === 'unknown' ? differs.reason : '' });
+      } else if (v.k === 'array') {
+        const lists = seen as Value[][];
+        let common = 0;
+        while (lists.every((l) => common < l.length && (l[common] === lists[0][common] || rubyEquals(l[common], lists[0][common]) === true))) common++;
+        const same = lists.every((l) => l.length === common);
+        v.items.splice(0, v.items.length, ...lists[0].slice(0, common), ...(same ? [] : [differs]));
+      } else if (v.k === 'hash') {
+        const maps = seen as Map<string, HashEntry>[];
+        v.map.clear();
+        const keys = new Set(maps.flatMap((m) => [...m.keys()]));
+        for (const k of keys) {
+          const entries = maps.map((m) => m.get(k));
+          const first = entries[0];
+          const same = first && entries.every((e) => e && (e.value === first.value || rubyEquals(e.value, first.value) === true));
+          v.map.set(k, same ? first! : { key: (entries.find(Boolean) as HashEntry).key, value: differs });
+        }
+      }
     }
   }
 }

@@ -4,11 +4,12 @@
  */
 import { type Value, NIL, str, arr, unknown, hashOf } from '../values';
 import { RModule, RInstance } from '../objects';
+import { newHash } from '../core/hashDefaults';
 import type { RubyWorld } from '../world';
 
 export function defineCoreClassNatives(world: RubyWorld): void {
   const cls = (name: string) => (world.coreClass(name) ?? (world.constantAt(name) as RModule)).singleton();
-  cls('Hash').defineNative('new', (_self, args, ctx) => (ctx.block || args.length ? unknown('a Hash with a default value is not evaluated statically', ctx.loc) : hashOf([])));
+  cls('Hash').defineNative('new', (_self, args, ctx) => newHash(args[0], ctx.block));
   cls('Hash').defineNative('[]', (_self, args) => (args[0]?.k === 'hash' ? args[0] : args[0]?.k === 'array' ? hashOf(args[0].items.filter((p) => p.k === 'array').map((p) => [(p as { items: Value[] }).items[0] ?? NIL, (p as { items: Value[] }).items[1] ?? NIL])) : undefined));
   cls('Array').defineNative('new', (_self, args, ctx) => {
     const n = args[0];

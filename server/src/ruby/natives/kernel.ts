@@ -2,7 +2,8 @@
  * Kernel's functions: output (ignored), `require` (libraries are loaded by Chef, not by require),
  * `raise`, conversions, `format`, `loop`, and what depends on the machine at run time (unknown).
  */
-import { type Value, NIL, str, sym, int, arr, bool, unknown, findUnknown, toS, hashOf } from '../values';
+import { type Value, NIL, sym, arr, bool, unknown, findUnknown, toS } from '../values';
+import { formatString, kernelConversion } from '../core/kernel';
 import { RModule, RInstance } from '../objects';
 import { ControlFlow, type EvalCallContext } from '../interpreter';
 import type { RubyWorld } from '../world';
@@ -43,25 +44,9 @@ export function defineKernelNatives(world: RubyWorld): void {
   };
   fn('raise', raise);
   fn('fail', raise);
-  fn('format', (args) => format(args));
-  fn('sprintf', (args) => format(args));
-  fn('Integer', (args) => {
-    const a = args[0];
-    if (a?.k === 'int') return a;
-    if (a?.k === 'str' && /^\s*[-+]?\d+\s*$/.test(a.v)) return int(parseInt(a.v, 10));
-    if (a?.k === 'float') return int(Math.trunc(a.v));
-    return a?.k === 'unknown' ? a : undefined;
-  });
-  fn('Float', (args) => (args[0]?.k === 'int' || args[0]?.k === 'float' ? { k: 'float', v: args[0].v } : args[0]?.k === 'str' && args[0].v.trim() !== '' && !isNaN(Number(args[0].v)) ? { k: 'float', v: Number(args[0].v) } : args[0]?.k === 'unknown' ? args[0] : undefined));
-  fn('String', (args) => (args[0] && args[0].k !== 'unknown' && args[0].k !== 'object' ? str(toS(args[0])) : args[0]));
-  fn('Array', (args) => {
-    const a = args[0];
-    if (!a || a.k === 'nil') return arr([]);
-    if (a.k === 'array' || a.k === 'unknown') return a;
-    if (a.k === 'hash') return arr([...a.map.values()].map((e) => arr([e.key, e.value])));
-    return arr([a]);
-  });
-  fn('Hash', (args) => (args[0]?.k === 'hash' ? args[0] : args[0]?.k === 'nil' || (args[0]?.k === 'array' && !args[0].items.length) ? hashOf([]) : args[0]?.k === 'unknown' ? args[0] : undefined));
+  fn('format', (args, ctx) => (args[0]?.k === 'str' ? formatString(args[0].v, args.slice(1), ctx) : args[0]?.k === 'unknown' ? args[0] : undefined));
+  fn('sprintf', (args, ctx) => (args[0]?.k === 'str' ? formatString(args[0].v, args.slice(1), ctx) : args[0]?.k === 'unknown' ? args[0] : undefined));
+  for (const conversion of ['Integer', 'Float', 'String', 'Array', 'Hash']) fn(conversion, (args, ctx) => kernelConversion(conversion, args, ctx));
   fn('loop', (_args, ctx) => {
     // How often a loop runs depends on a `break` we cannot time: its body runs once, as repeated.
     if (ctx.block) {
@@ -78,12 +63,4 @@ export function defineKernelNatives(world: RubyWorld): void {
   for (const machine of ['binding', 'caller', 'caller_locations', 'rand', 'gets', 'system', 'exec', 'spawn', 'open', '`', 'exit', 'exit!', 'abort', 'fork', 'select', 'readlines']) {
     fn(machine, (_args, ctx) => unknown(`\`${machine}\` depends on the machine at run time`, ctx.loc));
   }
-}
-
-function format(args: Value[]): Value | undefined {
-  if (args[0]?.k !== 'str') return args[0]?.k === 'unknown' ? args[0] : undefined;
-  const u = args.map((a) => findUnknown(a)).find(Boolean);
-  if (u) return unknown(u.reason, u.loc);
-  let i = 1;
-  return str(args[0].v.replace(/%([-0-9.]*)([sdfo%])/g, (_m, _w, c) => (c === '%' ? '%' : toS(args[i++] ?? NIL))));
 }
