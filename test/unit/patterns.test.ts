@@ -440,7 +440,7 @@ test('resources and providers as library classes, helper mixins (library_classes
     assertFindings(P, diags, [
       'pt_lib/recipes/mistakes.rb:4 unknown-action', // :purge on the initialize-style pt_old
       'pt_lib/recipes/mistakes.rb:9 unknown-property', // colour on pt_thing
-      'pt_lib/recipes/mistakes.rb:13 unknown-resource', // resource_name without provides
+      'pt_lib/libraries/name_only.rb:6 resource-name-without-provides', // once, where the class says it (not at every use)
     ]);
     assertUsableDiagnostics(P, diags);
   });

@@ -161,7 +161,7 @@ export class Compilation implements RunHost {
   }
 
   isCloseToKnownType(name: string): boolean {
-    return this.model.catalog.suggest(name).length > 0 || this.model.unprovidedResourceNames.has(name);
+    return this.model.catalog.suggest(name).length > 0;
   }
 
   private newDecl(type: string, kind: ResourceKind, nameV: Value, nameText: string, at: Pick<ResourceDecl, 'loc' | 'file' | 'cookbook' | 'origin' | 'runItem'> & { nameLoc?: SourceLocation }): ResourceDecl {

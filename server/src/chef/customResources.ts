@@ -92,7 +92,7 @@ function loadResourceFile(ws: Workspace, world: ChefWorld, cb: Cookbook, file: s
     evalIntoClass(interp, pcls, { file: providerFile, parsed: pparsed });
     info.providerClass ??= pcls;
   }
-  const names = resourceNames(cls);
+  const names = resourceNames(cls, interp.findings);
   const actions = actionsOf(world, cls, names);
   return { schema: schemaOf(cls, names, actions, interp), cls, file, actions, findings: interp.findings };
 }
@@ -101,10 +101,20 @@ function loadResourceFile(ws: Workspace, world: ChefWorld, cb: Cookbook, file: s
  * The DSL names a class is used by: its `provides` rules, and for resources/ files the name Chef
  * gives the file. Since Chef 16 `resource_name` alone provides nothing.
  */
-function resourceNames(cls: RModule): ProvidesRule[] {
+function resourceNames(cls: RModule, findings: EvalFinding[]): ProvidesRule[] {
   const info = classInfo(cls);
   const rules = [...info.provides];
   if (info.autoName && !rules.some((r) => r.name === info.autoName)) rules.push({ name: info.autoName });
+  const n = info.resourceName;
+  if (n && !rules.some((r) => r.name === n)) {
+    // Chef 12.5 to 15 made `resource_name :x` usable as `x`; Chef 16 stopped. Cookbooks of that time
+    // rely on it, so the name is kept, and said once, where it is declared, what Chef 16+ needs.
+    rules.push({ name: n });
+    if (info.resourceNameLoc) {
+      findings.push({ code: 'resource-name-without-provides', severity: 'warning', loc: info.resourceNameLoc,
+        message: `Since Chef 16, resource_name :${n} alone no longer makes \`${n}\` usable in recipes (Chef 12.5 to 15 did): add \`provides :${n}\`.` });
+    }
+  }
   return rules;
 }
 
@@ -168,7 +178,7 @@ function classDerivedName(cls: RModule): string | undefined {
  * resource_name, `@resource_name` in an old-style `initialize`, or Chef 12's naming by class name
  * for `Chef::Resource::X`); abstract bases stay classes others inherit from.
  */
-export function libraryResources(world: ChefWorld, files: Map<string, Cookbook>, unprovided: Map<string, string>): CustomResourceDef[] {
+export function libraryResources(world: ChefWorld, files: Map<string, Cookbook>): CustomResourceDef[] {
   const out: CustomResourceDef[] = [];
   const interp = loadingInterpreter(world);
   for (const cls of world.resourceClasses) {
@@ -179,10 +189,8 @@ export function libraryResources(world: ChefWorld, files: Map<string, Cookbook>,
     info.cookbook ??= cb.name;
     info.file ??= file;
     readInitialize(interp, world, cls);
-    const names = resourceNames(cls);
+    const names = resourceNames(cls, interp.findings);
     if (!names.length && /^Chef::Resource::[A-Z]\w*$/.test(cls.name) && !cls.isA(world.lwrpBase)) names.push({ name: snake(cls.name.slice('Chef::Resource::'.length)) });
-    // Since Chef 16 `resource_name` alone provides no DSL name: remembered, to say so where it is used.
-    if (!names.length && info.resourceName) unprovided.set(info.resourceName, cls.name);
     if (!names.length) continue;
     const actions = actionsOf(world, cls, names);
     out.push({ schema: schemaOf(cls, names, actions, interp), cls, file: file!, actions, findings: interp.findings.splice(0) });

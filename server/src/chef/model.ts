@@ -30,8 +30,7 @@ export class Model {
   helpers = new Map<string, MethodDef>();
   /** Names library files give resources, read from their source (a safety net for classes we cannot load). */
   libraryResourceNames = new Set<string>();
-  /** `resource_name :x` of classes that provide no DSL name (Chef 16+): name → class. */
-  readonly unprovidedResourceNames = new Map<string, string>();
+
   /** Findings of loading libraries (a library that raises while it loads). */
   libraryFindings: { file: string; finding: import('../ruby/interpreter').EvalFinding }[] = [];
 
@@ -56,8 +55,7 @@ export class Model {
     const libs = loadLibraries(this.ws, this.world, cookbooks);
     this.helpers = libs.helpers;
     this.libraryResourceNames = libs.resourceNames;
-    this.unprovidedResourceNames.clear();
-    for (const def of libraryResources(this.world, libs.owners, this.unprovidedResourceNames)) this.addResource(def);
+    for (const def of libraryResources(this.world, libs.owners)) this.addResource(def);
     for (const cb of cookbooks) this.loadCookbook(cb);
     this.world.invalidate();
   }

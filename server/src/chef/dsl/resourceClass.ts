@@ -29,6 +29,8 @@ export interface ResourceClassInfo {
   /** `<cookbook>_<file>` (or `<cookbook>` for default.rb) for resources/ files. */
   autoName?: string;
   resourceName?: string;
+  /** Where `resource_name` is called. */
+  resourceNameLoc?: SourceLocation;
   provides: ProvidesRule[];
   properties: Map<string, PropertyDef>;
   /** `actions`/`allowed_actions`, in order of declaration (own; inherited ones are merged on read). */

@@ -54,9 +54,9 @@ export function defineResourceClassDsl(world: ChefWorld): void {
   };
   def('default_action', defaultAction);
   def('default_action=', defaultAction);
-  const resourceName = (cls: RModule, args: Value[]): Value => {
+  const resourceName = (cls: RModule, args: Value[], ctx: EvalCallContext): Value => {
     const n = nameOf(args[0]);
-    if (n) classInfo(cls).resourceName = n;
+    if (n) { classInfo(cls).resourceName = n; classInfo(cls).resourceNameLoc = ctx.loc; }
     const current = classInfo(cls).resourceName ?? classInfo(cls).autoName;
     return current ? sym(current) : NIL;
   };

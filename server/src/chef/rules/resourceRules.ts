@@ -23,11 +23,6 @@ export const unknownResource: Rule = {
       if (r.schemaMissing !== 'unknown') continue;
       const loc = r.nameLoc ?? r.loc;
       if (incompleteCookbooks.has(r.cookbook)) continue; // a missing dependency may provide it (reported once elsewhere)
-      const unprovided = model.unprovidedResourceNames.get(r.type);
-      if (unprovided) {
-        out.push(diag(loc, 'error', this.code, `Unknown resource type '${r.type}': ${unprovided} sets resource_name :${r.type} but provides no DSL name (since Chef 16 resource_name alone does not); add \`provides :${r.type}\` to it.`));
-        continue;
-      }
       const dym = didYouMean(r.type, model.catalog.dslNames(), r.nameLoc);
       out.push(diag(loc, 'error', this.code, `Unknown resource type '${r.type}'.${dym.text}`, { data: dym.data }));
     }
