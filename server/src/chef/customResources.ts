@@ -42,8 +42,8 @@ export interface DefinitionDef {
 }
 
 /** An interpreter for loading: class state written now is the world's (shared by every run). */
-export function loadingInterpreter(world: ChefWorld): Interpreter {
-  const interp = world.interpreter();
+export function loadingInterpreter(world: ChefWorld, host?: unknown): Interpreter {
+  const interp = world.interpreter(host);
   interp.persistentModuleState = true;
   return interp;
 }

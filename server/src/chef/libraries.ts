@@ -3,7 +3,9 @@
  * first, files in name order). They are evaluated into the world: the modules and classes they
  * define, the helpers they mix into Chef's classes, the resource and provider classes they declare.
  */
+import * as path from 'node:path';
 import { RModule } from '../ruby/objects';
+import type { RequireHost } from '../ruby/natives/kernel';
 import { Env, type MethodDef } from '../ruby/interpreter';
 import type { ParsedRuby } from '../ruby/prism';
 import type { ChefWorld } from './dsl/chefWorld';
@@ -37,16 +39,31 @@ export function loadOrder(cookbooks: Cookbook[]): Cookbook[] {
 export function loadLibraries(ws: Workspace, world: ChefWorld, cookbooks: Cookbook[]): LibraryInfo {
   const resourceNames = new Set<string>();
   const owners = new Map<string, Cookbook>();
-  const interp = loadingInterpreter(world);
+  const loaded = new Set<string>();
+  const libraryFiles = new Map<string, Cookbook>();
+  for (const cb of cookbooks) for (const f of cb.files.libraries) libraryFiles.set(path.resolve(f), cb);
+  // `require_relative 'helpers'` in a library loads that file first, as Ruby would (once).
+  const host: RequireHost = {
+    requireRelative(rel, from) {
+      const file = path.resolve(path.dirname(from), rel.endsWith('.rb') ? rel : rel + '.rb');
+      const cb = libraryFiles.get(file);
+      if (!cb || loaded.has(file)) return false;
+      load(file, cb);
+      return true;
+    },
+  };
+  const interp = loadingInterpreter(world, host);
+  const load = (file: string, cb: Cookbook) => {
+    loaded.add(file);
+    const parsed = ws.parse(file);
+    if (!parsed) return;
+    owners.set(file, cb);
+    collectResourceNames(parsed, resourceNames);
+    const { raised } = interp.evalProgram(new Env(undefined, world.main, { file, parsed }, { nesting: [], definee: world.object }));
+    if (raised) interp.finding('library-raises', `Loading this library stops with an error: ${raised.message}`, raised.loc ?? { file, line: 1, column: 1 }, 'warning');
+  };
   for (const cb of loadOrder(cookbooks)) {
-    for (const file of [...cb.files.libraries].sort()) {
-      const parsed = ws.parse(file);
-      if (!parsed) continue;
-      owners.set(file, cb);
-      collectResourceNames(parsed, resourceNames);
-      const { raised } = interp.evalProgram(new Env(undefined, world.main, { file, parsed }, { nesting: [], definee: world.object }));
-      if (raised) interp.finding('library-raises', `Loading this library stops with an error: ${raised.message}`, raised.loc ?? { file, line: 1, column: 1 }, 'warning');
-    }
+    for (const file of [...cb.files.libraries].sort()) if (!loaded.has(path.resolve(file))) load(path.resolve(file), cb);
   }
   return { helpers: libraryMethods(world, owners), resourceNames, owners };
 }

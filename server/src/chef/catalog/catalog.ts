@@ -87,7 +87,7 @@ export class Catalog {
    * The resource type `dslName` means on this platform, following Chef's `provides` rules: of the
    * rules whose conditions hold, the most specific wins (a decided block, then platform_version,
    * platform, platform_family, os), ties go to the later declaration (so cookbooks shadow built-ins),
-   * and a block we cannot decide matches with the lowest priority.
+   * and a block we cannot decide counts as matching.
    */
   resolve(dslName: string, facts: PlatformFacts): ResourceSchema | undefined {
     let best: { p: Provider; score: number[] } | undefined;
@@ -150,8 +150,9 @@ function matchScore(p: Provider, facts: PlatformFacts): number[] | undefined {
   if (rule.block) {
     const decided = rule.decide ? rule.decide(facts) : KNOWN_BLOCKS[`${p.schema.name}:${rule.name}`]?.(facts);
     if (decided === false) return undefined;
-    if (decided === undefined) return [-1, 0, 0, 0, 0];
-    block = 1;
+    // A block only narrows a rule: one we cannot decide is taken as the author's intent (it matches),
+    // ranked below a decided block of the same specificity.
+    block = decided === undefined ? 0 : 1;
   }
   return [block, rule.platformVersion ? 1 : 0, rule.platform ? 1 : 0, rule.platformFamily ? 1 : 0, rule.os ? 1 : 0];
 }

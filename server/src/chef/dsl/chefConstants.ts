@@ -8,7 +8,7 @@ import type { SourceLocation } from '../../protocol';
 import { type Value, type RubyObject, type CallContext, NIL, str, bool, unknown } from '../../ruby/values';
 import { RModule } from '../../ruby/objects';
 import type { EvalCallContext } from '../../ruby/interpreter';
-import { runHost } from './host';
+import { hostFacts } from './host';
 import type { ChefWorld } from './chefWorld';
 import { snake } from './chefWorld';
 
@@ -75,13 +75,33 @@ class EnvObject implements RubyObject {
   call(method: string, args: Value[], ctx: CallContext): Value | undefined {
     if (method !== '[]' && method !== 'fetch') return method === '[]=' ? args[1] ?? NIL : unknown('environment variables of the machine Chef runs on', ctx.loc);
     const key = args[0]?.k === 'str' ? args[0].v : undefined;
-    const host = runHost(ctx as EvalCallContext);
+    const host = hostFacts(ctx as EvalCallContext);
     const windows = host?.facts.os === 'windows';
     const known: Record<string, string> = windows
       ? { SYSTEMDRIVE: 'C:', SYSTEMROOT: 'C:\\Windows', WINDIR: 'C:\\Windows', PROGRAMFILES: 'C:\\Program Files', 'PROGRAMFILES(X86)': 'C:\\Program Files (x86)', PROGRAMDATA: 'C:\\ProgramData' }
       : { PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', HOME: '/root', USER: 'root', LOGNAME: 'root', SHELL: '/bin/sh' };
     if (key && key in known && host) return str(known[key]);
     return args[1] ?? unknown(`ENV[${JSON.stringify(key ?? '…')}] is the environment of the machine Chef runs on`, ctx.loc);
+  }
+}
+
+/**
+ * `Chef::Platform::ServiceHelpers`: which service managers the node has, as Chef detects them (from
+ * the binaries the platform ships and its init system); cookbooks pick a service manager with it.
+ */
+class ServiceHelpers implements RubyObject {
+  readonly className = 'Module';
+  describe(): string { return 'Chef::Platform::ServiceHelpers'; }
+  call(method: string, _args: Value[], ctx: CallContext): Value | undefined {
+    if (method !== 'service_resource_providers') return undefined;
+    const host = hostFacts(ctx as EvalCallContext);
+    if (!host) return unknown('the service managers of the node are known only for a platform', ctx.loc);
+    const f = host.facts;
+    const out: string[] = [];
+    if (f.platformFamily === 'debian') out.push('debian', 'invokercd');
+    if (f.initSystem === 'systemd') out.push('systemd');
+    if (f.platformFamily === 'rhel' && /^[67]\b/.test(f.platformVersion)) out.push('redhat');
+    return { k: 'array', items: out.map((v) => ({ k: 'sym', v })) };
   }
 }
 
@@ -98,6 +118,7 @@ export function defineChefConstants(world: ChefWorld): void {
   chef.constants.set('Config', { k: 'object', obj: new ChefConfig() });
   chef.constants.set('Application', { k: 'object', obj: new ChefApplication() });
   world.object.constants.set('ENV', { k: 'object', obj: new EnvObject() });
+  world.defineModuleAt('Chef::Platform').constants.set('ServiceHelpers', { k: 'object', obj: new ServiceHelpers() });
   const hash = world.coreClass('Hash')!;
   const array = world.coreClass('Array')!;
   world.object.constants.set('Mash', { k: 'object', obj: hash });

@@ -8,6 +8,12 @@ import { RModule, RInstance } from '../objects';
 import { ControlFlow, type EvalCallContext } from '../interpreter';
 import type { RubyWorld } from '../world';
 
+/** A host that can load the files `require_relative` names (the library loader). */
+export interface RequireHost {
+  /** Loads `path` (relative to the file `from`) if it is one of the code base's and not loaded yet; true when it was loaded now. */
+  requireRelative(path: string, from: string): boolean;
+}
+
 /** What `raise X, 'msg'`, `raise 'msg'` and `raise X.new('msg')` say, and the exception's class. */
 export function raiseArguments(args: Value[]): { message: string; exceptionClass: string } {
   let exceptionClass = 'RuntimeError';
@@ -33,7 +39,13 @@ export function defineKernelNatives(world: RubyWorld): void {
     k.defineNative(name, (self, args, ctx) => f(args, ctx, self), 'private');
     k.singleton().defineNative(name, (self, args, ctx) => f(args, ctx, self));
   };
-  for (const quiet of ['puts', 'print', 'pp', 'warn', 'require', 'require_relative', 'load', 'sleep', 'at_exit', 'trap', 'autoload', 'gem', 'srand']) fn(quiet, () => NIL);
+  for (const quiet of ['puts', 'print', 'pp', 'warn', 'require', 'load', 'sleep', 'at_exit', 'trap', 'autoload', 'gem', 'srand']) fn(quiet, () => NIL);
+  // `require_relative` loads a file of the code base once (a library requiring another before it is loaded in order).
+  fn('require_relative', (args, ctx) => {
+    const host = ctx.interp.host as Partial<RequireHost> | undefined;
+    if (args[0]?.k !== 'str' || !host?.requireRelative) return NIL;
+    return bool(host.requireRelative(args[0].v, ctx.env.unit.file));
+  });
   fn('p', (args) => (args.length === 0 ? NIL : args.length === 1 ? args[0] : arr(args)));
   const raise = (args: Value[], ctx: EvalCallContext): Value => {
     const { message, exceptionClass } = raiseArguments(args);
