@@ -145,26 +145,38 @@ function schemaOf(cls: RModule, names: ProvidesRule[], actions: Map<string, Acti
   // Unique per class (several classes may provide one DSL name, per platform); messages use the DSL name.
   const name = info.resourceName ?? info.autoName ?? classDerivedName(cls) ?? names[0]?.name ?? cls.name;
   const properties = new Map<string, PropertySchema>(commonProperties(name));
+  // A class deriving from a built-in resource (`< Chef::Resource::Service`) has its properties and actions.
+  const builtin = builtinAncestor(cls);
+  for (const [k, p] of builtin?.properties ?? []) properties.set(k, p);
   for (const [k, p] of legacyProperties(cls, interp)) properties.set(k, p);
   for (const [k, p] of allProperties(cls)) properties.set(k, p.schema);
   for (const [alias, target] of aliasesOf(cls)) {
     const t = properties.get(target);
     if (t && !properties.has(alias)) properties.set(alias, { ...t, name: alias, aliasOf: target });
   }
-  const all = ['nothing', ...allowedActionsOf(cls), ...actions.keys()].filter((a, i, list) => list.indexOf(a) === i);
+  const all = ['nothing', ...(builtin?.actions ?? []), ...allowedActionsOf(cls), ...actions.keys()].filter((a, i, list) => list.indexOf(a) === i);
   const actionLocations = new Map<string, SourceLocation>();
   for (const [a, impl] of actions) if (impl.loc) actionLocations.set(a, impl.loc);
   return {
     name,
     source: info.lwrp ? 'lwrp' : 'custom',
     actions: all,
-    defaultAction: defaultActionOf(cls)[0] ?? 'nothing',
+    defaultAction: (defaultActionOf(cls)[0] === 'nothing' && builtin ? builtin.defaultAction : defaultActionOf(cls)[0]) ?? 'nothing',
     properties,
     provides: names,
     cookbook: info.cookbook,
     location: info.location ?? cls.location,
     actionLocations,
   };
+}
+
+/** The built-in resource a class derives from, if any. */
+function builtinAncestor(cls: RModule): ResourceSchema | undefined {
+  for (let c: RModule | undefined = cls.superclass; c; c = c.superclass) {
+    const b = c.data.builtin as ResourceSchema | undefined;
+    if (b) return b;
+  }
+  return undefined;
 }
 
 /** `MysqlCookbook::MysqlServiceManagerSystemd` → `mysql_service_manager_systemd`. */

@@ -19,6 +19,8 @@ export interface PropertyAssignment {
   known: boolean;
   /** The value is what the property's `coerce` made of the one written. */
   coerced?: boolean;
+  /** Written under a condition inside the resource's block that is not known statically. */
+  conditional?: string;
 }
 
 export interface NotificationDecl {

@@ -190,7 +190,8 @@ function missing(st: ResourceState, args: Value[], ctx: EvalCallContext, self: V
   }
   if (statement) {
     const value = rest.length === 0 ? ctx.block ?? NIL : rest.length === 1 ? rest[0] : arr(rest);
-    d.props.push({ name, value, loc: ctx.loc!, nameLoc: ctx.nameLoc, valueLoc: ctx.argLocs[0], known: !d.schema });
+    const cond = ctx.interp.currentCondition();
+    d.props.push({ name, value, loc: ctx.loc!, nameLoc: ctx.nameLoc, valueLoc: ctx.argLocs[0], known: !d.schema, ...(cond && cond !== d.conditional ? { conditional: cond } : {}) });
     return value;
   }
   if (!d.schema) return unknown(`\`${name}\` in a ${d.type} block, whose type Cloche does not know`, ctx.loc);

@@ -14,6 +14,11 @@ function didYouMean(name: string, candidates: Iterable<string>, replace: SourceL
   return { text: ` Did you mean ${s.map((x) => `'${x}'`).join(' or ')}?`, data: replace ? { suggestions: s, replace } : { suggestions: s } };
 }
 
+/** Properties every resource once had, and what became of them (so the message says why code of that time fails). */
+const REMOVED_PROPERTIES: Record<string, string> = {
+  supports: 'Chef 13 removed `supports` from every resource but service (for user, use `manage_home`).',
+};
+
 export const unknownResource: Rule = {
   code: 'unknown-resource',
   explanation: 'A resource type that no built-in resource and no cookbook in the workspace provides.',
@@ -50,7 +55,11 @@ export const unknownProperty: Rule = {
       for (const p of r.props) {
         if (p.known) continue;
         const dym = didYouMean(p.name, r.schema.properties.keys(), p.nameLoc);
-        out.push(diag(p.nameLoc ?? p.loc, 'error', this.code, `${r.type} has no property '${p.name}'.${dym.text}`, { data: dym.data }));
+        const removed = REMOVED_PROPERTIES[p.name] ? ` ${REMOVED_PROPERTIES[p.name]}` : '';
+        // Under a condition the evaluator cannot decide, Chef fails only if that branch runs.
+        const severity = p.conditional ? 'warning' : 'error';
+        const when = p.conditional ? ` (Chef fails when ${p.conditional.replace(/ \(.*$/, '')} holds)` : '';
+        out.push(diag(p.nameLoc ?? p.loc, severity, this.code, `${r.type} has no property '${p.name}'${when}.${removed}${dym.text}`, { data: dym.data }));
       }
     }
     return out;
