@@ -175,7 +175,8 @@ export class Compilation implements RunHost {
   /** Declares a resource (or expands a definition) from a DSL call in a recipe, action or definition body. */
   declare(type: string, kind: ResourceKind, args: Value[], ctx: EvalCallContext, scope: RInstance): Value {
     const sc = scopeOf({ k: 'object', obj: scope })!;
-    const nameV = args[0] ?? NIL;
+    // `apt_update` with no name is Chef's empty name; an explicit nil is a missing one.
+    const nameV = args[0] ?? str('');
     const { text: nameText, unknownReason } = nameOf(nameV);
     if (kind === 'definition') return this.expandDefinition(type, nameV, nameText, ctx, scope);
     const schema = kind === 'builtin' || kind === 'custom' ? this.model.catalog.resolve(type, this.facts) : undefined;

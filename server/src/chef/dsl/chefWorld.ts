@@ -138,10 +138,11 @@ export class ChefWorld extends RubyWorld {
     const parent = cls.superclass && ownInfo(cls.superclass)?.actionClass ? this.actionClassOf(cls.superclass) : this.actionClassBase;
     const ac = new RModule(`${cls.name} action class`, true, parent);
     ac.data.resourceClass = cls;
-    // Chef delegates the resource class's own public methods (not its properties) to new_resource.
+    // Chef delegates the resource's public methods (its own and its modules', not its properties nor
+    // Chef::Resource's) that the provider does not have to new_resource.
     ac.dynamic = (name) => {
-      const own = cls.methods.get(name);
-      if (!own?.def || own.visibility !== 'public') return undefined;
+      const own = cls.findMethod(name);
+      if (!own?.def || own.visibility !== 'public' || own.owner.name.startsWith('Chef::') || this.provider.findMethod(name)) return undefined;
       return (self, args, ctx) => {
         const nr = (self.k === 'object' && (self.obj as { data?: { sc?: { newResource?: Value } } }).data?.sc?.newResource) || undefined;
         return nr ? ctx.interp.callMethod(nr, name, args, ctx) : undefined;

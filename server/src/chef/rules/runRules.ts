@@ -3,8 +3,6 @@
  * of the compiler (missing recipes, dependencies outside the workspace, raises, budgets).
  */
 import type { Diagnostic } from '../../protocol';
-import { rubyEquals } from '../../ruby/values';
-import { propValue } from '../resourceDecl';
 import { type Rule, diag } from './ruleTypes';
 import { findAttributeRefs } from '../attributeRefs';
 
@@ -21,10 +19,9 @@ export const duplicateResource: Rule = {
       const key = `${r.collection ?? r.runItem}\u0000${r.resolvedType}[${r.nameText}]`;
       const first = seen.get(key);
       if (!first) { seen.set(key, r); continue; }
-      // Declaring the same resource again with other actions is a common, deliberate pattern (e.g. start, then enable later).
-      const sameActions = first.actions.join() === r.actions.join();
-      const sameProps = r.props.every((p) => { const v = propValue(first, p.name); return v !== undefined && rubyEquals(v, p.value) === true; });
-      if (!sameActions && !sameProps) continue;
+      // Declaring the same resource again with other actions is a common, deliberate pattern (e.g.
+      // `service x do action :nothing end` for notifications, then `action :start` later).
+      if (first.actions.join() !== r.actions.join() || first.actionUnknown || r.actionUnknown) continue;
       out.push(diag(r.nameLoc ?? r.loc, 'warning', this.code, `${r.id} is already declared at ${first.file.split('/').slice(-2).join('/')}:${first.loc.line}; Chef runs both declarations.`, {
         related: [{ location: first.loc, message: 'first declaration' }],
       }));
