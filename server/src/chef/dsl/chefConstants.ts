@@ -11,6 +11,7 @@ import type { EvalCallContext } from '../../ruby/interpreter';
 import { hostFacts } from './host';
 import type { ChefWorld } from './chefWorld';
 import { snake } from './chefWorld';
+import { VersionString } from './versionString';
 
 /** The version of Chef Infra whose resources the catalog describes. */
 export const CHEF_VERSION = '19.4.14';
@@ -113,7 +114,8 @@ const OPAQUE_PREFIXES = ['Chef', 'Opscode', 'Mixlib', 'ChefUtils', 'ChefConfig',
 
 export function defineChefConstants(world: ChefWorld): void {
   const chef = world.chef;
-  chef.constants.set('VERSION', str(CHEF_VERSION));
+  chef.constants.set('VERSION', { k: 'object', obj: new VersionString(CHEF_VERSION) });
+  chef.constants.set('VersionString', { k: 'object', obj: world.defineClassAt('Chef::VersionString', world.coreClass('String')) });
   chef.constants.set('Log', { k: 'object', obj: new ChefLog() });
   chef.constants.set('Config', { k: 'object', obj: new ChefConfig() });
   chef.constants.set('Application', { k: 'object', obj: new ChefApplication() });

@@ -88,13 +88,24 @@ function coerced(v: Value, def: PropertyDef | undefined, self: Value, ctx: EvalC
 }
 
 export function writeProperty(self: Value, st: ResourceState, name: string, args: Value[], ctx: EvalCallContext): Value {
-  const raw = args.length === 0 ? ctx.block ?? NIL : args.length === 1 ? args[0] : arr(args);
+  let raw = args.length === 0 ? ctx.block ?? NIL : args.length === 1 ? args[0] : arr(args);
   const def = classProperty(self, name);
+  // Chef: setting nil on a property that does not accept nil sets its default instead.
+  if (raw.k === 'nil') raw = defaultOnNil(st, name, def) ?? raw;
   const value = coerced(raw, def, self, ctx);
   const known = !st.decl.schema || st.decl.schema.properties.has(name) || !!def;
   st.decl.props.push({ name, value, loc: ctx.loc!, nameLoc: ctx.nameLoc, valueLoc: ctx.argLocs[0], known, ...(value !== raw ? { coerced: true } : {}) });
   st.cache.delete(name);
   return value;
+}
+
+/** The value Chef stores when nil is set: the default, unless the property accepts nil (a coerce, or nil among its types). */
+function defaultOnNil(st: ResourceState, name: string, def: PropertyDef | undefined): Value | undefined {
+  const prop = def?.schema ?? st.decl.schema?.properties.get(name);
+  if (!prop || def?.coerce || prop.types.some((t) => t === 'nil' || t === 'NilClass')) return undefined;
+  if (def?.default) return def.default;
+  if (prop.defaultKind === 'literal' && prop.default !== undefined) return valueFromCatalogJson(prop.default);
+  return undefined;
 }
 
 export function defineResourceDsl(world: ChefWorld): void {

@@ -49,6 +49,9 @@ export function raise(ctx: Ctx | undefined, exceptionClass: string, message: str
   if (interp && (interp.conditions?.length || interp.repetitions?.length)) {
     return unknown(`raises ${exceptionClass}: ${message}`, ctx?.loc);
   }
+  // Through the interpreter when there is one, so the raise knows the calls that led to it.
+  const raiser = interp as { raise?: (m: string, l: unknown, c: string) => never } | undefined;
+  if (raiser?.raise) raiser.raise(message, ctx?.loc, exceptionClass);
   throw new RubyRaise(message, ctx?.loc, exceptionClass);
 }
 

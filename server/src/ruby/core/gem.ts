@@ -69,7 +69,9 @@ export function newGemVersion(arg: Value | undefined, ctx: CallContext): Value {
   const u = findUnknown(arg);
   if (u) return unknown(u.reason, u.loc);
   if (arg.k === 'object' && arg.obj instanceof GemVersion) return gemVersion(arg.obj.version);
-  const text = arg.k === 'str' ? arg.v : arg.k === 'int' || arg.k === 'float' ? String(arg.v) : arg.k === 'nil' ? '' : undefined;
+  // Strings and what converts to one (Chef::VersionString, …).
+  const asString = arg.k === 'object' ? arg.obj.call('to_s', [], ctx) : undefined;
+  const text = arg.k === 'str' ? arg.v : asString?.k === 'str' ? asString.v : arg.k === 'int' || arg.k === 'float' ? String(arg.v) : arg.k === 'nil' ? '' : undefined;
   if (text === undefined) return raise(ctx, 'ArgumentError', `Malformed version number string ${arg.k === 'object' ? arg.obj.describe() : arg.k}`);
   const v = normalizeVersion(text);
   return v === undefined ? raise(ctx, 'ArgumentError', `Malformed version number string ${text}`) : gemVersion(v);
