@@ -101,3 +101,15 @@ test('package resolves per platform and attribute precedence decides values', ()
   assert.equal(alma.id, 'package[httpd]');
   assert.equal(alma.resolvedType, 'dnf_package');
 });
+
+test('a raise or return in an undecided branch makes the rest of the recipe conditional, never a certain stop', () => {
+  const m = workspace({
+    'a/metadata.rb': "name 'a'\n",
+    'a/recipes/default.rb': "file '/before'\nraise 'unsupported' unless ::File.exist?('/etc/os-release')\nfile '/after'\n",
+  });
+  const c = m.compile(['a::default'], debian);
+  assert.deepEqual(c.resources.map((r) => r.id), ['file[/before]', 'file[/after]']);
+  assert.equal(c.resources[0].conditional, undefined);
+  assert.match(c.resources[1].conditional!, /unless the code above raises/);
+  assert.ok(!c.findings.some((f) => f.code === 'recipe-raises'), 'no certain stop');
+});

@@ -96,3 +96,19 @@ test('never throws on broken input', () => {
     assert.ok(value, `evaluated ${JSON.stringify(src)}`);
   }
 });
+
+test('a return under a condition the evaluator cannot decide makes the result unknown, not the other branch', () => {
+  const v = run("def pick\n  return :early if ::File.exist?('/etc/x')\n  :late\nend\npick").value;
+  assert.equal(v.k, 'unknown');
+  assert.match((v as { reason: string }).reason, /pick.*depends on/);
+  // Decided conditions keep the value.
+  assert.equal(evalStr('def pick2\n  return :early if 1 > 2\n  :late\nend\npick2'), ':late');
+});
+
+test('a raise in an undecided branch is no certain stop: what follows is analysed, as conditional', () => {
+  const { value, interp } = run("raise 'no config' unless ::File.exist?('/etc/x')\n:after");
+  assert.equal(inspect(value), ':after');
+  assert.equal(interp.conditions.length, 0, 'the condition ends with the body');
+  const r = run("ok = ::File.exist?('/etc/y')\nok || raise('missing')\n:after");
+  assert.equal(inspect(r.value), ':after');
+});

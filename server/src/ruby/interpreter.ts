@@ -62,6 +62,8 @@ export interface Frame {
   args: Value[];
   block?: Value;
   callLoc?: SourceLocation;
+  /** Set when a `return` happened under a condition the evaluator could not decide: the result is unknown. */
+  undecidedReturn?: string;
 }
 
 export class Env {
@@ -176,10 +178,19 @@ export class Interpreter {
     this.host = opts.host;
   }
 
+  /**
+   * Runs a body (a file, a method, a block). A `return`, `next` or `raise` in a branch the evaluator
+   * could not decide makes the rest of the body conditional; that lasts until the body ends.
+   */
+  body<T>(fn: () => T): T {
+    const mark = this.conditions.length;
+    try { return fn(); } finally { this.conditions.length = mark; }
+  }
+
   /** Evaluates a whole file. Never throws; a certain `raise` is returned as data. */
   evalProgram(env: Env): { value: Value; raised?: RubyRaise } {
     try {
-      return { value: this.evalNode(env.unit.parsed.tree, env) };
+      return { value: this.body(() => this.evalNode(env.unit.parsed.tree, env)) };
     } catch (e) {
       if (e instanceof RubyRaise) return { value: NIL, raised: e };
       if (e instanceof BudgetExceeded) {

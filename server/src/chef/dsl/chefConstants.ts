@@ -64,7 +64,7 @@ class ChefApplication implements RubyObject {
   call(method: string, args: Value[], ctx: CallContext): Value | undefined {
     if (method !== 'fatal!') return undefined;
     const interp = (ctx as EvalCallContext).interp;
-    if (!interp || interp.uncertain()) return NIL;
+    if (!interp) return NIL;
     return interp.raise(args[0]?.k === 'str' ? args[0].v : 'Chef::Application.fatal!', ctx.loc, 'SystemExit');
   }
 }

@@ -65,6 +65,7 @@ function classProperty(self: Value, name: string): PropertyDef | undefined {
 export function readProperty(self: Value, st: ResourceState, name: string, ctx: EvalCallContext): Value {
   const set = propValue(st.decl, name);
   if (set !== undefined) return set.k === 'lazy' && self.k === 'object' ? ctx.interp.callProcWithSelf(set, self.obj, [self]) : set;
+  if (name === 'name') return st.decl.name;
   if (st.undeclared) return unknown(`${name} is set by whoever declares a ${st.decl.type}`, ctx.loc);
   const cached = st.cache.get(name);
   if (cached) return cached;

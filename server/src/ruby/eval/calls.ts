@@ -12,6 +12,7 @@ import { callValueMethod, ITERATORS } from '../rubyMethods';
 import { RModule, RInstance, isModelObject, lookupClassOf, type MethodEntry } from '../objects';
 import { Env, ControlFlow, type Interpreter, type EvalCallContext, type MethodDef, type Frame, type LexicalScope } from '../interpreter';
 import { assignTarget } from './variables';
+import { RubyRaise } from '../errors';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type N = any;
@@ -93,7 +94,11 @@ function overUnknown(it: Interpreter, recv: Extract<Value, { k: 'unknown' }>, na
     try {
       const arity = name === 'each_pair' || name === 'each_with_index' || name === 'each_with_object' ? 2 : 1;
       callProc(it, ctx.block, Array.from({ length: arity }, () => unknown(recv.reason, recv.loc)));
-    } catch (e) { if (!(e instanceof ControlFlow)) throw e; } finally { it.repetitions.pop(); }
+    } catch (e) {
+      if (!(e instanceof ControlFlow || e instanceof RubyRaise)) throw e;
+      // An element we cannot know may make the loop raise or return: what follows may not run.
+      it.conditions.push(`unless the loop over ${recv.reason} ends early`);
+    } finally { it.repetitions.pop(); }
   }
   return unknown(recv.reason, recv.loc);
 }
@@ -141,11 +146,12 @@ export function invokeMethod(it: Interpreter, def: MethodDef, self: RubyObject, 
   bindParams(it, params, args, env, block);
   it.depth++;
   it.frames.push(frame);
+  const decided = (v: Value): Value => (frame.undecidedReturn && v.k !== 'unknown' ? unknown(`what \`${def.name}\` returns depends on ${frame.undecidedReturn}`, ctx?.loc) : v);
   try {
-    const v = def.node.body ? it.evalNode(def.node.body, env) : NIL;
-    return v.k === 'unknown' && !v.reason.includes(`\`${def.name}\``) ? unknown(`${v.reason} (in \`${def.name}\` from ${shortPath(def.origin)})`, v.loc) : v;
+    const v = it.body(() => (def.node.body ? it.evalNode(def.node.body, env) : NIL));
+    return decided(v.k === 'unknown' && !v.reason.includes(`\`${def.name}\``) ? unknown(`${v.reason} (in \`${def.name}\` from ${shortPath(def.origin)})`, v.loc) : v);
   } catch (e) {
-    if (e instanceof ControlFlow && (e.kind === 'return' || (def.closure && e.kind === 'next'))) return e.value;
+    if (e instanceof ControlFlow && (e.kind === 'return' || (def.closure && e.kind === 'next'))) return decided(e.value);
     throw e;
   } finally {
     it.depth--;
@@ -187,7 +193,7 @@ function runProcIn(it: Interpreter, node: N, env: Env, args: Value[], block?: Va
   bindParams(it, params, effective, env, block);
   it.depth++;
   try {
-    return node.body ? it.evalNode(node.body, env) : NIL;
+    return it.body(() => (node.body ? it.evalNode(node.body, env) : NIL));
   } catch (e) {
     if (e instanceof ControlFlow && (e.kind === 'next' || (isLambda && e.kind === 'return'))) return e.value;
     throw e;

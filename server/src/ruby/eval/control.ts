@@ -18,9 +18,18 @@ export function andOr(it: Interpreter, node: N, env: Env): Value {
   const l = it.evalNode(node.left, env);
   const t = truthy(l);
   if (isAnd ? t === false : t === true) return l;
-  const reason = t === undefined ? (l as { reason: string }).reason : undefined;
-  const r = it.underCondition(reason, () => it.evalNode(node.right, env));
-  if (t !== undefined) return r;
+  if (t !== undefined) return it.evalNode(node.right, env);
+  const reason = (l as { reason: string }).reason;
+  let r: Value;
+  try {
+    r = it.underCondition(reason, () => it.evalNode(node.right, env));
+  } catch (e) {
+    // `ok? || raise(…)`: the right side ends the body only when it runs.
+    if (!(e instanceof ControlFlow || e instanceof RubyRaise)) throw e;
+    if (e instanceof ControlFlow && e.kind === 'return' && env.frame) env.frame.undecidedReturn ??= reason;
+    it.conditions.push(`unless the code above ends early (${reason})`);
+    return unknown(reason);
+  }
   // `unknown && false` is falsy either way; `unknown || x` stays unknown.
   return isAnd && truthy(r) === false ? unknown(reason!) : l;
 }
@@ -46,15 +55,26 @@ export function evalBothBranches(it: Interpreter, env: Env, label: string, branc
   const before = snapshot(env);
   const contents = new Contents(before);
   const results: Map<Env, Map<string, Value>>[] = [];
+  let exited: string | undefined;
   for (const body of branches) {
     restore(before);
     contents.restore();
-    if (body) it.underCondition(label, () => { try { it.evalNode(body, env); } catch (e) { if (!(e instanceof ControlFlow || e instanceof RubyRaise)) throw e; } });
+    if (body) {
+      it.underCondition(label, () => {
+        try { it.evalNode(body, env); } catch (e) {
+          if (!(e instanceof ControlFlow || e instanceof RubyRaise)) throw e;
+          exited = e instanceof RubyRaise ? 'raises' : e.kind === 'return' ? 'returns' : 'ends early';
+          if (e instanceof ControlFlow && e.kind === 'return' && env.frame) env.frame.undecidedReturn ??= label;
+        }
+      });
+    }
     results.push(snapshot(env));
     contents.record();
   }
   restore(before);
   contents.merge(label);
+  // One side left the body (return, next, raise): what follows runs only on the other side.
+  if (exited) it.conditions.push(`unless the code above ${exited} (${label})`);
   for (const [scope, vars] of before) {
     const names = new Set<string>(vars.keys());
     for (const r of results) for (const n of r.get(scope)!.keys()) names.add(n);
@@ -206,7 +226,10 @@ export function evalFor(it: Interpreter, node: N, env: Env): Value {
   if (!items) {
     const reason = coll.k === 'unknown' ? coll.reason : `cannot iterate ${coll.k}`;
     it.repetitions.push(reason);
-    try { body(unknown(reason, it.locOf(env.unit, node))); } catch (e) { if (!(e instanceof ControlFlow)) throw e; } finally { it.repetitions.pop(); }
+    try { body(unknown(reason, it.locOf(env.unit, node))); } catch (e) {
+      if (!(e instanceof ControlFlow || e instanceof RubyRaise)) throw e;
+      it.conditions.push(`unless the loop over ${reason} ends early`);
+    } finally { it.repetitions.pop(); }
     return coll;
   }
   for (const item of items.slice(0, it.budgets.loopIterations)) {

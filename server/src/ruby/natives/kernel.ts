@@ -49,8 +49,7 @@ export function defineKernelNatives(world: RubyWorld): void {
   fn('p', (args) => (args.length === 0 ? NIL : args.length === 1 ? args[0] : arr(args)));
   const raise = (args: Value[], ctx: EvalCallContext): Value => {
     const { message, exceptionClass } = raiseArguments(args);
-    // Under a condition we cannot decide, the raise may not happen: the rest is still analysed.
-    if (ctx.interp.uncertain()) return NIL;
+    // Under a condition we cannot decide, the branch ends here; evalBothBranches makes what follows conditional.
     if (findUnknown(arr(args.filter((a) => a.k !== 'object')))) return ctx.interp.raise(`${exceptionClass} (its message is not known statically)`, ctx.loc, exceptionClass);
     return ctx.interp.raise(message, ctx.loc, exceptionClass);
   };
