@@ -9,5 +9,7 @@ export class RubyRaise {
     readonly exceptionClass = 'RuntimeError',
     /** Where the methods being run when it was raised were called from, outermost first. */
     readonly callSites: SourceLocation[] = [],
+    /** How many undecided conditions held when it was raised (the raise happens only under them). */
+    readonly conditionDepth = 0,
   ) {}
 }

@@ -182,9 +182,16 @@ export class Interpreter {
    * Runs a body (a file, a method, a block). A `return`, `next` or `raise` in a branch the evaluator
    * could not decide makes the rest of the body conditional; that lasts until the body ends.
    */
-  body<T>(fn: () => T): T {
+  body(fn: () => Value): Value {
     const mark = this.conditions.length;
-    try { return fn(); } finally { this.conditions.length = mark; }
+    try {
+      return fn();
+    } catch (e) {
+      // A raise under a condition this body introduced (after an undecided early exit) may not
+      // happen: the body's result is unknown, not a certain stop.
+      if (e instanceof RubyRaise && e.conditionDepth > mark) return unknown(`may raise: ${e.message} (${this.conditions[mark]})`, e.loc);
+      throw e;
+    } finally { this.conditions.length = mark; }
   }
 
   /** Evaluates a whole file. Never throws; a certain `raise` is returned as data. */
@@ -246,7 +253,7 @@ export class Interpreter {
 
   /** A Ruby raise at `loc`, carrying the call sites of the methods being run (outermost first). */
   raise(message: string, loc: SourceLocation | undefined, exceptionClass = 'RuntimeError'): never {
-    throw new RubyRaise(message, loc, exceptionClass, this.frames.map((f) => f.callLoc).filter((l): l is SourceLocation => !!l));
+    throw new RubyRaise(message, loc, exceptionClass, this.frames.map((f) => f.callLoc).filter((l): l is SourceLocation => !!l), this.conditions.length);
   }
 
   /** An instance variable of a module, as this evaluation sees it. */
