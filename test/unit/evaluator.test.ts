@@ -112,3 +112,10 @@ test('a raise in an undecided branch is no certain stop: what follows is analyse
   const r = run("ok = ::File.exist?('/etc/y')\nok || raise('missing')\n:after");
   assert.equal(inspect(r.value), ':after');
 });
+
+test('a Ruby error caused by a value nobody knows is no certain raise: the result is unknown', () => {
+  const { value } = run("x = ::File.read('/etc/x')\n[1] + x");
+  assert.equal(value.k, 'unknown');
+  assert.match((value as { reason: string }).reason, /File\.read/);
+  assert.throws(() => { throw run('[1] + 2').interp; }, () => true); // a known TypeError still raises (evalProgram reports it)
+});

@@ -3,7 +3,8 @@
  * answers a method call on a plain value (or falls back for an object), or returns undefined for a
  * method it does not evaluate, so the caller can say why.
  */
-import type { Value, CallContext } from '../values';
+import { type Value, type CallContext, unknown, findUnknown } from '../values';
+import { RubyRaise } from '../errors';
 import type { MethodTable, Str, Num, Arr, Hash, Range } from './args';
 import { callString, STRING_METHODS } from './string';
 import { callSymbol, SYMBOL_METHODS } from './symbol';
@@ -64,10 +65,17 @@ function classMethod(recv: Value, name: string, args: Value[], ctx: CallContext)
  */
 export function callValueMethod(recv: Value, name: string, args: Value[], ctx: CallContext): Value | undefined {
   if (recv.k === 'unknown') return undefined;
-  const own = classMethod(recv, name, args, ctx);
-  if (own !== undefined) return own;
-  const generic = OBJECT_METHODS[name];
-  return generic ? generic(recv, args, ctx) : undefined;
+  try {
+    const own = classMethod(recv, name, args, ctx);
+    if (own !== undefined) return own;
+    const generic = OBJECT_METHODS[name];
+    return generic ? generic(recv, args, ctx) : undefined;
+  } catch (e) {
+    // A Ruby error caused by a value we could not know (`[1] + unknown`) is not certain: the result is unknown.
+    const u = e instanceof RubyRaise ? args.map((a) => findUnknown(a)).find(Boolean) ?? findUnknown(recv) : undefined;
+    if (u) return unknown(u.reason, u.loc);
+    throw e;
+  }
 }
 
 registerDispatch(callValueMethod);
