@@ -3,6 +3,8 @@
  * of the compiler (missing recipes, dependencies outside the workspace, raises, budgets).
  */
 import type { Diagnostic } from '../../protocol';
+import { rubyEquals } from '../../ruby/values';
+import { propValue } from '../resourceDecl';
 import { type Rule, diag } from './ruleTypes';
 import { findAttributeRefs } from '../attributeRefs';
 
@@ -22,9 +24,14 @@ export const duplicateResource: Rule = {
       // Declaring the same resource again with other actions is a common, deliberate pattern (e.g.
       // `service x do action :nothing end` for notifications, then `action :start` later).
       if (first.actions.join() !== r.actions.join() || first.actionUnknown || r.actionUnknown) continue;
-      out.push(diag(r.nameLoc ?? r.loc, 'warning', this.code, `${r.id} is already declared at ${first.file.split('/').slice(-2).join('/')}:${first.loc.line}; Chef runs both declarations.`, {
-        related: [{ location: first.loc, message: 'first declaration' }],
-      }));
+      // Declaring it again the same way (a test of idempotence) is harmless; other values for the same
+      // properties are likely a mistake: the second run undoes the first.
+      const conflicts = r.props.filter((p) => { const v = propValue(first, p.name); return v !== undefined && rubyEquals(v, p.value) === false; }).map((p) => p.name);
+      const where = `${first.file.split('/').slice(-2).join('/')}:${first.loc.line}`;
+      const message = conflicts.length
+        ? `${r.id} is already declared at ${where} with other values for ${[...new Set(conflicts)].join(', ')}; Chef runs both, in order.`
+        : `${r.id} is already declared at ${where} with the same action; Chef runs both.`;
+      out.push(diag(r.nameLoc ?? r.loc, conflicts.length ? 'warning' : 'info', this.code, message, { related: [{ location: first.loc, message: 'first declaration' }] }));
     }
     return out;
   },
