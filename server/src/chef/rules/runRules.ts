@@ -31,7 +31,9 @@ export const duplicateResource: Rule = {
       const message = conflicts.length
         ? `${r.id} is already declared at ${where} with other values for ${[...new Set(conflicts)].join(', ')}; Chef runs both, in order.`
         : `${r.id} is already declared at ${where} with the same action; Chef runs both.`;
-      out.push(diag(r.nameLoc ?? r.loc, conflicts.length ? 'warning' : 'info', this.code, message, { related: [{ location: first.loc, message: 'first declaration' }] }));
+      // The same declaration reached twice (a loop over a known list) is deliberate: said, not warned.
+      const sameSite = first.loc.file === r.loc.file && first.loc.line === r.loc.line && first.loc.column === r.loc.column;
+      out.push(diag(r.nameLoc ?? r.loc, conflicts.length && !sameSite ? 'warning' : 'info', this.code, message, { related: [{ location: first.loc, message: 'first declaration' }] }));
     }
     return out;
   },
