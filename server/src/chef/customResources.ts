@@ -13,7 +13,7 @@ import { Interpreter, Env, type EvalCallContext, type EvalFinding, type FileUnit
 import type { PropertySchema, ProvidesRule, ResourceSchema } from './catalog/schema';
 import { commonProperties } from './catalog/builtin';
 import type { ChefWorld } from './dsl/chefWorld';
-import { snake } from './dsl/chefWorld';
+import { snake } from './dsl/names';
 import {
   classInfo, ownInfo, allProperties, allowedActionsOf, defaultActionOf, actionImplOf, aliasesOf, type ActionImpl,
 } from './dsl/resourceClass';

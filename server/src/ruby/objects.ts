@@ -8,7 +8,7 @@
  */
 import type { SourceLocation } from '../protocol';
 import type { Value, RubyObject, CallContext } from './values';
-import type { MethodDef, EvalCallContext } from './interpreter';
+import type { MethodDef, EvalCallContext } from './env';
 
 /** A method implemented in TypeScript. `undefined` means "not handled here": lookup goes on. */
 export type NativeMethod = (self: Value, args: Value[], ctx: EvalCallContext) => Value | undefined;

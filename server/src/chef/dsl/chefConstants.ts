@@ -10,7 +10,7 @@ import { RModule } from '../../ruby/objects';
 import type { EvalCallContext } from '../../ruby/interpreter';
 import { hostFacts } from './host';
 import type { ChefWorld } from './chefWorld';
-import { snake } from './chefWorld';
+import { snake } from './names';
 import { VersionString } from './versionString';
 
 /** The version of Chef Infra whose resources the catalog describes. */

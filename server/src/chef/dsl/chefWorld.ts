@@ -18,6 +18,7 @@ import { defineResourceDsl, propertyAccessor } from './resourceDsl';
 import { defineProviderDsl } from './providerDsl';
 import { defineChefConstants, resolveChefConstant } from './chefConstants';
 import { CHEF_DSL_METHODS } from './chefDslMethods';
+import { camel } from './names';
 import { commonProperties } from '../catalog/builtin';
 
 const COMMON_PROPERTY_NAMES: ReadonlySet<string> = new Set(commonProperties().keys());
@@ -151,14 +152,4 @@ export class ChefWorld extends RubyWorld {
     info.actionClass = ac;
     return ac;
   }
-}
-
-/** `apt_package` → `AptPackage` (Chef's convert_to_class_name). */
-export function camel(snake: string): string {
-  return snake.split('_').map((p) => (p ? p[0].toUpperCase() + p.slice(1) : '')).join('');
-}
-
-/** `AptPackage` → `apt_package` (Chef's convert_to_snake_case). */
-export function snake(camelName: string): string {
-  return camelName.replace(/([A-Z]+)([A-Z][a-z])/g, '$1_$2').replace(/([a-z\d])([A-Z])/g, '$1_$2').toLowerCase();
 }

@@ -10,7 +10,8 @@ import {
 } from '../values';
 import { callValueMethod, ITERATORS } from '../rubyMethods';
 import { RModule, RInstance, isModelObject, lookupClassOf, type MethodEntry } from '../objects';
-import { Env, ControlFlow, type Interpreter, type EvalCallContext, type MethodDef, type Frame, type LexicalScope } from '../interpreter';
+import { Env, ControlFlow, type EvalCallContext, type MethodDef, type Frame, type LexicalScope } from '../env';
+import type { Interpreter } from '../interpreter';
 import { assignTarget } from './variables';
 import { RubyRaise } from '../errors';
 

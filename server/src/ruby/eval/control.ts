@@ -7,7 +7,8 @@ import { type Value, type HashEntry, NIL, str, unknown, truthy, findUnknown, rub
 import { safeRegex, rangeItems } from '../rubyMethods';
 import { RubyRaise } from '../errors';
 import { RModule, RInstance, lookupClassOf } from '../objects';
-import { ControlFlow, BudgetExceeded, type Interpreter, type Env } from '../interpreter';
+import { ControlFlow, BudgetExceeded, type Env } from '../env';
+import type { Interpreter } from '../interpreter';
 import { readConstant, assignTarget } from './variables';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */

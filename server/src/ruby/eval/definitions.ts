@@ -5,7 +5,8 @@
  */
 import { type Value, NIL, sym, unknown } from '../values';
 import { RModule, RInstance, type MethodEntry } from '../objects';
-import { Env, type Interpreter, type MethodDef, type LexicalScope } from '../interpreter';
+import { Env, type MethodDef, type LexicalScope } from '../env';
+import type { Interpreter } from '../interpreter';
 import { constantPathName } from './variables';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */

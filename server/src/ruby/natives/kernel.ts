@@ -5,7 +5,7 @@
 import { type Value, NIL, sym, arr, bool, unknown, findUnknown, toS } from '../values';
 import { formatString, kernelConversion } from '../core/kernel';
 import { RModule, RInstance } from '../objects';
-import { ControlFlow, type EvalCallContext } from '../interpreter';
+import { ControlFlow, type EvalCallContext } from '../env';
 import type { RubyWorld } from '../world';
 
 /** A host that can load the files `require_relative` names (the library loader). */

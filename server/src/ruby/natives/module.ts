@@ -5,7 +5,7 @@
 import { type Value, NIL, str, sym, arr, bool, unknown, toS } from '../values';
 import { RModule, RInstance, type Visibility } from '../objects';
 import { defineAlias, inherited } from '../eval/definitions';
-import type { EvalCallContext } from '../interpreter';
+import type { EvalCallContext } from '../env';
 import type { RubyWorld } from '../world';
 import { blockMethod } from './object';
 

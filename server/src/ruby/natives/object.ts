@@ -6,7 +6,7 @@
 import { type Value, NIL, TRUE, FALSE, str, sym, arr, bool, unknown, findUnknown, toS, inspect } from '../values';
 import { classMatches } from '../rubyMethods';
 import { RModule, RInstance, isModelObject, lookupClassOf } from '../objects';
-import type { EvalCallContext, MethodDef } from '../interpreter';
+import type { EvalCallContext, MethodDef } from '../env';
 import type { RubyWorld } from '../world';
 
 const nameOf = (v: Value | undefined): string | undefined => (v && (v.k === 'sym' || v.k === 'str') ? v.v : undefined);
