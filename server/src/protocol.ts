@@ -140,6 +140,17 @@ export interface GraphResource {
   sensitive?: boolean;
 }
 
+/** How well Cloche knows a run (`cloche check --stats`, the editor's status). */
+export interface FidelityStats {
+  platform: string;
+  /** Resources of the run (custom resources' children included). */
+  resources: number;
+  /** How many have a known type, name, actions, property values, and all four. */
+  known: { type: number; name: number; actions: number; properties: number; fully: number };
+  /** The most common reasons for what is unknown, most frequent first, with up to three places each. */
+  reasons: { reason: string; count: number; examples: SourceLocation[] }[];
+}
+
 export type EdgeKind = 'notifies' | 'subscribes' | 'include' | 'contains';
 
 export interface GraphEdge {

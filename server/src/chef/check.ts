@@ -8,11 +8,15 @@ import type { Diagnostic } from '../protocol';
 import type { Model } from './model';
 import type { PlatformFacts } from './platforms';
 import type { Cookbook } from './workspace';
+import type { Compilation } from './compilation';
 import { syntaxDiagnostics, rubyFilesOf } from './rules/syntaxRule';
 import { actionBodyDiagnostics } from './resourceBodies';
 import { findingsAtCallSites } from './callSites';
 
-export function checkPaths(model: Model, paths: string[], facts: PlatformFacts): Diagnostic[] {
+/**
+ * Diagnostics of the paths; `onCompilation` sees each cookbook's compilation (for statistics).
+ */
+export function checkPaths(model: Model, paths: string[], facts: PlatformFacts, onCompilation?: (c: Compilation) => void): Diagnostic[] {
   const inScope = (file: string) => paths.some((p) => file === p || file.startsWith(p + path.sep));
   const cookbooks = new Set<Cookbook>();
   for (const p of paths) {
@@ -31,6 +35,7 @@ export function checkPaths(model: Model, paths: string[], facts: PlatformFacts):
   for (const cb of cookbooks) {
     const runList = model.allRecipes(cb);
     const compilation = runList.length ? model.compile(runList, facts) : undefined;
+    if (compilation) onCompilation?.(compilation);
     const run = compilation ? model.diagnostics(compilation) : rubyFilesOf(cb).flatMap((f) => syntaxDiagnostics(model.ws, f));
     const own = withActionBodies(run, bodiesOf(cb));
     const inCookbook = (f: string) => f.startsWith(cb.dir + path.sep);

@@ -7,18 +7,22 @@ import { platformFrom } from './platformOption';
 import { modelFor } from './workspaceOption';
 import { checkPaths } from '../chef/check';
 import { paint } from './paint';
+import { fidelityOf, fidelityText } from '../chef/fidelity';
+import type { Compilation } from '../chef/compilation';
 
-export const usage = 'cloche check PATH... [--format text|json] [--platform P | --facts FILE] [--cookbook-path DIR[:DIR]]';
+export const usage = 'cloche check PATH... [--format text|json] [--stats] [--platform P | --facts FILE] [--cookbook-path DIR[:DIR]]';
 
 export async function run(argv: string[], io: CliIO): Promise<number> {
-  const args = parseArgs(argv, { values: ['format', 'platform', 'facts', 'cookbook-path'] });
+  const args = parseArgs(argv, { values: ['format', 'platform', 'facts', 'cookbook-path'], booleans: ['stats'] });
   if (!args.positional.length) throw new UsageError(`usage: ${usage}`);
   const format = formatOf(args, ['text', 'json'], 'text');
   const facts = platformFrom(args);
   const model = modelFor(args.positional, args);
-  const diagnostics = checkPaths(model, args.positional.map((p) => path.resolve(p)), facts);
-  if (format === 'json') io.stdout(JSON.stringify({ diagnostics }, null, 2) + '\n');
-  else io.stdout(formatText(diagnostics, io.isTTY));
+  const compilations: Compilation[] = [];
+  const diagnostics = checkPaths(model, args.positional.map((p) => path.resolve(p)), facts, (c) => compilations.push(c));
+  const stats = args.booleans.has('stats') ? fidelityOf(compilations, facts.profile) : undefined;
+  if (format === 'json') io.stdout(JSON.stringify(stats ? { diagnostics, stats } : { diagnostics }, null, 2) + '\n');
+  else io.stdout(formatText(diagnostics, io.isTTY) + (stats ? fidelityText(stats) : ''));
   return diagnostics.some((d) => d.severity === 'error') ? 1 : 0;
 }
 

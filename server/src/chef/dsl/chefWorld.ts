@@ -143,7 +143,9 @@ export class ChefWorld extends RubyWorld {
     // Chef::Resource's) that the provider does not have to new_resource.
     ac.dynamic = (name) => {
       const own = cls.findMethod(name);
-      if (!own?.def || own.visibility !== 'public' || own.owner.name.startsWith('Chef::') || this.provider.findMethod(name)) return undefined;
+      if (!own?.def || own.visibility !== 'public' || own.owner.name.startsWith('Chef::')) return undefined;
+      // Not what the provider has itself (its action_class helpers, modules it includes, Chef::Provider's).
+      if (ac.methods.has(name) || ac.ancestors().some((m) => m !== ac && m.ownMethod(name))) return undefined;
       return (self, args, ctx) => {
         const nr = (self.k === 'object' && (self.obj as { data?: { sc?: { newResource?: Value } } }).data?.sc?.newResource) || undefined;
         return nr ? ctx.interp.callMethod(nr, name, args, ctx) : undefined;
