@@ -903,3 +903,12 @@ test('end to end: a helper computing a config from version checks, formatting an
   assert.equal(ev("begin\n  [1, 'a'].sort\nrescue ArgumentError => e\n  :rescued\nend"), ':rescued');
   assert.equal(ev("{ a: 1 }.fetch(:b) rescue 'fallback'"), '"fallback"');
 });
+
+test('Enumerators: iterators without a block, then with_index, each_with_index, with_object', () => {
+  assert.equal(ev('[5, 6].map.with_index { |x, i| x * i }'), '[0, 6]');
+  assert.equal(ev('%w(a b).each.with_index(1).map { |x, i| x * i }'), '["a", "bb"]');
+  assert.equal(ev('%w(a b).each_with_index.map { |x, i| x + i.to_s }'), '["a0", "b1"]');
+  assert.equal(ev('[1, 2, 3].select.with_index { |x, i| i > 0 }'), '[2, 3]');
+  assert.equal(ev('[1, 2].map.with_index(1).to_a'), '[[1, 1], [2, 2]]');
+  assert.equal(ev('[1, 2].each.with_object([]) { |x, acc| acc << x * 2 }'), '[2, 4]');
+});

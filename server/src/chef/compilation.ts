@@ -253,14 +253,23 @@ export class Compilation implements RunHost {
     }
   }
 
+  /** A provider object for one action: its `@new_resource`, `@current_resource` and `@action` as Chef sets them. */
+  private providerObject(cls: RModule, sc: ScopeContext, label: string): RInstance {
+    const provider = new RInstance(cls, { sc, provider: true }, label);
+    if (sc.newResource) provider.ivars.set('@new_resource', sc.newResource);
+    provider.ivars.set('@current_resource', unknown('current_resource is the state read from the machine at converge time'));
+    if (sc.action) provider.ivars.set('@action', { k: 'sym', v: sc.action });
+    return provider;
+  }
+
   private runAction(def: CustomResourceDef, impl: ActionImpl, sc: ScopeContext): void {
     const world = this.model.world;
     if (impl.kind === 'block') {
-      const provider = new RInstance(world.actionClassOf(def.cls), { sc, provider: true }, `${def.schema.name} action ${sc.action}`);
+      const provider = this.providerObject(impl.provider ?? world.actionClassOf(def.cls), sc, `${def.schema.name} action ${sc.action}`);
       this.interp.callProcWithSelf(impl.proc, provider, [], { scope: { nesting: blockNesting(impl.proc), definee: provider.singleton() } });
       return;
     }
-    const provider = new RInstance(impl.provider, { sc, provider: true }, `${impl.provider.name} #${impl.method}`);
+    const provider = this.providerObject(impl.provider, sc, `${impl.provider.name} #${impl.method}`);
     const entry = impl.provider.findMethod(impl.method);
     if (entry?.def) this.interp.invokeMethod(entry.def, provider, [], undefined, this.interp.ctx(new Env(undefined, provider, entry.def.unit)), entry);
   }
@@ -268,7 +277,7 @@ export class Compilation implements RunHost {
   private expandDefinition(type: string, nameV: Value, nameText: string, ctx: EvalCallContext, scope: RInstance): Value {
     const sc = scopeOf({ k: 'object', obj: scope })!;
     const def = this.model.definitions.get(type)!;
-    const params = new DefinitionParams(def.defaults, nameV);
+    const params = new DefinitionParams(def.defaults, nameV, this.node);
     if (ctx.block) this.interp.callProcWithSelf(ctx.block, params);
     const decl = this.newDecl(type, 'definition', nameV, nameText, { loc: ctx.loc!, nameLoc: ctx.nameLoc, file: ctx.env.unit.file, cookbook: sc.cookbook, origin: sc.origin, runItem: sc.runItem });
     decl.custom = true;

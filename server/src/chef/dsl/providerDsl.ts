@@ -74,7 +74,7 @@ export function defineProviderDsl(world: ChefWorld): void {
   });
   onClass('action', (cls, args, ctx) => {
     const n = nameOf(args[0]);
-    if (n && ctx.block) providerInfo(cls).actions.set(n, { kind: 'block', proc: ctx.block, loc: ctx.loc! });
+    if (n && ctx.block) providerInfo(cls).actions.set(n, { kind: 'block', proc: ctx.block, loc: ctx.loc!, provider: cls });
     return NIL;
   });
   onClass('inherited', (_cls, args) => {

@@ -19,7 +19,8 @@ export interface PropertyDef {
 
 /** How an action runs: a recipe block (custom resources, LWRP providers) or a provider method (`def action_create`). */
 export type ActionImpl =
-  | { kind: 'block'; proc: Value; loc: SourceLocation }
+  /** `provider` is the provider class the block was written in (LWRP providers); unset: the resource's action class. */
+  | { kind: 'block'; proc: Value; loc: SourceLocation; provider?: RModule }
   | { kind: 'method'; provider: RModule; method: string; loc?: SourceLocation };
 
 export interface ResourceClassInfo {

@@ -157,6 +157,8 @@ export function defineResourceDsl(world: ChefWorld): void {
     void self;
     return v;
   });
+  // Resources declared in a definition's body see its params (Chef's resource builder sets them).
+  withState('params', (st) => (st.declaredIn?.data.sc as { params?: Value } | undefined)?.params);
   for (const m of ['cookbook_name', 'recipe_name']) {
     withState(m, (st, _args, ctx) => (st.declaredIn ? ctx.interp.callMethod({ k: 'object', obj: st.declaredIn }, m, [], ctx) : undefined));
   }
@@ -192,7 +194,9 @@ function missing(st: ResourceState, args: Value[], ctx: EvalCallContext, self: V
   const provider = st.declaredIn?.data.provider ? st.declaredIn : undefined;
   if (provider && (d.schema || !statement)) {
     const entry = lookupClassOf(provider).findMethod(name);
-    if (entry) return ctx.interp.callMethod({ k: 'object', obj: provider }, name, rest, ctx);
+    // Chef before 16 also gave actions new_resource's properties by their bare names (the provider's method_missing).
+    const nr = resourceStateOf((provider.data.sc as { newResource?: Value } | undefined)?.newResource);
+    if (entry || (!rest.length && nr?.decl.schema?.properties.has(name))) return ctx.interp.callMethod({ k: 'object', obj: provider }, name, rest, ctx);
   }
   // A helper the declaring recipe has but the resource does not: Chef raises NoMethodError here.
   const helper = !provider && d.schema && st.declaredIn ? lookupClassOf(st.declaredIn).findMethod(name) : undefined;

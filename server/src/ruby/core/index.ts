@@ -5,6 +5,7 @@
  */
 import { type Value, type CallContext, unknown, findUnknown } from '../values';
 import { RubyRaise } from '../errors';
+import { Enumerator, ENUMERATOR_METHODS } from './enumerator';
 import type { MethodTable, Str, Num, Arr, Hash, Range } from './args';
 import { callString, STRING_METHODS } from './string';
 import { callSymbol, SYMBOL_METHODS } from './symbol';
@@ -65,6 +66,9 @@ function classMethod(recv: Value, name: string, args: Value[], ctx: CallContext)
  */
 export function callValueMethod(recv: Value, name: string, args: Value[], ctx: CallContext): Value | undefined {
   if (recv.k === 'unknown') return undefined;
+  if (!ctx.block && !args.length && ENUMERATOR_METHODS.has(name) && (recv.k === 'array' || recv.k === 'hash' || recv.k === 'range' || (recv.k === 'str' && name.startsWith('each_')))) {
+    return { k: 'object', obj: new Enumerator(recv, name, args) };
+  }
   try {
     const own = classMethod(recv, name, args, ctx);
     if (own !== undefined) return own;

@@ -177,6 +177,7 @@ export function callProcWithSelf(it: Interpreter, p: Value, self: RubyObject, ar
 }
 
 function runProcIn(it: Interpreter, node: N, env: Env, args: Value[], block?: Value): Value {
+  if (node.nativeBlock) return node.nativeBlock(args);
   if (node.symbolProc) return args[0] ? callMethod(it, args[0], node.symbolProc, args.slice(1), it.ctx(env)) : unknown(`&:${node.symbolProc} called without an argument`);
   if (it.depth >= it.budgets.callDepth) return unknown(`blocks nested deeper than ${it.budgets.callDepth}`);
   const isLambda = node.constructor?.name === 'LambdaNode';
