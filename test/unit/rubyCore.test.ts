@@ -912,3 +912,14 @@ test('Enumerators: iterators without a block, then with_index, each_with_index, 
   assert.equal(ev('[1, 2].map.with_index(1).to_a'), '[[1, 1], [2, 2]]');
   assert.equal(ev('[1, 2].each.with_object([]) { |x, acc| acc << x * 2 }'), '[2, 4]');
 });
+
+test('Regexp.last_match and $~/$1 after =~ and match; JSON and Shellwords', () => {
+  assert.equal(ev("'abc.tar.gz' =~ /^(.+?)\\.(tar\\.gz)/; [Regexp.last_match(2), $1, $~[0]]"), '["tar.gz", "abc", "abc.tar.gz"]');
+  assert.equal(ev("def f(u); u =~ /(b)/; Regexp.last_match(1); end; f('abc')"), '"b"');
+  assert.equal(ev("'x' =~ /y/; Regexp.last_match"), 'nil');
+  assert.equal(ev(`JSON.parse('{"a": [1, 2]}')`), '{"a" => [1, 2]}');
+  assert.equal(ev(`JSON.parse('{"a": 1}', symbolize_names: true)`), '{a: 1}');
+  assert.equal(ev("JSON.generate({ port: ':8080', s: :sym })"), '"{\\"port\\":\\":8080\\",\\"s\\":\\"sym\\"}"');
+  assert.equal(ev("JSON.pretty_generate({ 'a' => [1] })"), '"{\\n  \\"a\\": [\\n    1\\n  ]\\n}"');
+  assert.equal(ev(`Shellwords.split(%q(a 'b c' "d e" f\\\\ g))`), '["a", "b c", "d e", "f g"]');
+});

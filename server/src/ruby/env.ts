@@ -50,6 +50,8 @@ export interface Frame {
   callLoc?: SourceLocation;
   /** Set when a `return` happened under a condition the evaluator could not decide: the result is unknown. */
   undecidedReturn?: string;
+  /** Ruby's `$~` in this method. */
+  lastMatch?: Value;
 }
 
 export class Env {

@@ -60,6 +60,8 @@ export class Interpreter {
   readonly constants = new Map<string, Value>();
   /** Methods being run, innermost last. */
   readonly frames: Frame[] = [];
+  /** Ruby's `$~` at the top level (methods keep theirs on their frame). */
+  lastMatch?: Value;
   /** Class-level instance variables written during this evaluation (the world's stay as loaded). */
   private readonly moduleIvarOverlay = new Map<RModule, Map<string, Value>>();
 
@@ -220,8 +222,10 @@ export class Interpreter {
       case 'InstanceVariableWriteNode': { const v = this.evalNode(node.value, env); variables.writeIvar(this, node.name, v, env); return v; }
       case 'InstanceVariableOrWriteNode': case 'InstanceVariableAndWriteNode': case 'InstanceVariableOperatorWriteNode':
         return variables.ivarOpWrite(this, node, env);
-      case 'GlobalVariableReadNode': case 'BackReferenceReadNode': case 'NumberedReferenceReadNode':
-        return unknown(`global variable ${node.name ?? node.number ?? ''} is not known statically`, this.locOf(u, node));
+      case 'NumberedReferenceReadNode': case 'BackReferenceReadNode': return variables.lastMatchRead(this, node, env);
+      case 'GlobalVariableReadNode':
+        if (node.name === '$~') return variables.lastMatchRead(this, node, env);
+        return unknown(`global variable ${node.name ?? ''} is not known statically`, this.locOf(u, node));
       case 'GlobalVariableWriteNode': case 'GlobalVariableOrWriteNode': case 'GlobalVariableOperatorWriteNode': case 'GlobalVariableAndWriteNode':
         return this.evalNode(node.value, env);
       case 'ClassVariableReadNode': return variables.readClassVar(this, node, env);

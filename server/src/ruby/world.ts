@@ -12,6 +12,7 @@ import { defineKernelNatives } from './natives/kernel';
 import { defineCoreClassNatives } from './natives/coreClasses';
 import { FileClass } from './natives/file';
 import { gemConstant } from './core/gem';
+import { JSON_MODULE, SHELLWORDS_MODULE } from './natives/stdlib';
 
 /** Core classes of values that are not objects of the model (strings, numbers, …). */
 export const CORE_CLASS_NAMES = [
@@ -59,6 +60,8 @@ export class RubyWorld {
     this.object.constants.set('RUBY_PLATFORM', { k: 'str', v: 'x86_64-linux' });
     this.object.constants.set('RUBY_VERSION', { k: 'str', v: '3.1.6' });
     this.object.constants.set('ARGV', { k: 'array', items: [] });
+    this.object.constants.set('JSON', { k: 'object', obj: JSON_MODULE });
+    this.object.constants.set('Shellwords', { k: 'object', obj: SHELLWORDS_MODULE });
     const gem = this.defineModuleAt('Gem');
     for (const name of ['Version', 'Requirement']) gem.constants.set(name, gemConstant(`Gem::${name}`)!);
     this.main = new RInstance(this.object, {}, 'main');

@@ -5,6 +5,7 @@ import { type Value, NIL, str, int, arr, bool, unknown } from '../values';
 import { type MethodTable, unknownArg } from './args';
 import { translateRubyRegex } from './regexTranslate';
 import { matchDataValue, utf16ToCharIndex } from './matchData';
+import { recordMatch } from './lastMatch';
 
 const cache = new Map<string, { source: string; flags: string } | undefined>();
 
@@ -58,19 +59,23 @@ function subject(args: Value[]): string | Value | undefined {
 
 /** `=~`, `match`, `match?`, `===` share one search. */
 function search(kind: '=~' | 'match' | 'match?' | '==='): MethodTable<Re>[string] {
-  return (re, args) => {
+  return (re, args, ctx) => {
     const s = subject(args);
     if (typeof s !== 'string') {
       if (s) return s;
       // nil (and for === anything that is not a string) simply does not match.
+      if (kind === '=~' || kind === 'match') recordMatch(ctx, NIL);
       return kind === 'match?' || kind === '===' ? bool(false) : args[0]?.k === 'nil' ? NIL : undefined;
     }
     const js = rubyRegex(re.source, re.flags, 'g');
     if (!js) return notEvaluated(re);
     const m = js.exec(s);
-    if (kind === 'match?' || kind === '===') return bool(!!m);
+    if (kind === 'match?') return bool(!!m);
+    const md = m ? matchDataValue(m, s) : NIL;
+    recordMatch(ctx, md);
+    if (kind === '===') return bool(!!m);
     if (kind === '=~') return m ? int(utf16ToCharIndex(s, m.index)) : NIL;
-    return m ? matchDataValue(m, s) : NIL;
+    return md;
   };
 }
 

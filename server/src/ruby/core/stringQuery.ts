@@ -2,6 +2,7 @@
  * String methods that ask about a string without changing it: sizes, comparisons, searches,
  * pattern matches.
  */
+import { recordMatch } from './lastMatch';
 import { type Value, NIL, int, bool } from '../values';
 import { type MethodTable, type Str, raise } from './args';
 import { rubyRegex, matchAt } from './regexp';
@@ -57,6 +58,7 @@ function matching(kind: '=~' | 'match' | 'match?'): MethodTable<Str>[string] {
     const re: Value | undefined = p?.k === 'str' ? { k: 'regexp', source: p.v, flags: '' } : p;
     if (re?.k !== 'regexp') return undefined;
     const m = matchAt(re, s.v, pos?.k === 'int' ? pos.v : 0);
+    if (m && kind !== 'match?') recordMatch(ctx, m);
     if (!m || m.k === 'nil') return m && (kind === 'match?' ? bool(false) : NIL);
     if (kind === 'match?') return bool(true);
     return kind === 'match' ? m : (m.k === 'object' ? m.obj.call('begin', [int(0)], ctx) : undefined);

@@ -3,6 +3,7 @@ import type { SourceLocation } from '../../protocol';
 import { type Value, NIL, arr, sym, unknown, truthy } from '../values';
 import { RModule, RInstance } from '../objects';
 import type { Interpreter, Env } from '../interpreter';
+import { lastMatch } from '../core/lastMatch';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type N = any;
@@ -84,6 +85,21 @@ export function writeClassVar(it: Interpreter, node: N, env: Env): Value {
   const v = kind === 'ClassVariableOperatorWriteNode' ? it.binaryOp(cur, node.binaryOperator, it.evalNode(node.value, env), node, env) : it.evalNode(node.value, env);
   if (owner) it.setModuleIvar(owner, '@@' + node.name, v, it.persistentModuleState);
   return v;
+}
+
+/** `$~`, `$1`…`$9`, `$&`: the last match of this method (nil when none). */
+export function lastMatchRead(it: Interpreter, node: N, env: Env): Value {
+  const md = lastMatch(it.ctx(env));
+  if (md.k !== 'object') return md;
+  if (node.constructor.name === 'NumberedReferenceReadNode') return it.send(md, '[]', [{ k: 'int', v: node.number }], env);
+  if (node.constructor.name === 'BackReferenceReadNode') {
+    const which: Record<string, string> = { '$&': '0', '$`': 'pre_match', "$'": 'post_match' };
+    const w = which[node.name];
+    if (w === '0') return it.send(md, '[]', [{ k: 'int', v: 0 }], env);
+    if (w) return it.send(md, w, [], env);
+    return unknown(`${node.name} is not evaluated`, it.locOf(env.unit, node));
+  }
+  return md;
 }
 
 /** `A::B::C` from a constant read/path/target node. */

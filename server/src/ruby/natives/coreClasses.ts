@@ -5,6 +5,7 @@
 import { type Value, NIL, str, arr, unknown, hashOf } from '../values';
 import { RModule, RInstance } from '../objects';
 import { newHash } from '../core/hashDefaults';
+import { lastMatch } from '../core/lastMatch';
 import type { RubyWorld } from '../world';
 
 export function defineCoreClassNatives(world: RubyWorld): void {
@@ -23,6 +24,10 @@ export function defineCoreClassNatives(world: RubyWorld): void {
   cls('Regexp').defineNative('escape', (_self, args) => (args[0]?.k === 'str' || args[0]?.k === 'sym' ? str(args[0].v.replace(/[.*?+^$|()[\]{}\\/\- \t\n]/g, (c) => (c === '\n' ? '\\n' : c === '\t' ? '\\t' : c === ' ' ? '\\ ' : '\\' + c))) : args[0]?.k === 'unknown' ? args[0] : undefined));
   cls('Regexp').defineNative('quote', (self, args, ctx) => cls('Regexp').findMethod('escape')!.native!(self, args, ctx));
   cls('Regexp').defineNative('new', (_self, args) => (args[0]?.k === 'str' ? { k: 'regexp', source: args[0].v, flags: args[1]?.k === 'bool' && args[1].v ? 'i' : '' } : args[0]?.k === 'regexp' ? args[0] : args[0]?.k === 'unknown' ? args[0] : undefined));
+  cls('Regexp').defineNative('last_match', (_self, args, ctx) => {
+    const md = lastMatch(ctx);
+    return args.length && md.k === 'object' ? ctx.interp.callMethod(md, '[]', args, ctx) : args.length ? NIL : md;
+  });
   for (const name of ['Time', 'Random', 'Struct', 'Set']) cls(name).defineNative('new', (_self, _args, ctx) => unknown(`${name}.new is not evaluated statically`, ctx.loc));
   cls('Time').defineNative('now', (_self, _args, ctx) => unknown('the time when Chef runs', ctx.loc));
 

@@ -1,0 +1,115 @@
+/**
+ * Ruby standard library modules cookbooks call for values: `JSON` (parse, generate,
+ * pretty_generate) and `Shellwords` (split, escape, join). Pure functions of their arguments.
+ */
+import { type Value, type RubyObject, type CallContext, str, arr, unknown, findUnknown, fromJson, hashOf } from '../values';
+import { callValueMethod } from '../rubyMethods';
+import { raise } from '../core/args';
+
+/** Ruby data → JSON text (symbols as strings); undefined when it holds something JSON cannot say. */
+function jsonText(v: Value, indent?: number): string | undefined {
+  const j = plain(v, 0);
+  return j === undefined ? undefined : JSON.stringify(j, null, indent);
+}
+
+function plain(v: Value, depth: number): unknown {
+  if (depth > 64) return undefined;
+  switch (v.k) {
+    case 'nil': return null;
+    case 'bool': case 'int': case 'float': case 'str': case 'sym': return v.v;
+    case 'array': { const items = v.items.map((i) => plain(i, depth + 1)); return items.includes(undefined) ? undefined : items; }
+    case 'hash': {
+      const out: Record<string, unknown> = {};
+      for (const e of v.map.values()) {
+        const x = plain(e.value, depth + 1);
+        if (x === undefined || (e.key.k !== 'str' && e.key.k !== 'sym' && e.key.k !== 'int')) return undefined;
+        out[String(e.key.v)] = x;
+      }
+      return out;
+    }
+    default: return undefined;
+  }
+}
+
+class JsonModule implements RubyObject {
+  readonly className = 'Module';
+  describe(): string { return 'JSON'; }
+  call(method: string, args: Value[], ctx: CallContext): Value | undefined {
+    const u = args.map((a) => findUnknown(a)).find(Boolean);
+    if (u) return unknown(u.reason, u.loc);
+    switch (method) {
+      case 'parse': case 'parse!': case 'load': {
+        if (args[0]?.k !== 'str') return undefined;
+        let parsed: unknown;
+        try { parsed = JSON.parse(args[0].v); } catch (e) { return raise(ctx, 'JSON::ParserError', (e as Error).message); }
+        const opts = args[1];
+        const symbolize = opts?.k === 'hash' && [...opts.map.values()].some((e) => e.key.k === 'sym' && e.key.v === 'symbolize_names' && e.value.k === 'bool' && e.value.v);
+        return symbolize ? symbolizeKeys(fromJson(parsed)) : fromJson(parsed);
+      }
+      case 'generate': case 'dump': case 'fast_generate': {
+        const t = args[0] ? jsonText(args[0]) : undefined;
+        return t === undefined ? unknown('JSON of a value that is not plain data', ctx.loc) : str(t);
+      }
+      case 'pretty_generate': {
+        const t = args[0] ? jsonText(args[0], 2) : undefined;
+        return t === undefined ? unknown('JSON of a value that is not plain data', ctx.loc) : str(t);
+      }
+      default: return undefined;
+    }
+  }
+}
+
+function symbolizeKeys(v: Value): Value {
+  if (v.k === 'array') return arr(v.items.map(symbolizeKeys));
+  if (v.k === 'hash') return hashOf([...v.map.values()].map((e) => [e.key.k === 'str' ? { k: 'sym', v: e.key.v } : e.key, symbolizeKeys(e.value)]));
+  return v;
+}
+
+/** Words as a POSIX shell splits them: quotes group, backslashes escape. Undefined for an unmatched quote. */
+export function shellSplit(s: string): string[] | undefined {
+  const out: string[] = [];
+  let cur: string | undefined;
+  for (let i = 0; i < s.length; i++) {
+    const c = s[i];
+    if (/\s/.test(c)) { if (cur !== undefined) { out.push(cur); cur = undefined; } continue; }
+    cur ??= '';
+    if (c === '\\') { cur += s[++i] ?? ''; continue; }
+    if (c === "'" || c === '"') {
+      const end = s.indexOf(c, i + 1);
+      if (end < 0) return undefined;
+      const inner = s.slice(i + 1, end);
+      cur += c === '"' ? inner.replace(/\\(["\\$`])/g, '$1') : inner;
+      i = end;
+      continue;
+    }
+    cur += c;
+  }
+  if (cur !== undefined) out.push(cur);
+  return out;
+}
+
+class ShellwordsModule implements RubyObject {
+  readonly className = 'Module';
+  describe(): string { return 'Shellwords'; }
+  call(method: string, args: Value[], ctx: CallContext): Value | undefined {
+    const a = args[0];
+    if (a && findUnknown(a)) return unknown(findUnknown(a)!.reason);
+    switch (method) {
+      case 'split': case 'shellsplit': case 'shellwords': {
+        if (a?.k !== 'str') return undefined;
+        const words = shellSplit(a.v);
+        return words ? arr(words.map(str)) : raise(ctx, 'ArgumentError', `Unmatched quote: ${JSON.stringify(a.v)}`);
+      }
+      case 'escape': case 'shellescape': return a?.k === 'str' ? callValueMethod(a, 'shellescape', [], ctx) : undefined;
+      case 'join': case 'shelljoin': {
+        if (a?.k !== 'array') return undefined;
+        const parts = a.items.map((i) => callValueMethod(i.k === 'str' ? i : str(String((i as { v?: unknown }).v ?? '')), 'shellescape', [], ctx));
+        return parts.every((p) => p?.k === 'str') ? str(parts.map((p) => (p as { v: string }).v).join(' ')) : undefined;
+      }
+      default: return undefined;
+    }
+  }
+}
+
+export const JSON_MODULE = new JsonModule();
+export const SHELLWORDS_MODULE = new ShellwordsModule();
