@@ -41,10 +41,41 @@ const FAMILY_HELPERS: Record<string, (f: PlatformFacts) => boolean> = {
   'aarch64?': (f) => f.kernel?.machine === 'aarch64',
   'intel?': (f) => /86/.test(f.kernel?.machine ?? 'x86_64'),
   'docker?': () => true,
+  // chef-utils' exact-platform helpers (platform, not family).
+  ...Object.fromEntries(['aix', 'amazon', 'arch', 'centos', 'clearos', 'debian', 'dragonfly', 'fedora', 'freebsd', 'gentoo', 'linuxmint', 'netbsd',
+    'omnios', 'openbsd', 'openindiana', 'oracle', 'raspbian', 'redhat', 'scientific', 'slackware', 'smartos', 'solaris2', 'suse', 'ubuntu', 'windows']
+    .map((p) => [`${p}_platform?`, (f: PlatformFacts) => f.platform === p])),
+  'opensuse_platform?': (f) => f.platform === 'opensuseleap' || f.platform === 'opensuse',
+  'macos_platform?': (f) => f.platform === 'mac_os_x',
+  'centos_stream_platform?': (f) => f.platform === 'centos' && Number(f.platformVersion.split('.')[0]) >= 8,
+  'darwin?': (f) => f.os === 'darwin',
+  'solaris2?': (f) => f.os === 'solaris2',
+  'smartos?': (f) => f.platformFamily === 'smartos',
+  'netbsd?': (f) => f.platformFamily === 'netbsd',
+  'openbsd?': (f) => f.platformFamily === 'openbsd',
+  'dragonflybsd?': (f) => f.platformFamily === 'dragonflybsd',
+  'rpm_based?': (f) => ['rhel', 'fedora', 'amazon', 'suse'].includes(f.platformFamily),
+  'redhat_based?': (f) => ['rhel', 'fedora', 'amazon'].includes(f.platformFamily),
+  'fedora_derived?': (f) => ['rhel', 'fedora', 'amazon'].includes(f.platformFamily),
+  'solaris_based?': (f) => ['solaris2', 'smartos', 'omnios', 'openindiana'].includes(f.platformFamily),
+  'i386?': (f) => /^i[3-6]86$/.test(f.kernel?.machine ?? ''),
+  '_32_bit?': (f) => !/64/.test(f.kernel?.machine ?? 'x86_64'),
+  'armhf?': (f) => /^armv[67]/.test(f.kernel?.machine ?? ''),
+  'powerpc?': (f) => /^ppc/.test(f.kernel?.machine ?? ''),
+  'ppc64?': (f) => f.kernel?.machine === 'ppc64',
+  'ppc64le?': (f) => f.kernel?.machine === 'ppc64le',
+  's390x?': (f) => f.kernel?.machine === 's390x',
+  's390?': (f) => f.kernel?.machine === 's390',
+  'sparc?': (f) => /sparc/.test(f.kernel?.machine ?? ''),
+  'windows_ruby?': (f) => f.os === 'windows',
+  'macos_ruby?': (f) => f.os === 'darwin',
+  'effortless?': () => false,
 };
 
 /** Helpers whose answer depends on the machine, not on the platform profile. */
-const MACHINE_HELPERS = new Set(['virtual?', 'physical?', 'cloud?', 'ec2?', 'gce?', 'azure?', 'kitchen?', 'ci?', 'vagrant?', 'hyperv?', 'vmware?', 'kvm?', 'lxc?', 'openvz?', 'vbox?', 'wpar?', 'include_recipe?', 'which', 'file_exist?', 'windows_server?', 'windows_workstation?', 'guest?', 'hypervisor?', 'systemd_unit?']);
+const MACHINE_HELPERS = new Set(['debianrcd?', 'invokercd?', 'insserv?', 'upstart?', 'redhatrcd?', 'has_systemd_unit?', 'has_systemd_service_unit?', 'service_script_exist?',
+  'includes_recipe?', 'vagrant_domain?', 'vagrant_key?', 'vagrant_user?', 'kvm_host?', 'lxc_host?', 'openvz_host?', 'parallels?', 'parallels_host?', 'vbox_host?',
+  'vmware_desktop?', 'vmware_host?', 'vmware_vsphere?', 'windows_server_core?', 'virtual?', 'physical?', 'cloud?', 'ec2?', 'gce?', 'azure?', 'kitchen?', 'ci?', 'vagrant?', 'hyperv?', 'vmware?', 'kvm?', 'lxc?', 'openvz?', 'vbox?', 'wpar?', 'include_recipe?', 'which', 'file_exist?', 'windows_server?', 'windows_workstation?', 'guest?', 'hypervisor?', 'systemd_unit?']);
 
 /** Whether a name is one of the platform helpers `platformHelper` answers. */
 export function isPlatformHelper(name: string): boolean {

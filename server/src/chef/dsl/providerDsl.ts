@@ -53,7 +53,6 @@ export function defineProviderDsl(world: ChefWorld): void {
   // Chef's providers delegate property_is_set? to new_resource.
   p.defineNative('property_is_set?', (self, args, ctx) => { const nr = scopeOf(self)?.newResource; return nr ? ctx.interp.callMethod(nr, 'property_is_set?', args, ctx) : undefined; });
   p.defineNative('whyrun_mode?', (_self, _args, ctx) => unknown('why-run mode is chosen when Chef runs', ctx.loc));
-  p.defineNative('run_context', (_self, _args, ctx) => unknown("the run's internal state", ctx.loc));
   // Chef < 16 let actions read new_resource's properties by their bare names; old cookbooks rely on it.
   p.defineNative('method_missing', (self, args, ctx) => {
     const name = nameOf(args[0]);

@@ -109,7 +109,7 @@ export function defineRecipeDsl(world: ChefWorld): void {
     if (where === 'root') sc.parent = undefined;
     try { return ctx.interp.callProc(ctx.block, []); } finally { Object.assign(sc, saved); }
   });
-  for (const n of ['run_context', 'events', 'resource_collection']) withScope(n, (_self, _args, ctx) => unknown(`${n} is the run's internal state`, ctx.loc));
+  for (const n of ['events', 'resource_collection']) withScope(n, (_self, _args, ctx) => unknown(`${n} is the run's internal state`, ctx.loc));
   withScope('log_message', () => NIL);
   withScope('method_missing', (self, args, ctx) => {
     const host = runHost(ctx);

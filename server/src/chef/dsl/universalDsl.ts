@@ -6,6 +6,7 @@ import { type Value, unknown, bool } from '../../ruby/values';
 import type { NativeMethod } from '../../ruby/objects';
 import { isPlatformHelper, platformHelper } from '../platformDsl';
 import { hostFacts } from './host';
+import { RUN_CONTEXT } from './runContext';
 import type { ChefWorld } from './chefWorld';
 
 /** Calls that reach the machine or the Chef server: unknown at authoring time, with a reason. */
@@ -68,6 +69,8 @@ export function defineUniversalDsl(world: ChefWorld): void {
     if (!host || !k || (k.k !== 'str' && k.k !== 'sym')) return undefined;
     return bool(host.node.store.read([k.v]) !== undefined);
   });
+  // Recipes, resources and providers all reach the node through their run context.
+  u.defineNative('run_context', () => RUN_CONTEXT);
   u.defineNative('tag', () => ({ k: 'nil' }) as Value);
   u.defineNative('untag', () => ({ k: 'nil' }) as Value);
   u.defineNative('tags', () => ({ k: 'array', items: [] }));
