@@ -13,6 +13,7 @@ export const COMMANDS = {
   selectPlatform: { id: 'cloche.selectPlatform', title: 'Select Platform Profile' },
   restartServer: { id: 'cloche.restartServer', title: 'Restart Language Server' },
   showOutput: { id: 'cloche.showOutput', title: 'Show Output' },
+  showFidelity: { id: 'cloche.showFidelity', title: 'Show What Cloche Does Not Know About This Run' },
   dryRun: { id: 'cloche.dryRun', title: 'Dry Run in Container', icon: '$(beaker)' },
   converge: { id: 'cloche.converge', title: 'Converge in Throwaway Container' },
   revealPlanStep: { id: 'cloche.plan.revealStep', title: 'Open Source of Plan Step' },

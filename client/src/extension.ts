@@ -22,12 +22,15 @@ import { RecipeTests } from './recipeTests';
 import { buildBaseImage, doctor } from './runtimeSetup';
 import { readClientSettings, type ClientSettings } from './settings';
 import { StatusItem } from './status';
+import { FidelityStatus } from './fidelityStatus';
 
 export function activate(context: vscode.ExtensionContext): void {
   const log = vscode.window.createOutputChannel('Cloche', { log: true });
   let settings = readSettings();
   const status = new StatusItem(settings.platform);
   const server = new LanguageServer(context, log, status);
+  const fidelity = new FidelityStatus(() => server.current);
+  status.onReady(() => fidelity.refresh(300));
   const store = new PlanStore();
   const deps: GraphPanelDeps = {
     extensionUri: context.extensionUri,
@@ -59,6 +62,7 @@ export function activate(context: vscode.ExtensionContext): void {
     selectPlatform: () => selectPlatform(server, settings.platform),
     restartServer: () => server.restart(),
     showOutput: () => log.show(),
+    showFidelity: () => fidelity.showReasons(),
     dryRun: async (uri?: unknown) => {
       await dryRun({ ...engine, store, revealPlan: () => planView.reveal(), showGraphStatuses: (st) => GraphPanel.active?.showPlanStatuses(st) }, asUri(uri));
       containers.refresh();
@@ -81,7 +85,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const guarded = (name: CommandName, fn: (...args: unknown[]) => unknown) =>
     NEEDS_TRUST.includes(name) ? (...args: unknown[]) => (trusted(COMMANDS[name].title) ? fn(...args) : undefined) : fn;
   context.subscriptions.push(
-    log, status, server, store, planView, planDiff, containers, convergeOutput, convergeProblems,
+    log, status, fidelity, server, store, planView, planDiff, containers, convergeOutput, convergeProblems,
     new PlanLenses(store, DOCUMENT_SELECTOR as vscode.DocumentSelector),
     ...Object.entries(handlers).map(([name, fn]) => vscode.commands.registerCommand(COMMANDS[name as CommandName].id, guarded(name as CommandName, fn))),
     vscode.workspace.onDidGrantWorkspaceTrust(() => { startTests(); containers.refresh(); }),

@@ -24,7 +24,16 @@ export class StatusItem implements vscode.Disposable {
 
   setClientState(state: 'starting' | 'running' | 'stopped'): void { this.clientState = state; this.failure = undefined; this.render(); }
   setFailure(message: string): void { this.clientState = 'failed'; this.failure = message; this.render(); }
-  setServerStatus(s: StatusParams): void { this.server = s; this.platform = s.platform; this.render(); }
+  setServerStatus(s: StatusParams): void {
+    this.server = s;
+    this.platform = s.platform;
+    this.render();
+    if (s.state === 'ready') for (const l of this.readyListeners) l();
+  }
+
+  /** Called each time the server says it is ready (indexed, platform changed). */
+  onReady(listener: () => void): void { this.readyListeners.push(listener); }
+  private readonly readyListeners: (() => void)[] = [];
   setPlatform(p: string): void { this.platform = p; this.render(); }
 
   /** The container CLI found on PATH (docker or podman), once looked up. */

@@ -4,7 +4,7 @@
  * are used, so the module loads on either side.
  */
 import { RequestType, NotificationType } from 'vscode-jsonrpc';
-import type { Graph } from './protocol';
+import type { FidelityStats, Graph } from './protocol';
 
 /** What `cloche/graph` is asked for: one of a document, a cookbook or an explicit run list. */
 export interface GraphParams {
@@ -39,3 +39,14 @@ export const StatusNotification = new NotificationType<StatusParams>('cloche/sta
 
 /** Client → server, when the user picks another platform profile: the names the server knows. */
 export const PlatformsRequest = new RequestType<void, string[], void>('cloche/platforms');
+
+/** What `cloche/fidelity` is asked for: the cookbook of a document. */
+export interface FidelityParams {
+  uri: string;
+}
+
+/**
+ * Client → server, when the active editor changes and after edits: how well Cloche knows the run of
+ * the document's cookbook (every recipe), for the language status. Null outside a cookbook.
+ */
+export const FidelityRequest = new RequestType<FidelityParams, FidelityStats | null, void>('cloche/fidelity');

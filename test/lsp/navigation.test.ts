@@ -78,3 +78,14 @@ test('cloche/graph for a document, a cookbook and a run list, per platform', asy
   assert.equal(rl.platform, 'ubuntu-24.04');
   assert.equal(await client.request('cloche/graph', { uri: 'file:///nowhere/x.rb' }), null);
 });
+
+test('cloche/fidelity: how well the run of a document’s cookbook is known, and why not', async () => {
+  // fx_community reads data bags and node attributes no attributes file sets: some of it is unknown.
+  const s = await client.request<{ resources: number; known: Record<string, number>; reasons: { reason: string; count: number; examples: { file: string; line: number }[] }[] } | null>(
+    'cloche/fidelity', { uri: uri(path.join(FIXTURES, 'fx_community/recipes/default.rb')) });
+  assert.ok(s && s.resources > 0, JSON.stringify(s));
+  assert.ok(s.known.fully < s.resources, 'some resource of fx_community is not fully known');
+  assert.ok(s.known.fully <= Math.min(s.known.type, s.known.name, s.known.actions, s.known.properties));
+  assert.ok(s.reasons.length > 0 && s.reasons.every((r) => r.count > 0 && r.examples.length > 0), JSON.stringify(s.reasons));
+  assert.equal(await client.request('cloche/fidelity', { uri: uri(path.join(FIXTURES, '..', 'README.md')) }), null, 'outside a cookbook: null');
+});

@@ -14,6 +14,7 @@ import { EngineCli, EngineCliError } from '../../client/src/engineCli';
 import { subjectOf, targetFlags } from '../../client/src/engineTarget';
 import { DEFAULTS } from '../../client/src/settings';
 import { renderWhyChain, stepSummary, whyChains } from '../../client/src/plan/stepText';
+import { fidelityLabel, fidelityPercent } from '../../client/src/fidelityText';
 
 const loc = (line: number) => ({ file: '/cb/recipes/default.rb', line, column: 1 });
 function step(resource: string, action: string, extra: Partial<PlanStep> = {}): PlanStep {
@@ -149,4 +150,12 @@ describe('plan subjects and flags', () => {
     assert.deepEqual(targetFlags({ ...DEFAULTS, platform: 'ubuntu-24.04', container: { runtime: 'podman', images: { 'ubuntu-24.04': 'u:24', 'debian-12': 'd' } } }),
       ['--runtime', 'podman', '--image', 'u:24']);
   });
+});
+
+it('fidelity status text: the share fully known, each part, and the commonest reason', () => {
+  const s = { platform: 'debian-12', resources: 40, known: { type: 40, name: 38, actions: 40, properties: 30, fully: 29 }, reasons: [{ reason: '`shell_out` runs a command on the machine', count: 9, examples: [] }] };
+  assert.equal(fidelityPercent(s), 73);
+  const l = fidelityLabel(s);
+  assert.equal(l.text, 'Cloche knows 73% of 40 resources');
+  assert.match(l.detail, /name 95% .* properties 75% — most often unknown: `shell_out`/);
 });

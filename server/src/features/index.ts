@@ -11,5 +11,6 @@ import { graph } from './graph';
 import { codeActions } from './codeActions';
 import { inlayHints } from './inlayHints';
 import { semanticTokens } from './semanticTokens';
+import { fidelity } from './fidelity';
 
-export const FEATURES: Feature[] = [diagnostics, workspaceDiagnostics, watchedFiles, completion, hover, definition, symbols, graph, codeActions, inlayHints, semanticTokens];
+export const FEATURES: Feature[] = [diagnostics, workspaceDiagnostics, watchedFiles, completion, hover, definition, symbols, graph, codeActions, inlayHints, semanticTokens, fidelity];
