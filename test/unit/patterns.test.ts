@@ -668,6 +668,8 @@ test('Ruby in library helpers deciding what a recipe declares (ruby_helpers)', a
 
     assertUnknown(byId(g, 'log[pt-ruby version]').properties.message, 'message from shell_out');
     assertUnknown(byId(g, 'file[/etc/pt-ruby/slots]').properties.content, 'content from a recursion over an unknown count');
+    assertProps(byId(g, 'file[/etc/pt-ruby/mirror]'), { content: 'artifacts.example.invalid' }); // URI.parse(...).host
+    assertUnknown(byId(g, 'log[pt-ruby kernel]').properties.message, 'message from Mixlib::ShellOut');
   });
 });
 

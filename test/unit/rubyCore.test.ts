@@ -923,3 +923,16 @@ test('Regexp.last_match and $~/$1 after =~ and match; JSON and Shellwords', () =
   assert.equal(ev("JSON.pretty_generate({ 'a' => [1] })"), '"{\\n  \\"a\\": [\\n    1\\n  ]\\n}"');
   assert.equal(ev(`Shellwords.split(%q(a 'b c' "d e" f\\\\ g))`), '["a", "b c", "d e", "f g"]');
 });
+
+test('URI: parse into parts, join, form components; a bad join raises as Ruby does', () => {
+  assert.equal(ev("u = URI.parse('https://u:p@example.com:8443/a%20b/c?x=1#f'); [u.scheme, u.host, u.port, u.path, u.query, u.fragment, u.userinfo]"),
+    '["https", "example.com", 8443, "/a b/c", "x=1", "f", "u:p"]');
+  assert.equal(ev("URI.parse('http://example.com/x').port"), '80');
+  assert.equal(ev("URI.parse('/relative/path').path"), '"/relative/path"');
+  assert.equal(ev("URI.parse('/relative/path').host"), 'nil');
+  assert.equal(ev("URI.join('https://example.com/a/b', 'c').to_s"), '"https://example.com/a/c"');
+  assert.equal(ev("\"#{URI.parse('http://h/p')}\""), '"http://h/p"');
+  assert.equal(ev("URI.encode_www_form_component('a b&c')"), '"a+b%26c"');
+  assert.equal(ev("URI.decode_www_form_component('a+b%26c')"), '"a b&c"');
+  assert.match(ev("URI.join('not a uri', 'x')"), /^raise URI::InvalidURIError/);
+});

@@ -12,7 +12,7 @@ import { defineKernelNatives } from './natives/kernel';
 import { defineCoreClassNatives } from './natives/coreClasses';
 import { FileClass } from './natives/file';
 import { gemConstant } from './core/gem';
-import { JSON_MODULE, SHELLWORDS_MODULE } from './natives/stdlib';
+import { JSON_MODULE, SHELLWORDS_MODULE, URI_MODULE } from './natives/stdlib';
 
 /** Core classes of values that are not objects of the model (strings, numbers, …). */
 export const CORE_CLASS_NAMES = [
@@ -62,6 +62,7 @@ export class RubyWorld {
     this.object.constants.set('ARGV', { k: 'array', items: [] });
     this.object.constants.set('JSON', { k: 'object', obj: JSON_MODULE });
     this.object.constants.set('Shellwords', { k: 'object', obj: SHELLWORDS_MODULE });
+    this.object.constants.set('URI', { k: 'object', obj: URI_MODULE });
     const gem = this.defineModuleAt('Gem');
     for (const name of ['Version', 'Requirement']) gem.constants.set(name, gemConstant(`Gem::${name}`)!);
     this.main = new RInstance(this.object, {}, 'main');

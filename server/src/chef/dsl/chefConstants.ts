@@ -106,6 +106,16 @@ class ServiceHelpers implements RubyObject {
   }
 }
 
+/** `Mixlib::ShellOut.new(cmd)`: a command run on the machine; whatever it answers is unknown, saying so. */
+class ShellOutClass implements RubyObject {
+  readonly className = 'Class';
+  describe(): string { return 'Mixlib::ShellOut'; }
+  call(method: string, args: Value[], ctx: CallContext): Value | undefined {
+    const cmd = args.find((a) => a.k === 'str') as { v: string } | undefined;
+    return unknown(`Mixlib::ShellOut${method === 'new' ? '' : '.' + method} runs ${cmd ? `\`${cmd.v}\`` : 'a command'} on the machine`, ctx.loc);
+  }
+}
+
 /** Namespaces whose methods Cloche does not model: their constants resolve (so `include X` works), calls are unknown. */
 const OPAQUE_PREFIXES = ['Chef', 'Opscode', 'Mixlib', 'ChefUtils', 'ChefConfig', 'ChefVault', 'Ohai', 'Etc', 'Socket', 'Resolv', 'IPAddr', 'URI', 'Net',
   'JSON', 'YAML', 'Psych', 'OpenSSL', 'Digest', 'Base64', 'SecureRandom', 'Shellwords', 'Process', 'Gem', 'ERB', 'Open3', 'Timeout',
@@ -121,6 +131,7 @@ export function defineChefConstants(world: ChefWorld): void {
   chef.constants.set('Application', { k: 'object', obj: new ChefApplication() });
   world.object.constants.set('ENV', { k: 'object', obj: new EnvObject() });
   world.defineModuleAt('Chef::Platform').constants.set('ServiceHelpers', { k: 'object', obj: new ServiceHelpers() });
+  world.defineModuleAt('Mixlib').constants.set('ShellOut', { k: 'object', obj: new ShellOutClass() });
   const hash = world.coreClass('Hash')!;
   const array = world.coreClass('Array')!;
   world.object.constants.set('Mash', { k: 'object', obj: hash });

@@ -113,3 +113,62 @@ class ShellwordsModule implements RubyObject {
 
 export const JSON_MODULE = new JsonModule();
 export const SHELLWORDS_MODULE = new ShellwordsModule();
+
+/** A parsed URI (`URI.parse`): its parts as Ruby's URI answers them. */
+class UriObject implements RubyObject {
+  readonly className = 'URI::Generic';
+  constructor(private readonly text: string, private readonly url?: URL) {}
+  describe(): string { return this.text; }
+  toJson() { return this.text; }
+  call(method: string): Value | undefined {
+    const u = this.url;
+    const nilOr = (s: string | undefined) => (s ? str(s) : { k: 'nil' } as Value);
+    switch (method) {
+      case 'to_s': case 'to_str': return str(this.text);
+      case 'scheme': return nilOr(u?.protocol.replace(/:$/, ''));
+      case 'host': case 'hostname': return nilOr(u?.hostname);
+      case 'port': return u ? { k: 'int', v: Number(u.port || DEFAULT_PORTS[u.protocol] || 0) } : { k: 'nil' };
+      case 'path': return str(u ? decodeURI(u.pathname) : this.text);
+      case 'query': return nilOr(u?.search.replace(/^\?/, ''));
+      case 'fragment': return nilOr(u?.hash.replace(/^#/, ''));
+      case 'user': return nilOr(u?.username);
+      case 'password': return nilOr(u?.password);
+      case 'userinfo': return nilOr(u?.username ? `${u.username}${u.password ? ':' + u.password : ''}` : undefined);
+      case 'request_uri': return u ? str(u.pathname + u.search) : undefined;
+      case 'absolute?': return { k: 'bool', v: !!u };
+      default: return undefined;
+    }
+  }
+}
+
+const DEFAULT_PORTS: Record<string, string> = { 'http:': '80', 'https:': '443', 'ftp:': '21' };
+
+function parseUri(s: string): Value {
+  let url: URL | undefined;
+  try { url = /^[a-z][a-z0-9+.-]*:/i.test(s) ? new URL(s) : undefined; } catch { url = undefined; }
+  return { k: 'object', obj: new UriObject(s, url) };
+}
+
+class UriModule implements RubyObject {
+  readonly className = 'Module';
+  describe(): string { return 'URI'; }
+  call(method: string, args: Value[], ctx: CallContext): Value | undefined {
+    const u = args.map((a) => findUnknown(a)).find(Boolean);
+    if (u) return unknown(u.reason, u.loc);
+    const text = (v: Value | undefined) => (v?.k === 'str' ? v.v : v?.k === 'object' && v.obj instanceof UriObject ? v.obj.describe() : undefined);
+    switch (method) {
+      case 'parse': { const t = text(args[0]); return t === undefined ? undefined : parseUri(t); }
+      case 'join': {
+        const parts = args.map(text);
+        if (parts.length === 0 || parts.some((p) => p === undefined)) return undefined;
+        const [first, ...rest] = parts as string[];
+        try { return parseUri(rest.reduce((base, p) => new URL(p, base).toString(), first!)); } catch { return raise(ctx, 'URI::InvalidURIError', `bad URI(is not URI?): ${parts[0]}`); }
+      }
+      case 'encode_www_form_component': { const t = text(args[0]); return t === undefined ? undefined : str(encodeURIComponent(t).replace(/%20/g, '+').replace(/[!'()~]/g, (c) => '%' + c.charCodeAt(0).toString(16).toUpperCase())); }
+      case 'decode_www_form_component': { const t = text(args[0]); return t === undefined ? undefined : str(decodeURIComponent(t.replace(/\+/g, ' '))); }
+      default: return undefined;
+    }
+  }
+}
+
+export const URI_MODULE = new UriModule();
