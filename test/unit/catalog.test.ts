@@ -250,18 +250,21 @@ describe('checkPropertyValue', () => {
 
 describe('fillDefaults', () => {
   it('fills name, name properties and literal defaults, keeping what the recipe set', () => {
-    const svc = fillDefaults(catalog.get('service')!, 'nginx', new Map());
+    const svc = fillDefaults(catalog.get('service')!, str('nginx'), new Map());
     assert.deepEqual(svc.get('service_name'), str('nginx'));
     assert.deepEqual(svc.get('name'), str('nginx'));
     assert.deepEqual(svc.get('supports'), hashOf([[sym('restart'), NIL], [sym('reload'), NIL], [sym('status'), NIL]]));
     assert.deepEqual(svc.get('timeout'), int(900));
-    const file = fillDefaults(catalog.get('file')!, '/etc/x', new Map([['backup', FALSE]]));
+    const file = fillDefaults(catalog.get('file')!, str('/etc/x'), new Map([['backup', FALSE]]));
     assert.deepEqual(file.get('path'), str('/etc/x'));
     assert.deepEqual(file.get('backup'), FALSE);
     assert.deepEqual(file.get('retries'), int(0));
     assert.equal(file.has('atomic_update'), false, 'lazy defaults are computed at converge time');
-    assert.deepEqual(fillDefaults(catalog.get('apt_package')!, 'nginx', new Map()).get('package_name'), str('nginx'));
-    assert.deepEqual(fillDefaults(catalog.get('log')!, 'hi', new Map()).get('level'), sym('info'));
+    assert.deepEqual(fillDefaults(catalog.get('apt_package')!, str('nginx'), new Map()).get('package_name'), str('nginx'));
+    assert.deepEqual(fillDefaults(catalog.get('log')!, str('hi'), new Map()).get('level'), sym('info'));
+    // A name not known statically stays unknown in the name property: never the «unknown» placeholder as a path.
+    const unknownName = unknown('the name comes from the node');
+    assert.deepEqual(fillDefaults(catalog.get('file')!, unknownName, new Map()).get('path'), unknownName);
   });
 });
 

@@ -753,8 +753,10 @@ test('never invent or lose a resource (no_invented_resources)', async (t) => {
       return found[0];
     };
     assertUnknown(at('directory', 3).name, 'the directory name from an unset attribute');
+    assertUnknown(at('directory', 3).properties.path, 'the path (name property) of a directory whose name is unknown');
     const user = at('user', 10);
     assertUnknown(user.name, 'the user name from shell_out');
+    assertUnknown(user.properties.username, 'the username (name property) of a user whose name is unknown');
     assertProps(user, { shell: '/bin/bash' });
   });
 });

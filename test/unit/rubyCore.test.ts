@@ -917,6 +917,10 @@ test('Regexp.last_match and $~/$1 after =~ and match; JSON and Shellwords', () =
   assert.equal(ev("'abc.tar.gz' =~ /^(.+?)\\.(tar\\.gz)/; [Regexp.last_match(2), $1, $~[0]]"), '["tar.gz", "abc", "abc.tar.gz"]');
   assert.equal(ev("def f(u); u =~ /(b)/; Regexp.last_match(1); end; f('abc')"), '"b"');
   assert.equal(ev("'x' =~ /y/; Regexp.last_match"), 'nil');
+  // A match against an unknown string: what it captured is unknown, not nil.
+  assert.match(reason("def f(u); u =~ /\\.(gz)$/; Regexp.last_match(1); end; f(UNSET)"), /UNSET/);
+  assert.match(reason("'a.gz' =~ /(gz)/; UNSET =~ /(x)/; $1"), /UNSET/);
+  assert.match(reason("case UNSET\nwhen /a(b)/ then $1\nend"), /UNSET/);
   assert.equal(ev(`JSON.parse('{"a": [1, 2]}')`), '{"a" => [1, 2]}');
   assert.equal(ev(`JSON.parse('{"a": 1}', symbolize_names: true)`), '{a: 1}');
   assert.equal(ev("JSON.generate({ port: ':8080', s: :sym })"), '"{\\"port\\":\\":8080\\",\\"s\\":\\"sym\\"}"');

@@ -1,6 +1,6 @@
 /** Turns a compilation into the Graph JSON contract (design.md): resources in converge order, typed edges. */
 import type { Diagnostic, Graph, GraphEdge, GraphResource, JsonValue } from '../protocol';
-import { toJson } from '../ruby/values';
+import { toJson, unknown } from '../ruby/values';
 import type { Compilation } from './compilation';
 import type { Model } from './model';
 import { fillDefaults } from './catalog/propertyCheck';
@@ -13,7 +13,7 @@ export function toGraph(_model: Model, c: Compilation, runList: string[], diagno
   for (const r of c.resources) {
     // What the recipe set, then name properties and literal defaults, as Chef fills them in.
     const set = new Map(r.props.map((p) => [p.name, p.value] as const));
-    const filled = r.schema ? fillDefaults(r.schema, r.nameText, set) : set;
+    const filled = r.schema ? fillDefaults(r.schema, r.nameUnknown ? unknown(r.nameUnknown, r.nameLoc ?? r.loc) : r.name, set) : set;
     for (const [k, v] of c.customDefaults(r)) if (!set.has(k)) filled.set(k, v);
     const properties: Record<string, JsonValue> = {};
     for (const [k, v] of filled) if (k !== 'name' && v.k !== 'nil') properties[k] = toJson(v);

@@ -4,7 +4,7 @@
  * (unknown values, lazy values, coerced properties, classes we do not model) is `unknown`, never an error.
  */
 import { z } from 'zod';
-import { findUnknown, inspect, rubyClassOf, rubyEquals, str, toS, type Value } from '../../ruby/values';
+import { findUnknown, inspect, rubyClassOf, rubyEquals, toS, type Value } from '../../ruby/values';
 import { valueFromCatalogJson } from './builtin';
 import type { PropertySchema, ResourceSchema } from './schema';
 
@@ -134,14 +134,14 @@ export function checkPropertyValue(prop: PropertySchema, value: Value, resourceN
  * recipe did not set: the recipe's own values, `name`, name_property values, and literal defaults.
  * Lazy and expression defaults are left out (they are computed at converge time).
  */
-export function fillDefaults(schema: ResourceSchema, name: string, props: ReadonlyMap<string, Value>): Map<string, Value> {
+export function fillDefaults(schema: ResourceSchema, name: Value, props: ReadonlyMap<string, Value>): Map<string, Value> {
   const out = new Map(props);
-  if (!out.has('name')) out.set('name', str(name));
+  if (!out.has('name')) out.set('name', name);
   // A property set through an alias (`user` for `owner`) counts as set.
   const setTargets = new Set([...props.keys()].map((k) => schema.properties.get(k)?.aliasOf ?? k));
   for (const prop of schema.properties.values()) {
     if (prop.aliasOf || out.has(prop.name) || setTargets.has(prop.name)) continue;
-    if (prop.nameProperty || prop.defaultKind === 'name') out.set(prop.name, str(name));
+    if (prop.nameProperty || prop.defaultKind === 'name') out.set(prop.name, name);
     else if (prop.defaultKind === 'literal' && prop.default !== undefined) out.set(prop.name, valueFromCatalogJson(prop.default));
   }
   return out;

@@ -14,6 +14,7 @@ import { Env, ControlFlow, type EvalCallContext, type MethodDef, type Frame, typ
 import type { Interpreter } from '../interpreter';
 import { assignTarget } from './variables';
 import { RubyRaise } from '../errors';
+import { recordMatch } from '../core/lastMatch';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type N = any;
@@ -71,6 +72,13 @@ export function callFunction(it: Interpreter, name: string, args: Value[], ctx: 
 
 /** A call with a receiver value. */
 export function callMethod(it: Interpreter, recv: Value, name: string, args: Value[], ctx: EvalCallContext): Value {
+  const r = callAny(it, recv, name, args, ctx);
+  // A match against something unknown leaves an unknown last match: `$1` after it is not nil.
+  if (r.k === 'unknown' && (name === '=~' || name === 'match' || (name === '===' && recv.k === 'regexp'))) recordMatch(ctx, r);
+  return r;
+}
+
+function callAny(it: Interpreter, recv: Value, name: string, args: Value[], ctx: EvalCallContext): Value {
   if (recv.k === 'object') {
     const o = recv.obj;
     const r = isModelObject(o) ? dispatch(it, recv, o, name, args, ctx)

@@ -26,6 +26,7 @@ export function defineCoreClassNatives(world: RubyWorld): void {
   cls('Regexp').defineNative('new', (_self, args) => (args[0]?.k === 'str' ? { k: 'regexp', source: args[0].v, flags: args[1]?.k === 'bool' && args[1].v ? 'i' : '' } : args[0]?.k === 'regexp' ? args[0] : args[0]?.k === 'unknown' ? args[0] : undefined));
   cls('Regexp').defineNative('last_match', (_self, args, ctx) => {
     const md = lastMatch(ctx);
+    if (md.k === 'unknown') return md;
     return args.length && md.k === 'object' ? ctx.interp.callMethod(md, '[]', args, ctx) : args.length ? NIL : md;
   });
   for (const name of ['Time', 'Random', 'Struct', 'Set']) cls(name).defineNative('new', (_self, _args, ctx) => unknown(`${name}.new is not evaluated statically`, ctx.loc));
