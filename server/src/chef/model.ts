@@ -34,8 +34,9 @@ export class Model {
   /** Findings of loading libraries (a library that raises while it loads). */
   libraryFindings: { file: string; finding: import('../ruby/interpreter').EvalFinding }[] = [];
 
-  constructor(roots: string[]) {
-    this.ws = new Workspace(roots);
+  /** `stableDisk`: the files do not change while the model lives (a CLI run; see Workspace). */
+  constructor(roots: string[], { stableDisk = false }: { stableDisk?: boolean } = {}) {
+    this.ws = new Workspace(roots, stableDisk);
     this.ws.scan();
     this.reload();
   }

@@ -45,7 +45,11 @@ export class Workspace {
   private readonly disk = new Map<string, { mtimeMs: number; size: number; text: string }>();
   readonly cookbooks = new Map<string, Cookbook>();
 
-  constructor(readonly roots: string[]) {}
+  /**
+   * `stableDisk`: the files do not change while this workspace lives (one CLI run), so a file read
+   * once is not stat-ed again. The language server leaves it off: files change under it.
+   */
+  constructor(readonly roots: string[], private readonly stableDisk = false) {}
 
   /** cookbookOf answers, until the cookbooks change. */
   private readonly owners = new Map<string, Cookbook | undefined>();
@@ -106,6 +110,7 @@ export class Workspace {
     const abs = path.resolve(file);
     const open = this.overlay.get(abs);
     if (open !== undefined) return open;
+    if (this.stableDisk && this.disk.has(abs)) return this.disk.get(abs)!.text;
     let stat: fs.Stats;
     try { stat = fs.statSync(abs); } catch { this.disk.delete(abs); return undefined; }
     const cached = this.disk.get(abs);

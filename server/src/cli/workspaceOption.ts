@@ -19,5 +19,5 @@ export function modelFor(paths: string[], args: ParsedArgs): Model {
     roots.add(cb ? path.dirname(cb) : abs);
   }
   for (const extra of (args.values.get('cookbook-path') ?? '').split(':').filter(Boolean)) roots.add(path.resolve(extra));
-  return new Model([...roots]);
+  return new Model([...roots], { stableDisk: true });
 }

@@ -76,8 +76,8 @@ export class RModule implements RubyObject {
   singleton(): RModule {
     if (!this.meta) {
       // A class's singleton inherits its superclass's singleton, so class methods are inherited.
+      // No bump: a new singleton is in no existing ancestor list (a subclass's singleton makes its parent's first).
       this.meta = new RModule(`#<Class:${this.name}>`, true, this.superclass?.singleton(), undefined, this);
-      bump();
     }
     return this.meta;
   }
@@ -192,8 +192,8 @@ export class RInstance implements RubyObject {
   /** The singleton class (for `extend` and `def obj.x`), made on first need. */
   singleton(): RModule {
     if (!this.meta) {
+      // No bump: only this object's lookups change, and they are made through the new class from now on.
       this.meta = new RModule(`#<Class:${this.describe()}>`, true, this.cls, undefined, this);
-      bump();
     }
     return this.meta;
   }
