@@ -23,6 +23,7 @@ const EXPECTED: [file: string, line: number, code: string, severity: string][] =
   ['value_not_allowed.rb', 5, 'invalid-property-value', 'error'],
   ['unknown_action.rb', 4, 'unknown-action', 'error'],
   ['dangling_notification.rb', 10, 'dangling-notification', 'error'],
+  ['dangling_subscription.rb', 6, 'dangling-notification', 'warning'],
   ['malformed_notification.rb', 10, 'malformed-notification', 'error'],
   ['missing_template.rb', 4, 'missing-template', 'error'],
   ['missing_cookbook_file.rb', 4, 'missing-cookbook-file', 'error'],

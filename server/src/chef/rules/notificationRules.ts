@@ -31,8 +31,15 @@ export const danglingNotification: Rule = {
         if (n.malformed || n.targetUnknown || n.resolved || !n.targetType) continue;
         // A run that includes recipes from cookbooks outside the workspace may declare the target there.
         const unsure = missing || incompleteCookbooks.has(r.cookbook) || r.conditional !== undefined;
-        const message = `${n.kind === 'notifies' ? 'Notifies' : 'Subscribes to'} ${n.target}, which is not declared in this run (${compilation.recipes.size} recipe${compilation.recipes.size === 1 ? '' : 's'} compiled for ${compilation.facts.profile}).`;
-        out.push(diag(n.targetLoc ?? n.loc, missing ? 'info' : unsure ? 'warning' : 'error', this.code, message, { data: otherTargets(n, ids ??= new Set(compilation.resources.map((x) => x.id))) }));
+        const run = `${compilation.recipes.size} recipe${compilation.recipes.size === 1 ? '' : 's'} compiled for ${compilation.facts.profile}`;
+        const data = { data: otherTargets(n, ids ??= new Set(compilation.resources.map((x) => x.id))) };
+        if (n.kind === 'subscribes') {
+          // Chef files a subscription under the target's name and only looks it up when that resource
+          // converges: a target that is never declared is no error, the subscription just never fires.
+          out.push(diag(n.targetLoc ?? n.loc, missing ? 'info' : 'warning', this.code, `Subscribes to ${n.target}, which is not declared in this run (${run}): Chef ignores the subscription, so it never fires.`, data));
+        } else {
+          out.push(diag(n.targetLoc ?? n.loc, missing ? 'info' : unsure ? 'warning' : 'error', this.code, `Notifies ${n.target}, which is not declared in this run (${run}).`, data));
+        }
       }
     }
     return out;
