@@ -9,7 +9,12 @@ import {
 } from '../ruby/values';
 import { callValueMethod } from '../ruby/rubyMethods';
 
-export const LEVELS = ['default', 'force_default', 'normal', 'override', 'force_override', 'automatic'] as const;
+/**
+ * Chef's precedence components, lowest first: cookbook defaults, then the environment's and the
+ * roles' (or the policy's) defaults, force_default, normal (chef-client -j), overrides in the mirror
+ * order, and Ohai's automatic values.
+ */
+export const LEVELS = ['default', 'env_default', 'role_default', 'force_default', 'normal', 'override', 'role_override', 'env_override', 'force_override', 'automatic'] as const;
 export type Level = (typeof LEVELS)[number];
 
 export interface AttributeOrigin {
@@ -17,6 +22,8 @@ export interface AttributeOrigin {
   path: string[];
   value: Value;
   loc?: SourceLocation;
+  /** Who set it, when not an attributes file (`role web`, `environment production`, `--attribute`). */
+  source?: string;
 }
 
 type HashValue = Extract<Value, { k: 'hash' }>;
@@ -53,7 +60,7 @@ export class AttributeStore {
   }
 
   /** Writes a value at a level; intermediate hashes are created as Chef's VividMash does. */
-  set(level: Level, path: string[], value: Value, loc?: SourceLocation): void {
+  set(level: Level, path: string[], value: Value, loc?: SourceLocation, source?: string): void {
     if (path.length === 0) return;
     let cur = this.roots.get(level)!;
     for (const p of path.slice(0, -1)) {
@@ -70,7 +77,7 @@ export class AttributeStore {
     cur.map.set('s:' + last, { key: str(last), value: stored });
     const id = pathId(path);
     const list = this.origins.get(id) ?? [];
-    list.push({ level, path, value: stored, loc });
+    list.push({ level, path, value: stored, loc, ...(source ? { source } : {}) });
     this.origins.set(id, list);
   }
 
@@ -227,6 +234,13 @@ export class AttributeWriter implements RubyObject {
   }
 }
 
+/** What a run's inputs tell about the node besides attributes. */
+export interface NodeRunFacts {
+  environment?: string;
+  roles?: string[];
+  policy?: { name: string; group?: string };
+}
+
 /** The `node` object of recipes, templates and attribute files. */
 export class NodeObject implements RubyObject {
   readonly className = 'Chef::Node';
@@ -235,6 +249,8 @@ export class NodeObject implements RubyObject {
     readonly store: AttributeStore,
     /** Called for every attribute path a recipe reads, for the never-set rule and hover. */
     private readonly onRead?: (path: string[], loc?: SourceLocation) => void,
+    /** What the run's inputs say about the node (environment, roles, policy), when they say it. */
+    private readonly run: NodeRunFacts = {},
   ) {}
 
   describe(): string {
@@ -274,10 +290,18 @@ export class NodeObject implements RubyObject {
       case 'set': return { k: 'object', obj: new AttributeWriter(this.store, 'normal', []) };
       case 'run_state': return this.runState;
       case 'name': case 'node_name': return unknown('the node name is chosen when Chef runs', ctx.loc);
-      case 'chef_environment': return unknown('the Chef environment is chosen when Chef runs', ctx.loc);
-      case 'policy_name': case 'policy_group': case 'run_list': case 'roles': case 'recipes': case 'expand!': case 'primary_runlist':
+      case 'chef_environment': return this.run.environment !== undefined ? str(this.run.environment) : unknown('the Chef environment is chosen when Chef runs', ctx.loc);
+      case 'policy_name': if (this.run.policy) return str(this.run.policy.name); return unknown('node.policy_name is chosen when Chef runs', ctx.loc);
+      case 'policy_group': if (this.run.policy?.group) return str(this.run.policy.group); return unknown('node.policy_group is chosen when Chef runs', ctx.loc);
+      case 'roles': if (this.run.roles) return arr(this.run.roles.map((r) => str(r))); return unknown('node.roles is chosen when Chef runs', ctx.loc);
+      case 'role?': {
+        const name = args[0]?.k === 'str' || args[0]?.k === 'sym' ? args[0].v : undefined;
+        if (this.run.roles && name !== undefined) return bool(this.run.roles.includes(name));
+        return unknown('node.role? depends on the run list', ctx.loc);
+      }
+      case 'run_list': case 'recipes': case 'expand!': case 'primary_runlist':
         return unknown(`node.${method} is chosen when Chef runs`, ctx.loc);
-      case 'role?': case 'recipe?': return unknown(`node.${method} depends on the run list`, ctx.loc);
+      case 'recipe?': return unknown(`node.${method} depends on the run list`, ctx.loc);
       case 'tags': return arr([]);
       case 'tag': case 'save': case 'rm': case 'rm_default': case 'rm_normal': case 'rm_override': case 'consume_attributes':
         return NIL;

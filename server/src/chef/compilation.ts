@@ -13,6 +13,7 @@ import { type Interpreter, Env, type EvalCallContext, type EvalFinding } from '.
 import { RubyRaise } from '../ruby/errors';
 import { AttributeStore, NodeObject } from './attributes';
 import { AttributeLoader } from './attributeFiles';
+import { type RunInputs, NO_INPUTS, applyRunInputs } from './inputs/runInputs';
 import { type PlatformFacts, automaticAttributes } from './platforms';
 import { type ResourceDecl, resourceId, parseTarget, propValue } from './resourceDecl';
 import { type ResourceKind, type ScopeContext, type RunHost, sourceCookbookOf, scopeOf } from './dsl/host';
@@ -61,11 +62,13 @@ export class Compilation implements RunHost {
   /** Each action collection → the collection its instance was declared in. */
   private readonly collectionParents = new Map<string, string | undefined>();
 
-  constructor(readonly model: Model, readonly facts: PlatformFacts) {
+  constructor(readonly model: Model, readonly facts: PlatformFacts, readonly inputs: RunInputs = NO_INPUTS) {
     const world = model.world;
     this.interp = world.interpreter(this);
-    this.node = new NodeObject(this.store, (p, loc) => this.attributeReads.push({ path: p, loc }));
+    this.node = new NodeObject(this.store, (p, loc) => this.attributeReads.push({ path: p, loc }), inputs);
     this.store.setAutomatic(automaticAttributes(facts));
+    // The node's own attributes (JSON, roles, environment, policy) are there before any attributes file runs.
+    applyRunInputs(this.store, inputs);
     this.attributes = new AttributeLoader(model.ws, this.interp, this.node, facts, (n) => model.ws.cookbooks.get(n));
   }
 

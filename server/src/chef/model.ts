@@ -13,6 +13,7 @@ import { Workspace, type Cookbook } from './workspace';
 import { loadCookbookResources, libraryResources, evalIntoClass, type CustomResourceDef, type DefinitionDef } from './customResources';
 import { loadLibraries } from './libraries';
 import { ChefWorld } from './dsl/chefWorld';
+import type { RunInputs } from './inputs/runInputs';
 import { Compilation } from './compilation';
 import { AttributeStore, NodeObject } from './attributes';
 import { type PlatformFacts, automaticAttributes } from './platforms';
@@ -127,9 +128,9 @@ export class Model {
     return truthy(interp.callProc(block, [{ k: 'object', obj: node }]));
   }
 
-  /** Compiles a run list (`cookbook::recipe` entries) for a platform. */
-  compile(runList: string[], facts: PlatformFacts): Compilation {
-    const c = new Compilation(this, facts);
+  /** Compiles a run list (`cookbook::recipe` entries) for a platform, with the run's inputs (node attributes, roles, …). */
+  compile(runList: string[], facts: PlatformFacts, inputs?: RunInputs): Compilation {
+    const c = new Compilation(this, facts, inputs);
     c.run(runList);
     return c;
   }
@@ -163,8 +164,8 @@ export class Model {
   }
 
   /** The graph of a run list, and the desired content of its file-like resources (for the engine). */
-  graphWithContent(runList: string[], facts: PlatformFacts): { graph: Graph; compilation: Compilation; contentOf(id: string): ContentResult } {
-    const compilation = this.compile(runList, facts);
+  graphWithContent(runList: string[], facts: PlatformFacts, inputs?: RunInputs): { graph: Graph; compilation: Compilation; contentOf(id: string): ContentResult } {
+    const compilation = this.compile(runList, facts, inputs);
     const byId = new Map(compilation.resources.map((r) => [r.id, r]));
     const contentOf = (id: string): ContentResult => { const r = byId.get(id); return r ? desiredContent(compilation, r) : undefined; };
     return { graph: this.graph(compilation, runList), compilation, contentOf };
