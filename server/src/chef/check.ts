@@ -8,6 +8,7 @@ import type { Diagnostic } from '../protocol';
 import type { Model } from './model';
 import type { PlatformFacts } from './platforms';
 import type { Cookbook } from './workspace';
+import type { RunInputs } from './inputs/runInputs';
 import type { Compilation } from './compilation';
 import { syntaxDiagnostics, rubyFilesOf } from './rules/syntaxRule';
 import { actionBodyDiagnostics } from './resourceBodies';
@@ -16,7 +17,11 @@ import { findingsAtCallSites } from './callSites';
 /**
  * Diagnostics of the paths; `onCompilation` sees each cookbook's compilation (for statistics).
  */
-export function checkPaths(model: Model, paths: string[], facts: PlatformFacts, onCompilation?: (c: Compilation) => void): Diagnostic[] {
+/**
+ * `opts`: the run's inputs (node attributes, roles, …) for every compilation, and a run list of its
+ * own (a suite's, a node JSON's, a policy's) that is compiled as one more run.
+ */
+export function checkPaths(model: Model, paths: string[], facts: PlatformFacts, onCompilation?: (c: Compilation) => void, opts: { inputs?: RunInputs; runList?: string[] } = {}): Diagnostic[] {
   const inScope = (file: string) => paths.some((p) => file === p || file.startsWith(p + path.sep));
   const cookbooks = new Set<Cookbook>();
   for (const p of paths) {
@@ -32,9 +37,11 @@ export function checkPaths(model: Model, paths: string[], facts: PlatformFacts, 
     const owner = model.ws.cookbookOf(d.file);
     return !!owner && bodiesOf(owner).some((b) => b.file === d.file && b.line === d.line && b.code === d.code);
   };
-  for (const cb of cookbooks) {
-    const runList = model.allRecipes(cb);
-    const compilation = runList.length ? model.compile(runList, facts) : undefined;
+  const runs: { cb: Cookbook; runList: string[] }[] = [...cookbooks].map((cb) => ({ cb, runList: model.allRecipes(cb) }));
+  const entry = opts.runList?.length ? model.ws.cookbooks.get(opts.runList[0].split('::')[0]) : undefined;
+  if (entry && opts.runList) runs.unshift({ cb: entry, runList: opts.runList });
+  for (const { cb, runList } of runs) {
+    const compilation = runList.length ? model.compile(runList, facts, opts.inputs) : undefined;
     if (compilation) onCompilation?.(compilation);
     const run = compilation ? model.diagnostics(compilation) : rubyFilesOf(cb).flatMap((f) => syntaxDiagnostics(model.ws, f));
     const own = withActionBodies(run, bodiesOf(cb));

@@ -5,24 +5,40 @@ import { parseArgs, formatOf } from './args';
 import { type CliIO, UsageError } from './io';
 import { platformFrom } from './platformOption';
 import { modelFor } from './workspaceOption';
+import { enclosingCookbook } from '../chef/workspace';
+import { kitchenChoice } from './plan';
+import { RUN_INPUT_HELP, RUN_INPUT_LISTS, RUN_INPUT_VALUES, runRequestFrom, setUpRunReporting } from './runInputOptions';
 import { checkPaths } from '../chef/check';
 import { paint } from './paint';
 import { fidelityOf, fidelityText } from '../chef/fidelity';
 import type { Compilation } from '../chef/compilation';
 
-export const usage = 'cloche check PATH... [--format text|json] [--stats] [--platform P | --facts FILE] [--cookbook-path DIR[:DIR]]';
+export const usage = 'cloche check PATH... [--format text|json] [--stats] [--platform P | --facts FILE] [--cookbook-path DIR[:DIR]] [--run-list L | --suite S] [--attributes FILE] [--attribute P=V]... [--environment E] [--policyfile F [--named-run-list N]]';
 
+/**
+ * Every recipe of the cookbooks under PATH is compiled with the run's inputs (node attributes,
+ * roles, environment, policy); a run list of the inputs (`--run-list`, a suite's, a node JSON's, a
+ * policy's) is compiled as one more run. Input errors are printed as `file:line: message`, what
+ * could be checked is still reported, and the exit code is 2.
+ */
 export async function run(argv: string[], io: CliIO): Promise<number> {
-  const args = parseArgs(argv, { values: ['format', 'platform', 'facts', 'cookbook-path'], booleans: ['stats'] });
+  const args = parseArgs(argv, { values: ['format', 'platform', 'facts', 'cookbook-path', 'run-list', 'suite', 'kitchen-platform', ...RUN_INPUT_VALUES], lists: RUN_INPUT_LISTS, booleans: ['stats', 'help'] });
+  if (args.booleans.has('help')) { io.stdout(`usage: ${usage}\n${RUN_INPUT_HELP.join('\n')}\n`); return 0; }
   if (!args.positional.length) throw new UsageError(`usage: ${usage}`);
+  if (args.values.has('suite') && args.values.has('run-list')) throw new UsageError('--suite and --run-list exclude each other (the suite has its own run list)');
   const format = formatOf(args, ['text', 'json'], 'text');
   const facts = platformFrom(args);
   const model = modelFor(args.positional, args);
+  const first = path.resolve(args.positional[0]);
+  const cookbook = enclosingCookbook(first);
+  const kitchen = args.values.has('suite') || args.values.has('kitchen-platform') ? kitchenChoice(args, cookbook) : undefined;
+  const setup = setUpRunReporting(runRequestFrom(args, cookbook ?? first, kitchen?.choice, kitchen?.file), io, 'check');
   const compilations: Compilation[] = [];
-  const diagnostics = checkPaths(model, args.positional.map((p) => path.resolve(p)), facts, (c) => compilations.push(c));
+  const diagnostics = checkPaths(model, args.positional.map((p) => path.resolve(p)), facts, (c) => compilations.push(c), { inputs: setup.inputs, runList: setup.recipes });
   const stats = args.booleans.has('stats') ? fidelityOf(compilations, facts.profile) : undefined;
   if (format === 'json') io.stdout(JSON.stringify(stats ? { diagnostics, stats } : { diagnostics }, null, 2) + '\n');
   else io.stdout(formatText(diagnostics, io.isTTY) + (stats ? fidelityText(stats) : ''));
+  if (setup.errors.length) return 2;
   return diagnostics.some((d) => d.severity === 'error') ? 1 : 0;
 }
 

@@ -17,9 +17,9 @@ import { renderEvent, renderReport } from '../engine/render';
 import type { TargetNetwork } from '../engine/session';
 import { formatOf, parseArgs } from './args';
 import { type CliIO, UsageError } from './io';
-import { prepare, TARGET_FLAGS, TARGET_HELP, withExitCodes } from './plan';
+import { prepare, TARGET_FLAGS, TARGET_LISTS, TARGET_HELP, withExitCodes } from './plan';
 
-export const usage = 'cloche converge PATH [--image I | --container NAME] [--runtime docker|podman] [--platform P] [--run-list L | --suite S] [--kitchen-platform K] [--network host|bridge|none] [--keep] [--idempotence] [--format text|json|jsonl]';
+export const usage = 'cloche converge PATH [--image I | --container NAME] [--runtime docker|podman] [--platform P] [--run-list L | --suite S] [--kitchen-platform K] [--attributes FILE] [--attribute P=V]... [--environment E] [--policyfile F [--named-run-list N]] [--network host|bridge|none] [--keep] [--idempotence] [--format text|json|jsonl]';
 
 /** Help lines of converge and test beyond the target flags. */
 export const CONVERGE_HELP = [
@@ -37,7 +37,7 @@ const NETWORKS: TargetNetwork[] = ['host', 'bridge', 'none'];
 /** Converge (and optionally the idempotence check); shared with `cloche test`. */
 export async function convergeCommand(argv: string[], io: CliIO, name: string, idempotenceDefault: boolean, usageText: string): Promise<number> {
   return withExitCodes(io, name, async () => {
-    const args = parseArgs(argv, { values: [...TARGET_FLAGS, 'network'], booleans: ['keep', 'idempotence', 'no-idempotence', 'help'] });
+    const args = parseArgs(argv, { values: [...TARGET_FLAGS, 'network'], lists: TARGET_LISTS, booleans: ['keep', 'idempotence', 'no-idempotence', 'help'] });
     if (args.booleans.has('help')) {
       io.stdout(`usage: ${usageText}\n${TARGET_HELP.join('\n')}\n${CONVERGE_HELP.join('\n')}\n`);
       return 0;

@@ -1,34 +1,36 @@
-/** `cloche graph PATH [--run-list L] [--platform P] [--format json|dot|mermaid|text]`. */
+/**
+ * `cloche graph PATH [--run-list L | --suite S] [run inputs] [--platform P] [--format json|dot|mermaid|text]`.
+ * Input errors (a missing role, a bad node JSON) are printed as `file:line: message`; the graph of
+ * what could be set up is still printed, and the exit code is 2.
+ */
+import * as path from 'node:path';
 import { parseArgs, formatOf } from './args';
 import { type CliIO, UsageError } from './io';
 import { platformFrom } from './platformOption';
 import { modelFor } from './workspaceOption';
 import { toDot, toMermaid, toText } from '../chef/graphFormats';
+import { enclosingCookbook } from '../chef/workspace';
+import { kitchenChoice } from './plan';
+import { RUN_INPUT_HELP, RUN_INPUT_LISTS, RUN_INPUT_VALUES, runRequestFrom, setUpRunReporting } from './runInputOptions';
 
-export const usage = "cloche graph PATH [--run-list 'recipe[a::b],recipe[c]'] [--platform P | --facts FILE] [--format json|dot|mermaid|text]";
+export const usage = "cloche graph PATH [--run-list 'recipe[a::b],role[web]' | --suite S [--kitchen-platform K]] [--attributes FILE] [--attribute P=V]... [--environment E] [--policyfile F [--named-run-list N]] [--platform P | --facts FILE] [--format json|dot|mermaid|text]";
 
 export async function run(argv: string[], io: CliIO): Promise<number> {
-  const args = parseArgs(argv, { values: ['format', 'platform', 'facts', 'run-list', 'cookbook-path'] });
+  const args = parseArgs(argv, { values: ['format', 'platform', 'facts', 'run-list', 'cookbook-path', 'suite', 'kitchen-platform', ...RUN_INPUT_VALUES], lists: RUN_INPUT_LISTS, booleans: ['help'] });
+  if (args.booleans.has('help')) { io.stdout(`usage: ${usage}\n${RUN_INPUT_HELP.join('\n')}\n`); return 0; }
   if (args.positional.length !== 1) throw new UsageError(`usage: ${usage}`);
+  if (args.values.has('suite') && args.values.has('run-list')) throw new UsageError('--suite and --run-list exclude each other (the suite has its own run list)');
   const format = formatOf(args, ['json', 'dot', 'mermaid', 'text'], 'json');
   const facts = platformFrom(args);
   const model = modelFor(args.positional, args);
-  const runList = parseRunList(args.values.get('run-list')) ?? model.runListFor(args.positional[0]);
+  const target = path.resolve(args.positional[0]);
+  const cookbook = enclosingCookbook(target);
+  const kitchen = args.values.has('suite') || args.values.has('kitchen-platform') ? kitchenChoice(args, cookbook) : undefined;
+  const setup = setUpRunReporting(runRequestFrom(args, cookbook ?? target, kitchen?.choice, kitchen?.file), io, 'graph');
+  const runList = setup.recipes ?? model.runListFor(target);
   if (!runList) throw new UsageError(`${args.positional[0]} is not a recipe file or a cookbook folder (no metadata.rb found)`);
-  const graph = model.graph(model.compile(runList, facts), runList);
+  const graph = model.graph(model.compile(runList, facts, setup.inputs), runList);
   const out = format === 'json' ? JSON.stringify(graph, null, 2) + '\n' : format === 'dot' ? toDot(graph) : format === 'mermaid' ? toMermaid(graph) : toText(graph);
   io.stdout(out);
-  return 0;
-}
-
-/** `recipe[a::b],recipe[c],a::d` → ['a::b', 'c::default', 'a::d']. */
-export function parseRunList(text: string | undefined): string[] | undefined {
-  if (!text) return undefined;
-  const items = text.split(',').map((s) => s.trim()).filter(Boolean).map((s) => {
-    const m = /^recipe\[(.+)\]$/.exec(s);
-    if (/^role\[/.test(s)) throw new UsageError(`roles are not supported in --run-list (${s}); list its recipes instead`);
-    const r = m ? m[1] : s;
-    return r.includes('::') ? r : `${r}::default`;
-  });
-  return items.length ? items : undefined;
+  return setup.errors.length ? 2 : 0;
 }

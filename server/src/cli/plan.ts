@@ -1,6 +1,6 @@
 /**
  * `cloche plan PATH [--image I | --container NAME] [--runtime docker|podman] [--platform P]
- * [--run-list L | --suite S] [--kitchen-platform K] [--format text|json] [--with-content]
+ * [--run-list L | --suite S] [--kitchen-platform K] [--attributes FILE] [--attribute P=V]... [--environment E] [--policyfile F [--named-run-list N]] [--format text|json] [--with-content]
  * [--detailed-exitcode]` — a dry run against a throwaway container (network none), in one probe
  * exec (two when the facts are read from the container).
  * Also holds the target/input setup the converge and test commands share.
@@ -16,10 +16,11 @@ import { chooseKitchen, KitchenChoiceError, readKitchen, type KitchenChoice, typ
 import { DEFAULT_IMAGE, EnvironmentError, openTarget, prepareInput, readFacts, type Target, type TargetNetwork } from '../engine/session';
 import type { EngineInput } from '../engine/types';
 import { formatOf, parseArgs, type ParsedArgs } from './args';
-import { parseRunList } from './graph';
 import { type CliIO, UsageError } from './io';
+import { RUN_INPUT_HELP, RUN_INPUT_LISTS, RUN_INPUT_VALUES, runRequestFrom } from './runInputOptions';
+import { setUpRun } from '../chef/inputs/runSetup';
 
-export const usage = 'cloche plan PATH [--image I | --container NAME] [--runtime docker|podman] [--platform P] [--run-list L | --suite S] [--kitchen-platform K] [--format text|json] [--with-content] [--detailed-exitcode]';
+export const usage = 'cloche plan PATH [--image I | --container NAME] [--runtime docker|podman] [--platform P] [--run-list L | --suite S] [--kitchen-platform K] [--attributes FILE] [--attribute P=V]... [--environment E] [--policyfile F [--named-run-list N]] [--format text|json] [--with-content] [--detailed-exitcode]';
 
 /** Lines of the usage text shared by plan, converge and test. */
 export const TARGET_HELP = [
@@ -27,14 +28,17 @@ export const TARGET_HELP = [
   '  --container NAME         use this running container instead of a throwaway one (never destroyed)',
   '  --runtime docker|podman  the container runtime (default: docker if it answers, else podman)',
   '  --platform P             compile for this platform profile instead of the facts read from the container',
-  "  --run-list L             'recipe[a::b],c' instead of PATH's recipe",
   "  --suite S                the run list and attributes of suite S of the cookbook's kitchen.yml (.kitchen.yml, kitchen.yaml);",
-  '                           suite attributes (over the platform\'s) are node attributes at normal precedence',
+  '                           suite attributes (over the platform\'s) are node attributes at normal precedence; the suite\'s',
+  '                           provisioner settings (policyfile, named_run_list, roles_path, client_rb environment) apply',
   '  --kitchen-platform K     the image of kitchen platform K (platforms[].driver.image, driver_config.image, else driver.image)',
+  ...RUN_INPUT_HELP,
 ];
 
 /** Flags shared by plan, converge and test. */
-export const TARGET_FLAGS = ['image', 'container', 'runtime', 'platform', 'run-list', 'suite', 'kitchen-platform', 'format'];
+export const TARGET_FLAGS = ['image', 'container', 'runtime', 'platform', 'run-list', 'suite', 'kitchen-platform', 'format', ...RUN_INPUT_VALUES];
+/** Repeatable flags shared by plan, converge and test. */
+export const TARGET_LISTS = RUN_INPUT_LISTS;
 
 /** Runs a command body; usage, environment and container errors print their message and give exit 2. */
 export async function withExitCodes(io: CliIO, name: string, body: () => Promise<number>): Promise<number> {
@@ -87,8 +91,12 @@ export async function prepare(args: ParsedArgs, network: TargetNetwork, io: CliI
   let facts = platform ? getPlatformProfile(platform) : undefined;
   if (platform && !facts) throw new UsageError(`unknown platform '${platform}'; known: ${listPlatformProfiles().join(', ')}`);
   const pathArg = args.positional[0];
-  const runList = parseRunList(args.values.get('run-list'));
-  const { choice, file } = kitchenChoice(args, enclosingCookbook(path.resolve(pathArg)));
+  const cookbook = enclosingCookbook(path.resolve(pathArg));
+  const { choice, file } = kitchenChoice(args, cookbook);
+  // Chef refuses a run whose inputs are broken (a missing role, a bad node JSON): so do we, before any container.
+  const setup = setUpRun(runRequestFrom(args, cookbook ?? path.resolve(pathArg), choice, file));
+  if (setup.errors.length) throw new UsageError(setup.errors.map((e) => e.where((f) => path.relative(process.cwd(), f) || f)).join('\n'));
+  for (const n of setup.notes) io.stderr(`cloche: note: ${n}\n`);
   const image = args.values.get('image') ?? choice.image;
   const imageFrom = !args.values.has('image') && choice.platform && choice.platform.imageFrom !== 'default' && file
     ? `${path.basename(file)} platform '${choice.platform.name}'` : undefined;
@@ -103,7 +111,7 @@ export async function prepare(args: ParsedArgs, network: TargetNetwork, io: CliI
     const load = prepareInput(pathArg);
     if (reading) factsRoundTrips = 1;
     const f: PlatformFacts = facts ?? (await reading)!;
-    const { input, diagnostics, warnings } = load(f, runList ?? choice.runList, choice.attributes);
+    const { input, diagnostics, warnings } = load(f, setup.recipes, setup.inputs);
     for (const w of warnings) io.stderr(`cloche: warning: ${w}\n`);
     const errors = diagnostics.filter((d) => d.severity === 'error');
     if (errors.length) io.stderr(`cloche: ${errors.length} error${errors.length === 1 ? '' : 's'} in the cookbook (see \`cloche check\`); planning what could be compiled\n`);
@@ -133,7 +141,7 @@ const PLAN_HELP = [
 
 export async function run(argv: string[], io: CliIO): Promise<number> {
   return withExitCodes(io, 'plan', async () => {
-    const args = parseArgs(argv, { values: TARGET_FLAGS, booleans: ['detailed-exitcode', 'with-content', 'help'] });
+    const args = parseArgs(argv, { values: TARGET_FLAGS, lists: TARGET_LISTS, booleans: ['detailed-exitcode', 'with-content', 'help'] });
     if (args.booleans.has('help')) { io.stdout(`usage: ${usage}\n${TARGET_HELP.join('\n')}\n${PLAN_HELP.join('\n')}\n`); return 0; }
     const format = formatOf(args, ['text', 'json'], 'text');
     const p = await prepare(args, 'none', io);

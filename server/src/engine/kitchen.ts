@@ -4,9 +4,13 @@
  * suite × platform for `cloche plan|converge|test --suite S --kitchen-platform P`.
  *
  * Images: `platforms[].driver.image`, else `platforms[].driver_config.image`, else the top-level
- * `driver.image`, else Cloche's default image. Attributes: the platform's, deep-merged under the
- * suite's (the suite wins), applied as node attributes at normal precedence, as Test Kitchen's
- * chef provisioners pass them (node JSON). ERB in the file is not rendered.
+ * `driver.image`, else Cloche's default image. Attributes: the provisioner's and the platform's,
+ * deep-merged under the suite's (the suite wins), applied as node attributes at normal precedence,
+ * as Test Kitchen's chef provisioners pass them (node JSON). The provisioner settings that shape
+ * the run (a Policyfile and its named run list, roles and environments folders, the client.rb
+ * environment) merge the same way: top level, then platform, then suite. As Test Kitchen does, a
+ * `Policyfile.rb` beside the kitchen file is used when no policyfile is named. ERB in the file is
+ * not rendered.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -16,10 +20,24 @@ import { KITCHEN_FILES, kitchenFile } from './kitchenFile';
 
 export { KITCHEN_FILES, kitchenFile } from './kitchenFile';
 
-/** One suite: its run list as written (`recipe[a::b]`), and the attributes it sets. */
+/** The provisioner settings Cloche follows (paths absolute). */
+export interface KitchenProvisioner {
+  /** The Policyfile (named, or `Policyfile.rb` beside the kitchen file when it exists). */
+  policyfile?: string;
+  namedRunList?: string;
+  rolesPath?: string;
+  environmentsPath?: string;
+  /** `client_rb: { environment: … }`. */
+  environment?: string;
+  attributes?: Record<string, JsonValue>;
+}
+
+/** One suite: its run list as written (`recipe[a::b]`, `role[x]`), and the attributes it sets. */
 export interface KitchenSuite {
   name: string;
   runList: string[];
+  /** The suite's own provisioner settings (merged over the top level's and the platform's when chosen). */
+  provisioner?: KitchenProvisioner;
   /** Node attributes of the suite (JSON), when it sets any. */
   attributes?: Record<string, JsonValue>;
   /** Platforms the suite is limited to (`includes`), when it says so. */
@@ -35,6 +53,7 @@ export interface KitchenPlatform {
   /** Where the image came from: the platform's driver, the top-level driver, or Cloche's default. */
   imageFrom: 'platform' | 'driver' | 'default';
   attributes?: Record<string, JsonValue>;
+  provisioner?: KitchenProvisioner;
 }
 
 /** `cloche kitchen PATH --format json`: what the editor's Test Explorer lists as suites × platforms. */
@@ -43,6 +62,8 @@ export interface KitchenInfo {
   file: string;
   suites: KitchenSuite[];
   platforms: KitchenPlatform[];
+  /** The top-level provisioner settings (with the Policyfile Test Kitchen would find). */
+  provisioner?: KitchenProvisioner;
 }
 
 /** A kitchen file that cannot be read or is not a kitchen file (the message says which and why). */
@@ -57,6 +78,33 @@ const strList = (v: unknown): string[] | undefined => (Array.isArray(v) ? v.filt
 const attrs = (v: unknown): Record<string, JsonValue> | undefined => (isObj(v) && Object.keys(v).length ? (v as Record<string, JsonValue>) : undefined);
 const imageOf = (driver: unknown): string | undefined => (isObj(driver) && typeof driver.image === 'string' && driver.image ? driver.image : undefined);
 
+/** The provisioner settings of one level of the file; paths resolved from the kitchen file's folder. */
+function provisionerOf(p: unknown, root: string): KitchenProvisioner | undefined {
+  if (!isObj(p)) return undefined;
+  const out: KitchenProvisioner = {};
+  const file = typeof p.policyfile_path === 'string' ? p.policyfile_path : typeof p.policyfile === 'string' ? p.policyfile : undefined;
+  if (file) out.policyfile = path.resolve(root, file);
+  if (typeof p.named_run_list === 'string' && p.named_run_list) out.namedRunList = p.named_run_list;
+  if (typeof p.roles_path === 'string') out.rolesPath = path.resolve(root, p.roles_path);
+  if (typeof p.environments_path === 'string') out.environmentsPath = path.resolve(root, p.environments_path);
+  if (isObj(p.client_rb) && typeof p.client_rb.environment === 'string') out.environment = p.client_rb.environment;
+  const a = attrs(p.attributes);
+  if (a) out.attributes = a;
+  return Object.keys(out).length ? out : undefined;
+}
+
+/** Provisioner settings merged (later ones win; attributes deep-merge). */
+function mergeProvisioners(...all: (KitchenProvisioner | undefined)[]): KitchenProvisioner {
+  const out: KitchenProvisioner = {};
+  for (const p of all) {
+    if (!p) continue;
+    const { attributes, ...rest } = p;
+    Object.assign(out, rest);
+    if (attributes) out.attributes = mergeAttributes(out.attributes, attributes);
+  }
+  return out;
+}
+
 /**
  * Reads the cookbook's kitchen file; undefined when there is none. Throws {@link KitchenError}
  * when it is not YAML or not a mapping.
@@ -70,9 +118,13 @@ export function readKitchen(cookbook: string | undefined, defaultImage: string):
   } catch (e) {
     throw new KitchenError(`${file} is not valid YAML (${(e as Error).message.split('\n')[0]})${/<%/.test(fs.readFileSync(file, 'utf8')) ? '; ERB in kitchen files is not rendered by Cloche' : ''}`);
   }
-  if (doc === null || doc === undefined) return { file, suites: [], platforms: [] };
+  const root = path.dirname(file);
+  const policyBeside = path.join(root, 'Policyfile.rb');
+  const found: KitchenProvisioner | undefined = fs.existsSync(policyBeside) ? { policyfile: policyBeside } : undefined;
+  if (doc === null || doc === undefined) return { file, suites: [], platforms: [], ...(found ? { provisioner: found } : {}) };
   if (!isObj(doc)) throw new KitchenError(`${file} is not a kitchen file (expected a mapping with platforms and suites)`);
   const driverImage = imageOf(doc.driver);
+  const top = mergeProvisioners(found, provisionerOf(doc.provisioner, root));
   const platforms: KitchenPlatform[] = [];
   for (const p of Array.isArray(doc.platforms) ? doc.platforms : []) {
     if (!isObj(p) || typeof p.name !== 'string') continue;
@@ -80,6 +132,8 @@ export function readKitchen(cookbook: string | undefined, defaultImage: string):
     const platform: KitchenPlatform = { name: p.name, image: own ?? driverImage ?? defaultImage, imageFrom: own ? 'platform' : driverImage ? 'driver' : 'default' };
     const a = attrs(p.attributes);
     if (a) platform.attributes = a;
+    const prov = provisionerOf(p.provisioner, root);
+    if (prov) platform.provisioner = prov;
     platforms.push(platform);
   }
   const suites: KitchenSuite[] = [];
@@ -92,9 +146,11 @@ export function readKitchen(cookbook: string | undefined, defaultImage: string):
     const exc = strList(s.excludes);
     if (inc) suite.includes = inc;
     if (exc) suite.excludes = exc;
+    const prov = provisionerOf(s.provisioner, root);
+    if (prov) suite.provisioner = prov;
     suites.push(suite);
   }
-  return { file, suites, platforms };
+  return { file, suites, platforms, ...(Object.keys(top).length ? { provisioner: top } : {}) };
 }
 
 /** Whether a suite runs on a platform (its includes/excludes). */
@@ -115,14 +171,17 @@ export function mergeAttributes(base: Record<string, JsonValue> | undefined, ove
   return out;
 }
 
-/** What `--suite` / `--kitchen-platform` select: a run list, an image and node attributes. */
+/** What `--suite` / `--kitchen-platform` select: a run list, an image, node attributes and the provisioner's settings. */
 export interface KitchenChoice {
   suite?: KitchenSuite;
   platform?: KitchenPlatform;
-  /** `cookbook::recipe` entries (roles are refused). */
+  /** The suite's run list as written (`recipe[a::b]`, `role[x]`); empty when a policy decides it. */
   runList?: string[];
   image?: string;
+  /** Normal attributes: the provisioner's and the platform's under the suite's. */
   attributes?: Record<string, JsonValue>;
+  /** The provisioner settings for this suite on this platform (top level, platform, suite). */
+  provisioner?: KitchenProvisioner;
 }
 
 /** A selection that does not fit the kitchen file: a usage error (exit 2), naming what there is. */
@@ -131,15 +190,6 @@ export class KitchenChoiceError extends Error {
 }
 
 const known = (names: string[]): string => (names.length ? names.join(', ') : 'none');
-
-/** `recipe[a::b]` / `a::b` / `a` → `a::b` / `a::default`; roles are refused with a clear message. */
-export function runListEntry(item: string, suite: string): string {
-  const s = item.trim();
-  if (/^role\[/.test(s)) throw new KitchenChoiceError(`suite '${suite}' runs ${s}: roles are not supported; list its recipes with --run-list instead`);
-  const m = /^recipe\[(.+)\]$/.exec(s);
-  const r = m ? m[1] : s;
-  return r.includes('::') ? r : `${r}::default`;
-}
 
 /**
  * Picks a suite and a platform. `platformHint` (the `--platform` profile name) picks a kitchen
@@ -174,9 +224,14 @@ export function chooseKitchen(kitchen: KitchenInfo | undefined, opts: { suite?: 
   }
   const choice: KitchenChoice = { suite, platform, image: platform?.image };
   if (suite) {
-    if (!suite.runList.length) throw new KitchenChoiceError(`suite '${suite.name}' in ${rel} has an empty run_list`);
-    choice.runList = suite.runList.map((r) => runListEntry(r, suite!.name));
-    choice.attributes = mergeAttributes(platform?.attributes, suite.attributes);
+    const provisioner = mergeProvisioners(kitchen.provisioner, platform?.provisioner, suite.provisioner);
+    if (!suite.runList.length && !provisioner.policyfile) {
+      throw new KitchenChoiceError(`suite '${suite.name}' in ${rel} has an empty run_list, and there is no Policyfile (policyfile_path, or Policyfile.rb beside ${rel}) to give it one`);
+    }
+    choice.runList = suite.runList;
+    choice.provisioner = provisioner;
+    const attributes = mergeAttributes(mergeAttributes(provisioner.attributes, platform?.attributes), suite.attributes);
+    if (attributes) choice.attributes = attributes;
   }
   return choice;
 }

@@ -14,15 +14,13 @@ import { FACTS_SCRIPT, parseFacts } from '../containers/facts';
 import { RuntimeUnavailableError, type RuntimeName } from '../containers/runtime';
 import type { PlatformFacts } from '../chef/platforms';
 import { Model } from '../chef/model';
-import { Compilation } from '../chef/compilation';
+import type { RunInputs } from '../chef/inputs/runInputs';
 import { toEngineResource } from './types';
-import { desiredContent } from '../chef/fileContent';
-import type { Diagnostic, JsonValue } from '../protocol';
-import { fromJson } from '../ruby/values';
+import type { Diagnostic } from '../protocol';
 import { readKitchen } from './kitchen';
 import { factsToPlatform } from './facts';
 import { engineInputFromJson } from './input';
-import type { ContentResult, EngineInput } from './types';
+import type { EngineInput } from './types';
 
 /** The default image when neither --image nor kitchen.yml names one. */
 export const DEFAULT_IMAGE = 'cloche/debian:12';
@@ -141,10 +139,10 @@ export async function readFacts(driver: ContainerDriver, container: string): Pro
 export interface LoadedInput { input: EngineInput; diagnostics: Diagnostic[]; warnings: string[] }
 
 /**
- * Compiles the loaded input for the facts, an optional run list, and optional node attributes
- * (applied at normal precedence before the attribute files run, as a node JSON file would be).
+ * Compiles the loaded input for the facts, an optional run list, and the run's inputs (node
+ * attributes, roles, environment, policy; applied before the attribute files run, as Chef does).
  */
-export type InputLoader = (facts: PlatformFacts, runList?: string[], attributes?: Record<string, JsonValue>) => LoadedInput;
+export type InputLoader = (facts: PlatformFacts, runList?: string[], inputs?: RunInputs) => LoadedInput;
 
 /**
  * Loads what the engine runs — an engine-input JSON file, or a cookbook/recipe through the model —
@@ -156,34 +154,24 @@ export function prepareInput(target: string): InputLoader {
   if (!fs.existsSync(abs)) throw new EnvironmentError(`${target}: no such file or directory`);
   if (abs.endsWith('.json')) {
     const input = engineInputFromJson(JSON.parse(fs.readFileSync(abs, 'utf8')));
-    return (facts, _runList, attributes) => ({
+    return (facts, _runList, inputs) => ({
       input: { ...input, facts: input.facts ?? facts }, diagnostics: [],
-      warnings: attributes ? ['node attributes are not applied to an engine-input .json file (it is already compiled)'] : [],
+      warnings: inputs?.layers.length ? ['node attributes are not applied to an engine-input .json file (it is already compiled)'] : [],
     });
   }
   const cookbook = enclosingCookbook(abs);
   const model = new Model([cookbook ? path.dirname(cookbook) : abs]);
-  return (facts, runList, attributes) => {
+  return (facts, runList, inputs) => {
     const rl = runList ?? model.runListFor(abs);
     if (!rl) throw new EnvironmentError(`${target} is not a recipe file or a cookbook folder (no metadata.rb found)`);
-    if (!attributes) {
-      const { graph, contentOf } = model.graphWithContent(rl, facts);
-      return { input: { resources: graph.resources.map(toEngineResource), facts, contentOf }, diagnostics: graph.diagnostics, warnings: [] };
-    }
-    // Model.graphWithContent with one step more: the attributes go in before the attribute files run.
-    const compilation = new Compilation(model, facts);
-    for (const [key, value] of Object.entries(attributes)) compilation.store.set('normal', [key], fromJson(value));
-    compilation.run(rl);
-    const graph = model.graph(compilation, rl);
-    const byId = new Map(compilation.resources.map((r) => [r.id, r]));
-    const contentOf = (id: string): ContentResult => { const r = byId.get(id); return r ? desiredContent(compilation, r) : undefined; };
+    const { graph, contentOf } = model.graphWithContent(rl, facts, inputs);
     return { input: { resources: graph.resources.map(toEngineResource), facts, contentOf }, diagnostics: graph.diagnostics, warnings: [] };
   };
 }
 
 /** Loads and compiles in one go (see {@link prepareInput}). */
-export function loadInput(target: string, facts: PlatformFacts, runList?: string[], attributes?: Record<string, JsonValue>): LoadedInput {
-  return prepareInput(target)(facts, runList, attributes);
+export function loadInput(target: string, facts: PlatformFacts, runList?: string[], inputs?: RunInputs): LoadedInput {
+  return prepareInput(target)(facts, runList, inputs);
 }
 
 export { LABELS };
