@@ -5,6 +5,9 @@
 import { type Value, str, bool, unknown, hashGet, toS, NIL, type HashEntry } from '../ruby/values';
 import { type PlatformFacts, platformVersionMatches } from './platforms';
 
+/** chef-utils' 64-bit machines. */
+const BITS_64 = ['amd64', 'x86_64', 'ppc64', 'ppc64le', 's390x', 'ia64', 'sparc64', 'aarch64', 'arch64', 'arm64', 'sun4v', 'sun4u'];
+
 const FAMILY_HELPERS: Record<string, (f: PlatformFacts) => boolean> = {
   'debian?': (f) => f.platformFamily === 'debian',
   'ubuntu?': (f) => f.platform === 'ubuntu',
@@ -28,19 +31,21 @@ const FAMILY_HELPERS: Record<string, (f: PlatformFacts) => boolean> = {
   'alpine?': (f) => f.platformFamily === 'alpine',
   'linux?': (f) => f.os === 'linux',
   'windows?': (f) => f.os === 'windows',
-  'macos?': (f) => f.os === 'darwin',
-  'mac_os_x?': (f) => f.os === 'darwin',
+  'macos?': (f) => f.platformFamily === 'mac_os_x',
+  'mac_os_x?': (f) => f.platformFamily === 'mac_os_x',
   'solaris?': (f) => f.os === 'solaris2',
-  'aix?': (f) => f.os === 'aix',
+  'aix?': (f) => f.platformFamily === 'aix',
   'freebsd?': (f) => f.platformFamily === 'freebsd',
   'bsd_based?': (f) => ['freebsd', 'netbsd', 'openbsd', 'dragonflybsd'].includes(f.platformFamily),
-  'systemd?': (f) => (f.initSystem ?? 'systemd') === 'systemd',
+  // Ohai reports init_package on Linux only; facts without it are a systemd container.
+  'systemd?': (f) => (f.initSystem ? f.initSystem === 'systemd' : f.os === 'linux'),
   'x86_64?': (f) => (f.kernel?.machine ?? 'x86_64') === 'x86_64',
-  '_64_bit?': (f) => /64/.test(f.kernel?.machine ?? 'x86_64'),
+  '_64_bit?': (f) => BITS_64.includes(f.kernel?.machine ?? 'x86_64'),
   'arm?': (f) => /^(arm|aarch64)/.test(f.kernel?.machine ?? ''),
   'aarch64?': (f) => f.kernel?.machine === 'aarch64',
-  'intel?': (f) => /86/.test(f.kernel?.machine ?? 'x86_64'),
-  'docker?': () => true,
+  'intel?': (f) => ['i86pc', 'i386', 'x86_64', 'amd64', 'i686'].includes(f.kernel?.machine ?? 'x86_64'),
+  // Linux profiles are containers (virtualization docker guest); the others are not.
+  'docker?': (f) => f.os === 'linux',
   // chef-utils' exact-platform helpers (platform, not family).
   ...Object.fromEntries(['aix', 'amazon', 'arch', 'centos', 'clearos', 'debian', 'dragonfly', 'fedora', 'freebsd', 'gentoo', 'linuxmint', 'netbsd',
     'omnios', 'openbsd', 'openindiana', 'oracle', 'raspbian', 'redhat', 'scientific', 'slackware', 'smartos', 'solaris2', 'suse', 'ubuntu', 'windows']
@@ -49,7 +54,7 @@ const FAMILY_HELPERS: Record<string, (f: PlatformFacts) => boolean> = {
   'macos_platform?': (f) => f.platform === 'mac_os_x',
   'centos_stream_platform?': (f) => f.platform === 'centos' && Number(f.platformVersion.split('.')[0]) >= 8,
   'darwin?': (f) => f.os === 'darwin',
-  'solaris2?': (f) => f.os === 'solaris2',
+  'solaris2?': (f) => f.platformFamily === 'solaris2',
   'smartos?': (f) => f.platformFamily === 'smartos',
   'netbsd?': (f) => f.platformFamily === 'netbsd',
   'openbsd?': (f) => f.platformFamily === 'openbsd',
@@ -57,9 +62,10 @@ const FAMILY_HELPERS: Record<string, (f: PlatformFacts) => boolean> = {
   'rpm_based?': (f) => ['rhel', 'fedora', 'amazon', 'suse'].includes(f.platformFamily),
   'redhat_based?': (f) => ['rhel', 'fedora', 'amazon'].includes(f.platformFamily),
   'fedora_derived?': (f) => ['rhel', 'fedora', 'amazon'].includes(f.platformFamily),
-  'solaris_based?': (f) => ['solaris2', 'smartos', 'omnios', 'openindiana'].includes(f.platformFamily),
+  'solaris_based?': (f) => ['solaris2', 'smartos', 'omnios', 'openindiana'].includes(f.platform),
+  'omnios?': (f) => f.platformFamily === 'omnios',
   'i386?': (f) => /^i[3-6]86$/.test(f.kernel?.machine ?? ''),
-  '_32_bit?': (f) => !/64/.test(f.kernel?.machine ?? 'x86_64'),
+  '_32_bit?': (f) => !BITS_64.includes(f.kernel?.machine ?? 'x86_64'),
   'armhf?': (f) => /^armv[67]/.test(f.kernel?.machine ?? ''),
   'powerpc?': (f) => /^ppc/.test(f.kernel?.machine ?? ''),
   'ppc64?': (f) => f.kernel?.machine === 'ppc64',
@@ -68,6 +74,10 @@ const FAMILY_HELPERS: Record<string, (f: PlatformFacts) => boolean> = {
   's390?': (f) => f.kernel?.machine === 's390',
   'sparc?': (f) => /sparc/.test(f.kernel?.machine ?? ''),
   'windows_ruby?': (f) => f.os === 'windows',
+  // chef-utils reads the kernel's product_type and server_core, which Ohai reports on Windows only.
+  'windows_server?': (f) => f.kernel?.productType === 'Server',
+  'windows_workstation?': (f) => f.kernel?.productType === 'Workstation',
+  'windows_server_core?': (f) => f.kernel?.serverCore === true,
   'macos_ruby?': (f) => f.os === 'darwin',
   'effortless?': () => false,
 };
@@ -75,7 +85,7 @@ const FAMILY_HELPERS: Record<string, (f: PlatformFacts) => boolean> = {
 /** Helpers whose answer depends on the machine, not on the platform profile. */
 const MACHINE_HELPERS = new Set(['debianrcd?', 'invokercd?', 'insserv?', 'upstart?', 'redhatrcd?', 'has_systemd_unit?', 'has_systemd_service_unit?', 'service_script_exist?',
   'includes_recipe?', 'vagrant_domain?', 'vagrant_key?', 'vagrant_user?', 'kvm_host?', 'lxc_host?', 'openvz_host?', 'parallels?', 'parallels_host?', 'vbox_host?',
-  'vmware_desktop?', 'vmware_host?', 'vmware_vsphere?', 'windows_server_core?', 'virtual?', 'physical?', 'cloud?', 'ec2?', 'gce?', 'azure?', 'kitchen?', 'ci?', 'vagrant?', 'hyperv?', 'vmware?', 'kvm?', 'lxc?', 'openvz?', 'vbox?', 'wpar?', 'include_recipe?', 'which', 'file_exist?', 'windows_server?', 'windows_workstation?', 'guest?', 'hypervisor?', 'systemd_unit?']);
+  'vmware_desktop?', 'vmware_host?', 'vmware_vsphere?', 'virtual?', 'physical?', 'cloud?', 'ec2?', 'gce?', 'azure?', 'kitchen?', 'ci?', 'vagrant?', 'hyperv?', 'vmware?', 'kvm?', 'lxc?', 'openvz?', 'vbox?', 'wpar?', 'include_recipe?', 'which', 'file_exist?', 'guest?', 'hypervisor?', 'systemd_unit?']);
 
 /** Whether a name is one of the platform helpers `platformHelper` answers. */
 export function isPlatformHelper(name: string): boolean {

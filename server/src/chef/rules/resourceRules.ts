@@ -6,6 +6,8 @@ import { checkPropertyValue } from '../catalog/propertyCheck';
 import { suggest } from '../catalog/catalog';
 import type { DiagnosticData, SourceLocation } from '../../protocol';
 import { type Rule, diag } from './ruleTypes';
+import { unsupportedOn } from '../catalog/platformSupport';
+import type { ResourceDecl } from '../resourceDecl';
 
 /** The did-you-mean sentence for the message, and the same suggestions as data (with the range they replace). */
 function didYouMean(name: string, candidates: Iterable<string>, replace: SourceLocation | undefined): { text: string; data?: DiagnosticData } {
@@ -37,13 +39,29 @@ export const unknownResource: Rule = {
 
 export const resourceNotOnPlatform: Rule = {
   code: 'resource-not-on-platform',
-  explanation: 'A resource type that exists, but not on the chosen platform.',
+  explanation: 'A resource type that exists, but not on the chosen platform, or that fails there when it runs (a Windows-only resource on Linux).',
   run({ compilation }) {
-    return compilation.resources
-      .filter((r) => r.schemaMissing === 'other-platform' && !r.conditional)
-      .map((r) => diag(r.nameLoc ?? r.loc, 'warning', this.code, `'${r.type}' is not available on ${compilation.facts.profile} (${compilation.facts.platform}); Chef would fail to find a provider for it there.`));
+    const { facts } = compilation;
+    const out = [];
+    for (const r of compilation.resources) {
+      if (r.conditional) continue;
+      if (r.schemaMissing === 'other-platform') {
+        out.push(diag(r.nameLoc ?? r.loc, 'warning', this.code, `'${r.type}' is not available on ${facts.profile} (${facts.platform}); Chef would fail to find a provider for it there.`));
+        continue;
+      }
+      // Declared for every platform, but its action fails off its own: a problem only when it runs.
+      const why = r.schema?.source === 'builtin' && !mayNotRun(r) ? unsupportedOn(r.schema.name, facts) : undefined;
+      if (why) out.push(diag(r.nameLoc ?? r.loc, 'warning', this.code, `'${r.type}' would fail on ${facts.profile} (${facts.platform}): ${why}.`));
+    }
+    return out;
   },
 };
+
+/** A guard that is not known to let it run, or only `action :nothing`: Chef may never run its action. */
+function mayNotRun(r: ResourceDecl): boolean {
+  if (!r.actionUnknown && r.actions.every((a) => a === 'nothing')) return true;
+  return r.guards.some((g) => !(g.form === 'block' && g.value === (g.kind === 'only_if')));
+}
 
 export const unknownProperty: Rule = {
   code: 'unknown-property',
