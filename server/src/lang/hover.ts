@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import type { FileView, Pos, Span } from './types';
 import { contains } from './types';
 import type { ResourceDecl } from '../chef/resourceDecl';
+import type { SourceLocation } from '../protocol';
 import { LEVELS } from '../chef/attributes';
 import { findUnknown } from '../ruby/values';
 import { nodePath, offsetOf, enclosingResource, attributeAt, isCall, isResourceType, within, spanOfNode, literal, declsIn, type PrismNode } from './syntax';
@@ -88,11 +89,12 @@ export function attributeMarkdown(view: FileView, pathKeys: string[]): string {
     return lines.join('\n');
   }
   lines.push('```ruby', valueText(info.value, 1500), '```');
-  if (info.winner) lines.push(`wins: **${info.winner.level}**${info.winner.loc ? ` in ${where(info.winner.loc)}` : info.winner.level === 'automatic' ? ` (Ohai, ${view.facts.profile})` : ''}`);
+  const setIn = (o: { source?: string; loc?: SourceLocation }) => [o.source, o.loc ? where(o.loc) : undefined].filter(Boolean).join(', ');
+  if (info.winner) lines.push(`wins: **${info.winner.level}**${info.winner.loc || info.winner.source ? ` — ${setIn(info.winner)}` : info.winner.level === 'automatic' ? ` (Ohai, ${view.facts.profile})` : ''}`);
   const origins = [...info.origins].sort((a, b) => LEVELS.indexOf(b.level) - LEVELS.indexOf(a.level));
   if (origins.length) {
-    lines.push('', '| level | value | set in |', '|---|---|---|');
-    for (const o of origins) lines.push(`| ${o.level} | \`${valueText(o.value, 60).replace(/\|/g, '\\|')}\` | ${o.loc ? where(o.loc) : ''} |`);
+    lines.push('', '| level | value | set by |', '|---|---|---|');
+    for (const o of origins) lines.push(`| ${o.level} | \`${valueText(o.value, 60).replace(/\|/g, '\\|')}\` | ${setIn(o)} |`);
   }
   return lines.join('\n');
 }
