@@ -8,7 +8,9 @@ const require = createRequire(import.meta.url);
 const watch = process.argv.includes('--watch');
 const common = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', sourcemap: true, logLevel: 'warning', legalComments: 'none',
   // prism.ts falls back to node_modules only when run from sources; the bundle finds prism.wasm beside it.
-  logOverride: { 'require-resolve-not-external': 'silent' } };
+  logOverride: { 'require-resolve-not-external': 'silent' },
+  // jsonc-parser's main build is UMD, whose dynamic requires a bundle cannot follow; its ES module build bundles.
+  alias: { 'jsonc-parser': 'jsonc-parser/lib/esm/main.js' } };
 mkdirSync('dist', { recursive: true });
 copyFileSync(path.join(path.dirname(require.resolve('@ruby/prism/package.json')), 'src', 'prism.wasm'), 'dist/prism.wasm');
 

@@ -35,7 +35,12 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     lines.push('suites:');
     for (const s of kitchen.suites) {
       const on = kitchen.platforms.filter((p) => suiteRunsOn(s, p.name)).map((p) => p.name);
-      lines.push(`  ${s.name}  ${s.runList.join(', ') || '(empty run list)'}${s.attributes ? '  +attributes' : ''}${on.length < kitchen.platforms.length ? `  (on ${on.join(', ') || 'no platform'})` : ''}`);
+      const policy = s.provisioner?.policyfile ?? kitchen.provisioner?.policyfile;
+      const named = s.provisioner?.namedRunList ?? kitchen.provisioner?.namedRunList;
+      const runs = s.runList.length ? s.runList.join(', ')
+        : policy ? `${named ? `named run list ${named}` : 'run list'} of ${path.relative(path.dirname(kitchen.file), policy) || policy}`
+        : '(empty run list)';
+      lines.push(`  ${s.name}  ${runs}${s.attributes ? '  +attributes' : ''}${on.length < kitchen.platforms.length ? `  (on ${on.join(', ') || 'no platform'})` : ''}`);
     }
     io.stdout(`${lines.join('\n')}\n`);
     return 0;
