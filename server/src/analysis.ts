@@ -1,17 +1,21 @@
 /**
- * The per-workspace analysis cache: one Model for the workspace, and one compilation per cookbook
- * (every recipe of it, each its own run-list entry, as `checkPaths` does) for the chosen platform.
- * A change invalidates only the cookbook of the changed file and the cookbooks that depend on it;
- * custom resources and libraries are reloaded when their files change. Compilations are made on
- * demand, so a burst of keystrokes costs one compilation when the next request arrives.
+ * The per-workspace analysis cache: the workspace's cookbooks, their worlds (a ModelSet: each
+ * cookbook analysed with its own resolution, one Model per group of cookbooks that resolve alike),
+ * and one compilation per cookbook (every recipe of it, each its own run-list entry, as `checkPaths`
+ * does) for the chosen platform. Cookbooks are known by folder, never by name: a workspace of several
+ * repositories has several `test` cookbooks, each analysed. A change invalidates only the cookbook of
+ * the changed file and the cookbooks whose resolution uses it; custom resources and libraries are
+ * reloaded in the worlds that hold them when their files change. Compilations are made on demand, so
+ * a burst of keystrokes costs one compilation when the next request arrives.
  * No LSP imports here: the adapters in features/ translate.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Diagnostic } from './protocol';
 import { Model } from './chef/model';
+import { ModelSet } from './chef/modelSet';
 import type { Compilation } from './chef/compilation';
-import { type Cookbook, skippedDir } from './chef/workspace';
+import { type Cookbook, Workspace, skippedDir } from './chef/workspace';
 import { type PlatformFacts, getPlatformProfile, DEFAULT_PROFILE } from './chef/platforms';
 import { syntaxDiagnostics, rubyFilesOf } from './chef/rules/syntaxRule';
 import { actionBodyDiagnostics } from './chef/resourceBodies';
@@ -32,31 +36,44 @@ export type FileChange = 'created' | 'changed' | 'deleted';
 
 export type FileRole = 'recipe' | 'attributes' | 'resource' | 'library' | 'metadata' | 'template' | 'file' | 'other';
 
+/** Files whose change re-resolves the workspace: what the cookbooks are, and where a run takes them from. */
+const RESOLUTION_FILES = new Set(['metadata.rb', 'metadata.json', 'Berksfile', 'Policyfile.rb']);
+
 export class Analysis {
-  model: Model;
+  ws!: Workspace;
+  models!: ModelSet;
   facts: PlatformFacts;
+  /** Cookbook folder → its current analysis. */
   private readonly fresh = new Map<string, CookbookAnalysis>();
-  /** The last analysis of each cookbook, even when outdated (completion may use it while typing). */
+  /** The last analysis of each cookbook folder, even when outdated (completion may use it while typing). */
   private readonly last = new Map<string, CookbookAnalysis>();
   /**
-   * Findings of each cookbook's custom resource actions checked on their own. Editing a recipe
-   * cannot change them, so they survive recipe edits; any other change of the cookbook (or of one
-   * it depends on) drops them.
+   * Findings of each cookbook's custom resource actions checked on their own (by folder). Editing a
+   * recipe cannot change them, so they survive recipe edits; any other change of the cookbook (or of
+   * one it depends on) drops them.
    */
   private readonly bodies = new Map<string, Diagnostic[]>();
+  /** The world of files outside every cookbook (built-in resources only). */
+  private bare: Model | undefined;
   /** Who waits for the next invalidation (a held-open workspace diagnostics request). */
   private changeWaiters: (() => void)[] = [];
 
   constructor(roots: string[], platform = DEFAULT_PROFILE) {
     this.facts = getPlatformProfile(platform) ?? getPlatformProfile(DEFAULT_PROFILE)!;
-    this.model = new Model(roots);
+    this.index(roots, new Map());
+  }
+
+  private index(roots: string[], overlays: Map<string, string>): void {
+    this.ws = new Workspace(roots);
+    for (const [file, text] of overlays) this.ws.setOverlay(file, text);
+    this.ws.scan();
+    this.models = new ModelSet(this.ws);
+    this.bare = undefined;
   }
 
   /** Workspace folders or extra cookbook paths changed: index again (open documents stay overlaid). */
   setRoots(roots: string[], overlays: Map<string, string>): void {
-    this.model = new Model(roots);
-    for (const [file, text] of overlays) this.model.ws.setOverlay(file, text);
-    if (overlays.size) this.model.reload();
+    this.index(roots, overlays);
     this.invalidateAll();
   }
 
@@ -80,82 +97,100 @@ export class Analysis {
   }
 
   get cookbookCount(): number {
-    return this.model.ws.cookbooks.size;
+    return this.ws.all.length;
   }
 
-  /** An editor document's text (undefined when it closes and the disk wins again). Returns the invalidated cookbooks. */
+  /** The world a file is analysed in: its cookbook's; outside every cookbook, one with the built-in resources only. */
+  modelFor(file: string): Model {
+    const cb = this.ws.cookbookOf(path.resolve(file));
+    if (cb) return this.models.modelOf(cb);
+    this.bare ??= new Model(this.ws, { cookbooks: [] });
+    return this.bare;
+  }
+
+  /** Every world of the workspace (made now when not yet: workspace symbols list them all). */
+  allModels(): Model[] {
+    const out = new Set<Model>();
+    for (const cb of this.ws.all) out.add(this.models.modelOf(cb));
+    return [...out];
+  }
+
+  /** An editor document's text (undefined when it closes and the disk wins again). Returns the folders of the invalidated cookbooks. */
   setText(file: string, text: string | undefined): Set<string> {
-    this.model.ws.setOverlay(file, text);
+    this.ws.setOverlay(file, text);
     return this.fileChanged(file, 'changed');
   }
 
   /**
    * A batch of changes on disk (as a client reports them): cookbooks are searched again at most once
-   * for the whole batch. Returns the names of the invalidated cookbooks.
+   * for the whole batch. Returns the folders of the invalidated cookbooks.
    */
   filesChanged(changes: { file: string; kind: FileChange }[]): Set<string> {
-    if (changes.some((c) => this.movesCookbooks(path.resolve(c.file), c.kind))) {
-      this.model.rescan();
-      return this.invalidateAll();
-    }
+    if (changes.some((c) => this.movesCookbooks(path.resolve(c.file), c.kind))) return this.rescan();
     const out = new Set<string>();
-    for (const c of changes) for (const name of this.fileChanged(c.file, c.kind)) out.add(name);
+    for (const c of changes) for (const dir of this.fileChanged(c.file, c.kind)) out.add(dir);
     return out;
   }
 
-  /** A file changed, appeared or disappeared (editor or disk). Returns the names of the invalidated cookbooks. */
+  /** A file changed, appeared or disappeared (editor or disk). Returns the folders of the invalidated cookbooks. */
   fileChanged(file: string, kind: FileChange): Set<string> {
     const abs = path.resolve(file);
     const role = roleOf(abs);
-    if (this.movesCookbooks(abs, kind)) {
-      this.model.rescan();
-      return this.invalidateAll();
-    }
-    const cb = this.model.ws.cookbookOf(abs);
+    if (this.movesCookbooks(abs, kind)) return this.rescan();
+    const cb = this.ws.cookbookOf(abs);
     if (!cb) return new Set();
-    if (kind !== 'changed') this.model.ws.addCookbook(cb.dir); // file lists (recipes, templates, files) changed
-    const current = this.model.ws.cookbooks.get(cb.name) ?? cb;
-    if (role === 'resource') { this.model.reloadCookbook(current); return this.invalidateAll(); }
-    if (role === 'library') { this.model.reloadLibraries(); return this.invalidateAll(); }
-    const names = this.invalidate(current.name);
-    if (role !== 'recipe') for (const n of names) this.bodies.delete(n);
-    return names;
+    if (kind !== 'changed') this.ws.addCookbook(cb.dir); // file lists (recipes, templates, files) changed; re-read in place
+    const holding = this.models.models().filter((m) => m.cookbooks.get(cb.name) === cb);
+    if (role === 'resource') { for (const m of holding) m.reloadCookbook(cb); return this.invalidateAll(); }
+    if (role === 'library') { for (const m of holding) m.reloadLibraries(); return this.invalidateAll(); }
+    const dirs = this.invalidate(cb);
+    if (role !== 'recipe') for (const d of dirs) this.bodies.delete(d);
+    return dirs;
+  }
+
+  /** Finds the cookbooks again and resolves them afresh (parses stay cached). */
+  private rescan(): Set<string> {
+    this.ws.scan();
+    this.models = new ModelSet(this.ws);
+    this.bare = undefined;
+    return this.invalidateAll();
   }
 
   /**
-   * Whether a created or deleted path adds or removes whole cookbooks: a known cookbook's folder or a
-   * folder above it (clients report a deleted folder once, not each file in it), or a new folder
-   * outside every cookbook (it may hold cookbooks).
+   * Whether a created or deleted path adds or removes whole cookbooks, or changes how they resolve:
+   * a metadata file, Berksfile or Policyfile.rb; a known cookbook's folder or a folder above it
+   * (clients report a deleted folder once, not each file in it), or a new folder outside every
+   * cookbook (it may hold cookbooks).
    */
   private movesCookbooks(abs: string, kind: FileChange): boolean {
     // Only what the cookbook search would look at: below a root, outside skipped folders.
-    const root = this.model.ws.roots.map((r) => path.resolve(r)).find((r) => abs === r || abs.startsWith(r + path.sep));
+    const root = this.ws.roots.map((r) => path.resolve(r)).find((r) => abs === r || abs.startsWith(r + path.sep));
     if (root === undefined || path.relative(root, abs).split(path.sep).slice(0, -1).some(skippedDir)) return false;
-    if (roleOf(abs) === 'metadata') return true;
+    if (RESOLUTION_FILES.has(path.basename(abs))) return true;
     if (kind === 'changed') return false;
-    for (const cb of this.model.ws.cookbooks.values()) if (cb.dir === abs || cb.dir.startsWith(abs + path.sep)) return true;
-    if (kind === 'deleted' || this.model.ws.cookbookOf(abs)) return false;
+    for (const cb of this.ws.all) if (cb.dir === abs || cb.dir.startsWith(abs + path.sep)) return true;
+    if (kind === 'deleted' || this.ws.cookbookOf(abs)) return false;
     return !skippedDir(path.basename(abs)) && mayHoldCookbooks(abs, 0);
   }
 
-  /** The analysis of a cookbook, compiled now when outdated. */
-  cookbook(name: string): CookbookAnalysis | undefined {
-    const cached = this.fresh.get(name);
+  /** The analysis of the cookbook in a folder, compiled now when outdated. */
+  cookbook(dir: string): CookbookAnalysis | undefined {
+    const cached = this.fresh.get(dir);
     if (cached) return cached;
-    const cb = this.model.ws.cookbooks.get(name);
+    const cb = this.ws.all.find((c) => c.dir === dir);
     if (!cb) return undefined;
     const result = this.compileCookbook(cb);
-    this.fresh.set(name, result);
-    this.last.set(name, result);
+    this.fresh.set(dir, result);
+    this.last.set(dir, result);
     return result;
   }
 
   /** The analysis serving a file (its cookbook's); `stale` accepts the last one while a new one is due. */
   forFile(file: string, opts: { stale?: boolean } = {}): CookbookAnalysis | undefined {
-    const cb = this.model.ws.cookbookOf(path.resolve(file));
+    const cb = this.ws.cookbookOf(path.resolve(file));
     if (!cb) return undefined;
-    if (opts.stale) { const last = this.last.get(cb.name); if (last) return last; }
-    return this.cookbook(cb.name);
+    if (opts.stale) { const last = this.last.get(cb.dir); if (last) return last; }
+    return this.cookbook(cb.dir);
   }
 
   /** Diagnostics of one file (empty outside cookbooks). */
@@ -164,9 +199,9 @@ export class Analysis {
     return this.forFile(abs)?.diagnostics.get(abs) ?? [];
   }
 
-  /** Names of the indexed cookbooks. */
-  cookbookNames(): string[] {
-    return [...this.model.ws.cookbooks.keys()];
+  /** The indexed cookbooks (several may share a name). */
+  cookbooks(): Cookbook[] {
+    return [...this.ws.all];
   }
 
   /**
@@ -180,72 +215,71 @@ export class Analysis {
     return files;
   }
 
-  /** Whether a cookbook's analysis is current. */
-  isFresh(name: string): boolean {
-    return this.fresh.has(name);
+  /** Whether the analysis of the cookbook in a folder is current. */
+  isFresh(dir: string): boolean {
+    return this.fresh.has(dir);
   }
 
-  /** Compiles an explicit run list (graph requests); not cached. */
-  compileRunList(runList: string[], facts: PlatformFacts = this.facts): Compilation {
-    return this.model.compile(runList, facts);
+  /** Compiles an explicit run list (graph requests) in the world of a file (else of the run list's first cookbook); not cached. */
+  compileRunList(runList: string[], facts: PlatformFacts = this.facts, file?: string): { model: Model; compilation: Compilation } {
+    const first = this.ws.named(runList[0]?.replace(/^recipe\[(.*)\]$/, '$1').split('::')[0] ?? '')[0];
+    const model = file ? this.modelFor(file) : first ? this.models.modelOf(first) : this.modelFor('');
+    return { model, compilation: model.compile(runList, facts) };
   }
 
-  /** Cookbooks that depend on `name`, directly or not, and `name` itself. */
-  dependents(name: string): Set<string> {
-    const out = new Set([name]);
-    let grew = true;
-    while (grew) {
-      grew = false;
-      for (const cb of this.model.ws.cookbooks.values()) {
-        if (!out.has(cb.name) && cb.depends.some((d) => out.has(d.name))) { out.add(cb.name); grew = true; }
-      }
-    }
+  /** The folders of the cookbook and of every cookbook whose resolution uses it. */
+  dependents(cb: Cookbook): Set<string> {
+    const out = new Set([cb.dir]);
+    for (const other of this.ws.all) if ([...this.models.resolution(other).cookbooks.values()].includes(cb)) out.add(other.dir);
     return out;
   }
 
-  private invalidate(name: string): Set<string> {
-    const names = this.dependents(name);
-    for (const n of names) this.fresh.delete(n);
+  private invalidate(cb: Cookbook): Set<string> {
+    const dirs = this.dependents(cb);
+    for (const d of dirs) this.fresh.delete(d);
     this.notifyChange();
-    return names;
+    return dirs;
   }
 
   private invalidateAll(): Set<string> {
-    const names = new Set(this.model.ws.cookbooks.keys());
+    const dirs = new Set(this.ws.all.map((c) => c.dir));
     this.fresh.clear();
     this.bodies.clear();
-    for (const n of this.last.keys()) if (!names.has(n)) this.last.delete(n);
+    for (const d of this.last.keys()) if (!dirs.has(d)) this.last.delete(d);
     this.notifyChange();
-    return names;
+    return dirs;
+  }
+
+  /** Findings of a cookbook's custom resource actions checked on their own (in its world). */
+  private bodiesOf(cb: Cookbook): Diagnostic[] {
+    let bodies = this.bodies.get(cb.dir);
+    if (!bodies) { bodies = actionBodyDiagnostics(this.models.modelOf(cb), cb, this.facts); this.bodies.set(cb.dir, bodies); }
+    return bodies;
   }
 
   /** Whether the cookbook that holds the finding's file reports it itself (its resources' actions checked on their own). */
   private reportedByOwner(d: Diagnostic): boolean {
-    const owner = this.model.ws.cookbookOf(d.file);
-    if (!owner) return false;
-    let bodies = this.bodies.get(owner.name);
-    if (!bodies) { bodies = actionBodyDiagnostics(this.model, owner, this.facts); this.bodies.set(owner.name, bodies); }
-    return bodies.some((b) => b.file === d.file && b.line === d.line && b.code === d.code);
+    const owner = this.ws.cookbookOf(d.file);
+    return !!owner && this.bodiesOf(owner).some((b) => b.file === d.file && b.line === d.line && b.code === d.code);
   }
 
   private compileCookbook(cb: Cookbook): CookbookAnalysis {
     const started = performance.now();
-    const runList = this.model.allRecipes(cb);
+    const model = this.models.modelOf(cb);
+    const runList = model.allRecipes(cb);
     const inCookbook = (f: string) => f.startsWith(cb.dir + path.sep);
     let compilation: Compilation | undefined;
     let run: Diagnostic[];
     if (runList.length) {
-      compilation = this.model.compile(runList, this.facts);
-      run = this.model.diagnostics(compilation);
-    } else run = rubyFilesOf(cb).flatMap((f) => syntaxDiagnostics(this.model.ws, f));
-    let bodies = this.bodies.get(cb.name);
-    if (!bodies) { bodies = actionBodyDiagnostics(this.model, cb, this.facts); this.bodies.set(cb.name, bodies); }
-    const own = withActionBodies(run, bodies);
+      compilation = model.compile(runList, this.facts);
+      run = model.diagnostics(compilation);
+    } else run = [...rubyFilesOf(cb).flatMap((f) => syntaxDiagnostics(this.ws, f)), ...model.resolution.findings];
+    const own = withActionBodies(run, this.bodiesOf(cb));
     const moved = compilation ? findingsAtCallSites(own, compilation, inCookbook, (d) => this.reportedByOwner(d)) : [];
     const diags = [...own, ...moved.map((m) => m.at)];
     const byFile = new Map<string, Diagnostic[]>();
     for (const d of diags) {
-      if (!inCookbook(d.file) || this.model.ws.cookbookOf(d.file) !== cb) continue;
+      if (!inCookbook(d.file) || this.ws.cookbookOf(d.file) !== cb) continue;
       const list = byFile.get(d.file) ?? [];
       list.push(d);
       byFile.set(d.file, list);

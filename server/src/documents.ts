@@ -33,7 +33,7 @@ export class Documents {
     for (const doc of this.all.all()) this.push(doc.uri, doc.getText());
   }
 
-  /** Called with the changed file and the cookbooks whose analysis it invalidated. */
+  /** Called with the changed file and the folders of the cookbooks whose analysis it invalidated. */
   onDidInvalidate(listener: (changed: string, cookbooks: Set<string>) => void): void {
     this.listeners.push(listener);
   }

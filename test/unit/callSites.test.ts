@@ -56,9 +56,9 @@ describe('findings caused by a call are reported at the call site', () => {
     const ws = workspace();
     try {
       const analysis = new Analysis([ws.root]);
-      const app = analysis.cookbook('app')!;
+      const app = analysis.cookbook(path.join(ws.root, 'app'))!;
       assert.deepEqual((app.diagnostics.get(ws.recipe) ?? []).map((d) => [d.code, d.line]), [['missing-template', 1]]);
-      const lib = analysis.cookbook('lib')!;
+      const lib = analysis.cookbook(path.join(ws.root, 'lib'))!;
       assert.deepEqual([...lib.diagnostics.values()].flat().filter((d) => d.severity === 'error'), []);
     } finally { rmSync(ws.root, { recursive: true, force: true }); }
   });

@@ -69,7 +69,7 @@ export class Compilation implements RunHost {
     this.store.setAutomatic(automaticAttributes(facts));
     // The node's own attributes (JSON, roles, environment, policy) are there before any attributes file runs.
     applyRunInputs(this.store, inputs);
-    this.attributes = new AttributeLoader(model.ws, this.interp, this.node, facts, (n) => model.ws.cookbooks.get(n));
+    this.attributes = new AttributeLoader(model.ws, this.interp, this.node, facts, (n) => model.cookbook(n));
   }
 
   /** Compiles `cookbook::recipe` entries (a bare name means its default recipe). */
@@ -149,7 +149,7 @@ export class Compilation implements RunHost {
   loadAttributes(name: string): void {
     if (this.loadedAttributeCookbooks.has(name)) return;
     this.loadedAttributeCookbooks.add(name);
-    const cb = this.model.ws.cookbooks.get(name);
+    const cb = this.model.cookbook(name);
     if (!cb) return;
     for (const dep of cb.depends) this.loadAttributes(dep.name);
     this.attributes.loadCookbook(cb);
@@ -314,7 +314,7 @@ export class Compilation implements RunHost {
     const id = `${cbName}::${recipe}`;
     if (fromSc) this.recipes.get(fromSc.origin)?.includes.push(id);
     if (this.recipes.has(id)) return;
-    const cb = this.model.ws.cookbooks.get(cbName);
+    const cb = this.model.cookbook(cbName);
     if (!cb) {
       if (!this.missingCookbooks.has(cbName)) this.missingCookbooks.set(cbName, ctx?.loc);
       return;
@@ -448,7 +448,7 @@ export class Compilation implements RunHost {
 
   /** The cookbook object of a name, if it is in the workspace. */
   cookbook(name: string): Cookbook | undefined {
-    return this.model.ws.cookbooks.get(name);
+    return this.model.cookbook(name);
   }
 }
 

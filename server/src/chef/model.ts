@@ -1,7 +1,9 @@
 /**
- * The workspace model: cookbooks, the world their libraries were evaluated into, the catalog with
- * the workspace's resource types, and definitions. Compilations for a run list and platform are made
- * from it; front ends (CLI, language server) hold one Model and ask it for graphs and diagnostics.
+ * One Chef world: a set of cookbooks (one per name, as a run resolves them: `modelSet.ts`), the
+ * world their libraries were evaluated into, the catalog with their resource types, and definitions.
+ * Compilations for a run list and platform are made from it; front ends ask it for graphs and
+ * diagnostics. `new Model(roots)` is the whole workspace with the first cookbook of each name in the
+ * cookbook path order (tests, tools that check one cookbook).
  */
 import * as path from 'node:path';
 import type { Diagnostic, Graph } from '../protocol';
@@ -10,6 +12,7 @@ import type { RModule } from '../ruby/objects';
 import type { EvalCallContext, MethodDef } from '../ruby/interpreter';
 import { Catalog } from './catalog/catalog';
 import { Workspace, type Cookbook } from './workspace';
+import type { ModelSource } from './modelSet';
 import { loadCookbookResources, libraryResources, evalIntoClass, type CustomResourceDef, type DefinitionDef } from './customResources';
 import { loadLibraries } from './libraries';
 import { ChefWorld } from './dsl/chefWorld';
@@ -21,8 +24,29 @@ import { validate } from './validate';
 import { toGraph } from './graph';
 import { desiredContent, type ContentResult } from './fileContent';
 
-export class Model {
+/** How the cookbooks of a Model were resolved (see `resolution.ts`). */
+export interface ModelResolution {
+  /** Clashes, constraints nothing satisfies, bad sources: reported by `validate`. */
+  findings: Diagnostic[];
+  /** Names left out of the run because nothing satisfies their constraints (their dependents are incomplete). */
+  unsatisfied: Set<string>;
+  /** A cookbook nobody in the run depends on, for `include_recipe` (the repository's own only). */
+  outsideRun?(name: string): Cookbook | undefined;
+}
+
+export interface ModelOptions {
+  /** The files do not change while the model lives (a CLI run; see Workspace). */
+  stableDisk?: boolean;
+  /** The cookbooks of this world, one per name (default: the first of each name in the cookbook path order). */
+  cookbooks?: Iterable<Cookbook>;
+  resolution?: ModelResolution;
+}
+
+export class Model implements ModelSource {
   readonly ws: Workspace;
+  /** The cookbooks of this world, by name. */
+  readonly cookbooks = new Map<string, Cookbook>();
+  readonly resolution: ModelResolution;
   readonly catalog = new Catalog();
   readonly customDefs = new Map<string, CustomResourceDef>();
   readonly definitions = new Map<string, DefinitionDef>();
@@ -35,11 +59,23 @@ export class Model {
   /** Findings of loading libraries (a library that raises while it loads). */
   libraryFindings: { file: string; finding: import('../ruby/interpreter').EvalFinding }[] = [];
 
-  /** `stableDisk`: the files do not change while the model lives (a CLI run; see Workspace). */
-  constructor(roots: string[], { stableDisk = false }: { stableDisk?: boolean } = {}) {
-    this.ws = new Workspace(roots, stableDisk);
-    this.ws.scan();
+  /** A world over a workspace (made and scanned here from roots, or shared). */
+  constructor(source: string[] | Workspace, opts: ModelOptions = {}) {
+    if (source instanceof Workspace) this.ws = source;
+    else { this.ws = new Workspace(source, opts.stableDisk ?? false); this.ws.scan(); }
+    for (const cb of opts.cookbooks ?? this.ws.all.map((c) => this.ws.named(c.name)[0])) if (!this.cookbooks.has(cb.name)) this.cookbooks.set(cb.name, cb);
+    this.resolution = opts.resolution ?? { findings: [], unsatisfied: new Set() };
     this.reload();
+  }
+
+  /** The world a cookbook of this model is analysed in: this one (a ModelSource of one world). */
+  modelOf(): Model {
+    return this;
+  }
+
+  /** A cookbook of this world by name; else one the run does not depend on that `include_recipe` may still reach. */
+  cookbook(name: string): Cookbook | undefined {
+    return this.cookbooks.get(name) ?? this.resolution.outsideRun?.(name);
   }
 
   /** Re-reads libraries, custom resources and definitions of every cookbook (a new world). */
@@ -53,22 +89,13 @@ export class Model {
       usePartial: (cls, rel, ctx) => this.usePartial(cls, rel, ctx),
       providesDecider: (block) => (facts) => this.decideProvides(block, facts),
     });
-    const cookbooks = [...this.ws.cookbooks.values()];
+    const cookbooks = [...this.cookbooks.values()];
     const libs = loadLibraries(this.ws, this.world, cookbooks);
     this.helpers = libs.helpers;
     this.libraryResourceNames = libs.resourceNames;
     for (const def of libraryResources(this.world, libs.owners)) this.addResource(def);
     for (const cb of cookbooks) this.loadCookbook(cb);
     this.world.invalidate();
-  }
-
-  /**
-   * Finds the cookbooks under the roots again (one appeared, went away or was renamed) and re-reads
-   * everything; what the cookbooks that are gone declared is forgotten.
-   */
-  rescan(): void {
-    this.ws.scan();
-    this.reload();
   }
 
   /** Re-reads one cookbook's custom resources and definitions (after a file under resources/, providers/ or definitions/ changed). */
@@ -143,6 +170,7 @@ export class Model {
     const abs = path.resolve(target);
     const cb = this.ws.cookbookOf(abs);
     if (!cb) return undefined;
+    if (this.cookbooks.get(cb.name) !== cb) return undefined; // another cookbook of that name is this world's
     if (cb.files.recipes.includes(abs)) return [`${cb.name}::${path.basename(abs).replace(/\.(rb|ya?ml)$/, '')}`];
     return [`${cb.name}::default`];
   }

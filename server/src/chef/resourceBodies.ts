@@ -18,7 +18,7 @@ import { ACTION_BODY_RULES } from './rules';
 import { diag } from './rules/ruleTypes';
 
 export function actionBodyDiagnostics(model: Model, cb: Cookbook, facts: PlatformFacts): Diagnostic[] {
-  const incomplete = new Set(cb.depends.some((d) => !model.ws.cookbooks.has(d.name)) ? [cb.name] : []);
+  const incomplete = new Set(cb.depends.some((d) => !model.cookbooks.has(d.name)) ? [cb.name] : []);
   const out: Diagnostic[] = [];
   for (const def of model.customDefs.values()) {
     if (def.schema.cookbook !== cb.name || !providedOn(model, def, facts)) continue;

@@ -16,12 +16,13 @@ export function validate(model: Model, c: Compilation): Diagnostic[] {
   const incomplete = new Set<string>();
   const out: Diagnostic[] = [];
   for (const name of involved) {
-    const cb = model.ws.cookbooks.get(name);
+    const cb = model.cookbook(name);
     if (!cb) continue;
     for (const dep of cb.depends) {
-      if (model.ws.cookbooks.has(dep.name)) continue;
+      if (model.cookbooks.has(dep.name)) continue;
       incomplete.add(name);
-      const line = metadataLine(model, cb.metadataFile, dep.name);
+      if (model.resolution.unsatisfied.has(dep.name)) continue; // said on the depends line by the resolution
+      const line = dep.line ?? metadataLine(model, cb.metadataFile, dep.name);
       out.push(diag({ file: cb.metadataFile ?? cb.dir, line, column: 1, endLine: line, endColumn: 1 }, 'info', 'dependency-not-in-workspace',
         `Dependency '${dep.name}' is not in the workspace: its recipes, resources and attributes are not checked (add it under cookbooks/ or a sibling folder).`));
     }
@@ -33,8 +34,13 @@ export function validate(model: Model, c: Compilation): Diagnostic[] {
   for (const [name, loc] of c.missingCookbooks) {
     const from = loc ? model.ws.cookbookOf(loc.file) : undefined;
     if (from && from.depends.some((d) => d.name === name)) continue; // already reported on metadata.rb
-    if (loc) out.push(diag(loc, 'warning', 'dependency-not-in-workspace', `Cookbook '${name}' is not in the workspace${from ? ` and not declared in ${from.name}'s metadata.rb` : ''}.`));
+    const elsewhere = model.ws.named(name).length > 0;
+    if (loc) out.push(diag(loc, 'warning', 'dependency-not-in-workspace', elsewhere
+      ? `Cookbook '${name}' is not a dependency of this run${from ? ` (not in ${from.name}'s metadata.rb)` : ''}: Chef's tooling does not make it available, so its recipes are not checked.`
+      : `Cookbook '${name}' is not in the workspace${from ? ` and not declared in ${from.name}'s metadata.rb` : ''}.`));
   }
+  // How the run's cookbooks were chosen: clashes, constraints nothing satisfies (once per line).
+  out.push(...model.resolution.findings);
   for (const rule of RULES) out.push(...rule.run({ model, compilation: c, incompleteCookbooks: incomplete }));
   return dedupe(afterSyntaxErrors(out));
 }

@@ -1,6 +1,9 @@
 /**
  * Finds the cookbooks of a workspace and reads their files through one file-system view that open
  * editor documents can overlay. Parses are cached per file text: parse once per document version.
+ * Every cookbook found is kept, several may share a name (every community repository has a fixture
+ * cookbook called `test`; old and new releases sit side by side): which one a run uses is
+ * `resolution.ts`'s business. Symlinked folders are followed, each real folder searched once.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -19,14 +22,23 @@ export interface CookbookFiles {
   files: string[];
 }
 
+export interface Dependency {
+  name: string;
+  constraint?: string;
+  /** The line of the `depends` call in metadata.rb (1-based), when read from Ruby. */
+  line?: number;
+}
+
 export interface Cookbook {
   name: string;
   dir: string;
   version?: string;
-  depends: { name: string; constraint?: string }[];
+  depends: Dependency[];
   /** The metadata file (for locations). */
   metadataFile?: string;
   files: CookbookFiles;
+  /** Where it was found, for the cookbook path order: the root's index (-1: outside every root) and the depth below it. */
+  found: { root: number; depth: number };
 }
 
 /** Directories never searched for cookbooks. */
@@ -43,7 +55,11 @@ export class Workspace {
   private readonly overlay = new Map<string, string>();
   private readonly parses = new Map<string, { text: string; parsed: ParsedRuby }>();
   private readonly disk = new Map<string, { mtimeMs: number; size: number; text: string }>();
-  readonly cookbooks = new Map<string, Cookbook>();
+  /** Every cookbook found, in the order found (roots in order, each searched depth first). */
+  readonly all: Cookbook[] = [];
+  private readonly byName = new Map<string, Cookbook[]>();
+  /** Real paths of the folders searched in this scan (a symlink loop or a folder reached twice is searched once). */
+  private readonly searched = new Set<string>();
 
   /**
    * `stableDisk`: the files do not change while this workspace lives (one CLI run), so a file read
@@ -56,32 +72,81 @@ export class Workspace {
 
   /** Scans the roots for cookbooks (a folder with metadata.rb or metadata.json). */
   scan(): void {
-    this.cookbooks.clear();
+    this.all.length = 0;
+    this.byName.clear();
     this.owners.clear();
-    for (const root of this.roots) this.walk(path.resolve(root), 0);
+    this.searched.clear();
+    this.roots.forEach((root, i) => this.walk(path.resolve(root), 0, i));
   }
 
-  private walk(dir: string, depth: number): void {
+  private walk(dir: string, depth: number, root: number): void {
     if (depth > 6) return;
+    let real: string;
+    try { real = fs.realpathSync(dir); } catch { return; }
+    if (this.searched.has(real)) return;
+    this.searched.add(real);
     let entries: fs.Dirent[];
     try { entries = fs.readdirSync(dir, { withFileTypes: true }); } catch { return; }
-    const isCookbook = entries.some((e) => e.isFile() && (e.name === 'metadata.rb' || e.name === 'metadata.json'));
-    if (isCookbook) this.addCookbook(dir);
+    const isCookbook = entries.some((e) => (e.isFile() || e.isSymbolicLink()) && (e.name === 'metadata.rb' || e.name === 'metadata.json'));
+    if (isCookbook) this.addCookbook(dir, { root, depth });
     for (const e of entries) {
-      if (!e.isDirectory() || skippedDir(e.name)) continue;
+      if (skippedDir(e.name) || !isFolder(dir, e)) continue;
       if (isCookbook && COOKBOOK_PARTS.has(e.name)) continue;
-      this.walk(path.join(dir, e.name), depth + 1);
+      this.walk(path.join(dir, e.name), depth + 1, root);
     }
   }
 
-  /** Adds (or re-reads) one cookbook folder. */
-  addCookbook(dir: string): Cookbook {
-    const cookbook = readCookbook(this, dir);
-    // Two folders with the same cookbook name: the first found wins, as a Berkshelf vendor would.
-    for (const [name, existing] of this.cookbooks) if (existing.dir === dir) this.cookbooks.delete(name);
-    if (!this.cookbooks.has(cookbook.name)) this.cookbooks.set(cookbook.name, cookbook);
+  /** Adds (or re-reads) one cookbook folder; `found` defaults to where it was found before (else outside every root). */
+  addCookbook(dir: string, found?: Cookbook['found']): Cookbook {
+    const abs = path.resolve(dir);
+    const known = this.all.find((c) => c.dir === abs);
+    const cookbook = readCookbook(this, abs, found ?? known?.found ?? { root: -1, depth: 0 });
+    // Re-read in place: models and resolutions holding the cookbook see its new file lists.
+    if (known) Object.assign(known, cookbook); else this.all.push(cookbook);
+    this.index();
+    return known ?? cookbook;
+  }
+
+  /** The cookbook in a folder: known, or read now when the folder has metadata (a `path:` source outside the roots). */
+  cookbookAt(dir: string): Cookbook | undefined {
+    const abs = path.resolve(dir);
+    const known = this.all.find((c) => c.dir === abs);
+    if (known) return known;
+    return fs.existsSync(path.join(abs, 'metadata.rb')) || fs.existsSync(path.join(abs, 'metadata.json')) ? this.addCookbook(abs) : undefined;
+  }
+
+  /**
+   * @deprecated The first cookbook of each name in the cookbook path order. By-name lookups belong to
+   * a Model (`model.cookbook(name)`, resolved for the run); kept only while callers move.
+   */
+  get cookbooks(): Map<string, Cookbook> {
+    return new Map([...this.byName].map(([name, list]) => [name, list[0]]));
+  }
+
+  /** A path as messages name it: relative to the root it is under (the first, when several hold it), else as it is. */
+  displayPath(file: string): string {
+    const abs = path.resolve(file);
+    for (const r of this.roots) {
+      const root = path.resolve(r);
+      if (abs.startsWith(root + path.sep)) return path.relative(root, abs);
+    }
+    return abs;
+  }
+
+  /** Every cookbook with this name, in the cookbook path order: earlier root first, then shallower, then by folder. */
+  named(name: string): Cookbook[] {
+    return this.byName.get(name) ?? [];
+  }
+
+  private index(): void {
+    this.byName.clear();
+    for (const cb of this.all) {
+      const list = this.byName.get(cb.name) ?? [];
+      list.push(cb);
+      this.byName.set(cb.name, list);
+    }
+    for (const list of this.byName.values()) list.sort(pathOrder);
     this.owners.clear();
-    return cookbook;
   }
 
   /** The cookbook a file belongs to. */
@@ -89,7 +154,7 @@ export class Workspace {
     if (this.owners.has(file)) return this.owners.get(file);
     const abs = path.resolve(file);
     let best: Cookbook | undefined;
-    for (const cb of this.cookbooks.values()) {
+    for (const cb of this.all) {
       if ((abs === cb.dir || abs.startsWith(cb.dir + path.sep)) && (!best || cb.dir.length > best.dir.length)) best = cb;
     }
     if (this.owners.size > 50_000) this.owners.clear();
@@ -148,7 +213,7 @@ export class Workspace {
       try { entries = fs.readdirSync(d, { withFileTypes: true }); } catch { return; }
       for (const e of entries.sort((a, b) => (a.name < b.name ? -1 : 1))) {
         const p = path.join(d, e.name);
-        if (e.isDirectory()) { if (recursive && depth < 8) visit(p, depth + 1); } else if (filter(e.name)) out.push(p);
+        if (isFolder(d, e)) { if (recursive && depth < 8) visit(p, depth + 1); } else if (filter(e.name)) out.push(p);
       }
     };
     visit(dir, 0);
@@ -156,9 +221,22 @@ export class Workspace {
   }
 }
 
+/** Whether a folder entry is a folder, following a symlink. */
+function isFolder(dir: string, e: fs.Dirent): boolean {
+  if (e.isDirectory()) return true;
+  if (!e.isSymbolicLink()) return false;
+  try { return fs.statSync(path.join(dir, e.name)).isDirectory(); } catch { return false; }
+}
+
+/** The cookbook path order of two cookbooks: the earlier root, then the shallower, then the folder name. */
+export function pathOrder(a: Cookbook, b: Cookbook): number {
+  const ra = a.found.root < 0 ? Infinity : a.found.root, rb = b.found.root < 0 ? Infinity : b.found.root;
+  return ra - rb || a.found.depth - b.found.depth || (a.dir < b.dir ? -1 : a.dir > b.dir ? 1 : 0);
+}
+
 const isRuby = (n: string): boolean => n.endsWith('.rb');
 
-function readCookbook(ws: Workspace, dir: string): Cookbook {
+function readCookbook(ws: Workspace, dir: string, found: Cookbook['found']): Cookbook {
   const at = (sub: string) => path.join(dir, sub);
   const files: CookbookFiles = {
     attributes: ws.listFiles(at('attributes'), isRuby),
@@ -171,10 +249,10 @@ function readCookbook(ws: Workspace, dir: string): Cookbook {
     files: ws.listFiles(at('files'), () => true, true),
   };
   const meta = readMetadata(ws, dir);
-  return { name: meta.name ?? path.basename(dir), dir, version: meta.version, depends: meta.depends, metadataFile: meta.file, files };
+  return { name: meta.name ?? path.basename(dir), dir, version: meta.version, depends: meta.depends, metadataFile: meta.file, files, found };
 }
 
-interface Metadata { name?: string; version?: string; depends: { name: string; constraint?: string }[]; file?: string }
+interface Metadata { name?: string; version?: string; depends: Dependency[]; file?: string }
 
 /**
  * metadata.rb is Ruby, but only a handful of its calls matter here; reading them from the syntax
@@ -190,7 +268,10 @@ function readMetadata(ws: Workspace, dir: string): Metadata {
       const args = (stmt.arguments_?.arguments_ ?? []).map((a: any) => (a.constructor.name === 'StringNode' || a.constructor.name === 'SymbolNode' ? a.unescaped.value : undefined));
       if (stmt.name === 'name' && args[0]) meta.name = args[0];
       else if (stmt.name === 'version' && args[0]) meta.version = args[0];
-      else if (stmt.name === 'depends' && args[0]) meta.depends.push({ name: args[0], constraint: args[1] });
+      else if (stmt.name === 'depends' && args[0]) {
+        const line = parsed.lines.position(stmt.location.startOffset).line + 1;
+        meta.depends.push({ name: args[0], ...(args[1] !== undefined ? { constraint: args[1] } : {}), line });
+      }
     }
     return meta;
   }

@@ -104,9 +104,9 @@ export const diagnostics: Feature = {
   },
 };
 
-function inCookbooks(session: Session, file: string, names: Set<string>): boolean {
-  const cb = session.analysis.model.ws.cookbookOf(file);
-  return !!cb && names.has(cb.name);
+function inCookbooks(session: Session, file: string, dirs: Set<string>): boolean {
+  const cb = session.analysis.ws.cookbookOf(file);
+  return !!cb && dirs.has(cb.dir);
 }
 
 /** Runs `fn` once after calls stop for `ms`. */

@@ -13,10 +13,12 @@ export const graph: Feature = {
     session.connection.onRequest(GraphRequest, session.handle('cloche/graph', null as Graph | null, (params) => {
       const a = session.analysis;
       const file = params.uri ? URI.toPath(params.uri) : undefined;
-      const runList = params.runList?.length ? params.runList : params.cookbook ? [`${params.cookbook}::default`] : file ? a.model.runListFor(file) : undefined;
+      const runList = params.runList?.length ? params.runList : params.cookbook ? [`${params.cookbook}::default`] : file ? a.modelFor(file).runListFor(file) : undefined;
       if (!runList) return null;
       const facts = (params.platform && getPlatformProfile(params.platform)) || a.facts;
-      return a.model.graph(a.compileRunList(runList, facts), runList);
+      // The world of the document asking (its cookbook's resolution), else of the run list's cookbook.
+      const { model, compilation } = a.compileRunList(runList, facts, file);
+      return model.graph(compilation, runList);
     }));
     session.connection.onRequest(PlatformsRequest, session.handle('cloche/platforms', [] as string[], () => listPlatformProfiles()));
   },

@@ -88,10 +88,10 @@ export class Session {
     const file = URI.toPath(uri);
     if (!file) return undefined;
     const a = this.analysis;
-    const text = this.documents.get(uri)?.getText() ?? a.model.ws.readFile(file);
+    const text = this.documents.get(uri)?.getText() ?? a.ws.readFile(file);
     if (text === undefined) return undefined;
-    const parsed = file.endsWith('.rb') ? a.model.ws.parse(file) : undefined;
-    return { file, text, parsed, analysis: a.forFile(file, opts), model: a.model, facts: a.facts };
+    const parsed = file.endsWith('.rb') ? a.ws.parse(file) : undefined;
+    return { file, text, parsed, analysis: a.forFile(file, opts), model: a.modelFor(file), facts: a.facts };
   }
 
   /** Called once the workspace is indexed (the place for dynamic registrations: LSP allows one `initialized` handler). */

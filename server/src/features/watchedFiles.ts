@@ -20,7 +20,7 @@ export const watchedFiles: Feature = {
       if (session.client.workspace?.didChangeWatchedFiles?.dynamicRegistration) {
         // Creations and deletions of anything: clients report a deleted folder once, not each file in it.
         void conn.client.register(DidChangeWatchedFilesNotification.type, { watchers: [
-          { globPattern: '**/*.{rb,erb,yml,yaml,json}' }, { globPattern: '**/{templates,files}/**' }, { globPattern: '**/*', kind: WatchKind.Create | WatchKind.Delete },
+          { globPattern: '**/*.{rb,erb,yml,yaml,json}' }, { globPattern: '**/Berksfile' }, { globPattern: '**/{templates,files}/**' }, { globPattern: '**/*', kind: WatchKind.Create | WatchKind.Delete },
         ] });
       }
       if (session.client.workspace?.didChangeConfiguration?.dynamicRegistration) void conn.client.register(DidChangeConfigurationNotification.type, { section: 'cloche' });

@@ -43,9 +43,9 @@ export const workspaceDiagnostics: Feature = {
 
     async function collect(previous: Map<string, string>, token: CancellationToken): Promise<WorkspaceDiagnosticReport> {
       const items: WorkspaceDocumentDiagnosticReport[] = [];
-      for (const name of session.analysis.cookbookNames()) {
+      for (const cb of session.analysis.cookbooks()) {
         if (token.isCancellationRequested) break;
-        const analysis = session.analysis.cookbook(name);
+        const analysis = session.analysis.cookbook(cb.dir);
         if (!analysis) continue;
         for (const file of session.analysis.reportedFiles(analysis.cookbook)) {
           const uri = URI.fromPath(file);

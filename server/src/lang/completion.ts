@@ -169,7 +169,7 @@ function resourceTypes(view: FileView, replace: Span, topLevel: boolean): Comple
 function recipes(view: FileView, replace: Span): CompletionEntry[] {
   const out: CompletionEntry[] = [];
   const own = view.model.ws.cookbookOf(view.file)?.name;
-  for (const cb of view.model.ws.cookbooks.values()) {
+  for (const cb of view.model.cookbooks.values()) {
     for (const id of view.model.allRecipes(cb)) {
       const label = id.endsWith('::default') ? cb.name : id;
       out.push({ label, kind: 'recipe', detail: id.endsWith('::default') ? id : undefined, replace, sortText: (cb.name === own ? '0' : '1') + label });

@@ -58,7 +58,7 @@ export function recipeFile(view: FileView, spec: string | undefined): string | u
   let s = spec.replace(/^recipe\[(.*)\]$/, '$1');
   if (s.startsWith('::')) s = (view.model.ws.cookbookOf(view.file)?.name ?? '') + s;
   const [cbName, recipe = 'default'] = s.split('::');
-  const cb = view.model.ws.cookbooks.get(cbName);
+  const cb = view.model.cookbook(cbName);
   return cb?.files.recipes.find((f) => path.basename(f).replace(/\.(rb|ya?ml)$/, '') === recipe);
 }
 

@@ -58,17 +58,26 @@ function rootLevel(n: PrismNode): boolean {
 
 export interface WorkspaceSymbol { name: string; kind: SymbolKind; place: Place; container?: string }
 
-/** Recipes, custom resources, definitions and templates of the workspace whose name contains the query. */
-export function workspaceSymbols(model: Model, query: string, limit = 500): WorkspaceSymbol[] {
+/**
+ * Recipes, custom resources, definitions and templates of the workspace whose name contains the
+ * query: the recipes and templates of every cookbook found, the types of every world given.
+ */
+export function workspaceSymbols(models: Model[], query: string, limit = 500): WorkspaceSymbol[] {
   const q = query.toLowerCase();
   const out: WorkspaceSymbol[] = [];
   const at = (file: string): Place => ({ file, span: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } });
-  for (const cb of model.ws.cookbooks.values()) {
+  const model = models[0];
+  if (!model) return out;
+  for (const cb of model.ws.all) {
     for (const id of model.allRecipes(cb)) { const f = cb.files.recipes.find((r) => id.endsWith('::' + path.basename(r).replace(/\.(rb|ya?ml)$/, ''))); if (f) out.push({ name: id, kind: 'recipe', place: at(f), container: cb.name }); }
     for (const t of cb.files.templates) out.push({ name: path.relative(path.join(cb.dir, 'templates'), t), kind: 'template', place: at(t), container: cb.name });
   }
-  for (const def of model.customDefs.values()) out.push({ name: def.schema.name, kind: 'resource', place: at(def.file), container: def.schema.cookbook });
-  for (const d of model.definitions.values()) out.push({ name: d.name, kind: 'definition', place: placeOf(d.loc), container: d.cookbook });
+  const seen = new Set<string>();
+  const once = (s: WorkspaceSymbol) => { const k = `${s.name}\0${s.place.file}`; if (!seen.has(k)) { seen.add(k); out.push(s); } };
+  for (const m of models) {
+    for (const def of m.customDefs.values()) once({ name: def.schema.name, kind: 'resource', place: at(def.file), container: def.schema.cookbook });
+    for (const d of m.definitions.values()) once({ name: d.name, kind: 'definition', place: placeOf(d.loc), container: d.cookbook });
+  }
   return out.filter((s) => !q || s.name.toLowerCase().includes(q)).slice(0, limit);
 }
 

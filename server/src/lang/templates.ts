@@ -13,7 +13,7 @@ import type { FileView } from './types';
 export function sourceFileOf(view: FileView, r: ResourceDecl): string | undefined {
   const req = sourceRequest(r);
   if (!req) return undefined;
-  const cb = view.model.ws.cookbooks.get(req.cookbook);
+  const cb = view.model.cookbook(req.cookbook);
   if (!cb) return undefined;
   for (const n of req.names) { const f = findSource(cb, req.kind, n, view.facts); if (f) return f; }
   return undefined;

@@ -1,0 +1,133 @@
+/**
+ * The Chef worlds of a workspace: each entry cookbook's resolution (`resolution.ts`) and one Model
+ * per group of entries whose resolutions agree (no name chosen differently, nothing one leaves out
+ * that another uses). A workspace without clashes is one group, one world, as before; a folder of
+ * several repositories, each with its own `test` cookbook, gets a world per `test`. Models are made
+ * when first asked for and kept; resolutions are cached per entry folder.
+ */
+import type { Diagnostic } from '../protocol';
+import { Model } from './model';
+import { type Resolution, resolve, repositoryCookbook } from './resolution';
+import { type Repository, repositoryOf } from './repository';
+import type { Cookbook, Workspace } from './workspace';
+
+/** What checking and analysis need: the workspace, and the world a cookbook is analysed in. */
+export interface ModelSource {
+  readonly ws: Workspace;
+  modelOf(cb: Cookbook): Model;
+}
+
+interface Group {
+  cookbooks: Map<string, Cookbook>;
+  /** Names one of its entries leaves out (nothing satisfies their constraints). */
+  absent: Set<string>;
+  entries: Cookbook[];
+  findings: Map<string, Diagnostic>;
+  model?: Model;
+}
+
+export class ModelSet implements ModelSource {
+  private readonly repositories = new Map<string, Repository>();
+  private readonly resolutions = new Map<string, Resolution>();
+  private groups?: Group[];
+
+  /** `entries`: the cookbooks a run or a check starts from (default: every cookbook of the workspace). */
+  constructor(readonly ws: Workspace, private readonly entries: () => Cookbook[] = () => ws.all) {}
+
+  /** The repository of a cookbook (root and `path:` sources). */
+  repository(cb: Cookbook): Repository {
+    let r = this.repositories.get(cb.dir);
+    if (!r) { r = repositoryOf(this.ws, cb.dir); this.repositories.set(cb.dir, r); }
+    return r;
+  }
+
+  /** The resolution for one entry cookbook, or for a run of several (the first one's repository preferred). */
+  resolution(entries: Cookbook | Cookbook[]): Resolution {
+    const list = Array.isArray(entries) ? entries : [entries];
+    const key = list.map((c) => c.dir).join('\0');
+    let r = this.resolutions.get(key);
+    if (!r) { r = resolve(list, this.repository(list[0]), this.ws); this.resolutions.set(key, r); }
+    return r;
+  }
+
+  /** The world a cookbook is analysed in: its group's Model. */
+  modelOf(cb: Cookbook): Model {
+    return this.modelFor(this.resolution(cb));
+  }
+
+  /** The world of a run of several entry cookbooks (plan, converge, test: the entry and the run list's cookbooks). */
+  modelForRun(entries: Cookbook[]): Model {
+    return this.modelFor(this.resolution(entries));
+  }
+
+  /** The Models made so far. */
+  models(): Model[] {
+    return (this.groups ?? []).flatMap((g) => (g.model ? [g.model] : []));
+  }
+
+  private modelFor(res: Resolution): Model {
+    const groups = this.grouped();
+    let group = groups.find((g) => g.entries.some((e) => res.entries.includes(e)) && covers(g, res))
+      ?? groups.find((g) => (g.model ? covers(g, res) : agrees(g, res)));
+    if (!group) { group = emptyGroup(); groups.push(group); }
+    if (!covers(group, res)) join(group, res);
+    else if (!res.entries.every((e) => group!.entries.includes(e))) group.entries.push(...res.entries);
+    if (!group.model) group.model = this.makeModel(group);
+    return group.model;
+  }
+
+  /** The entries grouped, in order: each joins the first group it agrees with. */
+  private grouped(): Group[] {
+    if (this.groups) return this.groups;
+    const groups: Group[] = [];
+    for (const entry of this.entries()) {
+      const res = this.resolution(entry);
+      let group = groups.find((g) => agrees(g, res));
+      if (!group) { group = emptyGroup(); groups.push(group); }
+      join(group, res);
+    }
+    this.groups = groups;
+    return groups;
+  }
+
+  private makeModel(g: Group): Model {
+    const repos = [...new Set(g.entries.map((e) => this.repository(e)))];
+    return new Model(this.ws, {
+      cookbooks: [...g.cookbooks.values()],
+      resolution: {
+        findings: [...g.findings.values()],
+        unsatisfied: g.absent,
+        outsideRun: (name) => { for (const r of repos) { const cb = repositoryCookbook(name, r, this.ws); if (cb) return cb; } return undefined; },
+      },
+    });
+  }
+}
+
+function emptyGroup(): Group {
+  return { cookbooks: new Map(), absent: new Set(), entries: [], findings: new Map() };
+}
+
+/** Whether a resolution can share the group's world: no name chosen differently or left out by one of them. */
+function agrees(g: Group, res: Resolution): boolean {
+  for (const [name, cb] of res.cookbooks) { const other = g.cookbooks.get(name); if ((other && other !== cb) || g.absent.has(name)) return false; }
+  for (const name of res.unsatisfied) if (g.cookbooks.has(name)) return false;
+  return true;
+}
+
+/** Whether the group's world already holds everything the resolution uses (a made Model cannot grow). */
+function covers(g: Group, res: Resolution): boolean {
+  if (!agrees(g, res)) return false;
+  for (const name of res.cookbooks.keys()) if (!g.cookbooks.has(name)) return false;
+  for (const name of res.unsatisfied) if (!g.absent.has(name)) return false;
+  for (const d of res.findings) if (!g.findings.has(findingKey(d))) return false;
+  return true;
+}
+
+function join(g: Group, res: Resolution): void {
+  for (const [name, cb] of res.cookbooks) g.cookbooks.set(name, cb);
+  for (const name of res.unsatisfied) g.absent.add(name);
+  for (const e of res.entries) if (!g.entries.includes(e)) g.entries.push(e);
+  for (const d of res.findings) g.findings.set(findingKey(d), d);
+}
+
+const findingKey = (d: Diagnostic): string => `${d.file}:${d.line}:${d.code}:${d.message}`;
