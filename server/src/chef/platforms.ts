@@ -140,6 +140,11 @@ const FAMILY_OF: Record<string, string> = {
   arch: 'arch', alpine: 'alpine', gentoo: 'gentoo', mac_os_x: 'mac_os_x', windows: 'windows', freebsd: 'freebsd', openbsd: 'openbsd', netbsd: 'netbsd',
   solaris2: 'solaris2', smartos: 'smartos', omnios: 'omnios', openindiana: 'openindiana', aix: 'aix',
 };
+/** Ohai's platform_family of a platform name (`redhat` → `rhel`), or undefined when we do not know it. */
+export function familyOf(platform: string): string | undefined {
+  return FAMILY_OF[platform];
+}
+
 /** Ohai's platform_family → os, where it is not `linux`. */
 const OS_OF: Record<string, string> = {
   windows: 'windows', mac_os_x: 'darwin', freebsd: 'freebsd', openbsd: 'openbsd', netbsd: 'netbsd',

@@ -27,10 +27,10 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   if (!args.positional.length) throw new UsageError(`usage: ${usage}`);
   if (args.values.has('suite') && args.values.has('run-list')) throw new UsageError('--suite and --run-list exclude each other (the suite has its own run list)');
   const format = formatOf(args, ['text', 'json'], 'text');
-  const facts = platformFrom(args);
-  const model = modelFor(args.positional, args);
   const first = path.resolve(args.positional[0]);
   const cookbook = enclosingCookbook(first);
+  const facts = platformFrom(args, { cookbook, io, command: 'check' });
+  const model = modelFor(args.positional, args);
   const kitchen = args.values.has('suite') || args.values.has('kitchen-platform') ? kitchenChoice(args, cookbook) : undefined;
   const setup = setUpRunReporting(runRequestFrom(args, cookbook ?? first, kitchen?.choice, kitchen?.file), io, 'check');
   const compilations: Compilation[] = [];

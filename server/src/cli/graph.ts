@@ -21,10 +21,10 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   if (args.positional.length !== 1) throw new UsageError(`usage: ${usage}`);
   if (args.values.has('suite') && args.values.has('run-list')) throw new UsageError('--suite and --run-list exclude each other (the suite has its own run list)');
   const format = formatOf(args, ['json', 'dot', 'mermaid', 'text'], 'json');
-  const facts = platformFrom(args);
-  const model = modelFor(args.positional, args);
   const target = path.resolve(args.positional[0]);
   const cookbook = enclosingCookbook(target);
+  const facts = platformFrom(args, { cookbook, io, command: 'graph' });
+  const model = modelFor(args.positional, args);
   const kitchen = args.values.has('suite') || args.values.has('kitchen-platform') ? kitchenChoice(args, cookbook) : undefined;
   const setup = setUpRunReporting(runRequestFrom(args, cookbook ?? target, kitchen?.choice, kitchen?.file), io, 'graph');
   const runList = setup.recipes ?? model.runListFor(target);

@@ -17,6 +17,7 @@ import { DEFAULT_IMAGE, EnvironmentError, openTarget, prepareInput, readFacts, t
 import type { EngineInput } from '../engine/types';
 import { formatOf, parseArgs, type ParsedArgs } from './args';
 import { type CliIO, UsageError } from './io';
+import { refuseNonLinux } from './platformOption';
 import { RUN_INPUT_HELP, RUN_INPUT_LISTS, RUN_INPUT_VALUES, runRequestFrom } from './runInputOptions';
 import { setUpRun } from '../chef/inputs/runSetup';
 
@@ -90,6 +91,7 @@ export async function prepare(args: ParsedArgs, network: TargetNetwork, io: CliI
   const platform = args.values.get('platform');
   let facts = platform ? getPlatformProfile(platform) : undefined;
   if (platform && !facts) throw new UsageError(`unknown platform '${platform}'; known: ${listPlatformProfiles().join(', ')}`);
+  refuseNonLinux(facts);
   const pathArg = args.positional[0];
   const cookbook = enclosingCookbook(path.resolve(pathArg));
   const { choice, file } = kitchenChoice(args, cookbook);
