@@ -27,7 +27,7 @@ export const RUN_INPUT_HELP = [
 /** The run-input part of a command's flags, with a kitchen choice's when a suite was picked. */
 export function runRequestFrom(args: ParsedArgs, searchFrom: string, kitchen?: KitchenChoice, kitchenFile?: string): RunRequest {
   if (args.values.has('named-run-list') && !args.values.has('policyfile') && !kitchen?.provisioner?.policyfile) throw new UsageError('--named-run-list needs --policyfile (or a suite whose kitchen file names a Policyfile)');
-  const req: RunRequest = { searchFrom };
+  const req: RunRequest = { searchFrom, ...(kitchen?.suite?.ignored ? { notes: kitchen.suite.ignored } : {}) };
   const rl = args.values.get('run-list');
   if (rl !== undefined) {
     const items = rl.split(',').map((s) => s.trim()).filter(Boolean);

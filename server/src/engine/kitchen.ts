@@ -38,6 +38,8 @@ export interface KitchenSuite {
   runList: string[];
   /** The suite's own provisioner settings (merged over the top level's and the platform's when chosen). */
   provisioner?: KitchenProvisioner;
+  /** Settings written where Test Kitchen does not read them (`named_run_list` on the suite, not under `provisioner`). */
+  ignored?: string[];
   /** Node attributes of the suite (JSON), when it sets any. */
   attributes?: Record<string, JsonValue>;
   /** Platforms the suite is limited to (`includes`), when it says so. */
@@ -53,6 +55,8 @@ export interface KitchenPlatform {
   /** Where the image came from: the platform's driver, the top-level driver, or Cloche's default. */
   imageFrom: 'platform' | 'driver' | 'default';
   attributes?: Record<string, JsonValue>;
+  /** A platform's run list comes before the suite's, as Test Kitchen joins them. */
+  runList?: string[];
   provisioner?: KitchenProvisioner;
 }
 
@@ -134,20 +138,26 @@ export function readKitchen(cookbook: string | undefined, defaultImage: string):
     if (a) platform.attributes = a;
     const prov = provisionerOf(p.provisioner, root);
     if (prov) platform.provisioner = prov;
+    const rl = strList(p.run_list) ?? (isObj(p.provisioner) ? strList(p.provisioner.run_list) : undefined);
+    if (rl?.length) platform.runList = rl;
     platforms.push(platform);
   }
   const suites: KitchenSuite[] = [];
   for (const s of Array.isArray(doc.suites) ? doc.suites : []) {
     if (!isObj(s) || typeof s.name !== 'string') continue;
-    const suite: KitchenSuite = { name: s.name, runList: strList(s.run_list) ?? [] };
-    const a = attrs(s.attributes);
+    const suite: KitchenSuite = { name: s.name, runList: strList(s.run_list) ?? (isObj(s.provisioner) ? strList(s.provisioner.run_list) : undefined) ?? [] };
+    const a = attrs(s.attributes) ?? (isObj(s.provisioner) ? attrs(s.provisioner.attributes) : undefined);
     if (a) suite.attributes = a;
     const inc = strList(s.includes);
     const exc = strList(s.excludes);
     if (inc) suite.includes = inc;
     if (exc) suite.excludes = exc;
-    const prov = provisionerOf(s.provisioner, root);
-    if (prov) suite.provisioner = prov;
+    // Test Kitchen moves the chef paths written beside the suite (roles_path, …) into its provisioner; nothing else.
+    const legacy = Object.fromEntries(['roles_path', 'environments_path'].filter((k) => typeof s[k] === 'string').map((k) => [k, s[k]]));
+    const prov = provisionerOf({ ...legacy, ...(isObj(s.provisioner) ? s.provisioner : {}) }, root);
+    if (prov) { delete prov.attributes; suite.provisioner = prov; }
+    const ignored = ['named_run_list', 'policyfile', 'policyfile_path', 'policy_group'].filter((k) => k in s);
+    if (ignored.length) suite.ignored = ignored.map((k) => `suite '${s.name}' sets ${k} directly on the suite, where Test Kitchen does not read it (it belongs under provisioner:)`);
     suites.push(suite);
   }
   return { file, suites, platforms, ...(Object.keys(top).length ? { provisioner: top } : {}) };
@@ -225,10 +235,10 @@ export function chooseKitchen(kitchen: KitchenInfo | undefined, opts: { suite?: 
   const choice: KitchenChoice = { suite, platform, image: platform?.image };
   if (suite) {
     const provisioner = mergeProvisioners(kitchen.provisioner, platform?.provisioner, suite.provisioner);
-    if (!suite.runList.length && !provisioner.policyfile) {
+    if (!suite.runList.length && !platform?.runList?.length && !provisioner.policyfile) {
       throw new KitchenChoiceError(`suite '${suite.name}' in ${rel} has an empty run_list, and there is no Policyfile (policyfile_path, or Policyfile.rb beside ${rel}) to give it one`);
     }
-    choice.runList = suite.runList;
+    choice.runList = [...(platform?.runList ?? []), ...suite.runList];
     choice.provisioner = provisioner;
     const attributes = mergeAttributes(mergeAttributes(provisioner.attributes, platform?.attributes), suite.attributes);
     if (attributes) choice.attributes = attributes;

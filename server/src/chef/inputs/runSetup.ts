@@ -33,6 +33,8 @@ export interface RunRequest {
   rolesPath?: string;
   environmentsPath?: string;
   searchFrom?: string;
+  /** What the caller already knows a user should hear (a kitchen setting Test Kitchen ignores). */
+  notes?: string[];
 }
 
 export interface RunSetup {
@@ -46,7 +48,7 @@ export interface RunSetup {
 }
 
 export function setUpRun(req: RunRequest): RunSetup {
-  const setup: RunSetup = { inputs: { layers: [] }, errors: [], notes: [] };
+  const setup: RunSetup = { inputs: { layers: [] }, errors: [], notes: [...(req.notes ?? [])] };
   const attempt = <T>(fn: () => T): T | undefined => {
     try { return fn(); } catch (e) { if (e instanceof InputError) { setup.errors.push(e); return undefined; } throw e; }
   };
