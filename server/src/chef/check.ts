@@ -5,9 +5,10 @@
  */
 import * as path from 'node:path';
 import type { Diagnostic } from '../protocol';
-import type { Model } from './model';
+import type { ModelSource } from './modelSet';
 import type { PlatformFacts } from './platforms';
-import type { Cookbook } from './workspace';
+import type { Cookbook, Workspace } from './workspace';
+import type { Model } from './model';
 import type { RunInputs } from './inputs/runInputs';
 import type { Compilation } from './compilation';
 import { syntaxDiagnostics, rubyFilesOf } from './rules/syntaxRule';
@@ -15,35 +16,35 @@ import { actionBodyDiagnostics } from './resourceBodies';
 import { findingsAtCallSites } from './callSites';
 
 /**
- * Diagnostics of the paths; `onCompilation` sees each cookbook's compilation (for statistics).
+ * Diagnostics of the paths; `onCompilation` sees each cookbook's compilation (for statistics). Each
+ * cookbook under the paths is compiled in its own world (`source.modelOf`: its resolution), so
+ * several cookbooks of one name (every repository's `test`) are each checked with their own
+ * dependencies. `opts`: the run's inputs (node attributes, roles, …) for every compilation, and a run
+ * list of its own (a suite's, a node JSON's, a policy's) that is compiled as one more run, started
+ * from the first path's cookbook.
  */
-/**
- * `opts`: the run's inputs (node attributes, roles, …) for every compilation, and a run list of its
- * own (a suite's, a node JSON's, a policy's) that is compiled as one more run.
- */
-export function checkPaths(model: Model, paths: string[], facts: PlatformFacts, onCompilation?: (c: Compilation) => void, opts: { inputs?: RunInputs; runList?: string[] } = {}): Diagnostic[] {
+export function checkPaths(source: ModelSource, paths: string[], facts: PlatformFacts, onCompilation?: (c: Compilation) => void, opts: { inputs?: RunInputs; runList?: string[] } = {}): Diagnostic[] {
+  const ws = source.ws;
   const inScope = (file: string) => paths.some((p) => file === p || file.startsWith(p + path.sep));
-  const cookbooks = new Set<Cookbook>();
-  for (const p of paths) {
-    const owner = model.ws.cookbookOf(p);
-    if (owner) cookbooks.add(owner);
-    for (const cb of model.ws.cookbooks.values()) if (inScope(cb.dir)) cookbooks.add(cb);
-  }
+  const cookbooks = cookbooksUnder(ws, paths);
   const out: Diagnostic[] = [];
   const seen = new Set<string>();
   const bodies = new Map<Cookbook, Diagnostic[]>();
-  const bodiesOf = (cb: Cookbook) => bodies.get(cb) ?? bodies.set(cb, actionBodyDiagnostics(model, cb, facts)).get(cb)!;
+  const bodiesOf = (cb: Cookbook) => bodies.get(cb) ?? bodies.set(cb, actionBodyDiagnostics(source.modelOf(cb), cb, facts)).get(cb)!;
   const reportedByOwner = (d: Diagnostic) => {
-    const owner = model.ws.cookbookOf(d.file);
+    const owner = ws.cookbookOf(d.file);
     return !!owner && bodiesOf(owner).some((b) => b.file === d.file && b.line === d.line && b.code === d.code);
   };
-  const runs: { cb: Cookbook; runList: string[] }[] = [...cookbooks].map((cb) => ({ cb, runList: model.allRecipes(cb) }));
-  const entry = opts.runList?.length ? model.ws.cookbooks.get(opts.runList[0].split('::')[0]) : undefined;
-  if (entry && opts.runList) runs.unshift({ cb: entry, runList: opts.runList });
-  for (const { cb, runList } of runs) {
+  const runs: { cb: Cookbook; model: Model; runList: string[] }[] = cookbooks.map((cb) => { const model = source.modelOf(cb); return { cb, model, runList: model.allRecipes(cb) }; });
+  if (opts.runList?.length) {
+    const model = source.modelForRun(ws.cookbookOf(paths[0]), opts.runList);
+    const entry = model.cookbook(opts.runList[0].replace(/^recipe\[(.*)\]$/, '$1').split('::')[0]);
+    if (entry) runs.unshift({ cb: entry, model, runList: opts.runList });
+  }
+  for (const { cb, model, runList } of runs) {
     const compilation = runList.length ? model.compile(runList, facts, opts.inputs) : undefined;
     if (compilation) onCompilation?.(compilation);
-    const run = compilation ? model.diagnostics(compilation) : rubyFilesOf(cb).flatMap((f) => syntaxDiagnostics(model.ws, f));
+    const run = compilation ? model.diagnostics(compilation) : [...rubyFilesOf(cb).flatMap((f) => syntaxDiagnostics(ws, f)), ...model.resolution.findings];
     const own = withActionBodies(run, bodiesOf(cb));
     const inCookbook = (f: string) => f.startsWith(cb.dir + path.sep);
     // A finding moved to its call site is reported there only.
@@ -58,6 +59,18 @@ export function checkPaths(model: Model, paths: string[], facts: PlatformFacts, 
     }
   }
   return out.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line || a.column - b.column));
+}
+
+/** The cookbooks a check of the paths covers: each path's own cookbook and every cookbook under the paths. */
+export function cookbooksUnder(ws: Workspace, paths: string[]): Cookbook[] {
+  const inScope = (file: string) => paths.some((p) => file === p || file.startsWith(p + path.sep));
+  const out = new Set<Cookbook>();
+  for (const p of paths) {
+    const owner = ws.cookbookOf(p);
+    if (owner) out.add(owner);
+  }
+  for (const cb of ws.all) if (inScope(cb.dir)) out.add(cb);
+  return [...out];
 }
 
 /**

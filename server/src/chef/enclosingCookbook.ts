@@ -16,3 +16,15 @@ export function enclosingCookbook(p: string): string | undefined {
   }
   return undefined;
 }
+
+/**
+ * The folders a run from `p` searches for cookbooks: the siblings of its cookbook, and when that is
+ * a fixture cookbook inside another one (`test/fixtures/cookbooks/test`), the siblings of that one
+ * too (the repository's dependencies). Outside any cookbook, `p` itself.
+ */
+export function searchRootsFor(p: string): string[] {
+  const cb = enclosingCookbook(p);
+  if (!cb) return [p];
+  const outer = enclosingCookbook(path.dirname(cb));
+  return outer ? [path.dirname(cb), path.dirname(outer)] : [path.dirname(cb)];
+}

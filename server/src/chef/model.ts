@@ -73,6 +73,11 @@ export class Model implements ModelSource {
     return this;
   }
 
+  /** The world of a run list: this one. */
+  modelForRun(): Model {
+    return this;
+  }
+
   /** A cookbook of this world by name; else one the run does not depend on that `include_recipe` may still reach. */
   cookbook(name: string): Cookbook | undefined {
     return this.cookbooks.get(name) ?? this.resolution.outsideRun?.(name);

@@ -7,14 +7,16 @@
  */
 import type { Diagnostic } from '../protocol';
 import { Model } from './model';
-import { type Resolution, resolve, repositoryCookbook } from './resolution';
+import { type Resolution, resolve, repositoryCookbook, bestOf } from './resolution';
 import { type Repository, repositoryOf } from './repository';
 import type { Cookbook, Workspace } from './workspace';
 
-/** What checking and analysis need: the workspace, and the world a cookbook is analysed in. */
+/** What checking and analysis need: the workspace, and the world a cookbook or a run is analysed in. */
 export interface ModelSource {
   readonly ws: Workspace;
   modelOf(cb: Cookbook): Model;
+  /** The world of a run list started from a cookbook (its repository's cookbooks first). */
+  modelForRun(home: Cookbook | undefined, runList: string[]): Model;
 }
 
 interface Group {
@@ -55,9 +57,30 @@ export class ModelSet implements ModelSource {
     return this.modelFor(this.resolution(cb));
   }
 
-  /** The world of a run of several entry cookbooks (plan, converge, test: the entry and the run list's cookbooks). */
-  modelForRun(entries: Cookbook[]): Model {
-    return this.modelFor(this.resolution(entries));
+  /**
+   * The world of a run list started from a cookbook (plan, converge, test, a suite's run list): the
+   * cookbook and the run list's cookbooks resolved together, each run-list cookbook taken from the
+   * home cookbook's resolution or repository first (`cloche test --suite` runs the repository's own
+   * `test` cookbook), else the best of the workspace.
+   */
+  modelForRun(home: Cookbook | undefined, runList: string[]): Model {
+    return this.modelFor(this.resolution(this.runEntries(home, runList)));
+  }
+
+  /** The resolution of a run list started from a cookbook (see {@link modelForRun}). */
+  runResolution(home: Cookbook | undefined, runList: string[]): Resolution {
+    return this.resolution(this.runEntries(home, runList));
+  }
+
+  private runEntries(home: Cookbook | undefined, runList: string[]): Cookbook[] {
+    const entries: Cookbook[] = home ? [home] : [];
+    for (const item of runList) {
+      const name = item.replace(/^recipe\[(.*)\]$/, '$1').split('::')[0];
+      if (!name || entries.some((e) => e.name === name)) continue;
+      const pick = (home && (this.resolution(home).cookbooks.get(name) ?? repositoryCookbook(name, this.repository(home), this.ws))) ?? bestOf(this.ws.named(name));
+      if (pick) entries.push(pick);
+    }
+    return entries;
   }
 
   /** The Models made so far. */
@@ -66,6 +89,7 @@ export class ModelSet implements ModelSource {
   }
 
   private modelFor(res: Resolution): Model {
+    if (!res.entries.length) return this.modelOfNothing();
     const groups = this.grouped();
     let group = groups.find((g) => g.entries.some((e) => res.entries.includes(e)) && covers(g, res))
       ?? groups.find((g) => (g.model ? covers(g, res) : agrees(g, res)));
@@ -88,6 +112,13 @@ export class ModelSet implements ModelSource {
     }
     this.groups = groups;
     return groups;
+  }
+
+  private empty?: Model;
+  /** A run that names no cookbook of the workspace: a world of the built-in resources only. */
+  private modelOfNothing(): Model {
+    this.empty ??= new Model(this.ws, { cookbooks: [] });
+    return this.empty;
   }
 
   private makeModel(g: Group): Model {

@@ -154,8 +154,16 @@ export function resolve(entries: Cookbook[], repository: Repository, ctx: Resolu
 export function repositoryCookbook(name: string, repository: Repository, ctx: ResolutionContext): Cookbook | undefined {
   const explicit = repository.sources.filter((s) => s.name === name).map((s) => ctx.cookbookAt(s.dir)).filter((c): c is Cookbook => c?.name === name);
   const own = ctx.named(name).filter((c) => c.dir === repository.root || c.dir.startsWith(repository.root + path.sep));
-  return best(explicit.length ? explicit : own);
+  return bestOf(explicit.length ? explicit : own);
 }
+
+/** The highest version of a list, then the first in the cookbook path order. */
+export function bestOf(list: Cookbook[]): Cookbook | undefined {
+  return [...list].sort((a, b) => compareVersionStrings(b.version, a.version) || pathOrder(a, b))[0];
+}
+
+/** Codes of the findings that say a run cannot be resolved at all (bad input: the CLI exits 2). */
+export const RESOLUTION_ERRORS = new Set(['dependency-unsatisfied', 'invalid-version-constraint']);
 
 const askKey = (a: Ask): string => `${a.from.dir}:${a.line}`;
 const ok = (cb: Cookbook, a: Ask): boolean => !a.constraint || satisfies(cb.version, a.constraint);
@@ -170,10 +178,6 @@ function choose(tiers: Cookbook[][], asks: Ask[]): { pick?: Cookbook; clash?: Co
     return { pick: sorted[0], clash: sorted[1] && compareVersionStrings(sorted[0].version, sorted[1].version) === 0 ? sorted[1] : undefined };
   }
   return {};
-}
-
-function best(list: Cookbook[]): Cookbook | undefined {
-  return [...list].sort((a, b) => compareVersionStrings(b.version, a.version) || pathOrder(a, b))[0];
 }
 
 function askAt(a: Ask): { file: string; line: number } {

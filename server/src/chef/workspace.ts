@@ -115,14 +115,6 @@ export class Workspace {
     return fs.existsSync(path.join(abs, 'metadata.rb')) || fs.existsSync(path.join(abs, 'metadata.json')) ? this.addCookbook(abs) : undefined;
   }
 
-  /**
-   * @deprecated The first cookbook of each name in the cookbook path order. By-name lookups belong to
-   * a Model (`model.cookbook(name)`, resolved for the run); kept only while callers move.
-   */
-  get cookbooks(): Map<string, Cookbook> {
-    return new Map([...this.byName].map(([name, list]) => [name, list[0]]));
-  }
-
   /** A path as messages name it: relative to the root it is under (the first, when several hold it), else as it is. */
   displayPath(file: string): string {
     const abs = path.resolve(file);

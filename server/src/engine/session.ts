@@ -5,7 +5,8 @@
  * model, or an engine-input JSON file). Environment problems become {@link EnvironmentError}s
  * whose message says what to do (the CLI exits 2).
  */
-import { enclosingCookbook } from '../chef/workspace';
+import { Workspace } from '../chef/workspace';
+import { searchRootsFor } from '../chef/enclosingCookbook';
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -13,7 +14,8 @@ import { ContainerDriver, ContainerError, LABELS } from '../containers/driver';
 import { FACTS_SCRIPT, parseFacts } from '../containers/facts';
 import { RuntimeUnavailableError, type RuntimeName } from '../containers/runtime';
 import type { PlatformFacts } from '../chef/platforms';
-import { Model } from '../chef/model';
+import { ModelSet } from '../chef/modelSet';
+import { RESOLUTION_ERRORS } from '../chef/resolution';
 import type { RunInputs } from '../chef/inputs/runInputs';
 import { toEngineResource } from './types';
 import type { Diagnostic } from '../protocol';
@@ -147,9 +149,10 @@ export type InputLoader = (facts: PlatformFacts, runList?: string[], inputs?: Ru
 /**
  * Loads what the engine runs — an engine-input JSON file, or a cookbook/recipe through the model —
  * as far as it can without facts (reading and parsing files), so the caller can overlap that with
- * reading the container's facts; the returned function compiles for the facts.
+ * reading the container's facts; the returned function compiles for the facts. `expectedRunList`:
+ * the run list the loader will be called with, when known (its world is made here).
  */
-export function prepareInput(target: string): InputLoader {
+export function prepareInput(target: string, expectedRunList?: string[]): InputLoader {
   const abs = path.resolve(target);
   if (!fs.existsSync(abs)) throw new EnvironmentError(`${target}: no such file or directory`);
   if (abs.endsWith('.json')) {
@@ -159,11 +162,21 @@ export function prepareInput(target: string): InputLoader {
       warnings: inputs?.layers.length ? ['node attributes are not applied to an engine-input .json file (it is already compiled)'] : [],
     });
   }
-  const cookbook = enclosingCookbook(abs);
-  const model = new Model([cookbook ? path.dirname(cookbook) : abs]);
+  const ws = new Workspace(searchRootsFor(abs), true);
+  ws.scan();
+  const models = new ModelSet(ws, () => []);
+  const home = ws.cookbookOf(abs);
+  // The world of the run list the caller expects is made now (libraries evaluated while the facts are read).
+  const expected = expectedRunList ?? (home ? models.modelOf(home).runListFor(abs) : undefined);
+  if (expected && !models.runResolution(home, expected).findings.some((d) => RESOLUTION_ERRORS.has(d.code))) models.modelForRun(home, expected);
   return (facts, runList, inputs) => {
-    const rl = runList ?? model.runListFor(abs);
+    const rl = runList ?? (home ? models.modelOf(home).runListFor(abs) : undefined);
     if (!rl) throw new EnvironmentError(`${target} is not a recipe file or a cookbook folder (no metadata.rb found)`);
+    // The run's cookbooks as Chef's tooling resolves them from this cookbook's repository (a suite's
+    // `test::default` is the repository's own `test`); a dependency nothing satisfies stops the run, as it stops Chef.
+    const unresolved = models.runResolution(home, rl).findings.filter((d) => RESOLUTION_ERRORS.has(d.code));
+    if (unresolved.length) throw new EnvironmentError(unresolved.map((d) => `${path.relative(process.cwd(), d.file) || d.file}:${d.line}: ${d.message}`).join('\n'));
+    const model = models.modelForRun(home, rl);
     const { graph, contentOf } = model.graphWithContent(rl, facts, inputs);
     return { input: { resources: graph.resources.map(toEngineResource), facts, contentOf }, diagnostics: graph.diagnostics, warnings: [] };
   };
