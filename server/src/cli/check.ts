@@ -4,11 +4,12 @@ import type { Diagnostic } from '../protocol';
 import { parseArgs, formatOf } from './args';
 import { type CliIO, UsageError } from './io';
 import { platformFrom } from './platformOption';
-import { modelFor } from './workspaceOption';
+import { modelsFor } from './workspaceOption';
 import { enclosingCookbook } from '../chef/workspace';
 import { kitchenChoice } from './plan';
 import { RUN_INPUT_HELP, RUN_INPUT_LISTS, RUN_INPUT_VALUES, runRequestFrom, setUpRunReporting } from './runInputOptions';
 import { checkPaths } from '../chef/check';
+import { RESOLUTION_ERRORS } from '../chef/resolution';
 import { paint } from './paint';
 import { fidelityOf, fidelityText } from '../chef/fidelity';
 import type { Compilation } from '../chef/compilation';
@@ -19,7 +20,8 @@ export const usage = 'cloche check PATH... [--format text|json] [--stats] [--pla
  * Every recipe of the cookbooks under PATH is compiled with the run's inputs (node attributes,
  * roles, environment, policy); a run list of the inputs (`--run-list`, a suite's, a node JSON's, a
  * policy's) is compiled as one more run. Input errors are printed as `file:line: message`, what
- * could be checked is still reported, and the exit code is 2.
+ * could be checked is still reported, and the exit code is 2; so for a `depends` constraint that no
+ * cookbook of the workspace satisfies (its message also goes to stderr).
  */
 export async function run(argv: string[], io: CliIO): Promise<number> {
   const args = parseArgs(argv, { values: ['format', 'platform', 'facts', 'cookbook-path', 'run-list', 'suite', 'kitchen-platform', ...RUN_INPUT_VALUES], lists: RUN_INPUT_LISTS, booleans: ['stats', 'help'] });
@@ -30,15 +32,18 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   const first = path.resolve(args.positional[0]);
   const cookbook = enclosingCookbook(first);
   const facts = platformFrom(args, { cookbook, io, command: 'check' });
-  const model = modelFor(args.positional, args);
+  const models = modelsFor(args.positional, args);
   const kitchen = args.values.has('suite') || args.values.has('kitchen-platform') ? kitchenChoice(args, cookbook) : undefined;
   const setup = setUpRunReporting(runRequestFrom(args, cookbook ?? first, kitchen?.choice, kitchen?.file), io, 'check');
   const compilations: Compilation[] = [];
-  const diagnostics = checkPaths(model, args.positional.map((p) => path.resolve(p)), facts, (c) => compilations.push(c), { inputs: setup.inputs, runList: setup.recipes });
+  const diagnostics = checkPaths(models, args.positional.map((p) => path.resolve(p)), facts, (c) => compilations.push(c), { inputs: setup.inputs, runList: setup.recipes });
   const stats = args.booleans.has('stats') ? fidelityOf(compilations, facts.profile) : undefined;
   if (format === 'json') io.stdout(JSON.stringify(stats ? { diagnostics, stats } : { diagnostics }, null, 2) + '\n');
   else io.stdout(formatText(diagnostics, io.isTTY) + (stats ? fidelityText(stats) : ''));
-  if (setup.errors.length) return 2;
+  // A dependency nothing satisfies is bad input, like a broken role: exit 2, after what could be checked.
+  const unresolved = diagnostics.filter((d) => RESOLUTION_ERRORS.has(d.code));
+  for (const d of unresolved) io.stderr(`cloche: ${path.relative(process.cwd(), d.file) || d.file}:${d.line}: ${d.message}\n`);
+  if (setup.errors.length || unresolved.length) return 2;
   return diagnostics.some((d) => d.severity === 'error') ? 1 : 0;
 }
 

@@ -1,7 +1,8 @@
 /**
  * `cloche graph PATH [--run-list L | --suite S] [run inputs] [--platform P] [--format json|dot|mermaid|text]`.
  * Input errors (a missing role, a bad node JSON) are printed as `file:line: message`; the graph of
- * what could be set up is still printed, and the exit code is 2.
+ * what could be set up is still printed, and the exit code is 2; so for a `depends` constraint that
+ * no cookbook of the workspace satisfies.
  */
 import * as path from 'node:path';
 import { parseArgs, formatOf } from './args';
@@ -9,6 +10,7 @@ import { type CliIO, UsageError } from './io';
 import { platformFrom } from './platformOption';
 import { modelFor } from './workspaceOption';
 import { toDot, toMermaid, toText } from '../chef/graphFormats';
+import { RESOLUTION_ERRORS } from '../chef/resolution';
 import { enclosingCookbook } from '../chef/workspace';
 import { kitchenChoice } from './plan';
 import { RUN_INPUT_HELP, RUN_INPUT_LISTS, RUN_INPUT_VALUES, runRequestFrom, setUpRunReporting } from './runInputOptions';
@@ -24,13 +26,15 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   const target = path.resolve(args.positional[0]);
   const cookbook = enclosingCookbook(target);
   const facts = platformFrom(args, { cookbook, io, command: 'graph' });
-  const model = modelFor(args.positional, args);
   const kitchen = args.values.has('suite') || args.values.has('kitchen-platform') ? kitchenChoice(args, cookbook) : undefined;
   const setup = setUpRunReporting(runRequestFrom(args, cookbook ?? target, kitchen?.choice, kitchen?.file), io, 'graph');
+  const model = modelFor(args.positional, args, setup.recipes);
   const runList = setup.recipes ?? model.runListFor(target);
   if (!runList) throw new UsageError(`${args.positional[0]} is not a recipe file or a cookbook folder (no metadata.rb found)`);
   const graph = model.graph(model.compile(runList, facts, setup.inputs), runList);
   const out = format === 'json' ? JSON.stringify(graph, null, 2) + '\n' : format === 'dot' ? toDot(graph) : format === 'mermaid' ? toMermaid(graph) : toText(graph);
   io.stdout(out);
-  return setup.errors.length ? 2 : 0;
+  const unresolved = graph.diagnostics.filter((d) => RESOLUTION_ERRORS.has(d.code));
+  for (const d of unresolved) io.stderr(`cloche: ${path.relative(process.cwd(), d.file) || d.file}:${d.line}: ${d.message}\n`);
+  return setup.errors.length || unresolved.length ? 2 : 0;
 }
