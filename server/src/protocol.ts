@@ -138,6 +138,31 @@ export interface GraphResource {
   /** `compile_time true` or `.run_action` at compile time. */
   compileTime?: boolean;
   sensitive?: boolean;
+  /** `graph --with-content` only: the file a file-like resource would write (template, cookbook_file, file, remote_file). */
+  content?: RenderedContent;
+}
+
+/**
+ * Text of which some parts may not be known statically: the whole text as a string, or an
+ * UnknownMarker saying why it is not (the first hole's reason) whose `parts` (when any of the text
+ * is known) are the pieces in order: known text as strings, each hole as `{ "$unknown": why }`.
+ * E.g. `{ "$unknown": "node['app']['port'] is …", "parts": ["listen ", { "$unknown": "node['app']['port'] is …" }, "\n"] }`.
+ * A hole is never filled with a guess; joining only the strings of `parts` is not the file.
+ */
+export type RenderedText = string | (UnknownMarker & { parts?: (string | UnknownMarker)[] });
+
+/** What a file-like resource would write, as the static evaluator renders it. */
+export interface RenderedContent {
+  /** The template or cookbook file it comes from (absolute path), when there is one. */
+  source?: string;
+  text: RenderedText;
+}
+
+/** Rendered text for people: holes as `«unknown: why»` (editor previews, `graph --format text`). */
+export function renderedTextForPeople(t: RenderedText): string {
+  if (typeof t === 'string') return t;
+  if (!t.parts) return `«unknown: ${t.$unknown}»`;
+  return t.parts.map((p) => (typeof p === 'string' ? p : `«unknown: ${p.$unknown}»`)).join('');
 }
 
 /** How well Cloche knows a run (`cloche check --stats`, the editor's status). */

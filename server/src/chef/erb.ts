@@ -1,30 +1,37 @@
 /**
- * ERB templates: translated to Ruby that appends to an output string, keeping the template's line
- * numbers, then rendered by the static evaluator with `@variables` from the template resource,
- * `node` and the library helpers. What the evaluator cannot know makes the content unknown, with why.
+ * ERB templates: translated to Ruby that hands each piece of output to the template scope, keeping
+ * the template's line numbers, then rendered by the static evaluator with `@variables` from the
+ * template resource, `node` and the library helpers. What the evaluator cannot know becomes a hole
+ * in the rendered text, with why: an expression it cannot know, text under a condition it cannot
+ * decide (either branch may be written), text in a loop over a collection it cannot know.
  */
 import { type Value, type RubyObject, NIL, unknown, toS, hashGetName, findUnknown } from '../ruby/values';
 import type { RModule } from '../ruby/objects';
 import { invokeFound } from '../ruby/eval/calls';
-import { Env, type EvalCallContext } from '../ruby/interpreter';
+import { Env, type EvalCallContext, type Interpreter } from '../ruby/interpreter';
 import { parseRuby } from '../ruby/prism';
+import type { UnknownMarker } from '../protocol';
 import type { ChefWorld } from './dsl/chefWorld';
 import { platformHelper } from './platformDsl';
 import type { NodeObject } from './attributes';
 import type { PlatformFacts } from './platforms';
 
-const OUT = '_cloche_erbout';
+/** The template scope's method that receives output (a name no template uses). */
+const EMIT = '_cloche_emit';
+/** Called last: its value tells a complete evaluation from one that stopped (a budget). */
+const DONE = '_cloche_done';
 
 /** Ruby source equivalent to an ERB template (same line numbers). */
 export function erbToRuby(template: string): string {
-  let out = `${OUT} = ''; `;
+  let out = '';
   let i = 0;
   let trimNextNewline = false;
   const emitText = (text: string) => {
     if (trimNextNewline && text.startsWith('\n')) text = text.slice(1);
     trimNextNewline = false;
     if (!text) return;
-    out += `${OUT} += ${JSON.stringify(text).replace(/#\{/g, '\\#{')}; ` + '\n'.repeat(countNewlines(text));
+    // A double-quoted Ruby string: `#{`, `#@` and `#$` would interpolate.
+    out += `${EMIT}(${JSON.stringify(text).replace(/#([{@$])/g, '\\#$1')}); ` + '\n'.repeat(countNewlines(text));
   };
   while (i < template.length) {
     const open = template.indexOf('<%', i);
@@ -41,12 +48,15 @@ export function erbToRuby(template: string): string {
     if (trimRight) body = body.slice(0, -1);
     const lines = '\n'.repeat(countNewlines(template.slice(open, end)));
     if (kind === '#') out += lines;
-    else if (kind === '=') out += `${OUT} += (${body.trim() || 'nil'}).to_s; ${lines}`;
+    else if (kind === '=') {
+      const expr = body.trim() || 'nil';
+      out += `${EMIT}((${expr}).to_s); ${lines.slice(countNewlines(expr))}`;
+    }
     else out += `${body.replace(/\n/g, ' ')}; ${lines}`;
     trimNextNewline = trimRight;
     i = close < 0 ? template.length : close + 2;
   }
-  return out + `\n${OUT}`;
+  return out + `\n${DONE}`;
 }
 
 function countNewlines(s: string): number {
@@ -55,12 +65,47 @@ function countNewlines(s: string): number {
   return n;
 }
 
+/** A piece of rendered text: known text, or a hole saying why it is not known. */
+export type RenderedPart = string | UnknownMarker;
+
+/** Collects the output, marking what is written under an undecided condition or loop as a hole. */
+class Output {
+  readonly parts: RenderedPart[] = [];
+
+  add(value: Value, interp: Interpreter): void {
+    // The outermost uncertainty names the hole, so all text under one `if` or loop is one hole.
+    const condition = interp.conditions[0], loop = interp.repetitions[0];
+    if (loop !== undefined) return this.hole(`text repeated for each item of a collection not known statically (${loop})`, true);
+    if (condition !== undefined) return this.hole(`text under ${condition}`, true);
+    const u = findUnknown(value);
+    if (u) return this.hole(u.reason, false);
+    this.text(value.k === 'str' ? value.v : toS(value));
+  }
+
+  text(t: string): void {
+    if (!t) return;
+    const last = this.parts.length - 1;
+    if (typeof this.parts[last] === 'string') this.parts[last] = (this.parts[last] as string) + t;
+    else this.parts.push(t);
+  }
+
+  /** A hole; under one condition consecutive holes are one (either branch, or several pieces of one loop). */
+  hole(reason: string, merge: boolean): void {
+    const last = this.parts[this.parts.length - 1];
+    if (merge && typeof last === 'object' && last.$unknown === reason) return;
+    this.parts.push({ $unknown: reason });
+  }
+}
+
 /** `self` inside a template: `@x` reads the resource's variables; its helper modules, node and platform helpers work. */
 class TemplateScope implements RubyObject {
   readonly className = 'Chef::Mixin::Template::TemplateContext';
-  constructor(private readonly variables: Value, private readonly node: NodeObject, private readonly facts: PlatformFacts, private readonly helperModules: RModule[]) {}
+  constructor(private readonly variables: Value, private readonly node: NodeObject, private readonly facts: PlatformFacts, private readonly helperModules: RModule[],
+    private readonly output: Output) {}
   describe(): string { return 'template'; }
   call(method: string, args: Value[], ctx: EvalCallContext): Value | undefined {
+    if (method === EMIT) { this.output.add(args[0] ?? NIL, ctx.interp); return NIL; }
+    if (method === DONE) return { k: 'sym', v: 'done' };
     for (const m of this.helperModules) {
       const r = invokeFound(ctx.interp, m.findMethod(method), { k: 'object', obj: this }, this, args, ctx);
       if (r !== undefined) return r;
@@ -77,8 +122,12 @@ class TemplateScope implements RubyObject {
 }
 
 export interface RenderResult {
+  /** The whole text, when all of it is known. */
   content?: string;
+  /** Why the text is not (wholly) known: the first hole's reason, or why nothing could be rendered. */
   unknown?: string;
+  /** With `unknown`: the text as far as it is known, holes marked (absent when nothing is). */
+  parts?: RenderedPart[];
 }
 
 export interface TemplateInputs {
@@ -96,11 +145,13 @@ export function renderErb(template: string, file: string, inputs: TemplateInputs
   if (parsed.errors.length) return { unknown: `template has a Ruby syntax error: ${parsed.errors[0].message}` };
   const { world, node, facts } = inputs;
   const interp = world.interpreter({ facts, node });
-  const env = new Env(undefined, new TemplateScope(inputs.variables, node, facts, inputs.helperModules), { file, parsed });
+  const output = new Output();
+  const env = new Env(undefined, new TemplateScope(inputs.variables, node, facts, inputs.helperModules, output), { file, parsed });
   const { value, raised } = interp.evalProgram(env);
   if (raised) return { unknown: `template raises: ${raised.message}` };
-  const u = findUnknown(value);
-  if (u) return { unknown: u.reason };
-  return value.k === 'str' ? { content: value.v } : { unknown: 'template did not render to text' };
+  // Stopped before the end (a budget): the rest is not known.
+  if (value.k !== 'sym' || value.v !== 'done') output.hole(value.k === 'unknown' ? value.reason : 'the template stopped before its end', false);
+  const holes = output.parts.filter((p): p is UnknownMarker => typeof p !== 'string');
+  if (!holes.length) return { content: output.parts.join('') };
+  return output.parts.some((p) => typeof p === 'string') ? { unknown: holes[0].$unknown, parts: output.parts } : { unknown: holes[0].$unknown };
 }
-

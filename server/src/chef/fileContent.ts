@@ -7,10 +7,15 @@ import { hashOf } from '../ruby/values';
 import { RModule } from '../ruby/objects';
 import type { Compilation } from './compilation';
 import { findSource, sourceRequest } from './cookbookFiles';
-import { renderErb } from './erb';
+import { renderErb, type RenderedPart } from './erb';
 import { type ResourceDecl, propValue } from './resourceDecl';
 
-export type ContentResult = { content: string } | { unknown: string } | undefined;
+/**
+ * The content, or why it is not known; `parts` (with `unknown`) is the text as far as it is known,
+ * each hole marked `{ $unknown: why }` (a template with an expression or a branch the evaluator
+ * cannot know). The engine acts only on `content`.
+ */
+export type ContentResult = { content: string } | { unknown: string; parts?: RenderedPart[] } | undefined;
 
 export function desiredContent(c: Compilation, r: ResourceDecl): ContentResult {
   if (r.resolvedType === 'file') {
@@ -36,5 +41,6 @@ export function desiredContent(c: Compilation, r: ResourceDecl): ContentResult {
   const helperModules = r.props.filter((p) => p.name === 'helpers').flatMap((p) => (p.value.k === 'array' ? p.value.items : [p.value]))
     .flatMap((v) => (v.k === 'object' && v.obj instanceof RModule ? [v.obj] : []));
   const result = renderErb(text, file, { variables: vars, node: c.node, facts: c.facts, world: c.model.world, helperModules });
-  return result.content !== undefined ? { content: result.content } : { unknown: result.unknown ?? 'not known' };
+  if (result.content !== undefined) return { content: result.content };
+  return result.parts ? { unknown: result.unknown ?? 'not known', parts: result.parts } : { unknown: result.unknown ?? 'not known' };
 }

@@ -1,6 +1,6 @@
 /** The Graph in other notations: Graphviz DOT, Mermaid, and a plain text outline. */
 import type { Graph, GraphEdge } from '../protocol';
-import { actionLabel } from '../protocol';
+import { actionLabel, renderedTextForPeople } from '../protocol';
 
 const EDGE_STYLE: Record<string, string> = {
   'notifies:immediately': 'color="#d9480f", penwidth=2',
@@ -56,6 +56,10 @@ export function toText(g: Graph): string {
     lines.push(`${indent}${String(i + 1).padStart(3)}. ${r.id}  ${r.actions.map(actionLabel).join(', ')}${r.type !== r.resolvedType ? `  (${r.resolvedType})` : ''}  ${r.origin}${marks.length ? '  [' + marks.join('; ') + ']' : ''}`);
     for (const n of r.notifies) lines.push(`${indent}       ${n.kind} :${n.action} → ${n.resolved ?? n.target + ' (unresolved)'} (${n.timing})`);
     for (const gd of r.guards) lines.push(`${indent}       ${gd.kind} ${gd.command ?? gd.source}${gd.value !== undefined ? ` → ${gd.value}` : gd.unknownReason ? ' → unknown' : ''}`);
+    if (r.content) {
+      lines.push(`${indent}       content${r.content.source ? ` (${r.content.source})` : ''}:`);
+      for (const l of renderedTextForPeople(r.content.text).replace(/\n$/, '').split('\n')) lines.push(`${indent}       | ${l}`);
+    }
   });
   return lines.join('\n') + '\n';
 }
