@@ -10,15 +10,16 @@ import { type CliIO, UsageError } from './io';
 import { platformFrom } from './platformOption';
 import { modelFor } from './workspaceOption';
 import { toDot, toMermaid, toText } from '../chef/graphFormats';
+import { withContent } from '../chef/renderedContent';
 import { RESOLUTION_ERRORS } from '../chef/resolution';
 import { enclosingCookbook } from '../chef/workspace';
 import { kitchenChoice } from './plan';
 import { RUN_INPUT_HELP, RUN_INPUT_LISTS, RUN_INPUT_VALUES, runRequestFrom, setUpRunReporting } from './runInputOptions';
 
-export const usage = "cloche graph PATH [--run-list 'recipe[a::b],role[web]' | --suite S [--kitchen-platform K]] [--attributes FILE] [--attribute P=V]... [--environment E] [--policyfile F [--named-run-list N]] [--platform P | --facts FILE] [--format json|dot|mermaid|text]";
+export const usage = "cloche graph PATH [--run-list 'recipe[a::b],role[web]' | --suite S [--kitchen-platform K]] [--attributes FILE] [--attribute P=V]... [--environment E] [--policyfile F [--named-run-list N]] [--platform P | --facts FILE] [--format json|dot|mermaid|text] [--with-content]";
 
 export async function run(argv: string[], io: CliIO): Promise<number> {
-  const args = parseArgs(argv, { values: ['format', 'platform', 'facts', 'run-list', 'cookbook-path', 'suite', 'kitchen-platform', ...RUN_INPUT_VALUES], lists: RUN_INPUT_LISTS, booleans: ['help'] });
+  const args = parseArgs(argv, { values: ['format', 'platform', 'facts', 'run-list', 'cookbook-path', 'suite', 'kitchen-platform', ...RUN_INPUT_VALUES], lists: RUN_INPUT_LISTS, booleans: ['help', 'with-content'] });
   if (args.booleans.has('help')) { io.stdout(`usage: ${usage}\n${RUN_INPUT_HELP.join('\n')}\n`); return 0; }
   if (args.positional.length !== 1) throw new UsageError(`usage: ${usage}`);
   if (args.values.has('suite') && args.values.has('run-list')) throw new UsageError('--suite and --run-list exclude each other (the suite has its own run list)');
@@ -31,7 +32,9 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   const model = modelFor(args.positional, args, setup.recipes);
   const runList = setup.recipes ?? model.runListFor(target);
   if (!runList) throw new UsageError(`${args.positional[0]} is not a recipe file or a cookbook folder (no metadata.rb found)`);
-  const graph = model.graph(model.compile(runList, facts, setup.inputs), runList);
+  const compilation = model.compile(runList, facts, setup.inputs);
+  // --with-content: each template's, cookbook_file's and file's text, unknown parts marked (protocol.ts RenderedText).
+  const graph = args.booleans.has('with-content') ? withContent(model.graph(compilation, runList), compilation) : model.graph(compilation, runList);
   const out = format === 'json' ? JSON.stringify(graph, null, 2) + '\n' : format === 'dot' ? toDot(graph) : format === 'mermaid' ? toMermaid(graph) : toText(graph);
   io.stdout(out);
   const unresolved = graph.diagnostics.filter((d) => RESOLUTION_ERRORS.has(d.code));
