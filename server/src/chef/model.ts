@@ -78,6 +78,20 @@ export class Model implements ModelSource {
     return this;
   }
 
+  /**
+   * This world as one run sees it: the same world, catalog and definitions (shared: one world may
+   * serve several entry cookbooks whose resolutions agree), but by-name lookups, findings and
+   * unsatisfied names of that run's own resolution, so a cookbook the run does not depend on is
+   * not reached through another entry's. The view delegates everything else to this Model (it is
+   * made with `Object.create`); reloads go to this Model, never to a view.
+   */
+  seenFrom(cookbooks: Map<string, Cookbook>, resolution: ModelResolution): Model {
+    const view = Object.create(this) as Model;
+    Object.defineProperty(view, 'cookbooks', { value: cookbooks });
+    Object.defineProperty(view, 'resolution', { value: resolution });
+    return view;
+  }
+
   /** A cookbook of this world by name; else one the run does not depend on that `include_recipe` may still reach. */
   cookbook(name: string): Cookbook | undefined {
     return this.cookbooks.get(name) ?? this.resolution.outsideRun?.(name);

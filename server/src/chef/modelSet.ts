@@ -2,10 +2,11 @@
  * The Chef worlds of a workspace: each entry cookbook's resolution (`resolution.ts`) and one Model
  * per group of entries whose resolutions agree (no name chosen differently, nothing one leaves out
  * that another uses). A workspace without clashes is one group, one world, as before; a folder of
- * several repositories, each with its own `test` cookbook, gets a world per `test`. Models are made
- * when first asked for and kept; resolutions are cached per entry folder.
+ * several repositories, each with its own `test` cookbook, gets a world per `test`. Each entry
+ * sees its group's world through a view with its own resolution (`Model.seenFrom`): by-name
+ * lookups, findings and left-out names are the entry's. Worlds are made when first asked for and
+ * kept; resolutions are cached per entry folder.
  */
-import type { Diagnostic } from '../protocol';
 import { Model } from './model';
 import { type Resolution, resolve, repositoryCookbook, bestOf } from './resolution';
 import { type Repository, repositoryOf } from './repository';
@@ -24,7 +25,6 @@ interface Group {
   /** Names one of its entries leaves out (nothing satisfies their constraints). */
   absent: Set<string>;
   entries: Cookbook[];
-  findings: Map<string, Diagnostic>;
   model?: Model;
 }
 
@@ -83,12 +83,27 @@ export class ModelSet implements ModelSource {
     return entries;
   }
 
-  /** The Models made so far. */
+  /** The worlds made so far (what reloads go to). */
   models(): Model[] {
     return (this.groups ?? []).flatMap((g) => (g.model ? [g.model] : []));
   }
 
+  private readonly views = new WeakMap<Resolution, Model>();
+
+  /** The group's world as the resolution's run sees it. */
   private modelFor(res: Resolution): Model {
+    let view = this.views.get(res);
+    if (!view) {
+      const repository = res.repository;
+      view = this.worldFor(res).seenFrom(res.cookbooks, {
+        findings: res.findings, unsatisfied: res.unsatisfied, outsideRun: (name) => repositoryCookbook(name, repository, this.ws),
+      });
+      this.views.set(res, view);
+    }
+    return view;
+  }
+
+  private worldFor(res: Resolution): Model {
     if (!res.entries.length) return this.modelOfNothing();
     const groups = this.grouped();
     let group = groups.find((g) => g.entries.some((e) => res.entries.includes(e)) && covers(g, res))
@@ -122,20 +137,12 @@ export class ModelSet implements ModelSource {
   }
 
   private makeModel(g: Group): Model {
-    const repos = [...new Set(g.entries.map((e) => this.repository(e)))];
-    return new Model(this.ws, {
-      cookbooks: [...g.cookbooks.values()],
-      resolution: {
-        findings: [...g.findings.values()],
-        unsatisfied: g.absent,
-        outsideRun: (name) => { for (const r of repos) { const cb = repositoryCookbook(name, r, this.ws); if (cb) return cb; } return undefined; },
-      },
-    });
+    return new Model(this.ws, { cookbooks: [...g.cookbooks.values()], resolution: { findings: [], unsatisfied: g.absent } });
   }
 }
 
 function emptyGroup(): Group {
-  return { cookbooks: new Map(), absent: new Set(), entries: [], findings: new Map() };
+  return { cookbooks: new Map(), absent: new Set(), entries: [] };
 }
 
 /** Whether a resolution can share the group's world: no name chosen differently or left out by one of them. */
@@ -150,7 +157,6 @@ function covers(g: Group, res: Resolution): boolean {
   if (!agrees(g, res)) return false;
   for (const name of res.cookbooks.keys()) if (!g.cookbooks.has(name)) return false;
   for (const name of res.unsatisfied) if (!g.absent.has(name)) return false;
-  for (const d of res.findings) if (!g.findings.has(findingKey(d))) return false;
   return true;
 }
 
@@ -158,7 +164,4 @@ function join(g: Group, res: Resolution): void {
   for (const [name, cb] of res.cookbooks) g.cookbooks.set(name, cb);
   for (const name of res.unsatisfied) g.absent.add(name);
   for (const e of res.entries) if (!g.entries.includes(e)) g.entries.push(e);
-  for (const d of res.findings) g.findings.set(findingKey(d), d);
 }
-
-const findingKey = (d: Diagnostic): string => `${d.file}:${d.line}:${d.code}:${d.message}`;
