@@ -115,12 +115,15 @@ export class Workspace {
     return fs.existsSync(path.join(abs, 'metadata.rb')) || fs.existsSync(path.join(abs, 'metadata.json')) ? this.addCookbook(abs) : undefined;
   }
 
-  /** A path as messages name it: relative to the root it is under (the first, when several hold it), else as it is. */
+  /**
+   * A path as messages name it: from the root it is under (the first, when several hold it), the
+   * root's own name included (`cookbooks/apt`, `vendor/apt`: two roots stay apart); else as it is.
+   */
   displayPath(file: string): string {
     const abs = path.resolve(file);
     for (const r of this.roots) {
       const root = path.resolve(r);
-      if (abs.startsWith(root + path.sep)) return path.relative(root, abs);
+      if (abs === root || abs.startsWith(root + path.sep)) return path.relative(path.dirname(root), abs);
     }
     return abs;
   }
