@@ -47,7 +47,7 @@ describe('kitchen file: reading and choosing', () => {
   test('a suite × platform gives the run list, the image and the merged attributes; unknown names list the known ones', () => {
     const k = readKitchen(FX, IMAGE);
     const c = chooseKitchen(k, { suite: 'custom', platform: 'deb' });
-    assert.deepEqual(c.runList, ['kitchen_fx::other', 'kitchen_fx::default']);
+    assert.deepEqual(c.runList, ['recipe[kitchen_fx::other]', 'recipe[kitchen_fx]'], 'as written: roles and versions are expanded by the run setup');
     assert.equal(c.image, 'cloche/debian:12');
     assert.deepEqual(c.attributes, { kitchen_fx: { who: 'platform', greeting: 'bonjour' } });
     assert.equal(chooseKitchen(k, { suite: 'only-ghost' }).platform?.name, 'ghost', "the suite's first platform");
@@ -135,6 +135,22 @@ describe('kitchen CLI contracts (dist/cli.js, real docker)', () => {
       assert.equal(plain.code, 0, plain.stderr);
       assert.ok((JSON.parse(plain.stdout) as Plan).steps.every((s) => s.content === undefined));
       assert.deepEqual(await docker.diff(id), changed, 'the plans changed nothing');
+    } finally {
+      await docker.destroy(id);
+    }
+  });
+
+  test('cloche plan --suite of a suite that runs its Policyfile\'s named run list, with the policy\'s and the suite\'s attributes', async (t) => {
+    if (!usable(t, docker)) return;
+    const id = await docker.create({ image: IMAGE, network: 'none', labels: { 'cloche.test': 'engine-kitchen' } });
+    try {
+      const r = cli(['plan', join(ROOT, 'test/fixtures/runs/policy_app'), '--suite', 'tls', '--container', id, '--runtime', 'docker', '--format', 'json']);
+      assert.equal(r.code, 0, r.stderr);
+      const plan = JSON.parse(r.stdout) as Plan;
+      assert.deepEqual(plan.steps.map((s) => `${s.resource}:${s.status}`), [
+        'directory[/etc/policy_app]:change', 'file[/etc/policy_app/port-8443]:change', 'file[/etc/policy_app/mode]:change', 'file[/etc/policy_app/workers-3]:change',
+        'file[/etc/policy_app/policy-policy_app]:change', 'file[/etc/policy_app/tls]:change']);
+      assert.equal(plan.target.suite, 'tls');
     } finally {
       await docker.destroy(id);
     }
