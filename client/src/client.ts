@@ -4,6 +4,7 @@
  * Ruby LSP or whatever else the user runs.
  */
 import * as vscode from 'vscode';
+import { PREVIEW_RENDERED_FILE_COMMAND } from '../../server/src/customMethods';
 import { LanguageClient, State, TransportKind, type DocumentSelector, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 
 export const CHEF_TEMPLATE_LANGUAGES = ['chef-erb', 'chef-erb-json', 'chef-erb-yaml', 'chef-erb-shell', 'chef-erb-xml', 'chef-erb-html', 'chef-erb-ini'];
@@ -28,6 +29,8 @@ export function createLanguageClient(context: vscode.ExtensionContext, log: vsco
     synchronize: { fileEvents: vscode.workspace.createFileSystemWatcher('**/{metadata.rb,*.rb,*.erb,recipes/*.yml,recipes/*.yaml}') },
     // Errors are shown by the status item with what to do; the client does not pop up its own.
     revealOutputChannelOn: 4 /* RevealOutputChannelOn.Never */,
+    // Hovers link to the rendered-file preview; no other command runs from server markdown.
+    markdown: { isTrusted: { enabledCommands: [PREVIEW_RENDERED_FILE_COMMAND] } },
   };
   return new LanguageClient('cloche', 'Cloche', serverOptions, clientOptions);
 }

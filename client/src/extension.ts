@@ -23,6 +23,7 @@ import { buildBaseImage, doctor } from './runtimeSetup';
 import { readClientSettings, type ClientSettings } from './settings';
 import { StatusItem } from './status';
 import { FidelityStatus } from './fidelityStatus';
+import { RenderedPreview } from './renderedPreview';
 
 export function activate(context: vscode.ExtensionContext): void {
   const log = vscode.window.createOutputChannel('Cloche', { log: true });
@@ -30,6 +31,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const status = new StatusItem(settings.platform);
   const server = new LanguageServer(context, log, status);
   const fidelity = new FidelityStatus(() => server.current);
+  const rendered = new RenderedPreview(() => server.current, log);
   status.onReady(() => fidelity.refresh(300));
   const store = new PlanStore();
   const deps: GraphPanelDeps = {
@@ -63,6 +65,7 @@ export function activate(context: vscode.ExtensionContext): void {
     restartServer: () => server.restart(),
     showOutput: () => log.show(),
     showFidelity: () => fidelity.showReasons(),
+    previewRenderedFile: (arg?: unknown) => rendered.show(arg),
     dryRun: async (uri?: unknown) => {
       await dryRun({ ...engine, store, revealPlan: () => planView.reveal(), showGraphStatuses: (st) => GraphPanel.active?.showPlanStatuses(st) }, asUri(uri));
       containers.refresh();
@@ -85,7 +88,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const guarded = (name: CommandName, fn: (...args: unknown[]) => unknown) =>
     NEEDS_TRUST.includes(name) ? (...args: unknown[]) => (trusted(COMMANDS[name].title) ? fn(...args) : undefined) : fn;
   context.subscriptions.push(
-    log, status, fidelity, server, store, planView, planDiff, containers, convergeOutput, convergeProblems,
+    log, status, fidelity, rendered, server, store, planView, planDiff, containers, convergeOutput, convergeProblems,
     new PlanLenses(store, DOCUMENT_SELECTOR as vscode.DocumentSelector),
     ...Object.entries(handlers).map(([name, fn]) => vscode.commands.registerCommand(COMMANDS[name as CommandName].id, guarded(name as CommandName, fn))),
     vscode.workspace.onDidGrantWorkspaceTrust(() => { startTests(); containers.refresh(); }),

@@ -4,7 +4,7 @@
  * are used, so the module loads on either side.
  */
 import { RequestType, NotificationType } from 'vscode-jsonrpc';
-import type { FidelityStats, Graph } from './protocol';
+import type { FidelityStats, Graph, RenderedContent } from './protocol';
 
 /** What `cloche/graph` is asked for: one of a document, a cookbook or an explicit run list. */
 export interface GraphParams {
@@ -50,3 +50,33 @@ export interface FidelityParams {
  * the document's cookbook (every recipe), for the language status. Null outside a cookbook.
  */
 export const FidelityRequest = new RequestType<FidelityParams, FidelityStats | null, void>('cloche/fidelity');
+
+/** What `cloche/renderedContent` is asked for: the file-like resources at a place of a document. */
+export interface RenderedContentParams {
+  uri: string;
+  /** A position in a recipe or resource file: the template, cookbook_file or file declared there. In a template (.erb), ignored: every resource rendering it. */
+  position?: { line: number; character: number };
+  /** A resource id (`template[/etc/app.conf]`) of the document's cookbook's run, instead of a position. */
+  resource?: string;
+}
+
+/** One resource's rendered file. */
+export interface RenderedFile {
+  /** The resource's id, `template[/etc/app.conf]`. */
+  resource: string;
+  /** The path it writes, when known statically. */
+  path?: string;
+  /** The platform profile it was rendered for. */
+  platform: string;
+  content: RenderedContent;
+}
+
+/**
+ * Client → server, for the preview of a rendered file (Cloche: Preview Rendered File) and when a
+ * preview refreshes after an edit: what each resource there would write, unknown parts marked. Empty
+ * when there is no such resource.
+ */
+export const RenderedContentRequest = new RequestType<RenderedContentParams, RenderedFile[], void>('cloche/renderedContent');
+
+/** The client command a hover links to for the full preview; its argument is `{ file, line, character }` (0-based). */
+export const PREVIEW_RENDERED_FILE_COMMAND = 'cloche.previewRenderedFile';

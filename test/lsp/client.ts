@@ -170,7 +170,9 @@ export function positionAt(text: string, offset: number): Position {
 /** Replaces absolute paths and file URIs with repo-relative ones, for stored expectations. */
 export function portable<T>(value: T): T {
   const root = uri(REPO);
-  return JSON.parse(JSON.stringify(value).split(root).join('file://REPO').split(REPO).join('REPO')) as T;
+  // Command links in hovers carry paths URI-encoded.
+  const encoded = (s: string) => encodeURIComponent(JSON.stringify(s).slice(1, -1));
+  return JSON.parse(JSON.stringify(value).split(root).join('file://REPO').split(encoded(REPO)).join('REPO').split(REPO).join('REPO')) as T;
 }
 
 /**

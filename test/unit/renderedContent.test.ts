@@ -185,3 +185,13 @@ describe('cloche graph --with-content', () => {
     assert.match(out, /\| port = 8080/);
   });
 });
+
+describe('the preview command', () => {
+  it('is the one the hover links to, and the extension contributes it', async () => {
+    const { COMMANDS } = await import('../../client/src/commands');
+    const { PREVIEW_RENDERED_FILE_COMMAND } = await import('../../server/src/customMethods');
+    assert.equal(COMMANDS.previewRenderedFile.id, PREVIEW_RENDERED_FILE_COMMAND);
+    const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
+    assert.ok(pkg.contributes.commands.some((c: { command: string }) => c.command === PREVIEW_RENDERED_FILE_COMMAND));
+  });
+});

@@ -12,5 +12,6 @@ import { codeActions } from './codeActions';
 import { inlayHints } from './inlayHints';
 import { semanticTokens } from './semanticTokens';
 import { fidelity } from './fidelity';
+import { renderedContent } from './renderedContent';
 
-export const FEATURES: Feature[] = [diagnostics, workspaceDiagnostics, watchedFiles, completion, hover, definition, symbols, graph, codeActions, inlayHints, semanticTokens, fidelity];
+export const FEATURES: Feature[] = [diagnostics, workspaceDiagnostics, watchedFiles, completion, hover, definition, symbols, graph, codeActions, inlayHints, semanticTokens, fidelity, renderedContent];

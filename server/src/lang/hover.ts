@@ -13,6 +13,8 @@ import { findUnknown } from '../ruby/values';
 import { nodePath, offsetOf, enclosingResource, attributeAt, isCall, isResourceType, within, spanOfNode, literal, declsIn, type PrismNode } from './syntax';
 import { resourceMarkdown, propertyMarkdown, actionMarkdown, valueText, where } from './describe';
 import { templateVariables } from './templates';
+import { renderedHoverSection } from './renderedContent';
+import { PREVIEW_RENDERED_FILE_COMMAND } from '../customMethods';
 
 export interface HoverResult {
   markdown: string;
@@ -46,7 +48,9 @@ export function hover(view: FileView, pos: Pos): HoverResult | undefined {
     }
     if (res?.schema && !call.receiver) {
       const prop = res.schema.properties.get(call.name);
-      if (prop) return { markdown: propertyMarkdown(res.schema, prop) + valueNote(res.decl, call.name, pos), span };
+      // A template's or cookbook_file's `source`: what the file would hold, before any machine exists.
+      const rendered = call.name === 'source' ? renderedHoverSection(view, res.decl, PREVIEW_RENDERED_FILE_COMMAND) : '';
+      if (prop) return { markdown: propertyMarkdown(res.schema, prop) + valueNote(res.decl, call.name, pos) + rendered, span };
     }
     if (!call.receiver && call.name === 'include_recipe') return { markdown: includeMarkdown(view, call), span };
     const helper = view.model.helpers.get(call.name);
@@ -64,7 +68,8 @@ export function hover(view: FileView, pos: Pos): HoverResult | undefined {
     for (const p of r.props) {
       if (!contains(p.valueLoc, pos)) continue;
       const u = findUnknown(p.value);
-      return { markdown: u ? `**unknown value** — ${u.reason}${u.loc ? ` (${where(u.loc)})` : ''}` : `\`${p.name}\` = \`${valueText(p.value)}\`` };
+      const rendered = p.name === 'source' ? renderedHoverSection(view, r, PREVIEW_RENDERED_FILE_COMMAND) : '';
+      return { markdown: (u ? `**unknown value** — ${u.reason}${u.loc ? ` (${where(u.loc)})` : ''}` : `\`${p.name}\` = \`${valueText(p.value)}\``) + rendered };
     }
   }
   return undefined;
