@@ -47,7 +47,7 @@ test('by name from a file: include_recipe and a custom resource go to the file\'
 test('metadata: a constraint nothing satisfies is an error on its line; a clash is information once', async () => {
   assert.deepEqual(await codes(at('needs_newer/metadata.rb')), [['dependency-unsatisfied', 3, 1], ['invalid-version-constraint', 4, 1]]);
   const unsat = (await client.diagnostics(at('needs_newer/metadata.rb')))[0];
-  assert.match(unsat.message, /'~> 9\.0' \(found 2\.1\.0 at ws\/shared_lib, 1\.2\.0 at ws\/shared_lib-1\.2\.0\)/);
+  assert.match(String(unsat.message), /'~> 9\.0' \(found 2\.1\.0 at ws\/shared_lib, 1\.2\.0 at ws\/shared_lib-1\.2\.0\)/);
   assert.deepEqual(await codes(at('needs_newer/recipes/default.rb')), [], 'what the left-out dependency declares is not an error');
   assert.deepEqual(await codes(at('uses_twin/metadata.rb')), [['cookbook-clash', 3, 3]]);
 });
@@ -59,7 +59,7 @@ test('workspace pull: a report for the files of both test cookbooks', async () =
     const r = byFile.get(file);
     assert.ok(r, `a report for ${path.relative(WS, file)}`);
     assert.deepEqual(r.items.map((d) => d.code), ['never-notified']);
-    assert.match(r.items[0].message, new RegExp(label));
+    assert.match(String(r.items[0].message), new RegExp(label));
   }
   assert.ok(byFile.has(at('app_two/test/cookbooks/test/recipes/extra.rb')));
   assert.ok(byFile.has(at('linked_cb/recipes/default.rb')), 'the symlinked cookbook is indexed');
@@ -71,7 +71,7 @@ test('an edit to one test cookbook leaves the other\'s analysis alone and is see
   const two = await client.diagnostics(TEST_TWO);
   const missing = two.find((d) => d.code === 'missing-recipe');
   assert.ok(missing, JSON.stringify(two));
-  assert.match(missing.message, /cookbook test has default, extra/, "the recipes of repository two's test, not repository one's");
+  assert.match(String(missing.message), /cookbook test has default, extra/, "the recipes of repository two's test, not repository one's");
   assert.deepEqual(await codes(TEST_ONE), [['never-notified', 12, 4]]);
   await client.change(TEST_TWO, text);
   assert.deepEqual(await codes(TEST_TWO), [['never-notified', 6, 4]]);

@@ -14,6 +14,7 @@ import { inspect, type Value } from '../ruby/values';
 import { nodePath, offsetOf, enclosingResource } from './syntax';
 import { propertyDetail, propertyMarkdown, rubyOf, valueText } from './describe';
 import { templateVariables } from './templates';
+import { bestOf } from '../chef/resolution';
 
 export type EntryKind = 'resource' | 'property' | 'action' | 'value' | 'target' | 'timer' | 'recipe' | 'file' | 'attribute' | 'platform' | 'variable' | 'keyword';
 
@@ -166,13 +167,21 @@ function resourceTypes(view: FileView, replace: Span, topLevel: boolean): Comple
   return out;
 }
 
+/**
+ * Recipes to include: the file's own cookbook first, then the cookbooks its run resolves (its
+ * dependencies), then one cookbook of every other name in the workspace (a `depends` to add).
+ */
 function recipes(view: FileView, replace: Span): CompletionEntry[] {
   const out: CompletionEntry[] = [];
   const own = view.model.ws.cookbookOf(view.file)?.name;
-  for (const cb of view.model.cookbooks.values()) {
+  const names = new Set([...view.model.cookbooks.keys(), ...view.model.ws.all.map((c) => c.name)]);
+  for (const name of names) {
+    const cb = view.model.cookbooks.get(name) ?? bestOf(view.model.ws.named(name));
+    if (!cb) continue;
+    const rank = name === own ? '0' : view.model.cookbooks.has(name) ? '1' : '2';
     for (const id of view.model.allRecipes(cb)) {
       const label = id.endsWith('::default') ? cb.name : id;
-      out.push({ label, kind: 'recipe', detail: id.endsWith('::default') ? id : undefined, replace, sortText: (cb.name === own ? '0' : '1') + label });
+      out.push({ label, kind: 'recipe', detail: id.endsWith('::default') ? id : undefined, replace, sortText: rank + label });
     }
   }
   return out;
