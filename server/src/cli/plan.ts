@@ -107,10 +107,10 @@ export async function prepare(args: ParsedArgs, network: TargetNetwork, io: CliI
   });
   try {
     let factsRoundTrips = 0;
-    // The facts exec runs in a child process while the model reads and parses the cookbook here.
+    // The facts exec runs in a child process while the model reads the cookbooks and evaluates the run's libraries here.
     const reading = facts ? undefined : readFacts(target.driver, target.container);
     reading?.catch(() => undefined);
-    const load = prepareInput(pathArg);
+    const load = prepareInput(pathArg, setup.recipes);
     if (reading) factsRoundTrips = 1;
     const f: PlatformFacts = facts ?? (await reading)!;
     const { input, diagnostics, warnings } = load(f, setup.recipes, setup.inputs);

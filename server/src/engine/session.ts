@@ -166,17 +166,20 @@ export function prepareInput(target: string, expectedRunList?: string[]): InputL
   ws.scan();
   const models = new ModelSet(ws, () => []);
   const home = ws.cookbookOf(abs);
+  // The run's cookbooks as Chef's tooling resolves them from this cookbook's repository (a suite's
+  // `test::default` is the repository's own `test`); a dependency nothing satisfies stops the run, as it stops Chef.
+  const modelForRun = (rl: string[]) => {
+    const unresolved = models.runResolution(home, rl).findings.filter((d) => RESOLUTION_ERRORS.has(d.code));
+    if (unresolved.length) throw new EnvironmentError(unresolved.map((d) => `${path.relative(process.cwd(), d.file) || d.file}:${d.line}: ${d.message}`).join('\n'));
+    return models.modelForRun(home, rl);
+  };
   // The world of the run list the caller expects is made now (libraries evaluated while the facts are read).
   const expected = expectedRunList ?? (home ? models.modelOf(home).runListFor(abs) : undefined);
-  if (expected && !models.runResolution(home, expected).findings.some((d) => RESOLUTION_ERRORS.has(d.code))) models.modelForRun(home, expected);
+  if (expected) modelForRun(expected);
   return (facts, runList, inputs) => {
     const rl = runList ?? (home ? models.modelOf(home).runListFor(abs) : undefined);
     if (!rl) throw new EnvironmentError(`${target} is not a recipe file or a cookbook folder (no metadata.rb found)`);
-    // The run's cookbooks as Chef's tooling resolves them from this cookbook's repository (a suite's
-    // `test::default` is the repository's own `test`); a dependency nothing satisfies stops the run, as it stops Chef.
-    const unresolved = models.runResolution(home, rl).findings.filter((d) => RESOLUTION_ERRORS.has(d.code));
-    if (unresolved.length) throw new EnvironmentError(unresolved.map((d) => `${path.relative(process.cwd(), d.file) || d.file}:${d.line}: ${d.message}`).join('\n'));
-    const model = models.modelForRun(home, rl);
+    const model = modelForRun(rl);
     const { graph, contentOf } = model.graphWithContent(rl, facts, inputs);
     return { input: { resources: graph.resources.map(toEngineResource), facts, contentOf }, diagnostics: graph.diagnostics, warnings: [] };
   };
