@@ -14,6 +14,7 @@ import { nodePath, offsetOf, enclosingResource, attributeAt, isCall, isResourceT
 import { resourceMarkdown, propertyMarkdown, actionMarkdown, valueText, where } from './describe';
 import { templateVariables } from './templates';
 import { renderedHoverSection } from './renderedContent';
+import { platformNote } from './platformNote';
 import { PREVIEW_RENDERED_FILE_COMMAND } from '../customMethods';
 
 export interface HoverResult {
@@ -42,7 +43,7 @@ export function hover(view: FileView, pos: Pos): HoverResult | undefined {
     // Inside a resource block a name like `group` or `user` is a property, not a resource type.
     if (!call.receiver && isResourceType(view, call.name) && !res?.schema?.properties.has(call.name)) {
       const schema = view.model.catalog.resolve(call.name, view.facts) ?? view.model.catalog.get(call.name);
-      if (schema) return { markdown: resourceMarkdown(schema, call.name), span };
+      if (schema) return { markdown: resourceMarkdown(schema, call.name) + platformNote(schema, view.facts), span };
       if (view.model.definitions.has(call.name)) { const d = view.model.definitions.get(call.name)!; return { markdown: `**${d.name}** — definition from ${d.cookbook} (${where(d.loc)})`, span }; }
       if (!view.model.catalog.has(call.name)) return { markdown: `**${call.name}** — resource declared by a library class (libraries/); its properties are not known statically`, span };
     }
