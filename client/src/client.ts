@@ -14,6 +14,11 @@ export const DOCUMENT_SELECTOR: DocumentSelector = [
   { scheme: 'file', language: 'ruby', pattern: '**/metadata.rb' },
   ...CHEF_TEMPLATE_LANGUAGES.map((language) => ({ scheme: 'file', language })),
   { scheme: 'file', language: 'yaml', pattern: '**/recipes/*.{yml,yaml}' },
+  // The inputs of a run: their problems are diagnostics there, and an edit redoes the run.
+  { scheme: 'file', language: 'yaml', pattern: '**/{kitchen,.kitchen}*.{yml,yaml}' },
+  { scheme: 'file', language: 'json', pattern: '**/{roles,environments}/**/*.json' },
+  { scheme: 'file', language: 'ruby', pattern: '**/{roles,environments}/**/*.rb' },
+  { scheme: 'file', language: 'ruby', pattern: '**/Policyfile.rb' },
 ];
 
 export function createLanguageClient(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): LanguageClient {
@@ -26,7 +31,7 @@ export function createLanguageClient(context: vscode.ExtensionContext, log: vsco
     documentSelector: DOCUMENT_SELECTOR,
     outputChannel: log,
     initializationOptions: { settings: vscode.workspace.getConfiguration('cloche') },
-    synchronize: { fileEvents: vscode.workspace.createFileSystemWatcher('**/{metadata.rb,*.rb,*.erb,recipes/*.yml,recipes/*.yaml}') },
+    synchronize: { fileEvents: vscode.workspace.createFileSystemWatcher('**/{metadata.rb,*.rb,*.erb,recipes/*.yml,recipes/*.yaml,kitchen*.yml,.kitchen*.yml,roles/**/*.json,environments/**/*.json}') },
     // Errors are shown by the status item with what to do; the client does not pop up its own.
     revealOutputChannelOn: 4 /* RevealOutputChannelOn.Never */,
     // Hovers link to the rendered-file preview; no other command runs from server markdown.

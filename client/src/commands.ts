@@ -11,6 +11,7 @@ export const COMMANDS = {
   exportGraphDot: { id: 'cloche.graph.exportDot', title: 'Export Resource Graph as DOT' },
   exportGraphMermaid: { id: 'cloche.graph.exportMermaid', title: 'Export Resource Graph as Mermaid' },
   selectPlatform: { id: 'cloche.selectPlatform', title: 'Select Platform Profile' },
+  selectSuite: { id: 'cloche.selectSuite', title: 'Choose Kitchen Suite for This Cookbook' },
   restartServer: { id: 'cloche.restartServer', title: 'Restart Language Server' },
   showOutput: { id: 'cloche.showOutput', title: 'Show Output' },
   showFidelity: { id: 'cloche.showFidelity', title: 'Show What Cloche Does Not Know About This Run' },

@@ -23,6 +23,7 @@ import { buildBaseImage, doctor } from './runtimeSetup';
 import { readClientSettings, type ClientSettings } from './settings';
 import { StatusItem } from './status';
 import { FidelityStatus } from './fidelityStatus';
+import { RunStatusItem } from './runStatus';
 import { RenderedPreview } from './renderedPreview';
 
 export function activate(context: vscode.ExtensionContext): void {
@@ -31,8 +32,10 @@ export function activate(context: vscode.ExtensionContext): void {
   const status = new StatusItem(settings.platform);
   const server = new LanguageServer(context, log, status);
   const fidelity = new FidelityStatus(() => server.current);
+  const run = new RunStatusItem(() => server.current, context.workspaceState);
   const rendered = new RenderedPreview(() => server.current, log);
   status.onReady(() => fidelity.refresh(300));
+  status.onReady(() => void run.restore().then(() => fidelity.refresh(300)));
   const store = new PlanStore();
   const deps: GraphPanelDeps = {
     extensionUri: context.extensionUri,
@@ -62,6 +65,7 @@ export function activate(context: vscode.ExtensionContext): void {
     exportGraphDot: () => GraphPanel.active?.requestExport('dot'),
     exportGraphMermaid: () => GraphPanel.active?.requestExport('mermaid'),
     selectPlatform: () => selectPlatform(server, settings.platform),
+    selectSuite: async (arg?: unknown) => { await run.choose(arg); fidelity.refresh(500); },
     restartServer: () => server.restart(),
     showOutput: () => log.show(),
     showFidelity: () => fidelity.showReasons(),
@@ -88,7 +92,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const guarded = (name: CommandName, fn: (...args: unknown[]) => unknown) =>
     NEEDS_TRUST.includes(name) ? (...args: unknown[]) => (trusted(COMMANDS[name].title) ? fn(...args) : undefined) : fn;
   context.subscriptions.push(
-    log, status, fidelity, rendered, server, store, planView, planDiff, containers, convergeOutput, convergeProblems,
+    log, status, fidelity, run, rendered, server, store, planView, planDiff, containers, convergeOutput, convergeProblems,
     new PlanLenses(store, DOCUMENT_SELECTOR as vscode.DocumentSelector),
     ...Object.entries(handlers).map(([name, fn]) => vscode.commands.registerCommand(COMMANDS[name as CommandName].id, guarded(name as CommandName, fn))),
     vscode.workspace.onDidGrantWorkspaceTrust(() => { startTests(); containers.refresh(); }),
@@ -99,6 +103,7 @@ export function activate(context: vscode.ExtensionContext): void {
       if (!e.affectsConfiguration('cloche')) return;
       settings = readSettings();
       status.setPlatform(settings.platform);
+      run.refresh(500);
       if (e.affectsConfiguration('cloche.container.runtime')) void status.detectRuntime(settings.container.runtime);
     }),
   );
@@ -150,7 +155,7 @@ async function openRunListGraph(deps: GraphPanelDeps): Promise<void> {
 }
 
 async function selectPlatform(server: LanguageServer, current: string): Promise<void> {
-  const platforms = await server.knownPlatforms(current);
-  const picked = await vscode.window.showQuickPick(platforms.map((p) => ({ label: p, description: p === current ? 'current' : undefined })), { placeHolder: 'Platform profile for diagnostics and the graph' });
+  const platforms = ['auto', ...(await server.knownPlatforms(current)).filter((p) => p !== 'auto')];
+  const picked = await vscode.window.showQuickPick(platforms.map((p) => ({ label: p, description: p === current ? 'current' : p === 'auto' ? 'a picked kitchen platform, else what each cookbook supports' : undefined })), { placeHolder: 'Platform profile for diagnostics and the graph' });
   if (picked) await vscode.workspace.getConfiguration('cloche').update('platform', picked.label, vscode.ConfigurationTarget.Workspace);
 }

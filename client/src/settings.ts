@@ -42,7 +42,7 @@ export interface ClientSettings {
 }
 
 export const DEFAULTS: ClientSettings = {
-  platform: 'debian-12',
+  platform: 'auto',
   container: { runtime: 'auto', images: {} },
   converge: { network: 'host' },
   timeouts: { planSeconds: 300, convergeSeconds: 1800 },

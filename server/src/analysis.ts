@@ -21,6 +21,7 @@ import { syntaxDiagnostics, rubyFilesOf } from './chef/rules/syntaxRule';
 import { actionBodyDiagnostics } from './chef/resourceBodies';
 import { withActionBodies } from './chef/check';
 import { findingsAtCallSites } from './chef/callSites';
+import { RunChoices, type CookbookRun, type RunSettings } from './runChoices';
 
 /** A cookbook's compilation and its diagnostics, by file. */
 export interface CookbookAnalysis {
@@ -42,7 +43,10 @@ const RESOLUTION_FILES = new Set(['metadata.rb', 'metadata.json', 'Berksfile', '
 export class Analysis {
   ws!: Workspace;
   models!: ModelSet;
+  /** The platform setting's facts (debian-12 when it is `auto`); each cookbook's own are in its run (`runOf`). */
   facts: PlatformFacts;
+  /** The editor's run choices: node attributes, environment, a kitchen suite per kitchen file. */
+  readonly runs = new RunChoices(() => this.ws, () => this.ws.roots[0] ?? process.cwd());
   /** Cookbook folder → its current analysis. */
   private readonly fresh = new Map<string, CookbookAnalysis>();
   /** The last analysis of each cookbook folder, even when outdated (completion may use it while typing). */
@@ -60,6 +64,7 @@ export class Analysis {
 
   constructor(roots: string[], platform = DEFAULT_PROFILE) {
     this.facts = getPlatformProfile(platform) ?? getPlatformProfile(DEFAULT_PROFILE)!;
+    this.runs.configure({}, getPlatformProfile(platform) ? platform : 'auto');
     this.index(roots, new Map());
   }
 
@@ -77,12 +82,36 @@ export class Analysis {
     this.invalidateAll();
   }
 
-  /** Another platform profile: every compilation is redone. Returns false for an unknown profile. */
+  /** Another platform profile (`auto`: each cookbook's supports decides): every compilation is redone. Returns false for an unknown profile. */
   setPlatform(profile: string): boolean {
-    const facts = getPlatformProfile(profile);
+    const facts = profile === 'auto' ? getPlatformProfile(DEFAULT_PROFILE)! : getPlatformProfile(profile);
     if (!facts) return false;
-    if (facts.profile !== this.facts.profile) { this.facts = facts; this.invalidateAll(); this.last.clear(); }
+    if (this.runs.configure(this.runs.settings, profile)) { this.facts = facts; this.invalidateAll(); this.last.clear(); }
     return true;
+  }
+
+  /** New run settings (node attributes file or inline, environment): every compilation is redone when they differ. */
+  setRunSettings(settings: RunSettings): boolean {
+    if (!this.runs.configure(settings, this.runs.platform)) return false;
+    this.invalidateAll();
+    return true;
+  }
+
+  /** A kitchen suite (and platform) for the cookbooks of a kitchen file, or none. */
+  pickSuite(kitchenFile: string, pick: { suite: string; platform?: string } | undefined): void {
+    this.runs.pick(kitchenFile, pick);
+    this.invalidateAll();
+  }
+
+  /** The run the editor analyses a file's cookbook with (inputs, platform, suite); undefined outside cookbooks. */
+  runOf(file: string): CookbookRun | undefined {
+    const cb = this.ws.cookbookOf(path.resolve(file));
+    return cb ? this.runs.runOf(cb) : undefined;
+  }
+
+  /** The platform facts a file is analysed on (its cookbook's run's). */
+  factsFor(file: string): PlatformFacts {
+    return this.runOf(file)?.facts ?? this.facts;
   }
 
   /** Resolves at the next invalidation of any cookbook. */
@@ -136,7 +165,9 @@ export class Analysis {
   fileChanged(file: string, kind: FileChange): Set<string> {
     const abs = path.resolve(file);
     const role = roleOf(abs);
-    if (this.movesCookbooks(abs, kind)) return this.rescan();
+    if (this.movesCookbooks(abs, kind)) { this.runs.forget(); return this.rescan(); }
+    // A kitchen file, role, environment or node attributes file: every run is set up again.
+    if (this.runs.reads(abs)) { this.runs.forget(); return this.invalidateAll(); }
     const cb = this.ws.cookbookOf(abs);
     if (!cb) return new Set();
     if (kind !== 'changed') this.ws.addCookbook(cb.dir); // file lists (recipes, templates, files) changed; re-read in place
@@ -193,10 +224,25 @@ export class Analysis {
     return this.cookbook(cb.dir);
   }
 
-  /** Diagnostics of one file (empty outside cookbooks). */
+  /** Diagnostics of one file: its cookbook's, or the run-input problems located in it (a role, a node JSON, a kitchen file). */
   diagnostics(file: string): Diagnostic[] {
     const abs = path.resolve(file);
-    return this.forFile(abs)?.diagnostics.get(abs) ?? [];
+    const own = this.forFile(abs)?.diagnostics.get(abs) ?? [];
+    return [...own, ...this.inputDiagnostics(abs)];
+  }
+
+  /** Run-input problems of the cookbooks analysed so far that are located in a file outside every cookbook. */
+  private inputDiagnostics(abs: string): Diagnostic[] {
+    if (this.ws.cookbookOf(abs)) return [];
+    const seen = new Set<string>();
+    const out: Diagnostic[] = [];
+    for (const a of this.fresh.values()) {
+      for (const d of this.runs.runOf(a.cookbook).diagnostics) {
+        const key = `${d.line}:${d.column}:${d.message}`;
+        if (d.file === abs && !seen.has(key)) { seen.add(key); out.push(d); }
+      }
+    }
+    return out;
   }
 
   /** The indexed cookbooks (several may share a name). */
@@ -221,10 +267,13 @@ export class Analysis {
   }
 
   /** Compiles an explicit run list (graph requests) in the world of a file (else of the run list's first cookbook); not cached. */
-  compileRunList(runList: string[], facts: PlatformFacts = this.facts, file?: string): { model: Model; compilation: Compilation } {
+  compileRunList(runList: string[], facts?: PlatformFacts, file?: string): { model: Model; compilation: Compilation } {
     const first = this.ws.named(runList[0]?.replace(/^recipe\[(.*)\]$/, '$1').split('::')[0] ?? '')[0];
     const model = file ? this.modelFor(file) : first ? this.models.modelOf(first) : this.modelFor('');
-    return { model, compilation: model.compile(runList, facts) };
+    // The run's inputs (node attributes, roles, environment, a suite's) of the cookbook asking.
+    const cb = (file ? this.ws.cookbookOf(path.resolve(file)) : undefined) ?? first;
+    const run = cb ? this.runs.runOf(cb) : undefined;
+    return { model, compilation: model.compile(runList, facts ?? run?.facts ?? this.facts, run?.setup.inputs) };
   }
 
   /** The folders of the cookbook and of every cookbook whose resolution uses it. */
@@ -253,7 +302,7 @@ export class Analysis {
   /** Findings of a cookbook's custom resource actions checked on their own (in its world). */
   private bodiesOf(cb: Cookbook): Diagnostic[] {
     let bodies = this.bodies.get(cb.dir);
-    if (!bodies) { bodies = actionBodyDiagnostics(this.models.modelOf(cb), cb, this.facts); this.bodies.set(cb.dir, bodies); }
+    if (!bodies) { bodies = actionBodyDiagnostics(this.models.modelOf(cb), cb, this.runs.runOf(cb).facts); this.bodies.set(cb.dir, bodies); }
     return bodies;
   }
 
@@ -265,15 +314,19 @@ export class Analysis {
 
   private compileCookbook(cb: Cookbook): CookbookAnalysis {
     const started = performance.now();
-    const model = this.models.modelOf(cb);
-    const runList = model.allRecipes(cb);
+    // A picked suite's run list comes first (in the world of that run), then every recipe of the cookbook.
+    const setup = this.runs.runOf(cb);
+    const suiteRecipes = setup.setup.recipes ?? [];
+    const model = suiteRecipes.length ? this.models.modelForRun(cb, suiteRecipes) : this.models.modelOf(cb);
+    const runList = [...new Set([...suiteRecipes, ...model.allRecipes(cb)])];
     const inCookbook = (f: string) => f.startsWith(cb.dir + path.sep);
     let compilation: Compilation | undefined;
     let run: Diagnostic[];
     if (runList.length) {
-      compilation = model.compile(runList, this.facts);
+      compilation = model.compile(runList, setup.facts, setup.setup.inputs);
       run = model.diagnostics(compilation);
     } else run = [...rubyFilesOf(cb).flatMap((f) => syntaxDiagnostics(this.ws, f)), ...model.resolution.findings];
+    run.push(...setup.diagnostics);
     const own = withActionBodies(run, this.bodiesOf(cb));
     const moved = compilation ? findingsAtCallSites(own, compilation, inCookbook, (d) => this.reportedByOwner(d)) : [];
     const diags = [...own, ...moved.map((m) => m.at)];

@@ -80,3 +80,41 @@ export const RenderedContentRequest = new RequestType<RenderedContentParams, Ren
 
 /** The client command a hover links to for the full preview; its argument is `{ file, line, character }` (0-based). */
 export const PREVIEW_RENDERED_FILE_COMMAND = 'cloche.previewRenderedFile';
+
+/** A kitchen suite as the run picker lists it. */
+export interface SuiteInfo {
+  name: string;
+  /** The run, as a user reads it: the run list, or the Policyfile's (named) run list. */
+  runs: string;
+  /** The kitchen platforms it runs on. */
+  platforms: string[];
+}
+
+/** The run a document's cookbook is analysed with, for the run status item and the suite picker. */
+export interface RunStatus {
+  /** The kitchen file of the cookbook's repository, when there is one, and its suites. */
+  kitchenFile?: string;
+  suites: SuiteInfo[];
+  /** The picked suite and kitchen platform, if any. */
+  suite?: string;
+  kitchenPlatform?: string;
+  /** The platform profile the cookbook is analysed on, and why (`supports 'windows' in its metadata`). */
+  platform: string;
+  platformFrom: string;
+  /** What the run takes besides its recipes, one line each (`role web`, `--attributes node.json`). */
+  inputs: string[];
+  /** Problems of the run's inputs (each is also a diagnostic at its file and line). */
+  errors: string[];
+}
+
+/** Client → server, when the active editor changes and after a pick: the run of the document's cookbook. Null outside a cookbook. */
+export const RunStatusRequest = new RequestType<{ uri: string }, RunStatus | null, void>('cloche/runStatus');
+
+/** Client → server, when the user picks a kitchen suite (or none) for a kitchen file; also re-sent at start for the picks it remembers. */
+export interface PickSuiteParams {
+  kitchenFile: string;
+  /** Undefined: no suite (every recipe on its own, with the settings' inputs). */
+  suite?: string;
+  kitchenPlatform?: string;
+}
+export const PickSuiteNotification = new NotificationType<PickSuiteParams>('cloche/pickSuite');

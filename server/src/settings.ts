@@ -4,11 +4,14 @@
  * `readSettings`, and declare it in package.json `contributes.configuration` (SETTING_KEYS lists the
  * keys a test keeps in step with that declaration).
  */
-import { DEFAULT_PROFILE, getPlatformProfile } from './chef/platforms';
+import { getPlatformProfile } from './chef/platforms';
+import type { RunSettings } from './runChoices';
 
 export interface ClocheSettings {
-  /** Platform profile for diagnostics, completion and hover (`debian-12`, `almalinux-9`, …). */
+  /** Platform profile for diagnostics, completion and hover (`debian-12`, `almalinux-9`, …), or `auto`: each cookbook's metadata `supports` decides. */
   platform: string;
+  /** The run's inputs besides its recipes (see runChoices.ts). */
+  run: RunSettings;
   /** Inlay hints after `node['a']['b']` showing the resolved value. */
   inlayHints: { attributeValues: boolean };
   /** Extra folders searched for cookbooks, besides the workspace folders. */
@@ -16,10 +19,11 @@ export interface ClocheSettings {
 }
 
 /** Keys under `cloche.` that the settings read (for the package.json consistency test). */
-export const SETTING_KEYS = ['cloche.platform', 'cloche.inlayHints.attributeValues', 'cloche.cookbookPaths'] as const;
+export const SETTING_KEYS = ['cloche.platform', 'cloche.inlayHints.attributeValues', 'cloche.cookbookPaths', 'cloche.run.attributesFile', 'cloche.run.attributes', 'cloche.run.environment'] as const;
 
 export const DEFAULT_SETTINGS: ClocheSettings = {
-  platform: DEFAULT_PROFILE,
+  platform: 'auto',
+  run: {},
   inlayHints: { attributeValues: true },
   cookbookPaths: [],
 };
@@ -28,9 +32,18 @@ export const DEFAULT_SETTINGS: ClocheSettings = {
 export function readSettings(raw: unknown): ClocheSettings {
   const o = isObject(raw) ? raw : {};
   const hints = isObject(o.inlayHints) ? o.inlayHints : {};
-  const platform = typeof o.platform === 'string' && getPlatformProfile(o.platform) ? o.platform : DEFAULT_SETTINGS.platform;
+  const platform = typeof o.platform === 'string' && (o.platform === 'auto' || getPlatformProfile(o.platform)) ? o.platform : DEFAULT_SETTINGS.platform;
+  const run = isObject(o.run) ? o.run : {};
+  const text = (v: unknown) => (typeof v === 'string' && v.trim() ? v.trim() : undefined);
+  const attributesFile = text(run.attributesFile);
+  const environment = text(run.environment);
   return {
     platform,
+    run: {
+      ...(attributesFile ? { attributesFile } : {}),
+      ...(isObject(run.attributes) && Object.keys(run.attributes).length ? { attributes: run.attributes } : {}),
+      ...(environment ? { environment } : {}),
+    },
     inlayHints: { attributeValues: typeof hints.attributeValues === 'boolean' ? hints.attributeValues : DEFAULT_SETTINGS.inlayHints.attributeValues },
     cookbookPaths: Array.isArray(o.cookbookPaths) ? o.cookbookPaths.filter((p): p is string => typeof p === 'string' && p.length > 0) : [],
   };

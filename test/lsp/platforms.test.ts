@@ -31,8 +31,17 @@ test('on windows-2022 the Windows cookbook is clean, and service is windows_serv
   assert.match(md, /On windows-2022 Chef runs it with `Chef::Provider::Service::Windows`\./);
 });
 
-test('on the default debian-12 the Windows resources are reported, and their hover says why', async () => {
+test('with no platform set (auto), the cookbook\'s supports picks windows-2022: clean, and the run status says why', async () => {
   const c = await start();
+  const diags = await c.diagnostics(RECIPE);
+  assert.deepEqual(diags.filter((d) => d.severity !== undefined && d.severity <= 2).map((d) => d.code), []);
+  const run = await c.request<{ platform: string; platformFrom: string }>('cloche/runStatus', { uri: uri(RECIPE) });
+  assert.equal(run.platform, 'windows-2022');
+  assert.match(run.platformFrom, /supports 'windows'/);
+});
+
+test('on debian-12 (set) the Windows resources are reported, and their hover says why', async () => {
+  const c = await start('debian-12');
   const diags = await c.diagnostics(RECIPE);
   const notHere = diags.filter((d) => d.code === 'resource-not-on-platform').map((d) => (typeof d.message === 'string' ? d.message : d.message.value));
   assert.ok(notHere.some((m) => /'windows_feature' would fail on debian-12/.test(m)), notHere.join('\n'));

@@ -27,11 +27,13 @@ describe('settings ↔ contributes.configuration', () => {
       const type = Array.isArray(value) ? 'array' : typeof value === 'object' ? 'object' : typeof value;
       assert.equal(declared[key].type, type, key);
     }
-    for (const key of SERVER_SETTING_KEYS) assert.deepEqual(declared[key].default, at(SERVER_DEFAULTS, key.slice('cloche.'.length)), key);
+    // An empty string or object in package.json reads as "not set" (undefined) on the server.
+    const unset = (v: unknown) => (v === '' || (typeof v === 'object' && v !== null && !Array.isArray(v) && !Object.keys(v).length) ? undefined : v);
+    for (const key of SERVER_SETTING_KEYS) assert.deepEqual(unset(declared[key].default), unset(at(SERVER_DEFAULTS, key.slice('cloche.'.length))), key);
   });
 
   it('offers every platform profile the core knows', () => {
-    assert.deepEqual(declared['cloche.platform'].enum, listPlatformProfiles());
+    assert.deepEqual(declared['cloche.platform'].enum, ['auto', ...listPlatformProfiles()]);
   });
 
   it('enumerated settings accept exactly what the reader accepts', () => {

@@ -14,7 +14,7 @@ export const fidelity: Feature = {
       const a = session.analysis;
       const file = URI.toPath(params.uri);
       const ca = file ? a.forFile(file) : undefined;
-      return ca?.compilation ? fidelityOf([ca.compilation], a.facts.profile, 5) : null;
+      return ca?.compilation ? fidelityOf([ca.compilation], ca.compilation.facts.profile, 5) : null;
     }));
   },
 };

@@ -15,7 +15,8 @@ export const graph: Feature = {
       const file = params.uri ? URI.toPath(params.uri) : undefined;
       const runList = params.runList?.length ? params.runList : params.cookbook ? [`${params.cookbook}::default`] : file ? a.modelFor(file).runListFor(file) : undefined;
       if (!runList) return null;
-      const facts = (params.platform && getPlatformProfile(params.platform)) || a.facts;
+      // The platform asked for, else the run's (a picked kitchen platform, the setting, the cookbook's supports).
+      const facts = (params.platform && getPlatformProfile(params.platform)) || undefined;
       // The world of the document asking (its cookbook's resolution), else of the run list's cookbook.
       const { model, compilation } = a.compileRunList(runList, facts, file);
       return model.graph(compilation, runList);

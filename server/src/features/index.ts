@@ -12,6 +12,7 @@ import { codeActions } from './codeActions';
 import { inlayHints } from './inlayHints';
 import { semanticTokens } from './semanticTokens';
 import { fidelity } from './fidelity';
+import { runChoice } from './runChoice';
 import { renderedContent } from './renderedContent';
 
-export const FEATURES: Feature[] = [diagnostics, workspaceDiagnostics, watchedFiles, completion, hover, definition, symbols, graph, codeActions, inlayHints, semanticTokens, fidelity, renderedContent];
+export const FEATURES: Feature[] = [diagnostics, workspaceDiagnostics, watchedFiles, completion, hover, definition, symbols, graph, codeActions, inlayHints, semanticTokens, fidelity, renderedContent, runChoice];

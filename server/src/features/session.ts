@@ -44,6 +44,7 @@ export class Session {
     this.status('indexing', 'indexing cookbooks');
     const started = performance.now();
     this.analysisValue = new Analysis(this.roots(), this.settings.platform);
+    this.analysisValue.setRunSettings(this.settings.run);
     this.documents.attach(this.analysisValue);
     this.readyResolve();
     for (const l of this.startListeners) l();
@@ -61,8 +62,9 @@ export class Session {
     if (!a) return false;
     let changed = false;
     if (before.cookbookPaths.join('\0') !== this.settings.cookbookPaths.join('\0')) { a.setRoots(this.roots(), this.documents.overlays()); changed = true; }
-    if (a.facts.profile !== this.settings.platform) { a.setPlatform(this.settings.platform); changed = true; }
-    if (changed) { this.status('ready', `platform ${a.facts.profile}`); for (const l of this.reindexListeners) l(); }
+    if (a.runs.platform !== this.settings.platform) { a.setPlatform(this.settings.platform); changed = true; }
+    if (a.setRunSettings(this.settings.run)) changed = true;
+    if (changed) { this.status('ready', `platform ${a.runs.platform}`); for (const l of this.reindexListeners) l(); }
     return changed || before.inlayHints.attributeValues !== this.settings.inlayHints.attributeValues;
   }
 
@@ -91,7 +93,7 @@ export class Session {
     const text = this.documents.get(uri)?.getText() ?? a.ws.readFile(file);
     if (text === undefined) return undefined;
     const parsed = file.endsWith('.rb') ? a.ws.parse(file) : undefined;
-    return { file, text, parsed, analysis: a.forFile(file, opts), model: a.modelFor(file), facts: a.facts };
+    return { file, text, parsed, analysis: a.forFile(file, opts), model: a.modelFor(file), facts: a.factsFor(file) };
   }
 
   /** Called once the workspace is indexed (the place for dynamic registrations: LSP allows one `initialized` handler). */
@@ -99,14 +101,20 @@ export class Session {
     this.startListeners.push(listener);
   }
 
-  /** Called when every result may have changed (platform or cookbook paths). */
+  /** Called when every result may have changed (platform, cookbook paths, the run's inputs). */
   onReindex(listener: () => void): void {
     this.reindexListeners.push(listener);
   }
 
+  /** Every result may have changed (a suite was picked): the listeners refresh diagnostics and views. */
+  resultsChanged(): void {
+    for (const l of this.reindexListeners) l();
+  }
+
   status(state: ServerState, message?: string): void {
     const a = this.analysisValue;
-    void this.connection.sendNotification(StatusNotification, { state, platform: a?.facts.profile ?? this.settings.platform, cookbooks: a?.cookbookCount ?? 0, message });
+    const platform = a ? (a.runs.platform === 'auto' ? 'auto' : a.facts.profile) : this.settings.platform;
+    void this.connection.sendNotification(StatusNotification, { state, platform, cookbooks: a?.cookbookCount ?? 0, message });
   }
 
   log(message: string): void {
