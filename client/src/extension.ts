@@ -65,7 +65,7 @@ export function activate(context: vscode.ExtensionContext): void {
     exportGraphDot: () => GraphPanel.active?.requestExport('dot'),
     exportGraphMermaid: () => GraphPanel.active?.requestExport('mermaid'),
     selectPlatform: () => selectPlatform(server, settings.platform),
-    selectSuite: async (arg?: unknown) => { await run.choose(arg); fidelity.refresh(500); },
+    selectSuite: async (arg?: unknown) => { await run.choose(arg); fidelity.refresh(500); void GraphPanel.active?.refresh(); },
     restartServer: () => server.restart(),
     showOutput: () => log.show(),
     showFidelity: () => fidelity.showReasons(),

@@ -173,7 +173,8 @@ describe('the extension in code-server on examples/webserver', { skip, timeout: 
     await status.hover();
     await hover.waitFor({ timeout: 20_000 });
     const text = await hover.innerText();
-    assert.match(text, /Cloche: debian-12/);
+    assert.match(text, /Cloche: auto/, 'the default platform: each cookbook\'s own (a picked kitchen platform, its supports)');
+    assert.match(text, /Cloche run: every recipe · debian-12/);
     assert.match(text, /ready, 1 cookbook/);
     assert.match(text, /docker found/);
     await hover.locator('a, .monaco-link', { hasText: 'Platform…' }).first().click();
