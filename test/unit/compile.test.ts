@@ -5,6 +5,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Model } from '../../server/src/chef/model';
+import { checkPaths } from '../../server/src/chef/check';
 import { getPlatformProfile } from '../../server/src/chef/platforms';
 
 const debian = getPlatformProfile('debian-12')!;
@@ -112,4 +113,28 @@ test('a raise or return in an undecided branch makes the rest of the recipe cond
   assert.equal(c.resources[0].conditional, undefined);
   assert.match(c.resources[1].conditional!, /unless the code above raises/);
   assert.ok(!c.findings.some((f) => f.code === 'recipe-raises'), 'no certain stop');
+});
+
+test('a resource served by library providers per platform runs the provider Chef picks there (provides … os:)', () => {
+  const m = workspace({
+    'p/metadata.rb': "name 'p'\n",
+    'p/libraries/resource.rb': [
+      'class Chef::Resource::PThing < Chef::Resource', '  provides :p_thing', '  property :version, String, default: "1.0"', '  default_action :install', '  allowed_actions :install', 'end',
+    ].join('\n'),
+    'p/libraries/provider_linux.rb': [
+      'class Chef::Provider::PThingLinux < Chef::Provider', '  provides :p_thing, os: "linux"',
+      '  action :install do', '    package "p-thing" do', '      version new_resource.version', '    end', '  end', 'end',
+    ].join('\n'),
+    'p/libraries/provider_windows.rb': [
+      'class Chef::Provider::PThingWindows < Chef::Provider', '  provides :p_thing, os: "windows"',
+      '  action :install do', '    windows_package "P Thing" do', '      source "https://example.invalid/p.msi"', '    end', '  end', 'end',
+    ].join('\n'),
+    'p/recipes/default.rb': "p_thing 'x'\n",
+  });
+  assert.deepEqual(ids(m, ['p::default']), ['p_thing[x]', 'package[p-thing]']);
+  const win = m.compile(['p::default'], getPlatformProfile('windows-2022')!).resources.map((r) => r.id);
+  assert.deepEqual(win, ['p_thing[x]', 'windows_package[P Thing]']);
+  // Checked on Debian (the run and each action on its own), the Windows provider's action does not run: its Windows-only resource is no finding.
+  const findings = checkPaths(m, [m.ws.roots[0]], debian).filter((d) => d.severity === 'warning' || d.severity === 'error');
+  assert.deepEqual(findings.map((d) => `${d.code} ${d.message}`), []);
 });

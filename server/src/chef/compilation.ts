@@ -20,7 +20,7 @@ import { type ResourceKind, type ScopeContext, type RunHost, sourceCookbookOf, s
 import { type ResourceState, resourceObject, resourceStateOf, readProperty, ResourceRef } from './dsl/resourceDsl';
 import { type ActionImpl, allProperties } from './dsl/resourceClass';
 import { DefinitionParams } from './definitionParams';
-import type { CustomResourceDef, DefinitionDef } from './customResources';
+import { type CustomResourceDef, type DefinitionDef, actionsOn } from './customResources';
 import { evalYamlRecipe } from './yamlRecipe';
 import type { Model } from './model';
 import type { Cookbook } from './workspace';
@@ -105,7 +105,7 @@ export class Compilation implements RunHost {
     decl.schema = def.schema;
     const instance = resourceObject(def.cls, { decl, undeclared: true, cache: new Map() });
     let runItem = 0;
-    for (const [action, impl] of def.actions) {
+    for (const [action, impl] of actionsOn(def, this.facts)) {
       const sc: ScopeContext = {
         cookbook, origin: decl.origin, recipeName: `${path.basename(def.file, '.rb')} :${action}`, runItem: runItem++,
         parent: decl.id, collection: `${decl.id}:${action}`, newResource: { k: 'object', obj: instance }, action, sourceCookbook: null,
@@ -223,11 +223,12 @@ export class Compilation implements RunHost {
   private expandCustom(decl: ResourceDecl, def: CustomResourceDef, scope: ScopeContext, self: Value): void {
     if (this.expansionDepth >= MAX_EXPANSION_DEPTH) return;
     // An action we cannot read could be any of them: each is run, under that condition.
-    const actions = decl.actionUnknown ? [...def.actions.keys()] : decl.actions;
+    const impls = actionsOn(def, this.facts);
+    const actions = decl.actionUnknown ? [...impls.keys()] : decl.actions;
     this.expansionDepth++;
     try {
       for (const action of actions) {
-        const impl = def.actions.get(action);
+        const impl = impls.get(action);
         if (!impl) continue;
         const sc: ScopeContext = {
           ...scope, cookbook: def.schema.cookbook ?? scope.cookbook, parent: decl.id, collection: `${decl.id}#${decl.seq}:${action}`,

@@ -12,6 +12,8 @@ import { RModule, RInstance } from '../ruby/objects';
 import { Interpreter, Env, type EvalCallContext, type EvalFinding, type FileUnit } from '../ruby/interpreter';
 import type { PropertySchema, ProvidesRule, ResourceSchema } from './catalog/schema';
 import { commonProperties } from './catalog/builtin';
+import { ruleScore, compareScores } from './catalog/catalog';
+import type { PlatformFacts } from './platforms';
 import type { ChefWorld } from './dsl/chefWorld';
 import { snake } from './dsl/names';
 import {
@@ -28,6 +30,11 @@ export interface CustomResourceDef {
   file: string;
   /** Action name → how it runs (the class's `action` blocks, its provider's blocks or methods). */
   actions: Map<string, ActionImpl>;
+  /**
+   * When provider classes with platform rules implement it (`provides :x, os: 'windows'`), each
+   * with its actions: which one runs is decided per platform (`actionsOn`).
+   */
+  providers?: { rules: ProvidesRule[]; actions: Map<string, ActionImpl> }[];
   /** Problems found while reading the files (a missing partial, a budget). */
   findings: EvalFinding[];
 }
@@ -93,8 +100,8 @@ function loadResourceFile(ws: Workspace, world: ChefWorld, cb: Cookbook, file: s
     info.providerClass ??= pcls;
   }
   const names = resourceNames(cls, interp.findings);
-  const actions = actionsOf(world, cls, names);
-  return { schema: schemaOf(cls, names, actions, interp), cls, file, actions, findings: interp.findings };
+  const { actions, providers } = actionsOf(world, cls, names);
+  return { schema: schemaOf(cls, names, actions, interp), cls, file, actions, ...(providers ? { providers } : {}), findings: interp.findings };
 }
 
 /**
@@ -118,13 +125,50 @@ function resourceNames(cls: RModule, findings: EvalFinding[]): ProvidesRule[] {
   return rules;
 }
 
-/** How each action of the class runs: its own blocks, else its provider's. */
-function actionsOf(world: ChefWorld, cls: RModule, names: ProvidesRule[]): Map<string, ActionImpl> {
+/**
+ * How each action of the class runs: its own blocks, else its provider's. Several provider classes
+ * providing its names with platform rules (`provides :x, os: 'windows'`) are kept apart, for the
+ * platform to choose from; `actions` then holds every action any of them implements.
+ */
+function actionsOf(world: ChefWorld, cls: RModule, names: ProvidesRule[]): { actions: Map<string, ActionImpl>; providers?: CustomResourceDef['providers'] } {
   const out = new Map<string, ActionImpl>();
-  const provider = providerFor(world, cls, names.map((n) => n.name));
+  const own = ownActions(cls);
+  const wanted = names.map((n) => n.name);
+  const candidates = world.providerClasses.filter((p) => providerInfo(p).provides.some((r) => wanted.includes(r.name)));
+  if (candidates.length > 1 || candidates.some((p) => providerInfo(p).provides.some((r) => wanted.includes(r.name) && hasConditions(r)))) {
+    const providers = candidates.map((p) => ({ rules: providerInfo(p).provides.filter((r) => wanted.includes(r.name)), actions: new Map([...providerActions(p), ...own]) }));
+    for (const p of providers) for (const [k, a] of p.actions) if (!out.has(k)) out.set(k, a);
+    for (const [k, a] of own) out.set(k, a);
+    return { actions: out, providers };
+  }
+  const provider = providerFor(world, cls, wanted);
   if (provider) for (const [k, a] of providerActions(provider)) out.set(k, a);
+  for (const [k, a] of own) out.set(k, a);
+  return { actions: out };
+}
+
+function ownActions(cls: RModule): Map<string, ActionImpl> {
+  const out = new Map<string, ActionImpl>();
   for (const a of allowedActionsOf(cls)) { const impl = actionImplOf(cls, a); if (impl) out.set(a, impl); }
   return out;
+}
+
+const hasConditions = (r: ProvidesRule): boolean => !!(r.platform || r.platformFamily || r.os || r.platformVersion || r.block);
+
+/**
+ * The actions that run on a platform: those of the provider Chef would pick there (the most
+ * specific matching rule, the later one on a tie), or, when none matches, the resource's own.
+ */
+export function actionsOn(def: CustomResourceDef, facts: PlatformFacts): Map<string, ActionImpl> {
+  if (!def.providers) return def.actions;
+  let best: { score: number[]; actions: Map<string, ActionImpl> } | undefined;
+  for (const p of def.providers) {
+    for (const rule of p.rules) {
+      const score = ruleScore(rule, facts, def.schema.name);
+      if (score && (!best || compareScores(score, best.score) >= 0)) best = { score, actions: p.actions };
+    }
+  }
+  return best?.actions ?? ownActions(def.cls);
 }
 
 /** The provider class of a resource class: declared, provided for one of its names, or named like it. */
@@ -204,8 +248,8 @@ export function libraryResources(world: ChefWorld, files: Map<string, Cookbook>)
     const names = resourceNames(cls, interp.findings);
     if (!names.length && /^Chef::Resource::[A-Z]\w*$/.test(cls.name) && !cls.isA(world.lwrpBase)) names.push({ name: snake(cls.name.slice('Chef::Resource::'.length)) });
     if (!names.length) continue;
-    const actions = actionsOf(world, cls, names);
-    out.push({ schema: schemaOf(cls, names, actions, interp), cls, file: file!, actions, findings: interp.findings.splice(0) });
+    const { actions, providers } = actionsOf(world, cls, names);
+    out.push({ schema: schemaOf(cls, names, actions, interp), cls, file: file!, actions, ...(providers ? { providers } : {}), findings: interp.findings.splice(0) });
   }
   return out;
 }

@@ -140,6 +140,11 @@ export class Catalog {
 }
 
 /** The rule's specificity when it matches the facts, or undefined when it does not. */
+/** How specifically a provides rule matches the facts (compare with `compareScores`), or undefined when it does not. */
+export function ruleScore(rule: ProvidesRule, facts: PlatformFacts, resourceName = ''): number[] | undefined {
+  return matchScore({ rule, schema: { name: resourceName } as ResourceSchema, seq: 0 }, facts);
+}
+
 function matchScore(p: Provider, facts: PlatformFacts): number[] | undefined {
   const { rule } = p;
   if (rule.platform && !rule.platform.includes(facts.platform)) return undefined;
@@ -157,7 +162,7 @@ function matchScore(p: Provider, facts: PlatformFacts): number[] | undefined {
   return [block, rule.platformVersion ? 1 : 0, rule.platform ? 1 : 0, rule.platformFamily ? 1 : 0, rule.os ? 1 : 0];
 }
 
-function compareScores(a: number[], b: number[]): number {
+export function compareScores(a: number[], b: number[]): number {
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i] - b[i];
   return 0;
 }

@@ -11,6 +11,7 @@ import { scopeOf } from './host';
 import type { ActionImpl } from './resourceClass';
 import { resourceStateOf, propertyAccessor } from './resourceDsl';
 import type { ChefWorld } from './chefWorld';
+import { providesRule } from './providesRule';
 
 /** What a provider class declares. */
 export interface ProviderClassInfo {
@@ -66,9 +67,9 @@ export function defineProviderDsl(world: ChefWorld): void {
   const meta = p.singleton();
   const onClass = (name: string, fn: (cls: RModule, args: Value[], ctx: EvalCallContext) => Value | undefined) =>
     meta.defineNative(name, (self, args, ctx) => (self.k === 'object' && self.obj instanceof RModule ? fn(self.obj, args, ctx) : undefined));
-  onClass('provides', (cls, args) => {
+  onClass('provides', (cls, args, ctx) => {
     const n = nameOf(args[0]);
-    if (n) providerInfo(cls).provides.push({ name: n });
+    if (n) providerInfo(cls).provides.push(providesRule(world, n, args[1], ctx));
     return NIL;
   });
   onClass('action', (cls, args, ctx) => {

@@ -8,10 +8,11 @@ import {
 } from '../../ruby/values';
 import { RModule, RInstance } from '../../ruby/objects';
 import type { EvalCallContext } from '../../ruby/interpreter';
-import type { PropertySchema, ProvidesRule } from '../catalog/schema';
+import type { PropertySchema } from '../catalog/schema';
 import { classInfo, findProperty, defaultActionOf, type PropertyDef } from './resourceClass';
 import { propertyAccessor } from './resourceDsl';
 import type { ChefWorld } from './chefWorld';
+import { providesRule } from './providesRule';
 
 const nameOf = (v: Value | undefined): string | undefined => (v && (v.k === 'sym' || v.k === 'str') ? v.v : undefined);
 const flatNames = (args: Value[]): string[] => args.flatMap((a) => (a.k === 'array' ? a.items : [a])).map(nameOf).filter((n): n is string => !!n);
@@ -190,20 +191,3 @@ function typeNames(v: Value): string[] {
   if (v.k === 'str') return [JSON.stringify(v.v)];
   return ['unknown'];
 }
-
-function providesRule(world: ChefWorld, name: string, opts: Value | undefined, ctx: EvalCallContext): ProvidesRule {
-  const rule: ProvidesRule = { name };
-  if (ctx.block) {
-    rule.block = true;
-    rule.decide = world.providesDecider(ctx.block);
-  }
-  if (opts?.k !== 'hash') return rule;
-  const list = (v: Value | undefined) => (v ? (v.k === 'array' ? v.items.map(toS) : [toS(v)]) : undefined);
-  rule.platform = list(hashGetName(opts, 'platform'));
-  rule.platformFamily = list(hashGetName(opts, 'platform_family'));
-  rule.os = list(hashGetName(opts, 'os'));
-  const ver = hashGetName(opts, 'platform_version');
-  if (ver) rule.platformVersion = toS(ver);
-  return rule;
-}
-
