@@ -940,3 +940,12 @@ test('URI: parse into parts, join, form components; a bad join raises as Ruby do
   assert.equal(ev("URI.decode_www_form_component('a+b%26c')"), '"a b&c"');
   assert.match(ev("URI.join('not a uri', 'x')"), /^raise URI::InvalidURIError/);
 });
+
+test('truthiness is known when the value is not: unknown || true is truthy, unknown && false falsy', () => {
+  assert.equal(ev('def f; return 1 if UNSET || true; 2; end; f'), '1', 'a certain return, not a conditional one');
+  assert.equal(ev('(UNSET && false) ? :a : :b'), ':b');
+  assert.equal(ev('!(UNSET || 1)'), 'false');
+  assert.equal(ev('unless UNSET || true then :a else :b end'), ':b');
+  assert.match(reason('(UNSET || 5).to_s'), /UNSET/, 'the value itself stays unknown');
+  assert.match(reason('UNSET || nil ? :a : :b'), /UNSET/, 'unknown || nil is still undecided');
+});

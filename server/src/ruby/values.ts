@@ -18,7 +18,8 @@ export type Value =
   | { k: 'proc'; proc: ProcValue }
   | { k: 'lazy'; proc: ProcValue }
   | { k: 'object'; obj: RubyObject }
-  | { k: 'unknown'; reason: string; loc?: SourceLocation };
+  /** `truthy`: what is known of it in a condition (`unknown || true` is truthy whichever side it is). */
+  | { k: 'unknown'; reason: string; loc?: SourceLocation; truthy?: boolean };
 
 export interface HashEntry {
   key: Value;
@@ -100,7 +101,7 @@ export function isUnknown(v: Value): v is Extract<Value, { k: 'unknown' }> {
 
 /** Ruby truthiness, or undefined when the value is unknown. */
 export function truthy(v: Value): boolean | undefined {
-  if (v.k === 'unknown') return undefined;
+  if (v.k === 'unknown') return v.truthy;
   if (v.k === 'nil') return false;
   if (v.k === 'bool') return v.v;
   return true;

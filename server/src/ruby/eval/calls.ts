@@ -88,7 +88,11 @@ function callAny(it: Interpreter, recv: Value, name: string, args: Value[], ctx:
     if (generic !== undefined) return generic;
     return unknown(`calls \`${name}\` on ${o.describe()}, which Cloche does not know`, ctx.nameLoc ?? ctx.loc);
   }
-  if (recv.k === 'unknown') return overUnknown(it, recv, name, ctx);
+  if (recv.k === 'unknown') {
+    // `!(x || true)`: the truthiness is known even when the value is not.
+    if (name === '!' && recv.truthy !== undefined) return { k: 'bool', v: !recv.truthy };
+    return overUnknown(it, recv, name, ctx);
+  }
   const r = callValueMethod(recv, name, args, ctx) ?? invokeFound(it, it.world.object.findMethod(name), recv, undefined, args, ctx);
   if (r !== undefined) return r;
   const u = args.map((a) => findUnknown(a)).find(Boolean);

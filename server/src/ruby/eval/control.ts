@@ -31,8 +31,11 @@ export function andOr(it: Interpreter, node: N, env: Env): Value {
     it.conditions.push(`unless the code above ends early (${reason})`);
     return unknown(reason);
   }
-  // `unknown && false` is falsy either way; `unknown || x` stays unknown.
-  return isAnd && truthy(r) === false ? unknown(reason!) : l;
+  // `unknown && false` is falsy and `unknown || true` truthy whichever side is the value; otherwise it stays unknown.
+  const settled = truthy(r);
+  const lu = l as Extract<Value, { k: 'unknown' }>;
+  if (isAnd ? settled === false : settled === true) return { k: 'unknown', reason, ...(lu.loc ? { loc: lu.loc } : {}), truthy: settled };
+  return l;
 }
 
 export function evalIf(it: Interpreter, predicate: N, thenBody: N, elseBody: N, env: Env, negate: boolean): Value {
