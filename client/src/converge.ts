@@ -62,7 +62,7 @@ export function groupByFile(problems: ConvergeProblem[]): [vscode.Uri, vscode.Di
     const range = new vscode.Range(l.line - 1, Math.max(0, l.column - 1), (l.endLine ?? l.line) - 1, Math.max(0, (l.endColumn ?? l.column + 1) - 1));
     const d = new vscode.Diagnostic(range, p.message, p.severity === 'error' ? vscode.DiagnosticSeverity.Error : vscode.DiagnosticSeverity.Warning);
     d.source = 'cloche converge';
-    d.code = p.severity === 'error' ? 'converge-failed' : 'not-idempotent';
+    d.code = p.code;
     byFile.set(l.file, [...(byFile.get(l.file) ?? []), d]);
   }
   return [...byFile].map(([f, ds]) => [vscode.Uri.file(f), ds]);

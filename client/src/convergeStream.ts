@@ -3,7 +3,7 @@
  * idempotence re-plan, then the report) and turns them into text and problems. Shared by the Converge
  * command and the Test Explorer. No vscode import.
  */
-import type { ConvergeEvent, ConvergeReport, SourceLocation } from '../../server/src/protocol';
+import type { ConvergeEvent, ConvergeReport, RunVerdict, SourceLocation } from '../../server/src/protocol';
 import { renderEvent, renderReport } from '../../server/src/engine/render';
 
 export type ProgressLine =
@@ -38,23 +38,44 @@ export interface ConvergeProblem {
   message: string;
   severity: 'error' | 'warning';
   resource: string;
+  /** `converge-failed`, `not-idempotent`, `not-applied` (unknown: Cloche did not act) or `idempotence-undecided`. */
+  code: 'converge-failed' | 'not-idempotent' | 'not-applied' | 'idempotence-undecided';
 }
 
-/** The failure that stopped the converge, and every resource that is not idempotent. */
+/** The failure that stopped the converge, the steps not applied, and every resource that is not idempotent. */
 export function convergeProblems(r: ConvergeReport): ConvergeProblem[] {
   const out: ConvergeProblem[] = [];
   if (!r.result.ok && r.result.location) {
-    out.push({ location: r.result.location, severity: 'error', resource: r.result.resource ?? '', message: `converge failed here: ${r.result.message}` });
+    out.push({ location: r.result.location, severity: 'error', resource: r.result.resource ?? '', code: 'converge-failed', message: `converge failed here: ${r.result.message}` });
+  }
+  for (const n of r.notApplied ?? []) {
+    out.push({ location: n.location, severity: 'warning', resource: n.resource, code: 'not-applied', message: `${n.resource} :${n.action} was not applied: Cloche does not know it (${n.reason})` });
   }
   for (const o of r.idempotence?.offenders ?? []) {
-    out.push({ location: o.location, severity: 'warning', resource: o.resource, message: `${o.resource} :${o.action} is not idempotent: after the converge it would still change (${o.reason})` });
+    out.push({ location: o.location, severity: 'warning', resource: o.resource, code: 'not-idempotent', message: `${o.resource} :${o.action} is not idempotent: after the converge it would still change (${o.reason})` });
+  }
+  for (const u of r.idempotence?.undecided ?? []) {
+    out.push({ location: u.location, severity: 'warning', resource: u.resource, code: 'idempotence-undecided', message: `${u.resource} :${u.action}: whether it is idempotent is not known (${u.reason})` });
   }
   return out;
 }
 
-/** One line for the end of a run: converged or failed, idempotent or not. */
-export function verdictOf(r: ConvergeReport): { ok: boolean; text: string } {
-  if (!r.result.ok) return { ok: false, text: `converge failed: ${r.result.message}` };
-  if (r.idempotence && !r.idempotence.idempotent) return { ok: false, text: `converged, but NOT idempotent: ${r.idempotence.offenders.length} resource${r.idempotence.offenders.length === 1 ? '' : 's'} would change again` };
-  return { ok: true, text: `converged (${r.summary.applied} applied)${r.idempotence ? ', idempotent' : ''}` };
+const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
+
+/** One line for the end of a run, with its verdict: converged/passed, failed, incomplete or not idempotent. */
+export function verdictOf(r: ConvergeReport): { ok: boolean; verdict: RunVerdict; text: string } {
+  const verdict: RunVerdict = r.verdict ?? (r.result.ok ? 'converged' : 'failed');
+  switch (verdict) {
+    case 'failed': return { ok: false, verdict, text: `converge failed: ${r.result.ok ? 'see the output' : r.result.message}` };
+    case 'incomplete': {
+      const undecided = r.idempotence?.undecided.length ?? 0;
+      const parts = [r.notApplied?.length ? `${plural(r.notApplied.length, 'step')} not applied (unknown to Cloche)` : '', undecided ? `idempotence undecided for ${plural(undecided, 'step')}` : ''];
+      return { ok: false, verdict, text: `incomplete: ${parts.filter(Boolean).join(', ')}` };
+    }
+    case 'not-idempotent': {
+      const n = r.idempotence?.offenders.length ?? 0;
+      return { ok: false, verdict, text: `converged, but NOT idempotent: ${plural(n, 'resource')} would change again` };
+    }
+    default: return { ok: true, verdict, text: `converged (${r.summary.applied} applied)${r.idempotence ? ', idempotent' : ''}` };
+  }
 }

@@ -143,7 +143,10 @@ export class RecipeTests implements vscode.Disposable {
       m.location = new vscode.Location(vscode.Uri.file(p.location.file), new vscode.Position(p.location.line - 1, Math.max(0, p.location.column - 1)));
       return m;
     });
-    run.failed(item, messages.length ? messages : [new vscode.TestMessage(verdict.text)], ms);
+    const all = [new vscode.TestMessage(verdict.text), ...messages];
+    // Incomplete is not a failure of the cookbook: Cloche could not check all of it (the test errored).
+    if (verdict.verdict === 'incomplete') run.errored(item, all, ms);
+    else run.failed(item, all, ms);
   }
 
   dispose(): void { this.watcher.dispose(); this.controller.dispose(); }

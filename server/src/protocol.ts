@@ -98,6 +98,12 @@ export interface GraphGuard {
   value?: boolean;
   /** Why a block guard's value is not known. */
   unknownReason?: string;
+  /**
+   * For block guards made of file tests (`::File.exist?(p)`, `!`, `&&`, `||`): the POSIX sh
+   * condition that answers them on the machine (`test -e '/p'`). The engine probes it like a
+   * command guard, so the guard is decided by the container, not assumed.
+   */
+  test?: string;
   /** Source text of the guard. */
   source: string;
   /** The guard's own options for a command (`not_if 'cmd', cwd: '/x', environment: { … }`). */
@@ -300,10 +306,16 @@ export interface Plan {
   warnings?: string[];
 }
 
+/**
+ * What a converge did with a step: applied, nothing to do, skipped by a guard, failed (or failed
+ * with ignore_failure), `not-applied` because the step was `unknown` (Cloche never acts on a guess:
+ * `reason` says what is not known), or not run because the run stopped before it.
+ */
+export type StepDone = 'applied' | 'up-to-date' | 'skipped' | 'failed' | 'ignored-failure' | 'not-applied' | 'not-run';
+
 /** A step as converged: what was done, its output and duration. */
 export interface ConvergeStep extends PlanStep {
-  /** What happened: applied, skipped by a guard at run time, nothing to do, failed, not run. */
-  done: 'applied' | 'up-to-date' | 'skipped' | 'failed' | 'ignored-failure' | 'not-run';
+  done: StepDone;
   output?: string;
   durationMs: number;
   attempts?: number;
@@ -331,23 +343,47 @@ export type ConvergeStreamLine =
   | { 'idempotence-start': Record<string, never> }
   | { report: ConvergeReport };
 
-/** The idempotence check: a plan after the converge; every change is a finding. */
+/** A step named in a verdict, with what is wrong or not known about it. */
+export interface StepFinding { resource: string; action: string; location: SourceLocation; reason: string }
+
+/**
+ * The idempotence check: a plan after the converge; every change is a finding, and a step the
+ * second plan cannot decide leaves the verdict undecided (`idempotent` is then false).
+ */
 export interface IdempotenceVerdict {
   idempotent: boolean;
+  /** `idempotent`, `not-idempotent` (offenders), or `undecided` (no offender, but unknown steps). */
+  verdict: 'idempotent' | 'not-idempotent' | 'undecided';
   /** Steps of the second plan that would still change something (each points at its resource). */
-  offenders: { resource: string; action: string; location: SourceLocation; reason: string }[];
+  offenders: StepFinding[];
+  /** Steps of the second plan whose status is unknown: whether they would change is not known. */
+  undecided: StepFinding[];
   /** Steps exempt from the check because they always act (log, notify_group). */
   exempt: string[];
   planMs: number;
 }
 
+/** How many steps of a converge ended each way (custom resources' own steps are not counted: their children are). */
+export type ConvergeSummary = { total: number } & { [K in StepDone as K extends 'up-to-date' ? 'upToDate' : K extends 'ignored-failure' ? 'ignoredFailures' : K extends 'not-applied' ? 'notApplied' : K extends 'not-run' ? 'notRun' : K]: number };
+
+/**
+ * The verdict of a run: `converged` (every step applied or already right), `failed` (a step
+ * failed: `result`), `incomplete` (some steps were not applied because they are unknown:
+ * `notApplied`), and for `cloche test` also `not-idempotent`, or `incomplete` when the
+ * idempotence check is undecided. `passed` is only said of a test that converged and is idempotent.
+ */
+export type RunVerdict = 'converged' | 'passed' | 'failed' | 'incomplete' | 'not-idempotent';
+
 /** `cloche converge --format json` / `cloche test --format json`. */
 export interface ConvergeReport {
   target: PlanTarget;
+  verdict: RunVerdict;
   steps: ConvergeStep[];
   /** `ok`, or the failure that stopped the run (resource and line). */
   result: { ok: true } | { ok: false; resource?: string; location?: SourceLocation; message: string };
-  summary: PlanSummary & { applied: number };
+  /** The steps Cloche did not apply because they are unknown, with why (the run is then incomplete). */
+  notApplied: StepFinding[];
+  summary: ConvergeSummary;
   idempotence?: IdempotenceVerdict;
   timings: { totalMs: number; commandMs: number; overheadMs: number; roundTrips: number };
   kept?: boolean;

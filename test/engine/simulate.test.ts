@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { simulate } from '../../server/src/engine/plan';
 import { VirtualState } from '../../server/src/engine/state';
 import { judgeIdempotence } from '../../server/src/engine/idempotence';
-import { planAction } from '../../server/src/engine/planner';
+import { collectQueries, planAction } from '../../server/src/engine/planner';
 import { FACTS, guard, input, notifies, res } from './helpers';
 import type { PlanStep } from '../../server/src/protocol';
 import type { EngineResource } from '../../server/src/engine/types';
@@ -21,6 +21,8 @@ function machine(paths: string[] = []): VirtualState {
   s.setGroup('root', { name: 'root', gid: 0, members: [] });
   return s;
 }
+
+const loc = () => ({ file: 'recipes/default.rb', line: 1, column: 1 });
 
 const byId = (steps: PlanStep[], id: string, action?: string): PlanStep => {
   const s = steps.find((x) => x.resource === id && (!action || x.action === action));
@@ -141,7 +143,7 @@ describe('converge batching hints', () => {
 });
 
 describe('guards', () => {
-  test('string guards use the probe answers; block guards the model verdict or an explicit assumption', async () => {
+  test('string guards use the probe answers; block guards the model verdict, their file tests, or they leave the step unknown', async () => {
     const s = machine();
     const g1 = guard('not_if', 'test -e /etc/x');
     const g2 = guard('only_if', 'false');
@@ -157,8 +159,47 @@ describe('guards', () => {
     assert.match(steps[0].reason ?? '', /not_if `test -e \/etc\/x` is true/);
     assert.equal(steps[1].status, 'skipped');
     assert.equal(steps[2].status, 'skipped');
-    assert.equal(steps[3].status, 'change');
-    assert.match(steps[3].assumptions?.[0] ?? '', /assuming the not_if block .* is false \(reads ::File.exist\?\)/);
+    // Never acted on a guess: the block nobody can evaluate leaves the step unknown, with what it would do.
+    assert.equal(steps[3].status, 'unknown');
+    assert.match(steps[3].reason ?? '', /whether it runs is not known: not_if `\{ ::File.exist\?\('\/x'\) \}` cannot be decided before Chef runs it \(reads ::File.exist\?\)/);
+    assert.equal(steps[3].changes[0]?.property, 'command');
+  });
+
+  test('a block guard made of file tests is answered by the machine; an undecided guard elsewhere does not keep a decided skip from skipping', async () => {
+    const s = machine();
+    const exists = { kind: 'not_if' as const, form: 'block' as const, unknownReason: 'File.exist?(/etc/x) depends on the machine', test: "test -e '/etc/x'", source: "{ ::File.exist?('/etc/x') }", location: loc() };
+    const opaque = { kind: 'only_if' as const, form: 'block' as const, unknownReason: 'shell_out', source: '{ shell_out("x").stdout == "y" }', location: loc() };
+    const r1 = res('execute', 'a', { command: 'echo a' }, { actions: ['run'], guards: [exists] });
+    const r2 = res('execute', 'b', { command: 'echo b' }, { actions: ['run'], guards: [opaque, { ...exists, kind: 'only_if' }] });
+    (s as unknown as { guards: Map<string, unknown> }).guards.set("guard::{}:test -e '/etc/x'", { ok: true, value: 1 });
+    const steps = await simulate(input([r1, r2]), s, FACTS);
+    assert.equal(steps[0].status, 'change');
+    assert.equal(steps[1].status, 'skipped');
+    assert.match(steps[1].reason ?? '', /only_if `\{ ::File.exist\?\('\/etc\/x'\) \}` is false/);
+    assert.ok(collectQueries(input([r1]), FACTS).some((q) => q.kind === 'guard' && q.command === "test -e '/etc/x'"));
+  });
+
+  test('what a step that may not run would change is unknown to the steps after it; a step that would change nothing is up to date either way', async () => {
+    const st = machine(['/etc/app', '/etc/app/conf']);
+    const undecided = { kind: 'only_if' as const, form: 'block' as const, unknownReason: 'shell_out', source: '{ ok? }', location: loc() };
+    const dir = res('directory', '/etc/app', {}, { actions: ['create'], guards: [undecided] });
+    const file = res('file', '/etc/app/conf', {}, { actions: ['create'] });
+    const same = res('directory', '/etc', {}, { actions: ['create'], guards: [undecided] });
+    const steps = await simulate(input([dir, file, same], { 'file[/etc/app/conf]': 'x' }), st, FACTS);
+    assert.equal(steps[0].status, 'unknown');
+    assert.equal(steps[1].status, 'unknown');
+    assert.match(steps[1].reason ?? '', /directory\[\/etc\/app\] may change it/);
+    assert.equal(steps[2].status, 'up-to-date');
+    assert.match(steps[2].reason ?? '', /whether it runs is not known, but it would change nothing/);
+  });
+
+  test('children of a custom resource that may not run are unknown too, and so is the resource', async () => {
+    const undecided = { kind: 'only_if' as const, form: 'block' as const, unknownReason: 'shell_out', source: '{ ok? }', location: loc() };
+    const parent = res('app_site', 'x', {}, { actions: ['create'], custom: true, guards: [undecided] });
+    const child = res('file', '/etc/a', {}, { actions: ['create'], parent: parent.id });
+    const steps = await simulate(input([parent, child], { 'file[/etc/a]': 'new' }), machine(['/etc/a']), FACTS);
+    assert.deepEqual(steps.map((x) => [x.resource, x.status]), [['app_site[x]', 'unknown'], ['file[/etc/a]', 'unknown']]);
+    assert.match(steps[1].reason ?? '', /the custom resource it belongs to may not run/);
   });
 });
 
@@ -235,7 +276,7 @@ describe('notifications', () => {
     assert.ok(!steps.some((x) => x.resource === 'service[web]' && x.action === 'restart'));
     const maybe = byId(steps, 'service[web2]', 'restart');
     assert.equal(maybe.status, 'unknown');
-    assert.match(maybe.reason ?? '', /would run only if template\[\/etc\/c\] changes/);
+    assert.match(maybe.reason ?? '', /it runs only if template\[\/etc\/c\] changes, which is not known/);
   });
 
   test('custom resources: children run in place of the parent, which then notifies', async () => {

@@ -63,8 +63,8 @@ describe('plan steps as the editor shows them', () => {
 
 describe('converge progress lines', () => {
   const report = (over: Partial<ConvergeReport>): ConvergeReport => ({
-    target: { runtime: 'docker', image: 'i', container: 'c', platform: 'debian-12' }, steps: [], result: { ok: true },
-    summary: { total: 1, changed: 1, upToDate: 0, skipped: 0, unknown: 0, failed: 0, applied: 1 }, timings: { totalMs: 1000, commandMs: 900, overheadMs: 100, roundTrips: 2 }, ...over,
+    target: { runtime: 'docker', image: 'i', container: 'c', platform: 'debian-12' }, verdict: 'converged', steps: [], result: { ok: true }, notApplied: [],
+    summary: { total: 1, applied: 1, upToDate: 0, skipped: 0, failed: 0, ignoredFailures: 0, notApplied: 0, notRun: 0 }, timings: { totalMs: 1000, commandMs: 900, overheadMs: 100, roundTrips: 2 }, ...over,
   });
 
   it('reads events, the idempotence start and the report; ignores anything else', () => {
@@ -77,15 +77,28 @@ describe('converge progress lines', () => {
   });
 
   it('turns a failure and non-idempotent resources into problems on their lines, and says the verdict', () => {
-    const failed = report({ result: { ok: false, resource: 'execute[x]', location: loc(7), message: 'exit 1' } });
+    const failed = report({ verdict: 'failed', result: { ok: false, resource: 'execute[x]', location: loc(7), message: 'exit 1' } });
     assert.deepEqual(convergeProblems(failed).map((p) => [p.severity, p.location.line]), [['error', 7]]);
-    assert.deepEqual(verdictOf(failed), { ok: false, text: 'converge failed: exit 1' });
-    const drift = report({ idempotence: { idempotent: false, offenders: [{ resource: 'file[/a]', action: 'create', location: loc(3), reason: 'content differs' }], exempt: [], planMs: 100 } });
+    assert.deepEqual(verdictOf(failed), { ok: false, verdict: 'failed', text: 'converge failed: exit 1' });
+    const drift = report({ verdict: 'not-idempotent', idempotence: { idempotent: false, verdict: 'not-idempotent', offenders: [{ resource: 'file[/a]', action: 'create', location: loc(3), reason: 'content differs' }], undecided: [], exempt: [], planMs: 100 } });
     const [p] = convergeProblems(drift);
     assert.equal(p.severity, 'warning');
     assert.match(p.message, /file\[\/a\] :create is not idempotent.*content differs/);
     assert.equal(verdictOf(drift).ok, false);
-    assert.deepEqual(verdictOf(report({ idempotence: { idempotent: true, offenders: [], exempt: [], planMs: 1 } })), { ok: true, text: 'converged (1 applied), idempotent' });
+    assert.deepEqual(verdictOf(report({ verdict: 'passed', idempotence: { idempotent: true, verdict: 'idempotent', offenders: [], undecided: [], exempt: [], planMs: 1 } })),
+      { ok: true, verdict: 'passed', text: 'converged (1 applied), idempotent' });
+  });
+
+  it('says incomplete, never converged, when steps were not applied or idempotence is undecided, with a problem on each line', () => {
+    const unknownStep = { resource: 'user[«unknown»]', action: 'create', location: loc(9), reason: 'its name is not known statically (a data bag item)' };
+    const incomplete = report({ verdict: 'incomplete', notApplied: [unknownStep] });
+    assert.deepEqual(verdictOf(incomplete), { ok: false, verdict: 'incomplete', text: 'incomplete: 1 step not applied (unknown to Cloche)' });
+    const [p] = convergeProblems(incomplete);
+    assert.deepEqual([p.code, p.severity, p.location.line], ['not-applied', 'warning', 9]);
+    assert.match(p.message, /was not applied: Cloche does not know it \(its name is not known statically/);
+    const undecided = report({ verdict: 'incomplete', idempotence: { idempotent: false, verdict: 'undecided', offenders: [], undecided: [unknownStep], exempt: [], planMs: 1 } });
+    assert.equal(verdictOf(undecided).text, 'incomplete: idempotence undecided for 1 step');
+    assert.deepEqual(convergeProblems(undecided).map((x) => x.code), ['idempotence-undecided']);
   });
 });
 

@@ -138,3 +138,27 @@ test('a resource served by library providers per platform runs the provider Chef
   const findings = checkPaths(m, [m.ws.roots[0]], debian).filter((d) => d.severity === 'warning' || d.severity === 'error');
   assert.deepEqual(findings.map((d) => `${d.code} ${d.message}`), []);
 });
+
+test('a block guard made of file tests carries the shell test the machine answers; anything else in it leaves no test', () => {
+  const m = workspace({
+    'a/metadata.rb': "name 'a'\n",
+    'a/recipes/default.rb': [
+      "service 'exim4' do\n  action :stop\n  only_if { ::File.exist?('/etc/init.d/exim4') }\nend",
+      "execute 'b' do\n  not_if { !::File.directory?(\"/srv/b\") || ::File.symlink?('/srv/b/x') }\nend",
+      "execute 'c' do\n  only_if { ::File.exist?('/c') && shell_out('id').stdout.include?('x') }\nend",
+      "execute 'd' do\n  only_if { ::File.exist?('/d') && true }\nend",
+      "execute 'e' do\n  only_if { ::File.exist?('relative/path') }\nend",
+      "execute 'f' do\n  only_if { Dir.exist?(\"/it's\") }\nend",
+    ].join('\n'),
+  });
+  const guards = m.compile(['a::default'], debian).resources.map((r) => r.guards[0]);
+  assert.deepEqual(guards.map((g) => g.test), [
+    "test -e '/etc/init.d/exim4'",
+    "{ ! { test -d '/srv/b'; }; } || { test -L '/srv/b/x'; }",
+    undefined,
+    "test -e '/d'",
+    undefined,
+    "test -d '/it'\\''s'",
+  ]);
+  assert.ok(guards.every((g) => g.value === undefined && g.unknownReason));
+});

@@ -2,7 +2,8 @@
  * `cloche converge PATH [--image I | --container NAME] [--keep] [--idempotence] [--network N]
  * [--format text|json|jsonl]` — applies the recipe in a throwaway container (network host by
  * default, to reach the package mirror), streaming progress; with --idempotence, plans again
- * afterwards and fails on any change. Exit 0 ok, 1 failed converge or not idempotent, 2 environment/usage.
+ * afterwards and fails on any change. Exit 0 converged (and idempotent), 1 failed, incomplete (steps
+ * not applied because they are unknown) or not idempotent, 2 environment/usage.
  *
  * `--format jsonl` is the editor's contract (protocol.ts `ConvergeStreamLine`): one JSON object
  * per stdout line — `{"event": ConvergeEvent}` as each event happens, `{"idempotence-start": {}}`
@@ -11,7 +12,7 @@
  */
 import type { ConvergeReport, ConvergeStreamLine } from '../protocol';
 import { converge } from '../engine/converge';
-import { judgeIdempotence } from '../engine/idempotence';
+import { judgeIdempotence, testVerdict } from '../engine/idempotence';
 import { planInContainer } from '../engine/plan';
 import { renderEvent, renderReport } from '../engine/render';
 import type { TargetNetwork } from '../engine/session';
@@ -29,7 +30,9 @@ export const CONVERGE_HELP = [
   '  --format text|json|jsonl text (default); json: the ConvergeReport of server/src/protocol.ts;',
   '                           jsonl: one JSON object per line: {"event": ConvergeEvent} as each happens,',
   '                           {"idempotence-start": {}} before the idempotence re-plan, {"report": ConvergeReport} last',
-  'Exit codes: 0 converged (and idempotent when checked), 1 a step failed or not idempotent, 2 usage or environment error.',
+  'Verdict: converged (test: passed), failed, incomplete (unknown steps were not applied, or the idempotence check could not decide),',
+  '  or not-idempotent. Cloche never applies a step it does not know: such a step is "not applied", with why.',
+  'Exit codes: 0 converged (and idempotent when checked), 1 failed, incomplete or not idempotent, 2 usage or environment error.',
 ];
 
 const NETWORKS: TargetNetwork[] = ['host', 'bridge', 'none'];
@@ -61,6 +64,7 @@ export async function convergeCommand(argv: string[], io: CliIO, name: string, i
         const started = Date.now();
         const again = await planInContainer({ driver: p.target.driver, container: p.target.container, input: p.input, target: p.planTarget });
         report.idempotence = judgeIdempotence(again, Date.now() - started);
+        report.verdict = testVerdict(report);
       }
       report.kept = keep && p.target.created;
     } finally {
@@ -72,7 +76,7 @@ export async function convergeCommand(argv: string[], io: CliIO, name: string, i
     if (signal) { io.stderr(`cloche ${name}: interrupted (${signal}); the container was removed\n`); return signal === 'SIGINT' ? 130 : 143; }
     if (format === 'jsonl') line({ report });
     else io.stdout(format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : renderReport(report, io.isTTY));
-    return report.result.ok && (report.idempotence?.idempotent ?? true) ? 0 : 1;
+    return report.verdict === 'converged' || report.verdict === 'passed' ? 0 : 1;
   });
 }
 

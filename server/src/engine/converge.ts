@@ -13,11 +13,11 @@
 import { randomBytes } from 'node:crypto';
 import { shQuote, type ContainerDriver } from '../containers/driver';
 import type { PlatformFacts } from '../chef/platforms';
-import type { ConvergeEvent, ConvergeReport, ConvergeStep, PlanStep, PlanTarget } from '../protocol';
+import type { ConvergeEvent, ConvergeReport, ConvergeStep, ConvergeSummary, PlanStep, PlanTarget, StepDone } from '../protocol';
 import { buildBatch, parseBatch, type BatchItem } from './batch';
 import { CollectionRunner, type Fires } from './notifications';
 import { collectQueries, guardQuery, planAction, wouldUpdate } from './planner';
-import { probe, PROBE_TIMEOUT_MS, summarize } from './plan';
+import { probe, PROBE_TIMEOUT_MS } from './plan';
 import { buildProbeScript, parseProbeOutput } from './probeScript';
 import { providerFor } from './providers';
 import { PropReader } from './props';
@@ -215,6 +215,13 @@ export async function converge(opts: ConvergeOptions): Promise<ConvergeReport> {
       else emit({ kind: 'step-end', step: cs });
       return 'no';
     }
+    if (step.status === 'unknown') {
+      // Never acted on: the step stays unknown, its notifications undecided, the run incomplete.
+      cs.done = 'not-applied';
+      if (pending.length) pending.push({ r, step: cs });
+      else emit({ kind: 'step-end', step: cs });
+      return 'maybe';
+    }
     if (step.status === 'failed') { await flush(false); return fail(r, cs, step.reason ?? 'the plan says this step would fail'); }
     const { verdict, ctx } = planned.get(step) ?? {};
     const provider = providerFor(r);
@@ -224,7 +231,7 @@ export async function converge(opts: ConvergeOptions): Promise<ConvergeReport> {
     if (!apply) { cs.done = 'applied'; emit({ kind: 'step-end', step: cs }); return 'yes'; }
     const reader = new PropReader(r);
     const timeoutSec = apply.timeoutSec ?? reader.num('timeout') ?? DEFAULT_TIMEOUT_SEC;
-    const alone = r.guards.some((g) => g.form !== 'block') || reader.bool('ignore_failure') || (reader.num('retries') ?? 0) > 0;
+    const alone = r.guards.some((g) => guardQuery(r, g)) || reader.bool('ignore_failure') || (reader.num('retries') ?? 0) > 0;
     if (alone) return runAlone(r, cs, apply, timeoutSec, verdict.opaque === true);
     pending.push({ r, step: cs, item: { apply, timeoutSec } });
     // An opaque step ends the batch; the same exec then probes the machine for the next step.
@@ -248,10 +255,10 @@ export async function converge(opts: ConvergeOptions): Promise<ConvergeReport> {
       await refresh(r);
       return wouldUpdate(r, action, triggers, state, input, facts);
     },
-    prepare: async (r, action, triggers) => {
+    prepare: async (r, action, triggers, enclosingUndecided) => {
       cursor = Math.max(cursor, position.get(r) ?? 0);
       await refresh(r);
-      const { step, verdict, ctx } = planAction(r, action, triggers, state, input, facts);
+      const { step, verdict, ctx } = planAction(r, action, triggers, state, input, facts, { enclosingUndecided });
       planned.set(step, { verdict, ctx });
       return step;
     },
@@ -259,9 +266,18 @@ export async function converge(opts: ConvergeOptions): Promise<ConvergeReport> {
     finishGroup: (r, step, fires) => {
       const cs = step as ConvergeStep;
       cs.durationMs = 0;
-      if (step.status !== 'skipped') step.status = fires === 'yes' ? 'change' : 'up-to-date';
-      cs.done = step.status === 'skipped' ? 'skipped' : fires === 'yes' ? 'applied' : 'up-to-date';
-      cs.reason = `custom resource: applied through its ${input.resources.filter((c) => c.parent === r.id).length} child resources`;
+      const kids = input.resources.filter((c) => c.parent === r.id).length;
+      if (step.status === 'skipped') { cs.done = 'skipped'; return; }
+      // A custom resource some of whose children were not applied is not up to date: it is not known.
+      if (step.status === 'unknown' || fires === 'maybe') {
+        step.status = 'unknown';
+        cs.done = 'not-applied';
+        cs.reason = step.reason?.startsWith('whether it runs') ? step.reason : `custom resource: some of its ${kids} child resources were not applied (they are unknown)`;
+        return;
+      }
+      step.status = fires === 'yes' ? 'change' : 'up-to-date';
+      cs.done = fires === 'yes' ? 'applied' : 'up-to-date';
+      cs.reason = `custom resource: applied through its ${kids} child resources`;
     },
   });
   try {
@@ -288,9 +304,20 @@ export async function converge(opts: ConvergeOptions): Promise<ConvergeReport> {
   for (const s of steps) { s.done ??= 'not-run'; s.durationMs ??= 0; }
   const totalMs = Date.now() - started;
   const customs = new Set(input.resources.filter((r) => r.custom).map((r) => r.id));
+  const notApplied = steps.filter((s) => s.done === 'not-applied' && !customs.has(s.resource))
+    .map((s) => ({ resource: s.resource, action: s.action, location: s.location, reason: s.reason ?? 'not known' }));
   return {
-    target: opts.target, steps, result,
-    summary: { ...summarize(steps, input), applied: steps.filter((s) => s.done === 'applied' && !customs.has(s.resource)).length },
+    target: opts.target, verdict: !result.ok ? 'failed' : notApplied.length ? 'incomplete' : 'converged', steps, result, notApplied,
+    summary: summarizeConverge(steps.filter((s) => !customs.has(s.resource))),
     timings: { totalMs, commandMs, overheadMs: totalMs - commandMs, roundTrips },
+  };
+}
+
+/** Counts steps by what was done with them; every step is in exactly one count. */
+export function summarizeConverge(steps: ConvergeStep[]): ConvergeSummary {
+  const n = (d: StepDone): number => steps.filter((s) => s.done === d).length;
+  return {
+    total: steps.length, applied: n('applied'), upToDate: n('up-to-date'), skipped: n('skipped'), failed: n('failed'),
+    ignoredFailures: n('ignored-failure'), notApplied: n('not-applied'), notRun: n('not-run'),
   };
 }

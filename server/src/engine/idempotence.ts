@@ -3,15 +3,20 @@
  * is a failure pointing at its resource. log and notify_group always act, and so do steps that only
  * they notify: those are exempt, and listed as such.
  */
-import type { IdempotenceVerdict, Plan } from '../protocol';
+import type { ConvergeReport, IdempotenceVerdict, Plan, RunVerdict } from '../protocol';
 import { ALWAYS_RUN_TYPES } from './providers/misc';
 
 /** Judges a plan made right after a converge. */
 export function judgeIdempotence(plan: Plan, planMs: number): IdempotenceVerdict {
   const exempt = new Set(plan.steps.filter((s) => ALWAYS_RUN_TYPES.has(s.type)).map((s) => s.resource));
   const offenders: IdempotenceVerdict['offenders'] = [];
+  const undecided: IdempotenceVerdict['undecided'] = [];
   const exemptSteps: string[] = [];
   for (const s of plan.steps) {
+    if (s.status === 'unknown' && !plan.steps.some((x) => x.parent === s.resource)) {
+      undecided.push({ resource: s.resource, action: s.action, location: s.location, reason: s.reason ?? 'not known' });
+      continue;
+    }
     if (s.status !== 'change' && s.status !== 'failed') continue;
     if (plan.steps.some((x) => x.parent === s.resource)) continue; // a custom resource: its children are judged
     const onlyExemptTriggers = s.notifiedBy?.length && s.notifiedBy.every((t) => exempt.has(t.resource));
@@ -19,5 +24,16 @@ export function judgeIdempotence(plan: Plan, planMs: number): IdempotenceVerdict
     const what = s.status === 'failed' ? `would fail: ${s.reason}` : s.changes.map((c) => c.message ?? c.property).join('; ') || s.reason || 'would change';
     offenders.push({ resource: s.resource, action: s.action, location: s.location, reason: what });
   }
-  return { idempotent: offenders.length === 0, offenders, exempt: exemptSteps, planMs };
+  const verdict = offenders.length ? 'not-idempotent' : undecided.length ? 'undecided' : 'idempotent';
+  return { idempotent: verdict === 'idempotent', verdict, offenders, undecided, exempt: exemptSteps, planMs };
+}
+
+/**
+ * The verdict of `cloche test` (a converge and its idempotence check): failed, incomplete (steps
+ * not applied, or an idempotence check that cannot decide), not idempotent, or passed.
+ */
+export function testVerdict(report: ConvergeReport): RunVerdict {
+  if (report.verdict !== 'converged') return report.verdict;
+  if (!report.idempotence) return 'converged';
+  return report.idempotence.verdict === 'idempotent' ? 'passed' : report.idempotence.verdict === 'undecided' ? 'incomplete' : 'not-idempotent';
 }

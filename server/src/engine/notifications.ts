@@ -31,8 +31,11 @@ export interface StepHandler {
    * resource, planned against the current state without recording anything.
    */
   wouldUpdate(r: EngineResource, action: string, triggers: Trigger[]): Promise<Fires>;
-  /** Builds the step (plans it) for a resource action; `triggers` is non-empty for notified runs. */
-  prepare(r: EngineResource, action: string, triggers: Trigger[]): Promise<PlanStep>;
+  /**
+   * Builds the step (plans it) for a resource action; `triggers` is non-empty for notified runs;
+   * `enclosingUndecided`: why the custom resource the step belongs to may not run.
+   */
+  prepare(r: EngineResource, action: string, triggers: Trigger[], enclosingUndecided?: string): Promise<PlanStep>;
   /** Runs it (converge) or not (plan); says whether the resource was (would be) updated. May throw to stop the run. */
   commit(r: EngineResource, step: PlanStep): Promise<Fires>;
   /** A custom resource's step after its children ran (`fires`: any child updated). */
@@ -87,7 +90,7 @@ export class CollectionRunner {
     return this.steps;
   }
 
-  private async runAction(r: EngineResource, action: string, triggers: Trigger[]): Promise<Fires> {
+  private async runAction(r: EngineResource, action: string, triggers: Trigger[], enclosingUndecided?: string): Promise<Fires> {
     if (triggers.length && ++this.notifiedRuns > MAX_NOTIFIED_RUNS) throw new Error(`notification loop: more than ${MAX_NOTIFIED_RUNS} notified actions (last ${r.id} :${action})`);
     const links = this.links.get(r.id) ?? [];
     const before = links.filter((l) => l.timing === 'before');
@@ -96,13 +99,15 @@ export class CollectionRunner {
       would = await this.handler.wouldUpdate(r, action, triggers);
       if (would !== 'no') for (const l of before) await this.notify(r, l, would);
     }
-    const step = await this.handler.prepare(r, action, triggers);
+    const step = await this.handler.prepare(r, action, triggers, enclosingUndecided);
     let fires: Fires;
     if (r.custom && this.children.has(r.id)) {
       this.steps.push(step);
       fires = 'no';
       if (step.status !== 'skipped') {
-        for (const child of this.children.get(r.id)!) for (const a of actionsFor(child)) fires = strongest(fires, await this.runAction(child, a, []));
+        // The children of a custom resource that may not run may not run either.
+        const undecided = step.status === 'unknown' ? step.reason : enclosingUndecided;
+        for (const child of this.children.get(r.id)!) for (const a of actionsFor(child)) fires = strongest(fires, await this.runAction(child, a, [], undecided));
       }
       this.handler.finishGroup(r, step, fires);
     } else {

@@ -34,7 +34,7 @@ export function summarize(steps: PlanStep[], input: EngineInput): PlanSummary {
 export async function simulate(input: EngineInput, state: VirtualState, facts: PlatformFacts, opts: PlanActionOptions = {}): Promise<PlanStep[]> {
   const runner = new CollectionRunner(input.resources, {
     wouldUpdate: async (r, action, triggers) => wouldUpdate(r, action, triggers, state, input, facts),
-    prepare: async (r, action, triggers) => planAction(r, action, triggers, state, input, facts, opts).step,
+    prepare: async (r, action, triggers, enclosingUndecided) => planAction(r, action, triggers, state, input, facts, { ...opts, enclosingUndecided }).step,
     commit: async (_r, step): Promise<Fires> => (step.status === 'change' ? 'yes' : step.status === 'unknown' ? 'maybe' : 'no'),
     finishGroup: (_r, step, fires) => {
       if (step.status === 'skipped' || step.status === 'unknown') return;

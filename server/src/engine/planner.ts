@@ -14,9 +14,13 @@ import { actionsFor, providerFor } from './providers';
 
 const EXECUTE_FAMILY = new Set(['execute', 'bash', 'script', 'sh', 'csh', 'ksh', 'perl', 'python', 'ruby']);
 
-/** The command a string/array guard runs, with the cwd/environment an execute resource lends it. */
+/**
+ * The command a guard runs on the machine: a string/array guard's command, with the cwd/environment
+ * an execute resource lends it, or a block guard's file tests (`GraphGuard.test`).
+ */
 export function guardQuery(r: EngineResource, g: GraphGuard): Extract<Query, { kind: 'guard' }> | undefined {
-  if (g.form === 'block' || !g.command) return undefined;
+  if (g.form === 'block') return g.test ? { kind: 'guard', command: g.test } : undefined;
+  if (!g.command) return undefined;
   // Chef: command guards of execute-type resources inherit their cwd and environment; the guard's own options win.
   const inherited = EXECUTE_FAMILY.has(r.resolvedType) || EXECUTE_FAMILY.has(r.type) ? commandOf(r) : { cwd: undefined, env: {} };
   const env = { ...inherited.env, ...(g.environment ?? {}) };
@@ -35,35 +39,40 @@ export function collectQueries(input: EngineInput, facts: PlatformFacts): Query[
   return out;
 }
 
-/** Outcome of a resource's guards: run, skip (with why), or unknown; plus assumptions made. */
+/**
+ * Outcome of a resource's guards: run, skip (with why), or undecided (`run` undefined, with why:
+ * a Ruby block nobody can evaluate outside Chef, a command that is not known, a probe that gave
+ * no answer); plus the notes made on the way.
+ */
 export interface GuardVerdict { run: boolean | undefined; reason?: string; assumptions: string[] }
 
-/** Evaluates guards in order, as Chef does: every only_if must pass and no not_if may. */
+/**
+ * Evaluates guards in order, as Chef does: every only_if must pass and no not_if may. One guard
+ * that decides "skip" skips the step even when another cannot be decided.
+ */
 export function evaluateGuards(r: EngineResource, state: VirtualState): GuardVerdict {
   const assumptions: string[] = [];
+  const undecided: string[] = [];
   const touched = state.touchedPaths();
   for (const g of r.guards) {
     let passed: boolean; // the guard's condition is true
-    if (g.form === 'block') {
-      if (g.value === undefined) {
-        assumptions.push(`assuming the ${g.kind} block \`${short(g.source)}\` ${g.kind === 'only_if' ? 'is true' : 'is false'} (${g.unknownReason ?? 'not known statically'})`);
-        continue;
-      }
+    const text = short(g.command ?? g.source);
+    if (g.form === 'block' && g.value !== undefined) {
       passed = g.value;
     } else {
       const q = guardQuery(r, g);
-      if (!q) continue;
+      if (!q) { undecided.push(`${g.kind} \`${text}\` cannot be decided before Chef runs it (${g.unknownReason ?? 'not known statically'})`); continue; }
       const k = state.guard(q);
-      if (!k.ok) return { run: undefined, reason: `${g.kind} \`${g.command}\`: ${k.reason}`, assumptions };
-      if (k.value === 124) return { run: undefined, reason: `${g.kind} \`${g.command}\` did not finish within the probe's guard timeout`, assumptions };
+      if (!k.ok) { undecided.push(`${g.kind} \`${text}\`: ${k.reason}`); continue; }
+      if (k.value === 124) { undecided.push(`${g.kind} \`${text}\` did not finish within the probe's guard timeout`); continue; }
       passed = k.value === 0;
-      const stale = touched.filter((p) => g.command!.includes(p));
-      if (stale.length) assumptions.push(`${g.kind} \`${g.command}\` was evaluated on the machine as it is now; ${stale.join(', ')} is changed earlier in this plan`);
+      const stale = touched.filter((p) => q.command.includes(p));
+      if (stale.length) assumptions.push(`${g.kind} \`${q.command}\` was evaluated on the machine as it is now; ${stale.join(', ')} is changed earlier in this plan`);
     }
-    if (g.kind === 'only_if' && !passed) return { run: false, reason: `only_if \`${short(g.command ?? g.source)}\` is false`, assumptions };
-    if (g.kind === 'not_if' && passed) return { run: false, reason: `not_if \`${short(g.command ?? g.source)}\` is true`, assumptions };
+    if (g.kind === 'only_if' && !passed) return { run: false, reason: `only_if \`${text}\` is false`, assumptions };
+    if (g.kind === 'not_if' && passed) return { run: false, reason: `not_if \`${text}\` is true`, assumptions };
   }
-  return { run: true, assumptions };
+  return undecided.length ? { run: undefined, reason: undecided.join('; '), assumptions } : { run: true, assumptions };
 }
 
 function short(s: string): string {
@@ -83,15 +92,24 @@ export function baseStep(r: EngineResource, action: string, triggers: Trigger[])
 export interface PlanActionOptions {
   /** Copy both sides of content changes into the step (`plan --with-content`). */
   withContent?: boolean;
+  /** Why the custom resource this step belongs to may not run (its guard, its trigger …). */
+  enclosingUndecided?: string;
 }
 
-/** Plans one action: guards, then the provider; returns the step and the provider's verdict. */
+/**
+ * Plans one action: guards, then the provider; returns the step and the provider's verdict.
+ *
+ * Nothing is planned on a guess. A step that may or may not run — a guard nobody can decide, a
+ * declaration under an unknown condition, a trigger that may not fire, an enclosing custom resource
+ * in the same case — is planned on a fork of the state: when it would change nothing it is up to
+ * date whichever way it goes; otherwise it is `unknown` with what it would change and why it may
+ * not run, and what it would touch becomes unknown for the steps after it. The converge never
+ * applies an `unknown` step.
+ */
 export function planAction(r: EngineResource, action: string, triggers: Trigger[], state: VirtualState, input: EngineInput, facts: PlatformFacts,
   opts: PlanActionOptions = {}): { step: PlanStep; verdict?: ProviderStep; ctx?: PlanContext } {
   const step = baseStep(r, action, triggers);
   const assumptions: string[] = [];
-  if (r.conditional) assumptions.push(`declared under a condition that is not known statically (${r.conditional})`);
-  if (r.repeated) assumptions.push(`declared in a loop over a collection that is not known statically (${r.repeated})`);
   const finish = (s: Partial<PlanStep>, verdict?: ProviderStep, ctx?: PlanContext) => {
     Object.assign(step, s);
     const all = [...assumptions, ...(s.assumptions ?? [])];
@@ -104,13 +122,24 @@ export function planAction(r: EngineResource, action: string, triggers: Trigger[
   if (action === UNKNOWN_ACTION) return finish({ status: 'unknown', reason: `its action is not known statically (${r.unknownActions ?? 'not known'})` });
   const g = evaluateGuards(r, state);
   assumptions.push(...g.assumptions);
-  if (g.run === undefined) return finish({ status: 'unknown', reason: g.reason });
-  if (!g.run) return finish({ status: 'skipped', reason: g.reason });
-  if (r.custom) return finish({ status: 'up-to-date', reason: 'custom resource: applied through its child resources' });
+  if (g.run === false) return finish({ status: 'skipped', reason: g.reason });
+  const undecided: string[] = [];
+  if (opts.enclosingUndecided) undecided.push(`the custom resource it belongs to may not run (${opts.enclosingUndecided})`);
+  if (r.conditional) undecided.push(`it is declared under a condition that is not known statically (${r.conditional})`);
+  if (r.repeated) undecided.push(`it is declared in a loop over a collection that is not known statically (${r.repeated})`);
+  if (g.run === undefined) undecided.push(g.reason!);
+  // A notified run whose trigger may not fire is only a possibility.
+  if (triggers.length && triggers.every((t) => t.fires === 'maybe')) undecided.push(`it runs only if ${triggers.map((t) => t.resource).join(' or ')} changes, which is not known`);
+  const why = undecided.join('; ');
+  if (r.custom) {
+    return undecided.length ? finish({ status: 'unknown', reason: `whether it runs is not known: ${why}` })
+      : finish({ status: 'up-to-date', reason: 'custom resource: applied through its child resources' });
+  }
   const p = providerFor(r);
   if (!p) return finish({ status: 'unknown', reason: `Cloche has no provider for ${r.resolvedType || r.type}: it cannot plan or apply it` });
   if (!p.actions.includes(action)) return finish({ status: 'unknown', reason: `action :${action} of ${r.type} is not supported by Cloche's provider` });
-  const ctx: PlanContext = { resource: r, action, state, input, facts };
+  const trial = undecided.length ? state.fork() : state;
+  const ctx: PlanContext = { resource: r, action, state: trial, input, facts };
   let v: ProviderStep;
   try {
     v = p.plan(ctx);
@@ -118,10 +147,12 @@ export function planAction(r: EngineResource, action: string, triggers: Trigger[
     // A provider bug must not sink the whole plan: the step says what happened.
     v = { status: 'unknown', reason: `internal error while planning: ${e instanceof Error ? e.message : String(e)}`, changes: [] };
   }
-  // A notified run whose trigger may not fire is only a possibility.
-  if (triggers.length && triggers.every((t) => t.fires === 'maybe') && v.status === 'change') {
-    return finish({ status: 'unknown', changes: v.changes, diff: v.diff, assumptions: v.assumptions, reason: `would run only if ${triggers.map((t) => t.resource).join(' or ')} changes, which is not known` }, v, ctx);
+  if (undecided.length && v.status !== 'up-to-date') {
+    state.adoptUncertain(trial, `${r.id} may change it (${why})`);
+    const would = v.status === 'failed' ? `it would fail if it ran (${v.reason})` : v.status === 'unknown' ? v.reason : 'it would change this if it ran';
+    return finish({ status: 'unknown', changes: v.changes, diff: v.diff, assumptions: v.assumptions, reason: `whether it runs is not known: ${why}; ${would}` }, v, ctx);
   }
+  if (undecided.length) return finish({ status: 'up-to-date', reason: `${v.reason ?? 'nothing to change'} (whether it runs is not known, but it would change nothing: ${why})`, assumptions: v.assumptions }, v, ctx);
   const content = opts.withContent && v.status === 'change' && v.content && !r.sensitive ? { content: v.content } : {};
   return finish({ status: v.status, reason: v.reason, changes: v.changes, diff: v.diff, assumptions: v.assumptions, ...content }, v, ctx);
 }

@@ -81,12 +81,18 @@ function renderEnd(s: ConvergeStep, tty: boolean): string {
     case 'up-to-date': return paint(`= ${s.resource} :${s.action} up to date\n`, 'dim', tty);
     case 'skipped': return paint(`- ${s.resource} :${s.action} skipped: ${s.reason ?? ''}\n`, 'dim', tty);
     case 'ignored-failure': return paint(`✘ ${s.resource} :${s.action} failed (ignore_failure): ${s.reason ?? ''}\n`, 'yellow', tty);
+    case 'not-applied': return paint(`? ${s.resource} :${s.action} NOT APPLIED (unknown): ${s.reason ?? ''}\n`, 'yellow', tty);
+    case 'not-run': return paint(`· ${s.resource} :${s.action} not run\n`, 'dim', tty);
     default: return paint(`✘ ${s.resource} :${s.action} failed at ${where(s)}: ${s.reason ?? ''}\n`, 'red', tty);
   }
 }
 
 /** The idempotence verdict as text. */
 export function renderIdempotence(v: IdempotenceVerdict, tty: boolean): string {
+  if (v.verdict === 'undecided') {
+    return [paint(`idempotence UNDECIDED: a second plan changes nothing Cloche knows of, but ${v.undecided.length} step${v.undecided.length === 1 ? ' is' : 's are'} unknown`, 'yellow', tty),
+      ...v.undecided.map((o) => `  ${o.resource} :${o.action} at ${rel(o.location.file)}:${o.location.line}: ${o.reason}`)].join('\n') + '\n';
+  }
   if (v.idempotent) return `${paint('idempotent', 'green', tty)}: a second plan changes nothing (${v.planMs} ms)${v.exempt.length ? `; always-run steps exempt: ${v.exempt.join(', ')}` : ''}\n`;
   return [paint(`NOT idempotent: a second plan would still change ${v.offenders.length} step${v.offenders.length === 1 ? '' : 's'}`, 'red', tty),
     ...v.offenders.map((o) => `  ${o.resource} :${o.action} at ${rel(o.location.file)}:${o.location.line}: ${o.reason}`)].join('\n') + '\n';
@@ -95,10 +101,16 @@ export function renderIdempotence(v: IdempotenceVerdict, tty: boolean): string {
 /** The end of a converge report as text. */
 export function renderReport(r: ConvergeReport, tty: boolean): string {
   const lines = [''];
-  if (r.result.ok) lines.push(paint(`Converged: ${r.summary.applied} applied, ${r.summary.upToDate} up to date, ${r.summary.skipped} skipped`, 'green', tty));
-  else lines.push(paint(`Converge FAILED: ${r.result.message}`, 'red', tty));
+  const n = r.summary;
+  const counts = `${n.applied} applied, ${n.upToDate} up to date, ${n.skipped} skipped${n.notApplied ? `, ${n.notApplied} not applied` : ''}${n.ignoredFailures ? `, ${n.ignoredFailures} failed (ignored)` : ''}${n.failed ? `, ${n.failed} failed` : ''}${n.notRun ? `, ${n.notRun} not run` : ''}`;
+  if (!r.result.ok) lines.push(paint(`Converge FAILED: ${r.result.message}`, 'red', tty), paint(counts, 'dim', tty));
+  else if (r.notApplied.length) {
+    lines.push(paint(`Converge INCOMPLETE: ${counts}. Cloche does not apply what it does not know:`, 'yellow', tty),
+      ...r.notApplied.map((s) => `  ${s.resource} :${s.action} at ${rel(s.location.file)}:${s.location.line}: ${s.reason}`));
+  } else lines.push(paint(`Converged: ${counts}`, 'green', tty));
   lines.push(paint(`${(r.timings.totalMs / 1000).toFixed(1)} s (commands ${(r.timings.commandMs / 1000).toFixed(1)} s, overhead ${(r.timings.overheadMs / 1000).toFixed(1)} s), ${r.timings.roundTrips} execs`, 'dim', tty));
   if (r.idempotence) lines.push(renderIdempotence(r.idempotence, tty).trimEnd());
+  lines.push(`verdict: ${paint(r.verdict, r.verdict === 'passed' || r.verdict === 'converged' ? 'green' : r.verdict === 'incomplete' ? 'yellow' : 'red', tty)}`);
   if (r.kept) lines.push(`container kept: ${r.target.container.slice(0, 12)} (cloche containers destroy ${r.target.container.slice(0, 12)})`);
   return `${lines.join('\n')}\n`;
 }

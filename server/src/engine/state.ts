@@ -427,6 +427,19 @@ export class VirtualState {
   }
 
   /**
+   * After a step that may or may not run was planned on `trial` (a fork of this state): whatever it
+   * changed there becomes unknown here, with `reason`, so no later step builds on a guess.
+   */
+  adoptUncertain(trial: VirtualState, reason: string): void {
+    for (const [mine, theirs] of [[this.paths, trial.paths], [this.users, trial.users], [this.groups, trial.groups], [this.packages, trial.packages],
+      [this.services, trial.services], [this.debs, trial.debs]] as [Map<string, unknown>, Map<string, unknown>][]) {
+      for (const [k, v] of theirs) if (mine.get(k) !== v) mine.set(k, unknown(reason));
+    }
+    for (const o of trial.opaque.slice(this.opaque.length)) this.opaque.push(`${o} (if it runs)`);
+    for (const i of trial.installs.slice(this.installs.length)) this.installs.push(`${i} (if it runs)`);
+  }
+
+  /**
    * apt's policy for this container: its preferences (or `prefs`, the files as earlier steps
    * leave them) and APT::Default-Release (or `defaultRelease`, as `apt-get -o
    * APT::Default-Release=…` sets it). Unknown when apt's configuration or a preferences file

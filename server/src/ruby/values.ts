@@ -18,8 +18,13 @@ export type Value =
   | { k: 'proc'; proc: ProcValue }
   | { k: 'lazy'; proc: ProcValue }
   | { k: 'object'; obj: RubyObject }
-  /** `truthy`: what is known of it in a condition (`unknown || true` is truthy whichever side it is). */
-  | { k: 'unknown'; reason: string; loc?: SourceLocation; truthy?: boolean };
+  /**
+   * `truthy`: what is known of it in a condition (`unknown || true` is truthy whichever side it is).
+   * `test`: a POSIX sh condition that succeeds exactly when the value is truthy on the machine at
+   * converge time (`::File.exist?('/etc/x')` → `test -e '/etc/x'`), so a guard made of file tests can
+   * be answered by the container instead of guessed.
+   */
+  | { k: 'unknown'; reason: string; loc?: SourceLocation; truthy?: boolean; test?: string };
 
 export interface HashEntry {
   key: Value;

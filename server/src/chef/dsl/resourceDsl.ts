@@ -302,6 +302,7 @@ function addGuard(d: ResourceDecl, kind: 'only_if' | 'not_if', args: Value[], ct
     const t = truthy(v);
     if (t === undefined) g.unknownReason = (findUnknown(v) ?? { reason: 'not known' }).reason;
     else g.value = t;
+    if (t === undefined && v.k === 'unknown' && v.test) g.test = v.test;
   } else if (first?.k === 'str') {
     g.command = first.v;
     const opts = args[1];

@@ -91,6 +91,7 @@ function callAny(it: Interpreter, recv: Value, name: string, args: Value[], ctx:
   if (recv.k === 'unknown') {
     // `!(x || true)`: the truthiness is known even when the value is not.
     if (name === '!' && recv.truthy !== undefined) return { k: 'bool', v: !recv.truthy };
+    if (name === '!' && recv.test) return { k: 'unknown', reason: recv.reason, ...(recv.loc ? { loc: recv.loc } : {}), test: `! { ${recv.test}; }` };
     return overUnknown(it, recv, name, ctx);
   }
   const r = callValueMethod(recv, name, args, ctx) ?? invokeFound(it, it.world.object.findMethod(name), recv, undefined, args, ctx);

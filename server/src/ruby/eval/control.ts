@@ -35,7 +35,17 @@ export function andOr(it: Interpreter, node: N, env: Env): Value {
   const settled = truthy(r);
   const lu = l as Extract<Value, { k: 'unknown' }>;
   if (isAnd ? settled === false : settled === true) return { k: 'unknown', reason, ...(lu.loc ? { loc: lu.loc } : {}), truthy: settled };
-  return l;
+  return { k: 'unknown', reason, ...(lu.loc ? { loc: lu.loc } : {}), ...machineTestOf(lu, r, isAnd) };
+}
+
+/**
+ * The machine test of `l && r` / `l || r` when the left side is unknown: both tests joined, or
+ * the left one when the right side is known and does not settle the result (its truthiness is the left's).
+ */
+function machineTestOf(l: Extract<Value, { k: 'unknown' }>, r: Value, isAnd: boolean): { test?: string } {
+  if (!l.test) return {};
+  if (r.k !== 'unknown') return { test: l.test };
+  return r.test ? { test: `{ ${l.test}; } ${isAnd ? '&&' : '||'} { ${r.test}; }` } : {};
 }
 
 export function evalIf(it: Interpreter, predicate: N, thenBody: N, elseBody: N, env: Env, negate: boolean): Value {

@@ -49,10 +49,34 @@ export class FileClass implements RubyObject {
       case 'absolute_path?': return strings[0] !== undefined ? { k: 'bool', v: strings[0].startsWith('/') } : undefined;
       default: break;
     }
-    if (MACHINE.has(method)) return unknown(`${this.name}.${method}(${strings[0] ?? '…'}) depends on the machine Chef runs on`, ctx.loc);
+    if (MACHINE.has(method)) {
+      const value = unknown(`${this.name}.${method}(${strings[0] ?? '…'}) depends on the machine Chef runs on`, ctx.loc) as Extract<Value, { k: 'unknown' }>;
+      const test = strings[0]?.startsWith('/') && !u ? machineTest(this.name, method, strings[0]) : undefined;
+      return test ? { ...value, test } : value;
+    }
     if (CHANGES.has(method)) return unknown(`${this.name}.${method} changes the machine while the recipe compiles`, ctx.loc);
     return undefined;
   }
+}
+
+/** `test(1)` operators of the predicates File, FileTest and Dir answer about one path. */
+const TEST_OPERATORS: Record<string, string> = {
+  'exist?': '-e', 'exists?': '-e', 'file?': '-f', 'directory?': '-d', 'symlink?': '-L', 'executable?': '-x', 'readable?': '-r',
+  'writable?': '-w', 'size?': '-s', 'owned?': '-O', 'socket?': '-S', 'pipe?': '-p', 'blockdev?': '-b', 'chardev?': '-c',
+};
+
+/** The sh condition equal to a file predicate on an absolute path, when there is one. */
+function machineTest(cls: string, method: string, path: string): string | undefined {
+  const q = `'${path.replace(/'/g, `'\\''`)}'`;
+  if (cls === 'Dir') {
+    if (method === 'exist?' || method === 'exists?') return `test -d ${q}`;
+    if (method === 'empty?') return `test -d ${q} && test -z "$(ls -A ${q})"`;
+    return undefined;
+  }
+  if (cls !== 'File' && cls !== 'FileTest') return undefined;
+  if (method === 'zero?' || method === 'empty?') return `test -f ${q} && ! test -s ${q}`;
+  const op = TEST_OPERATORS[method];
+  return op ? `test ${op} ${q}` : undefined;
 }
 
 /** `/a/./b/../c` → `/a/c`. */
