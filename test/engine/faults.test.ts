@@ -45,7 +45,7 @@ describe('faults', () => {
     try {
       const rec = recorder();
       assert.equal(await planCli.run([inputFile(), '--runtime', 'docker'], rec.io), 2);
-      assert.match(rec.err(), /Container runtime docker did not answer .*start dockerd \(or set DOCKER_HOST/);
+      assert.match(rec.err(), /docker is unreachable: the daemon at DOCKER_HOST=tcp:\/\/127\.0\.0\.1:1 did not answer .*unset DOCKER_HOST/);
     } finally {
       if (saved === undefined) delete process.env.DOCKER_HOST; else process.env.DOCKER_HOST = saved;
     }

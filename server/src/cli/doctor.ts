@@ -1,23 +1,38 @@
 /**
  * `cloche doctor` — what the engine needs, checked one by one with what to do about each:
  * a container runtime that answers, the base image, debootstrap (to build it), and whether a
- * throwaway container starts. Exit 0 when plans can run, 2 otherwise.
+ * throwaway container starts; the systemd image is reported, not required. Exit 0 when plans can
+ * run, 2 otherwise. `--help` prints the usage and checks nothing.
  */
 import { DEFAULT_IMAGE } from '../engine/session';
 import { supportedTypes } from '../engine/providers';
 import { ContainerDriver } from '../containers/driver';
 import { run as runProcess } from '../containers/process';
 import { probeRuntime } from '../containers/runtime';
+import { systemdImageName } from '../containers/systemdImage';
+import { parseArgs } from './args';
 import type { CliIO } from './io';
 
-export async function run(_argv: string[], io: CliIO): Promise<number> {
+export const usage = 'cloche doctor';
+
+const HELP = [
+  'Checks what the engine needs, one by one, with what to do about each: docker and podman (whichever answers),',
+  `the base image ${DEFAULT_IMAGE} (and whether its systemd variant exists), debootstrap, and a throwaway container.`,
+  'Exit codes: 0 plans can run, 2 something is missing (see the FAIL lines).',
+];
+
+export async function run(argv: string[], io: CliIO): Promise<number> {
+  const args = parseArgs(argv, { booleans: ['help'] });
+  if (args.booleans.has('help')) { io.stdout(`usage: ${usage}\n${HELP.join('\n')}\n`); return 0; }
+  if (args.positional.length) { io.stderr(`cloche doctor: takes no arguments; usage: ${usage}\n`); return 2; }
   const ok = (s: string): void => io.stdout(`  ok    ${s}\n`);
   const bad = (s: string, fix: string): void => io.stdout(`  FAIL  ${s}\n        → ${fix}\n`);
   let usable: ContainerDriver | undefined;
   io.stdout('Container runtimes\n');
   for (const name of ['docker', 'podman'] as const) {
     const r = await probeRuntime(name);
-    if (typeof r === 'string') bad(r, name === 'docker' ? 'apt-get install docker.io and start dockerd (or set DOCKER_HOST)' : 'apt-get install podman runc');
+    const dockerFix = process.env.DOCKER_HOST ? `start the daemon at DOCKER_HOST=${process.env.DOCKER_HOST}, or unset DOCKER_HOST` : 'apt-get install docker.io and start dockerd (or set DOCKER_HOST)';
+    if (typeof r === 'string') bad(r, name === 'docker' ? dockerFix : 'apt-get install podman runc');
     else { ok(`${name} ${r.version}`); usable ??= new ContainerDriver(r); }
   }
   io.stdout('Base image\n');
@@ -26,6 +41,9 @@ export async function run(_argv: string[], io: CliIO): Promise<number> {
     image = await usable.imageExists(DEFAULT_IMAGE).catch(() => false);
     if (image) ok(`${DEFAULT_IMAGE} present in ${usable.runtime.name}`);
     else bad(`${DEFAULT_IMAGE} missing`, 'cloche image build');
+    const systemd = systemdImageName(DEFAULT_IMAGE);
+    if (await usable.imageExists(systemd).catch(() => false)) ok(`${systemd} present (services run under systemd as PID 1)`);
+    else io.stdout(`  --    ${systemd} not built (needed only to start real services) → cloche image build --init systemd\n`);
   }
   const deb = await runProcess('debootstrap', ['--version'], { timeoutMs: 10_000 });
   if (deb.spawnError) bad('debootstrap not installed (needed only to build the base image)', 'apt-get install debootstrap');

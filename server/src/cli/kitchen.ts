@@ -4,7 +4,8 @@
  * suites × platforms and run `cloche test PATH --suite S --kitchen-platform K` without YAML code.
  *
  * JSON (engine/kitchen.ts `KitchenInfo`): `{ file, suites: [{ name, runList, attributes?, includes?,
- * excludes? }], platforms: [{ name, image, imageFrom, attributes? }] }` — runList as written
+ * excludes?, pidOneCommand?, privileged? }], platforms: [{ name, image, imageFrom, attributes?, pidOneCommand?, privileged? }] }`
+ * (driver settings: the platform's over the top-level driver's; a suite's own) — runList as written
  * (`recipe[a::b]`), image resolved (the platform's driver image, else driver.image, else
  * cloche/debian:12). Exit 2 when PATH has no kitchen file or it is not valid YAML.
  */
@@ -31,7 +32,10 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     if (!kitchen) throw new UsageError(`no kitchen file (kitchen.yml, .kitchen.yml, kitchen.yaml) in ${cookbook}`);
     if (format === 'json') { io.stdout(`${JSON.stringify(kitchen, null, 2)}\n`); return 0; }
     const lines = [`${path.relative(process.cwd(), kitchen.file) || kitchen.file}`, 'platforms:'];
-    for (const p of kitchen.platforms) lines.push(`  ${p.name}  ${p.image}${p.imageFrom === 'platform' ? '' : ` (${p.imageFrom === 'driver' ? 'driver.image' : 'default'})`}`);
+    for (const p of kitchen.platforms) {
+      const driver = `${p.pidOneCommand ? `  pid_one_command ${p.pidOneCommand}` : ''}${p.privileged ? '  privileged' : ''}`;
+      lines.push(`  ${p.name}  ${p.image}${p.imageFrom === 'platform' ? '' : ` (${p.imageFrom === 'driver' ? 'driver.image' : 'default'})`}${driver}`);
+    }
     lines.push('suites:');
     for (const s of kitchen.suites) {
       const on = kitchen.platforms.filter((p) => suiteRunsOn(s, p.name)).map((p) => p.name);

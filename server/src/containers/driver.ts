@@ -8,7 +8,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import { describeFailure, run, runSync, type RunResult } from './process';
-import { detectRuntime, type Runtime, type RuntimeName } from './runtime';
+import { cgroupVersion, detectRuntime, type Runtime, type RuntimeName } from './runtime';
+import { INIT_LABEL, parseSystemdWait, SYSTEMD_BOOT_TIMEOUT_S, SYSTEMD_PID1, systemdRunFlags, systemdWaitScript, type InitSystem } from './systemdInit';
 
 /** Label keys Cloche puts on its containers. */
 export const LABELS = {
@@ -28,6 +29,15 @@ const CREATE_TIMEOUT_MS = 60_000;
  */
 const KEEP_ALIVE = 'trap "exit 0" TERM INT; while :; do sleep 86400 & wait $!; done';
 
+/**
+ * Limits of every container Cloche creates, unless the caller gives others (`--memory`,
+ * `--pids-limit`): enough for a package install or a JVM, not enough to take the host down.
+ */
+export const DEFAULT_LIMITS = { memory: '2g', pidsLimit: 2048 } as const;
+
+/** docker's `--memory` syntax: a number with an optional b/k/m/g unit. */
+export const MEMORY_SYNTAX = /^\d+(\.\d+)?[bkmg]?$/i;
+
 /** What kind of container-level failure happened (so callers can react without parsing text). */
 export type ContainerErrorKind = 'no-image' | 'no-container' | 'not-running' | 'runtime';
 
@@ -43,9 +53,20 @@ export class ContainerError extends Error {
 export interface CreateOptions {
   image: string;
   name?: string;
-  /** `none` for plans (read-only probes); `host` (or `bridge`) for converges that reach a package mirror. */
+  /** `none` for plans (read-only probes); `bridge` for converges that reach a package mirror (`host` only when asked). */
   network: 'none' | 'host' | 'bridge';
   labels?: Record<string, string>;
+  /**
+   * PID 1: `none` is Cloche's keep-alive shell, `systemd` boots the image's systemd and waits until
+   * it runs (see systemdInit.ts). Default: the image's `cloche.init` label, else `none`.
+   */
+  init?: InitSystem;
+  /** `--privileged`: only when the user's kitchen file asks for it. */
+  privileged?: boolean;
+  /** Memory limit in docker's syntax (`2g`, `512m`); default {@link DEFAULT_LIMITS}. */
+  memory?: string;
+  /** Most processes the container may have; default {@link DEFAULT_LIMITS}. */
+  pidsLimit?: number;
   /** Session label value (default: this driver's session), e.g. to recreate a container of another session. */
   session?: string;
   timeoutMs?: number;
@@ -105,6 +126,9 @@ export class ContainerDriver {
   /** Session label value shared by every container this driver creates. */
   readonly sessionId: string;
   private readonly created = new Set<string>();
+  /** Image labels read by {@link imageExists}, so `create` knows the image's init without asking again. */
+  private readonly imageLabels = new Map<string, Record<string, string>>();
+  private cgroups?: Promise<'1' | '2'>;
   private exitHooks?: () => void;
   /** The signal that is ending this process (its containers are being swept), once one arrived. */
   interruptedBy?: NodeJS.Signals;
@@ -138,18 +162,57 @@ export class ContainerDriver {
     return new ContainerError('runtime', describeFailure(this.runtime.command, args, r));
   }
 
-  /** Starts a container that stays alive until destroyed; returns its id. Never pulls. */
+  /**
+   * Starts a container that stays alive until destroyed; returns its id. Never pulls. With systemd
+   * as PID 1 it returns once systemd runs (or throws, the container removed, saying why not).
+   */
   async create(opts: CreateOptions): Promise<string> {
-    const labels = { ...opts.labels, [LABELS.managed]: 'true', [LABELS.session]: opts.session ?? this.sessionId, [LABELS.created]: new Date().toISOString() };
-    const args = ['run', '-d', '--pull', 'never', '--network', opts.network];
+    const init = opts.init ?? (await this.imageInit(opts.image));
+    const labels = { ...opts.labels, [LABELS.managed]: 'true', [LABELS.session]: opts.session ?? this.sessionId, [LABELS.created]: new Date().toISOString(),
+      [INIT_LABEL]: init };
+    const args = ['run', '-d', '--pull', 'never', '--network', opts.network,
+      '--memory', opts.memory ?? DEFAULT_LIMITS.memory, '--pids-limit', String(opts.pidsLimit ?? DEFAULT_LIMITS.pidsLimit)];
     for (const [k, v] of Object.entries(labels)) args.push('--label', `${k}=${v}`);
     if (opts.name) args.push('--name', opts.name);
-    args.push(...this.runtime.createFlags, '--entrypoint', '/bin/sh', opts.image, '-c', KEEP_ALIVE);
+    if (opts.privileged) args.push('--privileged');
+    args.push(...this.runtime.createFlags);
+    if (init === 'systemd') args.push(...systemdRunFlags(await this.cgroupVersion()));
+    args.push('--entrypoint', '/bin/sh', opts.image, '-c', init === 'systemd' ? SYSTEMD_PID1 : KEEP_ALIVE);
     const r = await this.cli(args, opts.timeoutMs ?? CREATE_TIMEOUT_MS);
     const id = r.stdout.trim().split('\n').pop() ?? '';
     if (r.code !== 0 || !id) throw this.fail(args, r, opts.image);
     this.created.add(id);
+    if (init === 'systemd') await this.waitForSystemd(id, opts.image);
     return id;
+  }
+
+  /** The init the image boots: its `cloche.init` label (read by imageExists, or now). */
+  async imageInit(image: string): Promise<InitSystem> {
+    if (!this.imageLabels.has(image)) await this.imageExists(image);
+    return this.imageLabels.get(image)?.[INIT_LABEL] === 'systemd' ? 'systemd' : 'none';
+  }
+
+  /** The daemon host's cgroup version (asked once per driver). */
+  private cgroupVersion(): Promise<'1' | '2'> {
+    this.cgroups ??= cgroupVersion(this.runtime);
+    return this.cgroups;
+  }
+
+  /** Waits (bounded) until systemd in the container is running or degraded; otherwise removes it and says why. */
+  private async waitForSystemd(id: string, image: string): Promise<void> {
+    const r = await this.exec(id, systemdWaitScript(), { timeoutMs: (SYSTEMD_BOOT_TIMEOUT_S + 15) * 1000 }).catch((e: unknown) => e as Error);
+    if (!(r instanceof Error) && r.code === 0) return;
+    const logs = await this.cli(['logs', '--tail', '15', id]);
+    const output = `${logs.stdout}${logs.stderr}`.trim().split('\n').slice(-5).join(' | ');
+    const running = await this.isRunning(id).catch(() => false);
+    await this.destroy(id).catch(() => undefined);
+    if (!running || r instanceof Error) {
+      throw new ContainerError('runtime', `The container from ${image} stopped while booting systemd as PID 1${output ? ` (its output: ${output})` : ''}. ` +
+        'The image needs systemd: build one with `cloche image build --init systemd`, or run without systemd (--init none).');
+    }
+    const { state, failed } = parseSystemdWait(r.stdout);
+    throw new ContainerError('runtime', `systemd in the container from ${image} did not reach "running" or "degraded" within ${SYSTEMD_BOOT_TIMEOUT_S} s ` +
+      `(systemctl is-system-running: ${state}${failed.length ? `; failed units: ${failed.join(', ')}` : ''}).`);
   }
 
   /**
@@ -267,21 +330,23 @@ export class ContainerDriver {
     return doomed;
   }
 
-  /** Image, labels and network of a container (by id, short id or name). */
-  async inspect(id: string): Promise<{ id: string; image: string; labels: Record<string, string>; network: string; running: boolean }> {
+  /** Image, labels, network, limits and privilege of a container (by id, short id or name). */
+  async inspect(id: string): Promise<{ id: string; image: string; labels: Record<string, string>; network: string; running: boolean; memory: number; pidsLimit: number | null; privileged: boolean }> {
     const fmt = `{"id":{{json ${this.runtime.idField}}},"image":{{json .Config.Image}},"labels":{{json .Config.Labels}},` +
-      '"network":{{json .HostConfig.NetworkMode}},"running":{{json .State.Running}}}';
+      '"network":{{json .HostConfig.NetworkMode}},"running":{{json .State.Running}},"memory":{{json .HostConfig.Memory}},' +
+      '"pidsLimit":{{json .HostConfig.PidsLimit}},"privileged":{{json .HostConfig.Privileged}}}';
     const args = ['inspect', '--type', 'container', '--format', fmt, id];
     const r = await this.cli(args);
     if (r.code !== 0) throw this.fail(args, /no such object/i.test(r.stderr) ? { ...r, stderr: `no such container: ${r.stderr}` } : r, id);
-    const j = JSON.parse(r.stdout.trim().split('\n')[0]) as { id: string; image: string; labels: Record<string, string> | null; network: string; running: boolean };
-    return { ...j, labels: j.labels ?? {} };
+    const j = JSON.parse(r.stdout.trim().split('\n')[0]) as { id: string; image: string; labels: Record<string, string> | null; network: string; running: boolean;
+      memory: number | null; pidsLimit: number | null; privileged: boolean | null };
+    return { ...j, labels: j.labels ?? {}, memory: j.memory ?? 0, pidsLimit: j.pidsLimit ?? null, privileged: j.privileged === true };
   }
 
   /**
    * Replaces a Cloche container with a fresh one from the same image, with the same labels (its
-   * session and any others; `cloche.created` is the new creation time) and the same network.
-   * Refuses containers Cloche did not create. Returns the new id.
+   * session and any others; `cloche.created` is the new creation time), the same network, init,
+   * limits and privilege. Refuses containers Cloche did not create. Returns the new id.
    */
   async recreate(id: string): Promise<string> {
     const old = await this.inspect(id);
@@ -289,14 +354,21 @@ export class ContainerDriver {
     const labels = Object.fromEntries(Object.entries(old.labels).filter(([k]) => k !== LABELS.managed && k !== LABELS.session && k !== LABELS.created));
     const network = old.network === 'host' || old.network === 'none' ? old.network : 'bridge';
     await this.destroy(old.id);
-    return this.create({ image: old.image, network, labels, session: old.labels[LABELS.session] || undefined });
+    return this.create({
+      image: old.image, network, labels, session: old.labels[LABELS.session] || undefined,
+      init: old.labels[INIT_LABEL] === 'systemd' ? 'systemd' : 'none', privileged: old.privileged,
+      ...(old.memory > 0 ? { memory: `${old.memory}b` } : {}), ...(old.pidsLimit && old.pidsLimit > 0 ? { pidsLimit: old.pidsLimit } : {}),
+    });
   }
 
-  /** Whether the image is present locally; throws when the runtime itself fails. */
+  /** Whether the image is present locally (its labels are kept for `create`); throws when the runtime itself fails. */
   async imageExists(image: string): Promise<boolean> {
-    const args = ['image', 'inspect', '--format', '{{.Id}}', image];
+    const args = ['image', 'inspect', '--format', '{{json .Config.Labels}}', image];
     const r = await this.cli(args);
-    if (r.code === 0) return true;
+    if (r.code === 0) {
+      try { this.imageLabels.set(image, (JSON.parse(r.stdout.trim().split('\n')[0] || 'null') as Record<string, string> | null) ?? {}); } catch { this.imageLabels.set(image, {}); }
+      return true;
+    }
     if (NO_IMAGE.test(r.stderr) || /no such object/i.test(r.stderr)) return false;
     throw this.fail(args, r, image);
   }
@@ -316,6 +388,18 @@ export class ContainerDriver {
     const args = ['-c', script, 'cloche-import', dir, this.runtime.command, image];
     const r = await run('bash', args, { timeoutMs });
     if (r.code !== 0) throw new ContainerError('runtime', `Importing ${dir} as ${image} failed: ${describeFailure('bash', args, r)}`);
+  }
+
+  /**
+   * Makes an image of a container's filesystem (`export | import`, one flattened layer) with only
+   * the given Dockerfile-style `changes` as its config (no labels or entrypoint of the container).
+   */
+  async exportAsImage(id: string, image: string, changes: string[], timeoutMs = 10 * 60_000): Promise<void> {
+    const script = 'set -o pipefail; c="$1"; id="$2"; img="$3"; shift 3; "$c" export "$id" | "$c" import "$@" - "$img" >/dev/null';
+    const args = ['-c', script, 'cloche-export', this.runtime.command, id, image, ...changes.flatMap((c) => ['--change', c])];
+    const r = await run('bash', args, { timeoutMs });
+    if (r.code !== 0) throw new ContainerError('runtime', `Exporting ${id.slice(0, 12)} as ${image} failed: ${describeFailure('bash', args, r)}`);
+    this.imageLabels.delete(image);
   }
 
   /**

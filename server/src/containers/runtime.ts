@@ -20,6 +20,8 @@ export interface Runtime {
   idField: '.Id' | '.ID';
   /** Server version as reported by the CLI, for reports. */
   version: string;
+  /** Why this runtime was chosen over the preferred one (docker unreachable, podman used): say it on stderr. */
+  fallback?: string;
 }
 
 /** Raised when no usable runtime answers; the message says what to do. */
@@ -43,23 +45,33 @@ export function runtimeCreateFlags(name: RuntimeName): string[] {
 
 /** What the user should do when a runtime does not answer. */
 function advice(name: RuntimeName): string {
-  return name === 'docker'
-    ? 'install docker.io and start dockerd (or set DOCKER_HOST / a docker context to a daemon that runs)'
-    : 'install podman and runc (apt-get install -y podman runc)';
+  if (name === 'podman') return 'install podman and runc (apt-get install -y podman runc)';
+  return process.env.DOCKER_HOST
+    ? 'start the daemon there, point DOCKER_HOST at one that runs, or unset DOCKER_HOST to use the local one'
+    : 'install docker.io and start dockerd (or set DOCKER_HOST / a docker context to a daemon that runs)';
+}
+
+/** Where the docker CLI looks for its daemon, when the environment says (DOCKER_HOST, DOCKER_CONTEXT). */
+function dockerTarget(): string {
+  const host = process.env.DOCKER_HOST;
+  const context = process.env.DOCKER_CONTEXT;
+  return host ? ` at DOCKER_HOST=${host}` : context ? ` of DOCKER_CONTEXT=${context}` : '';
 }
 
 /**
  * Asks one runtime whether it works: `<cli> version` must reach the daemon/engine.
- * Returns the runtime, or a one-line reason why it does not answer.
+ * Returns the runtime, or a one-line reason why it does not answer (for docker with its CLI
+ * installed: that the daemon is unreachable, and where it was looked for).
  */
 export async function probeRuntime(name: RuntimeName, command: string = name): Promise<Runtime | string> {
   const r = await run(command, ['version', '--format', '{{.Server.Version}}'], { timeoutMs: PROBE_TIMEOUT_MS });
   if (r.spawnError) return `${name}: not installed (${command} could not be started)`;
-  if (r.timedOut) return `${name}: did not answer within ${PROBE_TIMEOUT_MS / 1000} s`;
+  const daemon = name === 'docker' ? `docker is unreachable: the daemon${dockerTarget()} ` : `${name}: `;
+  if (r.timedOut) return `${daemon}did not answer within ${PROBE_TIMEOUT_MS / 1000} s`;
   const version = r.stdout.trim();
   if (r.code !== 0 || !version) {
-    const why = r.stderr.trim().split('\n').pop() ?? `exit ${r.code}`;
-    return `${name}: ${why}`;
+    const why = r.stderr.trim().split('\n').pop() || `exit ${r.code}`;
+    return name === 'docker' ? `${daemon}did not answer (${why})` : `${name}: ${why}`;
   }
   return { name, command, createFlags: runtimeCreateFlags(name), idField: name === 'podman' ? '.ID' : '.Id', version };
 }
@@ -72,15 +84,32 @@ export async function detectRuntime(preferred?: RuntimeName | 'auto'): Promise<R
   if (preferred && preferred !== 'auto') {
     const r = await probeRuntime(preferred);
     if (typeof r !== 'string') return r;
-    throw new RuntimeUnavailableError(`Container runtime ${preferred} did not answer (${r}): ${advice(preferred)}.`);
+    const why = r.startsWith('docker is unreachable') ? r : `Container runtime ${preferred} did not answer (${r})`;
+    throw new RuntimeUnavailableError(`${why}: ${advice(preferred)}.`);
   }
   const reasons: string[] = [];
   for (const name of ['docker', 'podman'] as const) {
     const r = await probeRuntime(name);
-    if (typeof r !== 'string') return r;
+    if (typeof r !== 'string') {
+      // docker installed but its daemon unreachable: podman runs instead, and the user is told why.
+      const dockerDown = reasons.find((x) => x.startsWith('docker is unreachable'));
+      return dockerDown ? { ...r, fallback: `${dockerDown}; using ${name} instead` } : r;
+    }
     reasons.push(r);
   }
-  throw new RuntimeUnavailableError(
-    `No container runtime answered: install docker.io and start dockerd, or install podman and runc. (${reasons.join('; ')})`,
-  );
+  throw new RuntimeUnavailableError(`No container runtime answered (${reasons.join('; ')}): ${advice('docker')}, or ${advice('podman')}.`);
+}
+
+/**
+ * The cgroup version of the daemon's host (`1` or `2`), which decides how systemd containers mount
+ * the cgroup filesystem: docker's `info` says `CgroupVersion`, podman's `Host.CgroupsVersion` (`v1`/`v2`).
+ * When the runtime does not say, this machine's /sys/fs/cgroup decides (cgroup2fs is v2).
+ */
+export async function cgroupVersion(runtime: Runtime): Promise<'1' | '2'> {
+  const format = runtime.name === 'podman' ? '{{.Host.CgroupsVersion}}' : '{{.CgroupVersion}}';
+  const r = await run(runtime.command, ['info', '--format', format], { timeoutMs: PROBE_TIMEOUT_MS });
+  const v = r.code === 0 ? r.stdout.trim().replace(/^v/, '') : '';
+  if (v === '1' || v === '2') return v;
+  const local = await run('stat', ['-fc', '%T', '/sys/fs/cgroup'], { timeoutMs: PROBE_TIMEOUT_MS });
+  return local.stdout.trim() === 'cgroup2fs' ? '2' : '1';
 }

@@ -9,13 +9,15 @@
  * as Test Kitchen's chef provisioners pass them (node JSON). The provisioner settings that shape
  * the run (a Policyfile and its named run list, roles and environments folders, the client.rb
  * environment) merge the same way: top level, then platform, then suite. As Test Kitchen does, a
- * `Policyfile.rb` beside the kitchen file is used when no policyfile is named. ERB in the file is
- * not rendered.
+ * `Policyfile.rb` beside the kitchen file is used when no policyfile is named. The driver settings
+ * that decide how the container runs, kitchen-dokken's `pid_one_command` (systemd as PID 1) and
+ * `privileged`, merge top-level driver → platform → suite too. ERB in the file is not rendered.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { JsonValue } from '../protocol';
+import { pidOneIsSystemd, type InitSystem } from '../containers/systemdInit';
 import { KITCHEN_FILES, kitchenFile } from './kitchenFile';
 
 export { KITCHEN_FILES, kitchenFile } from './kitchenFile';
@@ -32,6 +34,14 @@ export interface KitchenProvisioner {
   attributes?: Record<string, JsonValue>;
 }
 
+/** The driver settings Cloche follows (kitchen-dokken's names), as written. */
+export interface KitchenDriverSettings {
+  /** `pid_one_command`: a systemd one (`/bin/systemd`, `/usr/lib/systemd/systemd`, `/sbin/init`) boots systemd. */
+  pidOneCommand?: string;
+  /** `privileged: true` runs the container with --privileged (said on stderr). */
+  privileged?: boolean;
+}
+
 /** One suite: its run list as written (`recipe[a::b]`, `role[x]`), and the attributes it sets. */
 export interface KitchenSuite {
   name: string;
@@ -46,6 +56,9 @@ export interface KitchenSuite {
   includes?: string[];
   /** Platforms the suite leaves out (`excludes`), when it says so. */
   excludes?: string[];
+  /** The suite's own driver settings (over the platform's). */
+  pidOneCommand?: string;
+  privileged?: boolean;
 }
 
 /** One platform and the image it runs on. */
@@ -58,6 +71,9 @@ export interface KitchenPlatform {
   /** A platform's run list comes before the suite's, as Test Kitchen joins them. */
   runList?: string[];
   provisioner?: KitchenProvisioner;
+  /** Driver settings: the platform's over the top-level driver's. */
+  pidOneCommand?: string;
+  privileged?: boolean;
 }
 
 /** `cloche kitchen PATH --format json`: what the editor's Test Explorer lists as suites × platforms. */
@@ -81,6 +97,17 @@ const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !
 const strList = (v: unknown): string[] | undefined => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : typeof v === 'string' ? [v] : undefined);
 const attrs = (v: unknown): Record<string, JsonValue> | undefined => (isObj(v) && Object.keys(v).length ? (v as Record<string, JsonValue>) : undefined);
 const imageOf = (driver: unknown): string | undefined => (isObj(driver) && typeof driver.image === 'string' && driver.image ? driver.image : undefined);
+
+/** The driver settings of one level (`driver:`, or the older `driver_config:`). */
+function driverSettingsOf(...drivers: unknown[]): KitchenDriverSettings {
+  const out: KitchenDriverSettings = {};
+  for (const d of drivers) {
+    if (!isObj(d)) continue;
+    if (typeof d.pid_one_command === 'string' && d.pid_one_command.trim() && out.pidOneCommand === undefined) out.pidOneCommand = d.pid_one_command.trim();
+    if (typeof d.privileged === 'boolean' && out.privileged === undefined) out.privileged = d.privileged;
+  }
+  return out;
+}
 
 /** The provisioner settings of one level of the file; paths resolved from the kitchen file's folder. */
 function provisionerOf(p: unknown, root: string): KitchenProvisioner | undefined {
@@ -128,12 +155,14 @@ export function readKitchen(cookbook: string | undefined, defaultImage: string):
   if (doc === null || doc === undefined) return { file, suites: [], platforms: [], ...(found ? { provisioner: found } : {}) };
   if (!isObj(doc)) throw new KitchenError(`${file} is not a kitchen file (expected a mapping with platforms and suites)`);
   const driverImage = imageOf(doc.driver);
+  const topDriver = driverSettingsOf(doc.driver);
   const top = mergeProvisioners(found, provisionerOf(doc.provisioner, root));
   const platforms: KitchenPlatform[] = [];
   for (const p of Array.isArray(doc.platforms) ? doc.platforms : []) {
     if (!isObj(p) || typeof p.name !== 'string') continue;
     const own = imageOf(p.driver) ?? imageOf(p.driver_config);
     const platform: KitchenPlatform = { name: p.name, image: own ?? driverImage ?? defaultImage, imageFrom: own ? 'platform' : driverImage ? 'driver' : 'default' };
+    Object.assign(platform, { ...topDriver, ...driverSettingsOf(p.driver, p.driver_config) });
     const a = attrs(p.attributes);
     if (a) platform.attributes = a;
     const prov = provisionerOf(p.provisioner, root);
@@ -152,6 +181,7 @@ export function readKitchen(cookbook: string | undefined, defaultImage: string):
     const exc = strList(s.excludes);
     if (inc) suite.includes = inc;
     if (exc) suite.excludes = exc;
+    Object.assign(suite, driverSettingsOf(s.driver));
     // Test Kitchen moves the chef paths written beside the suite (roles_path, …) into its provisioner; nothing else.
     const legacy = Object.fromEntries(['roles_path', 'environments_path'].filter((k) => typeof s[k] === 'string').map((k) => [k, s[k]]));
     const prov = provisionerOf({ ...legacy, ...(isObj(s.provisioner) ? s.provisioner : {}) }, root);
@@ -192,6 +222,12 @@ export interface KitchenChoice {
   attributes?: Record<string, JsonValue>;
   /** The provisioner settings for this suite on this platform (top level, platform, suite). */
   provisioner?: KitchenProvisioner;
+  /** PID 1 the driver settings ask for (`pid_one_command`, suite over platform): systemd or Cloche's keep-alive. */
+  init?: InitSystem;
+  /** The `pid_one_command` that decided {@link init}. */
+  pidOneCommand?: string;
+  /** `privileged: true` in the driver settings (suite over platform). */
+  privileged?: boolean;
 }
 
 /** A selection that does not fit the kitchen file: a usage error (exit 2), naming what there is. */
@@ -233,6 +269,10 @@ export function chooseKitchen(kitchen: KitchenInfo | undefined, opts: { suite?: 
     platform = candidates.find((p) => p.name === opts.platformHint) ?? candidates[0];
   }
   const choice: KitchenChoice = { suite, platform, image: platform?.image };
+  const pidOne = suite?.pidOneCommand ?? platform?.pidOneCommand;
+  if (pidOne !== undefined) { choice.pidOneCommand = pidOne; choice.init = pidOneIsSystemd(pidOne) ? 'systemd' : 'none'; }
+  const privileged = suite?.privileged ?? platform?.privileged;
+  if (privileged !== undefined) choice.privileged = privileged;
   if (suite) {
     const provisioner = mergeProvisioners(kitchen.provisioner, platform?.provisioner, suite.provisioner);
     if (!suite.runList.length && !platform?.runList?.length && !provisioner.policyfile) {

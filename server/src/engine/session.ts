@@ -13,6 +13,8 @@ import * as path from 'node:path';
 import { ContainerDriver, ContainerError, LABELS } from '../containers/driver';
 import { FACTS_SCRIPT, parseFacts } from '../containers/facts';
 import { RuntimeUnavailableError, type RuntimeName } from '../containers/runtime';
+import type { InitSystem } from '../containers/systemdInit';
+import { buildCommandFor } from '../containers/systemdImage';
 import type { PlatformFacts } from '../chef/platforms';
 import { ModelSet } from '../chef/modelSet';
 import { RESOLUTION_ERRORS } from '../chef/resolution';
@@ -22,6 +24,7 @@ import type { Diagnostic } from '../protocol';
 import { readKitchen } from './kitchen';
 import { factsToPlatform } from './facts';
 import { engineInputFromJson } from './input';
+import { compileFailures } from './compileFailures';
 import type { EngineInput } from './types';
 
 /** The default image when neither --image nor kitchen.yml names one. */
@@ -45,7 +48,7 @@ export interface Target {
   close(): Promise<void>;
 }
 
-/** Network of a throwaway container: `none` for plans, `host` (default) or `bridge` for converges. */
+/** Network of a throwaway container: `none` for plans, `bridge` (default) or `host` for converges. */
 export type TargetNetwork = 'none' | 'host' | 'bridge';
 
 /** Options for {@link openTarget}. */
@@ -58,6 +61,13 @@ export interface TargetOptions {
   container?: string;
   network: TargetNetwork;
   keep?: boolean;
+  /** PID 1 of a throwaway container (default: the image's `cloche.init` label); see containers/systemdInit.ts. */
+  init?: InitSystem;
+  /** `--privileged`, only when the kitchen file asks. */
+  privileged?: boolean;
+  /** Memory and process limits (defaults: the driver's DEFAULT_LIMITS). */
+  memory?: string;
+  pidsLimit?: number;
 }
 
 /** The image a cookbook's kitchen.yml asks for (`platforms[].driver.image`, else `driver.image`). */
@@ -107,14 +117,16 @@ export async function openTarget(opts: TargetOptions): Promise<Target> {
   let exists: boolean;
   try { exists = await driver.imageExists(image); } catch (e) { throw new EnvironmentError((e as Error).message); }
   if (!exists) {
-    const build = image === DEFAULT_IMAGE ? 'build it with `cloche image build` (debootstrap, no registry needed)' : `pull or build it (${driver.runtime.name} pull ${image}), or pass --image cloche/debian:12`;
+    const command = buildCommandFor(image);
+    const build = command ? `build it with \`${command}\` (from Debian's mirror, no registry needed)` : `pull or build it (${driver.runtime.name} pull ${image}), or pass --image cloche/debian:12`;
     throw new EnvironmentError(`Image ${image}${opts.imageFrom ? ` (from ${opts.imageFrom})` : ''} is not available to ${driver.runtime.name}: ${build}.`);
   }
   void sweepDeadSessions(driver);
   const unregister = driver.cleanupOnExit();
   let id: string;
   try {
-    id = await driver.create({ image, network: opts.network, labels: opts.keep ? { [KEEP_LABEL]: 'true' } : {} });
+    id = await driver.create({ image, network: opts.network, labels: opts.keep ? { [KEEP_LABEL]: 'true' } : {},
+      init: opts.init, privileged: opts.privileged, memory: opts.memory, pidsLimit: opts.pidsLimit });
   } catch (e) {
     throw e instanceof ContainerError ? new EnvironmentError(e.message) : e;
   }
@@ -137,8 +149,11 @@ export async function readFacts(driver: ContainerDriver, container: string): Pro
   }
 }
 
-/** What an {@link InputLoader} returns: the input, the model's diagnostics, and what could not be honoured. */
-export interface LoadedInput { input: EngineInput; diagnostics: Diagnostic[]; warnings: string[] }
+/**
+ * What an {@link InputLoader} returns: the input, the model's diagnostics, what could not be
+ * honoured, and the findings that mean the run does not compile (`compileFailures.ts`).
+ */
+export interface LoadedInput { input: EngineInput; diagnostics: Diagnostic[]; warnings: string[]; failures: Diagnostic[] }
 
 /**
  * Compiles the loaded input for the facts, an optional run list, and the run's inputs (node
@@ -158,7 +173,7 @@ export function prepareInput(target: string, expectedRunList?: string[]): InputL
   if (abs.endsWith('.json')) {
     const input = engineInputFromJson(JSON.parse(fs.readFileSync(abs, 'utf8')));
     return (facts, _runList, inputs) => ({
-      input: { ...input, facts: input.facts ?? facts }, diagnostics: [],
+      input: { ...input, facts: input.facts ?? facts }, diagnostics: [], failures: [],
       warnings: inputs?.layers.length ? ['node attributes are not applied to an engine-input .json file (it is already compiled)'] : [],
     });
   }
@@ -181,7 +196,7 @@ export function prepareInput(target: string, expectedRunList?: string[]): InputL
     if (!rl) throw new EnvironmentError(`${target} is not a recipe file or a cookbook folder (no metadata.rb found)`);
     const model = modelForRun(rl);
     const { graph, contentOf } = model.graphWithContent(rl, facts, inputs);
-    return { input: { resources: graph.resources.map(toEngineResource), facts, contentOf }, diagnostics: graph.diagnostics, warnings: [] };
+    return { input: { resources: graph.resources.map(toEngineResource), facts, contentOf }, diagnostics: graph.diagnostics, warnings: [], failures: compileFailures(graph) };
   };
 }
 
