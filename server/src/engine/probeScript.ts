@@ -7,7 +7,7 @@
  * command (or anything else on stdout) can never forge a record, lines without it are ignored,
  * and a query whose `end` line never arrives is reported as garbled instead of being guessed.
  *
- * Read-only: only stat/readlink/base64/getent/dpkg-query/`dpkg-deb -f` (a .deb's control fields)/status scripts, apt-config (it reads the
+ * Read-only: only stat/readlink/base64/getent (passwd, group, shadow: only whether a password is locked leaves the container)/passwd -S/dpkg-query/`dpkg-deb -f` (a .deb's control fields)/status scripts, apt-config (it reads the
  * configuration), grep and awk over apt's lists, Release files and preferences and over dnf's
  * cached repository metadata, and `rpm -q` (on a copy of its database in /dev/shm) run, except
  * string guards — user commands, run like Chef's why-run runs them, with a timeout, stdin closed
@@ -26,13 +26,16 @@ export const GUARD_TIMEOUT_SEC = 10;
 /** Something the probe must read. */
 export type Query =
   | { kind: 'path'; path: string; content?: boolean }
-  | { kind: 'user'; name: string }
+  /** `lock`: also how `passwd -S` reports its password, and what `usermod -U` would leave (user :lock/:unlock). */
+  | { kind: 'user'; name: string; lock?: boolean }
   | { kind: 'group'; name: string }
   | { kind: 'package'; name: string; manager?: PackageManager }
   | { kind: 'service'; name: string }
   | { kind: 'guard'; command: string; cwd?: string; env?: Record<string, string> }
   /** A .deb file (dpkg_package's source): its Package/Version/Architecture, and that package's installed versions. */
-  | { kind: 'deb'; path: string };
+  | { kind: 'deb'; path: string }
+  /** A reading of the machine by name ({@link systemReadingScript}): the hostname, a capability, a kernel parameter, a command … */
+  | { kind: 'system'; name: string };
 
 /**
  * Which package database a package query reads: dpkg (apt_package, dpkg_package) or rpm (dnf_package,
@@ -59,6 +62,7 @@ export function queryKey(q: Query): string {
     case 'service': return `service:${q.name}`;
     case 'guard': return `guard:${q.cwd ?? ''}:${JSON.stringify(q.env ?? {})}:${q.command}`;
     case 'deb': return `deb:${q.path}`;
+    case 'system': return `system:${q.name}`;
   }
 }
 
@@ -311,6 +315,76 @@ function guardSnippet(id: string, q: Extract<Query, { kind: 'guard' }>): string 
   return `( ${cd}exec ${envPrefix}timeout ${GUARD_TIMEOUT_SEC} sh -c ${shQuote(q.command)} ) >/dev/null 2>&1 </dev/null; _o ${id} rc $?; _o ${id} end 0\n`;
 }
 
+/** Command names `which:NAME` may ask for; kernel parameter keys `sysctl:KEY` may name (dotted or slashed). */
+const COMMAND_NAME = /^[A-Za-z0-9][A-Za-z0-9._+-]*$/;
+const SYSCTL_KEY = /^[A-Za-z0-9_][A-Za-z0-9_.\/-]*$/;
+
+/** Whether `key` is a kernel parameter name the probe can read. */
+export function probeableSysctlKey(key: string): boolean {
+  return SYSCTL_KEY.test(key) && !key.split(/[./]/).some((p) => p === '' || p === '..');
+}
+
+/** The /proc/sys path of a kernel parameter, as sysctl finds it: dots are separators and slashes dots (`net.ipv4.conf.eth0/100.forwarding`), unless the key is already a path. */
+export function sysctlPath(key: string): string {
+  const slashed = key.indexOf('/') >= 0 && (key.indexOf('.') < 0 || key.indexOf('/') < key.indexOf('.'));
+  return `/proc/sys/${slashed ? key : key.replace(/[./]/g, (c) => (c === '.' ? '/' : '.'))}`;
+}
+
+/**
+ * Read-only readings of the machine, by name; each prints `v` lines (its value, one per line)
+ * and sometimes other fields. Undefined for a name it does not know.
+ *
+ * - `hostname`: `uname -n`. `pid1`: PID 1's command name. `docker`: 1 when /.dockerenv exists (what Ohai's
+ *   `virtualization` reads to say Docker guest). `cap_sys_admin`: 1 when the probe's effective
+ *   capabilities include CAP_SYS_ADMIN (bit 21 of CapEff), what `hostname NAME` needs.
+ * - `which:CMD`: `command -v CMD` (empty when the container lacks it).
+ * - `locales`: `locale -a`, one per line (`none 1` without the locale command).
+ * - `sysctl:KEY`: the value in /proc/sys (tabs as spaces, as Chef compares it), or `missing`, or
+ *   `unreadable`; `writable` 0/1; `procsys` the mount options of /proc/sys (`ro,…` in an
+ *   unprivileged container).
+ */
+export function systemReadingScript(id: string, name: string): string | undefined {
+  const colon = name.indexOf(':');
+  const [what, arg] = colon < 0 ? [name, ''] : [name.slice(0, colon), name.slice(colon + 1)];
+  switch (what) {
+    case 'hostname': return `_o ${id} v "$(uname -n)"`;
+    case 'pid1': return `_o ${id} v "$(cat /proc/1/comm 2>/dev/null)"`;
+    case 'docker': return `if [ -e /.dockerenv ]; then _o ${id} v 1; else _o ${id} v 0; fi`;
+    case 'cap_sys_admin':
+      return `_c=$(sed -n 's/^CapEff:[[:space:]]*//p' /proc/self/status 2>/dev/null); case $_c in ''|*[!0-9a-fA-F]*) ;; *) _o ${id} v $(( (0x$_c >> 21) & 1 )) ;; esac`;
+    case 'which': return COMMAND_NAME.test(arg) ? `_o ${id} v "$(command -v ${shQuote(arg)} 2>/dev/null)"` : undefined;
+    case 'locales':
+      return `if command -v locale >/dev/null 2>&1; then locale -a 2>/dev/null | while IFS= read -r _l; do _o ${id} v "$_l"; done; else _o ${id} none 1; fi`;
+    case 'sysctl': {
+      if (!probeableSysctlKey(arg)) return undefined;
+      const p = shQuote(sysctlPath(arg));
+      return [
+        `if [ ! -e ${p} ]; then _o ${id} missing 1`,
+        `elif _x=$(tr '\\t' ' ' < ${p} 2>/dev/null); then printf '%s\\n' "$_x" | while IFS= read -r _l; do _o ${id} v "$_l"; done`,
+        `else _o ${id} unreadable 1; fi`,
+        `if [ -w ${p} ]; then _o ${id} writable 1; else _o ${id} writable 0; fi`,
+        `_o ${id} procsys "$(awk '$5 == "/proc/sys" { print $6 }' /proc/self/mountinfo 2>/dev/null)"`,
+      ].join('\n');
+    }
+    default: return undefined;
+  }
+}
+
+/**
+ * A user's password state for :lock/:unlock, without the password leaving the container:
+ * `ps` is `passwd -S`'s line (its second field L, P or NP is what Chef reads), `pu` what
+ * `usermod -U` would leave: it strips one leading `!`, and refuses (exit 0, nothing done) when
+ * nothing would remain.
+ */
+function userLockScript(id: string, name: string): string {
+  const n = shQuote(name);
+  return [
+    `if command -v passwd >/dev/null 2>&1; then _o ${id} ps "$(passwd -S ${n} 2>/dev/null)"; else _o ${id} ps "!nopasswd"; fi`,
+    `_f=$(getent shadow ${n} 2>/dev/null | cut -d: -f2); _r=\${_f#!}`,
+    `if [ "$_r" != "$_f" ] && [ -z "$_r" ]; then _o ${id} pu refuse; else case $_r in '!'*|'*'*) _o ${id} pu L ;; '') _o ${id} pu NP ;; *) _o ${id} pu P ;; esac; fi`,
+  ].join('\n').replace(/\\\$\{/g, '${');
+}
+
 /**
  * Builds the one probe script for a set of queries (deduplicated by {@link queryKey}; a path
  * asked for with and without content is read once, with content).
@@ -322,6 +396,7 @@ export function buildProbeScript(all: Query[], opts: { facts?: boolean; nonce?: 
     const k = queryKey(q);
     const prev = unique.get(k);
     if (prev?.kind === 'path' && q.kind === 'path') prev.content = prev.content || q.content;
+    else if (prev?.kind === 'user' && q.kind === 'user') prev.lock = prev.lock || q.lock;
     else if (prev?.kind === 'package' && q.kind === 'package' && !q.manager) delete prev.manager; // asked without a manager: auto
     else if (!prev) unique.set(k, { ...q });
   }
@@ -336,7 +411,7 @@ export function buildProbeScript(all: Query[], opts: { facts?: boolean; nonce?: 
     queries.set(id, q);
     switch (q.kind) {
       case 'path': parts.push(`_cp ${id} ${shQuote(q.path)} ${q.content ? 1 : 0}\n`); break;
-      case 'user': parts.push(`_o ${id} pw "$(getent passwd ${shQuote(q.name)})"; _o ${id} end 0\n`); break;
+      case 'user': parts.push(`_o ${id} pw "$(getent passwd ${shQuote(q.name)})"\n${q.lock ? `${userLockScript(id, q.name)}\n` : ''}_o ${id} end 0\n`); break;
       case 'group': parts.push(`_o ${id} gr "$(getent group ${shQuote(q.name)})"; _o ${id} end 0\n`); break;
       case 'package':
         if (!PACKAGE_NAME.test(q.name)) break;
@@ -346,6 +421,7 @@ export function buildProbeScript(all: Query[], opts: { facts?: boolean; nonce?: 
       case 'service': if (SERVICE_NAME.test(q.name)) parts.push(`_sv ${id} ${shQuote(q.name)}\n`); break;
       case 'guard': parts.push(guardSnippet(id, q)); break;
       case 'deb': parts.push(`_db ${id} ${shQuote(q.path)}\n`); break;
+      case 'system': { const sn = systemReadingScript(id, q.name); if (sn) parts.push(`${sn}\n_o ${id} end 0\n`); break; }
     }
   }
   if (rpmPackages.length || autoPackages.length) parts.push(RPM_FUNCTION);

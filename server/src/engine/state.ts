@@ -34,8 +34,16 @@ export interface PathInfo {
   by?: string;
 }
 
-/** A passwd entry. */
-export interface UserInfo { name: string; uid: number; gid: number; comment: string; home: string; shell: string; by?: string }
+/** A passwd entry; `lock` when the probe was asked for its password state (user :lock/:unlock). */
+export interface UserInfo { name: string; uid: number; gid: number; comment: string; home: string; shell: string; by?: string; lock?: PasswordLock }
+/**
+ * A password's lock state: `status` is the second field of `passwd -S` (L locked, P usable
+ * password, NP none; what Chef reads), `afterUnlock` what `usermod -U` would leave (L, P, NP, or
+ * `refuse`: the password is only `!`, so usermod prints a warning, exits 0 and changes nothing).
+ */
+export interface PasswordLock { status: string; afterUnlock: string }
+/** A reading of the machine ({@link Query} `system`): its fields, `v` holding the value lines. */
+export type SystemReading = Record<string, string[]>;
 /** A group entry. */
 export interface GroupInfo { name: string; gid: number; members: string[]; by?: string }
 /** A package's installed version (undefined: not installed) and candidate (undefined: unknown). */
@@ -151,6 +159,13 @@ function parsePasswd(line: string | undefined): Known<UserInfo | null> {
   const f = line.split(':');
   if (f.length < 7 || !/^\d+$/.test(f[2])) return unknown(`unreadable passwd entry ${JSON.stringify(line)}`);
   return known({ name: f[0], uid: Number(f[2]), gid: Number(f[3]), comment: f[4], home: f[5], shell: f[6] });
+}
+
+/** Adds the password lock state the probe read (`ps`: passwd -S's line, `pu`: what usermod -U would leave). */
+function withLock(u: Known<UserInfo | null>, rec: RawRecord): Known<UserInfo | null> {
+  if (!u.ok || !u.value || !rec.has('ps')) return u;
+  const status = (rec.get('ps')![0] ?? '').trim().split(/\s+/)[1] ?? '';
+  return known({ ...u.value, lock: { status, afterUnlock: rec.get('pu')?.[0] ?? '' } });
 }
 
 function parseGroup(line: string | undefined): Known<GroupInfo | null> {
@@ -346,6 +361,7 @@ export class VirtualState {
   private readonly services = new Map<string, Known<ServiceInfo>>();
   private readonly guards = new Map<string, Known<number>>();
   private readonly debs = new Map<string, Known<DebInfo>>();
+  private readonly systems = new Map<string, Known<SystemReading>>();
   /** Steps planned so far whose effects cannot be simulated (package installs, commands). */
   readonly opaque: string[] = [];
   /** Package steps planned so far that install something (they may bring init scripts, users …). */
@@ -380,7 +396,7 @@ export class VirtualState {
       const k = queryKey(q);
       switch (q.kind) {
         case 'path': s.paths.set(q.path, bad ? unknown(garbled) : parseStat(rec)); break;
-        case 'user': s.users.set(q.name, bad ? unknown(garbled) : parsePasswd(rec.get('pw')?.[0])); break;
+        case 'user': s.users.set(q.name, bad ? unknown(garbled) : withLock(parsePasswd(rec.get('pw')?.[0]), rec)); break;
         case 'group': s.groups.set(q.name, bad ? unknown(garbled) : parseGroup(rec.get('gr')?.[0])); break;
         case 'package': {
           const rpm = q.manager === 'rpm' || (!q.manager && s.packageManager === 'rpm');
@@ -395,6 +411,7 @@ export class VirtualState {
         }
         case 'service': s.services.set(q.name, bad ? unknown(garbled) : known(parseService(rec))); break;
         case 'deb': s.debs.set(q.path, bad ? unknown(garbled) : parseDeb(rec)); break;
+        case 'system': s.systems.set(q.name, bad ? unknown(garbled) : known(Object.fromEntries([...rec].filter(([f]) => f !== 'end')))); break;
         case 'guard': {
           const rc = Number(rec.get('rc')?.[0]);
           s.guards.set(k, bad || Number.isNaN(rc) ? unknown(garbled) : known(rc));
@@ -412,7 +429,7 @@ export class VirtualState {
   fork(): VirtualState {
     const s = new VirtualState();
     for (const [from, to] of [[this.paths, s.paths], [this.users, s.users], [this.groups, s.groups], [this.packages, s.packages],
-      [this.services, s.services], [this.guards, s.guards], [this.debs, s.debs]] as [Map<string, unknown>, Map<string, unknown>][]) {
+      [this.services, s.services], [this.guards, s.guards], [this.debs, s.debs], [this.systems, s.systems]] as [Map<string, unknown>, Map<string, unknown>][]) {
       for (const [k, v] of from) to.set(k, v);
     }
     s.opaque.push(...this.opaque);
@@ -432,7 +449,7 @@ export class VirtualState {
    */
   adoptUncertain(trial: VirtualState, reason: string): void {
     for (const [mine, theirs] of [[this.paths, trial.paths], [this.users, trial.users], [this.groups, trial.groups], [this.packages, trial.packages],
-      [this.services, trial.services], [this.debs, trial.debs]] as [Map<string, unknown>, Map<string, unknown>][]) {
+      [this.services, trial.services], [this.debs, trial.debs], [this.systems, trial.systems]] as [Map<string, unknown>, Map<string, unknown>][]) {
       for (const [k, v] of theirs) if (mine.get(k) !== v) mine.set(k, unknown(reason));
     }
     for (const o of trial.opaque.slice(this.opaque.length)) this.opaque.push(`${o} (if it runs)`);
@@ -498,6 +515,10 @@ export class VirtualState {
   setService(n: string, i: ServiceInfo): void { this.services.set(n, known(i)); }
   /** A .deb file (dpkg_package's source) as the probe read it. */
   deb(p: string): Known<DebInfo> { return this.debs.get(p) ?? unknown(`${p}: ${NOT_PROBED}`); }
+  /** A reading of the machine ({@link Query} `system`), as the probe read it or as a planned step leaves it. */
+  system(name: string): Known<SystemReading> { return this.systems.get(name) ?? unknown(`${name}: ${NOT_PROBED}`); }
+  /** Records a step's effect on a reading; `unknown` with the reason when the effect cannot be simulated. */
+  setSystem(name: string, r: SystemReading | { unknown: string }): void { this.systems.set(name, 'unknown' in r && typeof r.unknown === 'string' ? unknown(r.unknown) : known(r as SystemReading)); }
   guard(q: Query): Known<number> { return this.guards.get(queryKey(q)) ?? unknown(`guard: ${NOT_PROBED}`); }
 
   /** Paths planned so far by the simulation (for guard-staleness notes). */
