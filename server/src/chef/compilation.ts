@@ -251,7 +251,7 @@ export class Compilation implements RunHost {
       const at = decl.nameLoc ?? decl.loc;
       this.findings.push({
         code: 'action-raises', severity: 'warning', loc: at,
-        message: `On ${this.facts.profile}, ${decl.type} :${action} stops with an error: ${e.message}`,
+        message: `On ${this.platformLabel}, ${decl.type} :${action} stops with an error: ${e.message}`,
         ...(e.loc ? { related: [{ loc: e.loc, message: 'raised here' }] } : {}),
       });
     }
@@ -342,12 +342,17 @@ export class Compilation implements RunHost {
     if (raised) this.recipeRaised(file, raised);
   }
 
+  /** The platform as people name it (a container's facts say what it runs: debian-12.5). */
+  private get platformLabel(): string {
+    return this.facts.profile === 'container' ? `${this.facts.platform}-${this.facts.platformVersion}` : this.facts.profile;
+  }
+
   /** A recipe that raises for certain: reported where the recipe makes the call that ends in the raise. */
   private recipeRaised(file: string, raised: RubyRaise): void {
     const inRecipe = [...raised.callSites, raised.loc].find((l) => l?.file === file);
     const loc = inRecipe ?? raised.loc ?? { file, line: 1, column: 1 };
     const related = raised.loc && raised.loc !== loc ? [{ loc: raised.loc, message: 'raised here' }] : undefined;
-    this.findings.push({ code: 'recipe-raises', severity: 'warning', loc, message: `On ${this.facts.profile} this recipe stops with an error: ${raised.message}`, ...(related ? { related } : {}) });
+    this.findings.push({ code: 'recipe-raises', severity: 'warning', loc, message: `On ${this.platformLabel} this recipe stops with an error: ${raised.message}`, ...(related ? { related } : {}) });
   }
 
   /** `resources('service[x]')`, `resources(service: 'x')`, `find_resource(:service, 'x')`. */

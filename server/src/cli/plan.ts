@@ -14,6 +14,7 @@ import { EngineError, planInContainer } from '../engine/plan';
 import { renderPlan } from '../engine/render';
 import { chooseKitchen, KitchenChoiceError, readKitchen, type KitchenChoice, type KitchenInfo } from '../engine/kitchen';
 import { DEFAULT_IMAGE, EnvironmentError, openTarget, prepareInput, readFacts, type Target, type TargetNetwork } from '../engine/session';
+import { describeCompileFailures } from '../engine/compileFailures';
 import type { EngineInput } from '../engine/types';
 import { formatOf, parseArgs, type ParsedArgs } from './args';
 import { type CliIO, UsageError } from './io';
@@ -113,10 +114,12 @@ export async function prepare(args: ParsedArgs, network: TargetNetwork, io: CliI
     const load = prepareInput(pathArg, setup.recipes);
     if (reading) factsRoundTrips = 1;
     const f: PlatformFacts = facts ?? (await reading)!;
-    const { input, diagnostics, warnings } = load(f, setup.recipes, setup.inputs);
+    const { input, diagnostics, warnings, failures } = load(f, setup.recipes, setup.inputs);
     for (const w of warnings) io.stderr(`cloche: warning: ${w}\n`);
+    // Chef stops a run that does not compile before converging anything: so does Cloche, before any probe or step.
+    if (failures.length) throw new EnvironmentError(`the run does not compile on ${f.profile === 'container' ? `${f.platform}-${f.platformVersion}` : f.profile}, so nothing was planned or applied:\n${describeCompileFailures(failures)}`);
     const errors = diagnostics.filter((d) => d.severity === 'error');
-    if (errors.length) io.stderr(`cloche: ${errors.length} error${errors.length === 1 ? '' : 's'} in the cookbook (see \`cloche check\`); planning what could be compiled\n`);
+    if (errors.length) io.stderr(`cloche: ${errors.length} error${errors.length === 1 ? '' : 's'} in the cookbook (see \`cloche check\`); steps they touch are planned from what could be compiled\n`);
     const platformName = f.profile === 'container' ? `${f.platform}-${f.platformVersion}` : f.profile;
     const planTarget: PlanTarget = { runtime: target.driver.runtime.name, image: target.image, container: target.container, platform: platformName };
     if (choice.suite) planTarget.suite = choice.suite.name;

@@ -13,7 +13,7 @@ import { executeProvider } from './execute';
 import { fileProvider } from './file';
 import { groupProvider } from './group';
 import { linkProvider } from './link';
-import { logProvider, notifyGroupProvider } from './misc';
+import { logProvider, notifyGroupProvider, rubyBlockProvider } from './misc';
 import { packageProvider } from './package';
 import { remoteFileProvider } from './remoteFile';
 import { serviceProvider, systemdUnitProvider } from './service';
@@ -21,7 +21,7 @@ import { userProvider } from './user';
 
 const ALL: Provider[] = [
   packageProvider, dpkgPackageProvider, aptUpdateProvider, aptRepositoryProvider, aptPreferenceProvider, fileProvider, remoteFileProvider, directoryProvider, linkProvider,
-  userProvider, groupProvider, executeProvider, serviceProvider, systemdUnitProvider, cronProvider, cronDProvider, logProvider, notifyGroupProvider,
+  userProvider, groupProvider, executeProvider, serviceProvider, systemdUnitProvider, cronProvider, cronDProvider, logProvider, notifyGroupProvider, rubyBlockProvider,
 ];
 
 const BY_TYPE = new Map<string, Provider>(ALL.flatMap((p) => p.types.map((t) => [t, p] as const)));
@@ -32,7 +32,7 @@ const DEFAULT_ACTIONS: Record<string, string> = {
   apt_update: 'periodic', apt_repository: 'add', apt_preference: 'add', file: 'create', template: 'create', cookbook_file: 'create', remote_file: 'create',
   directory: 'create', link: 'create', user: 'create', linux_user: 'create', group: 'create', linux_group: 'create',
   execute: 'run', bash: 'run', script: 'run', sh: 'run', csh: 'run', ksh: 'run', perl: 'run', python: 'run', ruby: 'run',
-  service: 'nothing', systemd_unit: 'nothing', cron: 'create', cron_d: 'create', log: 'write', notify_group: 'run',
+  service: 'nothing', systemd_unit: 'nothing', cron: 'create', cron_d: 'create', log: 'write', notify_group: 'run', ruby_block: 'run', whyrun_safe_ruby_block: 'run',
 };
 
 /** The provider for a resource: by its resolved class first, then by the DSL name. */

@@ -1,7 +1,8 @@
 /**
  * log and notify_group: they change nothing on the machine but always "run" in Chef — a log
  * writes its message, a notify_group fires its notifications — so they plan as changes that fire
- * notifications, and the idempotence check exempts them.
+ * notifications, and the idempotence check exempts them. ruby_block: its block is Ruby that only
+ * Chef's process can run, so it is always unknown (never applied; the run is then incomplete).
  */
 import { PropReader } from '../props';
 import type { Provider } from '../types';
@@ -35,5 +36,14 @@ export const notifyGroupProvider: Provider = {
   plan() {
     return change([{ property: 'notifications', from: null, to: 'fired', message: 'would fire its notifications' }]);
   },
+  apply: () => undefined,
+};
+
+/** Chef runs a ruby_block's `block` in its own process: nothing Cloche can plan or apply in a container. */
+export const rubyBlockProvider: Provider = {
+  types: ['ruby_block', 'whyrun_safe_ruby_block'],
+  actions: ['run', 'create', 'nothing'],
+  queries: () => [],
+  plan: (ctx) => unknownStep(`${ctx.resource.type} runs its Ruby block inside the Chef process (at ${ctx.resource.location.file}:${ctx.resource.location.line}), which Cloche cannot run in the container: it is not applied`),
   apply: () => undefined,
 };
