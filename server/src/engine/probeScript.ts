@@ -7,7 +7,7 @@
  * command (or anything else on stdout) can never forge a record, lines without it are ignored,
  * and a query whose `end` line never arrives is reported as garbled instead of being guessed.
  *
- * Read-only: only stat/readlink/base64/getent (passwd, group, shadow: only whether a password is locked leaves the container)/passwd -S/dpkg-query/`dpkg-deb -f` (a .deb's control fields)/status scripts, apt-config (it reads the
+ * Read-only: only stat/readlink/base64/getent (passwd, group, shadow: only whether a password is locked leaves the container)/passwd -S/the listings, git and gem queries of probeFunctions.ts/dpkg-query/`dpkg-deb -f` (a .deb's control fields)/status scripts, apt-config (it reads the
  * configuration), grep and awk over apt's lists, Release files and preferences and over dnf's
  * cached repository metadata, and `rpm -q` (on a copy of its database in /dev/shm) run, except
  * string guards — user commands, run like Chef's why-run runs them, with a timeout, stdin closed
@@ -17,6 +17,7 @@
 import { randomBytes } from 'node:crypto';
 import { FACTS_SCRIPT } from '../containers/facts';
 import { shQuote } from '../containers/driver';
+import { ARCHIVE_FORMAT_FUNCTION, ARCHIVE_FUNCTION, ARCHIVE_LIST_FUNCTION, GEM_FUNCTION, GIT_FUNCTION, TREE_FUNCTION } from './probeFunctions';
 
 /** Files larger than this are compared by sha256 only (no diff). */
 export const MAX_CONTENT_BYTES = 256 * 1024;
@@ -35,7 +36,15 @@ export type Query =
   /** A .deb file (dpkg_package's source): its Package/Version/Architecture, and that package's installed versions. */
   | { kind: 'deb'; path: string }
   /** A reading of the machine by name ({@link systemReadingScript}): the hostname, a capability, a kernel parameter, a command … */
-  | { kind: 'system'; name: string };
+  | { kind: 'system'; name: string }
+  /** An archive (archive_file): format, the tools it needs; with `list`, its entries against what `dest` holds (probeFunctions.ts). */
+  | { kind: 'archive'; path: string; dest: string; strip: number; list: boolean }
+  /** A git checkout at `path`: HEAD, branch, the URLs of `remote`; `repository` (a path in the container) has its refs listed. */
+  | { kind: 'git'; path: string; remote: string; repository?: string }
+  /** A gem as `gem list --local --exact` shows it, with the gem command `binary`. */
+  | { kind: 'gem'; name: string; binary: string }
+  /** Every path under a directory (remote_directory's purge). */
+  | { kind: 'tree'; path: string };
 
 /**
  * Which package database a package query reads: dpkg (apt_package, dpkg_package) or rpm (dnf_package,
@@ -63,6 +72,10 @@ export function queryKey(q: Query): string {
     case 'guard': return `guard:${q.cwd ?? ''}:${JSON.stringify(q.env ?? {})}:${q.command}`;
     case 'deb': return `deb:${q.path}`;
     case 'system': return `system:${q.name}`;
+    case 'archive': return `archive:${q.strip}:${q.list ? 1 : 0}:${q.dest}:${q.path}`;
+    case 'git': return `git:${q.remote}:${q.repository ?? ''}:${q.path}`;
+    case 'gem': return `gem:${q.binary}:${q.name}`;
+    case 'tree': return `tree:${q.path}`;
   }
 }
 
@@ -422,8 +435,19 @@ export function buildProbeScript(all: Query[], opts: { facts?: boolean; nonce?: 
       case 'guard': parts.push(guardSnippet(id, q)); break;
       case 'deb': parts.push(`_db ${id} ${shQuote(q.path)}\n`); break;
       case 'system': { const sn = systemReadingScript(id, q.name); if (sn) parts.push(`${sn}\n_o ${id} end 0\n`); break; }
+      case 'archive': parts.push(`_ar ${id} ${shQuote(q.path)} ${shQuote(q.dest)} ${Math.max(0, Math.floor(q.strip))} ${q.list ? 1 : 0}\n`); break;
+      case 'git': parts.push(`_gt ${id} ${shQuote(q.path)} ${shQuote(q.remote)}${q.repository ? ` ${shQuote(q.repository)}` : ''}\n`); break;
+      case 'gem': parts.push(`_gm ${id} ${shQuote(q.binary)} ${shQuote(q.name)}\n`); break;
+      case 'tree': parts.push(`_tr ${id} ${shQuote(q.path)}\n`); break;
     }
   }
+  // The shell functions of probeFunctions.ts these queries call, defined after the prologue.
+  const kinds = new Set([...queries.values()].map((q) => q.kind));
+  const functions = [
+    kinds.has('archive') ? ARCHIVE_FORMAT_FUNCTION + ARCHIVE_LIST_FUNCTION + ARCHIVE_FUNCTION : '',
+    kinds.has('git') ? GIT_FUNCTION : '', kinds.has('gem') ? GEM_FUNCTION : '', kinds.has('tree') ? TREE_FUNCTION : '',
+  ].join('');
+  if (functions) parts.splice(2, 0, functions);
   if (rpmPackages.length || autoPackages.length) parts.push(RPM_FUNCTION);
   if ([...queries.values()].some((q) => q.kind === 'deb')) parts.splice(2, 0, DEB_FUNCTION);
   if (packages.length) parts.push(packageSnippet([...new Set(packages)], [...new Set(autoPackages.flatMap(rpmBaseNames))]));

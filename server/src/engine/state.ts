@@ -412,6 +412,8 @@ export class VirtualState {
         case 'service': s.services.set(q.name, bad ? unknown(garbled) : known(parseService(rec))); break;
         case 'deb': s.debs.set(q.path, bad ? unknown(garbled) : parseDeb(rec)); break;
         case 'system': s.systems.set(q.name, bad ? unknown(garbled) : known(Object.fromEntries([...rec].filter(([f]) => f !== 'end')))); break;
+        // Readings by their query key (probeFunctions.ts): an archive, a git checkout, a gem, a tree.
+        case 'archive': case 'git': case 'gem': case 'tree': s.systems.set(k, bad ? unknown(garbled) : known(Object.fromEntries([...rec].filter(([f]) => f !== 'end')))); break;
         case 'guard': {
           const rc = Number(rec.get('rc')?.[0]);
           s.guards.set(k, bad || Number.isNaN(rc) ? unknown(garbled) : known(rc));
@@ -515,7 +517,10 @@ export class VirtualState {
   setService(n: string, i: ServiceInfo): void { this.services.set(n, known(i)); }
   /** A .deb file (dpkg_package's source) as the probe read it. */
   deb(p: string): Known<DebInfo> { return this.debs.get(p) ?? unknown(`${p}: ${NOT_PROBED}`); }
-  /** A reading of the machine ({@link Query} `system`), as the probe read it or as a planned step leaves it. */
+  /**
+   * A reading of the machine ({@link Query} `system`, by its name; `archive`, `git`, `gem` and
+   * `tree` queries by their {@link queryKey}), as the probe read it or as a planned step leaves it.
+   */
   system(name: string): Known<SystemReading> { return this.systems.get(name) ?? unknown(`${name}: ${NOT_PROBED}`); }
   /** Records a step's effect on a reading; `unknown` with the reason when the effect cannot be simulated. */
   setSystem(name: string, r: SystemReading | { unknown: string }): void { this.systems.set(name, 'unknown' in r && typeof r.unknown === 'string' ? unknown(r.unknown) : known(r as SystemReading)); }
