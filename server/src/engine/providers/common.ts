@@ -41,22 +41,40 @@ export function pathQueries(path: string, attrs: Attrs, content = false): Query[
   return qs;
 }
 
+/** Whether an account a step needs will be there: see {@link needAccount}. */
+export interface AccountCheck { failed?: string; unknown?: string; note?: string; assumption?: string }
+
+/**
+ * Whether the user or group a step needs (`label` names it: "owner app", "member app of group web") exists when the
+ * step runs: it exists; an earlier step creates it (a note); a package installed earlier in the
+ * run may create it — packages create system accounts (chrony's `_chrony`, redis-server's
+ * `redis`) that the simulation cannot see, so the step assumes it, naming those packages; or it
+ * is missing and Chef would fail. At converge the machine is probed again after each package
+ * install, so the assumption is then checked for real.
+ */
+export function needAccount(state: VirtualState, kind: 'user' | 'group', name: string, label = `${kind} ${name}`): AccountCheck {
+  const k = kind === 'user' ? state.user(name) : state.group(name);
+  if (!k.ok) return { unknown: k.reason };
+  if (k.value) return k.value.by ? { note: `${label} is created earlier by ${k.value.by}` } : {};
+  if (state.installs.length) {
+    return { assumption: `assuming ${kind} ${name} is created by ${state.installs.join(', ')}, installed earlier in this run (what a package creates cannot be simulated)` };
+  }
+  return { failed: `${label} does not exist (and no earlier resource creates it)` };
+}
+
 /** Checks that the owner and group exist in the (virtual) state; Chef fails on a missing one. */
-export function checkOwnership(state: VirtualState, attrs: Attrs): { failed?: string; unknown?: string; notes: string[] } {
+export function checkOwnership(state: VirtualState, attrs: Attrs): { failed?: string; unknown?: string; notes: string[]; assumptions: string[] } {
   const notes: string[] = [];
-  if (attrs.owner && !/^\d+$/.test(attrs.owner)) {
-    const u = state.user(attrs.owner);
-    if (!u.ok) return { unknown: u.reason, notes };
-    if (!u.value) return { failed: `owner ${attrs.owner} does not exist (and no earlier resource creates it)`, notes };
-    if (u.value.by) notes.push(`owner ${attrs.owner} is created earlier by ${u.value.by}`);
+  const assumptions: string[] = [];
+  for (const [kind, name, role] of [['user', attrs.owner, 'owner'], ['group', attrs.group, 'group']] as const) {
+    if (!name || /^\d+$/.test(name)) continue;
+    const c = needAccount(state, kind, name, `${role} ${name}`);
+    if (c.unknown) return { unknown: c.unknown, notes, assumptions };
+    if (c.failed) return { failed: c.failed, notes, assumptions };
+    if (c.note) notes.push(c.note);
+    if (c.assumption) assumptions.push(c.assumption);
   }
-  if (attrs.group && !/^\d+$/.test(attrs.group)) {
-    const g = state.group(attrs.group);
-    if (!g.ok) return { unknown: g.reason, notes };
-    if (!g.value) return { failed: `group ${attrs.group} does not exist (and no earlier resource creates it)`, notes };
-    if (g.value.by) notes.push(`group ${attrs.group} is created earlier by ${g.value.by}`);
-  }
-  return { notes };
+  return { notes, assumptions };
 }
 
 /** Checks the parent directory of a path that is about to be created. */

@@ -6,7 +6,7 @@
 
 import { PropReader } from '../props';
 import type { EngineResource, Provider } from '../types';
-import { change, failedStep, pathQueries, shQuote, unknownStep, upToDate } from './common';
+import { change, failedStep, needAccount, pathQueries, shQuote, unknownStep, upToDate } from './common';
 import { contentDiff, SENSITIVE } from '../diff';
 import { planContentFile, writeFileScript } from './file';
 
@@ -102,8 +102,8 @@ export const cronProvider: Provider = {
     const reader = new PropReader(ctx.resource);
     const e = entry(reader);
     if (reader.reasons.length) return unknownStep(reader.reasons.join('; '));
-    const u = ctx.state.user(e.user);
-    if (u.ok && !u.value) return failedStep(`user ${e.user} does not exist (and no earlier resource creates it)`);
+    const u = needAccount(ctx.state, 'user', e.user);
+    if (u.failed) return failedStep(u.failed);
     const files = SPOOLS.map((d) => ctx.state.path(`${d}/${e.user}`));
     const bad = files.find((f) => !f.ok);
     if (bad && !bad.ok) return unknownStep(bad.reason);
@@ -116,6 +116,7 @@ export const cronProvider: Provider = {
     const tool = ctx.state.path('/usr/bin/crontab');
     const assumptions = tool.ok && tool.value.kind === 'missing'
       ? [ctx.state.installs.length ? `assuming crontab is installed by ${ctx.state.installs.join(', ')}` : 'crontab is not installed; the converge will fail'] : [];
+    if (u.assumption) assumptions.push(u.assumption);
     ctx.state.setPath(`${SPOOLS[0]}/${e.user}`, { kind: 'file', content: next, by: ctx.resource.id });
     const message = `would ${ctx.action === 'delete' ? 'remove' : 'set'} crontab entry "${ctx.resource.name}" for ${e.user}`;
     if (ctx.resource.sensitive) return change([{ property: 'crontab', from: null, to: SENSITIVE, message }], { assumptions });

@@ -49,6 +49,7 @@ export const directoryProvider: Provider = {
     if (own.failed) return failedStep(own.failed);
     if (own.unknown) return unknownStep(own.unknown);
     notes.push(...own.notes);
+    assumptions.push(...own.assumptions);
     const exists = c.kind === 'directory';
     const changes = [
       ...(exists ? [] : [{ property: 'path', from: null, to: w.path, message: `would create directory ${w.path}` }]),

@@ -8,7 +8,7 @@
 
 import { PropReader } from '../props';
 import type { ApplyScript, EngineResource, Provider } from '../types';
-import { change, failedStep, shQuote, unknownStep } from './common';
+import { change, failedStep, needAccount, shQuote, unknownStep } from './common';
 
 /** Script resources and their default interpreters. */
 const INTERPRETERS: Record<string, string> = { bash: 'bash', sh: 'sh', csh: 'csh', ksh: 'ksh', perl: 'perl', python: 'python3', ruby: 'ruby' };
@@ -55,9 +55,11 @@ export const executeProvider: Provider = {
       ctx.state.setPath(path, { kind: 'file', by: ctx.resource.id });
     }
     if (c.isScript && !c.interpreter) return unknownStep('script resource without an interpreter');
+    const assumptions: string[] = [];
     if (c.user && !/^\d+$/.test(c.user)) {
-      const u = ctx.state.user(c.user);
-      if (u.ok && !u.value) return failedStep(`user ${c.user} does not exist (and no earlier resource creates it)`);
+      const u = needAccount(ctx.state, 'user', c.user);
+      if (u.failed) return failedStep(u.failed);
+      if (u.assumption) assumptions.push(u.assumption);
     }
     if (c.cwd) {
       const d = ctx.state.dirStatus(c.cwd);
@@ -66,7 +68,7 @@ export const executeProvider: Provider = {
     ctx.state.opaque.push(ctx.resource.id);
     const shown = text === undefined ? '(command unknown)' : text.trim().split('\n')[0] + (text.trim().includes('\n') ? ' …' : '');
     const step = change([{ property: 'command', from: null, to: ctx.resource.sensitive ? '(sensitive)' : text ?? null,
-      message: `would run ${ctx.resource.sensitive ? '(sensitive command)' : `\`${shown}\``}${c.user ? ` as ${c.user}` : ''}${c.cwd ? ` in ${c.cwd}` : ''}` }], { opaque: true });
+      message: `would run ${ctx.resource.sensitive ? '(sensitive command)' : `\`${shown}\``}${c.user ? ` as ${c.user}` : ''}${c.cwd ? ` in ${c.cwd}` : ''}` }], { opaque: true, ...(assumptions.length ? { assumptions } : {}) });
     if (c.reader.reasons.length) return { ...step, status: 'unknown', reason: c.reader.reasons.join('; ') };
     return step;
   },

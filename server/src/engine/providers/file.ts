@@ -48,6 +48,7 @@ export function planContentFile(ctx: PlanContext, path: string, attrs: Attrs, co
   if (own.failed) return failedStep(own.failed);
   if (own.unknown) return unknownStep(own.unknown);
   notes.push(...own.notes);
+  assumptions.push(...own.assumptions);
 
   const changes: PlanChange[] = [];
   let diff: string | undefined;

@@ -5,7 +5,7 @@
 import type { PlanChange } from '../../protocol';
 import { PropReader } from '../props';
 import type { EngineResource, Provider } from '../types';
-import { change, failedStep, shQuote, unknownStep, upToDate } from './common';
+import { change, failedStep, needAccount, shQuote, unknownStep, upToDate } from './common';
 
 function want(r: EngineResource) {
   const reader = new PropReader(r);
@@ -33,9 +33,11 @@ export const groupProvider: Provider = {
     }
     if (!g && ctx.action === 'modify') return failedStep(`group ${w.name} does not exist (action :modify requires it)`);
     if (!g && ctx.action === 'manage') return upToDate(`group ${w.name} does not exist; :manage does nothing`);
+    const assumptions: string[] = [];
     for (const m of w.members ?? []) {
-      const u = ctx.state.user(m);
-      if (u.ok && !u.value) return failedStep(`member ${m} of group ${w.name} does not exist (and no earlier resource creates it)`);
+      const u = needAccount(ctx.state, 'user', m, `member ${m} of group ${w.name}`);
+      if (u.failed) return failedStep(u.failed);
+      if (u.assumption) assumptions.push(u.assumption);
     }
     const changes: PlanChange[] = [];
     if (!g) changes.push({ property: 'group', from: null, to: w.name, message: `would create ${w.system ? 'system ' : ''}group ${w.name}` });
@@ -45,9 +47,9 @@ export const groupProvider: Provider = {
     if (w.members) after = w.append ? [...new Set([...before, ...w.members])] : [...w.members];
     after = after.filter((m) => !w.excluded.includes(m));
     if (after.join(',') !== before.join(',')) changes.push({ property: 'members', from: before, to: after, message: `would set members of ${w.name} to ${after.join(', ') || '(none)'}` });
-    if (!changes.length) return upToDate();
+    if (!changes.length) return { ...upToDate(), ...(assumptions.length ? { assumptions } : {}) };
     ctx.state.setGroup(w.name, { name: w.name, gid: w.gid ?? g?.gid ?? NaN, members: after, by: ctx.resource.id });
-    return change(changes);
+    return change(changes, assumptions.length ? { assumptions } : {});
   },
   apply(ctx) {
     const w = want(ctx.resource);

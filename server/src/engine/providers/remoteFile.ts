@@ -41,17 +41,17 @@ export const remoteFileProvider: Provider = {
       if (p.failed) return failedStep(p.failed);
       ctx.state.setPath(w.path, { kind: 'file', sha256: w.checksum, ...w.attrs, by: ctx.resource.id });
       return change([{ property: 'source', from: null, to: src, message: `would download ${src} to ${w.path}` }, ...attrChanges(w.path, undefined, w.attrs)],
-        { assumptions: p.assumption ? [p.assumption] : undefined, reason: w.checksum ? `checksum ${w.checksum.slice(0, 12)}…` : 'content unknown until downloaded (plans run without network)' });
+        { assumptions: [...own.assumptions, ...(p.assumption ? [p.assumption] : [])], reason: w.checksum ? `checksum ${w.checksum.slice(0, 12)}…` : 'content unknown until downloaded (plans run without network)' });
     }
     const attrs = attrChanges(w.path, c, w.attrs);
     const matches = w.checksum && c.sha256 && c.sha256.startsWith(w.checksum);
     if (ctx.action === 'create_if_missing' || matches) {
       if (attrs.length) ctx.state.setPath(w.path, { ...c, ...w.attrs, by: ctx.resource.id });
-      return change(attrs, { reason: matches ? 'checksum matches' : `${w.path} exists` });
+      return change(attrs, { reason: matches ? 'checksum matches' : `${w.path} exists`, assumptions: own.assumptions });
     }
     if (w.checksum) {
       ctx.state.setPath(w.path, { ...c, sha256: w.checksum, ...w.attrs, by: ctx.resource.id });
-      return change([{ property: 'checksum', from: c.sha256 ?? null, to: w.checksum, message: `would download ${src} (local checksum differs)` }, ...attrs]);
+      return change([{ property: 'checksum', from: c.sha256 ?? null, to: w.checksum, message: `would download ${src} (local checksum differs)` }, ...attrs], { assumptions: own.assumptions });
     }
     return unknownStep(`whether ${src} differs from ${w.path} cannot be known without network (give a checksum to decide offline)`, { changes: attrs });
   },

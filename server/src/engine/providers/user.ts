@@ -1,12 +1,16 @@
 /**
  * user: create / remove / modify / manage through getent (probe) and useradd/usermod (apply).
- * The primary group may be one an earlier `group` resource creates (forward simulation).
+ * The primary group may be one an earlier `group` resource creates (forward simulation), or one
+ * a package installed earlier may create (an assumption). :lock and :unlock read the password
+ * state as Chef does (`passwd -S`: L locked, P or NP not) and apply `usermod -L`/`-U`; an unlock
+ * that usermod refuses (the password is only `!`: nothing would remain) is failed, not applied —
+ * Chef would report it done while the account stays locked.
  */
 import type { PlanChange } from '../../protocol';
 import { PropReader } from '../props';
-import type { UserInfo } from '../state';
+import type { PasswordLock, UserInfo } from '../state';
 import type { EngineResource, PlanContext, Provider, ProviderStep } from '../types';
-import { change, failedStep, shQuote, unknownStep, upToDate } from './common';
+import { change, failedStep, needAccount, shQuote, unknownStep, upToDate } from './common';
 
 function want(r: EngineResource) {
   const reader = new PropReader(r);
@@ -19,14 +23,53 @@ function want(r: EngineResource) {
 }
 type Want = ReturnType<typeof want>;
 
-/** Resolves the wanted primary group to a gid through the (virtual) state. */
-function wantedGid(ctx: PlanContext, w: Want): { gid?: number; failed?: string; unknown?: string; note?: string } {
+/** Resolves the wanted primary group to a gid through the (virtual) state (NaN: created earlier, gid not known yet). */
+function wantedGid(ctx: PlanContext, w: Want): { gid?: number; failed?: string; unknown?: string; note?: string; assumption?: string } {
   if (w.gid === undefined) return {};
   if (/^\d+$/.test(w.gid)) return { gid: Number(w.gid) };
+  const c = needAccount(ctx.state, 'group', w.gid);
+  if (c.unknown || c.failed) return c;
+  if (c.assumption) return { gid: NaN, assumption: c.assumption };
   const g = ctx.state.group(w.gid);
-  if (!g.ok) return { unknown: g.reason };
-  if (!g.value) return { failed: `group ${w.gid} does not exist (and no earlier resource creates it)` };
-  return { gid: g.value.gid, note: g.value.by ? `group ${w.gid} is created earlier by ${g.value.by}` : undefined };
+  return { gid: g.ok && g.value ? g.value.gid : NaN, note: c.note };
+}
+
+/** The password state after useradd/usermod -p: a hash is a usable password; without one useradd leaves `!`. */
+function lockAfterPassword(password: string | undefined, cur: PasswordLock | undefined): PasswordLock | undefined {
+  if (password === undefined) return cur;
+  if (password === '') return { status: 'NP', afterUnlock: 'NP' };
+  return password.startsWith('!') || password.startsWith('*') ? { status: 'L', afterUnlock: password.length > 1 ? 'P' : 'refuse' } : { status: 'P', afterUnlock: 'P' };
+}
+
+/** :lock / :unlock, as Chef's check_lock reads `passwd -S`. */
+function planLock(ctx: PlanContext, w: Want, u: UserInfo | null): ProviderStep {
+  const lock = ctx.action === 'lock';
+  if (!u) {
+    if (ctx.state.installs.length) {
+      return unknownStep(`user ${w.name} does not exist now; ${ctx.state.installs.join(', ')}, installed earlier, may create it, and its password state is known only then (the converge reads it after the install)`);
+    }
+    return failedStep(`Cannot modify user ${w.name} - does not exist! (Chef's :${ctx.action} needs the user)`);
+  }
+  if (!u.lock) return unknownStep(`the password state of user ${w.name} was not read by the probe`);
+  const { status, afterUnlock } = u.lock;
+  const locked = /^L/.test(status) ? true : /^[PN]/.test(status) ? false : undefined;
+  if (locked === undefined) {
+    return failedStep(`Cannot determine if user ${w.name} is locked: \`passwd -S ${w.name}\` gave ${status ? `status ${JSON.stringify(status)}` : 'no status (does the container have passwd?)'}`);
+  }
+  if (lock) {
+    if (locked) return upToDate(`user ${w.name} is already locked`);
+    ctx.state.setUser(w.name, { ...u, lock: { status: 'L', afterUnlock: status === 'NP' ? 'refuse' : 'P' }, by: ctx.resource.id });
+    return change([{ property: 'locked', from: false, to: true, message: `would lock user ${w.name} (usermod -L)` }]);
+  }
+  if (!locked) return upToDate(`user ${w.name} is not locked`);
+  if (afterUnlock === 'refuse') {
+    return failedStep(`usermod -U cannot unlock user ${w.name}: its password is only "!" (none was ever set), so usermod warns that unlocking would leave a passwordless account, exits 0 and changes nothing — Chef would report it unlocked on every run; give the user a password first`);
+  }
+  if (afterUnlock !== 'P' && afterUnlock !== 'NP') {
+    return failedStep(`usermod -U cannot unlock user ${w.name}: its password stays locked after removing one "!" (it is "*" or starts with "!!")`);
+  }
+  ctx.state.setUser(w.name, { ...u, lock: { status: afterUnlock, afterUnlock }, by: ctx.resource.id });
+  return change([{ property: 'locked', from: true, to: false, message: `would unlock user ${w.name} (usermod -U)` }]);
 }
 
 function planUser(ctx: PlanContext, w: Want): ProviderStep {
@@ -39,7 +82,7 @@ function planUser(ctx: PlanContext, w: Want): ProviderStep {
     ctx.state.setUser(w.name, null);
     return change([{ property: 'user', from: w.name, to: null, message: `would remove user ${w.name}` }]);
   }
-  if (ctx.action === 'lock' || ctx.action === 'unlock') return unknownStep(`password lock state is not probed (action :${ctx.action})`);
+  if (ctx.action === 'lock' || ctx.action === 'unlock') return planLock(ctx, w, u);
   if (!u && ctx.action === 'modify') return failedStep(`user ${w.name} does not exist (action :modify requires it)`);
   if (!u && ctx.action === 'manage') return upToDate(`user ${w.name} does not exist; :manage does nothing`);
   const g = wantedGid(ctx, w);
@@ -56,12 +99,14 @@ function planUser(ctx: PlanContext, w: Want): ProviderStep {
   diff('shell', u?.shell, w.shell);
   diff('comment', u?.comment, w.comment);
   if (!u) changes.unshift({ property: 'user', from: null, to: w.name, message: `would create ${w.system ? 'system ' : ''}user ${w.name}` });
-  if (!changes.length) return upToDate(g.note);
+  const assumptions = g.assumption ? { assumptions: [g.assumption] } : {};
+  if (!changes.length) return { ...upToDate(g.note), ...assumptions };
+  const lock = u ? lockAfterPassword(w.password, u.lock) : lockAfterPassword(w.password ?? '!', undefined);
   const next: UserInfo = { name: w.name, uid: w.uid ?? u?.uid ?? NaN, gid: g.gid ?? u?.gid ?? NaN, comment: w.comment ?? u?.comment ?? '',
-    home: w.home ?? u?.home ?? `/home/${w.name}`, shell: w.shell ?? u?.shell ?? '/bin/sh', by: id };
+    home: w.home ?? u?.home ?? `/home/${w.name}`, shell: w.shell ?? u?.shell ?? '/bin/sh', by: id, ...(lock ? { lock } : {}) };
   ctx.state.setUser(w.name, next);
   if (w.manageHome && w.home) ctx.state.setPath(w.home, { kind: 'directory', owner: w.name, mode: '755', by: id });
-  return change(changes, { reason: g.note });
+  return change(changes, { reason: g.note, ...assumptions });
 }
 
 export const userProvider: Provider = {
@@ -69,7 +114,9 @@ export const userProvider: Provider = {
   actions: ['create', 'remove', 'modify', 'manage', 'lock', 'unlock', 'nothing'],
   queries(r) {
     const w = want(r);
-    const qs: ReturnType<Provider['queries']> = [{ kind: 'user', name: w.name }];
+    // The password state only for resources that lock or unlock (a notification's :lock is then unknown).
+    const lock = r.actions.some((a) => /^:?(un)?lock$/.test(a));
+    const qs: ReturnType<Provider['queries']> = [{ kind: 'user', name: w.name, ...(lock ? { lock } : {}) }];
     if (w.gid && !/^\d+$/.test(w.gid)) qs.push({ kind: 'group', name: w.gid });
     if (w.home) qs.push({ kind: 'path', path: w.home });
     return qs;
