@@ -31,9 +31,14 @@ export function runtimeFlags(settings: ClientSettings): string[] {
   return settings.container.runtime === 'auto' ? [] : ['--runtime', settings.container.runtime];
 }
 
-/** The CLI flags that follow from the settings: runtime, and the image configured for the platform profile. */
+/** `--runtime` and the throwaway container's limits (`--memory`, `--pids-limit`): for plan, converge and test. */
+export function containerFlags(settings: ClientSettings): string[] {
+  return [...runtimeFlags(settings), '--memory', settings.container.memory, '--pids-limit', String(settings.container.pidsLimit)];
+}
+
+/** The CLI flags that follow from the settings: runtime, limits, and the image configured for the platform profile. */
 export function targetFlags(settings: ClientSettings): string[] {
-  const flags = runtimeFlags(settings);
+  const flags = containerFlags(settings);
   const image = settings.container.images[settings.platform];
   if (image) flags.push('--image', image);
   return flags;

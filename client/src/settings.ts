@@ -20,9 +20,13 @@ export interface ClientSettings {
     runtime: ContainerRuntime;
     /** Image per platform profile (`{ "ubuntu-24.04": "my/ubuntu:24.04" }`); missing ones use the local base image. */
     images: Record<string, string>;
+    /** Memory limit of throwaway containers (`--memory`, docker syntax). */
+    memory: string;
+    /** Most processes in a throwaway container (`--pids-limit`). */
+    pidsLimit: number;
   };
   converge: {
-    /** Network of converge containers (packages need a mirror); plans always run with no network. */
+    /** Network of converge containers (bridge reaches the package mirror); plans always run with no network. */
     network: ConvergeNetwork;
   };
   timeouts: {
@@ -43,8 +47,8 @@ export interface ClientSettings {
 
 export const DEFAULTS: ClientSettings = {
   platform: 'auto',
-  container: { runtime: 'auto', images: {} },
-  converge: { network: 'host' },
+  container: { runtime: 'auto', images: {}, memory: '2g', pidsLimit: 2048 },
+  converge: { network: 'bridge' },
   timeouts: { planSeconds: 300, convergeSeconds: 1800 },
   graph: { updateDelayMs: 300 },
   inlayHints: { attributeValues: true },
@@ -56,6 +60,8 @@ export const CLIENT_SETTING_KEYS = [
   'cloche.platform',
   'cloche.container.runtime',
   'cloche.container.images',
+  'cloche.container.memory',
+  'cloche.container.pidsLimit',
   'cloche.converge.network',
   'cloche.timeouts.planSeconds',
   'cloche.timeouts.convergeSeconds',
@@ -80,10 +86,15 @@ export function readClientSettings(get: (key: string) => unknown): ClientSetting
     for (const [k, v] of Object.entries(imagesRaw)) if (typeof v === 'string' && v) images[k] = v;
   }
   const hints = get('inlayHints.attributeValues');
+  const memory = get('container.memory');
   return {
     platform: str('platform', null, DEFAULTS.platform),
-    container: { runtime: str('container.runtime', ['auto', 'docker', 'podman'], DEFAULTS.container.runtime), images },
-    converge: { network: str('converge.network', ['host', 'bridge', 'none'], DEFAULTS.converge.network) },
+    container: {
+      runtime: str('container.runtime', ['auto', 'docker', 'podman'], DEFAULTS.container.runtime), images,
+      memory: typeof memory === 'string' && /^\d+(\.\d+)?[bkmg]?$/i.test(memory) ? memory : DEFAULTS.container.memory,
+      pidsLimit: Math.floor(num('container.pidsLimit', DEFAULTS.container.pidsLimit, 1)),
+    },
+    converge: { network: str('converge.network', ['bridge', 'host', 'none'], DEFAULTS.converge.network) },
     timeouts: { planSeconds: num('timeouts.planSeconds', DEFAULTS.timeouts.planSeconds, 1), convergeSeconds: num('timeouts.convergeSeconds', DEFAULTS.timeouts.convergeSeconds, 1) },
     graph: { updateDelayMs: num('graph.updateDelayMs', DEFAULTS.graph.updateDelayMs, 0) },
     inlayHints: { attributeValues: typeof hints === 'boolean' ? hints : DEFAULTS.inlayHints.attributeValues },

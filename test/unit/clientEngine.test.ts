@@ -158,10 +158,10 @@ describe('plan subjects and flags', () => {
     assert.equal(subjectOf(path.join(root, 'elsewhere.rb')), undefined);
   });
 
-  it('passes the runtime unless auto, and the image configured for the platform profile', () => {
-    assert.deepEqual(targetFlags(DEFAULTS), []);
-    assert.deepEqual(targetFlags({ ...DEFAULTS, platform: 'ubuntu-24.04', container: { runtime: 'podman', images: { 'ubuntu-24.04': 'u:24', 'debian-12': 'd' } } }),
-      ['--runtime', 'podman', '--image', 'u:24']);
+  it('passes the runtime unless auto, the container limits, and the image configured for the platform profile', () => {
+    assert.deepEqual(targetFlags(DEFAULTS), ['--memory', '2g', '--pids-limit', '2048']);
+    assert.deepEqual(targetFlags({ ...DEFAULTS, platform: 'ubuntu-24.04', container: { runtime: 'podman', images: { 'ubuntu-24.04': 'u:24', 'debian-12': 'd' }, memory: '512m', pidsLimit: 300 } }),
+      ['--runtime', 'podman', '--memory', '512m', '--pids-limit', '300', '--image', 'u:24']);
   });
 });
 

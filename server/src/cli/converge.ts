@@ -1,7 +1,7 @@
 /**
  * `cloche converge PATH [--image I | --container NAME] [--keep] [--idempotence] [--network N]
- * [--format text|json|jsonl]` — applies the recipe in a throwaway container (network host by
- * default, to reach the package mirror), streaming progress; with --idempotence, plans again
+ * [--format text|json|jsonl]` — applies the recipe in a throwaway container (Docker's bridge network by
+ * default: it reaches the package mirror but not the host's 127.0.0.1; `--network host` warns), streaming progress; with --idempotence, plans again
  * afterwards and fails on any change. Exit 0 converged (and idempotent), 1 failed, incomplete (steps
  * not applied because they are unknown) or not idempotent, 2 environment/usage.
  *
@@ -20,11 +20,12 @@ import { formatOf, parseArgs } from './args';
 import { type CliIO, UsageError } from './io';
 import { prepare, TARGET_FLAGS, TARGET_LISTS, TARGET_HELP, withExitCodes } from './plan';
 
-export const usage = 'cloche converge PATH [--image I | --container NAME] [--runtime docker|podman] [--platform P] [--run-list L | --suite S] [--kitchen-platform K] [--attributes FILE] [--attribute P=V]... [--environment E] [--policyfile F [--named-run-list N]] [--network host|bridge|none] [--keep] [--idempotence] [--format text|json|jsonl]';
+export const usage = 'cloche converge PATH [--image I | --container NAME] [--runtime docker|podman] [--platform P] [--run-list L | --suite S] [--kitchen-platform K] [--init none|systemd] [--memory M] [--pids-limit N] [--attributes FILE] [--attribute P=V]... [--environment E] [--policyfile F [--named-run-list N]] [--network bridge|host|none] [--keep] [--idempotence] [--format text|json|jsonl]';
 
 /** Help lines of converge and test beyond the target flags. */
 export const CONVERGE_HELP = [
-  '  --network host|bridge|none  network of the throwaway container (default host: packages need a mirror)',
+  '  --network bridge|host|none  network of the throwaway container (default bridge: it reaches the package mirror, not the',
+  '                           host\'s 127.0.0.1; host lets the recipe reach every service bound to the host\'s loopback)',
   '  --keep                   keep the container afterwards (`cloche containers destroy ID` removes it)',
   '  --idempotence, --no-idempotence  plan again after converging, any change is a failure (default: on for test, off for converge)',
   '  --format text|json|jsonl text (default); json: the ConvergeReport of server/src/protocol.ts;',
@@ -35,7 +36,7 @@ export const CONVERGE_HELP = [
   'Exit codes: 0 converged (and idempotent when checked), 1 failed, incomplete or not idempotent, 2 usage or environment error.',
 ];
 
-const NETWORKS: TargetNetwork[] = ['host', 'bridge', 'none'];
+const NETWORKS: TargetNetwork[] = ['bridge', 'host', 'none'];
 
 /** Converge (and optionally the idempotence check); shared with `cloche test`. */
 export async function convergeCommand(argv: string[], io: CliIO, name: string, idempotenceDefault: boolean, usageText: string): Promise<number> {
@@ -46,9 +47,10 @@ export async function convergeCommand(argv: string[], io: CliIO, name: string, i
       return 0;
     }
     const format = formatOf(args, ['text', 'json', 'jsonl'], 'text');
-    const network = (args.values.get('network') ?? 'host') as TargetNetwork;
+    const network = (args.values.get('network') ?? 'bridge') as TargetNetwork;
     if (!NETWORKS.includes(network)) throw new UsageError(`--network must be one of ${NETWORKS.join(', ')} (got '${network}')`);
     if (args.values.has('network') && args.values.has('container')) throw new UsageError('--network applies to a new container; --container already has its network');
+    if (network === 'host') io.stderr(`cloche ${name}: warning: --network host: the container shares the host's network, so the recipe can reach services bound to the host's 127.0.0.1\n`);
     const keep = args.booleans.has('keep');
     const idempotence = args.booleans.has('idempotence') || (idempotenceDefault && !args.booleans.has('no-idempotence'));
     const line = (l: ConvergeStreamLine): void => io.stdout(`${JSON.stringify(l)}\n`);

@@ -13,23 +13,26 @@ import { systemdImageName } from '../containers/systemdImage';
 import { parseArgs } from './args';
 import type { CliIO } from './io';
 
-export const usage = 'cloche doctor';
+export const usage = 'cloche doctor [--runtime docker|podman]';
 
 const HELP = [
   'Checks what the engine needs, one by one, with what to do about each: docker and podman (whichever answers),',
   `the base image ${DEFAULT_IMAGE} (and whether its systemd variant exists), debootstrap, and a throwaway container.`,
+  '  --runtime docker|podman  check only this runtime (default: both; the first that answers is used)',
   'Exit codes: 0 plans can run, 2 something is missing (see the FAIL lines).',
 ];
 
 export async function run(argv: string[], io: CliIO): Promise<number> {
-  const args = parseArgs(argv, { booleans: ['help'] });
+  const args = parseArgs(argv, { values: ['runtime'], booleans: ['help'] });
   if (args.booleans.has('help')) { io.stdout(`usage: ${usage}\n${HELP.join('\n')}\n`); return 0; }
   if (args.positional.length) { io.stderr(`cloche doctor: takes no arguments; usage: ${usage}\n`); return 2; }
+  const only = args.values.get('runtime') ?? 'auto';
+  if (!['docker', 'podman', 'auto'].includes(only)) { io.stderr('cloche doctor: --runtime must be docker or podman\n'); return 2; }
   const ok = (s: string): void => io.stdout(`  ok    ${s}\n`);
   const bad = (s: string, fix: string): void => io.stdout(`  FAIL  ${s}\n        → ${fix}\n`);
   let usable: ContainerDriver | undefined;
   io.stdout('Container runtimes\n');
-  for (const name of ['docker', 'podman'] as const) {
+  for (const name of (only === 'auto' ? ['docker', 'podman'] : [only]) as ('docker' | 'podman')[]) {
     const r = await probeRuntime(name);
     const dockerFix = process.env.DOCKER_HOST ? `start the daemon at DOCKER_HOST=${process.env.DOCKER_HOST}, or unset DOCKER_HOST` : 'apt-get install docker.io and start dockerd (or set DOCKER_HOST)';
     if (typeof r === 'string') bad(r, name === 'docker' ? dockerFix : 'apt-get install podman runc');

@@ -21,8 +21,9 @@ import { type CliIO, UsageError } from './io';
 import { refuseNonLinux } from './platformOption';
 import { RUN_INPUT_HELP, RUN_INPUT_LISTS, RUN_INPUT_VALUES, runRequestFrom } from './runInputOptions';
 import { setUpRun } from '../chef/inputs/runSetup';
+import { CONTAINER_FLAGS, CONTAINER_HELP, containerOptions } from './containerOptions';
 
-export const usage = 'cloche plan PATH [--image I | --container NAME] [--runtime docker|podman] [--platform P] [--run-list L | --suite S] [--kitchen-platform K] [--attributes FILE] [--attribute P=V]... [--environment E] [--policyfile F [--named-run-list N]] [--format text|json] [--with-content] [--detailed-exitcode]';
+export const usage = 'cloche plan PATH [--image I | --container NAME] [--runtime docker|podman] [--platform P] [--run-list L | --suite S] [--kitchen-platform K] [--init none|systemd] [--memory M] [--pids-limit N] [--attributes FILE] [--attribute P=V]... [--environment E] [--policyfile F [--named-run-list N]] [--format text|json] [--with-content] [--detailed-exitcode]';
 
 /** Lines of the usage text shared by plan, converge and test. */
 export const TARGET_HELP = [
@@ -34,11 +35,12 @@ export const TARGET_HELP = [
   '                           suite attributes (over the platform\'s) are node attributes at normal precedence; the suite\'s',
   '                           provisioner settings (policyfile, named_run_list, roles_path, client_rb environment) apply',
   '  --kitchen-platform K     the image of kitchen platform K (platforms[].driver.image, driver_config.image, else driver.image)',
+  ...CONTAINER_HELP,
   ...RUN_INPUT_HELP,
 ];
 
 /** Flags shared by plan, converge and test. */
-export const TARGET_FLAGS = ['image', 'container', 'runtime', 'platform', 'run-list', 'suite', 'kitchen-platform', 'format', ...RUN_INPUT_VALUES];
+export const TARGET_FLAGS = ['image', 'container', 'runtime', 'platform', 'run-list', 'suite', 'kitchen-platform', 'format', ...CONTAINER_FLAGS, ...RUN_INPUT_VALUES];
 /** Repeatable flags shared by plan, converge and test. */
 export const TARGET_LISTS = RUN_INPUT_LISTS;
 
@@ -103,9 +105,11 @@ export async function prepare(args: ParsedArgs, network: TargetNetwork, io: CliI
   const image = args.values.get('image') ?? choice.image;
   const imageFrom = !args.values.has('image') && choice.platform && choice.platform.imageFrom !== 'default' && file
     ? `${path.basename(file)} platform '${choice.platform.name}'` : undefined;
+  const container = containerOptions(args, choice, image, file, io);
   const target = await openTarget({
-    runtime: runtime as 'docker' | 'podman' | 'auto', image, imageFrom, container: args.values.get('container'), network, keep,
+    runtime: runtime as 'docker' | 'podman' | 'auto', imageFrom, container: args.values.get('container'), network, keep, ...container,
   });
+  if (target.driver.runtime.fallback) io.stderr(`cloche: warning: ${target.driver.runtime.fallback}\n`);
   try {
     let factsRoundTrips = 0;
     // The facts exec runs in a child process while the model reads the cookbooks and evaluates the run's libraries here.

@@ -8,7 +8,7 @@
 import type { CliIO } from './io';
 import { convergeCommand } from './converge';
 
-export const usage = 'cloche test PATH [--suite S] [--kitchen-platform K] [--image I] [--runtime docker|podman] [--platform P] [--run-list L] [--attributes FILE] [--attribute P=V]... [--environment E] [--policyfile F [--named-run-list N]] [--network host|bridge|none] [--keep] [--no-idempotence] [--format text|json|jsonl]';
+export const usage = 'cloche test PATH [--suite S] [--kitchen-platform K] [--image I] [--runtime docker|podman] [--platform P] [--run-list L] [--init none|systemd] [--memory M] [--pids-limit N] [--attributes FILE] [--attribute P=V]... [--environment E] [--policyfile F [--named-run-list N]] [--network bridge|host|none] [--keep] [--no-idempotence] [--format text|json|jsonl]';
 
 export async function run(argv: string[], io: CliIO): Promise<number> {
   if (argv.some((a) => a === '--container' || a.startsWith('--container='))) {

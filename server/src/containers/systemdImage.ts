@@ -73,3 +73,8 @@ export function buildCommandFor(image: string): string | undefined {
   }
   return undefined;
 }
+
+/** The systemd variant of an image Cloche builds (`cloche/debian:12` → `cloche/debian:12-systemd`), or undefined. */
+export function systemdVariantOf(image: string): string | undefined {
+  return Object.values(BASE_IMAGES).some((spec) => spec.image === image) ? systemdImageName(image) : undefined;
+}
