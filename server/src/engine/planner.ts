@@ -56,7 +56,7 @@ export function evaluateGuards(r: EngineResource, state: VirtualState): GuardVer
   const touched = state.touchedPaths();
   for (const g of r.guards) {
     let passed: boolean; // the guard's condition is true
-    const text = short(g.command ?? g.source);
+    const text = short(g.command ?? g.source.replace(/^(only_if|not_if)\s*/, ''));
     if (g.form === 'block' && g.value !== undefined) {
       passed = g.value;
     } else {

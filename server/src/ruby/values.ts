@@ -212,7 +212,12 @@ export function toJson(v: Value, depth = 0): JsonValue {
     case 'array': return v.items.map((i) => toJson(i, depth + 1));
     case 'hash': {
       const out: Record<string, JsonValue> = {};
-      for (const e of v.map.values()) out[e.key.k === 'sym' ? ':' + e.key.v : toS(e.key)] = toJson(e.value, depth + 1);
+      for (const e of v.map.values()) {
+        // A key nobody knows cannot be written as one: the hash as a whole is not known.
+        const u = findUnknown(e.key);
+        if (u) return { $unknown: `a key of this hash is not known (${u.reason})` };
+        out[e.key.k === 'sym' ? ':' + e.key.v : toS(e.key)] = toJson(e.value, depth + 1);
+      }
       return out;
     }
     case 'range': return toS(v);
