@@ -25,10 +25,11 @@ export const ARCHIVE_FORMAT_FUNCTION = String.raw`_arfmt() {
 `;
 
 /**
- * `_arls FILE FORMAT STRIP`: the archive's entries as `type|mtime|name` lines (type: tar's first
+ * `_arls FILE FORMAT STRIP [raw]`: the archive's entries as `type|mtime|name` lines (type: tar's first
  * letter of the mode, `-` file, `d` directory, `l` symlink, `h` hard link …; mtime in UTC as the
  * listing prints it), names with `STRIP` leading components removed (empty names dropped, as the
- * extraction skips them), then `rc|N` with the listing's exit code. Shared by the probe and apply.
+ * extraction skips them; `raw`: tar's names as stored, before GNU tar's own stripping of `../` and
+ * `/`), then `rc|N` with the listing's exit code. Shared by the probe and apply.
  */
 export const ARCHIVE_LIST_FUNCTION = String.raw`_arls() {
   if [ "$2" = zip ]; then
@@ -42,7 +43,8 @@ export const ARCHIVE_LIST_FUNCTION = String.raw`_arls() {
         print t "|" substr(d, 1, 4) "-" substr(d, 5, 2) "-" substr(d, 7, 2) " " substr(d, 10, 2) ":" substr(d, 12, 2) ":" substr(d, 14, 2) "|" name
       }'
   else
-    _al=$(TZ=UTC LC_ALL=C tar -tv --full-time --quoting-style=escape --strip-components="$3" --show-transformed-names -f "$1" 2>/dev/null); _ar=$?
+    if [ "$4" = raw ]; then _al=$(TZ=UTC LC_ALL=C tar -tv --full-time --quoting-style=escape -f "$1" 2>/dev/null); _ar=$?
+    else _al=$(TZ=UTC LC_ALL=C tar -tv --full-time --quoting-style=escape --strip-components="$3" --show-transformed-names -f "$1" 2>/dev/null); _ar=$?; fi
     printf '%s\n' "$_al" | awk '
       NF >= 6 {
         t = substr($1, 1, 1); d = $4 " " $5; name = $0

@@ -6,6 +6,7 @@
 import type { EngineResource, Provider } from '../types';
 import { aptRepositoryProvider, aptUpdateProvider } from './apt';
 import { aptPreferenceProvider } from './aptPreference';
+import { archiveFileProvider } from './archiveFile';
 import { cronDProvider, cronProvider } from './cron';
 import { directoryProvider } from './directory';
 import { dpkgPackageProvider } from './dpkg';
@@ -22,6 +23,7 @@ import { userProvider } from './user';
 const ALL: Provider[] = [
   packageProvider, dpkgPackageProvider, aptUpdateProvider, aptRepositoryProvider, aptPreferenceProvider, fileProvider, remoteFileProvider, directoryProvider, linkProvider,
   userProvider, groupProvider, executeProvider, serviceProvider, systemdUnitProvider, cronProvider, cronDProvider, logProvider, notifyGroupProvider, rubyBlockProvider,
+  archiveFileProvider,
 ];
 
 const BY_TYPE = new Map<string, Provider>(ALL.flatMap((p) => p.types.map((t) => [t, p] as const)));
@@ -33,6 +35,7 @@ const DEFAULT_ACTIONS: Record<string, string> = {
   directory: 'create', link: 'create', user: 'create', linux_user: 'create', group: 'create', linux_group: 'create',
   execute: 'run', bash: 'run', script: 'run', sh: 'run', csh: 'run', ksh: 'run', perl: 'run', python: 'run', ruby: 'run',
   service: 'nothing', systemd_unit: 'nothing', cron: 'create', cron_d: 'create', log: 'write', notify_group: 'run', ruby_block: 'run', whyrun_safe_ruby_block: 'run',
+  archive_file: 'extract', libarchive_file: 'extract',
 };
 
 /** The provider for a resource: by its resolved class first, then by the DSL name. */
