@@ -106,8 +106,10 @@ export interface GraphGuard {
   test?: string;
   /** Source text of the guard. */
   source: string;
-  /** The guard's own options for a command (`not_if 'cmd', cwd: '/x', environment: { … }`). */
+  /** The guard's own options for a command (`not_if 'cmd', cwd: '/x', environment: { … }, timeout: 30`). */
   cwd?: string;
+  /** Seconds Chef waits for the command (its default is 600); a guard that times out is false. */
+  timeout?: number;
   environment?: Record<string, string>;
   location: SourceLocation;
 }

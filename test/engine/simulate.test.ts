@@ -152,8 +152,8 @@ describe('guards', () => {
     const r3 = res('execute', 'c', { command: 'echo c' }, { actions: ['run'], guards: [{ kind: 'only_if', form: 'block', value: false, source: '{ false }', location: r1.location }] });
     const r4 = res('execute', 'd', { command: 'echo d' }, { actions: ['run'], guards: [{ kind: 'not_if', form: 'block', unknownReason: 'reads ::File.exist?', source: "{ ::File.exist?('/x') }", location: r1.location }] });
     // Stand in for the probe: guard results keyed like the probe keys them.
-    (s as unknown as { guards: Map<string, unknown> }).guards.set('guard::{}:test -e /etc/x', { ok: true, value: 0 });
-    (s as unknown as { guards: Map<string, unknown> }).guards.set('guard::{}:false', { ok: true, value: 1 });
+    (s as unknown as { guards: Map<string, unknown> }).guards.set('guard::{}::test -e /etc/x', { ok: true, value: 0 });
+    (s as unknown as { guards: Map<string, unknown> }).guards.set('guard::{}::false', { ok: true, value: 1 });
     const steps = await simulate(input([r1, r2, r3, r4]), s, FACTS);
     assert.equal(steps[0].status, 'skipped');
     assert.match(steps[0].reason ?? '', /not_if `test -e \/etc\/x` is true/);
@@ -171,7 +171,7 @@ describe('guards', () => {
     const opaque = { kind: 'only_if' as const, form: 'block' as const, unknownReason: 'shell_out', source: '{ shell_out("x").stdout == "y" }', location: loc() };
     const r1 = res('execute', 'a', { command: 'echo a' }, { actions: ['run'], guards: [exists] });
     const r2 = res('execute', 'b', { command: 'echo b' }, { actions: ['run'], guards: [opaque, { ...exists, kind: 'only_if' }] });
-    (s as unknown as { guards: Map<string, unknown> }).guards.set("guard::{}:test -e '/etc/x'", { ok: true, value: 1 });
+    (s as unknown as { guards: Map<string, unknown> }).guards.set("guard::{}::test -e '/etc/x'", { ok: true, value: 1 });
     const steps = await simulate(input([r1, r2]), s, FACTS);
     assert.equal(steps[0].status, 'change');
     assert.equal(steps[1].status, 'skipped');

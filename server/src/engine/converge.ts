@@ -18,7 +18,7 @@ import { buildBatch, parseBatch, type BatchItem } from './batch';
 import { CollectionRunner, type Fires } from './notifications';
 import { collectQueries, guardQuery, planAction, wouldUpdate } from './planner';
 import { probe, PROBE_TIMEOUT_MS } from './plan';
-import { buildProbeScript, parseProbeOutput } from './probeScript';
+import { buildProbeScript, CHEF_GUARD_TIMEOUT_SEC, parseProbeOutput } from './probeScript';
 import { providerFor } from './providers';
 import { PropReader } from './props';
 import { VirtualState } from './state';
@@ -47,18 +47,23 @@ class StopRun extends Error {
   constructor(readonly resource: EngineResource, message: string) { super(message); }
 }
 
-/** Re-checks string guards when the script runs; a guard that says "skip" exits 0 with a marker. */
+/**
+ * Re-checks command guards when the script runs, with Chef's timeout (a guard that times out is
+ * false, as in Chef); a guard that says "skip" exits 0 with a marker.
+ */
 function guardPrelude(r: EngineResource, skipMarker: string): string {
   return r.guards.map((g) => {
     const q = guardQuery(r, g);
     if (!q) return '';
     const cd = q.cwd ? `cd ${shQuote(q.cwd)} && ` : '';
     const env = Object.entries(q.env ?? {}).map(([k, v]) => `${k}=${shQuote(v)} `).join('');
-    const test = `( ${cd}${env}sh -c ${shQuote(q.command)} ) >/dev/null 2>&1 </dev/null`;
+    const test = `( ${cd}${env}timeout ${guardTimeout(g)} sh -c ${shQuote(q.command)} ) >/dev/null 2>&1 </dev/null`;
     const why = shQuote(`${skipMarker} ${g.kind} \`${q.command}\``);
     return g.kind === 'only_if' ? `${test} || { echo ${why}; exit 0; }` : `${test} && { echo ${why}; exit 0; }`;
   }).filter(Boolean).join('\n');
 }
+
+const guardTimeout = (g: EngineResource['guards'][number]): number => g.timeout ?? CHEF_GUARD_TIMEOUT_SEC;
 
 const where = (r: EngineResource): string => `${r.location.file}:${r.location.line}`;
 
@@ -186,7 +191,9 @@ export async function converge(opts: ConvergeOptions): Promise<ConvergeReport> {
     const reader = new PropReader(r);
     const retries = reader.num('retries') ?? 0;
     const delay = reader.num('retry_delay') ?? 2;
-    const item: BatchItem = { apply, timeoutSec, prelude: guardPrelude(r, `${marker}:skip 0`) || undefined };
+    // The exec's own deadline leaves room for the guards the script runs first.
+    const guardsSec = r.guards.filter((g) => guardQuery(r, g)).reduce((t, g) => t + guardTimeout(g), 0);
+    const item: BatchItem = { apply, timeoutSec: timeoutSec + guardsSec, prelude: guardPrelude(r, `${marker}:skip 0`) || undefined };
     for (let attempt = 1; ; attempt++) {
       const { results, res, probed } = await execBatch([{ r, step: cs, item }], opaque);
       const res0 = results.find((x) => x.index === 0);
@@ -194,6 +201,8 @@ export async function converge(opts: ConvergeOptions): Promise<ConvergeReport> {
       if (res0) { cs.durationMs = (cs.durationMs ?? 0) + res0.ms; commandMs += res0.ms; }
       // The exec probed the machine after the step when it succeeded; otherwise the next step re-probes.
       if (opaque && !probed) stale ??= r.id;
+      // Skipped when it ran: the effects planned for it did not happen, so the next step plans on a new probe.
+      if (res0?.skipped) stale ??= r.id;
       if (res0?.skipped) { cs.done = 'skipped'; cs.status = 'skipped'; cs.reason = `${res0.skipped} (checked when the step ran)`; emit({ kind: 'step-end', step: cs }); return 'no'; }
       if (res0?.code === 0) { cs.done = 'applied'; emit({ kind: 'step-end', step: cs }); return 'yes'; }
       const why = res0 ? (res0.code === 124 ? `timed out after ${timeoutSec} s` : `exit ${res0.code}`) : `exit ${res.code ?? 'signal'}${res.timedOut ? ' (timed out)' : ''}`;
@@ -258,7 +267,7 @@ export async function converge(opts: ConvergeOptions): Promise<ConvergeReport> {
     prepare: async (r, action, triggers, enclosingUndecided) => {
       cursor = Math.max(cursor, position.get(r) ?? 0);
       await refresh(r);
-      const { step, verdict, ctx } = planAction(r, action, triggers, state, input, facts, { enclosingUndecided });
+      const { step, verdict, ctx } = planAction(r, action, triggers, state, input, facts, { enclosingUndecided, deferSlowGuards: true });
       planned.set(step, { verdict, ctx });
       return step;
     },

@@ -5,7 +5,7 @@
  */
 import type { GraphGuard, PlanStep } from '../protocol';
 import type { PlatformFacts } from '../chef/platforms';
-import type { Query } from './probeScript';
+import { CHEF_GUARD_TIMEOUT_SEC, GUARD_TIMEOUT_SEC, type Query } from './probeScript';
 import { commandOf } from './providers/execute';
 import type { VirtualState } from './state';
 import { type EngineInput, type EngineResource, type PlanContext, type ProviderStep, UNKNOWN_ACTION } from './types';
@@ -21,10 +21,11 @@ const EXECUTE_FAMILY = new Set(['execute', 'bash', 'script', 'sh', 'csh', 'ksh',
 export function guardQuery(r: EngineResource, g: GraphGuard): Extract<Query, { kind: 'guard' }> | undefined {
   if (g.form === 'block') return g.test ? { kind: 'guard', command: g.test } : undefined;
   if (!g.command) return undefined;
+  const timeout = g.timeout !== undefined ? { timeoutSec: g.timeout } : {};
   // Chef: command guards of execute-type resources inherit their cwd and environment; the guard's own options win.
   const inherited = EXECUTE_FAMILY.has(r.resolvedType) || EXECUTE_FAMILY.has(r.type) ? commandOf(r) : { cwd: undefined, env: {} };
   const env = { ...inherited.env, ...(g.environment ?? {}) };
-  return { kind: 'guard', command: g.command, cwd: g.cwd ?? inherited.cwd, env: Object.keys(env).length ? env : undefined };
+  return { kind: 'guard', command: g.command, cwd: g.cwd ?? inherited.cwd, env: Object.keys(env).length ? env : undefined, ...timeout };
 }
 
 /** Every query the single probe must answer for this collection. */
@@ -50,7 +51,7 @@ export interface GuardVerdict { run: boolean | undefined; reason?: string; assum
  * Evaluates guards in order, as Chef does: every only_if must pass and no not_if may. One guard
  * that decides "skip" skips the step even when another cannot be decided.
  */
-export function evaluateGuards(r: EngineResource, state: VirtualState): GuardVerdict {
+export function evaluateGuards(r: EngineResource, state: VirtualState, deferSlowGuards = false): GuardVerdict {
   const assumptions: string[] = [];
   const undecided: string[] = [];
   const touched = state.touchedPaths();
@@ -64,8 +65,15 @@ export function evaluateGuards(r: EngineResource, state: VirtualState): GuardVer
       if (!q) { undecided.push(`${g.kind} \`${text}\` cannot be decided before Chef runs it (${g.unknownReason ?? 'not known statically'})`); continue; }
       const k = state.guard(q);
       if (!k.ok) { undecided.push(`${g.kind} \`${text}\`: ${k.reason}`); continue; }
-      if (k.value === 124) { undecided.push(`${g.kind} \`${text}\` did not finish within the probe's guard timeout`); continue; }
-      passed = k.value === 0;
+      // A guard that times out within its own timeout is false, as Chef has it.
+      if (k.value === 124 && g.timeout !== undefined && g.timeout <= GUARD_TIMEOUT_SEC) passed = false;
+      else if (k.value === 124) {
+        // The converge runs the guard itself right before the step, as Chef does, with Chef's timeout.
+        if (deferSlowGuards) { assumptions.push(`${g.kind} \`${text}\` did not answer the probe within ${GUARD_TIMEOUT_SEC} s: it is decided when the step runs (Chef's timeout, ${g.timeout ?? CHEF_GUARD_TIMEOUT_SEC} s)`); continue; }
+        undecided.push(`${g.kind} \`${text}\` did not answer the plan's probe within ${GUARD_TIMEOUT_SEC} s (Chef would wait up to ${g.timeout ?? CHEF_GUARD_TIMEOUT_SEC} s; a converge runs it when the step comes)`);
+        continue;
+      }
+      else passed = k.value === 0;
       const stale = touched.filter((p) => q.command.includes(p));
       if (stale.length) assumptions.push(`${g.kind} \`${q.command}\` was evaluated on the machine as it is now; ${stale.join(', ')} is changed earlier in this plan`);
     }
@@ -94,6 +102,8 @@ export interface PlanActionOptions {
   withContent?: boolean;
   /** Why the custom resource this step belongs to may not run (its guard, its trigger …). */
   enclosingUndecided?: string;
+  /** Converge: a command guard the probe gave up on is run when the step runs (its script checks it first). */
+  deferSlowGuards?: boolean;
 }
 
 /**
@@ -120,7 +130,7 @@ export function planAction(r: EngineResource, action: string, triggers: Trigger[
   // Nothing acts on a guess: a resource nobody can name, or an action nobody can read, is not planned.
   if (r.unknownName) return finish({ status: 'unknown', reason: `its name is not known statically (${r.unknownName})` });
   if (action === UNKNOWN_ACTION) return finish({ status: 'unknown', reason: `its action is not known statically (${r.unknownActions ?? 'not known'})` });
-  const g = evaluateGuards(r, state);
+  const g = evaluateGuards(r, state, opts.deferSlowGuards);
   assumptions.push(...g.assumptions);
   if (g.run === false) return finish({ status: 'skipped', reason: g.reason });
   const undecided: string[] = [];

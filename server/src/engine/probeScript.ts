@@ -21,8 +21,13 @@ import { ARCHIVE_FORMAT_FUNCTION, ARCHIVE_FUNCTION, ARCHIVE_LIST_FUNCTION, GEM_F
 
 /** Files larger than this are compared by sha256 only (no diff). */
 export const MAX_CONTENT_BYTES = 256 * 1024;
-/** A guard that does not answer within this many seconds is reported unknown. */
+/**
+ * The plan's probe gives a guard this many seconds; one that does not answer is reported unknown
+ * by name (a converge then runs it when its step comes, with Chef's timeout).
+ */
 export const GUARD_TIMEOUT_SEC = 10;
+/** Chef's timeout for a guard command (Mixlib::ShellOut's default); a guard that times out is false. */
+export const CHEF_GUARD_TIMEOUT_SEC = 600;
 
 /** Something the probe must read. */
 export type Query =
@@ -32,7 +37,7 @@ export type Query =
   | { kind: 'group'; name: string }
   | { kind: 'package'; name: string; manager?: PackageManager }
   | { kind: 'service'; name: string }
-  | { kind: 'guard'; command: string; cwd?: string; env?: Record<string, string> }
+  | { kind: 'guard'; command: string; cwd?: string; env?: Record<string, string>; timeoutSec?: number }
   /** A .deb file (dpkg_package's source): its Package/Version/Architecture, and that package's installed versions. */
   | { kind: 'deb'; path: string }
   /** A reading of the machine by name ({@link systemReadingScript}): the hostname, a capability, a kernel parameter, a command … */
@@ -69,7 +74,7 @@ export function queryKey(q: Query): string {
     case 'group': return `group:${q.name}`;
     case 'package': return `package:${packageKey(q.name, q.manager)}`;
     case 'service': return `service:${q.name}`;
-    case 'guard': return `guard:${q.cwd ?? ''}:${JSON.stringify(q.env ?? {})}:${q.command}`;
+    case 'guard': return `guard:${q.cwd ?? ''}:${JSON.stringify(q.env ?? {})}:${q.timeoutSec ?? ''}:${q.command}`;
     case 'deb': return `deb:${q.path}`;
     case 'system': return `system:${q.name}`;
     case 'archive': return `archive:${q.strip}:${q.list ? 1 : 0}:${q.dest}:${q.path}`;
@@ -116,8 +121,15 @@ _cp() {
 _sv() {
   _o "$1" pid1 "$(cat /proc/1/comm 2>/dev/null)"
   if [ -d /run/systemd/system ] && command -v systemctl >/dev/null 2>&1; then
-    _o "$1" sd-enabled "$(systemctl is-enabled "$2" 2>/dev/null)"
-    _o "$1" sd-active "$(systemctl is-active "$2" 2>/dev/null)"
+    _o "$1" sd 1
+    systemctl show -p LoadState -p UnitFileState -p ActiveState -- "$2" 2>/dev/null | while IFS='=' read -r _k _v; do
+      case "$_k" in
+        LoadState) _o "$1" sd-load "$_v" ;;
+        ActiveState) _o "$1" sd-active "$_v" ;;
+        UnitFileState) _o "$1" sd-file "$_v"
+          if [ "$_v" = bad ]; then systemctl is-enabled --quiet -- "$2" 2>/dev/null; _o "$1" sd-enabled-rc $?; fi ;;
+      esac
+    done
   fi
   if [ -x "/etc/init.d/$2" ]; then
     _o "$1" sysv 1
@@ -325,7 +337,8 @@ function guardSnippet(id: string, q: Extract<Query, { kind: 'guard' }>): string 
   const env = Object.entries(q.env ?? {}).map(([k, v]) => `${k}=${shQuote(v)}`).filter((s) => /^[A-Za-z_][A-Za-z0-9_]*=/.test(s));
   const cd = q.cwd ? `cd ${shQuote(q.cwd)} || exit 97; ` : '';
   const envPrefix = env.length ? `env ${env.join(' ')} ` : '';
-  return `( ${cd}exec ${envPrefix}timeout ${GUARD_TIMEOUT_SEC} sh -c ${shQuote(q.command)} ) >/dev/null 2>&1 </dev/null; _o ${id} rc $?; _o ${id} end 0\n`;
+  const seconds = Math.min(GUARD_TIMEOUT_SEC, q.timeoutSec ?? GUARD_TIMEOUT_SEC);
+  return `( ${cd}exec ${envPrefix}timeout ${seconds} sh -c ${shQuote(q.command)} ) >/dev/null 2>&1 </dev/null; _o ${id} rc $?; _o ${id} end 0\n`;
 }
 
 /** Command names `which:NAME` may ask for; kernel parameter keys `sysctl:KEY` may name (dotted or slashed). */

@@ -309,6 +309,8 @@ function addGuard(d: ResourceDecl, kind: 'only_if' | 'not_if', args: Value[], ct
     if (opts?.k === 'hash') {
       const cwd = hashGetName(opts, 'cwd');
       if (cwd?.k === 'str') g.cwd = cwd.v;
+      const timeout = hashGetName(opts, 'timeout');
+      if ((timeout?.k === 'int' || timeout?.k === 'float') && timeout.v > 0) g.timeout = timeout.v;
       const env = hashGetName(opts, 'environment') ?? hashGetName(opts, 'env');
       if (env?.k === 'hash' && !findUnknown(env)) g.environment = Object.fromEntries([...env.map.values()].map((e) => [toS(e.key), toS(e.value)]));
     }
