@@ -10,7 +10,8 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ContainerDriver, type ExecOptions, type ExecResult } from '../../server/src/containers/driver';
 import { converge } from '../../server/src/engine/converge';
@@ -101,6 +102,41 @@ describe('nothing Cloche does not know reaches the container', () => {
     assert.match(text.stdout, /NOT APPLIED \(unknown\)/);
     assert.match(text.stdout, /verdict: incomplete/);
     assert.doesNotMatch(text.stdout, /^Converged:|verdict: passed/m);
+  });
+
+  test('a cookbook file or template that is a symlink leading outside the cookbook is never read into a plan or a container', async (t) => {
+    if (!usable(t, docker)) return;
+    const dir = mkdtempSync(join(tmpdir(), 'cloche-symlink-'));
+    const secret = join(dir, 'host-secret.txt');
+    writeFileSync(secret, 'TOP-SECRET-HOST-TOKEN\n');
+    const cb = join(dir, 'leaky');
+    mkdirSync(join(cb, 'recipes'), { recursive: true });
+    mkdirSync(join(cb, 'files', 'default'), { recursive: true });
+    mkdirSync(join(cb, 'templates'), { recursive: true });
+    writeFileSync(join(cb, 'metadata.rb'), "name 'leaky'\nversion '0.1.0'\n");
+    writeFileSync(join(cb, 'files', 'default', 'inside.txt'), 'fine\n');
+    symlinkSync(secret, join(cb, 'files', 'default', 'token.txt'));
+    symlinkSync(secret, join(cb, 'templates', 'token.erb'));
+    writeFileSync(join(cb, 'recipes', 'default.rb'), [
+      "cookbook_file '/etc/token' do\n  source 'token.txt'\nend",
+      "template '/etc/token2' do\n  source 'token.erb'\nend",
+      "cookbook_file '/etc/inside' do\n  source 'inside.txt'\nend",
+    ].join('\n'));
+    const plan = cli(['plan', cb, '--runtime', 'docker', '--with-content', '--format', 'json']);
+    assert.equal(plan.code, 0, plan.stderr);
+    assert.doesNotMatch(plan.stdout, /TOP-SECRET/);
+    const steps = (JSON.parse(plan.stdout) as { steps: { resource: string; status: string; reason?: string }[] }).steps;
+    for (const id of ['cookbook_file[/etc/token]', 'template[/etc/token2]']) {
+      const s = steps.find((x) => x.resource === id)!;
+      assert.equal(s.status, 'unknown', id);
+      assert.match(s.reason ?? '', /is a symlink to .*host-secret.txt, outside the cookbook: Cloche never reads such a file/);
+    }
+    assert.equal(steps.find((x) => x.resource === 'cookbook_file[/etc/inside]')?.status, 'change');
+    const graph = cli(['graph', cb, '--with-content', '--format', 'json']);
+    assert.doesNotMatch(graph.stdout, /TOP-SECRET/);
+    const { report, sent } = await convergeFixture(cb);
+    assert.equal(report.verdict, 'incomplete');
+    assert.ok(!sent.some((x) => x.includes('TOP-SECRET')), 'the secret never reached the container');
   });
 
   const cookbooks = readdirSync(FIXTURES).filter((d) => existsSync(join(FIXTURES, d, 'metadata.rb')));

@@ -3,6 +3,7 @@
  * `host-<fqdn>/`, `<platform>-<version>/`, `<platform>-<major>/`, `<platform>/`, `default/` and the
  * folder itself.
  */
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { toS, type Value } from '../ruby/values';
 import type { PlatformFacts } from './platforms';
@@ -53,6 +54,18 @@ export function findSource(cb: Cookbook, kind: SourceKind, source: string, facts
     answers.set(key, answer);
   }
   return answer ?? undefined;
+}
+
+/**
+ * Why a cookbook file must not be read, or undefined when it may: a file (or a folder on its way)
+ * that is a symlink leading outside the cookbook would carry whatever it points at — a host's
+ * secret — into a plan's diff and a container, so it is never read.
+ */
+export function outsideCookbook(cb: Pick<Cookbook, 'dir'>, file: string): string | undefined {
+  let real: string, root: string;
+  try { real = fs.realpathSync(file); root = fs.realpathSync(cb.dir); } catch (e) { return `cannot resolve ${file}: ${(e as Error).message}`; }
+  if (real === root || real.startsWith(root + path.sep)) return undefined;
+  return `${path.relative(cb.dir, file)} is a symlink to ${real}, outside the cookbook: Cloche never reads such a file into a plan or a container`;
 }
 
 /**

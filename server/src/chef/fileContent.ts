@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import { hashOf } from '../ruby/values';
 import { RModule } from '../ruby/objects';
 import type { Compilation } from './compilation';
-import { findSource, sourceRequest } from './cookbookFiles';
+import { findSource, outsideCookbook, sourceRequest } from './cookbookFiles';
 import { renderErb, type RenderedPart } from './erb';
 import { type ResourceDecl, propValue } from './resourceDecl';
 
@@ -31,6 +31,8 @@ export function desiredContent(c: Compilation, r: ResourceDecl): ContentResult {
   if (!cb) return { unknown: `cookbook ${req.cookbook} is not in the workspace` };
   const file = req.names.map((n) => findSource(cb, req.kind, n, c.facts)).find(Boolean);
   if (!file) return { unknown: `${req.names.join(' or ')} not found in ${cb.name}/${req.kind}` };
+  const outside = outsideCookbook(cb, file);
+  if (outside) return { unknown: outside };
   if (req.kind === 'files') {
     try { return { content: fs.readFileSync(file, 'utf8') }; } catch (e) { return { unknown: `cannot read ${file}: ${(e as Error).message}` }; }
   }
