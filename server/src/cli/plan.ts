@@ -49,6 +49,11 @@ export async function withExitCodes(io: CliIO, name: string, body: () => Promise
   try {
     return await body();
   } catch (e) {
+    // Interrupted: the signal handler is sweeping the containers and ends the process with 128+n.
+    if (e instanceof ContainerError && e.kind === 'interrupted') {
+      io.stderr(`cloche ${name}: ${e.message}\n`);
+      return new Promise<number>(() => undefined);
+    }
     if (e instanceof UsageError || e instanceof EnvironmentError || e instanceof ContainerError || e instanceof EngineError) {
       io.stderr(`cloche ${name}: ${e.message}\n`);
       return 2;

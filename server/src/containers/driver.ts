@@ -39,7 +39,7 @@ export const DEFAULT_LIMITS = { memory: '2g', pidsLimit: 2048 } as const;
 export const MEMORY_SYNTAX = /^\d+(\.\d+)?[bkmg]?$/i;
 
 /** What kind of container-level failure happened (so callers can react without parsing text). */
-export type ContainerErrorKind = 'no-image' | 'no-container' | 'not-running' | 'runtime';
+export type ContainerErrorKind = 'no-image' | 'no-container' | 'not-running' | 'runtime' | 'interrupted';
 
 /** A failure of the container or runtime, not of the script that ran inside. */
 export class ContainerError extends Error {
@@ -241,6 +241,8 @@ export class ContainerDriver {
     const result: ExecResult = { code: r.code, stdout: r.stdout, stderr: r.stderr, timedOut: r.timedOut, aborted: r.aborted, durationMs: r.durationMs };
     if (r.spawnError) throw this.fail(args, r, id);
     if (r.timedOut || r.aborted || r.code === 0) return result;
+    // This process was told to stop and is removing its containers: the exec ended because of that, not of the script.
+    if (this.interruptedBy) throw new ContainerError('interrupted', `interrupted (${this.interruptedBy}); the container was removed`);
     // The CLI reports its own failures (no such / stopped container) on stderr …
     const cliFailure = NO_CONTAINER.test(r.stderr) || NOT_RUNNING.test(r.stderr) || /cannot connect to the docker daemon/i.test(r.stderr);
     if (cliFailure && DAEMON_ERROR.test(r.stderr)) {
