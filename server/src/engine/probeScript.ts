@@ -365,6 +365,8 @@ export function sysctlPath(key: string): string {
  *   capabilities include CAP_SYS_ADMIN (bit 21 of CapEff), what `hostname NAME` needs.
  * - `which:CMD`: `command -v CMD` (empty when the container lacks it).
  * - `locales`: `locale -a`, one per line (`none 1` without the locale command).
+ * - `timedatectl`: `timedatectl status` (what Chef reads the zone from under systemd): its lines
+ *   and `rc` (127 without timedatectl; it fails when D-Bus is not running).
  * - `sysctl:KEY`: the value in /proc/sys (tabs as spaces, as Chef compares it), or `missing`, or
  *   `unreadable`; `writable` 0/1; `procsys` the mount options of /proc/sys (`ro,…` in an
  *   unprivileged container).
@@ -381,6 +383,8 @@ export function systemReadingScript(id: string, name: string): string | undefine
     case 'which': return COMMAND_NAME.test(arg) ? `_o ${id} v "$(command -v ${shQuote(arg)} 2>/dev/null)"` : undefined;
     case 'locales':
       return `if command -v locale >/dev/null 2>&1; then locale -a 2>/dev/null | while IFS= read -r _l; do _o ${id} v "$_l"; done; else _o ${id} none 1; fi`;
+    case 'timedatectl':
+      return `if command -v timedatectl >/dev/null 2>&1; then _x=$(timeout 10 timedatectl status 2>&1 </dev/null); _o ${id} rc $?; printf '%s\n' "$_x" | while IFS= read -r _l; do _o ${id} v "$_l"; done; else _o ${id} rc 127; fi`;
     case 'sysctl': {
       if (!probeableSysctlKey(arg)) return undefined;
       const p = shQuote(sysctlPath(arg));

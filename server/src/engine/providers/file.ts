@@ -76,15 +76,24 @@ export function planContentFile(ctx: PlanContext, path: string, attrs: Attrs, co
   return changes.length ? change(changes, { diff, content: both, reason, assumptions }) : { ...upToDate(), assumptions };
 }
 
-/** Shell that writes stdin to `path` atomically, keeping existing attrs unless `attrs` sets them. */
-export function writeFileScript(path: string, attrs: Attrs): string {
+/**
+ * Shell that writes stdin to `path` atomically, keeping existing attrs unless `attrs` sets them.
+ * `bytes`: only that many bytes of stdin (several files from one stdin); `inPlace`: rewrite the
+ * file itself instead of renaming a copy over it (Chef's `atomic_update false`, for files a
+ * container runtime bind-mounts: /etc/hosts, /etc/hostname).
+ */
+export function writeFileScript(path: string, attrs: Attrs, opts: { bytes?: number; inPlace?: boolean } = {}): string {
   const p = shQuote(path);
+  const read = opts.bytes === undefined ? 'cat' : `head -c ${opts.bytes}`;
+  if (opts.inPlace) {
+    return ['set -e', `p=${p}`, `[ -e "$p" ] || { : > "$p"; chmod 0644 "$p"; }`, `${read} > "$p"`, attrScript('"$p"', attrs)].filter(Boolean).join('\n');
+  }
   return [
     'set -e',
     `p=${p}`,
     `t=$(mktemp "$(dirname "$p")/.cloche-XXXXXX")`,
     'trap \'rm -f "$t"\' EXIT',
-    'cat > "$t"',
+    `${read} > "$t"`,
     // A new file gets Chef's defaults (0644 root:root); an existing one keeps its attributes.
     'if [ -e "$p" ]; then chmod --reference="$p" "$t"; chown --reference="$p" "$t"; else chmod 0644 "$t"; fi',
     attrScript('"$t"', attrs),

@@ -7,23 +7,28 @@ import type { EngineResource, Provider } from '../types';
 import { aptRepositoryProvider, aptUpdateProvider } from './apt';
 import { aptPreferenceProvider } from './aptPreference';
 import { archiveFileProvider } from './archiveFile';
+import { buildEssentialProvider } from './buildEssential';
 import { cronDProvider, cronProvider } from './cron';
 import { directoryProvider } from './directory';
 import { dpkgPackageProvider } from './dpkg';
 import { executeProvider } from './execute';
 import { fileProvider } from './file';
 import { groupProvider } from './group';
+import { hostnameProvider } from './hostname';
 import { linkProvider } from './link';
+import { localeProvider } from './locale';
 import { logProvider, notifyGroupProvider, rubyBlockProvider } from './misc';
 import { packageProvider } from './package';
 import { remoteFileProvider } from './remoteFile';
 import { serviceProvider, systemdUnitProvider } from './service';
+import { sysctlProvider } from './sysctl';
+import { timezoneProvider } from './timezone';
 import { userProvider } from './user';
 
 const ALL: Provider[] = [
   packageProvider, dpkgPackageProvider, aptUpdateProvider, aptRepositoryProvider, aptPreferenceProvider, fileProvider, remoteFileProvider, directoryProvider, linkProvider,
   userProvider, groupProvider, executeProvider, serviceProvider, systemdUnitProvider, cronProvider, cronDProvider, logProvider, notifyGroupProvider, rubyBlockProvider,
-  archiveFileProvider,
+  archiveFileProvider, sysctlProvider, hostnameProvider, localeProvider, timezoneProvider, buildEssentialProvider,
 ];
 
 const BY_TYPE = new Map<string, Provider>(ALL.flatMap((p) => p.types.map((t) => [t, p] as const)));
@@ -36,6 +41,7 @@ const DEFAULT_ACTIONS: Record<string, string> = {
   execute: 'run', bash: 'run', script: 'run', sh: 'run', csh: 'run', ksh: 'run', perl: 'run', python: 'run', ruby: 'run',
   service: 'nothing', systemd_unit: 'nothing', cron: 'create', cron_d: 'create', log: 'write', notify_group: 'run', ruby_block: 'run', whyrun_safe_ruby_block: 'run',
   archive_file: 'extract', libarchive_file: 'extract',
+  sysctl: 'apply', sysctl_param: 'apply', hostname: 'set', locale: 'update', timezone: 'set', build_essential: 'install',
 };
 
 /** The provider for a resource: by its resolved class first, then by the DSL name. */
