@@ -12,6 +12,8 @@ import { join } from 'node:path';
 import { ensureBaseImage, transferImage, baseImageSpec } from '../../server/src/containers/baseImage';
 import { ContainerDriver, ContainerError, LABELS } from '../../server/src/containers/driver';
 import { FACTS_SCRIPT, parseFacts } from '../../server/src/containers/facts';
+import { factsToPlatform } from '../../server/src/engine/facts';
+import { automaticAttributes } from '../../server/src/chef/platforms';
 import { run } from '../../server/src/containers/process';
 import { runtimeCreateFlags } from '../../server/src/containers/runtime';
 import * as containersCli from '../../server/src/cli/containers';
@@ -53,6 +55,27 @@ describe('containers (docker)', () => {
 
   after(async () => {
     if (docker instanceof ContainerDriver) await docker.sweep({ session: docker.sessionId });
+  });
+
+  test('node attributes a recipe reads come from the container, and what it did not read is unknown, never a plausible stand-in', async (t) => {
+    if (!usable(t, docker)) return;
+    const c = await docker.create({ image: IMAGE, network: 'bridge' });
+    try {
+      const facts = factsToPlatform(parseFacts((await docker.exec(c, FACTS_SCRIPT, { timeoutMs: 10_000 })).stdout));
+      const inside = await docker.exec(c, "grep -c ^processor /proc/cpuinfo; awk '/^MemTotal:/ { print $2 }' /proc/meminfo; cat /sys/class/net/eth0/address", { timeoutMs: 10_000 });
+      const [cpus, memKb, mac] = inside.stdout.trim().split('\n');
+      const attrs = automaticAttributes(facts) as Record<string, Record<string, unknown>>;
+      assert.equal(attrs.cpu.total, Number(cpus));
+      assert.equal(attrs.memory.total, `${memKb}kB`);
+      assert.equal(attrs.macaddress, mac.toUpperCase());
+      assert.match(String(attrs.ipaddress), /^\d+\.\d+\.\d+\.\d+$/);
+      assert.equal((attrs.network as { default_interface: string }).default_interface, 'eth0');
+      assert.match(String((attrs.network as { default_gateway: string }).default_gateway), /^\d+\.\d+\.\d+\.1$/);
+      assert.deepEqual(Object.keys(attrs.cpu.cores as object), ['$unknown']);
+      assert.ok(!JSON.stringify(attrs).includes('4028416kB'), 'no placeholder memory');
+    } finally {
+      await docker.destroy(c);
+    }
   });
 
   test('create labels the container with managed, session and created', async (t) => {
@@ -110,6 +133,9 @@ describe('containers (docker)', () => {
       assert.equal(facts.packageManager, 'apt');
       assert.equal(facts.initSystem, 'none');
       assert.ok(facts.hostname && facts.fqdn && facts.kernel.release && facts.kernel.machine, JSON.stringify(facts));
+      // Network none: no default route, no address; the hardware is read from /proc all the same.
+      assert.equal(facts.machine.ipaddress, undefined);
+      assert.ok(facts.machine.cpuTotal! >= 1 && /^\d+kB$/.test(facts.machine.memory?.total ?? ''), JSON.stringify(facts.machine));
       // A write does show up, so the empty diff above means something.
       await docker.exec(c, 'touch /etc/cloche-was-here', { timeoutMs: 10_000 });
       assert.deepEqual((await docker.diff(c)).find((e) => e.path === '/etc/cloche-was-here'), { kind: 'added', path: '/etc/cloche-was-here' });

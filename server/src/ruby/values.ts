@@ -237,6 +237,8 @@ export function fromJson(j: unknown, depth = 0): Value {
   if (typeof j === 'number') return Number.isInteger(j) ? int(j) : { k: 'float', v: j };
   if (typeof j === 'string') return str(j);
   if (Array.isArray(j)) return arr(j.map((x) => fromJson(x, depth + 1)));
+  // The Graph contract's marker for what is not known reads back as an unknown.
+  if (typeof j === 'object' && typeof (j as { $unknown?: unknown }).$unknown === 'string' && Object.keys(j).length === 1) return unknown((j as { $unknown: string }).$unknown);
   if (typeof j === 'object') return hashOf(Object.entries(j as Record<string, unknown>).map(([key, val]) => [str(key), fromJson(val, depth + 1)]));
   return unknown('unsupported value');
 }
