@@ -104,7 +104,12 @@ export interface DebInfo {
 /** What could be read about a service. */
 export interface ServiceInfo {
   pid1: string;
-  systemd?: { enabled: string; active: string };
+  /**
+   * systemd's view when it runs (`systemctl show`: LoadState, UnitFileState, ActiveState, as Chef
+   * reads them; `enabledRc`: `is-enabled --quiet` when the file state is `bad`). A field an earlier
+   * step leaves undecidable is undefined, and `unsure` says why.
+   */
+  systemd?: { load?: string; file?: string; active?: string; enabledRc?: number; unsure?: string };
   sysv?: { running: boolean | undefined; enabled: boolean };
   unitFile?: string;
   by?: string;
@@ -179,7 +184,10 @@ function parseGroup(line: string | undefined): Known<GroupInfo | null> {
 function parseService(rec: RawRecord): ServiceInfo {
   const one = (k: string): string | undefined => rec.get(k)?.[0];
   const info: ServiceInfo = { pid1: one('pid1') ?? '' };
-  if (rec.has('sd-enabled')) info.systemd = { enabled: one('sd-enabled') ?? '', active: one('sd-active') ?? '' };
+  if (rec.has('sd')) {
+    info.systemd = { load: one('sd-load') ?? '', file: one('sd-file') ?? '', active: one('sd-active') ?? '' };
+    if (rec.has('sd-enabled-rc')) info.systemd.enabledRc = Number(one('sd-enabled-rc'));
+  }
   if (rec.has('sysv')) {
     const st = Number(one('sysv-status'));
     // LSB status codes: 0 running, 1–3 not running, 4 unknown; 124 = our timeout.

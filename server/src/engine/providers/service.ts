@@ -1,138 +1,87 @@
 /**
- * service and systemd_unit. The container's init decides what can be known: with systemd as PID 1,
- * `systemctl is-enabled/is-active`; without it (minbase containers run `sh` as PID 1), an
- * /etc/init.d script's LSB `status` and its rc*.d links. When neither exists the plan says so
- * plainly rather than guessing.
+ * service (and systemd_service, debian_service, sysvinit_service). With systemd as PID 1 the plan
+ * reads the unit's real state (`systemctl show`, as Chef's systemd provider does) and the converge
+ * runs `systemctl --system start|stop|restart|reload|enable|disable|mask|unmask`; the resource's
+ * own start/stop/restart/reload_command and status_command win, as in Chef. Without systemd, an
+ * /etc/init.d script's LSB status and rc*.d links (`service`, `update-rc.d`); without either, the
+ * step is unknown and says what to do (an image with systemd), never a bare failure.
+ * systemd_unit lives in systemdUnit.ts (re-exported here for the registry).
  */
 
+import type { JsonValue } from '../../protocol';
 import { PropReader } from '../props';
-import type { ServiceInfo } from '../state';
+import type { Query } from '../probeScript';
 import type { EngineResource, PlanContext, Provider, ProviderStep } from '../types';
-import { change, shQuote, unknownStep, upToDate } from './common';
-import { planContentFile, writeFileScript } from './file';
+import { change, unknownStep } from './common';
+import { noInitReason, planSystemd, setService, planSysv, runtimeInitScript, SERVICE_SYSTEMD, systemctlScript, sysvScript } from './initSystem';
 
-/** Normalized service condition; undefined = cannot be known. */
-interface Condition { running?: boolean; enabled?: boolean; how: string }
+export { systemdUnitProvider } from './systemdUnit';
 
-function condition(info: ServiceInfo): Condition | string {
-  if (info.systemd) return { running: info.systemd.active === 'active', enabled: /^(enabled|static|alias)/.test(info.systemd.enabled), how: 'systemd' };
-  if (info.sysv) return { running: info.sysv.running, enabled: info.sysv.enabled, how: 'init script' };
-  const pid1 = info.pid1 || 'unknown';
-  return `the container has no init system (PID 1 is ${pid1}) and no /etc/init.d script for this service${info.unitFile ? ` (a systemd unit ${info.unitFile} exists, but systemd is not running)` : ''}`;
+/** The property that replaces each action's command (Chef::Provider::Service::Simple). */
+const COMMAND_PROPERTY: Record<string, string> = { start: 'start_command', stop: 'stop_command', restart: 'restart_command', reload: 'reload_command' };
+
+/** A command property: its text, or undefined when absent or `false` (Chef then runs its own command). */
+function commandProp(reader: PropReader, name: string): string | undefined {
+  const v: JsonValue | undefined = reader.resource.properties[name];
+  return v === false || v === undefined || v === null ? undefined : reader.str(name);
 }
 
-const VERB: Record<string, [keyof Omit<Condition, 'how'>, boolean, string] | undefined> = {
-  start: ['running', true, 'start'], stop: ['running', false, 'stop'], enable: ['enabled', true, 'enable'], disable: ['enabled', false, 'disable'],
-};
+/** What the resource asks, read once: the unknowns among it make the step unknown. */
+function settings(r: EngineResource, action: string): { name: string; status?: string; command?: string; user?: string; reasons: string[] } {
+  const reader = new PropReader(r);
+  const name = reader.str('service_name') ?? r.name;
+  const status = commandProp(reader, 'status_command');
+  const command = COMMAND_PROPERTY[action] ? commandProp(reader, COMMAND_PROPERTY[action]) : undefined;
+  const user = reader.str('user');
+  return { name, status, command, user, reasons: reader.reasons };
+}
 
-/** Plans one service action against what is known of its init. */
-function planAction(ctx: PlanContext, name: string, label: string): ProviderStep {
-  const k = ctx.state.service(name);
+const statusQuery = (command: string): Extract<Query, { kind: 'guard' }> => ({ kind: 'guard', command });
+
+function plan(ctx: PlanContext): ProviderStep {
+  const s = settings(ctx.resource, ctx.action);
+  if (s.reasons.length) return unknownStep(s.reasons.join('; '));
+  if (s.user) return unknownStep(`user services (user ${s.user}, systemctl --user) are not planned by Cloche`);
+  const k = ctx.state.service(s.name);
   if (!k.ok) return unknownStep(k.reason);
   const info = k.value;
-  const id = ctx.resource.id;
-  if (ctx.action === 'restart' || ctx.action === 'reload') {
-    // Chef always runs these actions (and they always count as updated).
-    ctx.state.setService(name, { ...info, sysv: info.sysv && { ...info.sysv, running: true }, by: id });
-    return change([{ property: 'state', from: null, to: ctx.action, message: `would ${ctx.action} ${label} ${name}` }]);
+  let running: boolean | undefined;
+  // status_command decides "running", as in Chef, until an earlier step of this plan changes the service.
+  if (s.status && !info.by) {
+    const rc = ctx.state.guard(statusQuery(s.status));
+    if (!rc.ok) return unknownStep(`status_command ${JSON.stringify(s.status)}: ${rc.reason}`);
+    running = rc.value === 0;
   }
-  const verb = VERB[ctx.action];
-  if (!verb) return unknownStep(`action :${ctx.action} of ${label} is not planned by Cloche`);
-  const [field, want, word] = verb;
-  const c = condition(info);
-  if (typeof c === 'string') {
-    if (ctx.state.installs.length && !info.by) {
-      // A package install is planned earlier: assume it brings the service's init script.
-      return change([{ property: field, from: null, to: want, message: `would ${word} ${label} ${name}` }],
-        { assumptions: [`assuming ${name} is installed by ${ctx.state.installs.join(', ')} with an init script (now ${c})`] });
-    }
-    return unknownStep(`whether ${name} is ${field} cannot be known: ${c}`);
+  if (info.systemd) return planSystemd(ctx, s.name, 'service', info, SERVICE_SYSTEMD, running);
+  if (info.sysv) return planSysv(ctx, s.name, 'service', info, running);
+  if (ctx.state.installs.length && !info.by && ['start', 'stop', 'enable', 'disable', 'restart', 'reload'].includes(ctx.action)) {
+    // A package install is planned earlier: assume it brings the service (the converge probes again after it).
+    setService(ctx, s.name, { ...info, by: ctx.resource.id });
+    return change([{ property: 'state', from: null, to: ctx.action, message: `would ${ctx.action} service ${s.name}` }],
+      { assumptions: [`assuming ${ctx.state.installs.join(', ')} installs ${s.name} with a way to run it (now ${noInitReason(s.name, info).split(', so ')[0]})`] });
   }
-  if (c[field] === undefined) return unknownStep(`the ${c.how} of ${name} did not say whether it is ${field}`);
-  if (c[field] === want) return upToDate(`${name} is ${want ? '' : 'not '}${field} (${c.how})`);
-  const next: ServiceInfo = { ...info, by: id };
-  if (next.sysv) next.sysv = { ...next.sysv, [field]: want };
-  ctx.state.setService(name, next);
-  return change([{ property: field, from: c[field] ?? null, to: want, message: `would ${word} ${label} ${name}` }]);
-}
-
-/** The shell that performs a service action with whatever init the container has at run time. */
-function serviceScript(name: string, action: string): string {
-  const n = shQuote(name);
-  const sysv: Record<string, string> = {
-    start: `service ${n} start`, stop: `service ${n} stop`, restart: `service ${n} restart`, reload: `service ${n} reload`,
-    enable: `update-rc.d ${n} defaults >/dev/null && update-rc.d ${n} enable`, disable: `update-rc.d ${n} disable`,
-  };
-  return [
-    `if [ -d /run/systemd/system ] && command -v systemctl >/dev/null 2>&1; then systemctl ${action} ${n}`,
-    `elif [ -x /etc/init.d/${name} ]; then ${sysv[action] ?? `echo "cloche: action ${action} needs systemd" >&2; exit 1`}`,
-    `else echo "cloche: ${name}: no init system in this container (PID 1 is $(cat /proc/1/comm)) and no /etc/init.d/${name}" >&2; exit 1; fi`,
-  ].join('\n');
-}
-
-function serviceName(r: EngineResource): string {
-  return new PropReader(r).str('service_name') ?? r.name;
+  return unknownStep(noInitReason(s.name, info));
 }
 
 export const serviceProvider: Provider = {
   types: ['service', 'systemd_service', 'debian_service', 'sysvinit_service'],
-  actions: ['enable', 'disable', 'start', 'stop', 'restart', 'reload', 'nothing'],
+  actions: ['enable', 'disable', 'start', 'stop', 'restart', 'reload', 'mask', 'unmask', 'nothing'],
   queries(r) {
-    return [{ kind: 'service', name: serviceName(r) }];
+    const reader = new PropReader(r);
+    const qs: Query[] = [{ kind: 'service', name: reader.str('service_name') ?? r.name }];
+    const status = commandProp(reader, 'status_command');
+    if (status) qs.push(statusQuery(status));
+    return qs;
   },
-  plan(ctx) {
-    return planAction(ctx, serviceName(ctx.resource), 'service');
-  },
+  plan,
   apply(ctx) {
-    return { script: serviceScript(serviceName(ctx.resource), ctx.action) };
-  },
-};
-
-/** Renders a unit given as a hash ({ Unit: { Description: … }, Service: {…} }) to INI text. */
-function unitText(v: unknown): string | undefined {
-  if (typeof v === 'string') return v.endsWith('\n') ? v : `${v}\n`;
-  if (!v || typeof v !== 'object') return undefined;
-  return Object.entries(v as Record<string, Record<string, unknown>>).map(([section, kv]) =>
-    `[${section}]\n${Object.entries(kv).flatMap(([k, x]) => (Array.isArray(x) ? x : [x]).map((e) => `${k}=${String(e)}`)).join('\n')}\n`).join('\n');
-}
-
-function unitPath(r: EngineResource): string {
-  const name = r.name.includes('.') ? r.name : `${r.name}.service`;
-  return `/etc/systemd/system/${name}`;
-}
-
-export const systemdUnitProvider: Provider = {
-  types: ['systemd_unit'],
-  actions: ['create', 'delete', 'enable', 'disable', 'start', 'stop', 'restart', 'reload', 'nothing'],
-  queries(r) {
-    return [{ kind: 'path', path: unitPath(r), content: true }, { kind: 'path', path: '/etc/systemd/system' }, { kind: 'service', name: r.name.replace(/\.service$/, '') }];
-  },
-  plan(ctx) {
-    const path = unitPath(ctx.resource);
-    if (ctx.action === 'create') {
-      const reader = new PropReader(ctx.resource);
-      const text = unitText(ctx.resource.properties.content);
-      if (reader.str('content') === undefined && reader.reasons.length) return unknownStep(reader.reasons.join('; '));
-      if (text === undefined) return unknownStep('unit content is not known');
-      return planContentFile(ctx, path, { mode: '644' }, text, 'systemd unit');
-    }
-    if (ctx.action === 'delete') {
-      const cur = ctx.state.path(path);
-      if (!cur.ok) return unknownStep(cur.reason);
-      if (cur.value.kind === 'missing') return upToDate();
-      ctx.state.setPath(path, { kind: 'missing', by: ctx.resource.id });
-      return change([{ property: 'path', from: path, to: null, message: `would delete unit ${path}` }]);
-    }
-    return planAction(ctx, ctx.resource.name.replace(/\.service$/, ''), 'systemd unit');
-  },
-  apply(ctx) {
-    const path = unitPath(ctx.resource);
-    if (ctx.action === 'create') {
-      const text = unitText(ctx.resource.properties.content);
-      if (text === undefined) throw new Error(`cannot write ${path}: the unit content is unknown`);
-      return { script: `${writeFileScript(path, { mode: '644' })}\ncommand -v systemctl >/dev/null 2>&1 && [ -d /run/systemd/system ] && systemctl daemon-reload || true`, stdin: text };
-    }
-    if (ctx.action === 'delete') return { script: `rm -f ${shQuote(path)}` };
-    return { script: serviceScript(ctx.resource.name.replace(/\.service$/, ''), ctx.action) };
+    const s = settings(ctx.resource, ctx.action);
+    if (s.reasons.length) throw new Error(`cannot ${ctx.action} service ${s.name}: ${s.reasons.join('; ')}`);
+    if (s.command) return { script: s.command };
+    const k = ctx.state.service(s.name);
+    const info = k.ok ? k.value : undefined;
+    if (info?.systemd) return { script: systemctlScript(SERVICE_SYSTEMD, ctx.action, s.name) };
+    if (info?.sysv) return { script: sysvScript(s.name, ctx.action) };
+    return { script: runtimeInitScript(s.name, systemctlScript(SERVICE_SYSTEMD, ctx.action, s.name), ctx.action) };
   },
 };
