@@ -7,17 +7,25 @@ import { hashOf } from '../ruby/values';
 import { RModule } from '../ruby/objects';
 import type { Compilation } from './compilation';
 import { findSource, outsideCookbook, sourceRequest } from './cookbookFiles';
+import { directoryContent } from './directoryContent';
 import { renderErb, type RenderedPart } from './erb';
 import { type ResourceDecl, propValue } from './resourceDecl';
+
+/** One file of a remote_directory's tree: its path below the directory (`/`-separated) and bytes. */
+export interface SourceTreeFile { path: string; bytes: Buffer }
 
 /**
  * The content, or why it is not known; `parts` (with `unknown`) is the text as far as it is known,
  * each hole marked `{ $unknown: why }` (a template with an expression or a branch the evaluator
- * cannot know). The engine acts only on `content`.
+ * cannot know); `failed` when Chef itself would fail for that reason (a directory it does not
+ * find). `bytes` are a cookbook file's exact bytes when they are not UTF-8 text (`content` is then
+ * only their lossy decoding); `files` is a remote_directory's tree (chef/directoryContent.ts). The
+ * engine acts only on `content`/`bytes` and `files`.
  */
-export type ContentResult = { content: string } | { unknown: string; parts?: RenderedPart[] } | undefined;
+export type ContentResult = { content: string; bytes?: Buffer } | { unknown: string; parts?: RenderedPart[]; failed?: boolean } | { files: SourceTreeFile[] } | undefined;
 
 export function desiredContent(c: Compilation, r: ResourceDecl): ContentResult {
+  if (r.resolvedType === 'remote_directory') return directoryContent(c, r);
   if (r.resolvedType === 'file') {
     const v = propValue(r, 'content');
     if (v === undefined) return undefined;
@@ -34,7 +42,10 @@ export function desiredContent(c: Compilation, r: ResourceDecl): ContentResult {
   const outside = outsideCookbook(cb, file);
   if (outside) return { unknown: outside };
   if (req.kind === 'files') {
-    try { return { content: fs.readFileSync(file, 'utf8') }; } catch (e) { return { unknown: `cannot read ${file}: ${(e as Error).message}` }; }
+    let bytes: Buffer;
+    try { bytes = fs.readFileSync(file); } catch (e) { return { unknown: `cannot read ${file}: ${(e as Error).message}` }; }
+    const text = bytes.toString('utf8');
+    return Buffer.from(text, 'utf8').equals(bytes) ? { content: text } : { content: text, bytes };
   }
   const text = c.model.ws.readFile(file);
   if (text === undefined) return { unknown: `cannot read ${file}` };

@@ -28,8 +28,8 @@ export function renderedContent(c: Compilation, r: ResourceDecl): RenderedConten
     return at({ $unknown: `downloaded${from} when Chef runs` });
   }
   const result = desiredContent(c, r);
-  if (!result) return undefined;
-  if ('content' in result) return at(binary(result.content) ? { $unknown: `a binary file (${Buffer.byteLength(result.content)} bytes)` } : result.content);
+  if (!result || 'files' in result) return undefined;
+  if ('content' in result) return at(result.bytes || binary(result.content) ? { $unknown: `a binary file (${result.bytes?.length ?? Buffer.byteLength(result.content)} bytes)` } : result.content);
   return at(result.parts ? { $unknown: result.unknown, parts: result.parts } : { $unknown: result.unknown });
 }
 

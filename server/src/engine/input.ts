@@ -6,10 +6,16 @@ import type { GraphResource, JsonValue } from '../protocol';
 import type { PlatformFacts } from '../chef/platforms';
 import { type ContentResult, type EngineInput, type EngineResource, toEngineResource, UNKNOWN_ACTION } from './types';
 
-/** The JSON form of an EngineInput: contents are strings or `{ $unknown: reason }`. */
+/**
+ * One content in JSON: text, `{ $unknown: reason }`, a binary file's bytes `{ $base64 }`, or a
+ * remote_directory's files `{ $files: [{ path, base64 }] }`.
+ */
+export type ContentJson = string | { $unknown: string } | { $base64: string } | { $files: { path: string; base64: string }[] };
+
+/** The JSON form of an EngineInput. */
 export interface EngineInputJson {
   resources: GraphResource[];
-  contents?: Record<string, string | { $unknown: string }>;
+  contents?: Record<string, ContentJson>;
   facts?: PlatformFacts;
 }
 
@@ -24,17 +30,23 @@ export function engineInputFromJson(json: unknown): EngineInput {
     contentOf(id: string): ContentResult {
       const c = contents[id];
       if (c === undefined) return undefined;
-      return typeof c === 'string' ? { content: c } : { unknown: c.$unknown };
+      if (typeof c === 'string') return { content: c };
+      if ('$base64' in c) { const bytes = Buffer.from(c.$base64, 'base64'); return { content: bytes.toString('utf8'), bytes }; }
+      if ('$files' in c) return { files: c.$files.map((f) => ({ path: f.path, bytes: Buffer.from(f.base64, 'base64') })) };
+      return { unknown: c.$unknown };
     },
   };
 }
 
 /** Serializes an input (for `--dump-input` and fixtures). */
 export function engineInputToJson(input: EngineInput): EngineInputJson {
-  const contents: Record<string, string | { $unknown: string }> = {};
+  const contents: Record<string, ContentJson> = {};
   for (const r of input.resources) {
     const c = input.contentOf(r.id);
-    if (c) contents[r.id] = 'content' in c ? c.content : { $unknown: c.unknown };
+    if (!c) continue;
+    if ('files' in c) contents[r.id] = { $files: c.files.map((f) => ({ path: f.path, base64: f.bytes.toString('base64') })) };
+    else if ('content' in c) contents[r.id] = c.bytes ? { $base64: c.bytes.toString('base64') } : c.content;
+    else contents[r.id] = { $unknown: c.unknown };
   }
   return { resources: input.resources.map(toGraphResource), contents, facts: input.facts };
 }

@@ -130,12 +130,16 @@ export const GEM_FUNCTION = String.raw`_gm() {
 }
 `;
 
-/** `_tr ID DIR`: every path under DIR as `type|relative path` (find's %y: f, d, l …), `missing` when DIR is not a directory. */
+/**
+ * `_tr ID DIR`: every path under DIR as `p type|mode|owner|group|size|relative path` (find's %y:
+ * f, d, l …; %m), and each regular file's `s sha256|relative path`; `missing` when DIR is not a directory.
+ */
 export const TREE_FUNCTION = String.raw`_tr() {
   if [ ! -d "$2" ]; then _o "$1" missing 1
   else
-    find "$2" -mindepth 1 -printf '%y|%P\n' 2>/dev/null | head -n ${MAX_TREE_ENTRIES + 1} | while IFS= read -r _tl; do _o "$1" p "$_tl"; done
+    find "$2" -mindepth 1 -printf '%y|%m|%u|%g|%s|%P\n' 2>/dev/null | head -n ${MAX_TREE_ENTRIES + 1} | while IFS= read -r _tl; do _o "$1" p "$_tl"; done
+    find "$2" -mindepth 1 -type f -exec sha256sum -- {} + 2>/dev/null | head -n ${MAX_TREE_ENTRIES + 1} | while read -r _ts _tn; do _o "$1" s "$_ts|\${_tn#"$2"/}"; done
   fi
   _o "$1" end 0
 }
-`;
+`.replace(/\\\$\{/g, '${');

@@ -4,11 +4,16 @@
  */
 import { type GraphResource, type GraphNotification, type JsonValue, type PlanChange, type PlanContent, type StepStatus, isUnknownMarker } from '../protocol';
 import type { PlatformFacts } from '../chef/platforms';
+import type { SourceTreeFile } from '../chef/fileContent';
 import type { VirtualState } from './state';
 import type { Query } from './probeScript';
 
-/** Desired content of a file-like resource, as the model rendered it. */
-export type ContentResult = { content: string } | { unknown: string } | undefined;
+/**
+ * Desired content of a file-like resource, as the model rendered it (chef/fileContent.ts): text, with
+ * the exact `bytes` of a binary cookbook file; why it is not known (`failed`: Chef would fail for
+ * that reason); or a remote_directory's `files`.
+ */
+export type ContentResult = { content: string; bytes?: Buffer } | { unknown: string; failed?: boolean } | { files: SourceTreeFile[] } | undefined;
 
 /** The action of a resource or notification that cannot be read statically (never planned or applied). */
 export const UNKNOWN_ACTION = '«unknown»';

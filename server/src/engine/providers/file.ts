@@ -22,13 +22,14 @@ export function fileWant(r: EngineResource): FileWant {
   return { path, reader, attrs: { owner: reader.str('owner') ?? reader.str('user'), group: reader.str('group'), mode: reader.mode() } };
 }
 
-const sha = (s: string): string => createHash('sha256').update(s).digest('hex');
+const sha = (s: string | Buffer): string => createHash('sha256').update(s).digest('hex');
 
 /**
- * Plans a path with desired content (undefined: content not managed) — shared with cron_d,
- * apt_repository and systemd_unit, which generate their file's content themselves.
+ * Plans a path with desired content (undefined: content not managed; a Buffer: a binary file's
+ * bytes, compared by hash, never diffed) — shared with cron_d, apt_repository and systemd_unit,
+ * which generate their file's content themselves.
  */
-export function planContentFile(ctx: PlanContext, path: string, attrs: Attrs, content: string | undefined, label: string): ProviderStep {
+export function planContentFile(ctx: PlanContext, path: string, attrs: Attrs, content: string | Buffer | undefined, label: string): ProviderStep {
   const { state, resource: r } = ctx;
   const cur = state.path(path);
   if (!cur.ok) return unknownStep(cur.reason);
@@ -60,7 +61,7 @@ export function planContentFile(ctx: PlanContext, path: string, attrs: Attrs, co
     if (exists && c.content === undefined && c.sha256 === undefined) return unknownStep(`${path} exists but its content could not be read`);
     if (!exists || (c.sha256 ?? sha(c.content ?? '')) !== newSha) {
       if (exists) changes.push({ property: 'content', from: r.sensitive ? SENSITIVE : c.sha256 ?? null, to: r.sensitive ? SENSITIVE : newSha, message: `would update content of ${path}` });
-      if (!r.sensitive && (c.content !== undefined || !exists)) {
+      if (typeof content === 'string' && !r.sensitive && (c.content !== undefined || !exists)) {
         diff = contentDiff(path, exists ? c.content : undefined, content);
         both = { path, before: exists ? c.content! : null, after: content };
       }
@@ -69,7 +70,7 @@ export function planContentFile(ctx: PlanContext, path: string, attrs: Attrs, co
   changes.push(...attrChanges(path, exists ? c : undefined, attrs));
   if (changes.length) {
     const after: PathInfo = { ...afterAttrs(exists ? c : undefined, attrs, r.id, 'file') };
-    if (content !== undefined) { after.content = content; after.sha256 = sha(content); after.size = Buffer.byteLength(content); }
+    if (content !== undefined) { after.content = typeof content === 'string' ? content : undefined; after.sha256 = sha(content); after.size = Buffer.byteLength(content); }
     state.setPath(path, after);
   }
   const reason = notes.length ? notes.join('; ') : undefined;
@@ -102,11 +103,12 @@ export function writeFileScript(path: string, attrs: Attrs, opts: { bytes?: numb
   ].filter(Boolean).join('\n');
 }
 
-/** Planned content of the resource: the model's rendering (or `content` of a `file`). */
-function desiredContent(ctx: PlanContext): { content?: string; unknown?: string } {
+/** Planned content of the resource: the model's rendering (or `content` of a `file`); a binary cookbook file's bytes. */
+function desiredContent(ctx: PlanContext): { content?: string | Buffer; unknown?: string } {
   const c = ctx.input.contentOf(ctx.resource.id);
   if (c && 'unknown' in c) return { unknown: c.unknown };
-  if (c) return { content: c.content };
+  if (c && 'files' in c) return { unknown: `the model gave a directory's files for ${ctx.resource.id}` };
+  if (c) return { content: c.bytes ?? c.content };
   if (ctx.resource.type === 'file' || ctx.resource.resolvedType === 'file') {
     const reader = new PropReader(ctx.resource);
     const v = reader.str('content');
@@ -155,6 +157,11 @@ export const fileProvider: Provider = {
       return { script: `set -e\n[ -e ${shQuote(w.path)} ] || : > ${shQuote(w.path)}\n${attrScript(shQuote(w.path), w.attrs)}` };
     }
     void step;
+    if (typeof want.content !== 'string') {
+      // Binary bytes travel as base64 text (stdin is text) and are decoded before the usual write.
+      const write = shQuote(writeFileScript(w.path, w.attrs));
+      return { script: `set -e\nd=$(mktemp /tmp/.cloche-bytes-XXXXXX)\ntrap 'rm -f "$d"' EXIT\nbase64 -d > "$d"\nsh -c ${write} < "$d"`, stdin: want.content.toString('base64') };
+    }
     return { script: writeFileScript(w.path, w.attrs), stdin: want.content };
   },
 };

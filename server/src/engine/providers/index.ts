@@ -19,6 +19,7 @@ import { linkProvider } from './link';
 import { localeProvider } from './locale';
 import { logProvider, notifyGroupProvider, rubyBlockProvider } from './misc';
 import { packageProvider } from './package';
+import { remoteDirectoryProvider } from './remoteDirectory';
 import { remoteFileProvider } from './remoteFile';
 import { serviceProvider, systemdUnitProvider } from './service';
 import { sysctlProvider } from './sysctl';
@@ -28,7 +29,7 @@ import { userProvider } from './user';
 const ALL: Provider[] = [
   packageProvider, dpkgPackageProvider, aptUpdateProvider, aptRepositoryProvider, aptPreferenceProvider, fileProvider, remoteFileProvider, directoryProvider, linkProvider,
   userProvider, groupProvider, executeProvider, serviceProvider, systemdUnitProvider, cronProvider, cronDProvider, logProvider, notifyGroupProvider, rubyBlockProvider,
-  archiveFileProvider, sysctlProvider, hostnameProvider, localeProvider, timezoneProvider, buildEssentialProvider,
+  archiveFileProvider, remoteDirectoryProvider, sysctlProvider, hostnameProvider, localeProvider, timezoneProvider, buildEssentialProvider,
 ];
 
 const BY_TYPE = new Map<string, Provider>(ALL.flatMap((p) => p.types.map((t) => [t, p] as const)));
@@ -40,7 +41,7 @@ const DEFAULT_ACTIONS: Record<string, string> = {
   directory: 'create', link: 'create', user: 'create', linux_user: 'create', group: 'create', linux_group: 'create',
   execute: 'run', bash: 'run', script: 'run', sh: 'run', csh: 'run', ksh: 'run', perl: 'run', python: 'run', ruby: 'run',
   service: 'nothing', systemd_unit: 'nothing', cron: 'create', cron_d: 'create', log: 'write', notify_group: 'run', ruby_block: 'run', whyrun_safe_ruby_block: 'run',
-  archive_file: 'extract', libarchive_file: 'extract',
+  archive_file: 'extract', libarchive_file: 'extract', remote_directory: 'create',
   sysctl: 'apply', sysctl_param: 'apply', hostname: 'set', locale: 'update', timezone: 'set', build_essential: 'install',
 };
 
