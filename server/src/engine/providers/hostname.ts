@@ -168,8 +168,9 @@ function planSet(ctx: PlanContext, w: Want): ProviderStep {
 export const hostnameProvider: Provider = {
   types: ['hostname'],
   actions: ['set', 'nothing'],
-  queries(): Query[] {
+  queries(_r, facts): Query[] {
     return [
+      { kind: 'user', name: 'root' }, { kind: 'group', name: facts.rootGroup ?? 'root' },
       { kind: 'system', name: 'hostname' }, { kind: 'system', name: 'cap_sys_admin' }, { kind: 'system', name: 'docker' },
       { kind: 'path', path: '/bin/hostname' }, { kind: 'path', path: '/usr/bin/hostnamectl' }, { kind: 'path', path: '/etc/hosts', content: true },
       ...HOSTNAME_FILES.map((path) => ({ kind: 'path' as const, path, content: true })), { kind: 'path', path: '/etc' },

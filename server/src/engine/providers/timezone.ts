@@ -157,6 +157,7 @@ export const timezoneProvider: Provider = {
     return [
       { kind: 'system', name: 'pid1' }, { kind: 'system', name: 'timedatectl' }, { kind: 'path', path: '/etc/localtime' }, { kind: 'path', path: `${ZONEINFO}/${zone}` },
       { kind: 'path', path: CLOCK, content: true }, { kind: 'path', path: posix.dirname(CLOCK) }, { kind: 'path', path: TZDATA_UPDATE },
+      { kind: 'user', name: 'root' }, { kind: 'group', name: 'root' },
       ...packageQueries(r, [tzPackage(facts.platformFamily)], facts),
     ];
   },
