@@ -54,7 +54,9 @@ export function convergeProblems(r: ConvergeReport): ConvergeProblem[] {
   for (const o of r.idempotence?.offenders ?? []) {
     out.push({ location: o.location, severity: 'warning', resource: o.resource, code: 'not-idempotent', message: `${o.resource} :${o.action} is not idempotent: after the converge it would still change (${o.reason})` });
   }
-  for (const u of r.idempotence?.undecided ?? []) {
+  // A step already not applied says so once: its undecided idempotence adds nothing.
+  const notApplied = new Set((r.notApplied ?? []).map((n) => `${n.resource} :${n.action}`));
+  for (const u of (r.idempotence?.undecided ?? []).filter((x) => !notApplied.has(`${x.resource} :${x.action}`))) {
     out.push({ location: u.location, severity: 'warning', resource: u.resource, code: 'idempotence-undecided', message: `${u.resource} :${u.action}: whether it is idempotent is not known (${u.reason})` });
   }
   return out;

@@ -99,6 +99,8 @@ describe('converge progress lines', () => {
     const undecided = report({ verdict: 'incomplete', idempotence: { idempotent: false, verdict: 'undecided', offenders: [], undecided: [unknownStep], exempt: [], planMs: 1 } });
     assert.equal(verdictOf(undecided).text, 'incomplete: idempotence undecided for 1 step');
     assert.deepEqual(convergeProblems(undecided).map((x) => x.code), ['idempotence-undecided']);
+    // Said once: a step not applied is not also an undecided idempotence problem.
+    assert.deepEqual(convergeProblems({ ...undecided, notApplied: [unknownStep] }).map((x) => x.code), ['not-applied']);
   });
 });
 
