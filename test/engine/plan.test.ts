@@ -116,7 +116,7 @@ describe('plan against a real container', () => {
     assert.equal(step(plan, 'execute[only]').status, 'change');
     assert.match(messages(step(plan, 'bash[script]')), /would run `echo from bash` as alice in \/srv\/data/);
     assert.equal(step(plan, 'service[nginx]').status, 'unknown');
-    assert.match(step(plan, 'service[nginx]').reason ?? '', /cannot be known: the container has no init system \(PID 1 is sh\)/);
+    assert.match(step(plan, 'service[nginx]').reason ?? '', /the container has no init system \(PID 1 is sh\).*cannot be known.*cloche image build --init systemd/);
     assert.deepEqual(step(plan, 'remote_file[same]').changes.map((c) => c.property), ['mode'], 'checksum matches: only the mode changes');
     assert.deepEqual(step(plan, 'remote_file[after-file]').changes.map((c) => c.property), ['checksum'], 'file[/etc/app.conf] changed the content earlier in the plan');
     assert.match(messages(step(plan, 'remote_file[/opt/tool.tgz]')), /would download https:\/\/example.com\/tool.tgz/);

@@ -13,7 +13,7 @@ import { PropReader } from '../props';
 import type { Query } from '../probeScript';
 import type { EngineResource, PlanContext, Provider, ProviderStep } from '../types';
 import { change, unknownStep } from './common';
-import { noInitReason, planSystemd, setService, planSysv, runtimeInitScript, SERVICE_SYSTEMD, systemctlScript, sysvScript } from './initSystem';
+import { noInitReason, planSystemd, planSysv, runtimeInitScript, SERVICE_SYSTEMD, systemctlScript, sysvScript } from './initSystem';
 
 export { systemdUnitProvider } from './systemdUnit';
 
@@ -54,9 +54,8 @@ function plan(ctx: PlanContext): ProviderStep {
   }
   if (info.systemd) return planSystemd(ctx, s.name, 'service', info, SERVICE_SYSTEMD, running);
   if (info.sysv) return planSysv(ctx, s.name, 'service', info, running);
-  if (ctx.state.installs.length && !info.by && ['start', 'stop', 'enable', 'disable', 'restart', 'reload'].includes(ctx.action)) {
+  if (ctx.state.installs.length && ['start', 'stop', 'enable', 'disable', 'restart', 'reload'].includes(ctx.action)) {
     // A package install is planned earlier: assume it brings the service (the converge probes again after it).
-    setService(ctx, s.name, { ...info, by: ctx.resource.id });
     return change([{ property: 'state', from: null, to: ctx.action, message: `would ${ctx.action} service ${s.name}` }],
       { assumptions: [`assuming ${ctx.state.installs.join(', ')} installs ${s.name} with a way to run it (now ${noInitReason(s.name, info).split(', so ')[0]})`] });
   }
