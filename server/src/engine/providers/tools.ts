@@ -19,15 +19,22 @@ export function toolPackage(tool: string, facts: PlatformFacts | undefined): str
   return facts?.packageManager === 'dnf' || facts?.packageManager === 'yum' ? p.rpm ?? p.deb : p.deb;
 }
 
+/** The earlier step of this run that installs package `pkg` (a package step planned before this one), if any. */
+export function installedEarlierBy(state: VirtualState, pkg: string): string | undefined {
+  for (const manager of [undefined, 'rpm'] as const) {
+    const p = state.pkg(pkg, manager);
+    if (p.ok && p.value.by && p.value.installed !== undefined) return p.value.by;
+  }
+  return undefined;
+}
+
 /**
  * A tool the step needs is not in the container: an earlier step of this run that installs its
  * package makes the step an assumption; otherwise the step is unknown with `why` and the package.
  */
 export function missingTool(state: VirtualState, facts: PlatformFacts | undefined, tool: string, why: string): { assumption: string } | { unknown: string } {
   const pkg = toolPackage(tool, facts);
-  for (const manager of [undefined, 'rpm'] as const) {
-    const p = state.pkg(pkg, manager);
-    if (p.ok && p.value.by && p.value.installed !== undefined) return { assumption: `${tool} is installed by ${p.value.by} earlier in this run (package ${pkg})` };
-  }
+  const by = installedEarlierBy(state, pkg);
+  if (by) return { assumption: `${tool} is installed by ${by} earlier in this run (package ${pkg})` };
   return { unknown: `${why}: ${tool} is not installed in the container (install package '${pkg}' earlier in the run, or use an image that has it)` };
 }
