@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Provision a fresh Debian 12 machine (run as root) for Cloche's container tests:
-# Docker engine, Podman (+ runc), debootstrap, a running dockerd, and the base image
-# cloche/debian:12 built from Debian's own packages (there is no image registry here).
+# Docker engine, Podman (+ runc), debootstrap, a running dockerd, the base image
+# cloche/debian:12 built from Debian's own packages (there is no image registry here), and its
+# systemd variant cloche/debian:12-systemd (systemd as PID 1, for the service tests).
 # Idempotent: every step checks before it acts, so running it twice is cheap.
 set -euo pipefail
 
@@ -78,6 +79,29 @@ else
   debootstrap --variant=minbase "$SUITE" "$rootfs" http://deb.debian.org/debian >/dev/null
   tar -C "$rootfs" -c . | docker import -c 'CMD ["/bin/sh"]' - "$IMAGE" >/dev/null
   rm -rf "$rootfs"; trap - EXIT
+  done_step
+fi
+
+# --- systemd image (the base image + systemd systemd-sysv procps from Debian's mirror) ---------
+SYSTEMD_IMAGE="${IMAGE}-systemd"
+if docker image inspect "$SYSTEMD_IMAGE" >/dev/null 2>&1; then
+  echo "provision: image $SYSTEMD_IMAGE already present"
+elif [ "${CLOCHE_IMAGE_BUILDER:-auto}" != shell ] && [ -x "$REPO_DIR/node_modules/.bin/tsx" ] && [ "$IMAGE" = cloche/debian:12 ]; then
+  step "building $SYSTEMD_IMAGE with the project's builder (server/src/containers/systemdImage.ts)"
+  (cd "$REPO_DIR" && node --import tsx -e "
+    import('./server/src/containers/systemdImage.ts').then(async (m) => {
+      const build = m.buildSystemdImageCli ?? m.default.buildSystemdImageCli;
+      process.exitCode = await build('docker', 'debian-12');
+    });")
+  done_step
+else
+  # Same steps in plain shell: install in a bridge-network container, export, import with the label.
+  step "building $SYSTEMD_IMAGE (apt-get install systemd systemd-sysv procps in a container of $IMAGE)"
+  cid="$(docker run -d --network bridge --entrypoint /bin/sh "$IMAGE" -c 'trap "exit 0" TERM; while :; do sleep 1; done')"
+  trap 'docker rm -f "$cid" >/dev/null 2>&1 || true' EXIT
+  docker exec "$cid" sh -c 'export DEBIAN_FRONTEND=noninteractive; apt-get update -qq && apt-get install -y -qq --no-install-recommends systemd systemd-sysv procps >/dev/null && apt-get clean'
+  docker export "$cid" | docker import --change 'LABEL cloche.init=systemd' --change 'CMD ["/sbin/init"]' - "$SYSTEMD_IMAGE" >/dev/null
+  docker rm -f "$cid" >/dev/null; trap - EXIT
   done_step
 fi
 

@@ -7,8 +7,8 @@
  * container's labels or keep-alive entrypoint. Already present: nothing to do.
  */
 import { BASE_IMAGES, baseImageSpec, ensureBaseImage, type EnsureOptions } from './baseImage';
-import type { ContainerDriver } from './driver';
-import { ContainerError } from './driver';
+import { ContainerDriver, ContainerError } from './driver';
+import type { RuntimeName } from './runtime';
 import { INIT_LABEL } from './systemdInit';
 
 /** What the variant adds to the base image. */
@@ -77,4 +77,17 @@ export function buildCommandFor(image: string): string | undefined {
 /** The systemd variant of an image Cloche builds (`cloche/debian:12` → `cloche/debian:12-systemd`), or undefined. */
 export function systemdVariantOf(image: string): string | undefined {
   return Object.values(BASE_IMAGES).some((spec) => spec.image === image) ? systemdImageName(image) : undefined;
+}
+
+/** Entry for scripts (.ci/provision.sh): ensure the systemd image, print progress, return an exit code. */
+export async function buildSystemdImageCli(runtime: RuntimeName | 'auto' = 'auto', platform = 'debian-12'): Promise<number> {
+  try {
+    const driver = await ContainerDriver.detect(runtime);
+    const r = await ensureSystemdImage(driver, { platform, onProgress: (m) => process.stdout.write(`${m}\n`) });
+    process.stdout.write(`${r.image}: ${r.built ? `built in ${r.durationMs} ms` : 'already present'}\n`);
+    return 0;
+  } catch (e) {
+    process.stderr.write(`${e instanceof Error ? e.message : String(e)}\n`);
+    return 2;
+  }
 }
