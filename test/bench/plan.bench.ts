@@ -34,7 +34,7 @@ async function bundle(): Promise<string> {
   copyFileSync(join(dirname(require.resolve('@ruby/prism/package.json')), 'src', 'prism.wasm'), join(dir, 'prism.wasm'));
   const outfile = join(dir, 'plan.js');
   await build({ entryPoints: [join(__dirname, 'planEntry.ts')], outfile, bundle: true, platform: 'node', target: 'node20', format: 'cjs', logLevel: 'error',
-    logOverride: { 'require-resolve-not-external': 'silent' } });
+    logOverride: { 'require-resolve-not-external': 'silent' }, alias: { 'jsonc-parser': 'jsonc-parser/lib/esm/main.js' } });
   return outfile;
 }
 
