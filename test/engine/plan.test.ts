@@ -96,6 +96,7 @@ describe('plan against a real container', () => {
       res('cron', 'alice-job', { user: 'alice', minute: '*/10', command: 'echo hi' }, { actions: ['create'] }),
       res('log', 'hello', { message: 'hello world' }, { actions: ['write'] }),
       res('sysctl', 'vm.swappiness', { value: 10 }, { actions: ['apply'] }),
+      res('swap_file', '/swapfile', { size: 64 }, { actions: ['create'] }),
     ], { 'file[/etc/app.conf]': 'hello\nthere\n' });
     const baseline = sorted(await docker.diff(id));
     const plan = await planInContainer({ driver: docker, container: id, input: inp, target: target(id) });
@@ -128,7 +129,9 @@ describe('plan against a real container', () => {
     assert.match(step(plan, 'cron[alice-job]').diff ?? '', /\+# Chef Name: alice-job\n\+\*\/10 \* \* \* \* echo hi/);
     assert.match(step(plan, 'cron[alice-job]').assumptions?.join() ?? '', /crontab is not installed/);
     assert.match(messages(step(plan, 'log[hello]')), /would log \(info\) "hello world"/);
-    assert.match(step(plan, 'sysctl[vm.swappiness]').reason ?? '', /no provider for sysctl/);
+    assert.equal(step(plan, 'sysctl[vm.swappiness]').status, 'failed');
+    assert.match(step(plan, 'sysctl[vm.swappiness]').reason ?? '', /the container has no sysctl command \(install package procps first\)/);
+    assert.match(step(plan, 'swap_file[/swapfile]').reason ?? '', /no provider for swap_file/);
   });
 
   test('CLI: --container, JSON contract, --detailed-exitcode, text "would" lines', async (t) => {
