@@ -53,6 +53,7 @@ export function containerOptions(args: ParsedArgs, choice: KitchenChoice, image:
   const variant = init === 'systemd' && !args.values.has('image') ? systemdVariantOf(image ?? DEFAULT_IMAGE) : undefined;
   if (variant) { chosen = variant; io.stderr(`cloche: note: systemd as PID 1 runs in ${variant}, the systemd variant of ${image ?? DEFAULT_IMAGE}\n`); }
   const privileged = choice.privileged === true;
-  if (privileged) io.stderr(`cloche: warning: the container runs --privileged, as ${where} asks (privileged: true): it can reach the host's devices and kernel settings\n`);
+  const privilegedBy = choice.suite?.privileged !== undefined && kitchenFile ? `${path.basename(kitchenFile)} suite '${choice.suite.name}'` : where;
+  if (privileged) io.stderr(`cloche: warning: the container runs --privileged, as ${privilegedBy} asks (privileged: true): it can reach the host's devices and kernel settings\n`);
   return { image: chosen, init, privileged, memory, pidsLimit };
 }

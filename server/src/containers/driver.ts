@@ -180,10 +180,23 @@ export class ContainerDriver {
     args.push('--entrypoint', '/bin/sh', opts.image, '-c', init === 'systemd' ? SYSTEMD_PID1 : KEEP_ALIVE);
     const r = await this.cli(args, opts.timeoutMs ?? CREATE_TIMEOUT_MS);
     const id = r.stdout.trim().split('\n').pop() ?? '';
+    // `run` that fails to start a container leaves it behind, created: find it by its labels and remove it.
+    if (r.code !== 0) await this.removeCreated(labels);
+    if (r.code !== 0 && opts.privileged && /operation not permitted|permission denied/i.test(r.stderr)) {
+      throw new ContainerError('runtime', `${this.runtime.name} refused to start a --privileged container on this host (${r.stderr.trim().split('\n')[0]}). ` +
+        'Remove `privileged: true` from the kitchen file: Cloche runs systemd as PID 1 without it.');
+    }
     if (r.code !== 0 || !id) throw this.fail(args, r, opts.image);
     this.created.add(id);
     if (init === 'systemd') await this.waitForSystemd(id, opts.image);
     return id;
+  }
+
+  /** Removes a container that `run` created but could not start (found by its session and creation labels). */
+  private async removeCreated(labels: Record<string, string>): Promise<void> {
+    const ps = ['ps', '-aq', '--filter', `label=${LABELS.session}=${labels[LABELS.session]}`, '--filter', `label=${LABELS.created}=${labels[LABELS.created]}`];
+    const ids = (await this.cli(ps)).stdout.split('\n').map((l) => l.trim()).filter(Boolean);
+    if (ids.length) await this.cli(['rm', '-f', '-v', ...ids]);
   }
 
   /** The init the image boots: its `cloche.init` label (read by imageExists, or now). */
