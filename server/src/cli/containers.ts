@@ -29,7 +29,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     if (!['list', 'destroy', 'reset'].includes(sub)) throw new UsageError(`unknown subcommand '${sub}'; usage: ${usage}`);
     if (sub === 'reset' && ids.length !== 1) throw new UsageError('name the one container to reset: cloche containers reset ID');
     if (sub === 'destroy' && !ids.length && !args.booleans.has('all')) throw new UsageError('name the containers to destroy, or pass --all');
-    const driver = await connect((args.values.get('runtime') ?? 'auto') as 'docker' | 'podman' | 'auto');
+    const driver = await connect((args.values.get('runtime') ?? 'auto') as 'docker' | 'podman' | 'auto', undefined, (m) => io.stderr(`cloche containers: warning: ${m}\n`));
     if (sub === 'list') {
       const all = await driver.list();
       if (format === 'json') { io.stdout(`${JSON.stringify(all, null, 2)}\n`); return 0; }

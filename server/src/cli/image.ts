@@ -29,8 +29,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     if (!BASE_IMAGES[platform]) throw new UsageError(`no base image can be built for '${platform}' here; buildable: ${Object.keys(BASE_IMAGES).join(', ')}`);
     const init = args.values.get('init') ?? 'none';
     if (init !== 'none' && init !== 'systemd') throw new UsageError(`--init must be none or systemd (got '${init}')`);
-    const driver = await connect((args.values.get('runtime') ?? 'auto') as 'docker' | 'podman' | 'auto');
-    if (driver.runtime.fallback) io.stderr(`cloche image: warning: ${driver.runtime.fallback}\n`);
+    const driver = await connect((args.values.get('runtime') ?? 'auto') as 'docker' | 'podman' | 'auto', undefined, (m) => io.stderr(`cloche image: warning: ${m}\n`));
     try {
       const build = init === 'systemd' ? ensureSystemdImage : ensureBaseImage;
       const r = await build(driver, { platform, onProgress: (m) => io.stdout(`${m}\n`) });

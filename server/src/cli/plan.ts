@@ -113,8 +113,8 @@ export async function prepare(args: ParsedArgs, network: TargetNetwork, io: CliI
   const container = containerOptions(args, choice, image, file, io);
   const target = await openTarget({
     runtime: runtime as 'docker' | 'podman' | 'auto', imageFrom, container: args.values.get('container'), network, keep, ...container,
+    onFallback: (m) => io.stderr(`cloche: warning: ${m}\n`),
   });
-  if (target.driver.runtime.fallback) io.stderr(`cloche: warning: ${target.driver.runtime.fallback}\n`);
   try {
     let factsRoundTrips = 0;
     // The facts exec runs in a child process while the model reads the cookbooks and evaluates the run's libraries here.

@@ -68,6 +68,8 @@ export interface TargetOptions {
   /** Memory and process limits (defaults: the driver's DEFAULT_LIMITS). */
   memory?: string;
   pidsLimit?: number;
+  /** Told at once when the runtime chosen is not the preferred one (docker unreachable, podman used). */
+  onFallback?: (message: string) => void;
 }
 
 /** The image a cookbook's kitchen.yml asks for (`platforms[].driver.image`, else `driver.image`). */
@@ -81,10 +83,15 @@ export function kitchenImage(cookbook: string | undefined, platform?: string): s
   }
 }
 
-/** Detects the runtime; a missing or dead one is an EnvironmentError with advice. */
-export async function connect(runtime: RuntimeName | 'auto' = 'auto', sessionId?: string): Promise<ContainerDriver> {
+/**
+ * Detects the runtime; a missing or dead one is an EnvironmentError with advice. `onFallback` hears
+ * at once why another runtime than the preferred one is used (docker unreachable: podman).
+ */
+export async function connect(runtime: RuntimeName | 'auto' = 'auto', sessionId?: string, onFallback?: (message: string) => void): Promise<ContainerDriver> {
   try {
-    return await ContainerDriver.detect(runtime, sessionId ? { sessionId } : {});
+    const driver = await ContainerDriver.detect(runtime, sessionId ? { sessionId } : {});
+    if (driver.runtime.fallback) onFallback?.(driver.runtime.fallback);
+    return driver;
   } catch (e) {
     if (e instanceof RuntimeUnavailableError) throw new EnvironmentError(e.message);
     throw e;
@@ -107,7 +114,7 @@ async function sweepDeadSessions(driver: ContainerDriver): Promise<void> {
 /** Opens the target container: the user's (must be running) or a new throwaway one. */
 export async function openTarget(opts: TargetOptions): Promise<Target> {
   // Kept containers get a session without a pid, so no later sweep of dead sessions removes them.
-  const driver = await connect(opts.runtime, opts.keep ? `keep-${randomBytes(4).toString('hex')}` : undefined);
+  const driver = await connect(opts.runtime, opts.keep ? `keep-${randomBytes(4).toString('hex')}` : undefined, opts.onFallback);
   if (opts.container) {
     // Not inspected first (a daemon round trip on the hot path): the first exec fails with a
     // ContainerError that says the container does not exist or is not running.
