@@ -6,6 +6,7 @@
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { simulate } from '../../server/src/engine/plan';
 import { VirtualState, type UserInfo } from '../../server/src/engine/state';
 import { collectQueries } from '../../server/src/engine/planner';
@@ -85,6 +86,16 @@ describe('user :lock and :unlock', () => {
     assert.match((await run('lock', gone)).reason ?? '', /^Cannot modify user alice - does not exist!/);
     gone.installs.push('package[app]');
     assert.equal((await run('lock', gone)).status, 'unknown');
+  });
+
+  test('a password is compared with the shadow field as Chef does (its hash only), unknown when it was not read', async () => {
+    const sha = createHash('sha256').update('$6$a$b').digest('hex');
+    assert.equal((await run('create', lockState({ status: 'P', afterUnlock: 'P', sha256: sha }), { password: '$6$a$b' })).status, 'up-to-date');
+    const other = await run('create', lockState({ status: 'P', afterUnlock: 'P', sha256: sha }), { password: '$6$c$d' });
+    assert.deepEqual(other.changes, [{ property: 'password', from: '(suppressed)', to: '(suppressed)', message: 'would change the password of user alice' }]);
+    const s = machine();
+    s.setUser('alice', user('alice'));
+    assert.match((await run('create', s, { password: '$6$a$b' })).reason ?? '', /the password of user alice was not read/);
   });
 
   test('a user created earlier in the run: locked without a password (unlock refused), usable with one; the probe asks for the lock state only when needed', async () => {

@@ -32,7 +32,7 @@ export const CHEF_GUARD_TIMEOUT_SEC = 600;
 /** Something the probe must read. */
 export type Query =
   | { kind: 'path'; path: string; content?: boolean }
-  /** `lock`: also how `passwd -S` reports its password, and what `usermod -U` would leave (user :lock/:unlock). */
+  /** `lock`: also how `passwd -S` reports its password, what `usermod -U` would leave, and a hash of it (user :lock/:unlock, `password`). */
   | { kind: 'user'; name: string; lock?: boolean }
   | { kind: 'group'; name: string }
   | { kind: 'package'; name: string; manager?: PackageManager }
@@ -401,10 +401,11 @@ export function systemReadingScript(id: string, name: string): string | undefine
 }
 
 /**
- * A user's password state for :lock/:unlock, without the password leaving the container:
- * `ps` is `passwd -S`'s line (its second field L, P or NP is what Chef reads), `pu` what
- * `usermod -U` would leave: it strips one leading `!`, and refuses (exit 0, nothing done) when
- * nothing would remain.
+ * A user's password state (:lock/:unlock, a `password` to compare), without the password leaving
+ * the container: `ps` is `passwd -S`'s line (its second field L, P or NP is what Chef reads), `pu`
+ * what `usermod -U` would leave: it strips one leading `!`, and refuses (exit 0, nothing done) when
+ * nothing would remain; `psha` the sha256 of the shadow password field, to compare with the
+ * resource's `password` as Chef compares them.
  */
 function userLockScript(id: string, name: string): string {
   const n = shQuote(name);
@@ -412,6 +413,7 @@ function userLockScript(id: string, name: string): string {
     `if command -v passwd >/dev/null 2>&1; then _o ${id} ps "$(passwd -S ${n} 2>/dev/null)"; else _o ${id} ps "!nopasswd"; fi`,
     `_f=$(getent shadow ${n} 2>/dev/null | cut -d: -f2); _r=\${_f#!}`,
     `if [ "$_r" != "$_f" ] && [ -z "$_r" ]; then _o ${id} pu refuse; else case $_r in '!'*|'*'*) _o ${id} pu L ;; '') _o ${id} pu NP ;; *) _o ${id} pu P ;; esac; fi`,
+    `_o ${id} psha "$(printf '%s' "$_f" | sha256sum | cut -d' ' -f1)"`,
   ].join('\n').replace(/\\\$\{/g, '${');
 }
 

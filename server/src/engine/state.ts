@@ -39,9 +39,10 @@ export interface UserInfo { name: string; uid: number; gid: number; comment: str
 /**
  * A password's lock state: `status` is the second field of `passwd -S` (L locked, P usable
  * password, NP none; what Chef reads), `afterUnlock` what `usermod -U` would leave (L, P, NP, or
- * `refuse`: the password is only `!`, so usermod prints a warning, exits 0 and changes nothing).
+ * `refuse`: the password is only `!`, so usermod prints a warning, exits 0 and changes nothing);
+ * `sha256`: of the shadow password field (what Chef compares `password` with).
  */
-export interface PasswordLock { status: string; afterUnlock: string }
+export interface PasswordLock { status: string; afterUnlock: string; sha256?: string }
 /** A reading of the machine ({@link Query} `system`): its fields, `v` holding the value lines. */
 export type SystemReading = Record<string, string[]>;
 /** A group entry. */
@@ -170,7 +171,8 @@ function parsePasswd(line: string | undefined): Known<UserInfo | null> {
 function withLock(u: Known<UserInfo | null>, rec: RawRecord): Known<UserInfo | null> {
   if (!u.ok || !u.value || !rec.has('ps')) return u;
   const status = (rec.get('ps')![0] ?? '').trim().split(/\s+/)[1] ?? '';
-  return known({ ...u.value, lock: { status, afterUnlock: rec.get('pu')?.[0] ?? '' } });
+  const sha256 = rec.get('psha')?.[0];
+  return known({ ...u.value, lock: { status, afterUnlock: rec.get('pu')?.[0] ?? '', ...(sha256 ? { sha256 } : {}) } });
 }
 
 function parseGroup(line: string | undefined): Known<GroupInfo | null> {

@@ -6,6 +6,7 @@
  * that usermod refuses (the password is only `!`: nothing would remain) is failed, not applied —
  * Chef would report it done while the account stays locked.
  */
+import { createHash } from 'node:crypto';
 import type { PlanChange } from '../../protocol';
 import { PropReader } from '../props';
 import type { PasswordLock, UserInfo } from '../state';
@@ -34,11 +35,14 @@ function wantedGid(ctx: PlanContext, w: Want): { gid?: number; failed?: string; 
   return { gid: g.ok && g.value ? g.value.gid : NaN, note: c.note };
 }
 
+const sha256 = (s: string): string => createHash('sha256').update(s).digest('hex');
+
 /** The password state after useradd/usermod -p: a hash is a usable password; without one useradd leaves `!`. */
 function lockAfterPassword(password: string | undefined, cur: PasswordLock | undefined): PasswordLock | undefined {
   if (password === undefined) return cur;
-  if (password === '') return { status: 'NP', afterUnlock: 'NP' };
-  return password.startsWith('!') || password.startsWith('*') ? { status: 'L', afterUnlock: password.length > 1 ? 'P' : 'refuse' } : { status: 'P', afterUnlock: 'P' };
+  const hash = { sha256: sha256(password) };
+  if (password === '') return { status: 'NP', afterUnlock: 'NP', ...hash };
+  return password.startsWith('!') || password.startsWith('*') ? { status: 'L', afterUnlock: password.length > 1 ? 'P' : 'refuse', ...hash } : { status: 'P', afterUnlock: 'P', ...hash };
 }
 
 /** :lock / :unlock, as Chef's check_lock reads `passwd -S`. */
@@ -58,7 +62,9 @@ function planLock(ctx: PlanContext, w: Want, u: UserInfo | null): ProviderStep {
   }
   if (lock) {
     if (locked) return upToDate(`user ${w.name} is already locked`);
-    ctx.state.setUser(w.name, { ...u, lock: { status: 'L', afterUnlock: status === 'NP' ? 'refuse' : 'P' }, by: ctx.resource.id });
+    // The field gets a leading "!": its hash is no longer any password's ("!" + the old hash says which).
+    const prefixed = u.lock.sha256 ? { sha256: `!${u.lock.sha256}` } : {};
+    ctx.state.setUser(w.name, { ...u, lock: { status: 'L', afterUnlock: status === 'NP' ? 'refuse' : 'P', ...prefixed }, by: ctx.resource.id });
     return change([{ property: 'locked', from: false, to: true, message: `would lock user ${w.name} (usermod -L)` }]);
   }
   if (!locked) return upToDate(`user ${w.name} is not locked`);
@@ -68,7 +74,8 @@ function planLock(ctx: PlanContext, w: Want, u: UserInfo | null): ProviderStep {
   if (afterUnlock !== 'P' && afterUnlock !== 'NP') {
     return failedStep(`usermod -U cannot unlock user ${w.name}: its password stays locked after removing one "!" (it is "*" or starts with "!!")`);
   }
-  ctx.state.setUser(w.name, { ...u, lock: { status: afterUnlock, afterUnlock }, by: ctx.resource.id });
+  const unlocked = u.lock.sha256?.startsWith('!') ? { sha256: u.lock.sha256.slice(1) } : {};
+  ctx.state.setUser(w.name, { ...u, lock: { status: afterUnlock, afterUnlock, ...unlocked }, by: ctx.resource.id });
   return change([{ property: 'locked', from: true, to: false, message: `would unlock user ${w.name} (usermod -U)` }]);
 }
 
@@ -98,6 +105,11 @@ function planUser(ctx: PlanContext, w: Want): ProviderStep {
   diff('home', u?.home, w.home);
   diff('shell', u?.shell, w.shell);
   diff('comment', u?.comment, w.comment);
+  // Chef compares `password` with the shadow field (a locked one has a leading "!", so Chef sets it again).
+  if (u && w.password !== undefined) {
+    if (!u.lock?.sha256) return unknownStep(`the password of user ${w.name} was not read by the probe`);
+    if (u.lock.sha256 !== sha256(w.password)) changes.push({ property: 'password', from: '(suppressed)', to: '(suppressed)', message: `would change the password of user ${w.name}` });
+  }
   if (!u) changes.unshift({ property: 'user', from: null, to: w.name, message: `would create ${w.system ? 'system ' : ''}user ${w.name}` });
   const assumptions = g.assumption ? { assumptions: [g.assumption] } : {};
   if (!changes.length) return { ...upToDate(g.note), ...assumptions };
@@ -114,8 +126,8 @@ export const userProvider: Provider = {
   actions: ['create', 'remove', 'modify', 'manage', 'lock', 'unlock', 'nothing'],
   queries(r) {
     const w = want(r);
-    // The password state only for resources that lock or unlock (a notification's :lock is then unknown).
-    const lock = r.actions.some((a) => /^:?(un)?lock$/.test(a));
+    // The password state only for resources that lock, unlock or set a password (a notification's :lock is then unknown).
+    const lock = r.actions.some((a) => /^:?(un)?lock$/.test(a)) || w.password !== undefined;
     const qs: ReturnType<Provider['queries']> = [{ kind: 'user', name: w.name, ...(lock ? { lock } : {}) }];
     if (w.gid && !/^\d+$/.test(w.gid)) qs.push({ kind: 'group', name: w.gid });
     if (w.home) qs.push({ kind: 'path', path: w.home });
