@@ -4,7 +4,8 @@
  * a package installed earlier may create (an assumption). :lock and :unlock read the password
  * state as Chef does (`passwd -S`: L locked, P or NP not) and apply `usermod -L`/`-U`; an unlock
  * that usermod refuses (the password is only `!`: nothing would remain) is failed, not applied —
- * Chef would report it done while the account stays locked.
+ * Chef would report it done while the account stays locked. A `password` is compared with the
+ * shadow field as Chef compares them (the probe reads only its sha256).
  */
 import { createHash } from 'node:crypto';
 import type { PlanChange } from '../../protocol';
