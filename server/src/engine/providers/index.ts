@@ -13,10 +13,13 @@ import { directoryProvider } from './directory';
 import { dpkgPackageProvider } from './dpkg';
 import { executeProvider } from './execute';
 import { fileProvider } from './file';
+import { chefGemProvider, gemPackageProvider } from './gems';
+import { gitProvider } from './git';
 import { groupProvider } from './group';
 import { hostnameProvider } from './hostname';
 import { linkProvider } from './link';
 import { localeProvider } from './locale';
+import { ohaiProvider } from './ohai';
 import { logProvider, notifyGroupProvider, rubyBlockProvider } from './misc';
 import { packageProvider } from './package';
 import { remoteDirectoryProvider } from './remoteDirectory';
@@ -29,7 +32,7 @@ import { userProvider } from './user';
 const ALL: Provider[] = [
   packageProvider, dpkgPackageProvider, aptUpdateProvider, aptRepositoryProvider, aptPreferenceProvider, fileProvider, remoteFileProvider, directoryProvider, linkProvider,
   userProvider, groupProvider, executeProvider, serviceProvider, systemdUnitProvider, cronProvider, cronDProvider, logProvider, notifyGroupProvider, rubyBlockProvider,
-  archiveFileProvider, remoteDirectoryProvider, sysctlProvider, hostnameProvider, localeProvider, timezoneProvider, buildEssentialProvider,
+  archiveFileProvider, remoteDirectoryProvider, gitProvider, ohaiProvider, gemPackageProvider, chefGemProvider, sysctlProvider, hostnameProvider, localeProvider, timezoneProvider, buildEssentialProvider,
 ];
 
 const BY_TYPE = new Map<string, Provider>(ALL.flatMap((p) => p.types.map((t) => [t, p] as const)));
@@ -41,7 +44,7 @@ const DEFAULT_ACTIONS: Record<string, string> = {
   directory: 'create', link: 'create', user: 'create', linux_user: 'create', group: 'create', linux_group: 'create',
   execute: 'run', bash: 'run', script: 'run', sh: 'run', csh: 'run', ksh: 'run', perl: 'run', python: 'run', ruby: 'run',
   service: 'nothing', systemd_unit: 'nothing', cron: 'create', cron_d: 'create', log: 'write', notify_group: 'run', ruby_block: 'run', whyrun_safe_ruby_block: 'run',
-  archive_file: 'extract', libarchive_file: 'extract', remote_directory: 'create',
+  archive_file: 'extract', libarchive_file: 'extract', remote_directory: 'create', git: 'sync', ohai: 'reload', gem_package: 'install', chef_gem: 'install',
   sysctl: 'apply', sysctl_param: 'apply', hostname: 'set', locale: 'update', timezone: 'set', build_essential: 'install',
 };
 

@@ -8,8 +8,8 @@ import { PropReader } from '../props';
 import type { Provider } from '../types';
 import { change, unknownStep } from './common';
 
-/** Types whose steps always run; excluded from the idempotence verdict. */
-export const ALWAYS_RUN_TYPES = new Set(['log', 'notify_group']);
+/** Types whose steps always run; excluded from the idempotence verdict (ohai :reload too: providers/ohai.ts). */
+export const ALWAYS_RUN_TYPES = new Set(['log', 'notify_group', 'ohai']);
 
 export const logProvider: Provider = {
   types: ['log'],
