@@ -22,7 +22,7 @@ import { connectDocker, IMAGE, usable } from './helpers';
 const FX = join(__dirname, 'fixtures', 'system_fx');
 const SYSTEMD_IMAGE = 'cloche/debian:12-systemd';
 
-const step = (steps: PlanStep[], rid: string, action?: string): PlanStep => {
+const step = <S extends PlanStep>(steps: S[], rid: string, action?: string): S => {
   const s = steps.find((x) => x.resource === rid && (!action || x.action === action));
   assert.ok(s, `no step for ${rid}: ${steps.map((x) => x.resource).join(', ')}`);
   return s;
