@@ -127,7 +127,8 @@ describe('git, ohai and gems in a real container', () => {
 
   test('the probe of git, gem, archive and tree queries leaves no trace', async (t) => {
     if (!usable(t, docker)) return;
-    const diff = async () => (await run(docker.runtime.command, ['diff', id], { timeoutMs: 30_000 })).stdout.split('\n').sort().join('\n');
+    const d = docker;
+    const diff = async () => (await run(d.runtime.command, ['diff', id], { timeoutMs: 30_000 })).stdout.split('\n').sort().join('\n');
     const before = await diff();
     await plan(docker, input([
       res('git', '/opt/checkout', { repository: '/srv/repo.git', revision: 'main' }, { actions: ['sync'] }),
