@@ -86,9 +86,9 @@ describe('plan against a real container', () => {
       res('execute', 'only', { command: 'echo hi' }, { actions: ['run'], guards: [guard('only_if', 'grep -q world /etc/app.conf')] }),
       res('bash', 'script', { code: 'echo from bash', cwd: '/srv/data', user: 'alice' }, { actions: ['run'] }),
       res('service', 'nginx', {}, { actions: ['start'] }),
-      res('remote_file', '/etc/remote.conf', { source: 'https://example.com/app.conf', checksum: sha, mode: '0600' }, { id: 'remote_file[same]', actions: ['create'] }),
-      res('remote_file', '/etc/app.conf', { source: 'https://example.com/app.conf', checksum: sha }, { id: 'remote_file[after-file]', actions: ['create'] }),
-      res('remote_file', '/opt/tool.tgz', { source: 'https://example.com/tool.tgz' }, { actions: ['create'] }),
+      res('remote_file', '/etc/remote.conf', { source: 'http://example.com/app.conf', checksum: sha, mode: '0600' }, { id: 'remote_file[same]', actions: ['create'] }),
+      res('remote_file', '/etc/app.conf', { source: 'http://example.com/app.conf', checksum: sha }, { id: 'remote_file[after-file]', actions: ['create'] }),
+      res('remote_file', '/opt/tool.tgz', { source: 'http://example.com/tool.tgz' }, { actions: ['create'] }),
       res('apt_update', 'default', {}, { actions: ['periodic'] }),
       res('apt_repository', 'extras', { uri: 'http://deb.example.com/debian', distribution: 'bookworm', components: ['main'] }, { actions: ['add'] }),
       res('systemd_unit', 'app.service', { content: { Unit: { Description: 'App' }, Service: { ExecStart: '/bin/true' } } }, { actions: ['create', 'start'] }),
@@ -120,7 +120,7 @@ describe('plan against a real container', () => {
     assert.match(step(plan, 'service[nginx]').reason ?? '', /the container has no init system \(PID 1 is sh\).*cannot be known.*cloche image build --init systemd/);
     assert.deepEqual(step(plan, 'remote_file[same]').changes.map((c) => c.property), ['mode'], 'checksum matches: only the mode changes');
     assert.deepEqual(step(plan, 'remote_file[after-file]').changes.map((c) => c.property), ['checksum'], 'file[/etc/app.conf] changed the content earlier in the plan');
-    assert.match(messages(step(plan, 'remote_file[/opt/tool.tgz]')), /would download https:\/\/example.com\/tool.tgz/);
+    assert.match(messages(step(plan, 'remote_file[/opt/tool.tgz]')), /would download http:\/\/example.com\/tool.tgz/);
     assert.equal(step(plan, 'apt_update[default]').status, 'change');
     assert.match(step(plan, 'apt_repository[extras]').diff ?? '', /\+deb +"http:\/\/deb.example.com\/debian" bookworm main/);
     assert.match(step(plan, 'systemd_unit[app.service]', 'create').diff ?? '', /\+\[Service\]\n\+ExecStart=\/bin\/true/);
