@@ -119,7 +119,6 @@ export const archiveFileProvider: Provider = {
       if (!state.opaque.length) return failedStep(`No archive found at ${w.path}! Cannot continue. (and no earlier resource creates it)`);
       assumptions.push(`assuming ${w.path} is created by ${state.opaque.join(', ')} (planned earlier; its files cannot be simulated)`);
     } else if (a.value.kind === 'directory') return failedStep(`${w.path} is a directory, not an archive`);
-    else if (archiveChanged) notes.push(`the archive is created earlier by ${a.value.by}`);
 
     // Its format: from its bytes as the probe read them, else (created later in the run) from its name.
     const rec = state.system(queryKey(archiveQuery(w)));
@@ -131,8 +130,11 @@ export const archiveFileProvider: Provider = {
       if (probed === 'unknown' || !probed) return failedStep(`${w.path} is not an archive Cloche can extract (not tar, gzip, bzip2, xz, zstd or zip by its first bytes)`);
       format = probed as Format;
     } else {
+      // Made earlier in this run: its bytes are known only once it is there; its name says what it is.
       format = formatFromName(w.path);
-      if (!format) assumptions.push(`the format of ${w.path} is known only once it exists (its name does not say)`);
+      const made = archiveChanged ? `the archive is created earlier by ${a.value.by}` : undefined;
+      if (made) assumptions.push(`${made}; its format is taken from its name (${format ?? 'which does not say'})`);
+      else if (!format) assumptions.push(`the format of ${w.path} is known only once it exists (its name does not say)`);
     }
     if (format && !FORMATS.includes(format)) return unknownStep(`unexpected archive format ${format}`);
     const tools = new Set(rec.value.tool ?? []);
