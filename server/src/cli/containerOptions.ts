@@ -1,8 +1,10 @@
 /**
  * How a throwaway container runs, for plan, converge and test: `--init none|systemd` (else the
  * kitchen file's `pid_one_command`, else the image's `cloche.init` label), `--memory` and
- * `--pids-limit` (else the driver's DEFAULT_LIMITS), and the kitchen file's `privileged: true`
- * (said on stderr). With systemd as PID 1 and Cloche's own base image, its systemd variant runs.
+ * `--pids-limit` (else the driver's DEFAULT_LIMITS), and `--privileged`. The kitchen file's
+ * `privileged: true` is what kitchen-dokken needs to boot systemd; Cloche boots it unprivileged, so
+ * it is said on stderr and not granted unless `--privileged` asks (many hosts refuse it anyway).
+ * With systemd as PID 1 and Cloche's own base image, its systemd variant runs.
  */
 import * as path from 'node:path';
 import { DEFAULT_LIMITS, MEMORY_SYNTAX } from '../containers/driver';
@@ -15,6 +17,8 @@ import { type CliIO, UsageError } from './io';
 
 /** Flags (with a value) of plan, converge and test. */
 export const CONTAINER_FLAGS = ['init', 'memory', 'pids-limit'];
+/** Their boolean flags. */
+export const CONTAINER_BOOLEANS = ['privileged'];
 
 /** Their help lines. */
 export const CONTAINER_HELP = [
@@ -23,6 +27,8 @@ export const CONTAINER_HELP = [
   '                           becomes cloche/debian:12-systemd, built by `cloche image build --init systemd`)',
   `  --memory M               memory limit of the throwaway container (docker syntax: 512m, 4g; default ${DEFAULT_LIMITS.memory})`,
   `  --pids-limit N           most processes in the throwaway container (default ${DEFAULT_LIMITS.pidsLimit})`,
+  '  --privileged             run the throwaway container --privileged (it reaches the host\'s devices and kernel settings);',
+  '                           kitchen.yml\'s privileged: true alone does not grant it: Cloche boots systemd without it',
 ];
 
 /** What the flags and the kitchen choice decide about the container (and the image, for systemd). */
@@ -36,7 +42,7 @@ export interface ContainerOptions {
 
 /** Reads the flags; usage errors for bad values; notes on stderr for what the kitchen file decides. */
 export function containerOptions(args: ParsedArgs, choice: KitchenChoice, image: string | undefined, kitchenFile: string | undefined, io: CliIO): ContainerOptions {
-  const given = CONTAINER_FLAGS.filter((f) => args.values.has(f));
+  const given = [...CONTAINER_FLAGS.filter((f) => args.values.has(f)), ...CONTAINER_BOOLEANS.filter((f) => args.booleans.has(f))];
   if (given.length && args.values.has('container')) throw new UsageError(`${given.map((f) => `--${f}`).join(', ')} appl${given.length === 1 ? 'ies' : 'y'} to a new container; --container already runs`);
   if (args.values.has('container')) return { image };
   const initFlag = args.values.get('init');
@@ -52,8 +58,9 @@ export function containerOptions(args: ParsedArgs, choice: KitchenChoice, image:
   let chosen = image;
   const variant = init === 'systemd' && !args.values.has('image') ? systemdVariantOf(image ?? DEFAULT_IMAGE) : undefined;
   if (variant) { chosen = variant; io.stderr(`cloche: note: systemd as PID 1 runs in ${variant}, the systemd variant of ${image ?? DEFAULT_IMAGE}\n`); }
-  const privileged = choice.privileged === true;
+  const privileged = args.booleans.has('privileged');
   const privilegedBy = choice.suite?.privileged !== undefined && kitchenFile ? `${path.basename(kitchenFile)} suite '${choice.suite.name}'` : where;
-  if (privileged) io.stderr(`cloche: warning: the container runs --privileged, as ${privilegedBy} asks (privileged: true): it can reach the host's devices and kernel settings\n`);
+  if (privileged) io.stderr('cloche: warning: the container runs --privileged: it can reach the host\'s devices and kernel settings\n');
+  else if (choice.privileged) io.stderr(`cloche: note: ${privilegedBy} asks privileged: true (kitchen-dokken needs it for systemd); Cloche runs the container unprivileged (systemd boots without it); --privileged grants it\n`);
   return { image: chosen, init, privileged, memory, pidsLimit };
 }

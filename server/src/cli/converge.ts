@@ -19,6 +19,7 @@ import type { TargetNetwork } from '../engine/session';
 import { formatOf, parseArgs } from './args';
 import { type CliIO, UsageError } from './io';
 import { prepare, TARGET_FLAGS, TARGET_LISTS, TARGET_HELP, withExitCodes } from './plan';
+import { CONTAINER_BOOLEANS } from './containerOptions';
 
 export const usage = 'cloche converge PATH [--image I | --container NAME] [--runtime docker|podman] [--platform P] [--run-list L | --suite S] [--kitchen-platform K] [--init none|systemd] [--memory M] [--pids-limit N] [--attributes FILE] [--attribute P=V]... [--environment E] [--policyfile F [--named-run-list N]] [--network bridge|host|none] [--keep] [--idempotence] [--format text|json|jsonl]';
 
@@ -41,7 +42,7 @@ const NETWORKS: TargetNetwork[] = ['bridge', 'host', 'none'];
 /** Converge (and optionally the idempotence check); shared with `cloche test`. */
 export async function convergeCommand(argv: string[], io: CliIO, name: string, idempotenceDefault: boolean, usageText: string): Promise<number> {
   return withExitCodes(io, name, async () => {
-    const args = parseArgs(argv, { values: [...TARGET_FLAGS, 'network'], lists: TARGET_LISTS, booleans: ['keep', 'idempotence', 'no-idempotence', 'help'] });
+    const args = parseArgs(argv, { values: [...TARGET_FLAGS, 'network'], lists: TARGET_LISTS, booleans: ['keep', 'idempotence', 'no-idempotence', 'help', ...CONTAINER_BOOLEANS] });
     if (args.booleans.has('help')) {
       io.stdout(`usage: ${usageText}\n${TARGET_HELP.join('\n')}\n${CONVERGE_HELP.join('\n')}\n`);
       return 0;

@@ -21,7 +21,7 @@ import { type CliIO, UsageError } from './io';
 import { refuseNonLinux } from './platformOption';
 import { RUN_INPUT_HELP, RUN_INPUT_LISTS, RUN_INPUT_VALUES, runRequestFrom } from './runInputOptions';
 import { setUpRun } from '../chef/inputs/runSetup';
-import { CONTAINER_FLAGS, CONTAINER_HELP, containerOptions } from './containerOptions';
+import { CONTAINER_BOOLEANS, CONTAINER_FLAGS, CONTAINER_HELP, containerOptions } from './containerOptions';
 
 export const usage = 'cloche plan PATH [--image I | --container NAME] [--runtime docker|podman] [--platform P] [--run-list L | --suite S] [--kitchen-platform K] [--init none|systemd] [--memory M] [--pids-limit N] [--attributes FILE] [--attribute P=V]... [--environment E] [--policyfile F [--named-run-list N]] [--format text|json] [--with-content] [--detailed-exitcode]';
 
@@ -155,7 +155,7 @@ const PLAN_HELP = [
 
 export async function run(argv: string[], io: CliIO): Promise<number> {
   return withExitCodes(io, 'plan', async () => {
-    const args = parseArgs(argv, { values: TARGET_FLAGS, lists: TARGET_LISTS, booleans: ['detailed-exitcode', 'with-content', 'help'] });
+    const args = parseArgs(argv, { values: TARGET_FLAGS, lists: TARGET_LISTS, booleans: ['detailed-exitcode', 'with-content', 'help', ...CONTAINER_BOOLEANS] });
     if (args.booleans.has('help')) { io.stdout(`usage: ${usage}\n${TARGET_HELP.join('\n')}\n${PLAN_HELP.join('\n')}\n`); return 0; }
     const format = formatOf(args, ['text', 'json'], 'text');
     const p = await prepare(args, 'none', io);

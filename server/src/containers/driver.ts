@@ -184,7 +184,7 @@ export class ContainerDriver {
     if (r.code !== 0) await this.removeCreated(labels);
     if (r.code !== 0 && opts.privileged && /operation not permitted|permission denied/i.test(r.stderr)) {
       throw new ContainerError('runtime', `${this.runtime.name} refused to start a --privileged container on this host (${r.stderr.trim().split('\n')[0]}). ` +
-        'Remove `privileged: true` from the kitchen file: Cloche runs systemd as PID 1 without it.');
+        'Leave out --privileged: Cloche runs systemd as PID 1 without it.');
     }
     if (r.code !== 0 || !id) throw this.fail(args, r, opts.image);
     this.created.add(id);
