@@ -290,3 +290,27 @@ describe('notifications', () => {
     assert.ok(verdict.exempt.includes('log[done] :write'));
   });
 });
+
+describe('guards that read what the run changes', () => {
+  test('a plan does not trust the probe for a guard that reads a path an earlier step changes; the converge decides it when the step runs', () => {
+    const st = new VirtualState();
+    for (const p of ['/', '/etc']) st.setPath(p, { kind: 'directory', owner: 'root', group: 'root', mode: '755' });
+    st.setPath('/etc/app.conf', { kind: 'missing' });
+    st.setPath('/etc/application', { kind: 'missing' });
+    const conf = res('file', '/etc/app.conf', {}, { actions: ['create'] });
+    const reads = res('execute', 'reload', { command: 'true' }, { actions: ['run'], guards: [guard('only_if', 'test -e /etc/app.conf')] });
+    const other = res('execute', 'other', { command: 'true' }, { actions: ['run'], guards: [guard('only_if', 'test -e /etc/app.conf.d')] });
+    const inp = input([conf, reads, other], { 'file[/etc/app.conf]': 'x' });
+    (st as unknown as { guards: Map<string, unknown> }).guards.set('guard::{}::test -e /etc/app.conf', { ok: true, value: 1 });
+    (st as unknown as { guards: Map<string, unknown> }).guards.set('guard::{}::test -e /etc/app.conf.d', { ok: true, value: 1 });
+    planAction(conf, 'create', [], st, inp, FACTS);
+    const plan = planAction(reads, 'run', [], st.fork(), inp, FACTS).step;
+    assert.equal(plan.status, 'unknown');
+    assert.match(plan.reason ?? '', /only_if `test -e \/etc\/app.conf` reads \/etc\/app.conf, which an earlier step changes/);
+    const atConverge = planAction(reads, 'run', [], st.fork(), inp, FACTS, { decideAtRunTime: true }).step;
+    assert.equal(atConverge.status, 'change');
+    assert.match((atConverge.assumptions ?? []).join('\n'), /it is decided when the step runs/);
+    // Another path that only starts like it is not what the step changed.
+    assert.equal(planAction(other, 'run', [], st.fork(), inp, FACTS).step.status, 'skipped');
+  });
+});

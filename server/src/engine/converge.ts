@@ -267,7 +267,7 @@ export async function converge(opts: ConvergeOptions): Promise<ConvergeReport> {
     prepare: async (r, action, triggers, enclosingUndecided) => {
       cursor = Math.max(cursor, position.get(r) ?? 0);
       await refresh(r);
-      const { step, verdict, ctx } = planAction(r, action, triggers, state, input, facts, { enclosingUndecided, deferSlowGuards: true });
+      const { step, verdict, ctx } = planAction(r, action, triggers, state, input, facts, { enclosingUndecided, decideAtRunTime: true });
       planned.set(step, { verdict, ctx });
       return step;
     },

@@ -51,7 +51,7 @@ export interface GuardVerdict { run: boolean | undefined; reason?: string; assum
  * Evaluates guards in order, as Chef does: every only_if must pass and no not_if may. One guard
  * that decides "skip" skips the step even when another cannot be decided.
  */
-export function evaluateGuards(r: EngineResource, state: VirtualState, deferSlowGuards = false): GuardVerdict {
+export function evaluateGuards(r: EngineResource, state: VirtualState, decideAtRunTime = false): GuardVerdict {
   const assumptions: string[] = [];
   const undecided: string[] = [];
   const touched = state.touchedPaths();
@@ -69,18 +69,33 @@ export function evaluateGuards(r: EngineResource, state: VirtualState, deferSlow
       if (k.value === 124 && g.timeout !== undefined && g.timeout <= GUARD_TIMEOUT_SEC) passed = false;
       else if (k.value === 124) {
         // The converge runs the guard itself right before the step, as Chef does, with Chef's timeout.
-        if (deferSlowGuards) { assumptions.push(`${g.kind} \`${text}\` did not answer the probe within ${GUARD_TIMEOUT_SEC} s: it is decided when the step runs (Chef's timeout, ${g.timeout ?? CHEF_GUARD_TIMEOUT_SEC} s)`); continue; }
+        if (decideAtRunTime) { assumptions.push(`${g.kind} \`${text}\` did not answer the probe within ${GUARD_TIMEOUT_SEC} s: it is decided when the step runs (Chef's timeout, ${g.timeout ?? CHEF_GUARD_TIMEOUT_SEC} s)`); continue; }
         undecided.push(`${g.kind} \`${text}\` did not answer the plan's probe within ${GUARD_TIMEOUT_SEC} s (Chef would wait up to ${g.timeout ?? CHEF_GUARD_TIMEOUT_SEC} s; a converge runs it when the step comes)`);
         continue;
       }
       else passed = k.value === 0;
-      const stale = touched.filter((p) => q.command.includes(p));
-      if (stale.length) assumptions.push(`${g.kind} \`${q.command}\` was evaluated on the machine as it is now; ${stale.join(', ')} is changed earlier in this plan`);
+      const stale = touched.filter((p) => readsPath(q.command, p));
+      if (stale.length) {
+        // The probe answered for the machine before the run; the guard reads what an earlier step changes.
+        const why = `${g.kind} \`${text}\` reads ${stale.join(', ')}, which an earlier step changes`;
+        if (decideAtRunTime) { assumptions.push(`${why}: it is decided when the step runs`); continue; }
+        undecided.push(`${why}, so the probe's answer (for the machine as it is now) does not hold`);
+        continue;
+      }
     }
     if (g.kind === 'only_if' && !passed) return { run: false, reason: `only_if \`${text}\` is false`, assumptions };
     if (g.kind === 'not_if' && passed) return { run: false, reason: `not_if \`${text}\` is true`, assumptions };
   }
   return undecided.length ? { run: undefined, reason: undecided.join('; '), assumptions } : { run: true, assumptions };
+}
+
+/** Whether a command names a path (as a whole: `/etc/app` is not named by `/etc/application`). */
+function readsPath(command: string, p: string): boolean {
+  for (let i = command.indexOf(p); i >= 0; i = command.indexOf(p, i + 1)) {
+    const after = command[i + p.length];
+    if (after === undefined || !/[\w.\/-]/.test(after)) return true;
+  }
+  return false;
 }
 
 function short(s: string): string {
@@ -102,8 +117,11 @@ export interface PlanActionOptions {
   withContent?: boolean;
   /** Why the custom resource this step belongs to may not run (its guard, its trigger …). */
   enclosingUndecided?: string;
-  /** Converge: a command guard the probe gave up on is run when the step runs (its script checks it first). */
-  deferSlowGuards?: boolean;
+  /**
+   * Converge: a command guard whose probe answer does not hold (it gave up on it, or an earlier step
+   * changes what it reads) is decided when the step runs (its script checks it first).
+   */
+  decideAtRunTime?: boolean;
 }
 
 /**
@@ -130,7 +148,7 @@ export function planAction(r: EngineResource, action: string, triggers: Trigger[
   // Nothing acts on a guess: a resource nobody can name, or an action nobody can read, is not planned.
   if (r.unknownName) return finish({ status: 'unknown', reason: `its name is not known statically (${r.unknownName})` });
   if (action === UNKNOWN_ACTION) return finish({ status: 'unknown', reason: `its action is not known statically (${r.unknownActions ?? 'not known'})` });
-  const g = evaluateGuards(r, state, opts.deferSlowGuards);
+  const g = evaluateGuards(r, state, opts.decideAtRunTime);
   assumptions.push(...g.assumptions);
   if (g.run === false) return finish({ status: 'skipped', reason: g.reason });
   const undecided: string[] = [];
