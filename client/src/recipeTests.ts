@@ -12,7 +12,7 @@ import { kitchenFile } from '../../server/src/engine/kitchenFile';
 import type { ConvergeReport } from '../../server/src/protocol';
 import { lastLines } from './engineCli';
 import { abortOn, type EngineDeps } from './engineUi';
-import { runtimeFlags, targetFlags } from './engineTarget';
+import { containerFlags, targetFlags } from './engineTarget';
 import { convergeProblems, parseProgressLine, progressText, verdictOf } from './convergeStream';
 
 
@@ -115,7 +115,7 @@ export class RecipeTests implements vscode.Disposable {
     const spec = this.specs.get(item)!;
     const settings = this.deps.settings();
     // A kitchen platform names its own image; the settings' image would override it.
-    const flags = spec.args.includes('--kitchen-platform') ? runtimeFlags(settings) : targetFlags(settings);
+    const flags = spec.args.includes('--kitchen-platform') ? containerFlags(settings) : targetFlags(settings);
     const args = [...spec.args, '--format', 'jsonl', '--network', settings.converge.network, ...flags];
     run.started(item);
     run.appendOutput(`$ cloche ${args.join(' ')}\r\n`, undefined, item);
