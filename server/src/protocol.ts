@@ -141,6 +141,8 @@ export interface GraphResource {
   repeated?: string;
   /** Id of the custom resource / definition instance this resource was expanded from. */
   parent?: string;
+  /** The parent's action whose body declared it: Chef converges it during that action only. */
+  parentAction?: string;
   /** True when the type is a custom resource or definition of the workspace. */
   custom?: boolean;
   /** `compile_time true` or `.run_action` at compile time. */

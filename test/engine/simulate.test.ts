@@ -314,3 +314,15 @@ describe('guards that read what the run changes', () => {
     assert.equal(planAction(other, 'run', [], st.fork(), inp, FACTS).step.status, 'skipped');
   });
 });
+
+describe('custom resources with several actions', () => {
+  test('each action converges the children its own body declared, once', async () => {
+    const parent = res('app_site', 'x', {}, { actions: ['create', 'enable'], custom: true });
+    const made = res('file', '/etc/made', {}, { actions: ['create'], parent: parent.id, parentAction: 'create' });
+    const enabled = res('file', '/etc/enabled', {}, { actions: ['create'], parent: parent.id, parentAction: 'enable' });
+    const steps = await simulate(input([parent, made, enabled], { 'file[/etc/made]': 'm', 'file[/etc/enabled]': 'e' }), machine(['/etc/made', '/etc/enabled']), FACTS);
+    assert.deepEqual(steps.map((s) => `${s.resource} :${s.action} ${s.status}`), [
+      'app_site[x] :create change', 'file[/etc/made] :create change', 'app_site[x] :enable change', 'file[/etc/enabled] :create change',
+    ]);
+  });
+});

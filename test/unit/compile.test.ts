@@ -162,3 +162,13 @@ test('a block guard made of file tests carries the shell test the machine answer
   ]);
   assert.ok(guards.every((g) => g.value === undefined && g.unknownReason));
 });
+
+test('the children of a custom resource carry the action whose body declared them', () => {
+  const m = workspace({
+    'a/metadata.rb': "name 'a'\n",
+    'a/resources/site.rb': "action :create do\n  file '/etc/site'\nend\naction :enable do\n  link '/etc/site.enabled' do\n    to '/etc/site'\n  end\nend\n",
+    'a/recipes/default.rb': "a_site 'x' do\n  action [:create, :enable]\nend\n",
+  });
+  const c = m.compile(['a::default'], debian);
+  assert.deepEqual(m.graph(c, ['a::default']).resources.map((r) => [r.id, r.parentAction]), [['a_site[x]', undefined], ['file[/etc/site]', 'create'], ['link[/etc/site.enabled]', 'enable']]);
+});

@@ -191,6 +191,7 @@ export class Compilation implements RunHost {
     if (!schema) decl.schemaMissing = kind === 'library' ? 'library' : kind === 'unknown' ? 'unknown' : 'other-platform';
     if (unknownReason) decl.nameUnknown = unknownReason;
     if (sc.parent) decl.parent = sc.parent;
+    if (sc.parent && sc.action) decl.parentAction = sc.action.replace(/^:/, '');
     if (sc.collection) decl.collection = sc.collection;
     if (sc.sourceCookbook !== undefined) decl.sourceCookbook = sc.sourceCookbook;
     const def = schema ? this.model.customDefs.get(schema.name) : undefined;
@@ -287,6 +288,7 @@ export class Compilation implements RunHost {
     decl.custom = true;
     decl.definition = true;
     if (sc.parent) decl.parent = sc.parent;
+    if (sc.parent && sc.action) decl.parentAction = sc.action.replace(/^:/, '');
     if (sc.collection) decl.collection = sc.collection;
     for (const [k, v] of params.values) if (k !== 'name') decl.props.push({ name: k, value: v, loc: ctx.loc!, known: true });
     this.resources.push(decl);

@@ -37,6 +37,7 @@ export function toGraph(_model: Model, c: Compilation, runList: string[], diagno
       ...(r.conditional ? { conditional: r.conditional } : {}),
       ...(r.repeated ? { repeated: r.repeated } : {}),
       ...(r.parent ? { parent: r.parent } : {}),
+      ...(r.parentAction ? { parentAction: r.parentAction } : {}),
       ...(r.custom ? { custom: true } : {}),
       ...(r.compileTime ? { compileTime: true } : {}),
       ...(isSensitive(r) ? { sensitive: true } : {}),

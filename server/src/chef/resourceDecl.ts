@@ -101,6 +101,8 @@ export interface ResourceDecl {
   conditional?: string;
   repeated?: string;
   parent?: string;
+  /** The action of the parent custom resource whose body declared it (Chef converges it during that action only). */
+  parentAction?: string;
   custom?: boolean;
   compileTime?: boolean;
   /** A pseudo resource standing for a definition's expansion (not a real Chef resource). */

@@ -10,13 +10,14 @@
  * - `:delayed` queues the target action, de-duplicated by target+action, run at the end in queue
  *   order (delayed notifications raised while the queue runs are appended and run too);
  * - `subscribes` is the same link declared on the other side;
- * - a custom resource (custom: true) is not applied itself: its children (which follow it and carry
- *   `parent`) run in its place, it counts as updated if any child was, and then its own
- *   notifications fire.
+ * - a custom resource (custom: true) is not applied itself: for each of its actions, the children
+ *   that action declared (they follow it and carry `parent` and `parentAction`) run in its place, it
+ *   counts as updated if any child was, and then its own notifications fire.
  */
 import type { EngineResource } from './types';
 import type { PlanNotification, PlanStep, Timing } from '../protocol';
 import { actionsFor } from './providers';
+import { UNKNOWN_ACTION } from './types';
 
 /** Whether a step updated its resource: in a plan `maybe` when its status is unknown. */
 export type Fires = 'yes' | 'no' | 'maybe';
@@ -107,7 +108,7 @@ export class CollectionRunner {
       if (step.status !== 'skipped') {
         // The children of a custom resource that may not run may not run either.
         const undecided = step.status === 'unknown' ? step.reason : enclosingUndecided;
-        for (const child of this.children.get(r.id)!) for (const a of actionsFor(child)) fires = strongest(fires, await this.runAction(child, a, [], undecided));
+        for (const child of childrenOf(this.children.get(r.id)!, action)) for (const a of actionsFor(child)) fires = strongest(fires, await this.runAction(child, a, [], undecided));
       }
       this.handler.finishGroup(r, step, fires);
     } else {
@@ -138,6 +139,15 @@ export class CollectionRunner {
     if (q) q.triggers.push(t);
     else this.delayed.push({ target: l.target, action: l.action, triggers: [t] });
   }
+}
+
+/**
+ * The children one action of a custom resource converges: those its body declared (a definition's,
+ * or when the action is not known, all of them).
+ */
+export function childrenOf(children: EngineResource[], action: string): EngineResource[] {
+  const a = stripColon(action);
+  return children.filter((c) => c.parentAction === undefined || a === UNKNOWN_ACTION || c.parentAction === a);
 }
 
 function stripColon(a: string): string {

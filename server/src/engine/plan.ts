@@ -7,7 +7,7 @@ import type { ContainerDriver } from '../containers/driver';
 import { parseFacts } from '../containers/facts';
 import type { PlatformFacts } from '../chef/platforms';
 import type { Plan, PlanStep, PlanSummary, PlanTarget } from '../protocol';
-import { CollectionRunner, type Fires } from './notifications';
+import { childrenOf, CollectionRunner, type Fires } from './notifications';
 import { collectQueries, planAction, wouldUpdate, type PlanActionOptions } from './planner';
 import { buildProbeScript, parseProbeOutput } from './probeScript';
 import { VirtualState } from './state';
@@ -39,7 +39,7 @@ export async function simulate(input: EngineInput, state: VirtualState, facts: P
     finishGroup: (_r, step, fires) => {
       if (step.status === 'skipped' || step.status === 'unknown') return;
       step.status = fires === 'yes' ? 'change' : fires === 'maybe' ? 'unknown' : 'up-to-date';
-      const kids = input.resources.filter((c) => c.parent === step.resource).length;
+      const kids = childrenOf(input.resources.filter((c) => c.parent === step.resource), step.action).length;
       step.reason = `custom resource: ${fires === 'no' ? 'none' : fires === 'maybe' ? 'some may' : 'some'} of its ${kids} child resources ${fires === 'no' ? 'change' : 'change'}`;
     },
   });

@@ -9,7 +9,7 @@ import { CHEF_GUARD_TIMEOUT_SEC, GUARD_TIMEOUT_SEC, type Query } from './probeSc
 import { commandOf } from './providers/execute';
 import type { VirtualState } from './state';
 import { type EngineInput, type EngineResource, type PlanContext, type ProviderStep, UNKNOWN_ACTION } from './types';
-import { strongest, type Fires, type Trigger } from './notifications';
+import { childrenOf, strongest, type Fires, type Trigger } from './notifications';
 import { actionsFor, providerFor } from './providers';
 
 const EXECUTE_FAMILY = new Set(['execute', 'bash', 'script', 'sh', 'csh', 'ksh', 'perl', 'python', 'ruby']);
@@ -200,8 +200,7 @@ export function wouldUpdate(r: EngineResource, action: string, triggers: Trigger
     if (step.status === 'skipped') return 'no';
     if (step.status === 'unknown') return 'maybe';
     let fires: Fires = 'no';
-    for (const child of input.resources) {
-      if (child.parent !== res.id) continue;
+    for (const child of childrenOf(input.resources.filter((c) => c.parent === res.id), act)) {
       for (const a of actionsFor(child)) {
         fires = strongest(fires, walk(child, a, []));
       }
