@@ -172,3 +172,19 @@ test('the children of a custom resource carry the action whose body declared the
   const c = m.compile(['a::default'], debian);
   assert.deepEqual(m.graph(c, ['a::default']).resources.map((r) => [r.id, r.parentAction]), [['a_site[x]', undefined], ['file[/etc/site]', 'create'], ['link[/etc/site.enabled]', 'enable']]);
 });
+
+test('Hash#flatten and Chef::Util::PathHelper are evaluated (ntp and openssh use them for names and content)', () => {
+  const m = workspace({
+    'a/metadata.rb': "name 'a'\n",
+    'a/recipes/default.rb': [
+      "file Chef::Util::PathHelper.cleanpath(::File.join('/etc//ssh/', './sshd_config.d/../sshd_config'))",
+      "file '/etc/flat' do\n  content({ 'server' => %w(a b), 'pool' => ['c'] }.flatten.join(','))\nend",
+      "file '/etc/flat2' do\n  content({ 'server' => %w(a b) }.flatten(2).join(','))\nend",
+    ].join('\n'),
+  });
+  const c = m.compile(['a::default'], debian);
+  assert.deepEqual(c.resources.map((r) => r.id), ['file[/etc/ssh/sshd_config]', 'file[/etc/flat]', 'file[/etc/flat2]']);
+  const content = (i: number) => m.graph(c, ['a::default']).resources[i].properties.content;
+  assert.equal(content(1), 'server,a,b,pool,c');
+  assert.equal(content(2), 'server,a,b');
+});

@@ -5,7 +5,7 @@
  * the namespaces whose methods we do not model (unknown when called, never an error).
  */
 import type { SourceLocation } from '../../protocol';
-import { type Value, type RubyObject, type CallContext, NIL, str, bool, unknown } from '../../ruby/values';
+import { type Value, type RubyObject, type CallContext, NIL, str, bool, unknown, findUnknown } from '../../ruby/values';
 import { RModule } from '../../ruby/objects';
 import type { EvalCallContext } from '../../ruby/interpreter';
 import { hostFacts } from './host';
@@ -106,6 +106,38 @@ class ServiceHelpers implements RubyObject {
   }
 }
 
+/**
+ * `Chef::Util::PathHelper`: path arithmetic, known without the machine. On Unix `cleanpath` is
+ * Pathname's lexical cleanpath (`/a//b/./c/../d/` → `/a/b/d`), `join` joins and cleans.
+ */
+class PathHelper implements RubyObject {
+  readonly className = 'Class';
+  describe(): string { return 'Chef::Util::PathHelper'; }
+  call(method: string, args: Value[]): Value | undefined {
+    const u = args.map((a) => findUnknown(a)).find(Boolean);
+    if ((method === 'cleanpath' || method === 'join') && u) return unknown(u.reason, u.loc);
+    const parts = args.filter((a) => a.k === 'str').map((a) => (a as { v: string }).v);
+    if (parts.length !== args.length || !parts.length) return undefined;
+    if (method === 'cleanpath' && parts.length === 1) return str(cleanpath(parts[0]));
+    if (method === 'join') return str(cleanpath(parts.join('/')));
+    return undefined;
+  }
+}
+
+/** Pathname#cleanpath: `.` and empty parts go, `x/..` collapses, a leading `..` of a relative path stays. */
+export function cleanpath(p: string): string {
+  const absolute = p.startsWith('/');
+  const out: string[] = [];
+  for (const part of p.split('/')) {
+    if (part === '' || part === '.') continue;
+    if (part === '..' && out.length && out[out.length - 1] !== '..') out.pop();
+    else if (part === '..' && absolute) continue;
+    else out.push(part);
+  }
+  const joined = out.join('/');
+  return absolute ? `/${joined}` : joined || '.';
+}
+
 /** `Mixlib::ShellOut.new(cmd)`: a command run on the machine; whatever it answers is unknown, saying so. */
 class ShellOutClass implements RubyObject {
   readonly className = 'Class';
@@ -132,6 +164,7 @@ export function defineChefConstants(world: ChefWorld): void {
   world.object.constants.set('ENV', { k: 'object', obj: new EnvObject() });
   world.defineModuleAt('Chef::Platform').constants.set('ServiceHelpers', { k: 'object', obj: new ServiceHelpers() });
   world.defineModuleAt('Mixlib').constants.set('ShellOut', { k: 'object', obj: new ShellOutClass() });
+  world.defineModuleAt('Chef::Util').constants.set('PathHelper', { k: 'object', obj: new PathHelper() });
   const hash = world.coreClass('Hash')!;
   const array = world.coreClass('Array')!;
   world.object.constants.set('Mash', { k: 'object', obj: hash });

@@ -1,6 +1,6 @@
 /**
  * Reading a Hash: `[]` (with its default), `fetch` (KeyError, default, block), `dig`, membership,
- * keys and values, `key`, `values_at`/`fetch_values`, `slice`/`except`, `first`, `sort`, `invert`.
+ * keys and values, `key`, `values_at`/`fetch_values`, `slice`/`except`, `first`, `sort`, `invert`, `flatten`.
  */
 import { type Value, NIL, arr, int, bool, unknown, findUnknown, hashGet, hashOf, rubyEquals } from '../values';
 import { type MethodTable, type Hash, type Ctx, raise, yieldTo } from './args';
@@ -86,6 +86,12 @@ export const HASH_READ: MethodTable<Hash> = {
   first: (h, args, ctx) => ENUMERABLE.first(pairsOf(h), args, ctx, h),
   to_a: (h) => arr(pairsOf(h)),
   invert: (h) => hashOf(entries(h).map((e) => [e.value, e.key])),
+  // `{ a: [1, 2] }.flatten` is `[:a, [1, 2]]`; a depth n > 1 flattens n - 1 more levels of arrays.
+  flatten: (h, [d]) => {
+    if (d && d.k !== 'int') return undefined;
+    const flat = (items: Value[], depth: number): Value[] => items.flatMap((x) => (x.k === 'array' && depth > 0 ? flat(x.items, depth - 1) : [x]));
+    return arr(flat(entries(h).flatMap((e) => [e.key, e.value]), (d?.v ?? 1) - 1));
+  },
   default: (h) => defaultOf(h)?.value ?? NIL,
   '==': (h, [o]) => { const e = rubyEquals(h, o ?? NIL); return e === undefined ? unknown(findUnknown(h)?.reason ?? 'value not known') : bool(e); },
   'eql?': (h, [o]) => { const e = rubyEquals(h, o ?? NIL); return e === undefined ? unknown(findUnknown(h)?.reason ?? 'value not known') : bool(e); },
