@@ -75,4 +75,19 @@ describe('guards in a real container', () => {
     assert.deepEqual(report.steps.map((s) => s.done), ['skipped', 'applied'], JSON.stringify(report.steps.map((s) => s.reason)));
     assert.equal((await docker.exec(id, 'test -e /tmp/only_ran; echo $?; test -e /tmp/not_ran; echo $?', { timeoutMs: 10_000 })).stdout, '1\n0\n');
   });
+
+  test('what a step that was not applied would have made stays unknown after the converge probes the machine again: a file in its directory is not applied, not failed', async (t) => {
+    if (!usable(t, docker)) return;
+    const undecided: GraphGuard = { kind: 'only_if', form: 'block', unknownReason: '`shell_out` runs a command on the machine', source: 'only_if { shell_out("x").stdout == "y" }', location: { file: 'recipes/default.rb', line: 1, column: 1 } };
+    const inp = input([
+      res('directory', '/srv/maybe', {}, { actions: ['create'], guards: [undecided] }),
+      // An opaque step: the converge probes the machine again after it.
+      res('execute', 'opaque', { command: 'true' }, { actions: ['run'] }),
+      res('file', '/srv/maybe/conf', {}, { actions: ['create'] }),
+    ], { 'file[/srv/maybe/conf]': 'x\n' });
+    const report = await converge({ driver: docker, container: id, input: inp, target: target(id) });
+    assert.deepEqual(report.steps.map((s) => s.done), ['not-applied', 'applied', 'not-applied'], JSON.stringify(report.steps.map((s) => s.reason)));
+    assert.equal(report.verdict, 'incomplete');
+    assert.match(report.steps[2].reason ?? '', /directory\[\/srv\/maybe\] may change it/);
+  });
 });

@@ -326,3 +326,18 @@ describe('custom resources with several actions', () => {
     ]);
   });
 });
+
+describe('what unnamed steps may create', () => {
+  test('a group whose member an unnamed user step may create is unknown, not failed; without such a step it fails as in Chef', async () => {
+    const st = machine();
+    st.setUser('alice', null);
+    st.setGroup('devs', null);
+    const unnamedUser = res('user', '«unknown»', {}, { actions: ['create'], unknownName: 'a data bag item' });
+    const group = res('group', 'devs', { members: ['alice'] }, { actions: ['create'] });
+    const withUnnamed = await simulate(input([unnamedUser, group]), st.fork(), FACTS);
+    assert.equal(withUnnamed[1].status, 'unknown');
+    assert.match(withUnnamed[1].reason ?? '', /member alice of group devs does not exist now, and user\[«unknown»\], whose name is not known, may create it/);
+    const alone = await simulate(input([group]), st.fork(), FACTS);
+    assert.equal(alone[0].status, 'failed');
+  });
+});

@@ -153,7 +153,9 @@ export async function converge(opts: ConvergeOptions): Promise<ConvergeReport> {
     const probed = Boolean(probeScript && results.length === items.length && results.every((r) => r.code === 0));
     if (probed) {
       const tail = res.stdout.slice(res.stdout.indexOf(`${marker}:probe`));
+      const before = state;
       state = VirtualState.fromProbe(probeScript!, parseProbeOutput(tail, probeScript!));
+      state.carryUncertain(before);
       stale = undefined;
     }
     return { results, res, probed };
@@ -255,6 +257,7 @@ export async function converge(opts: ConvergeOptions): Promise<ConvergeReport> {
     const p = await probe(driver, container, stillToPlan(), facts, opts.signal, false);
     roundTrips++;
     emit({ kind: 'reprobe', after: stale, ms: p.probeMs });
+    p.state.carryUncertain(state);
     state = p.state;
     stale = undefined;
   };

@@ -12,6 +12,11 @@ import { type EngineInput, type EngineResource, type PlanContext, type ProviderS
 import { childrenOf, strongest, type Fires, type Trigger } from './notifications';
 import { actionsFor, providerFor } from './providers';
 
+/** What a resource of these types creates under its name. */
+const UNNAMED_CREATES: Record<string, 'user' | 'group' | 'path'> = {
+  user: 'user', linux_user: 'user', group: 'group', linux_group: 'group', directory: 'path', remote_directory: 'path', git: 'path',
+};
+
 const EXECUTE_FAMILY = new Set(['execute', 'bash', 'script', 'sh', 'csh', 'ksh', 'perl', 'python', 'ruby']);
 
 /**
@@ -146,7 +151,12 @@ export function planAction(r: EngineResource, action: string, triggers: Trigger[
   };
   if (action === 'nothing') return finish({ status: 'skipped', reason: 'action :nothing (runs only when notified)' });
   // Nothing acts on a guess: a resource nobody can name, or an action nobody can read, is not planned.
-  if (r.unknownName) return finish({ status: 'unknown', reason: `its name is not known statically (${r.unknownName})` });
+  if (r.unknownName) {
+    // It may create any user, group or directory: later steps that need one it could make are not failures.
+    const creates = UNNAMED_CREATES[r.resolvedType] ?? UNNAMED_CREATES[r.type];
+    if (creates && action !== 'remove' && action !== 'delete') state.unnamed[creates].push(r.id);
+    return finish({ status: 'unknown', reason: `its name is not known statically (${r.unknownName})` });
+  }
   if (action === UNKNOWN_ACTION) return finish({ status: 'unknown', reason: `its action is not known statically (${r.unknownActions ?? 'not known'})` });
   const g = evaluateGuards(r, state, opts.decideAtRunTime);
   assumptions.push(...g.assumptions);

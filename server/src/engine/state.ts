@@ -376,6 +376,14 @@ export class VirtualState {
   readonly opaque: string[] = [];
   /** Package steps planned so far that install something (they may bring init scripts, users …). */
   readonly installs: string[] = [];
+  /**
+   * What steps that may or may not run (or were not applied) may have changed: entry → why. A
+   * converge's re-probe reads the machine as it is, and these stay unknown over it
+   * ({@link carryUncertain}), so no later step plans on what an unapplied step left undone.
+   */
+  readonly uncertain = new Map<string, string>();
+  /** Earlier steps whose name is not known, by what they may create (`user`, `group`, `path`): any name. */
+  readonly unnamed: Record<'user' | 'group' | 'path', string[]> = { user: [], group: [], path: [] };
   now = Math.floor(Date.now() / 1000);
   aptLists: boolean | undefined;
   /** The step that refreshes the apt lists earlier in the plan (candidates may then be newer). */
@@ -446,6 +454,8 @@ export class VirtualState {
     }
     s.opaque.push(...this.opaque);
     s.installs.push(...this.installs);
+    for (const [k, v] of this.uncertain) s.uncertain.set(k, v);
+    for (const kind of ['user', 'group', 'path'] as const) s.unnamed[kind].push(...this.unnamed[kind]);
     s.now = this.now;
     s.aptLists = this.aptLists;
     s.listsRefreshedBy = this.listsRefreshedBy;
@@ -460,12 +470,28 @@ export class VirtualState {
    * changed there becomes unknown here, with `reason`, so no later step builds on a guess.
    */
   adoptUncertain(trial: VirtualState, reason: string): void {
-    for (const [mine, theirs] of [[this.paths, trial.paths], [this.users, trial.users], [this.groups, trial.groups], [this.packages, trial.packages],
-      [this.services, trial.services], [this.debs, trial.debs], [this.systems, trial.systems]] as [Map<string, unknown>, Map<string, unknown>][]) {
-      for (const [k, v] of theirs) if (mine.get(k) !== v) mine.set(k, unknown(reason));
+    for (const [name, mine, theirs] of this.tables(trial)) {
+      for (const [k, v] of theirs) if (mine.get(k) !== v) { mine.set(k, unknown(reason)); this.uncertain.set(`${name}\0${k}`, reason); }
     }
     for (const o of trial.opaque.slice(this.opaque.length)) this.opaque.push(`${o} (if it runs)`);
     for (const i of trial.installs.slice(this.installs.length)) this.installs.push(`${i} (if it runs)`);
+  }
+
+  /** A fresh state from a re-probe keeps what was uncertain in the one it replaces, and the unnamed steps. */
+  carryUncertain(from: VirtualState): void {
+    const tables = new Map(this.tables(this).map(([name, mine]) => [name, mine]));
+    for (const [key, reason] of from.uncertain) {
+      const [name, k] = key.split('\0');
+      tables.get(name)?.set(k, unknown(reason));
+      this.uncertain.set(key, reason);
+    }
+    for (const kind of ['user', 'group', 'path'] as const) this.unnamed[kind].push(...from.unnamed[kind]);
+  }
+
+  /** The entry tables a step may change, by name, beside the same tables of `other`. */
+  private tables(other: VirtualState): [string, Map<string, unknown>, Map<string, unknown>][] {
+    return [['path', this.paths, other.paths], ['user', this.users, other.users], ['group', this.groups, other.groups], ['package', this.packages, other.packages],
+      ['service', this.services, other.services], ['deb', this.debs, other.debs], ['system', this.systems, other.systems]] as [string, Map<string, unknown>, Map<string, unknown>][];
   }
 
   /**
@@ -550,6 +576,9 @@ export class VirtualState {
     if (!k.ok) return { reason: k.reason };
     if (k.value.kind === 'directory') return { is: true };
     if (k.value.kind === 'link') return { is: true, assumption: `${p} is a symlink; assuming it points to a directory` };
+    if (k.value.kind === 'missing' && this.unnamed.path.length) {
+      return { reason: `${p} does not exist now, and ${this.unnamed.path.slice(0, 3).join(', ')}, whose path is not known, may create it` };
+    }
     if (k.value.kind === 'missing' && this.opaque.length) {
       return { is: true, assumption: `assuming ${p} is created by ${this.opaque.join(', ')} (planned earlier; its files cannot be simulated)` };
     }

@@ -59,6 +59,8 @@ export function needAccount(state: VirtualState, kind: 'user' | 'group', name: s
   if (state.installs.length) {
     return { assumption: `assuming ${kind} ${name} is created by ${state.installs.join(', ')}, installed earlier in this run (what a package creates cannot be simulated)` };
   }
+  const unnamed = state.unnamed[kind];
+  if (unnamed.length) return { unknown: `${label} does not exist now, and ${unnamed.slice(0, 3).join(', ')}${unnamed.length > 3 ? ' …' : ''}, whose name is not known, may create it` };
   return { failed: `${label} does not exist (and no earlier resource creates it)` };
 }
 

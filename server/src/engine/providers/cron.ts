@@ -103,6 +103,7 @@ export const cronProvider: Provider = {
     const e = entry(reader);
     if (reader.reasons.length) return unknownStep(reader.reasons.join('; '));
     const u = needAccount(ctx.state, 'user', e.user);
+    if (u.unknown) return unknownStep(u.unknown);
     if (u.failed) return failedStep(u.failed);
     const files = SPOOLS.map((d) => ctx.state.path(`${d}/${e.user}`));
     const bad = files.find((f) => !f.ok);

@@ -58,6 +58,7 @@ export const executeProvider: Provider = {
     const assumptions: string[] = [];
     if (c.user && !/^\d+$/.test(c.user)) {
       const u = needAccount(ctx.state, 'user', c.user);
+      if (u.unknown) return unknownStep(u.unknown);
       if (u.failed) return failedStep(u.failed);
       if (u.assumption) assumptions.push(u.assumption);
     }

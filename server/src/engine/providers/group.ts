@@ -36,6 +36,7 @@ export const groupProvider: Provider = {
     const assumptions: string[] = [];
     for (const m of w.members ?? []) {
       const u = needAccount(ctx.state, 'user', m, `member ${m} of group ${w.name}`);
+      if (u.unknown) return unknownStep(u.unknown);
       if (u.failed) return failedStep(u.failed);
       if (u.assumption) assumptions.push(u.assumption);
     }
