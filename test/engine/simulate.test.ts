@@ -341,3 +341,20 @@ describe('what unnamed steps may create', () => {
     assert.equal(alone[0].status, 'failed');
   });
 });
+
+describe('what an unknown step makes', () => {
+  test('a unit file a step would write but cannot (unknown content) leaves its service unknown; one it writes installs the unit', async () => {
+    const st = machine(['/etc/systemd/system/web.service', '/etc/systemd/system/log.service']);
+    st.setPath('/etc/systemd', { kind: 'directory', owner: 'root', group: 'root', mode: '755' });
+    st.setPath('/etc/systemd/system', { kind: 'directory', owner: 'root', group: 'root', mode: '755' });
+    for (const n of ['web', 'log']) st.setService(n, { pid1: 'systemd', systemd: { load: 'not-found', active: 'inactive', file: '' } });
+    const steps = await simulate(input([
+      res('template', '/etc/systemd/system/web.service', {}, { actions: ['create'] }),
+      res('service', 'web', {}, { actions: ['enable'] }),
+      res('template', '/etc/systemd/system/log.service', {}, { actions: ['create'] }),
+      res('service', 'log', {}, { actions: ['enable'] }),
+    ], { 'template[/etc/systemd/system/web.service]': { $unknown: 'a variable from a search' }, 'template[/etc/systemd/system/log.service]': '[Service]\nExecStart=/bin/true\n' }), st, FACTS);
+    assert.deepEqual(steps.map((s) => s.status), ['unknown', 'unknown', 'change', 'change'], JSON.stringify(steps.map((s) => s.reason)));
+    assert.match(steps[1].reason ?? '', /template\[\/etc\/systemd\/system\/web.service\] may change it/);
+  });
+});

@@ -11,6 +11,7 @@ import type { VirtualState } from './state';
 import { type EngineInput, type EngineResource, type PlanContext, type ProviderStep, UNKNOWN_ACTION } from './types';
 import { childrenOf, strongest, type Fires, type Trigger } from './notifications';
 import { actionsFor, providerFor } from './providers';
+import { recordTouches } from './touches';
 
 /** What a resource of these types creates under its name. */
 const UNNAMED_CREATES: Record<string, 'user' | 'group' | 'path'> = {
@@ -145,6 +146,7 @@ export function planAction(r: EngineResource, action: string, triggers: Trigger[
   const assumptions: string[] = [];
   const finish = (s: Partial<PlanStep>, verdict?: ProviderStep, ctx?: PlanContext) => {
     Object.assign(step, s);
+    recordTouches(r, step.status, state);
     const all = [...assumptions, ...(s.assumptions ?? [])];
     if (all.length) step.assumptions = all; else delete step.assumptions;
     return { step, verdict, ctx };

@@ -477,6 +477,13 @@ export class VirtualState {
     for (const i of trial.installs.slice(this.installs.length)) this.installs.push(`${i} (if it runs)`);
   }
 
+  /** Makes one entry unknown, for this plan and over later re-probes. */
+  markUncertain(table: 'path' | 'user' | 'group' | 'service', key: string, reason: string): void {
+    const t = this.tables(this).find(([name]) => name === table)![1];
+    t.set(key, unknown(reason));
+    this.uncertain.set(`${table}\0${key}`, reason);
+  }
+
   /** A fresh state from a re-probe keeps what was uncertain in the one it replaces, and the unnamed steps. */
   carryUncertain(from: VirtualState): void {
     const tables = new Map(this.tables(this).map(([name, mine]) => [name, mine]));
