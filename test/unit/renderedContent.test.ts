@@ -35,6 +35,18 @@ const template = (erb: string, variables = '{}', extra = '') => render({
 }).get('template[/t]');
 
 describe('ERB with holes', () => {
+  it('calls the helper modules a template is given (`helpers(Mod)`), in a recipe and in a custom resource action', () => {
+    const files = {
+      'cb/libraries/t.rb': 'module TplHelpers\n  def nil_or_empty?(*values)\n    values.any? { |v| v.nil? || (v.respond_to?(:empty?) && v.empty?) }\n  end\nend\n',
+      'cb/templates/t.erb': '<% unless nil_or_empty?(@frequency) -%>\nfreq <%= @frequency %>\n<% end -%>\n',
+      'cb/resources/app.rb': "property :frequency, String, default: 'daily'\naction :enable do\n  template '/in-action' do\n    source 't.erb'\n    helpers(TplHelpers)\n    variables(frequency: new_resource.frequency)\n  end\nend\n",
+      'cb/recipes/default.rb': "template '/t' do\n  source 't.erb'\n  helpers(TplHelpers)\n  variables(frequency: 'weekly')\nend\ncb_app 'x' do\n  action :enable\nend\n",
+    };
+    const out = render(files);
+    assert.equal(out.get('template[/t]'), 'freq weekly\n');
+    assert.equal(out.get('template[/in-action]'), 'freq daily\n');
+  });
+
   it('renders a template whose every part is known as plain text', () => {
     assert.equal(template('a=<%= @a %>\n<% @l.each do |x| -%>\n- <%= x %>\n<% end -%>\n', "a: 1, l: %w(p q)"), 'a=1\n- p\n- q\n');
   });

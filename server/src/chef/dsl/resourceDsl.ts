@@ -128,7 +128,12 @@ export function defineResourceDsl(world: ChefWorld): void {
   withState('to_s', (st) => str(st.decl.id));
   withState('inspect', (st) => str(st.decl.id));
   withState('identity', (st) => st.decl.name);
-  for (const m of ['helpers', 'helper', 'verify', 'delayed_action', 'updated_by_last_action', 'after_created', 'sensitive?', 'validate']) withState(m, () => NIL);
+  // A template's helper modules are kept for rendering (`helpers(MyHelpers)`); `helper(:x) { }` is not modelled.
+  withState('helpers', (st, args, ctx) => {
+    for (const a of args) st.decl.props.push({ name: 'helpers', value: a, loc: ctx.loc!, known: true });
+    return NIL;
+  });
+  for (const m of ['helper', 'verify', 'delayed_action', 'updated_by_last_action', 'after_created', 'sensitive?', 'validate']) withState(m, () => NIL);
   for (const m of ['updated?', 'updated_by_last_action?', 'current_value', 'state_for_resource_reporter']) withState(m, (_st, _a, ctx) => unknown(`\`${m}\` is known only when the resource runs`, ctx.loc));
   withState('property_is_set?', (st, args, ctx) => {
     const n = args[0] && (args[0].k === 'sym' || args[0].k === 'str') ? args[0].v : undefined;
