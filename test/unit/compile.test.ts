@@ -188,3 +188,12 @@ test('Hash#flatten and Chef::Util::PathHelper are evaluated (ntp and openssh use
   assert.equal(content(1), 'server,a,b,pool,c');
   assert.equal(content(2), 'server,a,b');
 });
+
+test('resources(type: name) inside a resource block finds the resource in the run (Chef::Resource has the DeclareResource DSL)', () => {
+  const m = workspace({
+    'a/metadata.rb': "name 'a'\n",
+    'a/recipes/default.rb': "file '/etc/check.conf'\nfile '/etc/server.conf' do\n  content resources(file: '/etc/check.conf').path\nend\n",
+  });
+  const c = m.compile(['a::default'], debian);
+  assert.equal(m.graph(c, ['a::default']).resources[1].properties.content, '/etc/check.conf');
+});

@@ -15,6 +15,7 @@ import { valueFromCatalogJson } from '../catalog/builtin';
 import { type ResourceDecl, type NotificationDecl, parseTarget, propValue } from '../resourceDecl';
 import { findProperty, type PropertyDef } from './resourceClass';
 import type { ChefWorld } from './chefWorld';
+import { runHost, scopeOf } from './host';
 
 /** What a resource object knows beyond its class. */
 export interface ResourceState {
@@ -128,6 +129,13 @@ export function defineResourceDsl(world: ChefWorld): void {
   withState('to_s', (st) => str(st.decl.id));
   withState('inspect', (st) => str(st.decl.id));
   withState('identity', (st) => st.decl.name);
+  // Chef::Resource includes Chef::DSL::DeclareResource: `resources(type: 'name')` in a resource block finds in the run.
+  const find = (st: ResourceState, args: Value[], ctx: EvalCallContext): Value | undefined => {
+    const sc = st.declaredIn ? scopeOf({ k: 'object', obj: st.declaredIn }) : undefined;
+    return sc ? runHost(ctx)?.findResource(args, ctx, sc) : undefined;
+  };
+  withState('resources', find);
+  withState('find_resource!', find);
   // A template's helper modules are kept for rendering (`helpers(MyHelpers)`); `helper(:x) { }` is not modelled.
   withState('helpers', (st, args, ctx) => {
     for (const a of args) st.decl.props.push({ name: 'helpers', value: a, loc: ctx.loc!, known: true });
