@@ -149,7 +149,9 @@ test('a block guard made of file tests carries the shell test the machine answer
       "execute 'd' do\n  only_if { ::File.exist?('/d') && true }\nend",
       "execute 'e' do\n  only_if { ::File.exist?('relative/path') }\nend",
       "execute 'f' do\n  only_if { Dir.exist?(\"/it's\") }\nend",
+      "execute 'g' do\n  not_if { mod_enabled?('ssl') }\nend",
     ].join('\n'),
+    'a/libraries/h.rb': "module H\n  def mod_enabled?(name)\n    ::File.symlink?(\"/etc/apache2/mods-enabled/#{name}.load\")\n  end\nend\nChef::DSL::Recipe.include(H)\nChef::Resource.include(H)\n",
   });
   const guards = m.compile(['a::default'], debian).resources.map((r) => r.guards[0]);
   assert.deepEqual(guards.map((g) => g.test), [
@@ -159,6 +161,7 @@ test('a block guard made of file tests carries the shell test the machine answer
     "test -e '/d'",
     undefined,
     "test -d '/it'\\''s'",
+    "test -L '/etc/apache2/mods-enabled/ssl.load'",
   ]);
   assert.ok(guards.every((g) => g.value === undefined && g.unknownReason));
 });

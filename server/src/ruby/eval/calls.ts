@@ -163,7 +163,8 @@ export function invokeMethod(it: Interpreter, def: MethodDef, self: RubyObject, 
   const decided = (v: Value): Value => (frame.undecidedReturn && v.k !== 'unknown' ? unknown(`what \`${def.name}\` returns depends on ${frame.undecidedReturn}`, ctx?.loc) : v);
   try {
     const v = it.body(() => (def.node.body ? it.evalNode(def.node.body, env) : NIL));
-    return decided(v.k === 'unknown' && !v.reason.includes(`\`${def.name}\``) ? unknown(`${v.reason} (in \`${def.name}\` from ${shortPath(def.origin)})`, v.loc) : v);
+    // Said where it came from; what is known of it (its truthiness, its machine test) stays.
+    return decided(v.k === 'unknown' && !v.reason.includes(`\`${def.name}\``) ? { ...v, reason: `${v.reason} (in \`${def.name}\` from ${shortPath(def.origin)})` } : v);
   } catch (e) {
     if (e instanceof ControlFlow && (e.kind === 'return' || (def.closure && e.kind === 'next'))) return decided(e.value);
     throw e;
