@@ -157,6 +157,18 @@ describe('systemd as PID 1', () => {
     assert.doesNotMatch(plain.stderr, /privileged/);
   });
 
+  test('a unit whose condition fails is started (systemctl exits 0) but stays inactive: not idempotent, and the verdict says systemd skipped it', async (t) => {
+    if (!usable(t, docker)) return;
+    const r = cli(['test', join(FX, 'recipes', 'condition.rb'), '--init', 'systemd', '--runtime', 'docker', '--format', 'json']);
+    const report = JSON.parse(r.stdout) as ConvergeReport;
+    assert.equal(r.code, 1, r.stderr);
+    assert.equal(report.verdict, 'not-idempotent');
+    assert.equal(report.steps.find((s) => s.resource === 'service[cloche-conditional]')?.done, 'applied');
+    const [offender] = report.idempotence!.offenders;
+    assert.equal(offender.resource, 'service[cloche-conditional]');
+    assert.match(offender.reason, /would start service cloche-conditional \(systemd skipped the last start of cloche-conditional: a condition of the unit was not met/);
+  });
+
   test('without an init system a service step is unknown and says what to do; a unit file is still written', async (t) => {
     if (!usable(t, docker)) return;
     const r = cli(['plan', join(FX, 'recipes', 'noinit.rb'), '--init', 'none', '--runtime', 'docker', '--format', 'json']);

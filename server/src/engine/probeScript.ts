@@ -125,7 +125,9 @@ _sv() {
     systemctl show -p LoadState -p UnitFileState -p ActiveState -- "$2" 2>/dev/null | while IFS='=' read -r _k _v; do
       case "$_k" in
         LoadState) _o "$1" sd-load "$_v" ;;
-        ActiveState) _o "$1" sd-active "$_v" ;;
+        ActiveState) _o "$1" sd-active "$_v"
+          # systemd skipped its last start because a unit condition failed (systemctl start still exited 0).
+          if [ "$_v" = inactive ] && systemctl status --no-pager -- "$2" 2>/dev/null | grep -qE 'start condition failed|skipped because of an unmet condition'; then _o "$1" sd-skipped 1; fi ;;
         UnitFileState) _o "$1" sd-file "$_v"
           if [ "$_v" = bad ]; then systemctl is-enabled --quiet -- "$2" 2>/dev/null; _o "$1" sd-enabled-rc $?; fi ;;
       esac

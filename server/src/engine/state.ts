@@ -110,7 +110,8 @@ export interface ServiceInfo {
    * reads them; `enabledRc`: `is-enabled --quiet` when the file state is `bad`). A field an earlier
    * step leaves undecidable is undefined, and `unsure` says why.
    */
-  systemd?: { load?: string; file?: string; active?: string; enabledRc?: number; unsure?: string };
+  /** `skippedStart`: systemd checked the unit's conditions and one was not met (it skips the start, and `systemctl start` still exits 0). */
+  systemd?: { load?: string; file?: string; active?: string; enabledRc?: number; unsure?: string; skippedStart?: boolean };
   sysv?: { running: boolean | undefined; enabled: boolean };
   unitFile?: string;
   by?: string;
@@ -188,6 +189,7 @@ function parseService(rec: RawRecord): ServiceInfo {
   const info: ServiceInfo = { pid1: one('pid1') ?? '' };
   if (rec.has('sd')) {
     info.systemd = { load: one('sd-load') ?? '', file: one('sd-file') ?? '', active: one('sd-active') ?? '' };
+    if (one('sd-skipped') === '1') info.systemd.skippedStart = true;
     if (rec.has('sd-enabled-rc')) info.systemd.enabledRc = Number(one('sd-enabled-rc'));
   }
   if (rec.has('sysv')) {

@@ -141,6 +141,8 @@ export function planSystemd(ctx: PlanContext, name: string, label: string, info:
     next.unsure = `${ctx.resource.id} runs systemctl ${a.verb} ${name} earlier, whose outcome is only known when it runs`;
   } else Object.assign(next, a.after);
   setService(ctx, name, { ...info, systemd: next, by: ctx.resource.id });
+  // `systemctl start` exits 0 when systemd skips a unit whose condition fails (ConditionCapability in a container …): say so.
+  if (sd.skippedStart && a.reads === 'active') assumptions.push(`systemd skipped the last start of ${name}: a condition of the unit was not met on this machine (\`systemctl status ${name}\` says which, e.g. ConditionCapability in a container), so it may stay inactive after ${a.verb}`);
   const field = a.reads === 'file' ? 'enabled' : 'state';
   return change([{ property: field, from: a.reads === 'file' ? (sd.file ?? null) : a.reads === 'active' ? (sd.active ?? null) : null, to: a.verb, message: `would ${a.verb} ${label} ${name}` }],
     { ...(assumptions.length ? { assumptions } : {}), ...('forget' in a.after ? { opaque: true } : {}) });
