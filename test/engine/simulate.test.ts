@@ -325,6 +325,18 @@ describe('custom resources with several actions', () => {
       'app_site[x] :create change', 'file[/etc/made] :create change', 'app_site[x] :enable change', 'file[/etc/enabled] :create change',
     ]);
   });
+
+  test('a custom resource declared in each action of another is one instance each, with its own children (memcached_install in memcached_instance)', async () => {
+    const outer = res('app_instance', 'x', {}, { actions: ['create', 'start'], custom: true });
+    const inner1 = res('app_install', 'x', {}, { actions: ['create'], custom: true, parent: outer.id, parentAction: 'create' });
+    const pkg1 = res('file', '/etc/one', {}, { actions: ['create'], parent: inner1.id, parentAction: 'create' });
+    const inner2 = res('app_install', 'x', {}, { actions: ['create'], custom: true, parent: outer.id, parentAction: 'start' });
+    const pkg2 = res('file', '/etc/two', {}, { actions: ['create'], parent: inner2.id, parentAction: 'create' });
+    const steps = await simulate(input([outer, inner1, pkg1, inner2, pkg2], { 'file[/etc/one]': '1', 'file[/etc/two]': '2' }), machine(['/etc/one', '/etc/two']), FACTS);
+    assert.deepEqual(steps.map((s) => `${s.resource} :${s.action}`), [
+      'app_instance[x] :create', 'app_install[x] :create', 'file[/etc/one] :create', 'app_instance[x] :start', 'app_install[x] :create', 'file[/etc/two] :create',
+    ]);
+  });
 });
 
 describe('what unnamed steps may create', () => {

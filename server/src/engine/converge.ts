@@ -15,7 +15,7 @@ import { shQuote, type ContainerDriver } from '../containers/driver';
 import type { PlatformFacts } from '../chef/platforms';
 import type { ConvergeEvent, ConvergeReport, ConvergeStep, ConvergeSummary, PlanStep, PlanTarget, StepDone } from '../protocol';
 import { buildBatch, parseBatch, type BatchItem } from './batch';
-import { childrenOf, CollectionRunner, type Fires } from './notifications';
+import { childrenIndex, childrenOf, CollectionRunner, type Fires } from './notifications';
 import { collectQueries, guardQuery, planAction, wouldUpdate } from './planner';
 import { probe, PROBE_TIMEOUT_MS } from './plan';
 import { buildProbeScript, CHEF_GUARD_TIMEOUT_SEC, parseProbeOutput } from './probeScript';
@@ -278,7 +278,7 @@ export async function converge(opts: ConvergeOptions): Promise<ConvergeReport> {
     finishGroup: (r, step, fires) => {
       const cs = step as ConvergeStep;
       cs.durationMs = 0;
-      const kids = childrenOf(input.resources.filter((c) => c.parent === r.id), step.action).length;
+      const kids = childrenOf(childrenIndex(input.resources).get(r) ?? [], step.action).length;
       if (step.status === 'skipped') { cs.done = 'skipped'; return; }
       // A custom resource some of whose children were not applied is not up to date: it is not known.
       if (step.status === 'unknown' || fires === 'maybe') {

@@ -57,15 +57,15 @@ const MAX_NOTIFIED_RUNS = 1000;
 export class CollectionRunner {
   readonly steps: PlanStep[] = [];
   private readonly byId = new Map<string, EngineResource>();
-  private readonly children = new Map<string, EngineResource[]>();
+  private readonly children: Map<EngineResource, EngineResource[]>;
   private readonly links = new Map<string, Link[]>();
   private readonly delayed: { target: string; action: string; triggers: Trigger[] }[] = [];
   private notifiedRuns = 0;
 
   constructor(private readonly resources: EngineResource[], private readonly handler: StepHandler) {
     for (const r of resources) this.byId.set(r.id, r);
+    this.children = childrenIndex(resources);
     for (const r of resources) {
-      if (r.parent && this.byId.has(r.parent)) this.children.set(r.parent, [...(this.children.get(r.parent) ?? []), r]);
       for (const n of r.notifies) {
         if (!n.resolved) continue;
         // `subscribes` on r: the link leaves the resource r listens to, and targets r.
@@ -102,13 +102,13 @@ export class CollectionRunner {
     }
     const step = await this.handler.prepare(r, action, triggers, enclosingUndecided);
     let fires: Fires;
-    if (r.custom && this.children.has(r.id)) {
+    if (r.custom && this.children.has(r)) {
       this.steps.push(step);
       fires = 'no';
       if (step.status !== 'skipped') {
         // The children of a custom resource that may not run may not run either.
         const undecided = step.status === 'unknown' ? step.reason : enclosingUndecided;
-        for (const child of childrenOf(this.children.get(r.id)!, action)) for (const a of actionsFor(child)) fires = strongest(fires, await this.runAction(child, a, [], undecided));
+        for (const child of childrenOf(this.children.get(r)!, action)) for (const a of actionsFor(child)) fires = strongest(fires, await this.runAction(child, a, [], undecided));
       }
       this.handler.finishGroup(r, step, fires);
     } else {
@@ -139,6 +139,27 @@ export class CollectionRunner {
     if (q) q.triggers.push(t);
     else this.delayed.push({ target: l.target, action: l.action, triggers: [t] });
   }
+}
+
+const indexes = new WeakMap<EngineResource[], Map<EngineResource, EngineResource[]>>();
+
+/**
+ * The children of each custom resource instance. Several instances may share an id (a custom
+ * resource declared in each action of another): a child belongs to the nearest instance before it
+ * with its parent's id, since children follow their parent in converge order.
+ */
+export function childrenIndex(resources: EngineResource[]): Map<EngineResource, EngineResource[]> {
+  let index = indexes.get(resources);
+  if (index) return index;
+  index = new Map();
+  const latest = new Map<string, EngineResource>();
+  for (const r of resources) {
+    const parent = r.parent ? latest.get(r.parent) : undefined;
+    if (parent) index.set(parent, [...(index.get(parent) ?? []), r]);
+    if (r.custom) latest.set(r.id, r);
+  }
+  indexes.set(resources, index);
+  return index;
 }
 
 /**

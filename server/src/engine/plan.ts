@@ -7,7 +7,7 @@ import type { ContainerDriver } from '../containers/driver';
 import { parseFacts } from '../containers/facts';
 import type { PlatformFacts } from '../chef/platforms';
 import type { Plan, PlanStep, PlanSummary, PlanTarget } from '../protocol';
-import { childrenOf, CollectionRunner, type Fires } from './notifications';
+import { childrenIndex, childrenOf, CollectionRunner, type Fires } from './notifications';
 import { collectQueries, planAction, wouldUpdate, type PlanActionOptions } from './planner';
 import { buildProbeScript, parseProbeOutput } from './probeScript';
 import { VirtualState } from './state';
@@ -36,10 +36,10 @@ export async function simulate(input: EngineInput, state: VirtualState, facts: P
     wouldUpdate: async (r, action, triggers) => wouldUpdate(r, action, triggers, state, input, facts),
     prepare: async (r, action, triggers, enclosingUndecided) => planAction(r, action, triggers, state, input, facts, { ...opts, enclosingUndecided }).step,
     commit: async (_r, step): Promise<Fires> => (step.status === 'change' ? 'yes' : step.status === 'unknown' ? 'maybe' : 'no'),
-    finishGroup: (_r, step, fires) => {
+    finishGroup: (r, step, fires) => {
       if (step.status === 'skipped' || step.status === 'unknown') return;
       step.status = fires === 'yes' ? 'change' : fires === 'maybe' ? 'unknown' : 'up-to-date';
-      const kids = childrenOf(input.resources.filter((c) => c.parent === step.resource), step.action).length;
+      const kids = childrenOf(childrenIndex(input.resources).get(r) ?? [], step.action).length;
       step.reason = `custom resource: ${fires === 'no' ? 'none' : fires === 'maybe' ? 'some may' : 'some'} of its ${kids} child resources ${fires === 'no' ? 'change' : 'change'}`;
     },
   });

@@ -9,7 +9,7 @@ import { CHEF_GUARD_TIMEOUT_SEC, GUARD_TIMEOUT_SEC, type Query } from './probeSc
 import { commandOf } from './providers/execute';
 import type { VirtualState } from './state';
 import { type EngineInput, type EngineResource, type PlanContext, type ProviderStep, UNKNOWN_ACTION } from './types';
-import { childrenOf, strongest, type Fires, type Trigger } from './notifications';
+import { childrenIndex, childrenOf, strongest, type Fires, type Trigger } from './notifications';
 import { actionsFor, providerFor } from './providers';
 import { recordTouches } from './touches';
 
@@ -212,7 +212,7 @@ export function wouldUpdate(r: EngineResource, action: string, triggers: Trigger
     if (step.status === 'skipped') return 'no';
     if (step.status === 'unknown') return 'maybe';
     let fires: Fires = 'no';
-    for (const child of childrenOf(input.resources.filter((c) => c.parent === res.id), act)) {
+    for (const child of childrenOf(childrenIndex(input.resources).get(res) ?? [], act)) {
       for (const a of actionsFor(child)) {
         fires = strongest(fires, walk(child, a, []));
       }
