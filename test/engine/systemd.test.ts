@@ -169,6 +169,15 @@ describe('systemd as PID 1', () => {
     assert.match(offender.reason, /would start service cloche-conditional \(systemd skipped the last start of cloche-conditional: a condition of the unit was not met/);
   });
 
+  test('a unit that fails to start fails the converge, with the last lines of its journal', async (t) => {
+    if (!usable(t, docker)) return;
+    const r = cli(['converge', join(FX, 'recipes', 'failing.rb'), '--init', 'systemd', '--runtime', 'docker', '--format', 'json']);
+    assert.equal(r.code, 1, r.stderr);
+    const report = JSON.parse(r.stdout) as ConvergeReport;
+    assert.equal(report.verdict, 'failed');
+    assert.match(report.result.ok ? '' : report.result.message, /systemd_unit\[cloche-failing.service\].*action :start failed: exit 1[\s\S]*journal: .*cloche-broken-config/);
+  });
+
   test('without an init system a service step is unknown and says what to do; a unit file is still written', async (t) => {
     if (!usable(t, docker)) return;
     const r = cli(['plan', join(FX, 'recipes', 'noinit.rb'), '--init', 'none', '--runtime', 'docker', '--format', 'json']);

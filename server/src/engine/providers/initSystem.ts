@@ -150,7 +150,11 @@ export function planSystemd(ctx: PlanContext, name: string, label: string, info:
 
 /** The systemctl command of an action (Chef runs `systemctl --system VERB UNIT`). */
 export function systemctlScript(table: Record<string, SystemdAction>, action: string, unit: string): string {
-  return `systemctl --system ${table[action].verb} -- ${shQuote(unit)}`;
+  const verb = table[action].verb;
+  const run = `systemctl --system ${verb} -- ${shQuote(unit)}`;
+  // A unit that fails to start says why in its journal: its last lines go with the failure.
+  if (!/start|restart|reload/.test(verb)) return run;
+  return `${run} || { _rc=$?; journalctl --no-pager -n 8 -u ${shQuote(unit)} 2>/dev/null | sed 's/^/journal: /' >&2; exit $_rc; }`;
 }
 
 /** Plans one action with an /etc/init.d script and no systemd (rc*.d links for enabled, the script's LSB status for running). */
