@@ -370,3 +370,16 @@ describe('what an unknown step makes', () => {
     assert.match(steps[1].reason ?? '', /template\[\/etc\/systemd\/system\/web.service\] may change it/);
   });
 });
+
+describe('idempotence after an incomplete converge', () => {
+  test('a step the converge did not apply is undecided in the idempotence verdict, not an offender', () => {
+    const plan = { target: { runtime: 'docker', image: 'i', container: 'c', platform: 'debian-12' }, summary: { total: 1, changed: 1, upToDate: 0, skipped: 0, unknown: 0, failed: 0 },
+      timings: { totalMs: 1, probeMs: 1, simulateMs: 1, roundTrips: 1 },
+      steps: [{ resource: 'group[g]', type: 'group', action: 'create', status: 'change' as const, changes: [{ property: 'group', from: null, to: 'g', message: 'would create group g' }], notifications: [], location: { file: 'r.rb', line: 1, column: 1 } }] };
+    assert.equal(judgeIdempotence(plan, 1).verdict, 'not-idempotent');
+    const v = judgeIdempotence(plan, 1, [{ resource: 'group[g]', action: 'create' }]);
+    assert.equal(v.verdict, 'undecided');
+    assert.deepEqual(v.offenders, []);
+    assert.match(v.undecided[0].reason, /the converge did not apply it/);
+  });
+});

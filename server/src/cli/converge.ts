@@ -66,7 +66,7 @@ export async function convergeCommand(argv: string[], io: CliIO, name: string, i
         if (format === 'jsonl') line({ 'idempotence-start': {} });
         const started = Date.now();
         const again = await planInContainer({ driver: p.target.driver, container: p.target.container, input: p.input, target: p.planTarget });
-        report.idempotence = judgeIdempotence(again, Date.now() - started);
+        report.idempotence = judgeIdempotence(again, Date.now() - started, report.notApplied);
         report.verdict = testVerdict(report);
       }
       report.kept = keep && p.target.created;

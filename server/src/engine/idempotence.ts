@@ -6,8 +6,12 @@
 import type { ConvergeReport, IdempotenceVerdict, Plan, RunVerdict } from '../protocol';
 import { ALWAYS_RUN_TYPES } from './providers/misc';
 
-/** Judges a plan made right after a converge. */
-export function judgeIdempotence(plan: Plan, planMs: number): IdempotenceVerdict {
+/**
+ * Judges a plan made right after a converge. A step the converge did not apply (`notApplied`:
+ * it was unknown) cannot be judged: it is undecided, never an offender.
+ */
+export function judgeIdempotence(plan: Plan, planMs: number, notApplied: { resource: string; action: string }[] = []): IdempotenceVerdict {
+  const unapplied = new Set(notApplied.map((n) => `${n.resource} :${n.action}`));
   const exempt = new Set(plan.steps.filter((s) => ALWAYS_RUN_TYPES.has(s.type)).map((s) => s.resource));
   const offenders: IdempotenceVerdict['offenders'] = [];
   const undecided: IdempotenceVerdict['undecided'] = [];
@@ -19,6 +23,10 @@ export function judgeIdempotence(plan: Plan, planMs: number): IdempotenceVerdict
     }
     if (s.status !== 'change' && s.status !== 'failed') continue;
     if (plan.steps.some((x) => x.parent === s.resource)) continue; // a custom resource: its children are judged
+    if (unapplied.has(`${s.resource} :${s.action}`)) {
+      undecided.push({ resource: s.resource, action: s.action, location: s.location, reason: 'the converge did not apply it (it was unknown), so whether it is idempotent is not known' });
+      continue;
+    }
     const onlyExemptTriggers = s.notifiedBy?.length && s.notifiedBy.every((t) => exempt.has(t.resource));
     if (exempt.has(s.resource) || onlyExemptTriggers) { exemptSteps.push(`${s.resource} :${s.action}`); continue; }
     const said = s.status === 'failed' ? `would fail: ${s.reason}` : s.changes.map((c) => c.message ?? c.property).join('; ') || s.reason || 'would change';
