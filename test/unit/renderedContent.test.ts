@@ -35,6 +35,20 @@ const template = (erb: string, variables = '{}', extra = '') => render({
 }).get('template[/t]');
 
 describe('ERB with holes', () => {
+  it('trims as Chef\'s Erubis does: a statement or comment alone on its line leaves no line; an expression keeps its line; `-%>` after an expression drops the line break', () => {
+    const erb = "a\n  <% if @on %>\non\n  <% end %>\n<%# note %>\nb <% x = 1 %>\nc\n<%= @v -%>\nd\n<%= @v %>\n";
+    assert.equal(template(erb, 'on: true, v: 7'), 'a\non\nb \nc\n7d\n7\n');
+    // A statement that is not alone on its line keeps the spaces and the line break around it.
+    assert.equal(template('x <% if true %>y<% end %>\nz\n'), 'x y\nz\n');
+  });
+
+  it('runs code blocks that span lines as Ruby does (a modifier or a block on the next line is not run together with the line before)', () => {
+    const erb = "<%-\n  parameters = ''\n  unless @params.nil?\n    @params.each do |k, v|\n      parameters << \"-p #{k}=#{v} \"\n    end\n  end\n%>\nOPTS=\"<%= parameters %>\"\n";
+    assert.equal(template(erb, "params: { 'a' => 1, 'b' => 2 }"), 'OPTS="-p a=1 -p b=2 "\n');
+    // Lines stay the template's: an error on line 3 of the template is on line 3 of the Ruby.
+    assert.equal(erbToRuby("<%\nx = 1\ny = (\n%>\n").split('\n').length, erbToRuby("<%\nx = 1\ny = 2\n%>\n").split('\n').length);
+  });
+
   it('calls the helper modules a template is given (`helpers(Mod)`), in a recipe and in a custom resource action', () => {
     const files = {
       'cb/libraries/t.rb': 'module TplHelpers\n  def nil_or_empty?(*values)\n    values.any? { |v| v.nil? || (v.respond_to?(:empty?) && v.empty?) }\n  end\nend\n',

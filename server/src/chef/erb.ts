@@ -21,11 +21,18 @@ const EMIT = '_cloche_emit';
 /** Called last: its value tells a complete evaluation from one that stopped (a budget). */
 const DONE = '_cloche_done';
 
-/** Ruby source equivalent to an ERB template (same line numbers). */
+/**
+ * Ruby source equivalent to an ERB template (same line numbers), trimmed as Chef's Erubis trims:
+ * a statement or comment tag alone on its line (only spaces before it, a line break right after
+ * it) leaves neither the spaces nor the line break in the output; `-%>` after an expression drops
+ * the line break that follows.
+ */
 export function erbToRuby(template: string): string {
   let out = '';
   let i = 0;
   let trimNextNewline = false;
+  /** Whether the text that follows starts a line (the start, or after a tag whose line break was consumed). */
+  let atLineStart = true;
   const emitText = (text: string) => {
     if (trimNextNewline && text.startsWith('\n')) text = text.slice(1);
     trimNextNewline = false;
@@ -36,25 +43,32 @@ export function erbToRuby(template: string): string {
   while (i < template.length) {
     const open = template.indexOf('<%', i);
     if (open < 0) { emitText(template.slice(i)); break; }
-    if (template.startsWith('<%%', open)) { emitText(template.slice(i, open) + '<%'); i = open + 3; continue; }
+    if (template.startsWith('<%%', open)) { emitText(template.slice(i, open) + '<%'); i = open + 3; atLineStart = false; continue; }
     let text = template.slice(i, open);
     const kind = template[open + 2];
-    if (kind === '-') text = text.replace(/[ \t]+$/, '');
-    emitText(text);
     const close = template.indexOf('%>', open + 2);
     const end = close < 0 ? template.length : close;
+    const after = close < 0 ? '' : /^[ \t]*\r?\n/.exec(template.slice(close + 2))?.[0] ?? '';
+    // Spaces between the start of the line and a statement or comment tag (an expression keeps them).
+    const lineStart = text.lastIndexOf('\n');
+    const indent: string | undefined = lineStart >= 0 ? text.slice(lineStart + 1) : atLineStart ? text : undefined;
+    const alone: boolean = kind !== '=' && indent !== undefined && /^[ \t]*$/.test(indent) && after !== '';
+    if (alone) text = text.slice(0, text.length - indent!.length);
+    emitText(text);
     let body = template.slice(open + 2 + (kind === '=' || kind === '-' || kind === '#' ? 1 : 0), end);
     const trimRight = body.endsWith('-');
     if (trimRight) body = body.slice(0, -1);
-    const lines = '\n'.repeat(countNewlines(template.slice(open, end)));
+    const lines = '\n'.repeat(countNewlines(template.slice(open, end)) + (alone ? countNewlines(after) : 0));
     if (kind === '#') out += lines;
     else if (kind === '=') {
       const expr = body.trim() || 'nil';
       out += `${EMIT}((${expr}).to_s); ${lines.slice(countNewlines(expr))}`;
     }
-    else out += `${body.replace(/\n/g, ' ')}; ${lines}`;
-    trimNextNewline = trimRight;
-    i = close < 0 ? template.length : close + 2;
+    // Code keeps its own line breaks (Ruby's newlines end statements), so its lines stay the template's.
+    else out += `${body}; ${lines.slice(countNewlines(body))}`;
+    trimNextNewline = trimRight && kind === '=';
+    atLineStart = alone;
+    i = close < 0 ? template.length : close + 2 + (alone ? after.length : 0);
   }
   return out + `\n${DONE}`;
 }
