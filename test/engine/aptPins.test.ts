@@ -24,7 +24,7 @@ import { compareDebVersions } from '../../server/src/engine/debVersion';
 import { planInContainer, probe } from '../../server/src/engine/plan';
 import type { EngineInput } from '../../server/src/engine/types';
 import type { Plan, PlanStep } from '../../server/src/protocol';
-import { connectDocker, FACTS, IMAGE, input, res } from './helpers';
+import { connectDocker, FACTS, IMAGE, input, res, targetOf } from './helpers';
 import { aptSimulated, DEB_REPO_FUNCTIONS } from './debRepos';
 
 /** Builds the packages and the three repositories, then `apt-get update` of those sources only (no network). */
@@ -136,10 +136,8 @@ function parsePolicy(out: string): Map<string, { candidate: string | null; table
   return res;
 }
 
-
 const msg = (s: PlanStep): string => s.changes.map((c) => c.message).join('\n');
 const sorted = (d: { kind: string; path: string }[]): string[] => d.map((e) => `${e.kind} ${e.path}`).sort();
-const target = (id: string) => ({ runtime: 'docker', image: IMAGE, container: id, platform: 'debian-12' });
 
 describe('apt candidates against real apt (pins, releases, installed versions)', () => {
   let docker: ContainerDriver | string | undefined;
@@ -164,7 +162,7 @@ describe('apt candidates against real apt (pins, releases, installed versions)',
   /** Plans in the plan container: one exec, nothing changed. */
   const plan = async (inp: EngineInput): Promise<Plan> => {
     const beforeDiff = sorted(await d().diff(planC));
-    const p = await planInContainer({ driver: d(), container: planC, input: inp, target: target(planC) });
+    const p = await planInContainer({ driver: d(), container: planC, input: inp, target: targetOf(planC) });
     assert.deepEqual(sorted(await d().diff(planC)), beforeDiff, 'docker diff unchanged by the plan');
     assert.equal(p.timings.roundTrips, 1);
     return p;
@@ -268,7 +266,7 @@ describe('apt candidates against real apt (pins, releases, installed versions)',
     const predicted = await plan(inp);
     assert.deepEqual(predicted.steps.map(msg), ['would install hello 2.99-1~bpo12+1', 'would install cloche-tool 2.0-1~bpo1']);
     assert.match(predicted.steps[1].reason ?? '', /priority 990, from \/srv\/cloche-bpo cloche-backports\/main \(APT::Default-Release cloche-backports\)/);
-    const report = await converge({ driver: d(), container: planC, input: inp, target: target(planC) });
+    const report = await converge({ driver: d(), container: planC, input: inp, target: targetOf(planC) });
     assert.deepEqual(report.result, { ok: true }, JSON.stringify(report.result));
     assert.equal(await sh(planC, "dpkg-query -W -f='${Package} ${Version}\\n' hello cloche-tool"), 'cloche-tool 2.0-1~bpo1\nhello 2.99-1~bpo12+1\n');
     const again = await plan(inp);

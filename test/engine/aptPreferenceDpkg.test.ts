@@ -17,7 +17,7 @@ import { buildProbeScript, parseProbeOutput } from '../../server/src/engine/prob
 import { VirtualState } from '../../server/src/engine/state';
 import type { EngineInput } from '../../server/src/engine/types';
 import type { Plan, PlanStep } from '../../server/src/protocol';
-import { connectDocker, FACTS, IMAGE, input, res } from './helpers';
+import { connectDocker, FACTS, IMAGE, input, res, targetOf } from './helpers';
 import { aptSimulated, DEB_REPO_FUNCTIONS } from './debRepos';
 
 const msg = (s: PlanStep): string => s.changes.map((c) => c.message).join('\n');
@@ -124,8 +124,6 @@ const RESET = 'dpkg -P hello cloche-deb >/dev/null 2>&1 || true\nrm -f /etc/apt/
 const DEB1 = '/srv/cloche-debs/cloche-deb_1.0-1_all.deb';
 const DEB2 = '/srv/cloche-debs/cloche-deb_2.0-1_all.deb';
 const sorted = (d: { kind: string; path: string }[]): string[] => d.map((e) => `${e.kind} ${e.path}`).sort();
-const target = (id: string) => ({ runtime: 'docker', image: IMAGE, container: id, platform: 'debian-12' });
-
 
 describe('apt_preference and dpkg_package against real dpkg and apt', () => {
   let docker: ContainerDriver | string | undefined;
@@ -147,13 +145,13 @@ describe('apt_preference and dpkg_package against real dpkg and apt', () => {
   /** Plans in the plan container: one exec, nothing changed. */
   const plan = async (inp: EngineInput): Promise<Plan> => {
     const beforeDiff = sorted(await d().diff(planC));
-    const p = await planInContainer({ driver: d(), container: planC, input: inp, target: target(planC), withContent: true });
+    const p = await planInContainer({ driver: d(), container: planC, input: inp, target: targetOf(planC), withContent: true });
     assert.deepEqual(sorted(await d().diff(planC)), beforeDiff, 'docker diff unchanged by the plan');
     assert.equal(p.timings.roundTrips, 1);
     return p;
   };
   const convergeOk = async (inp: EngineInput): Promise<void> => {
-    const report = await converge({ driver: d(), container: planC, input: inp, target: target(planC) });
+    const report = await converge({ driver: d(), container: planC, input: inp, target: targetOf(planC) });
     assert.deepEqual(report.result, { ok: true }, JSON.stringify(report.result));
   };
   const installed = async (pkg: string): Promise<string> => (await sh(planC, `dpkg-query -W -f='\${db:Status-Abbrev}\${Version}' ${pkg} 2>/dev/null || true`)).trim();

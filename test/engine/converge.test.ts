@@ -11,16 +11,14 @@ import { converge, type ConvergeEvent } from '../../server/src/engine/converge';
 import { judgeIdempotence } from '../../server/src/engine/idempotence';
 import { planInContainer } from '../../server/src/engine/plan';
 import type { EngineInput } from '../../server/src/engine/types';
-import { connectDocker, guard, IMAGE, input, notifies, res, usable, webserverInput } from './helpers';
-
-const target = (id: string) => ({ runtime: 'docker', image: IMAGE, container: id, platform: 'debian-12' });
+import { connectDocker, guard, IMAGE, input, notifies, res, targetOf, usable, webserverInput } from './helpers';
 
 describe('converge and idempotence in a real container', () => {
   let docker: ContainerDriver | string | undefined;
   let id = '';
   const replan = async (d: ContainerDriver, inp: EngineInput) => {
     const started = Date.now();
-    const plan = await planInContainer({ driver: d, container: id, input: inp, target: target(id) });
+    const plan = await planInContainer({ driver: d, container: id, input: inp, target: targetOf(id) });
     return { plan, verdict: judgeIdempotence(plan, Date.now() - started) };
   };
 
@@ -37,7 +35,7 @@ describe('converge and idempotence in a real container', () => {
   test('the webserver converges: progress per resource, streamed output, few execs; nginx serves the page', async (t) => {
     if (!usable(t, docker)) return;
     const events: ConvergeEvent[] = [];
-    const report = await converge({ driver: docker, container: id, input: webserverInput(), target: target(id), onEvent: (e) => events.push(e) });
+    const report = await converge({ driver: docker, container: id, input: webserverInput(), target: targetOf(id), onEvent: (e) => events.push(e) });
     assert.deepEqual(report.result, { ok: true }, JSON.stringify(report.result));
     assert.equal(report.summary.failed, 0);
     assert.ok(report.summary.applied >= 20, `applied ${report.summary.applied}`);
@@ -77,7 +75,7 @@ describe('converge and idempotence in a real container', () => {
       res('apt_repository', 'extras', { uri: 'http://deb.example.com/debian', distribution: 'bookworm', components: ['main'], cache_rebuild: false }, { actions: ['add'] }),
       res('log', 'done', { message: 'providers applied' }, { actions: ['write'] }),
     ], { 'file[/etc/app.conf]': 'key=value\n' });
-    const report = await converge({ driver: docker, container: id, input: inp, target: target(id) });
+    const report = await converge({ driver: docker, container: id, input: inp, target: targetOf(id) });
     assert.deepEqual(report.result, { ok: true }, JSON.stringify(report.result));
     const check = await docker.exec(id, [
       'stat -c %U:%a /etc/app.conf', 'cat /tmp/notified', 'getent group adm', 'getent passwd webserver | cut -d: -f7', 'test -e /var/log/webserver || echo nolink',
@@ -101,14 +99,14 @@ describe('converge and idempotence in a real container', () => {
         notifies('directory[/opt/before]', ':create', 'before'), notifies('execute[stop]', ':run', 'before'), notifies('execute[after]', ':run', 'immediately')] }),
     ], { 'file[/opt/before/app.conf]': 'ready\n' });
     const events: ConvergeEvent[] = [];
-    const report = await converge({ driver: docker, container: id, input: inp, target: target(id), onEvent: (e) => events.push(e) });
+    const report = await converge({ driver: docker, container: id, input: inp, target: targetOf(id), onEvent: (e) => events.push(e) });
     assert.deepEqual(report.result, { ok: true }, JSON.stringify(report.result));
     const applied = events.flatMap((e) => (e.kind === 'step-end' && e.step.done === 'applied' ? [`${e.step.resource}:${e.step.action}`] : []));
     assert.deepEqual(applied, ['directory[/opt/before]:create', 'execute[stop]:run', 'file[/opt/before/app.conf]:create', 'execute[after]:run']);
     const seen = await docker.exec(id, 'cat /tmp/before.log; stat -c %a /opt/before; cat /opt/before/app.conf', { timeoutMs: 10_000 });
     assert.equal(seen.stdout, 'stop early\nafter\n750\nready\n');
     // Converged: the why-run pass says no update, so no :before target runs again.
-    const again = await converge({ driver: docker, container: id, input: inp, target: target(id) });
+    const again = await converge({ driver: docker, container: id, input: inp, target: targetOf(id) });
     assert.deepEqual(again.result, { ok: true });
     assert.deepEqual(again.steps.map((x) => `${x.resource}:${x.action}:${x.done}`),
       ['directory[/opt/before]:nothing:skipped', 'execute[stop]:nothing:skipped', 'execute[after]:nothing:skipped', 'file[/opt/before/app.conf]:create:up-to-date']);
@@ -129,7 +127,7 @@ describe('converge and idempotence in a real container', () => {
         notifies: [notifies('file[/tmp/rt-notified]', ':create', 'delayed')] }),
       res('file', '/opt/rt/x', {}, { actions: ['create'] }),
     ], { 'file[/opt/rt/x]': 'x\n', 'file[/tmp/rt-notified]': 'n\n' });
-    const report = await converge({ driver: spy, container: id, input: inp, target: target(id), onEvent: (e) => events.push(e) });
+    const report = await converge({ driver: spy, container: id, input: inp, target: targetOf(id), onEvent: (e) => events.push(e) });
     assert.deepEqual(report.result, { ok: true }, JSON.stringify(report.result));
     assert.deepEqual(report.steps.map((x) => `${x.resource}:${x.action}:${x.done}`), ['file[/tmp/rt-notified]:nothing:skipped', 'package[coreutils]:install:up-to-date',
       'execute[make dir]:run:applied', 'file[/opt/rt/x]:create:applied', 'file[/tmp/rt-notified]:create:applied']);
@@ -143,7 +141,7 @@ describe('converge and idempotence in a real container', () => {
   test('ignore_failure, retries, and a failure that stops the run naming the resource and its line', async (t) => {
     if (!usable(t, docker)) return;
     const fatal = res('execute', 'fatal', { command: 'echo about to fail; exit 4' }, { actions: ['run'] });
-    const report = await converge({ driver: docker, container: id, target: target(id), input: input([
+    const report = await converge({ driver: docker, container: id, target: targetOf(id), input: input([
       res('execute', 'ignored', { command: 'echo oops >&2; exit 3', ignore_failure: true }, { actions: ['run'] }),
       res('execute', 'flaky', { command: 'test -e /tmp/flag || { touch /tmp/flag; exit 1; }', retries: 2, retry_delay: 0 }, { actions: ['run'] }),
       fatal,

@@ -16,9 +16,7 @@ import { engineInputToJson } from '../../server/src/engine/input';
 import { planInContainer } from '../../server/src/engine/plan';
 import * as planCli from '../../server/src/cli/plan';
 import * as convergeCli from '../../server/src/cli/converge';
-import { connectDocker, IMAGE, input, recorder, res, usable, webserverInput } from './helpers';
-
-const target = (id: string) => ({ runtime: 'docker', image: IMAGE, container: id, platform: 'debian-12' });
+import { connectDocker, IMAGE, input, recorder, res, targetOf, usable, webserverInput } from './helpers';
 
 /** Writes an engine input to a temp file for the CLI. */
 function inputFile(inp = webserverInput()): string {
@@ -85,7 +83,7 @@ describe('faults', () => {
     const id = await d.create({ image: IMAGE, network: 'none', labels: { 'cloche.test': 'engine-kill' } });
     const slow = res('execute', 'slow', { command: 'sleep 30' }, { actions: ['run'] });
     const report = await converge({
-      driver: d, container: id, target: target(id), input: input([res('file', '/tmp/first', {}, { actions: ['create'] }), slow]),
+      driver: d, container: id, target: targetOf(id), input: input([res('file', '/tmp/first', {}, { actions: ['create'] }), slow]),
       onEvent: (e) => { if (e.kind === 'step-start' && e.step.resource === 'execute[slow]') void runProcess('docker', ['kill', id], { timeoutMs: 20_000 }); },
     });
     assert.equal(report.result.ok, false);
@@ -99,7 +97,7 @@ describe('faults', () => {
   test('garbage from the probe: steps are unknown with the reason, warnings say so, nothing throws', async () => {
     const garbage: ExecResult = { code: 0, stdout: '\u0000\u00ff\n@@notours 0 stat x\nSegmentation fault\n', stderr: '', timedOut: false, aborted: false, durationMs: 1 };
     const fake = { exec: async () => garbage } as unknown as ContainerDriver;
-    const plan = await planInContainer({ driver: fake, container: 'fake', input: webserverInput(), target: target('fake') });
+    const plan = await planInContainer({ driver: fake, container: 'fake', input: webserverInput(), target: targetOf('fake') });
     assert.ok(plan.steps.length > 10);
     const notification = plan.steps.filter((s) => !s.notifiedBy && !plan.steps.some((c) => c.parent === s.resource));
     assert.ok(notification.every((s) => s.status === 'unknown'), plan.steps.filter((s) => s.status !== 'unknown').map((s) => `${s.resource} ${s.status}`).join(', '));

@@ -12,9 +12,8 @@ import { converge } from '../../server/src/engine/converge';
 import { planInContainer } from '../../server/src/engine/plan';
 import { GUARD_TIMEOUT_SEC } from '../../server/src/engine/probeScript';
 import type { GraphGuard } from '../../server/src/protocol';
-import { connectDocker, guard, IMAGE, input, res, usable } from './helpers';
+import { connectDocker, guard, IMAGE, input, res, targetOf, usable } from './helpers';
 
-const target = (id: string) => ({ runtime: 'docker', image: IMAGE, container: id, platform: 'debian-12' });
 const fileTest = (kind: 'only_if' | 'not_if', path: string): GraphGuard => ({
   kind, form: 'block', unknownReason: `File.exist?(${path}) depends on the machine Chef runs on`, test: `test -e '${path}'`,
   source: `${kind} { ::File.exist?('${path}') }`, location: { file: 'recipes/default.rb', line: 1, column: 1 },
@@ -37,15 +36,15 @@ describe('guards in a real container', () => {
       res('execute', 'stop exim4', { command: 'echo stopping >> /tmp/exim4_stopped' }, { actions: ['run'], guards: [fileTest('only_if', '/etc/init.d/exim4')] }),
       res('execute', 'first boot', { command: 'touch /tmp/first_boot_done' }, { actions: ['run'], guards: [fileTest('not_if', '/tmp/first_boot_done')] }),
     ]);
-    const plan = await planInContainer({ driver: docker, container: id, input: inp, target: target(id) });
+    const plan = await planInContainer({ driver: docker, container: id, input: inp, target: targetOf(id) });
     assert.deepEqual(plan.steps.map((s) => s.status), ['skipped', 'change']);
     assert.match(plan.steps[0].reason ?? '', /only_if `\{ ::File.exist\?\('\/etc\/init.d\/exim4'\) \}` is false/);
-    const report = await converge({ driver: docker, container: id, input: inp, target: target(id) });
+    const report = await converge({ driver: docker, container: id, input: inp, target: targetOf(id) });
     assert.equal(report.verdict, 'converged');
     assert.deepEqual(report.steps.map((s) => s.done), ['skipped', 'applied']);
     const left = await docker.exec(id, 'test -e /tmp/exim4_stopped; echo $?; test -e /tmp/first_boot_done; echo $?', { timeoutMs: 10_000 });
     assert.equal(left.stdout, '1\n0\n');
-    const again = await planInContainer({ driver: docker, container: id, input: inp, target: target(id) });
+    const again = await planInContainer({ driver: docker, container: id, input: inp, target: targetOf(id) });
     assert.deepEqual(again.steps.map((s) => s.status), ['skipped', 'skipped']);
   });
 
@@ -53,10 +52,10 @@ describe('guards in a real container', () => {
     if (!usable(t, docker)) return;
     const slow = guard('only_if', `sleep ${GUARD_TIMEOUT_SEC + 2}; true`);
     const inp = input([res('execute', 'after slow guard', { command: 'touch /tmp/slow_guard_ran' }, { actions: ['run'], guards: [slow] })]);
-    const plan = await planInContainer({ driver: docker, container: id, input: inp, target: target(id) });
+    const plan = await planInContainer({ driver: docker, container: id, input: inp, target: targetOf(id) });
     assert.equal(plan.steps[0].status, 'unknown');
     assert.match(plan.steps[0].reason ?? '', new RegExp(`only_if \`sleep ${GUARD_TIMEOUT_SEC + 2}; true\` did not answer the plan's probe within ${GUARD_TIMEOUT_SEC} s \\(Chef would wait up to 600 s`));
-    const report = await converge({ driver: docker, container: id, input: inp, target: target(id) });
+    const report = await converge({ driver: docker, container: id, input: inp, target: targetOf(id) });
     assert.equal(report.verdict, 'converged', JSON.stringify(report.steps));
     assert.equal(report.steps[0].done, 'applied');
     assert.ok(report.steps[0].durationMs >= (GUARD_TIMEOUT_SEC + 2) * 1000, `the guard ran to its end (${report.steps[0].durationMs} ms)`);
@@ -71,7 +70,7 @@ describe('guards in a real container', () => {
       res('execute', 'only', { command: 'touch /tmp/only_ran' }, { actions: ['run'], guards: [timed('only_if')] }),
       res('execute', 'not', { command: 'touch /tmp/not_ran' }, { actions: ['run'], guards: [timed('not_if')] }),
     ]);
-    const report = await converge({ driver: docker, container: id, input: inp, target: target(id) });
+    const report = await converge({ driver: docker, container: id, input: inp, target: targetOf(id) });
     assert.deepEqual(report.steps.map((s) => s.done), ['skipped', 'applied'], JSON.stringify(report.steps.map((s) => s.reason)));
     assert.equal((await docker.exec(id, 'test -e /tmp/only_ran; echo $?; test -e /tmp/not_ran; echo $?', { timeoutMs: 10_000 })).stdout, '1\n0\n');
   });
@@ -85,7 +84,7 @@ describe('guards in a real container', () => {
       res('execute', 'opaque', { command: 'true' }, { actions: ['run'] }),
       res('file', '/srv/maybe/conf', {}, { actions: ['create'] }),
     ], { 'file[/srv/maybe/conf]': 'x\n' });
-    const report = await converge({ driver: docker, container: id, input: inp, target: target(id) });
+    const report = await converge({ driver: docker, container: id, input: inp, target: targetOf(id) });
     assert.deepEqual(report.steps.map((s) => s.done), ['not-applied', 'applied', 'not-applied'], JSON.stringify(report.steps.map((s) => s.reason)));
     assert.equal(report.verdict, 'incomplete');
     assert.match(report.steps[2].reason ?? '', /directory\[\/srv\/maybe\] may change it/);

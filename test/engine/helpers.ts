@@ -6,7 +6,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TestContext } from 'node:test';
 import { ContainerDriver } from '../../server/src/containers/driver';
-import type { GraphGuard, GraphResource, JsonValue, Timing } from '../../server/src/protocol';
+import assert from 'node:assert/strict';
+import type { GraphGuard, GraphResource, JsonValue, PlanStep, Timing } from '../../server/src/protocol';
 import { engineInputFromJson } from '../../server/src/engine/input';
 import type { EngineInput, EngineResource } from '../../server/src/engine/types';
 import { getPlatformProfile, type PlatformFacts } from '../../server/src/chef/platforms';
@@ -39,6 +40,23 @@ export function input(resources: (GraphResource | EngineResource)[], contents: R
 /** The webserver fixture (hand-made equivalent of examples/webserver). */
 export function webserverInput(): EngineInput {
   return engineInputFromJson(JSON.parse(readFileSync(join(__dirname, 'fixtures', 'webserver.json'), 'utf8')));
+}
+
+/** The plan target of a test container (the image it was made from, Debian 12 facts). */
+export const targetOf = (id: string, image = IMAGE) => ({ runtime: 'docker', image, container: id, platform: 'debian-12' });
+
+/** The step of a resource (and action), or a failed assertion naming it. */
+export function stepOf(steps: PlanStep[], id: string, action?: string): PlanStep {
+  const s = steps.find((x) => x.resource === id && (!action || x.action === action));
+  assert.ok(s, `no step for ${id}${action ? ` :${action}` : ''} (steps: ${steps.map((x) => x.resource).join(', ')})`);
+  return s;
+}
+
+/** Runs a setup script in a container; its stdout, or a failed assertion with what it printed. */
+export async function shOk(d: ContainerDriver, id: string, script: string, timeoutMs = 120_000): Promise<string> {
+  const r = await d.exec(id, script, { timeoutMs });
+  assert.equal(r.code, 0, `${script}\n${r.stdout}\n${r.stderr}`);
+  return r.stdout;
 }
 
 /** A working docker driver, or the reason there is none (CI turns that into a failure). */

@@ -14,9 +14,8 @@ import { planInContainer } from '../../server/src/engine/plan';
 import { engineInputToJson } from '../../server/src/engine/input';
 import * as planCli from '../../server/src/cli/plan';
 import type { Plan, PlanStep } from '../../server/src/protocol';
-import { connectDocker, guard, IMAGE, input, recorder, res, usable, webserverInput } from './helpers';
+import { connectDocker, guard, IMAGE, input, recorder, res, targetOf, usable, webserverInput } from './helpers';
 
-const target = (id: string) => ({ runtime: 'docker', image: IMAGE, container: id, platform: 'debian-12' });
 const step = (plan: Plan, id: string, action?: string): PlanStep => {
   const s = plan.steps.find((x) => x.resource === id && (!action || x.action === action));
   assert.ok(s, `no step for ${id}`);
@@ -43,7 +42,7 @@ describe('plan against a real container', () => {
   test('fresh container: the webserver plan lists the expected changes, in one exec, and leaves no trace', async (t) => {
     if (!usable(t, docker)) return;
     const before = sorted(await docker.diff(id));
-    const plan = await planInContainer({ driver: docker, container: id, input: webserverInput(), target: target(id) });
+    const plan = await planInContainer({ driver: docker, container: id, input: webserverInput(), target: targetOf(id) });
     assert.deepEqual(sorted(await docker.diff(id)), before, 'docker diff unchanged by the plan');
     assert.equal(plan.timings.roundTrips, 1);
     assert.match(messages(step(plan, 'package[nginx, curl]')), /would install nginx 1\.22\.\S+[\s\S]*would install curl /);
@@ -99,7 +98,7 @@ describe('plan against a real container', () => {
       res('swap_file', '/swapfile', { size: 64 }, { actions: ['create'] }),
     ], { 'file[/etc/app.conf]': 'hello\nthere\n' });
     const baseline = sorted(await docker.diff(id));
-    const plan = await planInContainer({ driver: docker, container: id, input: inp, target: target(id) });
+    const plan = await planInContainer({ driver: docker, container: id, input: inp, target: targetOf(id) });
     assert.deepEqual(sorted(await docker.diff(id)), baseline, 'the plan (string guards included) changed nothing');
     assert.equal(plan.timings.roundTrips, 1);
     const f = step(plan, 'file[/etc/app.conf]');

@@ -13,25 +13,13 @@ import { converge } from '../../server/src/engine/converge';
 import { judgeIdempotence } from '../../server/src/engine/idempotence';
 import { planInContainer } from '../../server/src/engine/plan';
 import type { EngineInput } from '../../server/src/engine/types';
-import type { PlanStep } from '../../server/src/protocol';
-import { connectDocker, IMAGE, input, res, usable } from './helpers';
-
-const target = (id: string) => ({ runtime: 'docker', image: IMAGE, container: id, platform: 'debian-12' });
+import { connectDocker, IMAGE, input, res, shOk, stepOf, targetOf, usable } from './helpers';
 
 describe('archive_file in a real container', () => {
   let docker: ContainerDriver | string | undefined;
   let id = '';
-  const sh = async (d: ContainerDriver, script: string) => {
-    const r = await d.exec(id, script, { timeoutMs: 120_000 });
-    assert.equal(r.code, 0, `${script}\n${r.stdout}\n${r.stderr}`);
-    return r.stdout;
-  };
-  const plan = (d: ContainerDriver, inp: EngineInput) => planInContainer({ driver: d, container: id, input: inp, target: target(id) });
-  const step = (steps: PlanStep[], rid: string): PlanStep => {
-    const s = steps.find((x) => x.resource === rid);
-    assert.ok(s, `no step for ${rid}`);
-    return s;
-  };
+  const sh = (d: ContainerDriver, script: string) => shOk(d, id, script);
+  const plan = (d: ContainerDriver, inp: EngineInput) => planInContainer({ driver: d, container: id, input: inp, target: targetOf(id) });
 
   before(async () => {
     docker = await connectDocker();
@@ -55,11 +43,11 @@ describe('archive_file in a real container', () => {
   test('a tar.gz: plan creates and extracts, converge extracts, the re-plan is up to date; a touched entry (overwrite :auto) extracts again', async (t) => {
     if (!usable(t, docker)) return;
     const inp = input([res('archive_file', '/srv/app.tar.gz', { destination: '/opt/app/current', strip_components: 1, overwrite: ':auto', mode: '750' }, { actions: ['extract'] })]);
-    const first = step((await plan(docker, inp)).steps, 'archive_file[/srv/app.tar.gz]');
+    const first = stepOf((await plan(docker, inp)).steps, 'archive_file[/srv/app.tar.gz]');
     assert.equal(first.status, 'change', JSON.stringify(first));
     assert.deepEqual(first.changes.map((c) => c.message), ['would create directory /opt/app/current (mode 0750)', 'would extract /srv/app.tar.gz into /opt/app/current']);
 
-    const report = await converge({ driver: docker, container: id, input: inp, target: target(id) });
+    const report = await converge({ driver: docker, container: id, input: inp, target: targetOf(id) });
     assert.deepEqual(report.result, { ok: true }, JSON.stringify(report.result));
     assert.equal(report.steps[0].done, 'applied');
     // strip_components 1 drops the leading ./ (a component, as in GNU tar and libarchive); mtimes kept (:time); mkdir_p's mode on each directory it made.
@@ -69,13 +57,13 @@ describe('archive_file in a real container', () => {
     const again = await plan(docker, inp);
     const verdict = judgeIdempotence(again, 0);
     assert.equal(verdict.idempotent, true, JSON.stringify(verdict.offenders));
-    assert.match(step(again.steps, 'archive_file[/srv/app.tar.gz]').reason ?? '', /every entry of \/srv\/app\.tar\.gz is in \/opt\/app\/current with the archive's mtime/);
+    assert.match(stepOf(again.steps, 'archive_file[/srv/app.tar.gz]').reason ?? '', /every entry of \/srv\/app\.tar\.gz is in \/opt\/app\/current with the archive's mtime/);
 
     await sh(docker, 'touch /opt/app/current/app-1.0/README');
-    const touched = step((await plan(docker, inp)).steps, 'archive_file[/srv/app.tar.gz]');
+    const touched = stepOf((await plan(docker, inp)).steps, 'archive_file[/srv/app.tar.gz]');
     assert.equal(touched.status, 'change');
     assert.match(touched.changes[0].message ?? '', /app-1\.0\/README has another mtime \(overwrite :auto\)/);
-    const fixed = await converge({ driver: docker, container: id, input: inp, target: target(id) });
+    const fixed = await converge({ driver: docker, container: id, input: inp, target: targetOf(id) });
     assert.deepEqual(fixed.result, { ok: true });
     assert.match(await sh(docker, 'stat -c %Y /opt/app/current/app-1.0/README'), /^1577934245\n$/);
   });
@@ -84,15 +72,15 @@ describe('archive_file in a real container', () => {
     if (!usable(t, docker)) return;
     await sh(docker, 'mkdir -p /opt/kept && echo mine > /opt/kept/README');
     const kept = input([res('archive_file', '/srv/app.tar.gz', { destination: '/opt/kept' }, { actions: ['extract'] })]);
-    const s = step((await plan(docker, kept)).steps, 'archive_file[/srv/app.tar.gz]');
+    const s = stepOf((await plan(docker, kept)).steps, 'archive_file[/srv/app.tar.gz]');
     assert.equal(s.status, 'up-to-date');
     assert.match(s.reason ?? '', /\/opt\/kept exists and overwrite is false/);
 
     const owned = input([res('archive_file', '/srv/app.tar.gz', { destination: '/opt/owned', owner: 'nobody', group: 'nogroup' }, { actions: ['extract'] })]);
-    const report = await converge({ driver: docker, container: id, input: owned, target: target(id) });
+    const report = await converge({ driver: docker, container: id, input: owned, target: targetOf(id) });
     assert.deepEqual(report.result, { ok: true }, JSON.stringify(report.result));
     assert.match(await sh(docker, 'stat -c %U:%G /opt/owned/app-1.0/bin/run /opt/owned/app-1.0'), /^nobody:nogroup\nnobody:nogroup\n$/);
-    const again = step((await plan(docker, owned)).steps, 'archive_file[/srv/app.tar.gz]');
+    const again = stepOf((await plan(docker, owned)).steps, 'archive_file[/srv/app.tar.gz]');
     assert.equal(again.status, 'change');
     assert.deepEqual(again.changes.map((c) => c.property), ['owner']);
     assert.match(again.changes[0].message ?? '', /Chef does it on every run/);
@@ -105,10 +93,10 @@ describe('archive_file in a real container', () => {
       res('archive_file', '/etc/hostname', { destination: '/opt/host' }, { actions: ['extract'] }),
       res('archive_file', '/srv/fake.tar.xz', { destination: '/opt/xz' }, { actions: ['extract'] }),
     ]))).steps;
-    assert.equal(step(steps, 'archive_file[/srv/none.tgz]').status, 'failed');
-    assert.match(step(steps, 'archive_file[/srv/none.tgz]').reason ?? '', /No archive found at \/srv\/none\.tgz! Cannot continue\./);
-    assert.equal(step(steps, 'archive_file[/etc/hostname]').status, 'failed');
-    const xz = step(steps, 'archive_file[/srv/fake.tar.xz]');
+    assert.equal(stepOf(steps, 'archive_file[/srv/none.tgz]').status, 'failed');
+    assert.match(stepOf(steps, 'archive_file[/srv/none.tgz]').reason ?? '', /No archive found at \/srv\/none\.tgz! Cannot continue\./);
+    assert.equal(stepOf(steps, 'archive_file[/etc/hostname]').status, 'failed');
+    const xz = stepOf(steps, 'archive_file[/srv/fake.tar.xz]');
     assert.equal(xz.status, 'unknown');
     assert.match(xz.reason ?? '', /needs xz: xz is not installed in the container \(install package 'xz-utils' earlier in the run/);
   });
@@ -123,25 +111,25 @@ describe('archive_file in a real container', () => {
       res('archive_file', '/srv/made.zip', { destination: '/opt/zip', strip_components: 1 }, { actions: ['extract'] }),
     ]);
     const planned = (await plan(docker, inp)).steps;
-    const xz = step(planned, 'archive_file[/srv/made.tar.xz]');
+    const xz = stepOf(planned, 'archive_file[/srv/made.tar.xz]');
     assert.equal(xz.status, 'change', JSON.stringify(xz));
     assert.ok(xz.assumptions?.some((a) => /assuming \/srv\/made\.tar\.xz is created by/.test(a)), JSON.stringify(xz.assumptions));
     assert.ok(xz.assumptions?.some((a) => /xz is installed by package\[xz-utils, unzip, zip\] earlier in this run \(package xz-utils\)/.test(a)), JSON.stringify(xz.assumptions));
-    assert.ok(step(planned, 'archive_file[/srv/made.zip]').assumptions?.some((a) => /unzip is installed by/.test(a)));
+    assert.ok(stepOf(planned, 'archive_file[/srv/made.zip]').assumptions?.some((a) => /unzip is installed by/.test(a)));
 
-    const report = await converge({ driver: docker, container: id, input: inp, target: target(id) });
+    const report = await converge({ driver: docker, container: id, input: inp, target: targetOf(id) });
     assert.deepEqual(report.result, { ok: true }, JSON.stringify(report.result));
     assert.equal(report.verdict, 'converged', JSON.stringify(report.notApplied));
     assert.match(await sh(docker, 'cat /opt/xz/app-1.0/README /opt/zip/README; test -x /opt/zip/bin/run && echo exec'), /^readme\nreadme\nexec\n$/);
     const again = await plan(docker, inp);
-    assert.equal(step(again.steps, 'archive_file[/srv/made.tar.xz]').status, 'up-to-date');
-    assert.equal(step(again.steps, 'archive_file[/srv/made.zip]').status, 'up-to-date');
+    assert.equal(stepOf(again.steps, 'archive_file[/srv/made.tar.xz]').status, 'up-to-date');
+    assert.equal(stepOf(again.steps, 'archive_file[/srv/made.zip]').status, 'up-to-date');
   });
 
   test('an entry that leads outside the destination is refused, as Chef refuses it', async (t) => {
     if (!usable(t, docker)) return;
     const inp = input([res('archive_file', '/srv/evil.tar', { destination: '/opt/evil' }, { actions: ['extract'] })]);
-    const report = await converge({ driver: docker, container: id, input: inp, target: target(id) });
+    const report = await converge({ driver: docker, container: id, input: inp, target: targetOf(id) });
     assert.equal(report.result.ok, false);
     assert.match(report.steps[0].reason ?? '', /Refusing to extract archive entry \.\.\/f: it resolves outside the destination \(a path traversal\), as Chef refuses it/);
     assert.match(await sh(docker, 'ls /opt/ /opt/evil | tr "\\n" " "; test -e /opt/f && echo escaped || echo contained'), /contained/);

@@ -17,10 +17,8 @@ import { converge } from '../../server/src/engine/converge';
 import { planInContainer, simulate } from '../../server/src/engine/plan';
 import { VirtualState } from '../../server/src/engine/state';
 import type { EngineInput } from '../../server/src/engine/types';
-import type { PlanStep } from '../../server/src/protocol';
-import { connectDocker, FACTS, IMAGE, input, res, usable } from './helpers';
+import { connectDocker, FACTS, IMAGE, input, res, stepOf, targetOf, usable } from './helpers';
 
-const target = (id: string) => ({ runtime: 'docker', image: IMAGE, container: id, platform: 'debian-12' });
 const BODY = 'served over http to the container\n';
 const SHA = createHash('sha256').update(BODY).digest('hex');
 
@@ -31,12 +29,7 @@ describe('remote_file with the container\'s own tools', () => {
   let base = '';
   const requests: string[] = [];
   const sh = async (d: ContainerDriver, script: string) => (await d.exec(id, script, { timeoutMs: 60_000 })).stdout;
-  const plan = (d: ContainerDriver, inp: EngineInput) => planInContainer({ driver: d, container: id, input: inp, target: target(id) });
-  const step = (steps: PlanStep[], rid: string): PlanStep => {
-    const s = steps.find((x) => x.resource === rid);
-    assert.ok(s, `no step for ${rid}`);
-    return s;
-  };
+  const plan = (d: ContainerDriver, inp: EngineInput) => planInContainer({ driver: d, container: id, input: inp, target: targetOf(id) });
 
   before(async () => {
     docker = await connectDocker();
@@ -64,21 +57,21 @@ describe('remote_file with the container\'s own tools', () => {
       res('remote_file', '/srv/nosum.txt', { source: [`${base}/missing.txt`, `${base}/hello.txt`] }, { actions: ['create'] }),
     ]);
     const planned = (await plan(docker, inp)).steps;
-    assert.equal(step(planned, 'remote_file[/srv/hello.txt]').status, 'change');
-    assert.match(step(planned, 'remote_file[/srv/hello.txt]').changes[0].message ?? '', /would download http:\/\/.*\/hello\.txt to \/srv\/hello\.txt/);
+    assert.equal(stepOf(planned, 'remote_file[/srv/hello.txt]').status, 'change');
+    assert.match(stepOf(planned, 'remote_file[/srv/hello.txt]').changes[0].message ?? '', /would download http:\/\/.*\/hello\.txt to \/srv\/hello\.txt/);
     const before = requests.length;
     assert.equal(before, 0, 'a plan never downloads');
 
-    const report = await converge({ driver: docker, container: id, input: inp, target: target(id) });
+    const report = await converge({ driver: docker, container: id, input: inp, target: targetOf(id) });
     assert.deepEqual(report.result, { ok: true }, JSON.stringify(report.result));
     assert.equal(await sh(docker, 'cat /srv/hello.txt /srv/nosum.txt; stat -c %a /srv/hello.txt'), `${BODY}${BODY}640\n`);
     assert.deepEqual(requests, ['/hello.txt', '/missing.txt', '/hello.txt'], 'sources are tried in order, from the container');
 
     const again = (await plan(docker, inp)).steps;
-    assert.equal(step(again, 'remote_file[/srv/hello.txt]').status, 'up-to-date');
-    assert.equal(step(again, 'remote_file[/srv/hello.txt]').reason, 'checksum matches');
+    assert.equal(stepOf(again, 'remote_file[/srv/hello.txt]').status, 'up-to-date');
+    assert.equal(stepOf(again, 'remote_file[/srv/hello.txt]').reason, 'checksum matches');
     // Without a checksum, whether the remote file changed is only known by fetching it: said so, not "up to date".
-    const nosum = step(again, 'remote_file[/srv/nosum.txt]');
+    const nosum = stepOf(again, 'remote_file[/srv/nosum.txt]');
     assert.equal(nosum.status, 'unknown');
     assert.match(nosum.reason ?? '', /cannot be known without network \(give a checksum to decide offline\)/);
   });
@@ -86,7 +79,7 @@ describe('remote_file with the container\'s own tools', () => {
   test('a checksum that does not match fails the step, and leaves no file', async (t) => {
     if (!usable(t, docker)) return;
     const inp = input([res('remote_file', '/srv/bad.txt', { source: `${base}/hello.txt`, checksum: '0'.repeat(64) }, { actions: ['create'] })]);
-    const report = await converge({ driver: docker, container: id, input: inp, target: target(id) });
+    const report = await converge({ driver: docker, container: id, input: inp, target: targetOf(id) });
     assert.equal(report.result.ok, false);
     assert.match(report.steps[0].reason ?? '', new RegExp(`checksum mismatch for the file from .*: sha256 ${SHA}, expected 0{64}`));
     assert.equal(await sh(docker, 'ls -a /srv | grep -c -e bad.txt -e .cloche- || true'), '0\n');
@@ -101,23 +94,23 @@ describe('remote_file with the container\'s own tools', () => {
       res('remote_file', '/srv/none.txt', { source: 'file:///srv/none.src' }, { actions: ['create'] }),
     ]);
     const planned = (await plan(docker, inp)).steps;
-    assert.equal(step(planned, 'remote_file[/srv/copy.txt]').changes[0].message, 'would copy /srv/local.src to /srv/copy.txt');
-    assert.equal(step(planned, 'remote_file[/srv/wrongsum.txt]').status, 'failed');
-    assert.match(step(planned, 'remote_file[/srv/wrongsum.txt]').reason ?? '', /checksum mismatch: file:\/\/\/srv\/local\.src has sha256/);
-    assert.equal(step(planned, 'remote_file[/srv/none.txt]').status, 'failed');
-    assert.match(step(planned, 'remote_file[/srv/none.txt]').reason ?? '', /no source can be fetched: \/srv\/none\.src does not exist/);
+    assert.equal(stepOf(planned, 'remote_file[/srv/copy.txt]').changes[0].message, 'would copy /srv/local.src to /srv/copy.txt');
+    assert.equal(stepOf(planned, 'remote_file[/srv/wrongsum.txt]').status, 'failed');
+    assert.match(stepOf(planned, 'remote_file[/srv/wrongsum.txt]').reason ?? '', /checksum mismatch: file:\/\/\/srv\/local\.src has sha256/);
+    assert.equal(stepOf(planned, 'remote_file[/srv/none.txt]').status, 'failed');
+    assert.match(stepOf(planned, 'remote_file[/srv/none.txt]').reason ?? '', /no source can be fetched: \/srv\/none\.src does not exist/);
     const one = input([res('remote_file', '/srv/copy.txt', { source: 'file:///srv/local.src' }, { actions: ['create'] })]);
-    const report = await converge({ driver: docker, container: id, input: one, target: target(id) });
+    const report = await converge({ driver: docker, container: id, input: one, target: targetOf(id) });
     assert.deepEqual(report.result, { ok: true }, JSON.stringify(report.result));
     assert.equal(await sh(docker, 'cat /srv/copy.txt'), 'local\n');
-    const again = step((await plan(docker, one)).steps, 'remote_file[/srv/copy.txt]');
+    const again = stepOf((await plan(docker, one)).steps, 'remote_file[/srv/copy.txt]');
     assert.equal(again.status, 'up-to-date');
     assert.equal(again.reason, '/srv/copy.txt has the content of /srv/local.src');
   });
 
   test('https without CA certificates is unknown naming ca-certificates; a container without any downloader says what to install', async (t) => {
     if (!usable(t, docker)) return;
-    const https = step((await plan(docker, input([res('remote_file', '/srv/s.txt', { source: 'https://example.invalid/s.txt' }, { actions: ['create'] })]))).steps, 'remote_file[/srv/s.txt]');
+    const https = stepOf((await plan(docker, input([res('remote_file', '/srv/s.txt', { source: 'https://example.invalid/s.txt' }, { actions: ['create'] })]))).steps, 'remote_file[/srv/s.txt]');
     assert.equal(https.status, 'unknown');
     assert.match(https.reason ?? '', /is https and the container has no CA certificates .*install package 'ca-certificates' earlier in the run/);
 

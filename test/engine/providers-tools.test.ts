@@ -16,10 +16,7 @@ import { judgeIdempotence } from '../../server/src/engine/idempotence';
 import { planInContainer } from '../../server/src/engine/plan';
 import { reloadedFacts } from '../../server/src/engine/providers/ohai';
 import type { EngineInput, EngineResource } from '../../server/src/engine/types';
-import type { PlanStep } from '../../server/src/protocol';
-import { connectDocker, IMAGE, input, res, usable } from './helpers';
-
-const target = (id: string) => ({ runtime: 'docker', image: IMAGE, container: id, platform: 'debian-12' });
+import { connectDocker, IMAGE, input, res, shOk, stepOf, targetOf, usable } from './helpers';
 
 /** A bare repository with one commit on main, made in the container by the run itself (needs git). */
 const MAKE_REPO = [
@@ -37,17 +34,8 @@ const MAKE_GEM = [
 describe('git, ohai and gems in a real container', () => {
   let docker: ContainerDriver | string | undefined;
   let id = '';
-  const sh = async (d: ContainerDriver, script: string) => {
-    const r = await d.exec(id, script, { timeoutMs: 120_000 });
-    assert.equal(r.code, 0, `${script}\n${r.stdout}\n${r.stderr}`);
-    return r.stdout;
-  };
-  const plan = (d: ContainerDriver, inp: EngineInput) => planInContainer({ driver: d, container: id, input: inp, target: target(id) });
-  const step = (steps: PlanStep[], rid: string, action?: string): PlanStep => {
-    const s = steps.find((x) => x.resource === rid && (!action || x.action === action));
-    assert.ok(s, `no step for ${rid}`);
-    return s;
-  };
+  const sh = (d: ContainerDriver, script: string) => shOk(d, id, script);
+  const plan = (d: ContainerDriver, inp: EngineInput) => planInContainer({ driver: d, container: id, input: inp, target: targetOf(id) });
   const tools = (): EngineResource[] => [
     res('apt_update', 'lists', {}, { actions: ['periodic'] }),
     res('package', 'git, ruby', { package_name: ['git', 'ruby'] }, { actions: ['install'] }),
@@ -73,14 +61,14 @@ describe('git, ohai and gems in a real container', () => {
       res('gem_package', 'rake', {}, { actions: ['install'] }),
       res('chef_gem', 'rake', {}, { actions: ['install'] }),
     ]))).steps;
-    const git = step(steps, 'git[/opt/app]');
+    const git = stepOf(steps, 'git[/opt/app]');
     assert.equal(git.status, 'unknown');
     assert.match(git.reason ?? '', /the git resource runs git in the container: git is not installed in the container \(install package 'git' earlier in the run, or use an image that has it\)/);
-    assert.equal(step(steps, 'git[/opt/remote-branch]').status, 'failed');
-    assert.match(step(steps, 'git[/opt/remote-branch]').reason ?? '', /Deploying remote branches is not supported.*'main' rather than 'origin\/main'/);
-    assert.match(step(steps, 'gem_package[rake]').reason ?? '', /gem_package needs RubyGems in the container: gem is not installed in the container \(install package 'ruby'/);
-    assert.equal(step(steps, 'chef_gem[rake]').status, 'unknown');
-    assert.match(step(steps, 'chef_gem[rake]').reason ?? '', /chef_gem installs into the Ruby of Chef itself, which Cloche's container has not/);
+    assert.equal(stepOf(steps, 'git[/opt/remote-branch]').status, 'failed');
+    assert.match(stepOf(steps, 'git[/opt/remote-branch]').reason ?? '', /Deploying remote branches is not supported.*'main' rather than 'origin\/main'/);
+    assert.match(stepOf(steps, 'gem_package[rake]').reason ?? '', /gem_package needs RubyGems in the container: gem is not installed in the container \(install package 'ruby'/);
+    assert.equal(stepOf(steps, 'chef_gem[rake]').status, 'unknown');
+    assert.match(stepOf(steps, 'chef_gem[rake]').reason ?? '', /chef_gem installs into the Ruby of Chef itself, which Cloche's container has not/);
   });
 
   test('git and a gem after the run installs their tools: assumptions, then cloned and installed for real; the re-plan is up to date', async (t) => {
@@ -93,17 +81,17 @@ describe('git, ohai and gems in a real container', () => {
       res('ohai', 'reload', {}, { actions: ['reload'] }),
     ]);
     const planned = (await plan(docker, inp)).steps;
-    const git = step(planned, 'git[/opt/checkout]');
+    const git = stepOf(planned, 'git[/opt/checkout]');
     assert.equal(git.status, 'change', JSON.stringify(git));
     assert.deepEqual(git.changes.map((c) => c.message), ['would clone /srv/repo.git into /opt/checkout',
       'would check out main (its commit is known only when fetched: git is not installed yet)']);
     assert.ok(git.assumptions?.some((a) => /git is installed by package\[git, ruby\] earlier in this run \(package git\)/.test(a)), JSON.stringify(git.assumptions));
-    const gem = step(planned, 'gem_package[cloche_fx]');
+    const gem = stepOf(planned, 'gem_package[cloche_fx]');
     assert.equal(gem.status, 'unknown');
     assert.match(gem.reason ?? '', /whether gem cloche_fx is installed is known only once RubyGems is there \(gem is installed by package\[git, ruby\]/);
-    assert.equal(step(planned, 'ohai[reload]').changes[0].message, "would reload the node's facts");
+    assert.equal(stepOf(planned, 'ohai[reload]').changes[0].message, "would reload the node's facts");
 
-    const report = await converge({ driver: docker, container: id, input: inp, target: target(id) });
+    const report = await converge({ driver: docker, container: id, input: inp, target: targetOf(id) });
     assert.deepEqual(report.result, { ok: true }, JSON.stringify(report.result));
     assert.equal(report.verdict, 'converged', JSON.stringify(report.notApplied));
     const out = await sh(docker, [
@@ -121,8 +109,8 @@ describe('git, ohai and gems in a real container', () => {
     const verdict = judgeIdempotence(again, 0);
     assert.equal(verdict.idempotent, true, JSON.stringify(verdict.offenders));
     assert.ok(verdict.exempt.includes('ohai[reload] :reload'));
-    assert.match(step(again.steps, 'git[/opt/checkout]').reason ?? '', /^\/opt\/checkout is at main \([0-9a-f]{12}\)$/);
-    assert.match(step(again.steps, 'gem_package[cloche_fx]').reason ?? '', /cloche_fx 0\.1\.0 installed/);
+    assert.match(stepOf(again.steps, 'git[/opt/checkout]').reason ?? '', /^\/opt\/checkout is at main \([0-9a-f]{12}\)$/);
+    assert.match(stepOf(again.steps, 'gem_package[cloche_fx]').reason ?? '', /cloche_fx 0\.1\.0 installed/);
   });
 
   test('the probe of git, gem, archive and tree queries leaves no trace', async (t) => {
@@ -149,20 +137,20 @@ describe('git, ohai and gems in a real container', () => {
       res('gem_package', 'cloche_fx', {}, { actions: ['remove'] }),
     ]);
     const planned = (await plan(docker, inp)).steps;
-    assert.match(step(planned, 'git[/opt/checkout]').changes[0].message ?? '', /^would fetch origin and move \/opt\/checkout from [0-9a-f]{12} to main \([0-9a-f]{12}\)$/);
-    const net = step(planned, 'git[/opt/net]');
+    assert.match(stepOf(planned, 'git[/opt/checkout]').changes[0].message ?? '', /^would fetch origin and move \/opt\/checkout from [0-9a-f]{12} to main \([0-9a-f]{12}\)$/);
+    const net = stepOf(planned, 'git[/opt/net]');
     assert.equal(net.status, 'unknown');
     assert.match(net.reason ?? '', /^\/opt\/net is at [0-9a-f]{12}; whether main of https:\/\/example\.invalid\/repo\.git moved is known only when fetched \(plans run without network\)$/);
-    assert.match(step(planned, 'gem_package[cloche_fx]').changes[0].message ?? '', /would uninstall gem cloche_fx \(0\.1\.0\)/);
+    assert.match(stepOf(planned, 'gem_package[cloche_fx]').changes[0].message ?? '', /would uninstall gem cloche_fx \(0\.1\.0\)/);
 
-    const report = await converge({ driver: docker, container: id, input: inp, target: target(id) });
+    const report = await converge({ driver: docker, container: id, input: inp, target: targetOf(id) });
     assert.deepEqual(report.result, { ok: true }, JSON.stringify(report.result));
     assert.equal(report.verdict, 'incomplete', 'the network checkout is not applied');
     assert.deepEqual(report.notApplied.map((n) => n.resource), ['git[/opt/net]']);
     assert.equal(await sh(docker, 'cat /opt/checkout/file.txt /opt/export/file.txt; test -e /opt/export/.git && echo git || echo exported; gem list --local --exact cloche_fx | grep -c cloche_fx || true'), 'two\ntwo\nexported\n0\n');
     const again = (await plan(docker, inp)).steps;
-    assert.equal(step(again, 'git[/opt/checkout]').status, 'up-to-date');
-    assert.deepEqual(step(again, 'git[/opt/export]').changes.map((c) => c.message), ['would remove /opt/export/.git (the export; Chef does it on every run)']);
-    assert.equal(step(again, 'gem_package[cloche_fx]').status, 'up-to-date');
+    assert.equal(stepOf(again, 'git[/opt/checkout]').status, 'up-to-date');
+    assert.deepEqual(stepOf(again, 'git[/opt/export]').changes.map((c) => c.message), ['would remove /opt/export/.git (the export; Chef does it on every run)']);
+    assert.equal(stepOf(again, 'gem_package[cloche_fx]').status, 'up-to-date');
   });
 });

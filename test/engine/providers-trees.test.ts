@@ -19,27 +19,16 @@ import { engineInputToJson } from '../../server/src/engine/input';
 import { planInContainer } from '../../server/src/engine/plan';
 import { prepareInput } from '../../server/src/engine/session';
 import type { EngineInput } from '../../server/src/engine/types';
-import type { PlanStep } from '../../server/src/protocol';
-import { connectDocker, FACTS, IMAGE, usable } from './helpers';
+import { connectDocker, FACTS, IMAGE, shOk, stepOf, targetOf, usable } from './helpers';
 
 const FIXTURE = join(__dirname, 'fixtures', 'trees_fx');
-const target = (id: string) => ({ runtime: 'docker', image: IMAGE, container: id, platform: 'debian-12' });
 const load = (dir: string): EngineInput => prepareInput(dir)(FACTS).input;
 
 describe('cookbook trees in a real container', () => {
   let docker: ContainerDriver | string | undefined;
   let id = '';
-  const sh = async (d: ContainerDriver, script: string) => {
-    const r = await d.exec(id, script, { timeoutMs: 60_000 });
-    assert.equal(r.code, 0, `${script}\n${r.stdout}\n${r.stderr}`);
-    return r.stdout;
-  };
-  const plan = (d: ContainerDriver, inp: EngineInput) => planInContainer({ driver: d, container: id, input: inp, target: target(id) });
-  const step = (steps: PlanStep[], rid: string): PlanStep => {
-    const s = steps.find((x) => x.resource === rid);
-    assert.ok(s, `no step for ${rid}: ${steps.map((x) => x.resource).join(', ')}`);
-    return s;
-  };
+  const sh = (d: ContainerDriver, script: string) => shOk(d, id, script);
+  const plan = (d: ContainerDriver, inp: EngineInput) => planInContainer({ driver: d, container: id, input: inp, target: targetOf(id) });
 
   before(async () => {
     docker = await connectDocker();
@@ -55,13 +44,13 @@ describe('cookbook trees in a real container', () => {
     if (!usable(t, docker)) return;
     const inp = load(FIXTURE);
     const planned = (await plan(docker, inp)).steps;
-    const tarball = step(planned, 'cookbook_file[/srv/app.tar.gz]');
+    const tarball = stepOf(planned, 'cookbook_file[/srv/app.tar.gz]');
     assert.equal(tarball.status, 'change');
     assert.equal(tarball.diff, undefined, 'a binary file has no text diff');
-    const extract = step(planned, 'archive_file[/srv/app.tar.gz]');
+    const extract = stepOf(planned, 'archive_file[/srv/app.tar.gz]');
     assert.equal(extract.status, 'change', JSON.stringify(extract));
     assert.deepEqual(extract.assumptions, ['the archive is created earlier by cookbook_file[/srv/app.tar.gz]; its format is taken from its name (gzip)']);
-    const site = step(planned, 'remote_directory[/srv/site]');
+    const site = stepOf(planned, 'remote_directory[/srv/site]');
     assert.equal(site.status, 'change');
     assert.deepEqual(site.changes.map((c) => c.message), [
       'would create directory /srv/site', 'would set mode 0750', 'would create /srv/site/index.html (15 bytes)',
@@ -69,10 +58,10 @@ describe('cookbook trees in a real container', () => {
       'would create directory /srv/site/deep/a/b', 'would create /srv/site/deep/a/b/note.txt (10 bytes)',
     ]);
     assert.match(site.diff ?? '', /\+<h1>trees<\/h1>/);
-    const conf = step(planned, 'remote_directory[/etc/trees_fx]');
+    const conf = stepOf(planned, 'remote_directory[/etc/trees_fx]');
     assert.deepEqual(conf.changes.map((c) => c.message), ['would create directory /etc/trees_fx', 'would create /etc/trees_fx/debian.conf (12 bytes)']);
 
-    const report = await converge({ driver: docker, container: id, input: inp, target: target(id) });
+    const report = await converge({ driver: docker, container: id, input: inp, target: targetOf(id) });
     assert.deepEqual(report.result, { ok: true }, JSON.stringify(report.result));
     assert.equal(report.verdict, 'converged', JSON.stringify(report.notApplied));
     const sha = createHash('sha256').update(readFileSync(join(FIXTURE, 'files', 'default', 'app.tar.gz'))).digest('hex');
@@ -85,21 +74,21 @@ describe('cookbook trees in a real container', () => {
     const again = await plan(docker, inp);
     const verdict = judgeIdempotence(again, 0);
     assert.equal(verdict.idempotent, true, JSON.stringify(verdict.offenders));
-    assert.match(step(again.steps, 'remote_directory[/srv/site]').reason ?? '', /3 files in place/);
+    assert.match(stepOf(again.steps, 'remote_directory[/srv/site]').reason ?? '', /3 files in place/);
   });
 
   test('drift: a changed file and mode are put back, what is not in the tree is purged; then up to date', async (t) => {
     if (!usable(t, docker)) return;
     const inp = load(FIXTURE);
     await sh(docker, 'echo changed > /srv/site/index.html && chmod 600 /srv/site/css/style.css && echo x > /srv/site/extra.txt && mkdir -p /srv/site/old/sub && echo y > /srv/site/old/sub/f');
-    const s = step((await plan(docker, inp)).steps, 'remote_directory[/srv/site]');
+    const s = stepOf((await plan(docker, inp)).steps, 'remote_directory[/srv/site]');
     assert.ok(s.changes.some((c) => c.message === 'would update content of /srv/site/index.html'));
     assert.ok(s.changes.some((c) => c.message === 'would change mode of /srv/site/css/style.css 0600 → 0640'));
     assert.deepEqual(s.changes.filter((c) => /purge/.test(c.message ?? '')).map((c) => c.message), [
       'would delete /srv/site/old/sub/f (purge)', 'would delete directory /srv/site/old/sub (purge)', 'would delete directory /srv/site/old (purge)',
       'would delete /srv/site/extra.txt (purge)',
     ]);
-    const report = await converge({ driver: docker, container: id, input: inp, target: target(id) });
+    const report = await converge({ driver: docker, container: id, input: inp, target: targetOf(id) });
     assert.deepEqual(report.result, { ok: true }, JSON.stringify(report.result));
     assert.equal(await sh(docker, 'cd /srv/site && find . | sort | tr "\\n" " "; cat index.html; stat -c %a css/style.css'), '. ./css ./css/style.css ./deep ./deep/a ./deep/a/b ./deep/a/b/note.txt ./index.html <h1>trees</h1>\n640\n');
     assert.equal(judgeIdempotence(await plan(docker, inp), 0).idempotent, true);
@@ -118,10 +107,10 @@ describe('cookbook trees in a real container', () => {
     appendFileSync(join(cb, 'recipes', 'default.rb'), "\nremote_directory '/srv/leaky' do\n  source 'leaky'\nend\n");
     const inp = load(cb);
     assert.doesNotMatch(JSON.stringify(engineInputToJson(inp)), /TOP-SECRET|VE9QLVNFQ1JFVC/);
-    const s = step((await plan(docker, inp)).steps, 'remote_directory[/srv/leaky]');
+    const s = stepOf((await plan(docker, inp)).steps, 'remote_directory[/srv/leaky]');
     assert.equal(s.status, 'unknown');
     assert.match(s.reason ?? '', /leaky\/token\.txt is a symlink to .*host-secret\.txt, outside the cookbook: Cloche never reads such a file/);
-    const report = await converge({ driver: docker, container: id, input: inp, target: target(id) });
+    const report = await converge({ driver: docker, container: id, input: inp, target: targetOf(id) });
     assert.equal(report.verdict, 'incomplete');
     assert.ok(report.notApplied.some((n) => n.resource === 'remote_directory[/srv/leaky]'));
     assert.equal(await sh(docker, 'test -e /srv/leaky && echo copied || echo absent'), 'absent\n');
