@@ -58,18 +58,23 @@ else
   done_step
 fi
 
+# Runs one of the project's image builders (server/src/containers/MODULE.ts, function FN) for debian-12.
+# Dynamic import works whether tsx loads the sources as CommonJS or as ES modules.
+project_builder() {
+  (cd "$REPO_DIR" && node --import tsx -e "
+    import('./server/src/containers/$1.ts').then(async (m) => {
+      const build = m.$2 ?? m.default.$2;
+      process.exitCode = await build('docker', 'debian-12');
+    });")
+}
+
 # --- base image --------------------------------------------------------------
 if docker image inspect "$IMAGE" >/dev/null 2>&1; then
   echo "provision: image $IMAGE already present"
 elif [ "${CLOCHE_IMAGE_BUILDER:-auto}" != shell ] && [ -x "$REPO_DIR/node_modules/.bin/tsx" ]; then
   # Prefer the project's own builder (server/src/containers/baseImage.ts) so CI exercises it.
   step "building $IMAGE with the project's builder (debootstrap $SUITE + docker import)"
-  # Dynamic import works whether tsx loads the sources as CommonJS or as ES modules.
-  (cd "$REPO_DIR" && node --import tsx -e "
-    import('./server/src/containers/baseImage.ts').then(async (m) => {
-      const build = m.buildBaseImageCli ?? m.default.buildBaseImageCli;
-      process.exitCode = await build('docker', 'debian-12');
-    });")
+  project_builder baseImage buildBaseImageCli
   done_step
 else
   # Same steps in plain shell, for a machine where `npm ci` has not run yet.
@@ -88,11 +93,7 @@ if docker image inspect "$SYSTEMD_IMAGE" >/dev/null 2>&1; then
   echo "provision: image $SYSTEMD_IMAGE already present"
 elif [ "${CLOCHE_IMAGE_BUILDER:-auto}" != shell ] && [ -x "$REPO_DIR/node_modules/.bin/tsx" ] && [ "$IMAGE" = cloche/debian:12 ]; then
   step "building $SYSTEMD_IMAGE with the project's builder (server/src/containers/systemdImage.ts)"
-  (cd "$REPO_DIR" && node --import tsx -e "
-    import('./server/src/containers/systemdImage.ts').then(async (m) => {
-      const build = m.buildSystemdImageCli ?? m.default.buildSystemdImageCli;
-      process.exitCode = await build('docker', 'debian-12');
-    });")
+  project_builder systemdImage buildSystemdImageCli
   done_step
 else
   # Same steps in plain shell: install in a bridge-network container, export, import with the label.
