@@ -203,9 +203,15 @@ export async function converge(opts: ConvergeOptions): Promise<ConvergeReport> {
       if (res0) { cs.durationMs = (cs.durationMs ?? 0) + res0.ms; commandMs += res0.ms; }
       // The exec probed the machine after the step when it succeeded; otherwise the next step re-probes.
       if (opaque && !probed) stale ??= r.id;
-      // Skipped when it ran: the effects planned for it did not happen, so the next step plans on a new probe.
-      if (res0?.skipped) stale ??= r.id;
-      if (res0?.skipped) { cs.done = 'skipped'; cs.status = 'skipped'; cs.reason = `${res0.skipped} (checked when the step ran)`; emit({ kind: 'step-end', step: cs }); return 'no'; }
+      if (res0?.skipped) {
+        // Skipped when it ran: the effects planned for it did not happen, so the next step plans on a new probe.
+        stale ??= r.id;
+        cs.done = 'skipped';
+        cs.status = 'skipped';
+        cs.reason = `${res0.skipped} (checked when the step ran)`;
+        emit({ kind: 'step-end', step: cs });
+        return 'no';
+      }
       if (res0?.code === 0) { cs.done = 'applied'; emit({ kind: 'step-end', step: cs }); return 'yes'; }
       const why = res0 ? (res0.code === 124 ? `timed out after ${timeoutSec} s` : `exit ${res0.code}`) : `exit ${res.code ?? 'signal'}${res.timedOut ? ' (timed out)' : ''}`;
       if (attempt > retries) {

@@ -13,11 +13,6 @@ import { childrenIndex, childrenOf, strongest, type Fires, type Trigger } from '
 import { actionsFor, providerFor } from './providers';
 import { recordTouches } from './touches';
 
-/** What a resource of these types creates under its name. */
-const UNNAMED_CREATES: Record<string, 'user' | 'group' | 'path'> = {
-  user: 'user', linux_user: 'user', group: 'group', linux_group: 'group', directory: 'path', remote_directory: 'path', git: 'path',
-};
-
 const EXECUTE_FAMILY = new Set(['execute', 'bash', 'script', 'sh', 'csh', 'ksh', 'perl', 'python', 'ruby']);
 
 /**
@@ -146,19 +141,14 @@ export function planAction(r: EngineResource, action: string, triggers: Trigger[
   const assumptions: string[] = [];
   const finish = (s: Partial<PlanStep>, verdict?: ProviderStep, ctx?: PlanContext) => {
     Object.assign(step, s);
-    recordTouches(r, step.status, state);
+    recordTouches(r, action, step.status, state);
     const all = [...assumptions, ...(s.assumptions ?? [])];
     if (all.length) step.assumptions = all; else delete step.assumptions;
     return { step, verdict, ctx };
   };
   if (action === 'nothing') return finish({ status: 'skipped', reason: 'action :nothing (runs only when notified)' });
   // Nothing acts on a guess: a resource nobody can name, or an action nobody can read, is not planned.
-  if (r.unknownName) {
-    // It may create any user, group or directory: later steps that need one it could make are not failures.
-    const creates = UNNAMED_CREATES[r.resolvedType] ?? UNNAMED_CREATES[r.type];
-    if (creates && action !== 'remove' && action !== 'delete') state.unnamed[creates].push(r.id);
-    return finish({ status: 'unknown', reason: `its name is not known statically (${r.unknownName})` });
-  }
+  if (r.unknownName) return finish({ status: 'unknown', reason: `its name is not known statically (${r.unknownName})` });
   if (action === UNKNOWN_ACTION) return finish({ status: 'unknown', reason: `its action is not known statically (${r.unknownActions ?? 'not known'})` });
   const g = evaluateGuards(r, state, opts.decideAtRunTime);
   assumptions.push(...g.assumptions);

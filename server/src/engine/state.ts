@@ -472,8 +472,9 @@ export class VirtualState {
    * changed there becomes unknown here, with `reason`, so no later step builds on a guess.
    */
   adoptUncertain(trial: VirtualState, reason: string): void {
-    for (const [name, mine, theirs] of this.tables(trial)) {
-      for (const [k, v] of theirs) if (mine.get(k) !== v) { mine.set(k, unknown(reason)); this.uncertain.set(`${name}\0${k}`, reason); }
+    const theirs = new Map(trial.tables());
+    for (const [name, mine] of this.tables()) {
+      for (const [k, v] of theirs.get(name)!) if (mine.get(k) !== v) { mine.set(k, unknown(reason)); this.uncertain.set(`${name}\0${k}`, reason); }
     }
     for (const o of trial.opaque.slice(this.opaque.length)) this.opaque.push(`${o} (if it runs)`);
     for (const i of trial.installs.slice(this.installs.length)) this.installs.push(`${i} (if it runs)`);
@@ -481,14 +482,14 @@ export class VirtualState {
 
   /** Makes one entry unknown, for this plan and over later re-probes. */
   markUncertain(table: 'path' | 'user' | 'group' | 'service', key: string, reason: string): void {
-    const t = this.tables(this).find(([name]) => name === table)![1];
+    const t = new Map(this.tables()).get(table)!;
     t.set(key, unknown(reason));
     this.uncertain.set(`${table}\0${key}`, reason);
   }
 
   /** A fresh state from a re-probe keeps what was uncertain in the one it replaces, and the unnamed steps. */
   carryUncertain(from: VirtualState): void {
-    const tables = new Map(this.tables(this).map(([name, mine]) => [name, mine]));
+    const tables = new Map(this.tables());
     for (const [key, reason] of from.uncertain) {
       const [name, k] = key.split('\0');
       tables.get(name)?.set(k, unknown(reason));
@@ -497,10 +498,10 @@ export class VirtualState {
     for (const kind of ['user', 'group', 'path'] as const) this.unnamed[kind].push(...from.unnamed[kind]);
   }
 
-  /** The entry tables a step may change, by name, beside the same tables of `other`. */
-  private tables(other: VirtualState): [string, Map<string, unknown>, Map<string, unknown>][] {
-    return [['path', this.paths, other.paths], ['user', this.users, other.users], ['group', this.groups, other.groups], ['package', this.packages, other.packages],
-      ['service', this.services, other.services], ['deb', this.debs, other.debs], ['system', this.systems, other.systems]] as [string, Map<string, unknown>, Map<string, unknown>][];
+  /** The entry tables a step may change, by name. */
+  private tables(): [string, Map<string, unknown>][] {
+    return [['path', this.paths], ['user', this.users], ['group', this.groups], ['package', this.packages],
+      ['service', this.services], ['deb', this.debs], ['system', this.systems]];
   }
 
   /**

@@ -3,6 +3,7 @@
  * of a file-like resource (and the unit of a file written where systemd reads units), the account
  * of a user or group, the name of a service. When a step is `unknown` (never applied), these become
  * unknown for the steps after it; when a file step writes a unit, the unit counts as installed by it.
+ * A step whose name is not known may make any user, group or directory of its kind.
  */
 import { PropReader } from './props';
 import type { VirtualState } from './state';
@@ -12,6 +13,10 @@ const PATH_TYPES = new Set(['file', 'template', 'cookbook_file', 'remote_file', 
 const USER_TYPES = new Set(['user', 'linux_user']);
 const GROUP_TYPES = new Set(['group', 'linux_group']);
 const SERVICE_TYPES = new Set(['service', 'systemd_service', 'debian_service', 'sysvinit_service']);
+/** What a resource of these types makes under its name, when the name is not known. */
+const UNNAMED_MAKES: Record<string, 'user' | 'group' | 'path'> = {
+  user: 'user', linux_user: 'user', group: 'group', linux_group: 'group', directory: 'path', remote_directory: 'path', git: 'path',
+};
 /** A unit file where systemd reads units: its service name. */
 const UNIT_PATH = /^\/(?:etc|lib|usr\/lib|run)\/systemd\/system\/([^/]+)\.(?:service|socket|timer)$/;
 
@@ -34,9 +39,17 @@ export function touches(r: EngineResource): { table: 'path' | 'user' | 'group' |
   return [];
 }
 
-/** After a step: an unknown one leaves what it makes unknown; a file step that writes a unit installs it. */
-export function recordTouches(r: EngineResource, status: string, state: VirtualState): void {
-  if (r.custom || r.unknownName) return;
+/**
+ * After a step: an unknown one leaves what it makes unknown (one with an unknown name, anything of
+ * its kind: `VirtualState.unnamed`); a file step that writes a unit installs it.
+ */
+export function recordTouches(r: EngineResource, action: string, status: string, state: VirtualState): void {
+  if (r.custom) return;
+  if (r.unknownName) {
+    const makes = UNNAMED_MAKES[r.resolvedType] ?? UNNAMED_MAKES[r.type];
+    if (makes && action !== 'remove' && action !== 'delete' && action !== 'nothing') state.unnamed[makes].push(r.id);
+    return;
+  }
   for (const t of touches(r)) {
     if (status === 'unknown') state.markUncertain(t.table, t.key, `${r.id} may change it, and it is not known what it does`);
     else if (status === 'change' && t.table === 'service' && !SERVICE_TYPES.has(r.type)) {
