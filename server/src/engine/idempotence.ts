@@ -30,9 +30,8 @@ export function judgeIdempotence(plan: Plan, planMs: number, notApplied: { resou
     const onlyExemptTriggers = s.notifiedBy?.length && s.notifiedBy.every((t) => exempt.has(t.resource));
     if (exempt.has(s.resource) || onlyExemptTriggers) { exemptSteps.push(`${s.resource} :${s.action}`); continue; }
     const said = s.status === 'failed' ? `would fail: ${s.reason}` : s.changes.map((c) => c.message ?? c.property).join('; ') || s.reason || 'would change';
-    // What the plan knows of why (systemd skipping a unit whose condition fails …) belongs with it.
-    const why = (s.assumptions ?? []).filter((a) => a.startsWith('systemd skipped'));
-    const what = why.length ? `${said} (${why.join('; ')})` : said;
+    // What the plan assumed of the step (systemd skipping a unit whose condition fails …) belongs with it.
+    const what = s.assumptions?.length ? `${said} (${s.assumptions.join('; ')})` : said;
     offenders.push({ resource: s.resource, action: s.action, location: s.location, reason: what });
   }
   const verdict = offenders.length ? 'not-idempotent' : undecided.length ? 'undecided' : 'idempotent';
