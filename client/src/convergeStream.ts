@@ -48,14 +48,14 @@ export function convergeProblems(r: ConvergeReport): ConvergeProblem[] {
   if (!r.result.ok && r.result.location) {
     out.push({ location: r.result.location, severity: 'error', resource: r.result.resource ?? '', code: 'converge-failed', message: `converge failed here: ${r.result.message}` });
   }
-  for (const n of r.notApplied ?? []) {
+  for (const n of r.notApplied) {
     out.push({ location: n.location, severity: 'warning', resource: n.resource, code: 'not-applied', message: `${n.resource} :${n.action} was not applied: Cloche does not know it (${n.reason})` });
   }
   for (const o of r.idempotence?.offenders ?? []) {
     out.push({ location: o.location, severity: 'warning', resource: o.resource, code: 'not-idempotent', message: `${o.resource} :${o.action} is not idempotent: after the converge it would still change (${o.reason})` });
   }
   // A step already not applied says so once: its undecided idempotence adds nothing.
-  const notApplied = new Set((r.notApplied ?? []).map((n) => `${n.resource} :${n.action}`));
+  const notApplied = new Set(r.notApplied.map((n) => `${n.resource} :${n.action}`));
   for (const u of (r.idempotence?.undecided ?? []).filter((x) => !notApplied.has(`${x.resource} :${x.action}`))) {
     out.push({ location: u.location, severity: 'warning', resource: u.resource, code: 'idempotence-undecided', message: `${u.resource} :${u.action}: whether it is idempotent is not known (${u.reason})` });
   }
@@ -66,12 +66,12 @@ const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n =
 
 /** One line for the end of a run, with its verdict: converged/passed, failed, incomplete or not idempotent. */
 export function verdictOf(r: ConvergeReport): { ok: boolean; verdict: RunVerdict; text: string } {
-  const verdict: RunVerdict = r.verdict ?? (r.result.ok ? 'converged' : 'failed');
+  const verdict = r.verdict;
   switch (verdict) {
     case 'failed': return { ok: false, verdict, text: `converge failed: ${r.result.ok ? 'see the output' : r.result.message}` };
     case 'incomplete': {
       const undecided = r.idempotence?.undecided.length ?? 0;
-      const parts = [r.notApplied?.length ? `${plural(r.notApplied.length, 'step')} not applied (unknown to Cloche)` : '', undecided ? `idempotence undecided for ${plural(undecided, 'step')}` : ''];
+      const parts = [r.notApplied.length ? `${plural(r.notApplied.length, 'step')} not applied (unknown to Cloche)` : '', undecided ? `idempotence undecided for ${plural(undecided, 'step')}` : ''];
       return { ok: false, verdict, text: `incomplete: ${parts.filter(Boolean).join(', ')}` };
     }
     case 'not-idempotent': {
