@@ -1,10 +1,10 @@
-// Runs every test file of the suite (or of the tiers given: unit, lsp, engine, webview)
+// Runs every test file of the suite (or of the tiers given: unit, lsp, adversarial, engine, webview, e2e)
 // with Node's test runner. Node 20 does not expand globs or pick up .ts files by itself, so we list them.
 import { readdirSync, statSync, existsSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 
-const TIERS = ['unit', 'lsp', 'engine', 'webview', 'e2e'];
+const TIERS = ['unit', 'lsp', 'adversarial', 'engine', 'webview', 'e2e'];
 const wanted = process.argv.slice(2).length ? process.argv.slice(2) : TIERS;
 for (const t of wanted) if (!TIERS.includes(t)) { console.error(`unknown test tier '${t}' (known: ${TIERS.join(', ')})`); process.exit(2); }
 
