@@ -124,6 +124,31 @@ test('files outside the workspace are never served, whatever the URI says', asyn
   assert.deepEqual(leaks, []);
 });
 
+test('a request for a file outside the workspace never opens it', async () => {
+  const target = uri(ws.outsidePipe);
+  const opened: string[] = [];
+  for (const [method, params] of [
+    ['textDocument/hover', { textDocument: { uri: target }, position: { line: 0, character: 1 } }],
+    ['textDocument/documentSymbol', { textDocument: { uri: target } }],
+    ['textDocument/diagnostic', { textDocument: { uri: target } }],
+    ['cloche/graph', { uri: target }],
+  ] as const) {
+    let answered = false;
+    const answer = client.request(method, params).catch(() => null).finally(() => { answered = true; });
+    // Opening a pipe for writing without blocking succeeds only while someone has it open for
+    // reading: that someone can only be the server. Writing and closing then lets it go on.
+    const deadline = Date.now() + ANSWER_MS;
+    while (!answered && Date.now() < deadline) {
+      let fd: number | undefined;
+      try { fd = fs.openSync(ws.outsidePipe, fs.constants.O_WRONLY | fs.constants.O_NONBLOCK); } catch { /* no reader */ }
+      if (fd !== undefined) { opened.push(method); fs.writeSync(fd, 'x'); fs.closeSync(fd); }
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    await within(answer, `${method} of a pipe outside the workspace`);
+  }
+  assert.deepEqual(opened, [], 'the server opened a file outside the workspace');
+});
+
 /** Null, an empty list, an error, or a report whose lists are all empty. */
 function isEmptyAnswer(v: unknown): boolean {
   if (v == null) return true;

@@ -6,6 +6,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { execFileSync } from 'node:child_process';
 
 /** A token only the secret file contains: an answer that mentions it read the file. */
 export const SECRET = 'SECRET_TOKEN_3f9a1c';
@@ -19,6 +20,8 @@ export interface HostileWorkspace {
   valid: string[];
   /** URIs that lead outside the workspace. */
   outsideUris: string[];
+  /** A named pipe outside the workspace: whoever opens it for reading can be seen doing so. */
+  outsidePipe: string;
 }
 
 export function hostileWorkspace(base: string): HostileWorkspace {
@@ -46,7 +49,10 @@ export function hostileWorkspace(base: string): HostileWorkspace {
   const link = path.join(root, 'hostile', 'linked.rb');
   fs.symlinkSync(secret, link);
   const secretUri = pathToFileURL(secret).toString();
+  const outsidePipe = path.join(outside, 'recipes', 'pipe.rb');
+  execFileSync('mkfifo', [outsidePipe]);
   return {
+    outsidePipe,
     root,
     hostile,
     valid: [good, beside],
