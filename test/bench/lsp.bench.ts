@@ -3,12 +3,15 @@
  * cold start to first diagnostics, diagnostics after a keystroke in a 1,000-line recipe inside a
  * 50-cookbook workspace, completion and hover latency, and resident memory with 100 cookbooks
  * analysed. Prints the figures; asserts nothing (design.md: speed is measured, not asserted).
- * Run: npm run build && node --import tsx test/bench/lsp.bench.ts
+ * Run: npm run build && node --import tsx test/bench/lsp.bench.ts [DIR FILE]
+ * With DIR FILE the figures are of that workspace and that file (typed into a comment line added in
+ * its middle; completion and hover on its first words); the 100-cookbook memory figure is skipped.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import type { Position } from 'vscode-languageserver';
 import { TestClient, uri, cursorIn } from '../lsp/client';
 
 const ITERATIONS = Number(process.env.BENCH_ITERATIONS ?? 60);
@@ -70,10 +73,36 @@ function rssMb(pid: number): number {
   return Number(/VmRSS:\s+(\d+)/.exec(status)![1]) / 1024;
 }
 
+/** A workspace and file given on the command line: keystrokes go into a comment line added in the file's middle. */
+function given(dir: string, file: string): { root: string; big: string; text: string; anchor: number; positions: Position[] } {
+  const big = path.resolve(file);
+  const lines = fs.readFileSync(big, 'utf8').split('\n');
+  const middle = Math.floor(lines.length / 2);
+  lines.splice(middle, 0, '# bench: ');
+  const text = lines.join('\n');
+  // The keystroke loop types at anchor + 16: right after '# bench: '.
+  const anchor = lines.slice(0, middle).reduce((n, l) => n + l.length + 1, 0) + '# bench: '.length - 16;
+  // Completion and hover on the first three words at the start of a line.
+  const positions: Position[] = [];
+  for (const m of text.matchAll(/^[ \t]*([a-z_]{3,})/gm)) {
+    if (positions.length === 3) break;
+    positions.push(positionAt(text, m.index! + m[0].length - 1));
+  }
+  return { root: path.resolve(dir), big, text, anchor, positions };
+}
+
+function positionAt(text: string, offset: number): Position {
+  const before = text.slice(0, offset).split('\n');
+  return { line: before.length - 1, character: before[before.length - 1].length };
+}
+
 async function main(): Promise<void> {
-  const ws50 = workspace(50);
-  const text = fs.readFileSync(ws50.big, 'utf8');
-  console.log(`workspace: 50 cookbooks, ${text.split('\n').length}-line recipe (${ws50.big})`);
+  const [dirArg, fileArg] = process.argv.slice(2);
+  if (dirArg && !fileArg) throw new Error('usage: lsp.bench.ts [DIR FILE]');
+  const custom = dirArg ? given(dirArg, fileArg) : undefined;
+  const ws50 = custom ?? workspace(50);
+  const text = custom?.text ?? fs.readFileSync(ws50.big, 'utf8');
+  console.log(`workspace: ${custom ? ws50.root : '50 cookbooks'}, ${text.split('\n').length}-line recipe (${ws50.big})`);
 
   const t0 = performance.now();
   const client = await TestClient.start({ roots: [ws50.root] });
@@ -82,7 +111,7 @@ async function main(): Promise<void> {
   console.log(`cold start to first diagnostics: ${(performance.now() - t0).toFixed(0)} ms (${first.length} diagnostics)`);
 
   // Keystrokes: type characters into a string in the middle of the recipe, pulling diagnostics after each.
-  const anchor = text.indexOf("  command \"echo #{conf['key3']}\"");
+  const anchor = custom?.anchor ?? text.indexOf("  command \"echo #{conf['key3']}\"");
   const keystroke: number[] = [];
   let current = text;
   for (let i = 0; i < ITERATIONS; i++) {
@@ -102,7 +131,7 @@ async function main(): Promise<void> {
   if (warm.length) console.log(`diagnostics after a keystroke, warmed up (the next ${warm.length}): ${stats(warm)}`);
 
   const u = uri(ws50.big);
-  const positions = [
+  const positions = custom?.positions ?? [
     cursorIn(current, "directory '/var/lib/cb7/d2' do\n  ow|ner 'root'"), cursorIn(current, "conf = node['c|b7']"), cursorIn(current, "service conf['service'] do\n  action %i(ena|ble"),
   ];
   const completion: number[] = [];
@@ -122,7 +151,7 @@ async function main(): Promise<void> {
   console.log(`completion: ${stats(completion)}`);
   console.log(`completion right after a keystroke: ${stats(afterKeystroke)}`);
   console.log(`hover: ${stats(hover)}`);
-  console.log(`resident memory, 50 cookbooks, one analysed: ${rssMb(client.proc.pid!).toFixed(0)} MB`);
+  console.log(`resident memory, ${custom ? "the workspace" : "50 cookbooks"}, one analysed: ${rssMb(client.proc.pid!).toFixed(0)} MB`);
   await client.stop();
 
   // As in VS Code: the language client pulls the workspace's diagnostics right after start (the server
@@ -141,6 +170,7 @@ async function main(): Promise<void> {
   console.log(`diagnostics after a keystroke, after the workspace pull VS Code makes at start: ${stats(withPull)}`);
   console.log(`  the first 10: ${stats(withPull.slice(0, 10))}`);
   await vscodeLike.stop();
+  if (custom) return;
 
   const ws100 = workspace(100);
   const big = await TestClient.start({ roots: [ws100.root] });
