@@ -62,14 +62,18 @@ export class Analysis {
   /** Who waits for the next invalidation (a held-open workspace diagnostics request). */
   private changeWaiters: (() => void)[] = [];
 
-  constructor(roots: string[], platform = DEFAULT_PROFILE) {
+  /**
+   * `readable`: which files may be opened from disk (the language server's workspace access: no
+   * symlink leading out of the workspace); open documents are always read from the editor.
+   */
+  constructor(roots: string[], platform = DEFAULT_PROFILE, private readonly opts: { readable?: (file: string) => boolean } = {}) {
     this.facts = getPlatformProfile(platform) ?? getPlatformProfile(DEFAULT_PROFILE)!;
     this.runs.configure({}, getPlatformProfile(platform) ? platform : 'auto');
     this.index(roots, new Map());
   }
 
   private index(roots: string[], overlays: Map<string, string>): void {
-    this.ws = new Workspace(roots);
+    this.ws = new Workspace(roots, false, this.opts.readable);
     for (const [file, text] of overlays) this.ws.setOverlay(file, text);
     this.ws.scan();
     this.models = new ModelSet(this.ws);
@@ -208,7 +212,7 @@ export class Analysis {
   cookbook(dir: string): CookbookAnalysis | undefined {
     const cached = this.fresh.get(dir);
     if (cached) return cached;
-    const cb = this.ws.all.find((c) => c.dir === dir);
+    const cb = this.ws.cookbookIn(dir);
     if (!cb) return undefined;
     const result = this.compileCookbook(cb);
     this.fresh.set(dir, result);

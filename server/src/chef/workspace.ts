@@ -64,19 +64,28 @@ export class Workspace {
   /**
    * `stableDisk`: the files do not change while this workspace lives (one CLI run), so a file read
    * once is not stat-ed again. The language server leaves it off: files change under it.
+   * `readable`: which files may be opened from disk (the language server refuses symlinks that lead
+   * out of the workspace, `workspaceAccess.ts`); the others read as missing. Open documents always read.
    */
-  constructor(readonly roots: string[], private readonly stableDisk = false) {}
+  constructor(readonly roots: string[], private readonly stableDisk = false, private readonly readable?: (file: string) => boolean) {}
 
   /** cookbookOf answers, until the cookbooks change. */
   private readonly owners = new Map<string, Cookbook | undefined>();
+  /** Cookbook folder → cookbook: lookups by folder stay constant-time at tens of thousands of cookbooks. */
+  private readonly byDir = new Map<string, Cookbook>();
+  /** While a scan adds cookbooks, the name index is rebuilt once at its end, not after each one. */
+  private scanning = false;
 
   /** Scans the roots for cookbooks (a folder with metadata.rb or metadata.json). */
   scan(): void {
     this.all.length = 0;
     this.byName.clear();
+    this.byDir.clear();
     this.owners.clear();
     this.searched.clear();
-    this.roots.forEach((root, i) => this.walk(path.resolve(root), 0, i));
+    this.scanning = true;
+    try { this.roots.forEach((root, i) => this.walk(path.resolve(root), 0, i)); } finally { this.scanning = false; }
+    this.index();
   }
 
   private walk(dir: string, depth: number, root: number): void {
@@ -99,18 +108,23 @@ export class Workspace {
   /** Adds (or re-reads) one cookbook folder; `found` defaults to where it was found before (else outside every root). */
   addCookbook(dir: string, found?: Cookbook['found']): Cookbook {
     const abs = path.resolve(dir);
-    const known = this.all.find((c) => c.dir === abs);
+    const known = this.byDir.get(abs);
     const cookbook = readCookbook(this, abs, found ?? known?.found ?? { root: -1, depth: 0 });
     // Re-read in place: models and resolutions holding the cookbook see its new file lists.
-    if (known) Object.assign(known, cookbook); else this.all.push(cookbook);
-    this.index();
+    if (known) Object.assign(known, cookbook); else { this.all.push(cookbook); this.byDir.set(abs, cookbook); }
+    if (!this.scanning) this.index();
     return known ?? cookbook;
+  }
+
+  /** The indexed cookbook whose folder this is, if any. */
+  cookbookIn(dir: string): Cookbook | undefined {
+    return this.byDir.get(path.resolve(dir));
   }
 
   /** The cookbook in a folder: known, or read now when the folder has metadata (a `path:` source outside the roots). */
   cookbookAt(dir: string): Cookbook | undefined {
     const abs = path.resolve(dir);
-    const known = this.all.find((c) => c.dir === abs);
+    const known = this.byDir.get(abs);
     if (known) return known;
     return fs.existsSync(path.join(abs, 'metadata.rb')) || fs.existsSync(path.join(abs, 'metadata.json')) ? this.addCookbook(abs) : undefined;
   }
@@ -147,10 +161,11 @@ export class Workspace {
   /** The cookbook a file belongs to. */
   cookbookOf(file: string): Cookbook | undefined {
     if (this.owners.has(file)) return this.owners.get(file);
-    const abs = path.resolve(file);
+    // The innermost cookbook folder holding the path: its nearest ancestor that is one.
     let best: Cookbook | undefined;
-    for (const cb of this.all) {
-      if ((abs === cb.dir || abs.startsWith(cb.dir + path.sep)) && (!best || cb.dir.length > best.dir.length)) best = cb;
+    for (let dir = path.resolve(file); ; dir = path.dirname(dir)) {
+      best = this.byDir.get(dir);
+      if (best || path.dirname(dir) === dir) break;
     }
     if (this.owners.size > 50_000) this.owners.clear();
     this.owners.set(file, best);
@@ -173,8 +188,12 @@ export class Workspace {
     if (this.stableDisk && this.disk.has(abs)) return this.disk.get(abs)!.text;
     let stat: fs.Stats;
     try { stat = fs.statSync(abs); } catch { this.disk.delete(abs); return undefined; }
+    // Not a regular file: a named pipe would block the reader forever, a device never ends.
+    if (!stat.isFile()) { this.disk.delete(abs); return undefined; }
     const cached = this.disk.get(abs);
     if (cached && cached.mtimeMs === stat.mtimeMs && cached.size === stat.size) return cached.text;
+    // Checked when the disk is read (a symlink led elsewhere changes what stat says).
+    if (this.readable && !this.readable(abs)) { this.disk.delete(abs); return undefined; }
     try {
       const text = fs.readFileSync(abs, 'utf8');
       this.disk.set(abs, { mtimeMs: stat.mtimeMs, size: stat.size, text });
