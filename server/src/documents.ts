@@ -49,6 +49,13 @@ export class Documents {
     return this.all.get(uri);
   }
 
+  /** Whether a URI is an open document, also when spelled otherwise than the editor spells it (a URI made from its path). */
+  isOpen(uri: string): boolean {
+    if (this.all.get(uri)) return true;
+    const file = URI.toPath(uri);
+    return !!file && this.all.all().some((d) => URI.toPath(d.uri) === file);
+  }
+
   /** Reports a file change made outside the editor (watched files). */
   notify(file: string, cookbooks: Set<string>): void {
     for (const l of this.listeners) l(file, cookbooks);

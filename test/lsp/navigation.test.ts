@@ -76,7 +76,8 @@ test('cloche/graph for a document, a cookbook and a run list, per platform', asy
   assert.deepEqual(cb.runList, ['fx_base::default']);
   const rl = await client.request<{ platform: string }>('cloche/graph', { runList: ['fx_community::default'], platform: 'ubuntu-24.04' });
   assert.equal(rl.platform, 'ubuntu-24.04');
-  assert.equal(await client.request('cloche/graph', { uri: 'file:///nowhere/x.rb' }), null);
+  assert.equal(await client.request('cloche/graph', { uri: uri(path.join(FIXTURES, 'nowhere/x.rb')) }), null, 'a workspace file outside every cookbook has no graph');
+  await assert.rejects(client.request('cloche/graph', { uri: 'file:///nowhere/x.rb' }), /outside the workspace/, 'a file outside the workspace is refused');
 });
 
 test('cloche/fidelity: how well the run of a document’s cookbook is known, and why not', async () => {
@@ -87,5 +88,6 @@ test('cloche/fidelity: how well the run of a document’s cookbook is known, and
   assert.ok(s.known.fully < s.resources, 'some resource of fx_community is not fully known');
   assert.ok(s.known.fully <= Math.min(s.known.type, s.known.name, s.known.actions, s.known.properties));
   assert.ok(s.reasons.length > 0 && s.reasons.every((r) => r.count > 0 && r.examples.length > 0), JSON.stringify(s.reasons));
-  assert.equal(await client.request('cloche/fidelity', { uri: uri(path.join(FIXTURES, '..', 'README.md')) }), null, 'outside a cookbook: null');
+  assert.equal(await client.request('cloche/fidelity', { uri: uri(path.join(FIXTURES, 'README.md')) }), null, 'outside a cookbook: null');
+  await assert.rejects(client.request('cloche/fidelity', { uri: uri(path.join(FIXTURES, '..', 'README.md')) }), /outside the workspace/, 'outside the workspace: refused');
 });

@@ -16,7 +16,9 @@ export const codeActions: Feature = {
       const diags = params.context.diagnostics.filter((d) => d.source === 'cloche');
       // The rule's machine-readable `data` (protocol.ts, DiagnosticData) comes back with each diagnostic.
       const refs = diags.map((d) => ({ code: d.code, span: d.range, data: isObject(d.data) ? (d.data as DiagnosticData) : undefined }));
-      return actionsAt(view, params.range, refs).map((a) => toCodeAction(session, a, diags[refs.findIndex((r) => r === a.diagnostic)]));
+      return actionsAt(view, params.range, refs)
+        .filter((a) => [...a.changes.map((c) => c.file), ...(a.create ? [a.create.file] : [])].every((f) => session.served(URI.fromPath(f))))
+        .map((a) => toCodeAction(session, a, diags[refs.findIndex((r) => r === a.diagnostic)]));
     }));
   },
 };

@@ -14,11 +14,12 @@ export const definition: Feature = {
   register(session) {
     session.connection.onDefinition(session.handle('definition', [] as Location[], (params) => {
       const view = session.view(params.textDocument.uri);
-      return view ? definitionAt(view, params.position).map(toLocation) : [];
+      // Only places the client would be served too (no definition leads out of the workspace).
+      return view ? definitionAt(view, params.position).map(toLocation).filter((l) => session.served(l.uri)) : [];
     }));
     session.connection.onReferences(session.handle('references', [] as Location[], (params) => {
       const view = session.view(params.textDocument.uri);
-      return view ? referencesAt(view, params.position, params.context.includeDeclaration).map(toLocation) : [];
+      return view ? referencesAt(view, params.position, params.context.includeDeclaration).map(toLocation).filter((l) => session.served(l.uri)) : [];
     }));
   },
 };

@@ -1,16 +1,19 @@
 /**
  * What every feature adapter shares: the connection, the open documents, the analysis, the settings,
- * a logger, and the one error boundary every handler goes through (a request always gets an answer).
+ * a logger, and the one error boundary every handler goes through (a request always gets an answer,
+ * and a request naming a file outside the workspace gets an empty one before any handler runs:
+ * workspaceAccess.ts).
  */
 import * as path from 'node:path';
 import {
-  type Connection, type ClientCapabilities, type CancellationToken, type InitializeParams, ResponseError, LSPErrorCodes,
+  type Connection, type ClientCapabilities, type CancellationToken, type InitializeParams, ResponseError, LSPErrorCodes, ErrorCodes,
 } from 'vscode-languageserver/node';
 import { Analysis } from '../analysis';
 import { Documents, URI } from '../documents';
 import { type ClocheSettings, DEFAULT_SETTINGS, readSettings } from '../settings';
 import { StatusNotification, type ServerState } from '../customMethods';
 import type { FileView } from '../lang/types';
+import { WorkspaceAccess } from '../workspaceAccess';
 
 export class Session {
   readonly documents = new Documents();
@@ -21,6 +24,13 @@ export class Session {
   private readyResolve!: () => void;
   private readonly reindexListeners: (() => void)[] = [];
   private readonly startListeners: (() => void)[] = [];
+  /** Which files requests may name and the analysis may read (the folders, their cookbooks, open documents). */
+  readonly access = new WorkspaceAccess({
+    folders: () => this.folders,
+    roots: () => this.analysisValue?.ws.roots ?? this.roots(),
+    cookbookDirOf: (file) => this.analysisValue?.ws.cookbookOf(file)?.dir,
+    isOpen: (uri) => this.documents.isOpen(uri),
+  });
   /** Resolves once the workspace is indexed; handlers wait for it. */
   readonly ready = new Promise<void>((resolve) => { this.readyResolve = resolve; });
 
@@ -33,8 +43,9 @@ export class Session {
 
   initialize(params: InitializeParams): void {
     this.client = params.capabilities;
-    const folders = params.workspaceFolders?.map((f) => URI.toPath(f.uri)) ?? [params.rootUri ? URI.toPath(params.rootUri) : params.rootPath ?? undefined];
-    this.folders = folders.filter((f): f is string => !!f);
+    // No workspace folders: the root (single-folder clients); neither: only open documents are served.
+    const folders = params.workspaceFolders?.length ? params.workspaceFolders.map((f) => URI.toPath(f.uri)) : [params.rootUri ? URI.toPath(params.rootUri) : params.rootPath ?? undefined];
+    this.folders = folders.filter((f): f is string => !!f).map((f) => path.resolve(f));
     if (params.initializationOptions) this.settings = readSettings((params.initializationOptions as { settings?: unknown }).settings ?? params.initializationOptions);
   }
 
@@ -43,7 +54,7 @@ export class Session {
     await this.refreshSettings();
     this.status('indexing', 'indexing cookbooks');
     const started = performance.now();
-    this.analysisValue = new Analysis(this.roots(), this.settings.platform);
+    this.analysisValue = new Analysis(this.roots(), this.settings.platform, { readable: (file) => this.access.readable(file) });
     this.analysisValue.setRunSettings(this.settings.run);
     this.documents.attach(this.analysisValue);
     this.readyResolve();
@@ -71,7 +82,7 @@ export class Session {
   /** Workspace folders were added or removed: the workspace is indexed again (open documents stay overlaid). */
   changeFolders(added: string[], removed: string[]): void {
     const gone = new Set(removed.map((f) => path.resolve(f)));
-    this.folders = [...this.folders.filter((f) => !gone.has(path.resolve(f))), ...added.filter((f) => !this.folders.includes(f))];
+    this.folders = [...this.folders.filter((f) => !gone.has(path.resolve(f))), ...added.map((f) => path.resolve(f)).filter((f) => !this.folders.includes(f))];
     const a = this.analysisValue;
     if (!a) return;
     a.setRoots(this.roots(), this.documents.overlays());
@@ -123,7 +134,9 @@ export class Session {
 
   /**
    * The error boundary: waits for indexing, lets queued messages (edits, cancellations) through first,
-   * honours cancellation, and turns any exception into a log line and an empty answer.
+   * honours cancellation, refuses a request naming a file outside the workspace (LSP's requests get
+   * their empty answer, Cloche's own an error saying why), and turns any exception into a log line
+   * and an empty answer.
    */
   handle<P, R>(name: string, empty: R, fn: (params: P, token: CancellationToken) => R | Promise<R>): (params: P, token: CancellationToken) => Promise<R | ResponseError<any>> {
     return async (params, token) => {
@@ -131,6 +144,8 @@ export class Session {
         await this.ready;
         await new Promise<void>((resolve) => setImmediate(resolve));
         if (token.isCancellationRequested) return new ResponseError(LSPErrorCodes.RequestCancelled, `${name} cancelled`);
+        const refused = this.refusal(params);
+        if (refused) return name.startsWith('cloche/') ? new ResponseError(ErrorCodes.InvalidParams, `${name}: ${refused}`) : empty;
         return await fn(params, token);
       } catch (e) {
         this.connection.console.error(`${name} failed: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
@@ -139,11 +154,38 @@ export class Session {
     };
   }
 
-  /** The same boundary for notifications. */
+  /** The same boundary for notifications (one naming a file outside the workspace is dropped). */
   guard<P>(name: string, fn: (params: P) => void | Promise<void>): (params: P) => Promise<void> {
     return async (params) => {
-      try { await this.ready; await fn(params); } catch (e) { this.connection.console.error(`${name} failed: ${e instanceof Error ? e.stack ?? e.message : String(e)}`); }
+      try {
+        await this.ready;
+        const refused = this.refusal(params);
+        if (refused) { this.log(`${name} ignored: ${refused}`); return; }
+        await fn(params);
+      } catch (e) { this.connection.console.error(`${name} failed: ${e instanceof Error ? e.stack ?? e.message : String(e)}`); }
     };
+  }
+
+  /** Whether a file a result points at (a definition, a link, a symbol, a workspace report) is served. */
+  served(uri: string): boolean {
+    return this.access.served(uri);
+  }
+
+  /**
+   * Why a message's file is not served, if it is not: every file a request or notification names —
+   * `textDocument.uri` (LSP), `uri` (Cloche's requests), `kitchenFile` (a path: `cloche/pickSuite`).
+   */
+  private refusal(params: unknown): string | undefined {
+    if (!params || typeof params !== 'object') return undefined;
+    const p = params as { textDocument?: { uri?: unknown }; uri?: unknown; kitchenFile?: unknown };
+    const uris = [p.textDocument?.uri, p.uri, typeof p.kitchenFile === 'string' ? URI.fromPath(path.resolve(p.kitchenFile)) : undefined];
+    for (const u of uris) {
+      if (u === undefined) continue;
+      if (typeof u !== 'string') return 'the file is not named by a URI';
+      const access = this.access.request(u);
+      if (!access.served) return access.why;
+    }
+    return undefined;
   }
 }
 

@@ -49,6 +49,7 @@ export const workspaceDiagnostics: Feature = {
         if (!analysis) continue;
         for (const file of session.analysis.reportedFiles(analysis.cookbook)) {
           const uri = URI.fromPath(file);
+          if (!session.served(uri)) continue; // a symlink in a cookbook leading out of the workspace
           const { items: lsp, resultId } = fileReport(analysis, file);
           const version = session.documents.get(uri)?.version ?? null;
           items.push(previous.get(uri) === resultId
