@@ -264,7 +264,7 @@ export class Interpreter {
       case 'YieldNode': return calls.evalYield(this, node, env);
       case 'SuperNode': case 'ForwardingSuperNode': return calls.evalSuper(this, node, env);
       case 'SplatNode': return node.expression ? this.evalNode(node.expression, env) : NIL;
-      case 'MatchWriteNode': return this.evalNode(node.call, env);
+      case 'MatchWriteNode': return variables.matchWrite(this, node, env);
       case 'MatchPredicateNode': case 'MatchRequiredNode': return unknown('pattern matching is not evaluated', this.locOf(u, node));
       case 'MissingNode': return unknown('source has a syntax error here', this.locOf(u, node));
       default:

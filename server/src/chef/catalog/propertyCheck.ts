@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { findUnknown, inspect, rubyClassOf, rubyEquals, toS, type Value } from '../../ruby/values';
 import { valueFromCatalogJson } from './builtin';
 import type { PropertySchema, ResourceSchema } from './schema';
+import { safeRegex, RegexUnsupported, type LinearRegex } from '../../ruby/core/regexp';
 
 /** The verdict on one value: accepted (with the value Chef would store), rejected with a message, or undecidable. */
 export type PropertyCheck = { ok: true; value: Value } | { ok: false; message: string } | { ok: 'unknown' };
@@ -19,7 +20,7 @@ interface Compiled {
   equalTo?: z.ZodType;
   equalToText?: string;
   /** Undefined when there is no regex, or one we cannot translate to JavaScript. */
-  regex?: RegExp[];
+  regex?: LinearRegex[];
   regexText?: string;
 }
 
@@ -61,20 +62,12 @@ function listText(items: string[]): string {
 }
 
 /**
- * Ruby regex `/src/flags` → JavaScript. Ruby's `^`/`$` are always line anchors (hence the `m` flag),
- * `\A`/`\z` are string anchors, `\h` is a hex digit. Returns undefined when JavaScript cannot express it.
+ * A property's `regex:` as written (`/src/flags`), compiled as the evaluator compiles recipe regexps
+ * (linear time, Ruby's syntax); undefined when Cloche cannot run it, and the check is then skipped.
  */
-export function rubyRegexToJs(encoded: string): RegExp | undefined {
+export function catalogRegex(encoded: string): LinearRegex | undefined {
   const m = /^\/([\s\S]*)\/([a-z]*)$/.exec(encoded);
-  if (!m || m[2].includes('x')) return undefined;
-  const source = m[1]
-    .replace(/\\h/g, '[0-9a-fA-F]').replace(/\\H/g, '[^0-9a-fA-F]')
-    .replace(/\\A/g, '(?<![\\s\\S])').replace(/\\z/g, '(?![\\s\\S])').replace(/\\Z/g, '(?=\\n?(?![\\s\\S]))');
-  try {
-    return new RegExp(source, 'm' + (m[2].includes('i') ? 'i' : '') + (m[2].includes('m') ? 's' : ''));
-  } catch {
-    return undefined;
-  }
+  return m ? safeRegex(m[1], m[2]) : undefined;
 }
 
 const compiledCache = new WeakMap<PropertySchema, Compiled>();
@@ -92,8 +85,8 @@ function compile(prop: PropertySchema): Compiled {
     out.equalToText = listText(allowed.map((a) => inspect(a)));
   }
   if (prop.regex && prop.regex.length) {
-    const regexes = prop.regex.map(rubyRegexToJs);
-    if (regexes.every((r): r is RegExp => r !== undefined)) {
+    const regexes = prop.regex.map(catalogRegex);
+    if (regexes.every((r): r is LinearRegex => r !== undefined)) {
       out.regex = regexes;
       out.regexText = prop.regex.join(' or ');
     }
@@ -124,7 +117,9 @@ export function checkPropertyValue(prop: PropertySchema, value: Value, resourceN
   if (c.equalTo && !c.equalTo.safeParse(value).success) return fail(`${subject} must be one of ${c.equalToText}, got ${inspect(value)}`);
   if (c.regex) {
     const text = toS(value); // Chef matches `value.to_s`
-    if (!c.regex.some((r) => r.test(text))) return fail(`${subject} must match ${c.regexText}, got ${inspect(value)}`);
+    let matches: boolean;
+    try { matches = c.regex.some((r) => r.test(text)); } catch (e) { if (e instanceof RegexUnsupported) return { ok: 'unknown' }; throw e; }
+    if (!matches) return fail(`${subject} must match ${c.regexText}, got ${inspect(value)}`);
   }
   return { ok: true, value };
 }

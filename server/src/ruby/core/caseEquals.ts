@@ -13,8 +13,7 @@ export function caseEquals(pattern: Value, v: Value, ctx: CallContext): boolean 
   if (pattern.k === 'unknown' || v.k === 'unknown') return undefined;
   if (pattern.k === 'regexp') {
     if (v.k !== 'str' && v.k !== 'sym') return false;
-    const re = rubyRegex(pattern.source, pattern.flags);
-    return re ? re.test(v.v) : undefined;
+    return rubyRegex(pattern.source, pattern.flags).test(v.v);
   }
   if (pattern.k === 'range') return rangeCovers(pattern, v, ctx);
   // A class pattern (`grep(String)`, `any?(Integer)`) tests the class of a plain value.

@@ -18,6 +18,7 @@ import { NIL_METHODS, BOOL_METHODS, PROC_METHODS } from './basic';
 import { objectMethods } from './object';
 import { registerDispatch } from './dispatch';
 import { unknownArg } from './args';
+import { RegexUnsupported } from './regexRe2';
 
 export { safeRegex } from './regexp';
 export { rangeItems } from './rangeItems';
@@ -75,6 +76,8 @@ export function callValueMethod(recv: Value, name: string, args: Value[], ctx: C
     const generic = OBJECT_METHODS[name];
     return generic ? generic(recv, args, ctx) : undefined;
   } catch (e) {
+    // A pattern Cloche cannot run (a backreference, lookahead) makes the call's result unknown.
+    if (e instanceof RegexUnsupported) return unknown(e.reason, ctx.loc);
     // A Ruby error caused by a value we could not know (`[1] + unknown`) is not certain: the result is unknown.
     const u = e instanceof RubyRaise ? args.map((a) => findUnknown(a)).find(Boolean) ?? findUnknown(recv) : undefined;
     if (u) return unknown(u.reason, u.loc);

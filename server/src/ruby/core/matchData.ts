@@ -4,6 +4,7 @@
  */
 import { type Value, type RubyObject, NIL, str, int, arr, hashOf } from '../values';
 import { inspectString } from './display';
+import type { RegexMatch } from './regexRe2';
 
 /** The character index of a UTF-16 offset in `s`. */
 export function utf16ToCharIndex(s: string, at: number): number {
@@ -12,7 +13,7 @@ export function utf16ToCharIndex(s: string, at: number): number {
 
 class MatchData implements RubyObject {
   readonly className = 'MatchData';
-  constructor(private readonly m: RegExpExecArray, private readonly subject: string) {}
+  constructor(private readonly m: RegexMatch, private readonly subject: string) {}
 
   private group(i: number): Value {
     const idx = i < 0 ? this.m.length + i : i;
@@ -32,7 +33,7 @@ class MatchData implements RubyObject {
     return undefined;
   }
 
-  private get end(): number { return this.m.index + this.m[0].length; }
+  private get end(): number { return this.m.index + this.m[0]!.length; }
 
   call(method: string, args: Value[]): Value | undefined {
     switch (method) {
@@ -43,7 +44,7 @@ class MatchData implements RubyObject {
       case 'names': return arr(Object.keys(this.m.groups ?? {}).map(str));
       case 'pre_match': return str(this.subject.slice(0, this.m.index));
       case 'post_match': return str(this.subject.slice(this.end));
-      case 'to_s': return str(this.m[0]);
+      case 'to_s': return str(this.m[0]!);
       case 'string': return str(this.subject);
       case 'size': case 'length': return int(this.m.length);
       case 'begin': return args[0]?.k === 'int' && args[0].v === 0 ? int(utf16ToCharIndex(this.subject, this.m.index)) : undefined;
@@ -57,13 +58,13 @@ class MatchData implements RubyObject {
   describe(): string {
     const names = Object.keys(this.m.groups ?? {});
     const groups = [...this.m].slice(1).map((g, i) => `${names[i] ?? i + 1}:${g === undefined ? 'nil' : inspectString(g)}`);
-    return `#<MatchData ${inspectString(this.m[0])}${groups.map((g) => ' ' + g).join('')}>`;
+    return `#<MatchData ${inspectString(this.m[0]!)}${groups.map((g) => ' ' + g).join('')}>`;
   }
 
   toJson() { return this.describe(); }
 }
 
-/** A MatchData value for a JavaScript match of `subject`. */
-export function matchDataValue(m: RegExpExecArray, subject: string): Value {
+/** A MatchData value for a match of `subject`. */
+export function matchDataValue(m: RegexMatch, subject: string): Value {
   return { k: 'object', obj: new MatchData(m, subject) };
 }

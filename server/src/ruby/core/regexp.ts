@@ -1,53 +1,60 @@
 /**
- * Regexp: compiling Ruby patterns to JavaScript ones (cached), and the methods of Regexp values.
+ * Regexp: Ruby patterns compiled for linear-time matching (cached; `regexRe2.ts` translates them),
+ * and the methods of Regexp values. A pattern Cloche cannot run throws `RegexUnsupported`, which
+ * `callValueMethod` turns into an unknown carrying its reason.
  */
-import { type Value, NIL, str, int, arr, bool, unknown } from '../values';
+import { type Value, NIL, str, int, arr, bool } from '../values';
 import { type MethodTable, unknownArg } from './args';
-import { translateRubyRegex } from './regexTranslate';
+import { compileRubyRegex, compileLiteral, LinearRegex, RegexUnsupported } from './regexRe2';
 import { matchDataValue, utf16ToCharIndex } from './matchData';
 import { recordMatch } from './lastMatch';
 
-const cache = new Map<string, { source: string; flags: string } | undefined>();
+export { RegexUnsupported, type LinearRegex } from './regexRe2';
 
-/** A fresh JavaScript RegExp for Ruby source and flags (plus JavaScript flags such as `g`), or undefined. */
-export function rubyRegex(source: string, flags: string, extra = ''): RegExp | undefined {
-  const key = flags + '/' + source;
-  let t = cache.get(key);
-  if (!cache.has(key)) {
-    t = translateRubyRegex(source, flags);
+const cache = new Map<string, LinearRegex | RegexUnsupported>();
+
+function cached(key: string, make: () => LinearRegex): LinearRegex {
+  let r = cache.get(key);
+  if (r === undefined) {
+    try { r = make(); } catch (e) { if (!(e instanceof RegexUnsupported)) throw e; r = e; }
     if (cache.size > 500) cache.clear();
-    cache.set(key, t);
+    cache.set(key, r);
   }
-  if (!t) return undefined;
-  try {
-    return new RegExp(t.source, t.flags + extra);
-  } catch {
-    return undefined;
-  }
+  if (r instanceof RegexUnsupported) throw r;
+  return r;
 }
 
-/** Ruby regexp source in JavaScript terms (\\A, \\z, \\h), or undefined when JavaScript cannot express it. */
-export function safeRegex(source: string, flags: string): RegExp | undefined {
-  return rubyRegex(source, flags);
+/** The compiled form of Ruby regexp source and flags. Throws `RegexUnsupported` for what it cannot run. */
+export function rubyRegex(source: string, flags: string): LinearRegex {
+  return cached('r' + flags + '/' + source, () => compileRubyRegex(source, flags));
+}
+
+/** The compiled regexp, or undefined when Cloche cannot run it (for callers that only test). */
+export function safeRegex(source: string, flags: string): LinearRegex | undefined {
+  try { return rubyRegex(source, flags); } catch (e) { if (e instanceof RegexUnsupported) return undefined; throw e; }
 }
 
 /** A string pattern as a regexp that matches it literally. */
-export function literalRegex(s: string, extra = ''): RegExp {
-  return new RegExp(s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&'), extra);
+export function literalRegex(s: string): LinearRegex {
+  return cached('l' + s, () => compileLiteral(s));
+}
+
+/** The matcher for a pattern argument (a string matches literally), or undefined for anything else. */
+export function patternRegex(pattern: Value | undefined): LinearRegex | undefined {
+  if (pattern?.k === 'str') return literalRegex(pattern.v);
+  if (pattern?.k === 'regexp') return rubyRegex(pattern.source, pattern.flags);
+  return undefined;
 }
 
 type Re = Extract<Value, { k: 'regexp' }>;
 
 /** What `regexp.match(s)` and `s.match(regexp)` share: the MatchData or nil, from a character position. */
-export function matchAt(re: Re, s: string, fromChar = 0): Value | undefined {
-  const js = rubyRegex(re.source, re.flags, 'g');
-  if (!js) return undefined;
-  js.lastIndex = [...s].slice(0, Math.max(0, fromChar)).join('').length;
-  const m = js.exec(s);
+export function matchAt(re: Re, s: string, fromChar = 0): Value {
+  const from = [...s].slice(0, Math.max(0, fromChar)).join('').length;
+  if (fromChar > [...s].length) return NIL;
+  const m = rubyRegex(re.source, re.flags).exec(s, from);
   return m ? matchDataValue(m, s) : NIL;
 }
-
-const notEvaluated = (re: Re): Value => unknown(`the regexp /${re.source}/ uses syntax Cloche does not evaluate`);
 
 /** The string a pattern is matched against, the unknown argument, or undefined for anything else. */
 function subject(args: Value[]): string | Value | undefined {
@@ -67,10 +74,9 @@ function search(kind: '=~' | 'match' | 'match?' | '==='): MethodTable<Re>[string
       if (kind === '=~' || kind === 'match') recordMatch(ctx, NIL);
       return kind === 'match?' || kind === '===' ? bool(false) : args[0]?.k === 'nil' ? NIL : undefined;
     }
-    const js = rubyRegex(re.source, re.flags, 'g');
-    if (!js) return notEvaluated(re);
-    const m = js.exec(s);
-    if (kind === 'match?') return bool(!!m);
+    const compiled = rubyRegex(re.source, re.flags);
+    if (kind === 'match?') return bool(compiled.test(s));
+    const m = compiled.exec(s);
     const md = m ? matchDataValue(m, s) : NIL;
     recordMatch(ctx, md);
     if (kind === '===') return bool(!!m);
@@ -101,4 +107,3 @@ export const REGEXP_METHODS: MethodTable<Re> = {
   'eql?': (re, [o]) => bool(o?.k === 'regexp' && o.source === re.source && o.flags === re.flags),
   freeze: (re) => re,
 };
-

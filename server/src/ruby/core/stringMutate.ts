@@ -10,7 +10,7 @@ import { fitsString } from './limits';
 import { STRING_TRANSFORMS } from './stringTransform';
 import { stringIndex } from './stringSlice';
 import { sliceBounds } from './sliceBounds';
-import { literalRegex, rubyRegex } from './regexp';
+import { patternRegex } from './regexp';
 
 /** Sets the receiver's contents (bounded). */
 function assign(s: Str, next: string): Value {
@@ -67,10 +67,8 @@ function boundsOf(s: string, args: Value[]): { start: number; len: number } | nu
   }
   if ((a?.k === 'int' && b?.k === 'int') || (a?.k === 'range' && !b)) return sliceBounds(cs.length, a, b) ?? null;
   if (a?.k === 'str' || (a?.k === 'regexp' && !b)) {
-    const re = a.k === 'str' ? literalRegex(a.v) : rubyRegex(a.source, a.flags);
-    const m = re?.exec(s);
-    if (!re) return undefined;
-    return m ? { start: [...s.slice(0, m.index)].length, len: [...m[0]].length } : null;
+    const m = patternRegex(a)!.exec(s);
+    return m ? { start: [...s.slice(0, m.index)].length, len: [...m[0]!].length } : null;
   }
   return undefined;
 }

@@ -26,26 +26,17 @@ function search(s: string, pattern: Value | undefined, from: Value | undefined, 
     return at < 0 ? NIL : int(utf16ToCharIndex(s, at));
   }
   if (pattern?.k !== 'regexp') return undefined;
-  const re = rubyRegex(pattern.source, pattern.flags, reverse ? 'y' : 'g');
-  if (!re) return undefined;
-  let found = -1;
-  if (!reverse) {
-    re.lastIndex = unitStart;
-    found = re.exec(s)?.index ?? -1;
-  } else {
-    // Ruby's rindex wants the last match that starts at or before the position: try each start.
-    for (let at = unitStart; at >= 0 && found < 0; at--) { re.lastIndex = at; if (re.exec(s)) found = at; }
-  }
-  return found < 0 ? NIL : int(utf16ToCharIndex(s, found));
+  const re = rubyRegex(pattern.source, pattern.flags);
+  // Ruby's rindex wants the last match that starts at or before the position.
+  const m = reverse ? re.lastMatchAtOrBefore(s, unitStart) : re.exec(s, unitStart);
+  return m ? int(utf16ToCharIndex(s, m.index)) : NIL;
 }
 
 function startsWith(s: string, args: Value[]): Value | undefined {
   for (const a of args) {
     if (a.k === 'str' && s.startsWith(a.v)) return bool(true);
     if (a.k === 'regexp') {
-      const re = rubyRegex(a.source, a.flags, 'y');
-      if (!re) return undefined;
-      if (re.test(s)) return bool(true);
+      if (rubyRegex(a.source, a.flags).execAt(s, 0)) return bool(true);
     } else if (a.k !== 'str') return undefined;
   }
   return bool(false);
@@ -58,8 +49,8 @@ function matching(kind: '=~' | 'match' | 'match?'): MethodTable<Str>[string] {
     const re: Value | undefined = p?.k === 'str' ? { k: 'regexp', source: p.v, flags: '' } : p;
     if (re?.k !== 'regexp') return undefined;
     const m = matchAt(re, s.v, pos?.k === 'int' ? pos.v : 0);
-    if (m && kind !== 'match?') recordMatch(ctx, m);
-    if (!m || m.k === 'nil') return m && (kind === 'match?' ? bool(false) : NIL);
+    if (kind !== 'match?') recordMatch(ctx, m);
+    if (m.k === 'nil') return kind === 'match?' ? bool(false) : NIL;
     if (kind === 'match?') return bool(true);
     return kind === 'match' ? m : (m.k === 'object' ? m.obj.call('begin', [int(0)], ctx) : undefined);
   };

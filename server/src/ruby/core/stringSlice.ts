@@ -4,8 +4,10 @@
  */
 import { type Value, NIL, str, int, arr } from '../values';
 import { type MethodTable, type Str, type Ctx, option, yieldTo } from './args';
-import { arrResult } from './limits';
-import { rubyRegex, literalRegex, matchAt } from './regexp';
+import { arrResult, fitsCollection } from './limits';
+import { rubyRegex, patternRegex, matchAt } from './regexp';
+import { recordMatch } from './lastMatch';
+import { matchDataValue } from './matchData';
 import { sliceBounds } from './sliceBounds';
 import { splitWhitespace, splitString, splitRegex, splitLines } from './stringSplit';
 
@@ -19,7 +21,7 @@ export function stringIndex(s: string, [a, b]: Value[]): Value | undefined {
   if (a?.k === 'str') return s.includes(a.v) ? str(a.v) : NIL;
   if (a?.k === 'regexp') {
     const m = matchAt(a, s);
-    if (!m || m.k !== 'object') return m;
+    if (m.k !== 'object') return m;
     return m.obj.call('[]', [b ?? int(0)], undefined as unknown as Ctx) ?? NIL;
   }
   const rangeForm = a?.k === 'range' && !b && (a.from.k === 'int' || a.from.k === 'nil') && (a.to.k === 'int' || a.to.k === 'nil');
@@ -35,31 +37,34 @@ function split(s: Str, [p, l]: Value[], ctx: Ctx): Value | undefined {
   let fields: string[] | undefined;
   if (!p || p.k === 'nil') fields = splitWhitespace(s.v, limit);
   else if (p.k === 'str') fields = splitString(s.v, p.v, limit);
-  else if (p.k === 'regexp') { const re = rubyRegex(p.source, p.flags); fields = re && splitRegex(s.v, re, limit); }
+  else if (p.k === 'regexp') fields = splitRegex(s.v, rubyRegex(p.source, p.flags), limit);
   if (!fields) return undefined;
   if (ctx.block) { for (const f of fields) yieldTo(ctx, [str(f)]); return s; }
   return arrResult(fields.map(str));
 }
 
+/** `scan`: every match (its groups when it has some); `$~` is the match a block is given, then the last one. */
 function scan(s: Str, [p]: Value[], ctx: Ctx): Value | undefined {
-  const re = p?.k === 'str' ? literalRegex(p.v, 'g') : p?.k === 'regexp' ? rubyRegex(p.source, p.flags, 'g') : undefined;
+  const re = patternRegex(p);
   if (!re) return undefined;
-  const found = [...s.v.matchAll(re)].map((m) => (m.length > 1 ? arr(m.slice(1).map((x) => (x === undefined ? NIL : str(x)))) : str(m[0])));
-  if (ctx.block) { for (const f of found) yieldTo(ctx, [f]); return s; }
-  return arrResult(found);
+  const found: Value[] = [];
+  const matches: Value[] = [];
+  for (const m of re.matches(s.v)) {
+    found.push(m.length > 1 ? arr(m.slice(1).map((x) => (x === undefined ? NIL : str(x)))) : str(m[0]!));
+    if (!fitsCollection(found.length)) return arrResult(found);
+    matches.push(matchDataValue(m, s.v));
+  }
+  recordMatch(ctx, matches[matches.length - 1] ?? NIL);
+  if (!ctx.block) return arrResult(found);
+  found.forEach((f, i) => { recordMatch(ctx, matches[i]); yieldTo(ctx, [f]); });
+  return s;
 }
 
 /** The first (or, searching back from the end, the last) match of a regexp: [index, length], [-1, 0] for none. */
-function regexpAt(s: string, p: Extract<Value, { k: 'regexp' }>, last: boolean): [number, number] | undefined {
-  const re = rubyRegex(p.source, p.flags, last ? 'y' : 'g');
-  if (!re) return undefined;
-  if (!last) { const m = re.exec(s); return m ? [m.index, m[0].length] : [-1, 0]; }
-  for (let i = s.length; i >= 0; i--) {
-    re.lastIndex = i;
-    const m = re.exec(s);
-    if (m) return [m.index, m[0].length];
-  }
-  return [-1, 0];
+function regexpAt(s: string, p: Extract<Value, { k: 'regexp' }>, last: boolean): [number, number] {
+  const re = rubyRegex(p.source, p.flags);
+  const m = last ? re.lastMatchAtOrBefore(s, s.length) : re.exec(s);
+  return m ? [m.index, m[0]!.length] : [-1, 0];
 }
 
 /** `partition`/`rpartition`: before, separator, after; the last match for rpartition. */
@@ -68,9 +73,7 @@ function partition(reverse: boolean): MethodTable<Str>[string] {
     let at = -1, len = 0;
     if (p?.k === 'str') { at = reverse ? s.v.lastIndexOf(p.v) : s.v.indexOf(p.v); len = p.v.length; }
     else if (p?.k === 'regexp') {
-      const found = regexpAt(s.v, p, reverse);
-      if (!found) return undefined;
-      [at, len] = found;
+      [at, len] = regexpAt(s.v, p, reverse);
     } else return undefined;
     if (at < 0) return arr(reverse ? [str(''), str(''), str(s.v)] : [str(s.v), str(''), str('')]);
     return arr([str(s.v.slice(0, at)), str(s.v.slice(at, at + len)), str(s.v.slice(at + len))]);

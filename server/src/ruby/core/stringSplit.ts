@@ -3,6 +3,8 @@
  * with captures kept, the limit argument, trailing empty fields dropped), `lines`, `partition`.
  */
 import { literalRegex } from './regexp';
+import { type LinearRegex, callGuard, charLength } from './regexRe2';
+import { MAX_COLLECTION_SIZE } from './limits';
 
 const isSpace = (c: string): boolean => c === ' ' || (c >= '\t' && c <= '\r');
 
@@ -31,20 +33,18 @@ export function splitWhitespace(s: string, limit: number): string[] {
   return finish(s, fields, s.slice(beg), limit);
 }
 
-const charLength = (s: string, at: number): number => ((s.codePointAt(at) ?? 0) > 0xffff ? 2 : 1);
-
 /** `split(regexp)` (and string separators, as literal regexps), with Ruby's handling of empty matches. */
-export function splitRegex(s: string, re: RegExp, limit: number): string[] {
+export function splitRegex(s: string, re: LinearRegex, limit: number): string[] {
   if (limit === 1) return s.length ? [s] : [];
-  const g = new RegExp(re.source, re.flags.includes('g') ? re.flags : re.flags + 'g');
+  const guard = callGuard(re.rubySource);
   const fields: string[] = [];
   let beg = 0, start = 0, lastNull = false;
   // Ruby counts separators, not fields: captured groups do not count toward the limit.
   let pieces = 1;
   while (start <= s.length) {
-    g.lastIndex = start;
-    const m = g.exec(s);
+    const m = re.exec(s, start);
     if (!m) break;
+    guard();
     if (start === m.index && m[0] === '') {
       // An empty match splits between characters: the first one at a position only moves on.
       if (s.length === 0) { fields.push(''); break; }
@@ -53,11 +53,13 @@ export function splitRegex(s: string, re: RegExp, limit: number): string[] {
       beg = start;
     } else {
       fields.push(s.slice(beg, m.index));
-      beg = start = m.index + m[0].length;
+      beg = start = m.index + m[0]!.length;
     }
     lastNull = false;
     for (const group of m.slice(1)) if (group !== undefined) fields.push(group);
     if (limit > 0 && limit <= ++pieces) break;
+    // Past the bound the caller answers "too large"; building the rest would only cost memory.
+    if (fields.length > MAX_COLLECTION_SIZE) return fields;
   }
   return finish(s, fields, beg >= s.length ? '' : s.slice(beg), limit);
 }
@@ -67,21 +69,29 @@ export function splitString(s: string, sep: string, limit: number): string[] {
   return sep === ' ' ? splitWhitespace(s, limit) : splitRegex(s, literalRegex(sep), limit);
 }
 
-/** `lines(separator)`: each line keeps its separator; `chomp` drops it. */
+/** `lines(separator)`: each line keeps its separator; `chomp` drops it. A paragraph separator (`''`) is a run of blank lines. */
 export function splitLines(s: string, sep = '\n', chomp = false): string[] {
   if (s === '') return [];
   const out: string[] = [];
   const paragraph = sep === '';
-  const delim = paragraph ? /\n\n+/g : literalRegex(sep, 'g');
   let at = 0;
-  for (const m of s.matchAll(delim)) {
-    const end = m.index! + m[0].length;
-    const line = chomp ? s.slice(at, m.index!) : s.slice(at, paragraph ? m.index! + 2 : end);
+  for (;;) {
+    let found: number, length: number;
+    if (paragraph) {
+      found = s.indexOf('\n\n', at);
+      length = 2;
+      while (found >= 0 && s[found + length] === '\n') length++;
+    } else {
+      found = s.indexOf(sep, at);
+      length = sep.length;
+    }
+    if (found < 0) break;
+    const end = found + length;
+    const line = chomp ? s.slice(at, found) : s.slice(at, paragraph ? found + 2 : end);
     // chomp: true drops "\r\n" as a whole, as String#chomp does.
-    out.push(chomp && sep === '\n' ? line.replace(/\r$/, '') : line);
+    out.push(chomp && sep === '\n' && line.endsWith('\r') ? line.slice(0, -1) : line);
     at = end;
   }
   if (at < s.length) out.push(s.slice(at));
   return out;
 }
-

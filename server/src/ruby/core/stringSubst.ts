@@ -4,11 +4,12 @@
  * the matched text, or a block given the matched text.
  */
 import { type Value, findUnknown, hashGet, str, unknown } from '../values';
-import { rubyRegex, literalRegex } from './regexp';
+import type { LinearRegex, RegexMatch } from './regexRe2';
 import { rubyToS } from './display';
 import { fitsString, tooLarge } from './limits';
 
-interface Match { text: string; groups: (string | undefined)[]; named?: Record<string, string | undefined>; index: number; subject: string }
+/** One match being replaced. */
+export interface Match { text: string; groups: (string | undefined)[]; named?: Record<string, string | undefined>; index: number; subject: string; found: RegexMatch }
 
 /** Expands the back-references of a replacement string for one match. */
 export function expandReplacement(rep: string, m: Match): string {
@@ -35,36 +36,33 @@ export function expandReplacement(rep: string, m: Match): string {
 export type Replacer = (m: Match) => Value;
 
 /** The replacer for a `sub`/`gsub` second argument or block; undefined when the form is not evaluated. */
-export function replacerFor(rep: Value | undefined, block: ((matched: string) => Value) | undefined): Replacer | undefined {
+export function replacerFor(rep: Value | undefined, block: Replacer | undefined): Replacer | undefined {
   if (rep?.k === 'str') return (m) => str(expandReplacement(rep.v, m));
   if (rep?.k === 'hash') return (m) => hashGet(rep, str(m.text)) ?? str('');
-  if (!rep && block) return (m) => block(m.text);
+  if (!rep && block) return block;
   return undefined;
 }
 
-/** The JavaScript regexp for a pattern argument, or undefined. */
-export function patternRegex(pattern: Value | undefined, global: boolean): RegExp | undefined {
-  const g = global ? 'g' : '';
-  if (pattern?.k === 'str') return literalRegex(pattern.v, g);
-  if (pattern?.k === 'regexp') return rubyRegex(pattern.source, pattern.flags, g);
-  return undefined;
-}
-
-/** Replaces the first (or every) match; an unknown replacement makes the whole result unknown. */
-export function substitute(s: string, re: RegExp, replace: Replacer): Value {
-  let failure: Value | undefined;
-  const out = s.replace(re, (...parts: unknown[]) => {
-    if (failure) return '';
-    const hasNamed = typeof parts[parts.length - 1] === 'object' && parts[parts.length - 1] !== undefined;
-    const named = hasNamed ? (parts[parts.length - 1] as Record<string, string | undefined>) : undefined;
-    const tail = hasNamed ? 3 : 2;
-    const index = parts[parts.length - tail] as number;
-    const m: Match = { text: parts[0] as string, groups: parts.slice(1, parts.length - tail) as (string | undefined)[], named, index, subject: s };
+/**
+ * Replaces the first (or every) match; an unknown replacement makes the whole result unknown, and
+ * so does a result past the string bound (checked as it grows, so it never is built).
+ */
+export function substitute(s: string, re: LinearRegex, replace: Replacer, global: boolean): Value {
+  const pieces: string[] = [];
+  let length = 0, copied = 0;
+  for (const found of global ? re.matches(s) : [re.exec(s)]) {
+    if (!found) break;
+    const text = found[0]!;
+    const m: Match = { text, groups: found.slice(1), named: found.groups, index: found.index, subject: s, found };
     const v = replace(m);
     const u = findUnknown(v);
-    if (u) { failure = unknown(u.reason, u.loc); return ''; }
-    return rubyToS(v);
-  });
-  if (failure) return failure;
+    if (u) return unknown(u.reason, u.loc);
+    const piece = s.slice(copied, found.index) + rubyToS(v);
+    length += piece.length;
+    if (!fitsString(length)) return tooLarge('the resulting string');
+    pieces.push(piece);
+    copied = found.index + text.length;
+  }
+  const out = pieces.join('') + s.slice(copied);
   return fitsString(out.length) ? str(out) : tooLarge('the resulting string');
 }

@@ -8,7 +8,10 @@ import { strResult, fitsString, tooLarge } from './limits';
 import { stringPercent } from './format';
 import { stringSucc, stringRange } from './stringSucc';
 import { parseCharSets, inAllSets, translate } from './charSets';
-import { patternRegex, replacerFor, substitute } from './stringSubst';
+import { type Match, replacerFor, substitute } from './stringSubst';
+import { patternRegex } from './regexp';
+import { matchDataValue } from './matchData';
+import { recordMatch } from './lastMatch';
 import { leadingInteger, leadingFloat } from './stringNumbers';
 import { MAX_RANGE_ITEMS } from './limits';
 
@@ -54,10 +57,12 @@ const squeeze = (s: string, inSet: (c: string) => boolean): string => [...s].fil
 /** `sub`/`gsub` (and their bang forms through stringMutate). */
 export function substitution(global: boolean): MethodTable<Str>[string] {
   return (s, [pattern, rep], ctx) => {
-    const re = patternRegex(pattern, global);
-    const block = ctx.block ? (m: string) => yieldTo(ctx, [str(m)]) : undefined;
-    const replace = replacerFor(rep, block);
-    return re && replace ? substitute(s.v, re, replace) : undefined;
+    const re = patternRegex(pattern);
+    const replace = replacerFor(rep, ctx.block ? (m: Match) => yieldTo(ctx, [str(m.text)]) : undefined);
+    if (!re || !replace) return undefined;
+    // `$~` is each match while it is replaced (a block reads `$1`), then the last one, or nil.
+    recordMatch(ctx, NIL);
+    return substitute(s.v, re, (m) => { recordMatch(ctx, matchDataValue(m.found, m.subject)); return replace(m); }, global);
   };
 }
 

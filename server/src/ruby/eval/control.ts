@@ -3,8 +3,8 @@
  * and locals they set differently become unknown. Loops over unknown collections run once, marked
  * repeated. `rescue` clauses match by the raised exception's class, as Ruby does.
  */
-import { type Value, type HashEntry, NIL, str, unknown, truthy, findUnknown, rubyEquals } from '../values';
-import { safeRegex, rangeItems } from '../rubyMethods';
+import { type Value, type HashEntry, NIL, str, bool, unknown, truthy, findUnknown, rubyEquals } from '../values';
+import { rangeItems } from '../rubyMethods';
 import { RubyRaise } from '../errors';
 import { RModule, RInstance, lookupClassOf } from '../objects';
 import { ControlFlow, BudgetExceeded, type Env } from '../env';
@@ -183,9 +183,10 @@ export function evalCase(it: Interpreter, node: N, env: Env): Value {
       const pattern = c.constructor.name === 'SplatNode' ? it.evalNode(c.expression, env) : it.evalNode(c, env);
       const candidates = c.constructor.name === 'SplatNode' && pattern.k === 'array' ? pattern.items : [pattern];
       for (const p of candidates) {
-        const m = subject ? caseEquals(it, p, subject, env) : truthy(p);
+        const r = subject ? caseEquals(it, p, subject, env) : p;
+        const m = truthy(r);
         if (m === true) { matched = true; break; }
-        if (m === undefined) { matched = undefined; reason ??= (findUnknown(subject ?? p) ?? findUnknown(p))?.reason ?? 'value not known'; }
+        if (m === undefined) { matched = undefined; reason ??= r.k === 'unknown' ? r.reason : (findUnknown(subject ?? p) ?? findUnknown(p))?.reason ?? 'value not known'; }
       }
       if (matched === true) break;
     }
@@ -199,15 +200,13 @@ export function evalCase(it: Interpreter, node: N, env: Env): Value {
   return unknown(reason ?? 'case not decided', it.locOf(env.unit, node));
 }
 
-/** Ruby's `===` for `case/when`: classes, ranges, regexps, else equality. */
-function caseEquals(it: Interpreter, pattern: Value, subject: Value, env: Env): boolean | undefined {
-  if (pattern.k === 'unknown' || subject.k === 'unknown') return undefined;
-  if (pattern.k === 'regexp') return subject.k === 'str' || subject.k === 'sym' ? safeRegex(pattern.source, pattern.flags)?.test(subject.v) : false;
-  if (pattern.k === 'range' || pattern.k === 'object' || pattern.k === 'proc') {
-    const r = it.send(pattern, '===', [subject], env);
-    return truthy(r);
-  }
-  return rubyEquals(pattern, subject);
+/** Ruby's `===` for `case/when` (true, false or an unknown): classes, ranges, regexps (setting `$~`), else equality. */
+function caseEquals(it: Interpreter, pattern: Value, subject: Value, env: Env): Value {
+  if (pattern.k === 'unknown') return pattern;
+  if (subject.k === 'unknown') return subject;
+  if (pattern.k === 'regexp' || pattern.k === 'range' || pattern.k === 'object' || pattern.k === 'proc') return it.send(pattern, '===', [subject], env);
+  const eq = rubyEquals(pattern, subject);
+  return eq === undefined ? unknown((findUnknown(pattern) ?? findUnknown(subject))?.reason ?? 'value not known') : bool(eq);
 }
 
 export function evalWhile(it: Interpreter, node: N, env: Env, until: boolean): Value {

@@ -102,6 +102,18 @@ export function lastMatchRead(it: Interpreter, node: N, env: Env): Value {
   return md;
 }
 
+/** `/(?<year>\d+)/ =~ s`: Ruby also assigns each named capture to a local (nil when it did not match). */
+export function matchWrite(it: Interpreter, node: N, env: Env): Value {
+  const result = it.evalNode(node.call, env);
+  const md = lastMatch(it.ctx(env));
+  for (const target of node.targets ?? []) {
+    const name: string = target.name;
+    const value = result.k === 'unknown' ? unknown(result.reason, result.loc) : md.k === 'object' ? it.send(md, '[]', [sym(name)], env) : NIL;
+    env.assign(name, value);
+  }
+  return result;
+}
+
 /** `A::B::C` from a constant read/path/target node. */
 export function constantPathName(node: N): string {
   if (!node) return '';

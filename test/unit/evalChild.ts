@@ -1,0 +1,76 @@
+/**
+ * Evaluates Ruby programs in a child process, for tests whose inputs could hang or exhaust the
+ * process that runs them (catastrophic regexps, size bombs): a regression then fails the test (the
+ * child times out or dies at its heap limit) instead of taking the test runner down with it.
+ *
+ * `evalInChild(programs, { heapMb, timeoutMs })` runs this file with Node; the child reads the
+ * programs as JSON on stdin, evaluates each in a fresh Chef interpreter and writes one JSON line per
+ * program (`EvalOutcome`) as it goes, so the last line names the program that did not finish. A
+ * `PropertyProbe` instead checks a text against a property's `regex:` as validation does.
+ */
+import { spawnSync } from 'node:child_process';
+
+export interface EvalOutcome {
+  /** `inspect` of the result (unknowns show as `«unknown: reason»`). */
+  value: string;
+  /** The result's reason when it is unknown. */
+  unknown?: string;
+  /** Messages of the evaluator's findings (`evaluation-budget` …). */
+  findings: string[];
+  /** Heap in use right after the evaluation, in MB (garbage included). */
+  heapMb: number;
+  ms: number;
+}
+
+/** A property validation to run: `regex` as a resource declares it (`/src/flags`), against `text`. */
+export interface PropertyProbe { regex: string; text: string }
+
+export interface ChildRun {
+  outcomes: EvalOutcome[];
+  /** Why the child did not finish: a timeout, a signal or its exit status, with the end of its stderr. */
+  failure?: string;
+}
+
+export function evalInChild(programs: (string | PropertyProbe)[], opts: { heapMb?: number; timeoutMs?: number } = {}): ChildRun {
+  const r = spawnSync(process.execPath, [`--max-old-space-size=${opts.heapMb ?? 512}`, '--import', 'tsx', __filename], {
+    input: JSON.stringify(programs), encoding: 'utf8', timeout: opts.timeoutMs ?? 60_000, killSignal: 'SIGKILL', maxBuffer: 1 << 26,
+  });
+  const outcomes = (r.stdout ?? '').split('\n').filter(Boolean).map((l) => JSON.parse(l) as EvalOutcome);
+  const done = r.status === 0 && outcomes.length === programs.length;
+  const pending = programs[outcomes.length];
+  const failure = done ? undefined
+    : `${r.error ? r.error.message : r.signal ? `killed (${r.signal})` : `exit ${r.status}`} while evaluating ${JSON.stringify(pending)?.slice(0, 160)}: ${(r.stderr ?? '').slice(-400)}`;
+  return { outcomes, failure };
+}
+
+async function child(): Promise<void> {
+  const { parseRuby } = await import('../../server/src/ruby/prism');
+  const { Env } = await import('../../server/src/ruby/interpreter');
+  const { ChefWorld } = await import('../../server/src/chef/dsl/chefWorld');
+  const { rubyInspect } = await import('../../server/src/ruby/core/display');
+  const main = { className: 'main', describe: () => 'main', call: () => undefined };
+  const { checkPropertyValue } = await import('../../server/src/chef/catalog/propertyCheck');
+  const programs = JSON.parse(require('node:fs').readFileSync(0, 'utf8')) as (string | PropertyProbe)[];
+  const world = ChefWorld.standalone();
+  for (const src of programs) {
+    const t0 = Date.now();
+    if (typeof src !== 'string') {
+      const r = checkPropertyValue({ name: 'p', types: ['String'], regex: [src.regex] } as never, { k: 'str', v: src.text });
+      process.stdout.write(JSON.stringify({ value: JSON.stringify(r), findings: [], heapMb: 0, ms: Date.now() - t0 }) + '\n');
+      continue;
+    }
+    const interp = world.interpreter();
+    const { value, raised } = interp.evalProgram(new Env(undefined, main, { file: '/x.rb', parsed: parseRuby(src) }));
+    const shown = raised ? `raise ${raised.exceptionClass}: ${raised.message}` : rubyInspect(value);
+    const outcome: EvalOutcome = {
+      value: shown.length > 2000 ? shown.slice(0, 2000) + '…' : shown,
+      ...(value.k === 'unknown' ? { unknown: value.reason } : {}),
+      findings: interp.findings.map((f) => f.message),
+      heapMb: Math.round(process.memoryUsage().heapUsed / 1e6),
+      ms: Date.now() - t0,
+    };
+    process.stdout.write(JSON.stringify(outcome) + '\n');
+  }
+}
+
+if (require.main === module) void child();
