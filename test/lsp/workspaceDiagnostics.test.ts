@@ -106,6 +106,35 @@ test('workspace/diagnostic: a held-open request answers when cancelled', async (
   assert.equal(answer, 'answered');
 });
 
+test('workspace/diagnostic with a partial result token: the reports arrive as partial results, the same as a whole answer', async () => {
+  const whole = await pullWorkspace();
+  const token = 'workspace-partials';
+  const partials: WorkspaceDocumentDiagnosticReport[][] = [];
+  const listening = client.conn.onProgress(WorkspaceDiagnosticRequest.partialResult, token, (p) => { partials.push(p.items); });
+  try {
+    const answer = await client.conn.sendRequest(WorkspaceDiagnosticRequest.type, { previousResultIds: [], partialResultToken: token });
+    assert.deepEqual(answer.items.length, 0, `everything came as partial results (${partials.length} partials)`);
+    assert.ok(partials.length >= 1);
+    const streamed = partials.flat();
+    assert.deepEqual(streamed.map((r) => r.uri).sort(), whole.map((r) => r.uri).sort());
+    assert.deepEqual(byUri(streamed).get(uri(path.join(FIXTURES, 'fx_errors/recipes/unknown_property.rb'))), byUri(whole).get(uri(path.join(FIXTURES, 'fx_errors/recipes/unknown_property.rb'))));
+
+    // Held open while nothing changes, nothing streamed; an edit streams the fresh report and the unchanged rest.
+    partials.length = 0;
+    const held = client.conn.sendRequest(WorkspaceDiagnosticRequest.type, { previousResultIds: streamed.map((r) => ({ uri: r.uri, value: r.resultId! })), partialResultToken: token });
+    assert.equal(await settledWithin(held, 800), false);
+    assert.deepEqual(partials, []);
+    const unknownProperty = path.join(FIXTURES, 'fx_errors/recipes/unknown_property.rb');
+    const text = fs.readFileSync(unknownProperty, 'utf8');
+    await client.open(unknownProperty, text.replace('contnt "hello', 'content "hello'));
+    assert.deepEqual((await held).items, []);
+    const after = partials.flat();
+    assert.deepEqual(after.filter((r) => r.kind === 'full').map((r) => r.uri), [uri(unknownProperty)]);
+    assert.equal(after.length, whole.length);
+    await client.change(unknownProperty, text);
+  } finally { listening.dispose(); }
+});
+
 /** Whether a promise settles within `ms`. */
 async function settledWithin(p: Promise<unknown>, ms: number): Promise<boolean> {
   return Promise.race([p.then(() => true, () => true), new Promise<boolean>((r) => setTimeout(() => r(false), ms))]);

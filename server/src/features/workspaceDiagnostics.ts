@@ -4,6 +4,9 @@
  * Each report has a result id derived from its items, so a file whose diagnostics did not change
  * since the client's previous result is reported as `unchanged`. Cookbooks are compiled on demand
  * (the cached analyses are reused), one at a time, letting edits and cancellation through between them.
+ * A client that passes a partial result token (VS Code does) gets the reports as they are made, a batch
+ * every {@link BATCH_MS} ms, so the first files of a large workspace show at once; the final answer
+ * then holds nothing more.
  * When the client already has every report (all `unchanged`), the request is held open until something
  * changes (then answered after a short quiet time, so typing is not slowed) or is cancelled: VS Code's
  * client asks again 2 s after each answer, and an idle workspace should cost nothing.
@@ -12,6 +15,7 @@
  */
 import {
   DocumentDiagnosticReportKind, type CancellationToken, type WorkspaceDiagnosticReport, type WorkspaceDocumentDiagnosticReport,
+  type WorkspaceDiagnosticParams, type ResultProgressReporter, type WorkspaceDiagnosticReportPartialResult,
 } from 'vscode-languageserver/node';
 import { URI } from '../documents';
 import { fileReport } from './diagnostics';
@@ -23,26 +27,40 @@ export const workspaceDiagnostics: Feature = {
   },
   register(session) {
     if (!session.client.textDocument?.diagnostic) return;
-    session.connection.languages.diagnostics.onWorkspace(session.handle('workspaceDiagnostics', { items: [] } as WorkspaceDiagnosticReport, async (params, token) => {
+    const answer = (params: WorkspaceDiagnosticParams, token: CancellationToken, stream: Stream | undefined) => session.handle('workspaceDiagnostics', { items: [] } as WorkspaceDiagnosticReport, async () => {
       const previous = new Map(params.previousResultIds.map((p) => [p.uri, p.value]));
       for (;;) {
         // Listen before computing, so a change during the computation is not missed.
         const changed = session.analysis.nextChange();
-        const report = await collect(previous, token);
+        const report = await collect(previous, token, stream);
         const news = report.items.some((r) => r.kind === DocumentDiagnosticReportKind.Full) || report.items.length !== previous.size;
-        if (news || !previous.size || token.isCancellationRequested) return report;
+        if (news || !previous.size || token.isCancellationRequested) return finish(report, stream);
         await Promise.race([changed, cancelled(token)]);
-        if (token.isCancellationRequested) return report;
+        if (token.isCancellationRequested) return finish(report, stream);
         // Let a burst of edits settle (each keystroke invalidates) before computing the whole workspace.
         for (let quiet = false; !quiet && !token.isCancellationRequested;) {
           const more = session.analysis.nextChange();
           quiet = await Promise.race([more.then(() => false), delay(QUIET_MS).then(() => true)]);
         }
       }
-    }));
+    })(params, token);
+    // The library hands a reporter only when the client passed a partial result token.
+    session.connection.languages.diagnostics.onWorkspace((params, token, _work, progress) => answer(params, token, progress));
 
-    async function collect(previous: Map<string, string>, token: CancellationToken): Promise<WorkspaceDiagnosticReport> {
+    /**
+     * Every file's report. With a stream, the new ones (`full`) are also sent as they are made, a
+     * batch at a time; a pass that finds nothing new has sent nothing.
+     */
+    async function collect(previous: Map<string, string>, token: CancellationToken, stream: Stream | undefined): Promise<WorkspaceDiagnosticReport> {
       const items: WorkspaceDocumentDiagnosticReport[] = [];
+      let sent = 0;
+      let batchStart = performance.now();
+      const flush = () => {
+        const fresh = items.slice(sent).filter((r) => r.kind === DocumentDiagnosticReportKind.Full);
+        if (stream && fresh.length) stream.report({ items: fresh });
+        sent = items.length;
+        batchStart = performance.now();
+      };
       for (const cb of session.analysis.cookbooks()) {
         if (token.isCancellationRequested) break;
         const analysis = session.analysis.cookbook(cb.dir);
@@ -56,13 +74,28 @@ export const workspaceDiagnostics: Feature = {
             ? { kind: DocumentDiagnosticReportKind.Unchanged, uri, version, resultId }
             : { kind: DocumentDiagnosticReportKind.Full, uri, version, resultId, items: lsp });
         }
+        if (performance.now() - batchStart >= BATCH_MS) flush();
         await new Promise<void>((resolve) => setImmediate(resolve));
       }
+      flush();
       // A cancelled request still answers with what it has (the client asks again).
       return { items };
     }
   },
 };
+
+type Stream = ResultProgressReporter<WorkspaceDiagnosticReportPartialResult>;
+
+/** The answer to a request: the whole report, or with a stream the `unchanged` reports it has not sent yet, then nothing. */
+function finish(report: WorkspaceDiagnosticReport, stream: Stream | undefined): WorkspaceDiagnosticReport {
+  if (!stream) return report;
+  const unchanged = report.items.filter((r) => r.kind === DocumentDiagnosticReportKind.Unchanged);
+  if (unchanged.length) stream.report({ items: unchanged });
+  return { items: [] };
+}
+
+/** How long reports wait before they are sent as one partial result. */
+const BATCH_MS = 50;
 
 /** Quiet time after the last change before a held-open workspace request is recomputed. */
 const QUIET_MS = 300;
