@@ -24,7 +24,8 @@ interface Group {
   cookbooks: Map<string, Cookbook>;
   /** Names one of its entries leaves out (nothing satisfies their constraints). */
   absent: Set<string>;
-  entries: Cookbook[];
+  /** Its entry cookbooks (a set: a workspace of thousands of cookbooks is one group). */
+  entries: Set<Cookbook>;
   model?: Model;
 }
 
@@ -106,11 +107,11 @@ export class ModelSet implements ModelSource {
   private worldFor(res: Resolution): Model {
     if (!res.entries.length) return this.modelOfNothing();
     const groups = this.grouped();
-    let group = groups.find((g) => g.entries.some((e) => res.entries.includes(e)) && covers(g, res))
+    let group = groups.find((g) => res.entries.some((e) => g.entries.has(e)) && covers(g, res))
       ?? groups.find((g) => (g.model ? covers(g, res) : agrees(g, res)));
     if (!group) { group = emptyGroup(); groups.push(group); }
     if (!covers(group, res)) join(group, res);
-    else if (!res.entries.every((e) => group!.entries.includes(e))) group.entries.push(...res.entries);
+    else for (const e of res.entries) group.entries.add(e);
     if (!group.model) group.model = this.makeModel(group);
     return group.model;
   }
@@ -142,7 +143,7 @@ export class ModelSet implements ModelSource {
 }
 
 function emptyGroup(): Group {
-  return { cookbooks: new Map(), absent: new Set(), entries: [] };
+  return { cookbooks: new Map(), absent: new Set(), entries: new Set() };
 }
 
 /** Whether a resolution can share the group's world: no name chosen differently or left out by one of them. */
@@ -163,5 +164,5 @@ function covers(g: Group, res: Resolution): boolean {
 function join(g: Group, res: Resolution): void {
   for (const [name, cb] of res.cookbooks) g.cookbooks.set(name, cb);
   for (const name of res.unsatisfied) g.absent.add(name);
-  for (const e of res.entries) if (!g.entries.includes(e)) g.entries.push(e);
+  for (const e of res.entries) g.entries.add(e);
 }
