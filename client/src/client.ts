@@ -35,7 +35,8 @@ export function createLanguageClient(context: vscode.ExtensionContext, log: vsco
     // Errors are shown by the status item with what to do; the client does not pop up its own.
     revealOutputChannelOn: 4 /* RevealOutputChannelOn.Never */,
     // Hovers link to the rendered-file preview; no other command runs from server markdown.
-    markdown: { isTrusted: { enabledCommands: [PREVIEW_RENDERED_FILE_COMMAND] } },
+    // Recipe text in server markdown is escaped (server/src/lang/markdown.ts); no HTML or theme icons either way.
+    markdown: { isTrusted: { enabledCommands: [PREVIEW_RENDERED_FILE_COMMAND] }, supportHtml: false, supportThemeIcons: false },
   };
   return new LanguageClient('cloche', 'Cloche', serverOptions, clientOptions);
 }

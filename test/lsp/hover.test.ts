@@ -17,7 +17,7 @@ const CASES: (CursorCase & { contains: string[] })[] = [
   { name: 'unknown-value', file: 'fx_base/recipes/config.rb', at: '  content <<-E|OS', contains: ['unknown'] },
   { name: 'custom-resource', file: 'fx_custom/recipes/default.rb', at: "fx_custom_app_con|fig ::File.join(root, 'app.ini')", contains: ['fx_custom_app_config', 'custom resource'] },
   { name: 'custom-property', file: 'fx_custom/recipes/default.rb', at: "  sec|tion 'server'", contains: ['section'] },
-  { name: 'erb-variable', file: 'fx_base/templates/default/fx-agent.service.erb', at: 'User=<%= @us|er %>', contains: ['@user', 'passed by template['] },
+  { name: 'erb-variable', file: 'fx_base/templates/default/fx-agent.service.erb', at: 'User=<%= @us|er %>', contains: ['@user', 'passed by `template['] },
   { name: 'erb-attribute', file: 'fx_base/templates/default/fx-agent.service.erb', at: "<%= node['fx_base']['conf|_dir'] %>", contains: ["node['fx_base']['conf_dir']", '/etc/fx'] },
 ];
 

@@ -63,7 +63,7 @@ test('hover on a template\'s source shows what it would write and links to the p
     return h ? (h.contents as MarkupContent).value : '';
   };
   const md = await hoverAt("  sou|rce 'app.conf.erb'");
-  assert.match(md, /^\*\*source\*\*/, 'the property docs come first');
+  assert.match(md, /^\*\*`source`\*\*/, 'the property docs come first');
   const onValue = await hoverAt("  source 'ap|p.conf.erb'");
   assert.match(onValue, /Would write/, 'hovering the value shows it too');
   assert.match(md, /\*\*Would write\*\* `\/etc\/fx\/app.conf` on debian-12 from `templates\/app.conf.erb`/);
@@ -85,7 +85,7 @@ test('hover on a cookbook_file\'s source shows its bytes; other properties show 
 });
 
 test('the server survives bad renderedContent params', async () => {
-  assert.deepEqual(await rendered({ uri: 'not a uri' }), []);
+  await assert.rejects(rendered({ uri: 'not a uri' }), /neither an open document nor a file in the workspace/, 'a URI that names no workspace file is refused');
   assert.deepEqual(await rendered({ uri: uri(RECIPE), position: { line: 9999, character: 9999 } }), []);
   assert.deepEqual(await rendered({ uri: uri(RECIPE), resource: 'template[nope]' }), []);
 });

@@ -8,7 +8,7 @@ import * as vscode from 'vscode';
 import type { PlanStep, StepStatus } from '../../../server/src/protocol';
 import { COMMANDS } from '../commands';
 import type { PlanStore } from './planStore';
-import { stepSummary } from './stepText';
+import { stepSummary, stepTooltip } from './stepText';
 
 type StepNode = { kind: 'step'; step: PlanStep; index: number };
 type Node = StepNode | { kind: 'detail'; label: string; icon?: string; tooltip?: string; parent: StepNode };
@@ -87,7 +87,11 @@ export class PlanView implements vscode.TreeDataProvider<Node>, vscode.Disposabl
     item.description = stepSummary(s);
     const [icon, colour] = ICONS[s.status];
     item.iconPath = new vscode.ThemeIcon(icon, colour ? new vscode.ThemeColor(colour) : undefined);
-    item.tooltip = new vscode.MarkdownString(`**${s.resource}** \`:${s.action}\` — ${s.status}\n\n${stepSummary(s, 400)}`);
+    // Never trusted, no HTML: the text is escaped, and a command link in it must not run even if one slipped through.
+    const tooltip = new vscode.MarkdownString(stepTooltip(s));
+    tooltip.isTrusted = false;
+    tooltip.supportHtml = false;
+    item.tooltip = tooltip;
     item.accessibilityInformation = { label: `${s.resource} ${s.action}: ${s.status}, ${stepSummary(s)}` };
     item.contextValue = ['step', s.content ? 'diff' : '', s.notifiedBy?.length ? 'notified' : ''].filter(Boolean).join('-');
     item.command = { command: COMMANDS.revealPlanStep.id, title: 'Open source', arguments: [s] };

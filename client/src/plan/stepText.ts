@@ -4,6 +4,7 @@
  * explains why a step would run ("Why would this run?"). Pure: no vscode import, tested in plain Node.
  */
 import type { Plan, PlanStep, StepStatus } from '../../../server/src/protocol';
+import { mdCode, mdText } from '../../../server/src/lang/markdown';
 
 /** The words before a reason, per status. */
 const LEAD: Record<StepStatus, string> = {
@@ -24,6 +25,14 @@ export function stepSummary(s: PlanStep, max = 90): string {
   }
   if (s.notifiedBy?.length) text += ` (notified by ${s.notifiedBy.map((n) => n.resource).join(', ')})`;
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
+/**
+ * The Plan view's Markdown tooltip of a step. Resource names, actions and reasons are the cookbook's
+ * (and the container's) text: code spans and escaped text, so none of it becomes a link, an image or HTML.
+ */
+export function stepTooltip(s: PlanStep): string {
+  return `**${mdCode(s.resource)}** ${mdCode(':' + s.action)} — ${s.status}\n\n${mdText(stepSummary(s, 400))}`;
 }
 
 /** One link of a "why" chain: the step that causes the next one, and how. */

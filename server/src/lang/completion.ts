@@ -13,6 +13,7 @@ import { listPlatformProfiles, getPlatformProfile } from '../chef/platforms';
 import { inspect, type Value } from '../ruby/values';
 import { nodePath, offsetOf, enclosingResource } from './syntax';
 import { propertyDetail, propertyMarkdown, rubyOf, valueText } from './describe';
+import { mdCode, mdCodeBlock } from './markdown';
 import { templateVariables } from './templates';
 import { bestOf } from '../chef/resolution';
 
@@ -230,7 +231,7 @@ function attributeKeys(view: FileView, parent: string[], quote: 'bare' | 'str' |
   for (const e of v.map.values()) {
     const key = e.key.k === 'str' || e.key.k === 'sym' ? e.key.v : inspect(e.key);
     const insert = quote === 'bare' ? `'${key}'` : key;
-    out.push({ label: key, kind: 'attribute', detail: shortValue(e.value), documentation: '```ruby\n' + valueText(e.value, 800) + '\n```', insertText: insert, replace });
+    out.push({ label: key, kind: 'attribute', detail: shortValue(e.value), documentation: mdCodeBlock(valueText(e.value, 800), 'ruby'), insertText: insert, replace });
   }
   return out;
 }
@@ -243,7 +244,7 @@ function shortValue(v: Value): string {
 function completeTemplate(view: FileView, prefix: string, span: (typed: string) => Span): CompletionEntry[] {
   let m: RegExpExecArray | null;
   if ((m = /@(\w*)$/.exec(prefix))) {
-    return templateVariables(view).map((v) => ({ label: v.name, kind: 'variable', detail: v.value ? shortValue(v.value) : undefined, documentation: v.users.map((u) => `passed by ${u}`).join('\n\n'), replace: span(m![1]) }));
+    return templateVariables(view).map((v) => ({ label: v.name, kind: 'variable', detail: v.value ? shortValue(v.value) : undefined, documentation: v.users.map((u) => `passed by ${mdCode(u)}`).join('\n\n'), replace: span(m![1]) }));
   }
   if ((m = /\bnode((?:\[\s*(?:'[^']*'|"[^"]*"|:\w+)\s*\])*)\[\s*(['"]|:)?([\w-]*)$/.exec(prefix))) {
     return attributeKeys(view, keysOf(m[1]), m[2] === undefined ? 'bare' : m[2] === ':' ? 'sym' : 'str', span(m[3]));

@@ -1,12 +1,14 @@
 /**
  * Markdown for resource types, properties, actions, attribute values and unknowns — the words hover
- * and completion show. Pure text in, text out.
+ * and completion show. Pure text in, text out. Names, values and paths a cookbook chose go through
+ * `markdown.ts` (code spans, escaped text); only our own words and the built-in docs are Markdown.
  */
 import * as path from 'node:path';
 import type { JsonValue, SourceLocation } from '../protocol';
 import type { PropertySchema, ResourceSchema } from '../chef/catalog/schema';
 import { resourceDoc, propertyDoc, actionDoc } from '../chef/catalog/resourceDocs';
 import { type Value, inspect, findUnknown } from '../ruby/values';
+import { mdCode, mdText } from './markdown';
 
 /** A JSON value from the catalog (symbols are `":x"`) as Ruby source. */
 export function rubyOf(v: JsonValue | undefined): string {
@@ -38,16 +40,16 @@ export function propertyDetail(p: PropertySchema): string {
 
 /** Markdown for a property of a resource type. */
 export function propertyMarkdown(schema: ResourceSchema, p: PropertySchema): string {
-  const lines = [`**${p.name}** — property of \`${schema.name}\``, ''];
+  const lines = [`**${mdCode(p.name)}** — property of ${mdCode(schema.name)}`, ''];
   const doc = p.doc ?? propertyDoc(schema.name, p.name);
   if (doc) lines.push(doc, '');
-  lines.push(`- type: \`${typeText(p)}\``);
+  lines.push(`- type: ${mdCode(typeText(p))}`);
   const d = defaultText(p);
-  if (d) lines.push(`- default: ${d.startsWith('the ') || d.startsWith('computed') ? d : '`' + d + '`'}`);
-  if (p.equalTo?.length) lines.push(`- allowed values: ${p.equalTo.map((v) => '`' + rubyOf(v) + '`').join(', ')}`);
+  if (d) lines.push(`- default: ${d === 'the resource name' || d === 'computed when the resource runs' ? d : mdCode(d)}`);
+  if (p.equalTo?.length) lines.push(`- allowed values: ${p.equalTo.map((v) => mdCode(rubyOf(v))).join(', ')}`);
   if (p.nameProperty) lines.push('- name property: defaults to the resource name');
-  if (p.required) lines.push(p.requiredForActions?.length ? `- required for ${p.requiredForActions.map((a) => ':' + a).join(', ')}` : '- required');
-  if (p.aliasOf) lines.push(`- alias of \`${p.aliasOf}\``);
+  if (p.required) lines.push(p.requiredForActions?.length ? `- required for ${p.requiredForActions.map((a) => mdCode(':' + a)).join(', ')}` : '- required');
+  if (p.aliasOf) lines.push(`- alias of ${mdCode(p.aliasOf)}`);
   if (p.deprecated) lines.push('- **deprecated**');
   if (p.sensitive) lines.push('- sensitive: hidden from logs');
   return lines.join('\n');
@@ -55,15 +57,15 @@ export function propertyMarkdown(schema: ResourceSchema, p: PropertySchema): str
 
 /** Markdown for a resource type: what it is, its actions and default action, where it is declared. */
 export function resourceMarkdown(schema: ResourceSchema, asWritten?: string): string {
-  const title = asWritten && asWritten !== schema.name ? `**${asWritten}** → \`${schema.name}\`` : `**${schema.name}**`;
-  const lines = [`${title} (${schema.source === 'builtin' ? 'Chef resource' : `${schema.source} resource${schema.cookbook ? ' from ' + schema.cookbook : ''}`})`, ''];
+  const title = asWritten && asWritten !== schema.name ? `**${mdCode(asWritten)}** → ${mdCode(schema.name)}` : `**${mdCode(schema.name)}**`;
+  const lines = [`${title} (${schema.source === 'builtin' ? 'Chef resource' : `${mdText(schema.source)} resource${schema.cookbook ? ' from ' + mdCode(schema.cookbook) : ''}`})`, ''];
   const doc = schema.doc ?? resourceDoc(schema.name);
   if (doc) lines.push(doc, '');
-  lines.push(`- actions: ${schema.actions.map((a) => (a === schema.defaultAction ? `**:${a}** (default)` : `:${a}`)).join(', ')}`);
+  lines.push(`- actions: ${schema.actions.map((a) => (a === schema.defaultAction ? `**${mdCode(':' + a)}** (default)` : mdCode(':' + a))).join(', ')}`);
   const named = [...schema.properties.values()].find((p) => p.nameProperty);
-  if (named) lines.push(`- name property: \`${named.name}\``);
+  if (named) lines.push(`- name property: ${mdCode(named.name)}`);
   if (schema.deprecated) lines.push('- **deprecated**');
-  if (schema.location) lines.push(`- declared in ${where(schema.location)}`);
+  if (schema.location) lines.push(`- declared in ${whereMd(schema.location)}`);
   return lines.join('\n');
 }
 
@@ -71,7 +73,7 @@ export function resourceMarkdown(schema: ResourceSchema, asWritten?: string): st
 export function actionMarkdown(schema: ResourceSchema, action: string): string {
   const doc = actionDoc(schema.name, action);
   const dflt = action === schema.defaultAction ? ' (default action)' : '';
-  return `**:${action}** — action of \`${schema.name}\`${dflt}${doc ? '\n\n' + doc : ''}`;
+  return `**${mdCode(':' + action)}** — action of ${mdCode(schema.name)}${dflt}${doc ? '\n\n' + doc : ''}`;
 }
 
 /** A value as Ruby, shortened for display; an unknown says why it is unknown. */
@@ -87,4 +89,9 @@ export function valueText(v: Value, max = 200): string {
 export function where(loc: SourceLocation): string {
   const parts = loc.file.split(path.sep);
   return `${parts.slice(-3).join('/')}:${loc.line}`;
+}
+
+/** `where` for Markdown: a file name is the cookbook's choice, so a code span. */
+export function whereMd(loc: SourceLocation): string {
+  return mdCode(where(loc));
 }

@@ -10,6 +10,7 @@ import { renderedContent, FILE_LIKE } from '../chef/renderedContent';
 import { type ResourceDecl, propValue } from '../chef/resourceDecl';
 import type { Compilation } from '../chef/compilation';
 import { type FileView, type Pos, contains, spanOf } from './types';
+import { mdCode, mdCodeBlock, mdCommandLink } from './markdown';
 
 /** The rendered files at a position (or of one resource id), innermost declaration first. */
 export function renderedFilesAt(view: FileView, at: { position?: Pos; resource?: string }): RenderedFile[] {
@@ -67,15 +68,14 @@ export function renderedHoverSection(view: FileView, decl: ResourceDecl | undefi
   let shown = lines.slice(0, HOVER_LINES).join('\n');
   if (shown.length > HOVER_CHARS) shown = shown.slice(0, HOVER_CHARS) + '…';
   const more = lines.length > HOVER_LINES ? `\n\n… ${lines.length - HOVER_LINES} more line${lines.length - HOVER_LINES === 1 ? '' : 's'}` : '';
-  const fence = '`'.repeat(Math.max(3, ...[...shown.matchAll(/`+/g)].map((m) => m[0].length + 1)));
   const inCookbook = content.source && /^.*[\\/]((?:templates|files)[\\/].*)$/.exec(content.source)?.[1];
-  const from = content.source ? ` from \`${inCookbook || path.basename(content.source)}\`` : '';
-  const args = encodeURIComponent(JSON.stringify([{ file: view.file, line: spanOf(decl.loc).start.line, character: spanOf(decl.loc).start.character }]));
+  const from = content.source ? ` from ${mdCode(inCookbook || path.basename(content.source))}` : '';
+  const at = { file: view.file, line: spanOf(decl.loc).start.line, character: spanOf(decl.loc).start.character };
   const note = holes ? `_${holes === 1 ? 'One part is' : `${holes} parts are`} not known statically (marked «unknown»)._ ` : '';
   return [
     '', '', '---', '',
-    `**Would write**${file.path ? ` \`${file.path}\`` : ''} on ${file.platform}${from}:`, '',
-    fence, shown, fence + more, '',
-    `${note}[Preview rendered file](command:${previewCommand}?${args})`,
+    `**Would write**${file.path ? ` ${mdCode(file.path)}` : ''} on ${file.platform}${from}:`, '',
+    mdCodeBlock(shown) + more, '',
+    `${note}${mdCommandLink('Preview rendered file', previewCommand, [at])}`,
   ].join('\n');
 }
