@@ -235,6 +235,13 @@ export class Workspace {
   }
 }
 
+/** The names of a folder's subfolders (symlinks to folders included); none when it cannot be read. */
+function subfolders(dir: string): string[] {
+  let entries: fs.Dirent[];
+  try { entries = fs.readdirSync(dir, { withFileTypes: true }); } catch { return []; }
+  return entries.filter((e) => isFolder(dir, e)).map((e) => e.name);
+}
+
 /** Whether a folder entry is a folder, following a symlink. */
 function isFolder(dir: string, e: fs.Dirent): boolean {
   if (e.isDirectory()) return true;
@@ -251,16 +258,19 @@ export function pathOrder(a: Cookbook, b: Cookbook): number {
 const isRuby = (n: string): boolean => n.endsWith('.rb');
 
 function readCookbook(ws: Workspace, dir: string, found: Cookbook['found']): Cookbook {
-  const at = (sub: string) => path.join(dir, sub);
+  // Only the parts the folder has are listed: most cookbooks lack most of them, and a failed
+  // directory read costs an exception each (thousands of cookbooks, eight parts each).
+  const present = new Set(subfolders(dir));
+  const at = (sub: string, filter: (name: string) => boolean, recursive = false) => (present.has(sub) ? ws.listFiles(path.join(dir, sub), filter, recursive) : []);
   const files: CookbookFiles = {
-    attributes: ws.listFiles(at('attributes'), isRuby),
-    recipes: ws.listFiles(at('recipes'), (n) => isRuby(n) || n.endsWith('.yml') || n.endsWith('.yaml')),
-    resources: ws.listFiles(at('resources'), isRuby, true),
-    providers: ws.listFiles(at('providers'), isRuby, true),
-    definitions: ws.listFiles(at('definitions'), isRuby),
-    libraries: ws.listFiles(at('libraries'), isRuby, true),
-    templates: ws.listFiles(at('templates'), () => true, true),
-    files: ws.listFiles(at('files'), () => true, true),
+    attributes: at('attributes', isRuby),
+    recipes: at('recipes', (n) => isRuby(n) || n.endsWith('.yml') || n.endsWith('.yaml')),
+    resources: at('resources', isRuby, true),
+    providers: at('providers', isRuby, true),
+    definitions: at('definitions', isRuby),
+    libraries: at('libraries', isRuby, true),
+    templates: at('templates', () => true, true),
+    files: at('files', () => true, true),
   };
   const meta = readMetadata(ws, dir);
   return { name: meta.name ?? path.basename(dir), dir, version: meta.version, depends: meta.depends, metadataFile: meta.file, files, found };
