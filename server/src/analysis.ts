@@ -18,6 +18,7 @@ import type { Compilation } from './chef/compilation';
 import { type Cookbook, Workspace, skippedDir } from './chef/workspace';
 import { type PlatformFacts, getPlatformProfile, DEFAULT_PROFILE } from './chef/platforms';
 import { syntaxDiagnostics, rubyFilesOf } from './chef/rules/syntaxRule';
+import { parseFailureDiagnostics } from './chef/rules/nestingRule';
 import { actionBodyDiagnostics } from './chef/resourceBodies';
 import { withActionBodies } from './chef/check';
 import { findingsAtCallSites } from './chef/callSites';
@@ -329,7 +330,7 @@ export class Analysis {
     if (runList.length) {
       compilation = model.compile(runList, setup.facts, setup.setup.inputs);
       run = model.diagnostics(compilation);
-    } else run = [...rubyFilesOf(cb).flatMap((f) => syntaxDiagnostics(this.ws, f)), ...model.resolution.findings];
+    } else run = [...rubyFilesOf(cb).flatMap((f) => [...syntaxDiagnostics(this.ws, f), ...parseFailureDiagnostics(this.ws, f)]), ...model.resolution.findings];
     run.push(...setup.diagnostics);
     const own = withActionBodies(run, this.bodiesOf(cb));
     const moved = compilation ? findingsAtCallSites(own, compilation, inCookbook, (d) => this.reportedByOwner(d)) : [];

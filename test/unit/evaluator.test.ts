@@ -77,7 +77,7 @@ test('budgets stop runaway loops and recursion without hanging', () => {
   const rec = run('def f(n) = f(n + 1)\nf(0)').value;
   assert.equal(rec.k, 'unknown');
   assert.ok(Date.now() - start < 5000);
-  const steps = run('(1..1000).each { |a| (1..1000).each { |b| a + b } }', { steps: 10_000, loopIterations: 100_000, callDepth: 64 });
+  const steps = run('(1..1000).each { |a| (1..1000).each { |b| a + b } }', { ...DEFAULT_BUDGETS, steps: 10_000, loopIterations: 100_000 });
   assert.equal(steps.value.k, 'unknown');
 });
 

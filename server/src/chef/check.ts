@@ -12,6 +12,7 @@ import type { Model } from './model';
 import type { RunInputs } from './inputs/runInputs';
 import type { Compilation } from './compilation';
 import { syntaxDiagnostics, rubyFilesOf } from './rules/syntaxRule';
+import { parseFailureDiagnostics } from './rules/nestingRule';
 import { actionBodyDiagnostics } from './resourceBodies';
 import { findingsAtCallSites } from './callSites';
 
@@ -44,7 +45,7 @@ export function checkPaths(source: ModelSource, paths: string[], facts: Platform
   for (const { cb, model, runList } of runs) {
     const compilation = runList.length ? model.compile(runList, facts, opts.inputs) : undefined;
     if (compilation) onCompilation?.(compilation);
-    const run = compilation ? model.diagnostics(compilation) : [...rubyFilesOf(cb).flatMap((f) => syntaxDiagnostics(ws, f)), ...model.resolution.findings];
+    const run = compilation ? model.diagnostics(compilation) : [...rubyFilesOf(cb).flatMap((f) => [...syntaxDiagnostics(ws, f), ...parseFailureDiagnostics(ws, f)]), ...model.resolution.findings];
     const own = withActionBodies(run, bodiesOf(cb));
     const inCookbook = (f: string) => f.startsWith(cb.dir + path.sep);
     // A finding moved to its call site is reported there only.

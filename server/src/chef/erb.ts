@@ -156,6 +156,7 @@ export interface TemplateInputs {
 /** Renders a template file's text with the given variables. Never throws. */
 export function renderErb(template: string, file: string, inputs: TemplateInputs): RenderResult {
   const parsed = parseRuby(erbToRuby(template), file);
+  if (parsed.failure) return { unknown: `template is not analysed: ${parsed.failure.message}` };
   if (parsed.errors.length) return { unknown: `template has a Ruby syntax error: ${parsed.errors[0].message}` };
   const { world, node, facts } = inputs;
   const interp = world.interpreter({ facts, node });

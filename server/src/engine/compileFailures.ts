@@ -3,7 +3,8 @@
  * syntax error in a file Chef loads for the run (every library, attributes, resource, provider and
  * definition file of the run's cookbooks, and the recipes the run includes), a recipe that raises,
  * a custom resource action that raises, a missing recipe, or an evaluation Cloche had to stop (its
- * budget) — then nothing is planned or converged: what would be planned is not the run.
+ * budget, or code nested too deeply to parse or evaluate, in the same files) — then nothing is
+ * planned or converged: what would be planned is not the run.
  */
 import * as path from 'node:path';
 import type { Diagnostic, Graph } from '../protocol';
@@ -16,7 +17,7 @@ export function compileFailures(graph: Pick<Graph, 'diagnostics' | 'recipes'>): 
   const recipes = new Set(graph.recipes.map((r) => path.resolve(r.file)));
   return graph.diagnostics.filter((d) => {
     if (FATAL.has(d.code)) return true;
-    if (d.code !== 'syntax-error') return false;
+    if (d.code !== 'syntax-error' && d.code !== 'nesting-too-deep') return false;
     const file = path.resolve(d.file);
     // A recipe the run never includes is never loaded by Chef; templates fail only the resource that renders them.
     if (!file.endsWith('.rb')) return false;

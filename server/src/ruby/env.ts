@@ -95,9 +95,15 @@ export interface Budgets {
   steps: number;
   loopIterations: number;
   callDepth: number;
+  /**
+   * How many syntax nodes may be under evaluation at once, over every method, block and included
+   * file being run: evaluation recurses on the JavaScript stack, and a long chain (`a.b.b.b…`,
+   * `1 + 1 + …`) is as deep as it is long.
+   */
+  nesting: number;
 }
 
-export const DEFAULT_BUDGETS: Budgets = { steps: 2_000_000, loopIterations: 5_000, callDepth: 64 };
+export const DEFAULT_BUDGETS: Budgets = { steps: 2_000_000, loopIterations: 5_000, callDepth: 64, nesting: 1_000 };
 
 /** A note the evaluator leaves for validation (e.g. a `raise` that would stop the run). */
 export interface EvalFinding {

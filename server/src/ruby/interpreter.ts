@@ -51,6 +51,10 @@ export class Interpreter {
   readonly host?: unknown;
   steps = 0;
   depth = 0;
+  /** Syntax nodes under evaluation now (bounded by `budgets.nesting`). */
+  nesting = 0;
+  /** Files whose evaluation met the nesting bound (each is reported once). */
+  private readonly tooDeepIn = new Set<string>();
   /** Reasons of the unknown conditions we are currently inside (innermost last). */
   readonly conditions: string[] = [];
   /** Reasons of the unknown collections we are currently iterating (innermost last). */
@@ -176,12 +180,29 @@ export class Interpreter {
   evalNode(node: N, env: Env): Value {
     if (!node) return NIL;
     this.tick();
+    if (this.nesting >= this.budgets.nesting) return this.tooDeep(node, env, `more than ${this.budgets.nesting} nested syntax nodes`);
+    this.nesting++;
     try {
       return this.dispatch(node, env);
     } catch (e) {
       if (e instanceof ControlFlow || e instanceof BudgetExceeded || e instanceof RubyRaise) throw e;
+      // The nesting budget is meant to come first; should the JavaScript stack still run out, the
+      // node is as unknown as one past the budget.
+      if (e instanceof RangeError && /call stack/i.test(e.message)) return this.tooDeep(node, env, 'the evaluator\'s stack ran out: code or a value nested too deeply');
       return unknown(`internal evaluator error at ${node.constructor?.name}: ${(e as Error)?.message ?? e}`, this.locOf(env.unit, node));
+    } finally {
+      this.nesting--;
     }
+  }
+
+  /** A node nested too deeply to evaluate: unknown, said once per file; what encloses it goes on. */
+  private tooDeep(node: N, env: Env, what: string): Value {
+    const loc = this.locOf(env.unit, node);
+    if (!this.tooDeepIn.has(loc.file)) {
+      this.tooDeepIn.add(loc.file);
+      this.finding('nesting-too-deep', `Evaluation goes no deeper here (${what}): this expression and what it nests are not analysed.`, loc, 'info');
+    }
+    return unknown(`not evaluated: ${what}`, loc);
   }
 
   private dispatch(node: N, env: Env): Value {

@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import { parsePrism } from '@ruby/prism/src/parsePrism.js';
 import type { ProgramNode, Node } from '@ruby/prism/src/nodes.js';
 import { LineIndex } from './positions';
+import { guardStackPointer, STACK_GUARD_MARKER } from './prismStackGuard';
 
 export type { Node, ProgramNode };
 
@@ -25,8 +26,26 @@ export interface ParsedRuby {
   /** The source as UTF-8 bytes, for slicing node text by byte offsets. */
   bytes: Uint8Array;
   text: string;
+  /** Set when the file could not be parsed at all: `tree` is then an empty program. */
+  failure?: ParseFailure;
 }
 
+/**
+ * Why a file has no tree. `nesting`: it nests deeper than the parser's stack or the reading of its
+ * tree allows (valid Ruby, perhaps, that Cloche cannot analyse). `parser`: prism failed otherwise.
+ */
+export interface ParseFailure {
+  kind: 'nesting' | 'parser';
+  message: string;
+}
+
+interface PrismWasm {
+  module: WebAssembly.Module;
+  WASI: typeof import('node:wasi').WASI;
+}
+
+let prismWasm: PrismWasm | undefined;
+/** The instance parses run in; dropped after a failure, whose memory may be half-way through anything. */
 let prismExports: WebAssembly.Exports | undefined;
 
 function wasmPath(): string {
@@ -36,9 +55,10 @@ function wasmPath(): string {
   return path.join(path.dirname(require.resolve('@ruby/prism/package.json')), 'src', 'prism.wasm');
 }
 
-function loadPrism(): WebAssembly.Exports {
-  if (prismExports) return prismExports;
-  const module = new WebAssembly.Module(readFileSync(wasmPath()));
+/** Compiles prism.wasm once, with its stack bounded (prismStackGuard.ts says why). */
+function loadPrismWasm(): PrismWasm {
+  if (prismWasm) return prismWasm;
+  const module = new WebAssembly.Module(guardStackPointer(readFileSync(wasmPath())).bytes);
   // Node 20 flags WASI as experimental when node:wasi is first loaded, and prints that a tick later
   // through the 'warning' listeners. So node:wasi is loaded only here, after the listeners are put
   // behind a filter that drops just that notice.
@@ -48,6 +68,12 @@ function loadPrism(): WebAssembly.Exports {
     if (!/WASI/.test(w.message)) for (const l of listeners) l(w);
   });
   const { WASI } = require('node:wasi') as typeof import('node:wasi');
+  return prismWasm = { module, WASI };
+}
+
+function prismInstance(): WebAssembly.Exports {
+  if (prismExports) return prismExports;
+  const { module, WASI } = loadPrismWasm();
   const wasi = new WASI({ version: 'preview1' });
   const instance = new WebAssembly.Instance(module, wasi.getImportObject() as WebAssembly.Imports);
   wasi.initialize(instance);
@@ -55,9 +81,22 @@ function loadPrism(): WebAssembly.Exports {
   return prismExports;
 }
 
-/** Parses Ruby source. Never throws; errors in the source come back as data. */
+/**
+ * Parses Ruby source. Never throws; errors in the source come back as data, and a file the parser
+ * cannot take (too deeply nested) as `failure` with an empty tree. A failed parse leaves the next
+ * one a fresh parser instance.
+ */
 export function parseRuby(text: string, filepath?: string): ParsedRuby {
-  const result = parsePrism(loadPrism(), text, filepath ? { filepath } : {});
+  const options = filepath ? { filepath } : {};
+  let result;
+  let failure: ParseFailure | undefined;
+  try {
+    result = parsePrism(prismInstance(), text, options);
+  } catch (e) {
+    failure = failureOf(e, prismExports);
+    prismExports = undefined;
+    result = parsePrism(prismInstance(), '', {});
+  }
   return {
     tree: result.value,
     errors: result.errors.map((e: { message: string; location: { startOffset: number; length: number } }) => ({
@@ -69,7 +108,19 @@ export function parseRuby(text: string, filepath?: string): ParsedRuby {
     lines: new LineIndex(text),
     bytes: new TextEncoder().encode(text),
     text,
+    ...(failure ? { failure } : {}),
   };
+}
+
+function failureOf(e: unknown, exports: WebAssembly.Exports | undefined): ParseFailure {
+  const memory = exports?.memory as WebAssembly.Memory | undefined;
+  if (e instanceof WebAssembly.RuntimeError && memory && new DataView(memory.buffer).getUint32(STACK_GUARD_MARKER, true) === 1) {
+    return { kind: 'nesting', message: 'it nests deeper than the Ruby parser\'s stack allows (about a hundred levels of brackets, blocks or calls)' };
+  }
+  // The syntax tree is read back recursively in JavaScript: a very long chain (`a.b.b.b…`) can
+  // outgrow the JavaScript stack even where prism's own stack sufficed.
+  if (e instanceof RangeError && /call stack/i.test(e.message)) return { kind: 'nesting', message: 'its syntax tree is too deep to read (a chain of thousands of calls or operators)' };
+  return { kind: 'parser', message: `the Ruby parser failed: ${(e as Error)?.message ?? e}` };
 }
 
 const decoder = new TextDecoder();

@@ -4,9 +4,11 @@ import { unknownResource, resourceNotOnPlatform, unknownProperty, invalidPropert
 import { malformedNotification, danglingNotification, neverNotified } from './notificationRules';
 import { missingSource } from './fileRules';
 import { duplicateResource, attributeNeverSet, compilerFindings } from './runRules';
+import { nestingTooDeep } from './nestingRule';
 
 export const RULES: Rule[] = [
   compilerFindings,
+  nestingTooDeep,
   unknownResource,
   resourceNotOnPlatform,
   unknownProperty,
