@@ -10,9 +10,16 @@ import { AttributeWriter, LEVELS, type Level, type NodeObject } from './attribut
 import { platformHelper } from './platformDsl';
 import type { PlatformFacts } from './platforms';
 import type { Workspace, Cookbook } from './workspace';
+import type { LayerInputs } from './attributeLayers';
+
+const NONE: ReadonlySet<string> = new Set();
 
 export class AttributeLoader {
+  /** Files loaded: those of a restored layer, then those loaded here since. */
+  private restored: ReadonlySet<string> = NONE;
   private readonly loaded = new Set<string>();
+  /** While a layer is being made: what its loading reads. */
+  private recording?: LayerInputs;
 
   constructor(
     private readonly ws: Workspace,
@@ -28,10 +35,30 @@ export class AttributeLoader {
     for (const f of files) this.loadFile(cb, f);
   }
 
+  /** Loads a cookbook's attribute files and says what that read (for an attribute layer). */
+  recordCookbook(cb: Cookbook): LayerInputs {
+    const inputs: LayerInputs = { files: [], lookups: [] };
+    this.recording = inputs;
+    try { this.loadCookbook(cb); } finally { this.recording = undefined; }
+    return inputs;
+  }
+
+  /** Every file loaded so far. */
+  loadedFiles(): ReadonlySet<string> {
+    return new Set([...this.restored, ...this.loaded]);
+  }
+
+  /** Takes the loaded files of a restored layer as loaded. */
+  restoreLoaded(files: ReadonlySet<string>): void {
+    this.restored = files;
+    this.loaded.clear();
+  }
+
   loadFile(cb: Cookbook, file: string): void {
-    if (this.loaded.has(file)) return;
+    if (this.loaded.has(file) || this.restored.has(file)) return;
     this.loaded.add(file);
     const parsed = this.ws.parse(file);
+    this.recording?.files.push({ file, parsed });
     if (!parsed) return;
     const scope = new AttributeFileScope(this, cb, this.node, this.facts);
     const env = new Env(undefined, scope, { file, parsed }, { nesting: [] });
@@ -42,6 +69,7 @@ export class AttributeLoader {
   include(spec: string, from: Cookbook): void {
     const [cbName, fileName = 'default'] = spec.includes('::') ? spec.split('::') : [spec];
     const cb = cbName === '' ? from : this.cookbookByName(cbName);
+    if (cbName !== '') this.recording?.lookups.push({ name: cbName, dir: cb?.dir });
     if (!cb) return;
     const file = cb.files.attributes.find((f) => path.basename(f, '.rb') === fileName);
     if (file) this.loadFile(cb, file);

@@ -35,19 +35,65 @@ function keyName(k: Value): string | undefined {
   return undefined;
 }
 
-const pathId = (path: string[]): string => path.join('\u0000');
+/**
+ * Containers (hashes, arrays, strings) that belong to a snapshot of a store: several compilations
+ * share them, so nothing changes them in place. A store copies such a hash before writing into it
+ * and hands out copies of them; its own containers it changes and hands out as before.
+ */
+const SHARED = new WeakSet<object>();
+
+/** Origins by path, as a tree that stores copy on write like the attribute hashes. */
+interface OriginNode {
+  list?: AttributeOrigin[];
+  kids?: Map<string, OriginNode>;
+}
+
+/** What a store holds at one moment, frozen: restored into another compilation's store, shared by all. */
+export interface StoreSnapshot {
+  readonly roots: ReadonlyMap<Level, HashValue>;
+  readonly origins: OriginNode;
+}
 
 export class AttributeStore {
-  private readonly roots = new Map<Level, HashValue>(LEVELS.map((l) => [l, hashOf([]) as HashValue]));
-  /** Origins by path (every level that set exactly this path, in order of writing). */
-  readonly origins = new Map<string, AttributeOrigin[]>();
+  private roots = new Map<Level, HashValue>(LEVELS.map((l) => [l, hashOf([]) as HashValue]));
+  private originRoot: OriginNode = {};
+  /** Hashes and origin nodes this store made since its last snapshot (the rest are shared: copied before a write). */
+  private readonly ownHashes = new Set<HashValue>();
+  private readonly ownOrigins = new Set<OriginNode>();
+
+  constructor() {
+    for (const h of this.roots.values()) this.ownHashes.add(h);
+    this.ownOrigins.add(this.originRoot);
+  }
 
   /** Loads the automatic level from platform facts (ohai-style JSON). */
   setAutomatic(json: Record<string, unknown>): void {
-    this.roots.set('automatic', fromJson(json) as HashValue);
+    const root = fromJson(json) as HashValue;
+    this.roots.set('automatic', root);
+    this.ownHashes.add(root);
   }
 
-  /** The raw value at one level, or undefined when that level does not have the path. */
+  /**
+   * Freezes what the store holds and returns it: later writes here copy what they change, so the
+   * snapshot stays as it is and may be restored into any number of other stores.
+   */
+  snapshot(): StoreSnapshot {
+    // Everything reachable becomes shared (a shared hash's contents are all shared already).
+    for (const root of this.roots.values()) share(root, 0);
+    this.ownHashes.clear();
+    this.ownOrigins.clear();
+    return { roots: new Map(this.roots), origins: this.originRoot };
+  }
+
+  /** Makes this store hold exactly what the snapshot holds. */
+  restore(s: StoreSnapshot): void {
+    this.roots = new Map(s.roots);
+    this.originRoot = s.origins;
+    this.ownHashes.clear();
+    this.ownOrigins.clear();
+  }
+
+  /** The raw value at one level, or undefined when that level does not have the path (never to be changed in place). */
   atLevel(level: Level, path: string[]): Value | undefined {
     let cur: Value = this.roots.get(level)!;
     for (const p of path) {
@@ -59,30 +105,121 @@ export class AttributeStore {
     return cur;
   }
 
+  /**
+   * The value at one level that its caller may change in place (`default['a']['list'] << x`): it,
+   * what it holds and the hashes above it are made this store's own (shared ones are copied first).
+   */
+  mutableAt(level: Level, path: string[]): Value | undefined {
+    if (this.atLevel(level, path) === undefined) return undefined;
+    if (!path.length) return this.ownDeep(this.ownRoot(level), 0);
+    const parent = this.ownPath(level, path.slice(0, -1));
+    const key = 's:' + path[path.length - 1];
+    const entry = parent.map.get(key)!;
+    if (entry.value.k === 'hash') return this.ownDeep(this.ownChild(parent, key, entry.value), 0);
+    if (!holdsShared(entry.value, 0)) return entry.value;
+    const copy = copyOut(entry.value, 0);
+    parent.map.set(key, { key: entry.key, value: copy });
+    return copy;
+  }
+
+  /** Makes everything an own hash holds this store's own. */
+  private ownDeep(h: HashValue, depth: number): HashValue {
+    if (depth > 32) return h;
+    for (const [k, e] of h.map) {
+      const v = e.value;
+      if (v.k === 'hash') this.ownDeep(this.ownChild(h, k, v), depth + 1);
+      else if (holdsShared(v, 0)) h.map.set(k, { key: e.key, value: copyOut(v, 0) });
+    }
+    return h;
+  }
+
   /** Writes a value at a level; intermediate hashes are created as Chef's VividMash does. */
   set(level: Level, path: string[], value: Value, loc?: SourceLocation, source?: string): void {
     if (path.length === 0) return;
-    let cur = this.roots.get(level)!;
-    for (const p of path.slice(0, -1)) {
-      const next = cur.map.get('s:' + p)?.value;
-      if (next?.k === 'hash') cur = next;
-      else {
-        const fresh = hashOf([]) as HashValue;
-        cur.map.set('s:' + p, { key: str(p), value: fresh });
-        cur = fresh;
-      }
-    }
+    const cur = this.ownPath(level, path.slice(0, -1));
     const last = path[path.length - 1];
     const stored = normalizeKeys(value);
     cur.map.set('s:' + last, { key: str(last), value: stored });
-    const id = pathId(path);
-    const list = this.origins.get(id) ?? [];
-    list.push({ level, path, value: stored, loc, ...(source ? { source } : {}) });
-    this.origins.set(id, list);
+    this.addOrigin(path, { level, path, value: stored, loc, ...(source ? { source } : {}) });
   }
 
-  /** The merged value at a path (highest precedence wins; hashes merge deeply). */
+  /** The hash at a path of a level, made this store's own (created where missing or not a hash). */
+  private ownPath(level: Level, path: string[]): HashValue {
+    let cur = this.ownRoot(level);
+    for (const p of path) {
+      const key = 's:' + p;
+      const next = cur.map.get(key)?.value;
+      if (next?.k === 'hash') cur = this.ownChild(cur, key, next);
+      else {
+        const fresh = hashOf([]) as HashValue;
+        cur.map.set(key, { key: str(p), value: fresh });
+        this.ownHashes.add(fresh);
+        cur = fresh;
+      }
+    }
+    return cur;
+  }
+
+  private ownRoot(level: Level): HashValue {
+    const root = this.roots.get(level)!;
+    if (this.ownHashes.has(root)) return root;
+    const copy: HashValue = { k: 'hash', map: new Map(root.map) };
+    this.roots.set(level, copy);
+    this.ownHashes.add(copy);
+    return copy;
+  }
+
+  /** A hash stored under `key` of an own hash, made this store's own. */
+  private ownChild(parent: HashValue, key: string, child: HashValue): HashValue {
+    if (this.ownHashes.has(child)) return child;
+    if (!SHARED.has(child)) { this.ownHashes.add(child); return child; }
+    const copy: HashValue = { k: 'hash', map: new Map(child.map) };
+    parent.map.set(key, { key: parent.map.get(key)!.key, value: copy });
+    this.ownHashes.add(copy);
+    return copy;
+  }
+
+  private addOrigin(path: string[], origin: AttributeOrigin): void {
+    let node = this.ownOriginRoot();
+    for (const p of path) {
+      const kids = node.kids ?? (node.kids = new Map());
+      const next = kids.get(p);
+      let own: OriginNode;
+      if (!next) own = {};
+      else if (this.ownOrigins.has(next)) own = next;
+      else own = { ...(next.list ? { list: [...next.list] } : {}), ...(next.kids ? { kids: new Map(next.kids) } : {}) };
+      if (own !== next) { kids.set(p, own); this.ownOrigins.add(own); }
+      node = own;
+    }
+    (node.list ??= []).push(origin);
+  }
+
+  private ownOriginRoot(): OriginNode {
+    if (this.ownOrigins.has(this.originRoot)) return this.originRoot;
+    const r = this.originRoot;
+    this.originRoot = { ...(r.list ? { list: [...r.list] } : {}), ...(r.kids ? { kids: new Map(r.kids) } : {}) };
+    this.ownOrigins.add(this.originRoot);
+    return this.originRoot;
+  }
+
+  /** Every level that set exactly this path, in order of writing. */
+  originsAt(path: string[]): AttributeOrigin[] | undefined {
+    let node: OriginNode | undefined = this.originRoot;
+    for (const p of path) { node = node.kids?.get(p); if (!node) return undefined; }
+    return node.list;
+  }
+
+  /**
+   * The merged value at a path (highest precedence wins; hashes merge deeply), as a copy: Chef's
+   * merged attributes are read-only, so changing what a recipe read changes nothing in the node.
+   */
   read(path: string[]): Value | undefined {
+    const merged = this.peek(path);
+    return merged === undefined ? undefined : copyOut(merged, 0);
+  }
+
+  /** The merged value, sharing the stored values: for reading only, never to be changed or handed to Ruby code. */
+  peek(path: string[]): Value | undefined {
     let merged: Value | undefined;
     for (const level of LEVELS) {
       const v = this.atLevel(level, path);
@@ -96,7 +233,7 @@ export class AttributeStore {
   explain(path: string[]): { value: Value | undefined; winner?: AttributeOrigin; origins: AttributeOrigin[] } {
     const origins: AttributeOrigin[] = [];
     for (let i = path.length; i >= 1; i--) {
-      const found = this.origins.get(pathId(path.slice(0, i)));
+      const found = this.originsAt(path.slice(0, i));
       if (found) { origins.push(...found); if (i < path.length) break; }
     }
     let winner: AttributeOrigin | undefined;
@@ -119,7 +256,7 @@ export class AttributeStore {
         walk(e.value, p, depth + 1);
       }
     };
-    const merged = this.read([]);
+    const merged = this.peek([]);
     if (merged) walk(merged, [], 0);
     return out;
   }
@@ -127,12 +264,55 @@ export class AttributeStore {
   /** Whether anything (at any level, including automatic) sets the path or a leaf above it. */
   isSet(path: string[]): boolean {
     for (let i = path.length; i >= 1; i--) {
-      const v = this.read(path.slice(0, i));
+      const v = this.peek(path.slice(0, i));
       if (v === undefined) continue;
       // A non-hash value above the path (or an unknown) means the rest of the path is inside it.
       return i === path.length || v.k !== 'hash';
     }
     return false;
+  }
+
+  /** Whether the merged view has a value at the path (nothing copied). */
+  has(path: string[]): boolean {
+    return this.peek(path) !== undefined;
+  }
+
+  /** A level's value at a path as a copy Ruby code may change (`default['a'].to_h`). */
+  levelCopy(level: Level, path: string[]): Value | undefined {
+    const v = this.atLevel(level, path);
+    return v === undefined ? undefined : copyOut(v, 0);
+  }
+}
+
+/** Whether a value is, or holds, a shared container. */
+function holdsShared(v: Value, depth: number): boolean {
+  if (depth > 32) return false;
+  if (v.k === 'str') return SHARED.has(v);
+  if (v.k === 'array') return SHARED.has(v) || v.items.some((x) => holdsShared(x, depth + 1));
+  if (v.k === 'hash') return SHARED.has(v) || [...v.map.values()].some((e) => holdsShared(e.value, depth + 1));
+  return false;
+}
+
+/** Marks a value and the containers in it as shared (a snapshot's). */
+function share(v: Value, depth: number): void {
+  if (depth > 32 || (v.k !== 'hash' && v.k !== 'array' && v.k !== 'str') || SHARED.has(v)) return;
+  SHARED.add(v);
+  if (v.k === 'hash') for (const e of v.map.values()) share(e.value, depth + 1);
+  else if (v.k === 'array') for (const x of v.items) share(x, depth + 1);
+}
+
+/** A copy of a value whose containers (hashes, arrays, strings) are new: changing it changes nothing stored. */
+function copyOut(v: Value, depth: number): Value {
+  if (depth > 32) return v;
+  switch (v.k) {
+    case 'str': return { k: 'str', v: v.v };
+    case 'array': return { k: 'array', items: v.items.map((x) => copyOut(x, depth + 1)) };
+    case 'hash': {
+      const map = new Map<string, { key: Value; value: Value }>();
+      for (const [k, e] of v.map) map.set(k, { key: e.key, value: copyOut(e.value, depth + 1) });
+      return { k: 'hash', map };
+    }
+    default: return v;
   }
 }
 
@@ -196,8 +376,9 @@ export class AttributeWriter implements RubyObject {
         if (!Array.isArray(keys)) return keys;
         const sub = [...this.path, ...keys];
         const existing = this.store.atLevel(this.level, sub);
-        // Leaves read as values; hashes (or missing keys, which auto-vivify) stay writable views.
-        if (existing !== undefined && existing.k !== 'hash') return existing;
+        // Leaves read as values (this level's own: `default['a']['list'] << x` changes it); hashes (or
+        // missing keys, which auto-vivify) stay writable views.
+        if (existing !== undefined && existing.k !== 'hash') return this.store.mutableAt(this.level, sub)!;
         return { k: 'object', obj: new AttributeWriter(this.store, this.level, sub, this.unless) };
       }
       case '[]=': case '[]||=': case 'store': {
@@ -222,10 +403,10 @@ export class AttributeWriter implements RubyObject {
         return { k: 'object', obj: this };
       }
       case 'delete': return NIL;
-      case 'to_h': case 'to_hash': case 'dup': return this.levelValue();
+      case 'to_h': case 'to_hash': case 'dup': return this.store.levelCopy(this.level, this.path) ?? NIL;
       default:
-        // Everything else reads this level's value (key?, each, empty?, …), as Chef's VividMash does.
-        return callValueMethod(this.levelValue(), method, args, ctx);
+        // Everything else acts on this level's value (key?, each, empty?, …), as Chef's VividMash does.
+        return callValueMethod(this.store.mutableAt(this.level, this.path) ?? NIL, method, args, ctx);
     }
   }
 
@@ -257,13 +438,18 @@ export class NodeObject implements RubyObject {
     return 'node';
   }
 
+  /** Whether code stored anything in `node.run_state`. */
+  runStateUsed(): boolean {
+    return this.runState.k === 'hash' && this.runState.map.size > 0;
+  }
+
   /** Reads a path from the merged view. */
   readPath(path: string[], loc?: SourceLocation): Value {
     this.onRead?.(path, loc);
     const v = this.store.read(path);
     if (v !== undefined) return v;
     // A key under a hash that exists reads as nil (the cookbook defines the namespace, not this key).
-    if (path.length > 1 && this.store.read(path.slice(0, -1))?.k === 'hash') return NIL;
+    if (path.length > 1 && this.store.peek(path.slice(0, -1))?.k === 'hash') return NIL;
     return unsetAttribute(path, loc);
   }
 
@@ -283,7 +469,7 @@ export class NodeObject implements RubyObject {
       case 'key?': case 'has_key?': case 'attribute?': case 'exist?': case 'include?': case 'member?': {
         const keys = keysOf(args);
         if (!Array.isArray(keys)) return keys;
-        return this.store.read(keys) !== undefined ? bool(true) : unknown(`whether node has ${keys.join('.')} depends on roles, environments or policies`);
+        return this.store.has(keys) ? bool(true) : unknown(`whether node has ${keys.join('.')} depends on roles, environments or policies`);
       }
       case 'default_unless': case 'normal_unless': case 'override_unless': case 'set_unless':
         return { k: 'object', obj: new AttributeWriter(this.store, method === 'set_unless' ? 'normal' : (method.replace('_unless', '') as Level), [], true) };

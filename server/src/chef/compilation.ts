@@ -13,6 +13,7 @@ import { type Interpreter, Env, type EvalCallContext, type EvalFinding } from '.
 import { RubyRaise } from '../ruby/errors';
 import { AttributeStore, NodeObject } from './attributes';
 import { AttributeLoader } from './attributeFiles';
+import type { AttributeLayer } from './attributeLayers';
 import { type RunInputs, NO_INPUTS, applyRunInputs } from './inputs/runInputs';
 import { type PlatformFacts, automaticAttributes } from './platforms';
 import { type ResourceDecl, resourceId, parseTarget, propValue } from './resourceDecl';
@@ -57,6 +58,15 @@ export class Compilation implements RunHost {
   readonly interp: Interpreter;
   private readonly attributes: AttributeLoader;
   private readonly loadedAttributeCookbooks = new Set<string>();
+  /**
+   * While nothing but attribute files has run, the store is exactly the last attribute layer's
+   * (`attributeLayers.ts`), so layers can be taken from the model's cache instead of evaluated.
+   */
+  private attributeLayersUsable = true;
+  private attributeLayer?: AttributeLayer;
+  private readonly initialLayerKey: string;
+  /** Attribute files are running: their own reads of the node are not recipe reads. */
+  private inAttributeFiles = false;
   private seq = 0;
   private expansionDepth = 0;
   /** Each action collection → the collection its instance was declared in. */
@@ -65,17 +75,19 @@ export class Compilation implements RunHost {
   constructor(readonly model: Model, readonly facts: PlatformFacts, readonly inputs: RunInputs = NO_INPUTS) {
     const world = model.world;
     this.interp = world.interpreter(this);
-    this.node = new NodeObject(this.store, (p, loc) => this.attributeReads.push({ path: p, loc }), inputs);
+    this.node = new NodeObject(this.store, (p, loc) => { if (!this.inAttributeFiles) this.attributeReads.push({ path: p, loc }); }, inputs);
     this.store.setAutomatic(automaticAttributes(facts));
     // The node's own attributes (JSON, roles, environment, policy) are there before any attributes file runs.
     applyRunInputs(this.store, inputs);
     this.attributes = new AttributeLoader(model.ws, this.interp, this.node, facts, (n) => model.cookbook(n));
+    this.initialLayerKey = model.attributeLayers.initialKey(facts, inputs);
   }
 
   /** Compiles `cookbook::recipe` entries (a bare name means its default recipe). */
   run(runList: string[]): void {
     const cookbooks = runList.map((r) => r.split('::')[0]);
     for (const name of cookbooks) this.loadAttributes(name);
+    this.attributeLayersUsable = false;
     runList.forEach((item, i) => this.includeRecipe(str(item), undefined, undefined, i));
     this.resolveNotifications();
     this.collectFindings();
@@ -97,6 +109,7 @@ export class Compilation implements RunHost {
    * `type[«any instance»]`. A raise or a budget ends that action's evaluation, not the others.
    */
   runUndeclared(def: CustomResourceDef): void {
+    this.attributeLayersUsable = false;
     const cookbook = def.schema.cookbook ?? '';
     const name = unknown(`the name is given by whoever declares a ${def.schema.name}`);
     const decl = this.newDecl(def.schema.name, 'custom', name, '«any instance»', {
@@ -128,6 +141,7 @@ export class Compilation implements RunHost {
    * declares can be checked whether or not a recipe uses the definition.
    */
   runUndeclaredDefinition(def: DefinitionDef): void {
+    this.attributeLayersUsable = false;
     const params = unknown(`params are given by whoever calls ${def.name}`, def.loc);
     const sc: ScopeContext = {
       cookbook: def.cookbook, origin: `${def.cookbook}::${path.basename(def.file, '.rb')}`, recipeName: `definition ${def.name}`, runItem: 0,
@@ -147,12 +161,61 @@ export class Compilation implements RunHost {
 
   /** Loads attributes of a cookbook and (first) of everything it depends on. */
   loadAttributes(name: string): void {
+    const order: Cookbook[] = [];
+    this.attributeOrder(name, order);
+    this.inAttributeFiles = true;
+    try {
+      if (this.attributeLayersUsable) this.loadLayers(order);
+      else for (const cb of order) this.attributes.loadCookbook(cb);
+    } finally {
+      this.inAttributeFiles = false;
+    }
+  }
+
+  /** The cookbooks whose attribute files loading `name` runs, in Chef's order (dependencies first). */
+  private attributeOrder(name: string, order: Cookbook[]): void {
     if (this.loadedAttributeCookbooks.has(name)) return;
     this.loadedAttributeCookbooks.add(name);
     const cb = this.model.cookbook(name);
     if (!cb) return;
-    for (const dep of cb.depends) this.loadAttributes(dep.name);
-    this.attributes.loadCookbook(cb);
+    for (const dep of cb.depends) this.attributeOrder(dep.name, order);
+    order.push(cb);
+  }
+
+  /**
+   * Loads cookbooks' attribute files through the model's layer cache: the longest run of cached
+   * layers is restored, the rest evaluated, each cookbook's result kept as a layer for the next
+   * compilation. A file that leaves state outside the node's attributes (top-level constants,
+   * `node.run_state`) makes the rest of this compilation load without the cache.
+   */
+  private loadLayers(order: Cookbook[]): void {
+    const cache = this.model.attributeLayers;
+    const lookup = (n: string) => this.model.cookbook(n);
+    let i = 0;
+    let at = this.attributeLayer;
+    for (; i < order.length; i++) {
+      const next = cache.get(at?.key ?? this.initialLayerKey, order[i], this.model.ws, lookup);
+      if (!next) break;
+      at = next;
+    }
+    if (at && at !== this.attributeLayer) {
+      this.store.restore(at.snapshot);
+      this.attributes.restoreLoaded(at.loadedFiles);
+      const replayed: AttributeLayer[] = [];
+      for (let l: AttributeLayer | undefined = at; l && l !== this.attributeLayer; l = l.parent) replayed.push(l);
+      for (const l of replayed.reverse()) this.interp.findings.push(...l.findings);
+      this.attributeLayer = at;
+    }
+    for (; i < order.length; i++) {
+      const cb = order[i];
+      if (!this.attributeLayersUsable) { this.attributes.loadCookbook(cb); continue; }
+      const findings = this.interp.findings.length;
+      const constants = this.interp.constants.size;
+      const read = this.attributes.recordCookbook(cb);
+      if (this.interp.constants.size !== constants || this.node.runStateUsed()) { this.attributeLayersUsable = false; continue; }
+      const parentKey = this.attributeLayer?.key ?? this.initialLayerKey;
+      this.attributeLayer = cache.add(this.attributeLayer, parentKey, cb, read, this.store.snapshot(), this.attributes.loadedFiles(), this.interp.findings.slice(findings));
+    }
   }
 
   /** What a bare DSL name declares, if anything. */
@@ -306,6 +369,7 @@ export class Compilation implements RunHost {
 
   /** `include_recipe 'cookbook::recipe'`: evaluates it once per run. */
   includeRecipe(specV: Value, ctx: EvalCallContext | undefined, from: RInstance | undefined, runItem?: number): void {
+    this.attributeLayersUsable = false;
     const fromSc = from ? scopeOf({ k: 'object', obj: from }) : undefined;
     if (specV.k !== 'str' && specV.k !== 'sym') {
       if (specV.k === 'unknown' && ctx?.loc) this.findings.push({ code: 'include-unknown', severity: 'info', loc: ctx.loc, message: `The recipe included here is not known statically: ${specV.reason}.` });

@@ -19,6 +19,7 @@ import { ChefWorld } from './dsl/chefWorld';
 import type { RunInputs } from './inputs/runInputs';
 import { Compilation } from './compilation';
 import { AttributeStore, NodeObject } from './attributes';
+import { AttributeLayerCache } from './attributeLayers';
 import { type PlatformFacts, automaticAttributes } from './platforms';
 import { validate } from './validate';
 import { toGraph } from './graph';
@@ -55,6 +56,9 @@ export class Model implements ModelSource {
   helpers = new Map<string, MethodDef>();
   /** Names library files give resources, read from their source (a safety net for classes we cannot load). */
   libraryResourceNames = new Set<string>();
+
+  /** What cookbooks' attribute files leave in the node, per loading order, platform and inputs (shared by this world's compilations). */
+  attributeLayers = new AttributeLayerCache();
 
   /** Findings of loading libraries (a library that raises while it loads). */
   libraryFindings: { file: string; finding: import('../ruby/interpreter').EvalFinding }[] = [];
@@ -99,6 +103,7 @@ export class Model implements ModelSource {
 
   /** Re-reads libraries, custom resources and definitions of every cookbook (a new world). */
   reload(): void {
+    this.attributeLayers = new AttributeLayerCache();
     this.customDefs.clear();
     this.definitions.clear();
     this.catalog.clearCustom();

@@ -67,7 +67,7 @@ export function defineUniversalDsl(world: ChefWorld): void {
     const host = hostFacts(ctx);
     const k = args[0];
     if (!host || !k || (k.k !== 'str' && k.k !== 'sym')) return undefined;
-    return bool(host.node.store.read([k.v]) !== undefined);
+    return bool(host.node.store.has([k.v]));
   });
   // Recipes, resources and providers all reach the node through their run context.
   u.defineNative('run_context', () => RUN_CONTEXT);

@@ -84,7 +84,7 @@ export function readPolicyfile(file: string): Policy {
   policy.overrides = (store.atLevel('role_override', []) ?? hashOf([])) as HashValue;
   policy.lineOf = (kind, p) => {
     for (let i = p.length; i >= 1; i--) {
-      const o = store.origins.get(p.slice(0, i).join('\u0000'))?.find((x) => x.level === (kind === 'default' ? 'role_default' : 'role_override'));
+      const o = store.originsAt(p.slice(0, i))?.find((x) => x.level === (kind === 'default' ? 'role_default' : 'role_override'));
       if (o?.loc) return o.loc.line;
     }
     return undefined;
