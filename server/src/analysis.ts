@@ -67,7 +67,7 @@ export class Analysis {
    * `readable`: which files may be opened from disk (the language server's workspace access: no
    * symlink leading out of the workspace); open documents are always read from the editor.
    */
-  constructor(roots: string[], platform = DEFAULT_PROFILE, private readonly opts: { readable?: (file: string) => boolean } = {}) {
+  constructor(roots: string[], platform = DEFAULT_PROFILE, private readonly opts: { readable?: (file: string, cookbookDir: string | undefined) => boolean } = {}) {
     this.facts = getPlatformProfile(platform) ?? getPlatformProfile(DEFAULT_PROFILE)!;
     this.runs.configure({}, getPlatformProfile(platform) ? platform : 'auto');
     this.index(roots, new Map());

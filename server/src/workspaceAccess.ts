@@ -20,7 +20,7 @@ export interface AccessScope {
   folders(): string[];
   /** Every folder the analysis searches for cookbooks (the folders and the `cloche.cookbookPaths`). */
   roots(): string[];
-  /** The folder of the cookbook a path is in, when the workspace's scan found that cookbook. */
+  /** The folder of the cookbook a requested path is in, when the workspace's scan found that cookbook. */
   cookbookDirOf(file: string): string | undefined;
   /** Whether a URI is an open document. */
   isOpen(uri: string): boolean;
@@ -50,12 +50,14 @@ export class WorkspaceAccess {
 
   /**
    * Whether the analysis may open a file from disk: its real path stays inside the real folder of
-   * what holds it by name — its cookbook or a root — or, for a file outside all of them (a
-   * repository's Berksfile above a root), inside its own folder (it is no symlink to elsewhere).
+   * what holds it by name — its cookbook (the workspace says which: one being read has no index
+   * entry yet) or a root — or, for a file outside all of them (a repository's Berksfile above a
+   * root), inside its own folder (it is no symlink to elsewhere).
    */
-  readable(file: string): boolean {
+  readable(file: string, cookbookDir: string | undefined): boolean {
     const abs = path.resolve(file);
-    const holders = [...this.scope.roots().map((r) => path.resolve(r)).filter((r) => isInside(abs, r)), ...this.cookbookOf(abs)];
+    const holders = this.scope.roots().map((r) => path.resolve(r)).filter((r) => isInside(abs, r));
+    if (cookbookDir && isInside(abs, path.resolve(cookbookDir))) holders.push(path.resolve(cookbookDir));
     return staysInside(abs, holders.length ? holders : [path.dirname(abs)]);
   }
 

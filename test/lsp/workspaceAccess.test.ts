@@ -33,7 +33,7 @@ execFileSync('mkfifo', [pipe]);
 const link = path.join(ws, 'app/recipes/linked.rb');
 fs.symlinkSync(secret, link);
 // A symlinked cookbook folder (the workspace scan follows it on purpose): its files are the workspace's.
-write(path.join(base, 'shared/metadata.rb'), "name 'shared'\nversion '1.0.0'\n");
+write(path.join(base, 'shared/metadata.rb'), "name 'shared_cb'\nversion '1.0.0'\n");
 write(path.join(base, 'shared/recipes/default.rb'), "file '/tmp/shared' do\n  modee '0644'\nend\n");
 fs.symlinkSync(path.join(base, 'shared'), path.join(ws, 'shared'));
 const sharedRecipe = path.join(ws, 'shared/recipes/default.rb');
@@ -143,7 +143,8 @@ test('files of the workspace, a symlinked cookbook folder and open documents any
   assert.ok(diags.some((d) => d.code === 'unknown-property'), 'a workspace file gets its diagnostics');
   const shared = await client.diagnostics(sharedRecipe);
   assert.ok(shared.some((d) => d.code === 'unknown-property'), 'a file of a symlinked cookbook folder is the workspace\'s');
-  const graph = await client.request<{ resources: { id: string }[] }>('cloche/graph', { uri: uri(sharedRecipe) });
+  const graph = await client.request<{ runList: string[]; resources: { id: string }[] }>('cloche/graph', { uri: uri(sharedRecipe) });
+  assert.deepEqual(graph.runList, ['shared_cb::default'], 'its metadata is read (the name is not the folder\'s)');
   assert.ok(graph.resources.some((r) => r.id === 'file[/tmp/shared]'));
 
   // The same text, open in the editor outside the workspace: served from the editor's text.

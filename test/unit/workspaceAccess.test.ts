@@ -19,7 +19,7 @@ write('ws/app/metadata.rb', "name 'app'\n");
 const recipe = write('ws/app/recipes/default.rb', "package 'x'\n");
 const berksfile = write('ws/Berksfile', "cookbook 'app', path: 'app'\n");
 const secret = write('outside/secret.rb', "file 'SECRET'\n");
-write('shared/metadata.rb', "name 'shared'\n");
+write('shared/metadata.rb', "name 'shared_cb'\n");
 const sharedReal = write('shared/recipes/default.rb', "package 'y'\n");
 const leak = path.join(ws, 'app/recipes/leak.rb');
 fs.symlinkSync(secret, leak);
@@ -32,7 +32,7 @@ after(() => fs.rmSync(base, { recursive: true, force: true }));
 
 function accessFor(folders: string[], open: string[] = []): { access: WorkspaceAccess; workspace: Workspace } {
   let access!: WorkspaceAccess;
-  const workspace = new Workspace(folders, false, (f) => access.readable(f));
+  const workspace = new Workspace(folders, false, (f, dir) => access.readable(f, dir));
   access = new WorkspaceAccess({ folders: () => folders, roots: () => folders, cookbookDirOf: (f) => workspace.cookbookOf(f)?.dir, isOpen: (x) => open.includes(x) });
   workspace.scan();
   return { access, workspace };
@@ -77,12 +77,13 @@ test('requests: no folders (only the root URI given, or nothing) serve the root,
 
 test('the analysis never reads through a symlink leading out of the workspace', () => {
   const { access, workspace } = accessFor([ws]);
-  assert.equal(access.readable(leak), false);
+  assert.equal(access.readable(leak, path.join(ws, 'app')), false);
   assert.equal(workspace.readFile(leak), undefined);
   assert.equal(new Workspace([ws]).readFile(leak), "file 'SECRET'\n", 'without the rule the file would be read');
   assert.equal(workspace.readFile(shared), "package 'y'\n", 'a symlinked cookbook folder is read');
   assert.equal(workspace.readFile(recipe), "package 'x'\n");
-  assert.ok(access.readable(berksfile));
+  assert.ok(access.readable(berksfile, undefined));
+  assert.equal(workspace.cookbookOf(shared)?.name, 'shared_cb', 'the symlinked cookbook\'s metadata is read while it is scanned');
   assert.ok(workspace.cookbookOf(leak), 'the symlink is still listed in its cookbook');
 });
 

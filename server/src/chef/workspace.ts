@@ -64,10 +64,14 @@ export class Workspace {
   /**
    * `stableDisk`: the files do not change while this workspace lives (one CLI run), so a file read
    * once is not stat-ed again. The language server leaves it off: files change under it.
-   * `readable`: which files may be opened from disk (the language server refuses symlinks that lead
-   * out of the workspace, `workspaceAccess.ts`); the others read as missing. Open documents always read.
+   * `readable`: which files may be opened from disk, told the folder of the cookbook holding each (the
+   * language server refuses symlinks that lead out of it, `workspaceAccess.ts`); the others read as
+   * missing. Open documents always read.
    */
-  constructor(readonly roots: string[], private readonly stableDisk = false, private readonly readable?: (file: string) => boolean) {}
+  constructor(readonly roots: string[], private readonly stableDisk = false, private readonly readable?: (file: string, cookbookDir: string | undefined) => boolean) {}
+
+  /** The folder of the cookbook being read now: its files (metadata first) are its own before it is indexed. */
+  private adding: string | undefined;
 
   /** cookbookOf answers, until the cookbooks change. */
   private readonly owners = new Map<string, Cookbook | undefined>();
@@ -109,7 +113,10 @@ export class Workspace {
   addCookbook(dir: string, found?: Cookbook['found']): Cookbook {
     const abs = path.resolve(dir);
     const known = this.byDir.get(abs);
-    const cookbook = readCookbook(this, abs, found ?? known?.found ?? { root: -1, depth: 0 });
+    const before = this.adding;
+    this.adding = abs;
+    let cookbook: Cookbook;
+    try { cookbook = readCookbook(this, abs, found ?? known?.found ?? { root: -1, depth: 0 }); } finally { this.adding = before; }
     // Re-read in place: models and resolutions holding the cookbook see its new file lists.
     if (known) Object.assign(known, cookbook); else { this.all.push(cookbook); this.byDir.set(abs, cookbook); }
     if (!this.scanning) this.index();
@@ -193,7 +200,7 @@ export class Workspace {
     const cached = this.disk.get(abs);
     if (cached && cached.mtimeMs === stat.mtimeMs && cached.size === stat.size) return cached.text;
     // Checked when the disk is read (a symlink led elsewhere changes what stat says).
-    if (this.readable && !this.readable(abs)) { this.disk.delete(abs); return undefined; }
+    if (this.readable && !this.readable(abs, this.cookbookDirOf(abs))) { this.disk.delete(abs); return undefined; }
     try {
       const text = fs.readFileSync(abs, 'utf8');
       this.disk.set(abs, { mtimeMs: stat.mtimeMs, size: stat.size, text });
@@ -201,6 +208,12 @@ export class Workspace {
     } catch {
       return undefined;
     }
+  }
+
+  /** The folder of the cookbook holding a file: the one being read now, else an indexed one. */
+  private cookbookDirOf(abs: string): string | undefined {
+    if (this.adding && (abs === this.adding || abs.startsWith(this.adding + path.sep))) return this.adding;
+    return this.cookbookOf(abs)?.dir;
   }
 
   exists(file: string): boolean {

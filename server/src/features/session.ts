@@ -27,7 +27,7 @@ export class Session {
   /** Which files requests may name and the analysis may read (the folders, their cookbooks, open documents). */
   readonly access = new WorkspaceAccess({
     folders: () => this.folders,
-    roots: () => this.analysisValue?.ws.roots ?? this.roots(),
+    roots: () => this.roots(),
     cookbookDirOf: (file) => this.analysisValue?.ws.cookbookOf(file)?.dir,
     isOpen: (uri) => this.documents.isOpen(uri),
   });
@@ -54,7 +54,7 @@ export class Session {
     await this.refreshSettings();
     this.status('indexing', 'indexing cookbooks');
     const started = performance.now();
-    this.analysisValue = new Analysis(this.roots(), this.settings.platform, { readable: (file) => this.access.readable(file) });
+    this.analysisValue = new Analysis(this.roots(), this.settings.platform, { readable: (file, cookbookDir) => this.access.readable(file, cookbookDir) });
     this.analysisValue.setRunSettings(this.settings.run);
     this.documents.attach(this.analysisValue);
     this.readyResolve();
