@@ -116,11 +116,16 @@ export function matchWrite(it: Interpreter, node: N, env: Env): Value {
 
 /** `A::B::C` from a constant read/path/target node. */
 export function constantPathName(node: N): string {
-  if (!node) return '';
-  const kind = node.constructor.name;
-  if (kind === 'ConstantReadNode' || kind === 'ConstantTargetNode' || kind === 'ConstantWriteNode') return node.name;
-  if (kind === 'ConstantPathNode' || kind === 'ConstantPathTargetNode') return node.parent ? `${constantPathName(node.parent)}::${node.name}` : `::${node.name}`;
-  return '?';
+  // A loop, not recursion: `A::B::…` is as deep as it is long.
+  const names: string[] = [];
+  for (let cur = node; ; cur = cur.parent) {
+    if (!cur) return '';
+    const kind = cur.constructor.name;
+    if (kind === 'ConstantReadNode' || kind === 'ConstantTargetNode' || kind === 'ConstantWriteNode') return [cur.name, ...names.reverse()].join('::');
+    if (kind !== 'ConstantPathNode' && kind !== 'ConstantPathTargetNode') return ['?', ...names.reverse()].join('::');
+    names.push(cur.name);
+    if (!cur.parent) return `::${names.reverse().join('::')}`;
+  }
 }
 
 /** Ruby's constant lookup: the lexical nesting, then the ancestors of the innermost module, then Object. */
