@@ -8,7 +8,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseRuby } from '../../server/src/ruby/prism';
 import { Env } from '../../server/src/ruby/interpreter';
-import { inspect, type RubyObject } from '../../server/src/ruby/values';
+import { inspect, rubyEquals, arr, int, type RubyObject, type Value } from '../../server/src/ruby/values';
 import { ChefWorld } from '../../server/src/chef/dsl/chefWorld';
 import { RULES } from '../../server/src/chef/rules';
 import type { Diagnostic } from '../../server/src/protocol';
@@ -85,8 +85,18 @@ test('the evaluator bounds its nesting: a 3000-term sum is unknown with a nestin
   assert.equal(inspect(evaluate('def f(n) = n == 0 ? 0 : f(n - 1) + 1\nf(60)\n').value), '60');
 });
 
+test('values nested thousands deep compare without exhausting the stack: past the bound equality is unknown', () => {
+  const deep = (n: number): Value => { let v: Value = arr([]); for (let i = 0; i < n; i++) v = arr([v]); return v; };
+  const a = deep(3000);
+  assert.equal(rubyEquals(a, deep(3000)), undefined);
+  assert.equal(rubyEquals(a, a), true);
+  assert.equal(rubyEquals(deep(50), deep(50)), true);
+  assert.equal(rubyEquals(arr([deep(50), int(1)]), arr([deep(50), int(2)])), false);
+});
+
 test('cloche check of a cookbook with hostile files: each is nesting-too-deep, the other files keep their findings, the check exits normally', () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cloche-nesting-'));
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cloche-nesting-'));
+  const dir = path.join(tmp, 'deep'); // the CLI also reads the cookbook's siblings
   const write = (rel: string, text: string) => { fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true }); fs.writeFileSync(path.join(dir, rel), text); };
   write('metadata.rb', "name 'deep'\nversion '1.0.0'\n");
   write('attributes/default.rb', "default['deep']['port'] = 80\n");
@@ -96,6 +106,8 @@ test('cloche check of a cookbook with hostile files: each is nesting-too-deep, t
   write('recipes/do.rb', unclosedDos(200));
   write('recipes/begin.rb', nestedBegins(10_000));
   write('recipes/sum.rb', `${longSum(3000)}file '/tmp/after-the-sum' do\n  nosuchprop 1\nend\n`);
+  // Two declarations of one resource whose property values nest 3000 deep: the duplicate-resource rule compares them.
+  write('recipes/deep_values.rb', "x = []\n3000.times { x = [x] }\ny = []\n3000.times { y = [y] }\nfile '/tmp/dup' do\n  mode x\nend\nfile '/tmp/dup' do\n  mode y\nend\n");
   write('recipes/default.rb', "file '/tmp/a' do\n  content node['deep']['port'].to_s\n  nosuchprop 1\nend\n");
   try {
     // A hang guard: 10,000 nested `begin`s used to keep prism looping in calloc for minutes.
@@ -107,9 +119,10 @@ test('cloche check of a cookbook with hostile files: each is nesting-too-deep, t
     for (const file of ['hash.rb', 'parens.rb', 'ifs.rb', 'do.rb', 'begin.rb']) assert.deepEqual(of(file), ['1:nesting-too-deep:warning'], file);
     assert.deepEqual(of('sum.rb'), ['1:nesting-too-deep:info', '3:unknown-property:error']);
     assert.deepEqual(of('default.rb'), ['3:unknown-property:error']);
+    assert.ok(of('deep_values.rb').includes('8:duplicate-resource:info'), of('deep_values.rb').join());
     assert.ok(!diags.some((d) => d.code === 'syntax-error'));
     assert.ok(RULES.some((rule) => rule.code === 'nesting-too-deep'), 'the code is a registered rule');
   } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
+    fs.rmSync(tmp, { recursive: true, force: true });
   }
 });

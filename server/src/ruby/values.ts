@@ -170,9 +170,17 @@ export function inspect(v: Value, depth = 0): string {
   }
 }
 
-/** Structural equality (Ruby `==`); undefined when either side is unknown. */
-export function rubyEquals(a: Value, b: Value): boolean | undefined {
+const EQUALITY_DEPTH = 100;
+
+/**
+ * Structural equality (Ruby `==`); undefined when either side is unknown, or when the values nest
+ * deeper than `EQUALITY_DEPTH` (a loop can build an array 10,000 levels deep; comparing it must
+ * not exhaust the stack).
+ */
+export function rubyEquals(a: Value, b: Value, depth = 0): boolean | undefined {
   if (a.k === 'unknown' || b.k === 'unknown') return undefined;
+  if (a === b && a.k !== 'float') return true;
+  if (depth > EQUALITY_DEPTH) return undefined;
   if ((a.k === 'int' || a.k === 'float') && (b.k === 'int' || b.k === 'float')) return a.v === b.v;
   if (a.k !== b.k) return false;
   switch (a.k) {
@@ -182,7 +190,7 @@ export function rubyEquals(a: Value, b: Value): boolean | undefined {
       const bi = (b as typeof a).items;
       if (a.items.length !== bi.length) return false;
       let result: boolean | undefined = true;
-      a.items.forEach((x, i) => { const e = rubyEquals(x, bi[i]); if (e === false) result = false; else if (e === undefined && result) result = undefined; });
+      a.items.forEach((x, i) => { const e = rubyEquals(x, bi[i], depth + 1); if (e === false) result = false; else if (e === undefined && result) result = undefined; });
       return result;
     }
     case 'hash': {
@@ -191,13 +199,13 @@ export function rubyEquals(a: Value, b: Value): boolean | undefined {
       for (const [key, e] of a.map) {
         const other = bm.get(key);
         if (!other) return false;
-        const eq = rubyEquals(e.value, other.value);
+        const eq = rubyEquals(e.value, other.value, depth + 1);
         if (eq !== true) return eq;
       }
       return true;
     }
     case 'regexp': return a.source === (b as typeof a).source;
-    case 'range': return rubyEquals(a.from, (b as typeof a).from) === true && rubyEquals(a.to, (b as typeof a).to) === true;
+    case 'range': return rubyEquals(a.from, (b as typeof a).from, depth + 1) === true && rubyEquals(a.to, (b as typeof a).to, depth + 1) === true;
     default: return a === b;
   }
 }
