@@ -19,6 +19,8 @@ export const DOCUMENT_SELECTOR: DocumentSelector = [
   { scheme: 'file', language: 'json', pattern: '**/{roles,environments}/**/*.json' },
   { scheme: 'file', language: 'ruby', pattern: '**/{roles,environments}/**/*.rb' },
   { scheme: 'file', language: 'ruby', pattern: '**/Policyfile.rb' },
+  // The repository's choices about findings: its own problems show there, an edit re-reports the rest.
+  { scheme: 'file', language: 'json', pattern: '**/.cloche.json' },
 ];
 
 export function createLanguageClient(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): LanguageClient {
@@ -31,7 +33,7 @@ export function createLanguageClient(context: vscode.ExtensionContext, log: vsco
     documentSelector: DOCUMENT_SELECTOR,
     outputChannel: log,
     initializationOptions: { settings: vscode.workspace.getConfiguration('cloche') },
-    synchronize: { fileEvents: vscode.workspace.createFileSystemWatcher('**/{metadata.rb,*.rb,*.erb,recipes/*.yml,recipes/*.yaml,kitchen*.yml,.kitchen*.yml,roles/**/*.json,environments/**/*.json}') },
+    synchronize: { fileEvents: vscode.workspace.createFileSystemWatcher('**/{metadata.rb,*.rb,*.erb,recipes/*.yml,recipes/*.yaml,kitchen*.yml,.kitchen*.yml,roles/**/*.json,environments/**/*.json,.cloche.json}') },
     // Errors are shown by the status item with what to do; the client does not pop up its own.
     revealOutputChannelOn: 4 /* RevealOutputChannelOn.Never */,
     // Hovers link to the rendered-file preview; no other command runs from server markdown.

@@ -20,8 +20,8 @@ import { type PlatformFacts, getPlatformProfile, DEFAULT_PROFILE } from './chef/
 import { syntaxDiagnostics, rubyFilesOf } from './chef/rules/syntaxRule';
 import { parseFailureDiagnostics } from './chef/rules/nestingRule';
 import { actionBodyDiagnostics } from './chef/resourceBodies';
-import { withActionBodies } from './chef/check';
-import { findingsAtCallSites } from './chef/callSites';
+import { cookbookFindings } from './chef/check';
+import { CONFIG_FILE, ProjectConfigs, type SeverityMap } from './chef/projectConfig';
 import { RunChoices, type CookbookRun, type RunSettings } from './runChoices';
 
 /** A cookbook's compilation and its diagnostics, by file. */
@@ -62,6 +62,9 @@ export class Analysis {
   private bare: Model | undefined;
   /** Who waits for the next invalidation (a held-open workspace diagnostics request). */
   private changeWaiters: (() => void)[] = [];
+  /** The workspace's `.cloche.json` files, and the editor's severity per code over them. */
+  private configs!: ProjectConfigs;
+  private severity: SeverityMap = {};
 
   /**
    * `readable`: which files may be opened from disk (the language server's workspace access: no
@@ -78,6 +81,7 @@ export class Analysis {
     for (const [file, text] of overlays) this.ws.setOverlay(file, text);
     this.ws.scan();
     this.models = new ModelSet(this.ws);
+    this.configs = new ProjectConfigs(this.ws);
     this.bare = undefined;
   }
 
@@ -98,6 +102,14 @@ export class Analysis {
   /** New run settings (node attributes file or inline, environment): every compilation is redone when they differ. */
   setRunSettings(settings: RunSettings): boolean {
     if (!this.runs.configure(settings, this.runs.platform)) return false;
+    this.invalidateAll();
+    return true;
+  }
+
+  /** The editor's level per rule code (over `.cloche.json`): every cookbook's findings are made again when it differs. */
+  setSeverity(severity: SeverityMap): boolean {
+    if (JSON.stringify(severity) === JSON.stringify(this.severity)) return false;
+    this.severity = severity;
     this.invalidateAll();
     return true;
   }
@@ -171,6 +183,8 @@ export class Analysis {
     const abs = path.resolve(file);
     const role = roleOf(abs);
     if (this.movesCookbooks(abs, kind)) { this.runs.forget(); return this.rescan(); }
+    // What the author chose about findings changed: every cookbook under it may report otherwise.
+    if (path.basename(abs) === CONFIG_FILE) return this.invalidateAll();
     // A kitchen file, role, environment or node attributes file: every run is set up again.
     if (this.runs.reads(abs)) { this.runs.forget(); return this.invalidateAll(); }
     const cb = this.ws.cookbookOf(abs);
@@ -229,9 +243,10 @@ export class Analysis {
     return this.cookbook(cb.dir);
   }
 
-  /** Diagnostics of one file: its cookbook's, or the run-input problems located in it (a role, a node JSON, a kitchen file). */
+  /** Diagnostics of one file: its cookbook's, or the run-input problems located in it (a role, a node JSON, a kitchen file), or a `.cloche.json`'s own. */
   diagnostics(file: string): Diagnostic[] {
     const abs = path.resolve(file);
+    if (path.basename(abs) === CONFIG_FILE) return this.configs.file(abs)?.problems ?? [];
     const own = this.forFile(abs)?.diagnostics.get(abs) ?? [];
     return [...own, ...this.inputDiagnostics(abs)];
   }
@@ -299,6 +314,7 @@ export class Analysis {
     const dirs = new Set(this.ws.all.map((c) => c.dir));
     this.fresh.clear();
     this.bodies.clear();
+    this.configs.forget();
     for (const d of this.last.keys()) if (!dirs.has(d)) this.last.delete(d);
     this.notifyChange();
     return dirs;
@@ -332,9 +348,7 @@ export class Analysis {
       run = model.diagnostics(compilation);
     } else run = [...rubyFilesOf(cb).flatMap((f) => [...syntaxDiagnostics(this.ws, f), ...parseFailureDiagnostics(this.ws, f)]), ...model.resolution.findings];
     run.push(...setup.diagnostics);
-    const own = withActionBodies(run, this.bodiesOf(cb));
-    const moved = compilation ? findingsAtCallSites(own, compilation, inCookbook, (d) => this.reportedByOwner(d)) : [];
-    const diags = [...own, ...moved.map((m) => m.at)];
+    const diags = cookbookFindings(this.ws, cb, run, this.bodiesOf(cb), compilation, (d) => this.reportedByOwner(d), { severity: this.severity, configs: this.configs });
     const byFile = new Map<string, Diagnostic[]>();
     for (const d of diags) {
       if (!inCookbook(d.file) || this.ws.cookbookOf(d.file) !== cb) continue;

@@ -6,6 +6,7 @@
  */
 import { getPlatformProfile } from './chef/platforms';
 import type { RunSettings } from './runChoices';
+import { LEVELS, type Level } from './chef/projectConfig';
 
 export interface ClocheSettings {
   /** Platform profile for diagnostics, completion and hover (`debian-12`, `almalinux-9`, …), or `auto`: each cookbook's metadata `supports` decides. */
@@ -16,16 +17,19 @@ export interface ClocheSettings {
   inlayHints: { attributeValues: boolean };
   /** Extra folders searched for cookbooks, besides the workspace folders. */
   cookbookPaths: string[];
+  /** A level per rule code (`off`: not reported), over what the repository's `.cloche.json` says. */
+  diagnostics: { severity: Record<string, Level> };
 }
 
 /** Keys under `cloche.` that the settings read (for the package.json consistency test). */
-export const SETTING_KEYS = ['cloche.platform', 'cloche.inlayHints.attributeValues', 'cloche.cookbookPaths', 'cloche.run.attributesFile', 'cloche.run.attributes', 'cloche.run.environment'] as const;
+export const SETTING_KEYS = ['cloche.platform', 'cloche.inlayHints.attributeValues', 'cloche.cookbookPaths', 'cloche.run.attributesFile', 'cloche.run.attributes', 'cloche.run.environment', 'cloche.diagnostics.severity'] as const;
 
 export const DEFAULT_SETTINGS: ClocheSettings = {
   platform: 'auto',
   run: {},
   inlayHints: { attributeValues: true },
   cookbookPaths: [],
+  diagnostics: { severity: {} },
 };
 
 /** Reads the `cloche` configuration section; anything missing or malformed falls back to its default. */
@@ -46,7 +50,16 @@ export function readSettings(raw: unknown): ClocheSettings {
     },
     inlayHints: { attributeValues: typeof hints.attributeValues === 'boolean' ? hints.attributeValues : DEFAULT_SETTINGS.inlayHints.attributeValues },
     cookbookPaths: Array.isArray(o.cookbookPaths) ? o.cookbookPaths.filter((p): p is string => typeof p === 'string' && p.length > 0) : [],
+    diagnostics: { severity: severityOf(isObject(o.diagnostics) ? o.diagnostics.severity : undefined) },
   };
+}
+
+/** Code → level pairs with a known level (codes are kept as written: a code of a newer Cloche is harmless). */
+function severityOf(raw: unknown): Record<string, Level> {
+  const out: Record<string, Level> = {};
+  if (!isObject(raw)) return out;
+  for (const [code, level] of Object.entries(raw)) if (typeof level === 'string' && (LEVELS as readonly string[]).includes(level)) out[code] = level as Level;
+  return out;
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {

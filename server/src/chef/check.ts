@@ -15,6 +15,8 @@ import { syntaxDiagnostics, rubyFilesOf } from './rules/syntaxRule';
 import { parseFailureDiagnostics } from './rules/nestingRule';
 import { actionBodyDiagnostics } from './resourceBodies';
 import { findingsAtCallSites } from './callSites';
+import { type DiagnosticPolicy, applyPolicy } from './diagnosticPolicy';
+import { ProjectConfigs } from './projectConfig';
 
 /**
  * Diagnostics of the paths; `onCompilation` sees each cookbook's compilation (for statistics). Each
@@ -24,8 +26,9 @@ import { findingsAtCallSites } from './callSites';
  * list of its own (a suite's, a node JSON's, a policy's) that is compiled as one more run, started
  * from the first path's cookbook.
  */
-export function checkPaths(source: ModelSource, paths: string[], facts: PlatformFacts, onCompilation?: (c: Compilation) => void, opts: { inputs?: RunInputs; runList?: string[] } = {}): Diagnostic[] {
+export function checkPaths(source: ModelSource, paths: string[], facts: PlatformFacts, onCompilation?: (c: Compilation) => void, opts: { inputs?: RunInputs; runList?: string[]; policy?: DiagnosticPolicy } = {}): Diagnostic[] {
   const ws = source.ws;
+  const policy = opts.policy ?? { severity: {}, configs: new ProjectConfigs(ws) };
   const inScope = (file: string) => paths.some((p) => file === p || file.startsWith(p + path.sep));
   const cookbooks = cookbooksUnder(ws, paths);
   const out: Diagnostic[] = [];
@@ -46,12 +49,7 @@ export function checkPaths(source: ModelSource, paths: string[], facts: Platform
     const compilation = runList.length ? model.compile(runList, facts, opts.inputs) : undefined;
     if (compilation) onCompilation?.(compilation);
     const run = compilation ? model.diagnostics(compilation) : [...rubyFilesOf(cb).flatMap((f) => [...syntaxDiagnostics(ws, f), ...parseFailureDiagnostics(ws, f)]), ...model.resolution.findings];
-    const own = withActionBodies(run, bodiesOf(cb));
-    const inCookbook = (f: string) => f.startsWith(cb.dir + path.sep);
-    // A finding moved to its call site is reported there only.
-    const moved = compilation ? findingsAtCallSites(own, compilation, inCookbook, reportedByOwner) : [];
-    const movedFrom = new Set(moved.map((m) => m.from));
-    const diags = [...own.filter((d) => !movedFrom.has(d)), ...moved.map((m) => m.at)];
+    const diags = cookbookFindings(ws, cb, run, bodiesOf(cb), compilation, reportedByOwner, policy);
     for (const d of diags) {
       const key = `${d.file}:${d.line}:${d.column}:${d.code}:${d.message}`;
       if (!inScope(d.file) || seen.has(key)) continue;
@@ -60,6 +58,23 @@ export function checkPaths(source: ModelSource, paths: string[], facts: Platform
     }
   }
   return out.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line || a.column - b.column));
+}
+
+/**
+ * A cookbook run's findings as every front end reports them, the one place the editor (analysis.ts)
+ * and `cloche check` both pass: the run's, plus those of its custom resources' actions checked on
+ * their own, with the findings caused inside another cookbook moved to their call sites here (and
+ * reported there only), then the author's choices (diagnosticPolicy.ts: severities, ignore globs,
+ * disable comments), applied once.
+ */
+export function cookbookFindings(ws: Workspace, cb: Cookbook, run: Diagnostic[], bodies: Diagnostic[], compilation: Compilation | undefined,
+  reportedByOwner: (d: Diagnostic) => boolean, policy: DiagnosticPolicy): Diagnostic[] {
+  const own = withActionBodies(run, bodies);
+  const inCookbook = (f: string) => f.startsWith(cb.dir + path.sep);
+  const moved = compilation ? findingsAtCallSites(own, compilation, inCookbook, reportedByOwner) : [];
+  const movedFrom = new Set(moved.map((m) => m.from));
+  const diags = [...own.filter((d) => !movedFrom.has(d)), ...moved.map((m) => m.at)];
+  return applyPolicy(ws, diags, policy, [...rubyFilesOf(cb), ...cb.files.templates]);
 }
 
 /** The cookbooks a check of the paths covers: each path's own cookbook and every cookbook under the paths. */

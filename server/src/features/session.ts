@@ -56,6 +56,7 @@ export class Session {
     const started = performance.now();
     this.analysisValue = new Analysis(this.roots(), this.settings.platform, { readable: (file, cookbookDir) => this.access.readable(file, cookbookDir) });
     this.analysisValue.setRunSettings(this.settings.run);
+    this.analysisValue.setSeverity(this.settings.diagnostics.severity);
     this.documents.attach(this.analysisValue);
     this.readyResolve();
     for (const l of this.startListeners) l();
@@ -75,6 +76,7 @@ export class Session {
     if (before.cookbookPaths.join('\0') !== this.settings.cookbookPaths.join('\0')) { a.setRoots(this.roots(), this.documents.overlays()); changed = true; }
     if (a.runs.platform !== this.settings.platform) { a.setPlatform(this.settings.platform); changed = true; }
     if (a.setRunSettings(this.settings.run)) changed = true;
+    if (a.setSeverity(this.settings.diagnostics.severity)) changed = true;
     if (changed) { this.status('ready', `platform ${a.runs.platform}`); for (const l of this.reindexListeners) l(); }
     return changed || before.inlayHints.attributeValues !== this.settings.inlayHints.attributeValues;
   }
