@@ -11,6 +11,7 @@ import { Env } from '../../server/src/ruby/interpreter';
 import { inspect, rubyEquals, arr, int, type RubyObject, type Value } from '../../server/src/ruby/values';
 import { ChefWorld } from '../../server/src/chef/dsl/chefWorld';
 import { RULES } from '../../server/src/chef/rules';
+import { compileFailures } from '../../server/src/engine/compileFailures';
 import type { Diagnostic } from '../../server/src/protocol';
 
 const REPO = path.resolve(__dirname, '..', '..');
@@ -125,4 +126,11 @@ test('cloche check of a cookbook with hostile files: each is nesting-too-deep, t
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });
   }
+});
+
+test('a recipe of the run nested too deeply stops a plan, as a syntax error would; one outside the run does not', () => {
+  const finding = (file: string): Diagnostic => ({ file, line: 1, column: 1, endLine: 1, endColumn: 1, severity: 'warning', code: 'nesting-too-deep', message: 'This file is not analysed' });
+  const inRun = '/cb/deep/recipes/default.rb', notInRun = '/cb/deep/recipes/other.rb', library = '/cb/deep/libraries/helpers.rb';
+  const failures = compileFailures({ recipes: [{ id: 'deep::default', file: inRun, includes: [] }], diagnostics: [finding(inRun), finding(notInRun), finding(library)] });
+  assert.deepEqual(failures.map((d) => d.file), [inRun, library]);
 });
