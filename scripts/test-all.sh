@@ -4,9 +4,12 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
-if ! command -v chromium >/dev/null 2>&1; then
-  echo "test-all: installing chromium (webview tests)"
-  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null
+missing=()
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)   # webview and end-to-end tests
+command -v dot >/dev/null 2>&1 || missing+=(graphviz)        # the DOT export is parsed by Graphviz itself
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "test-all: installing ${missing[*]}"
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 echo "test-all: npm ci"
 npm ci --no-audit --no-fund --loglevel=error
