@@ -1,6 +1,7 @@
 /**
  * The one module that knows how to load and call @ruby/prism. Parsing never throws: a broken source
- * still yields a tree (prism recovers) plus its errors.
+ * still yields a tree (prism recovers) plus its errors, and a source the parser cannot take at all
+ * (nested past its stack) an empty tree with the reason; the parser instance is then replaced.
  */
 import { readFileSync, existsSync } from 'node:fs';
 import * as path from 'node:path';
@@ -114,12 +115,14 @@ export function parseRuby(text: string, filepath?: string): ParsedRuby {
 
 function failureOf(e: unknown, exports: WebAssembly.Exports | undefined): ParseFailure {
   const memory = exports?.memory as WebAssembly.Memory | undefined;
-  if (e instanceof WebAssembly.RuntimeError && memory && new DataView(memory.buffer).getUint32(STACK_GUARD_MARKER, true) === 1) {
-    return { kind: 'nesting', message: 'it nests deeper than the Ruby parser\'s stack allows (about a hundred levels of brackets, blocks or calls)' };
+  const tooDeepForPrism = { kind: 'nesting' as const, message: 'it nests deeper than the Ruby parser\'s stack allows (about a hundred levels of brackets, blocks or calls)' };
+  if (e instanceof WebAssembly.RuntimeError && memory && new DataView(memory.buffer).getUint32(STACK_GUARD_MARKER, true) === 1) return tooDeepForPrism;
+  if (e instanceof RangeError && /call stack/i.test(e.message)) {
+    // Prism's recursion runs on the JavaScript stack too; so does the reading back of its tree, in
+    // which a very long chain (`a.b.b.b…`, `1 + 1 + …`) is as deep as it is long.
+    if (e.stack?.includes('wasm://')) return tooDeepForPrism;
+    return { kind: 'nesting', message: 'its syntax tree is too deep to read (a chain of thousands of calls or operators)' };
   }
-  // The syntax tree is read back recursively in JavaScript: a very long chain (`a.b.b.b…`) can
-  // outgrow the JavaScript stack even where prism's own stack sufficed.
-  if (e instanceof RangeError && /call stack/i.test(e.message)) return { kind: 'nesting', message: 'its syntax tree is too deep to read (a chain of thousands of calls or operators)' };
   return { kind: 'parser', message: `the Ruby parser failed: ${(e as Error)?.message ?? e}` };
 }
 
