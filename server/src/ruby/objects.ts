@@ -105,9 +105,22 @@ export class RModule implements RubyObject {
     this.define({ name, native, visibility });
   }
 
+  /**
+   * A singleton class nothing was defined in yet (each resource object of a run gets one): it
+   * answers as its superclass does, whose lookups are cached already.
+   */
+  private bare(): boolean {
+    return this.attachedTo !== undefined && this.methods.size === 0 && this.includes.length === 0 && this.prepends.length === 0 && !this.dynamic;
+  }
+
   /** Ruby's ancestor list: prepends, the module, its includes (latest first), then the superclass's. */
   ancestors(): RModule[] {
     if (this.ancestorCache?.version === worldVersion) return this.ancestorCache.list;
+    if (this.bare() && this.superclass) {
+      const list = [this, ...this.superclass.ancestors()];
+      this.ancestorCache = { version: worldVersion, list };
+      return list;
+    }
     const list: RModule[] = [];
     const seen = new Set<RModule>();
     const addModule = (m: RModule, depth: number): void => {
@@ -123,6 +136,7 @@ export class RModule implements RubyObject {
 
   /** The method `name` resolves to on instances of this module (or, for a singleton, on its object). */
   findMethod(name: string): MethodEntry | undefined {
+    if (this.bare()) return this.superclass?.findMethod(name);
     const cached = this.lookupCache.get(name);
     if (cached && cached.version === worldVersion) return cached.entry;
     let entry: MethodEntry | undefined;
