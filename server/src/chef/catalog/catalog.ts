@@ -30,6 +30,8 @@ export class Catalog {
   private readonly builtins: Map<string, ResourceSchema>;
   private readonly customs = new Map<string, ResourceSchema>();
   private index: Map<string, Provider[]> | undefined;
+  /** Did-you-mean answers against all DSL names, until the names change (an unknown name is asked about at each call). */
+  private readonly suggestions = new Map<string, string[]>();
   private seq = 0;
 
   constructor(builtins: Map<string, ResourceSchema> = loadBuiltinSchemas()) {
@@ -113,13 +115,21 @@ export class Catalog {
   }
 
   /** Did-you-mean for an unknown name, against `candidates` (default: all DSL names). */
-  suggest(name: string, candidates: Iterable<string> = this.dslNames()): string[] {
-    return suggest(name, candidates);
+  suggest(name: string, candidates?: Iterable<string>): string[] {
+    if (candidates) return suggest(name, candidates);
+    this.providers();
+    let found = this.suggestions.get(name);
+    if (!found) {
+      if (this.suggestions.size > 5000) this.suggestions.clear();
+      this.suggestions.set(name, found = suggest(name, this.dslNames()));
+    }
+    return [...found];
   }
 
   /** DSL name → the rules that provide it; rebuilt lazily after custom resources change. */
   private providers(): Map<string, Provider[]> {
     if (this.index) return this.index;
+    this.suggestions.clear();
     const index = new Map<string, Provider[]>();
     const add = (schema: ResourceSchema) => {
       // A custom resource with no `provides` is still used by its own name; built-in base classes
