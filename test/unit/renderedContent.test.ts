@@ -10,6 +10,7 @@ import { Model } from '../../server/src/chef/model';
 import { getPlatformProfile } from '../../server/src/chef/platforms';
 import { erbToRuby } from '../../server/src/chef/erb';
 import { renderedContent, withContent } from '../../server/src/chef/renderedContent';
+import { desiredContent } from '../../server/src/chef/fileContent';
 import { isUnknownMarker, renderedTextForPeople, type Graph, type RenderedText } from '../../server/src/protocol';
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -219,5 +220,23 @@ describe('the preview command', () => {
     assert.equal(COMMANDS.previewRenderedFile.id, PREVIEW_RENDERED_FILE_COMMAND);
     const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
     assert.ok(pkg.contributes.commands.some((c: { command: string }) => c.command === PREVIEW_RENDERED_FILE_COMMAND));
+  });
+});
+
+describe('cookbook files that are not regular files', () => {
+  it('a named pipe in files/ is never opened: its content is unknown, saying why, for cookbook_file and remote_directory', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cloche-pipe-'));
+    const write = (rel: string, text: string) => { fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true }); fs.writeFileSync(path.join(dir, rel), text); };
+    write('cb/metadata.rb', "name 'cb'\n");
+    write('cb/recipes/default.rb', "cookbook_file '/etc/p' do\n  source 'pipe'\nend\nremote_directory '/srv/tree' do\n  source 'tree'\nend\n");
+    write('cb/files/default/tree/a.txt', 'a\n');
+    fs.mkdirSync(path.join(dir, 'cb/files/default'), { recursive: true });
+    spawnSync('mkfifo', [path.join(dir, 'cb/files/default/pipe'), path.join(dir, 'cb/files/default/tree/b')]);
+    assert.ok(fs.statSync(path.join(dir, 'cb/files/default/pipe')).isFIFO());
+    const c = new Model([dir]).compile(['cb::default'], debian);
+    const file = desiredContent(c, c.resources.find((r) => r.id === 'cookbook_file[/etc/p]')!);
+    assert.match(String(file?.unknown), /pipe is not a regular file/);
+    const tree = desiredContent(c, c.resources.find((r) => r.id === 'remote_directory[/srv/tree]')!);
+    assert.match(String(tree?.unknown), /tree\/b is not a regular file/);
   });
 });

@@ -68,6 +68,21 @@ export function outsideCookbook(cb: Pick<Cookbook, 'dir'>, file: string): string
   return `${path.relative(cb.dir, file)} is a symlink to ${real}, outside the cookbook: Cloche never reads such a file into a plan or a container`;
 }
 
+/** A cookbook file larger than this is not read into a plan or a preview (its content is unknown, saying so). */
+export const MAX_COOKBOOK_FILE_BYTES = 64 * 1024 * 1024;
+
+/**
+ * A cookbook file's bytes, or why they are not read: only a regular file is (a named pipe would
+ * block the reader for ever, a device never ends), and only up to {@link MAX_COOKBOOK_FILE_BYTES}.
+ */
+export function readCookbookFile(file: string, label = file): { bytes: Buffer } | { error: string } {
+  let stat: fs.Stats;
+  try { stat = fs.statSync(file); } catch (e) { return { error: `cannot read ${label}: ${(e as Error).message}` }; }
+  if (!stat.isFile()) return { error: `${label} is not a regular file: Cloche does not read it` };
+  if (stat.size > MAX_COOKBOOK_FILE_BYTES) return { error: `${label} holds more than ${MAX_COOKBOOK_FILE_BYTES / (1024 * 1024)} MiB: too large to plan` };
+  try { return { bytes: fs.readFileSync(file) }; } catch (e) { return { error: `cannot read ${label}: ${(e as Error).message}` }; }
+}
+
 /**
  * Where a new source file belongs so every platform finds it: the folder itself, or `default/` when
  * the cookbook keeps its files there (the legacy layout). Undefined for a name that leaves the folder.

@@ -5,10 +5,9 @@
  * first. A file of that tree that is (or lies under) a symlink leading outside the cookbook is
  * never read: the whole directory is unknown, saying why (as a cookbook_file's source would be).
  */
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Compilation } from './compilation';
-import { outsideCookbook, specificityDirs } from './cookbookFiles';
+import { outsideCookbook, readCookbookFile, specificityDirs } from './cookbookFiles';
 import type { ContentResult, SourceTreeFile } from './fileContent';
 import { type ResourceDecl, propValue } from './resourceDecl';
 
@@ -47,8 +46,9 @@ export function directoryContent(c: Compilation, r: ResourceDecl): ContentResult
   for (const file of chosen.files) {
     const outside = outsideCookbook(cb, file);
     if (outside) return { unknown: outside };
-    let bytes: Buffer;
-    try { bytes = fs.readFileSync(file); } catch (e) { return { unknown: `cannot read ${path.relative(cb.dir, file)}: ${(e as Error).message}` }; }
+    const read = readCookbookFile(file, path.relative(cb.dir, file));
+    if ('error' in read) return { unknown: read.error };
+    const { bytes } = read;
     total += bytes.length;
     if (total > MAX_TREE_BYTES) return { unknown: `files/…/${req.source} holds more than ${MAX_TREE_BYTES / (1024 * 1024)} MiB: too large to plan` };
     out.push({ path: path.relative(chosen.root, file).split(path.sep).join('/'), bytes });

@@ -2,11 +2,10 @@
  * The content a file, template or cookbook_file resource wants on disk: `content` as set, a template
  * rendered with its variables, or the cookbook file's bytes. Unknown (with why) when it cannot be known.
  */
-import * as fs from 'node:fs';
 import { hashOf } from '../ruby/values';
 import { RModule } from '../ruby/objects';
 import type { Compilation } from './compilation';
-import { findSource, outsideCookbook, sourceRequest } from './cookbookFiles';
+import { findSource, outsideCookbook, readCookbookFile, sourceRequest } from './cookbookFiles';
 import { directoryContent } from './directoryContent';
 import { renderErb, type RenderedPart } from './erb';
 import { type ResourceDecl, propValue } from './resourceDecl';
@@ -42,8 +41,9 @@ export function desiredContent(c: Compilation, r: ResourceDecl): ContentResult {
   const outside = outsideCookbook(cb, file);
   if (outside) return { unknown: outside };
   if (req.kind === 'files') {
-    let bytes: Buffer;
-    try { bytes = fs.readFileSync(file); } catch (e) { return { unknown: `cannot read ${file}: ${(e as Error).message}` }; }
+    const read = readCookbookFile(file);
+    if ('error' in read) return { unknown: read.error };
+    const { bytes } = read;
     const text = bytes.toString('utf8');
     return Buffer.from(text, 'utf8').equals(bytes) ? { content: text } : { content: text, bytes };
   }
