@@ -39,13 +39,15 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   const models = modelsFor(args.positional, args);
   const kitchen = args.values.has('suite') || args.values.has('kitchen-platform') ? kitchenChoice(args, cookbook) : undefined;
   const setup = setUpRunReporting(runRequestFrom(args, cookbook ?? first, kitchen?.choice, kitchen?.file), io, 'check');
+  // Kept only for --stats: every compilation of a large workspace held to the end is most of the memory.
+  const wantStats = args.booleans.has('stats');
   const compilations: Compilation[] = [];
   const configs = new ProjectConfigs(models.ws);
   const policy = { severity: severityFlags(args.lists.get('severity') ?? [], io), configs };
-  const diagnostics = checkPaths(models, args.positional.map((p) => path.resolve(p)), facts, (c) => compilations.push(c), { inputs: setup.inputs, runList: setup.recipes, policy });
+  const diagnostics = checkPaths(models, args.positional.map((p) => path.resolve(p)), facts, wantStats ? (c) => compilations.push(c) : undefined, { inputs: setup.inputs, runList: setup.recipes, policy });
   const configProblems = configs.readFiles().flatMap((f) => configs.file(f)?.problems ?? []);
   for (const d of configProblems) io.stderr(`cloche: ${path.relative(process.cwd(), d.file) || d.file}:${d.line}: ${d.severity}: ${d.message}\n`);
-  const stats = args.booleans.has('stats') ? fidelityOf(compilations, facts.profile) : undefined;
+  const stats = wantStats ? fidelityOf(compilations, facts.profile) : undefined;
   if (format === 'json') io.stdout(JSON.stringify(stats ? { diagnostics, stats } : { diagnostics }, null, 2) + '\n');
   else io.stdout(formatText(diagnostics, io.isTTY) + (stats ? fidelityText(stats) : ''));
   // A dependency nothing satisfies is bad input, like a broken role: exit 2, after what could be checked.
