@@ -29,7 +29,10 @@ export interface GraphViewState {
   platform?: string;
   search: string;
   hiddenEdgeKinds: string[];
+  /** Custom resources drawn expanded (they start collapsed). */
   expanded: string[];
+  /** Recipe groups drawn collapsed; absent until the first view decided them. */
+  collapsed?: string[];
 }
 
 /** Extension → webview. */
@@ -57,7 +60,7 @@ export type FromWebview =
   | { type: 'setPlatform'; platform: string }
   /** When the user exports: the produced text for the extension to save. */
   | { type: 'export'; format: ExportFormat; content: string; suggestedName: string }
-  /** After each render pass: timings and what was drawn; `complete` is false while segments still await ELK. */
+  /** After each render pass: timings and what was drawn (`nodes`: resource boxes); `complete` is true once nothing is left to lay out. */
   | { type: 'rendered'; seq: number; nodes: number; edges: number; layoutMs: number; renderMs: number; totalMs: number; complete: boolean }
   /** When the webview fails unexpectedly: the message for the extension's log channel. */
   | { type: 'log'; level: 'info' | 'warn' | 'error'; message: string };

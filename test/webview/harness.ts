@@ -67,8 +67,20 @@ export class WebviewBrowser {
     return new WebviewBrowser(browser, server, origin);
   }
 
-  async open(viewport = { width: 1280, height: 800 }, state?: unknown): Promise<WebviewPage> {
+  /**
+   * Opens the page. `editorFontSize` is set as VS Code sets its theme variables, on the root element's
+   * style (`--vscode-editor-font-size`), before the bundle runs.
+   */
+  async open(viewport = { width: 1280, height: 800 }, state?: unknown, options: { editorFontSize?: number } = {}): Promise<WebviewPage> {
     const page = await this.browser.newPage({ viewport });
+    if (options.editorFontSize) {
+      // The root element may not exist yet when init scripts run: set it as soon as it does.
+      await page.addInitScript(`(() => {
+        const set = () => document.documentElement.style.setProperty('--vscode-editor-font-size', '${Number(options.editorFontSize)}px');
+        if (document.documentElement) set();
+        else new MutationObserver((_, o) => { if (document.documentElement) { set(); o.disconnect(); } }).observe(document, { childList: true });
+      })();`);
+    }
     // A string, not a function: tsx's transpiled functions reference helpers that do not exist in the page.
     await page.addInitScript(`
       window.__name = (f) => f;

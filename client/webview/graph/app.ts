@@ -1,13 +1,16 @@
 /**
  * The graph preview's controller: receives typed messages, keeps the view state, runs
  * model → layout → render (one at a time, always for the newest graph), and reports clicks and exports.
+ * The first view of a run is at zoom 1 with the editor's font size, its start at the top, recipes beyond
+ * a budget of boxes collapsed; the cursor's resource is brought into view (its recipe groups opened).
  */
 import type { Graph } from '../../../server/src/protocol';
 import type { FromWebview, GraphSource, GraphViewState, NodePlanStatus, ToWebview, ExportFormat } from '../messages';
 import { renderDetails } from './details';
 import { exportFileName, exportSvg, exportText } from './exportGraph';
-import { GraphLayouter, type Layout } from './layout';
-import { buildViewModel, matchesSearch, type ViewModel } from './model';
+import { layoutGraph, metricsFor, type Layout } from './layout';
+import { buildViewModel, firstViewCollapsed, groupsAround, isGroupKey, matchesSearch, type ViewModel } from './model';
+import { Overview } from './overview';
 import { PanZoom } from './panZoom';
 import { GraphRenderer } from './render';
 import { Toolbar } from './toolbar';
@@ -18,10 +21,20 @@ export interface Host {
   setState(s: unknown): void;
 }
 
-/** How long the first layout pass may spend in ELK before drawing estimates for the rest. */
-const FIRST_PASS_BUDGET_MS = 250;
+/** How many boxes the first view may draw before further recipes start collapsed (about five screens). */
+const FIRST_VIEW_BUDGET = 150;
+/** VS Code's default editor font size, when the page does not get the variable (tests, exports). */
+const DEFAULT_FONT_SIZE = 14;
+/** Room between the panel's edges and the drawing at zoom 1. */
+const EDGE_ROOM = 32;
 
 const STATUS_RANK = { failed: 5, change: 4, unknown: 3, skipped: 2, 'up-to-date': 1 } as const;
+
+/** The editor's font size, as VS Code hands it to webviews (`--vscode-editor-font-size` on the root element). */
+export function editorFontSize(): number {
+  const v = parseFloat(getComputedStyle(document.documentElement).getPropertyValue('--vscode-editor-font-size'));
+  return Number.isFinite(v) && v > 0 ? v : DEFAULT_FONT_SIZE;
+}
 
 export class GraphApp {
   private graph?: Graph;
@@ -29,21 +42,31 @@ export class GraphApp {
   private source?: GraphSource;
   private search = '';
   private hiddenEdgeKinds = new Set<string>();
+  /** Custom resources drawn expanded (they start collapsed). */
   private expanded = new Set<string>();
+  /** Recipe groups drawn collapsed; undefined until the first graph of a source decides them. */
+  private collapsed?: Set<string>;
   private statuses: NodePlanStatus[] = [];
   private highlightedIds: string[] = [];
   private selected?: string;
   private matchIndex = -1;
   private model?: ViewModel;
   private layout?: Layout;
-  private firstFit = true;
+  /** The next drawing starts the view over (a new source). */
+  private firstView = true;
+  /** A node to bring into view once the next drawing is done (the cursor's, or a search match). */
+  private revealAfterRender?: 'highlight' | 'selected';
+  /** A group header to keep where it is on screen across the re-layout its toggle causes. */
+  private anchor?: { key: string; x: number; y: number };
   private running = false;
-  private pending?: { receivedAt: number; refining?: boolean };
-  private readonly layouter = new GraphLayouter();
+  private pending?: { receivedAt: number };
+  private layoutWidth = 0;
   private readonly toolbar: Toolbar;
   private readonly renderer: GraphRenderer;
   private readonly panZoom: PanZoom;
+  private readonly overview: Overview;
   private readonly details: HTMLElement;
+  private readonly canvas: HTMLElement;
   private readonly message: HTMLElement;
 
   constructor(root: HTMLElement, private readonly host: Host) {
@@ -52,29 +75,37 @@ export class GraphApp {
       search: (q) => { this.search = q; this.matchIndex = -1; this.decorate(); this.saveState(); },
       nextMatch: (back) => this.nextMatch(back),
       toggleEdgeKind: (kind, shown) => { if (shown) this.hiddenEdgeKinds.delete(kind); else this.hiddenEdgeKinds.add(kind); this.saveState(); this.schedule(); },
-      expandAll: (expand) => {
-        this.expanded = expand && this.model ? new Set([...this.model.nodes.values()].filter((n) => n.childKeys.length).map((n) => n.key)) : new Set();
-        this.saveState();
-        this.schedule();
-      },
+      expandAll: (expand) => this.expandAll(expand),
       fit: () => this.layout && this.panZoom.fit(this.layout.width, this.layout.height),
       exportAs: (f) => this.exportAs(f),
     });
     const main = document.createElement('div');
     main.className = 'main';
-    const canvas = document.createElement('div');
-    canvas.className = 'canvas';
+    this.canvas = document.createElement('div');
+    this.canvas.className = 'canvas';
     this.message = document.createElement('div');
     this.message.className = 'message';
-    canvas.append(this.message);
+    this.canvas.append(this.message);
     this.details = document.createElement('aside');
     this.details.className = 'details';
-    main.append(canvas, this.details);
+    this.details.setAttribute('aria-label', 'Resource details');
+    main.append(this.canvas, this.details);
     root.append(main);
-    this.renderer = new GraphRenderer(canvas);
+    this.renderer = new GraphRenderer(this.canvas);
     this.panZoom = new PanZoom(this.renderer.svg, this.renderer.viewport);
+    this.overview = new Overview(this.canvas, (x, y) => this.panZoom.centerAt(x, y));
+    this.panZoom.onChange((v) => this.overview.setView(v, this.panZoom.size()));
     this.renderer.svg.addEventListener('click', (e) => this.onClick(e));
     this.renderer.svg.addEventListener('keydown', (e) => this.onKey(e));
+    document.addEventListener('keydown', (e) => { if (e.key === 'Escape' && this.selected) this.select(undefined); });
+    // Rows fit the panel: a resized panel is laid out again; a changed editor font size too.
+    new ResizeObserver(() => {
+      this.overview.setView(this.panZoom.current, this.panZoom.size());
+      if (this.graph && Math.abs(this.availableWidth() - this.layoutWidth) >= 1) this.schedule();
+    }).observe(this.canvas);
+    let font = editorFontSize();
+    new MutationObserver(() => { if (editorFontSize() !== font) { font = editorFontSize(); this.schedule(); } })
+      .observe(document.documentElement, { attributes: true, attributeFilter: ['style'] });
     this.showDetails();
 
     const state = host.getState() as GraphViewState | undefined;
@@ -82,6 +113,7 @@ export class GraphApp {
       this.search = state.search ?? '';
       this.hiddenEdgeKinds = new Set(state.hiddenEdgeKinds ?? []);
       this.expanded = new Set(state.expanded ?? []);
+      this.collapsed = state.collapsed ? new Set(state.collapsed) : undefined;
       this.source = state.source;
       this.toolbar.setFilters(this.search, this.hiddenEdgeKinds);
     }
@@ -94,6 +126,11 @@ export class GraphApp {
       case 'graph':
         if (m.seq < this.seq) return; // a late answer for an older version
         this.seq = m.seq;
+        if (this.graph && this.source && JSON.stringify(this.source) !== JSON.stringify(m.source)) {
+          // Another recipe or cookbook: its own first view.
+          this.collapsed = undefined;
+          this.firstView = true;
+        }
         this.graph = m.graph;
         this.source = m.source;
         this.toolbar.setSource(m.source.label);
@@ -110,8 +147,12 @@ export class GraphApp {
         return;
       case 'highlight':
         this.highlightedIds = m.resourceIds;
+        this.revealAfterRender = m.resourceIds.length ? 'highlight' : undefined;
+        // Drawn later when a graph is on its way or the resource is inside a collapsed recipe; now otherwise.
+        if (this.running || this.pending || !this.model) return;
+        if (this.openGroupsAround(this.highlightedKeys())) { this.schedule(); return; }
         this.decorate();
-        this.revealHighlighted();
+        this.revealNow();
         return;
       case 'planStatus':
         this.statuses = m.statuses;
@@ -132,7 +173,10 @@ export class GraphApp {
 
   private viewState(): GraphViewState | undefined {
     if (!this.source) return undefined;
-    return { source: this.source, platform: this.graph?.platform, search: this.search, hiddenEdgeKinds: [...this.hiddenEdgeKinds], expanded: [...this.expanded] };
+    return {
+      source: this.source, platform: this.graph?.platform, search: this.search, hiddenEdgeKinds: [...this.hiddenEdgeKinds],
+      expanded: [...this.expanded], collapsed: this.collapsed ? [...this.collapsed] : undefined,
+    };
   }
 
   private saveState(): void {
@@ -140,39 +184,44 @@ export class GraphApp {
     if (s) this.host.setState(s);
   }
 
+  private availableWidth(): number {
+    return Math.max(0, this.canvas.clientWidth - EDGE_ROOM);
+  }
+
   /** Runs the pipeline for the newest state; renders never overlap, and a burst of updates renders once more at the end. */
   private schedule(): void {
-    this.pending = { receivedAt: performance.now() };
+    this.pending = { receivedAt: this.pending?.receivedAt ?? performance.now() };
     if (!this.running) void this.run();
   }
 
   private async run(): Promise<void> {
     this.running = true;
     try {
+      // Let the messages that came with this one (the cursor's resource after a graph) arrive first.
+      await new Promise((r) => setTimeout(r, 0));
       while (this.pending && this.graph) {
-        const { receivedAt, refining } = this.pending;
+        const { receivedAt } = this.pending;
         this.pending = undefined;
-        // Refinement passes yield first, so input and newer graphs are handled between them.
-        if (refining) await new Promise((r) => setTimeout(r, 0));
-        if (this.pending) continue;
         const graph = this.graph, seq = this.seq;
-        const model = buildViewModel(graph, { expanded: this.expanded, hiddenEdgeKinds: this.hiddenEdgeKinds });
         const t0 = performance.now();
-        // The first pass draws within a budget (unlaid segments as estimated columns); later passes refine.
-        const layout = await this.layouter.layout(model, FIRST_PASS_BUDGET_MS);
+        const model = this.buildModel(graph);
+        const width = this.availableWidth();
+        const layout = layoutGraph(model, metricsFor(editorFontSize()), width);
         const t1 = performance.now();
+        const anchor = this.anchor && this.screenOf(this.anchor.key);
         this.model = model;
         this.layout = layout;
+        this.layoutWidth = width;
         this.renderer.update(model, layout);
         this.decorate();
         this.message.textContent = graph.resources.length ? '' : 'This run list declares no resources.';
-        if (this.firstFit && layout.width) { this.panZoom.fit(layout.width, layout.height); this.firstFit = false; }
+        this.placeView(anchor);
         const t2 = performance.now();
         const errors = graph.diagnostics.filter((d) => d.severity === 'error').length;
-        this.toolbar.setStatus(`${graph.resources.length} resources · ${graph.edges.filter((e) => e.kind === 'notifies' || e.kind === 'subscribes').length} notifications${errors ? ` · ${errors} errors` : ''}`);
+        const notifications = graph.edges.filter((e) => e.kind === 'notifies' || e.kind === 'subscribes').length;
+        this.toolbar.setStatus(`${graph.resources.length} resources · ${model.groups.size} recipes · ${notifications} notifications${errors ? ` · ${errors} errors` : ''}`);
         this.showDetails();
-        const stats = { seq, nodes: model.visible.length, edges: layout.edges.length, layoutMs: t1 - t0, renderMs: t2 - t1, complete: layout.complete };
-        if (!layout.complete && !this.pending) this.pending = { receivedAt, refining: true };
+        const stats = { seq, nodes: model.visible.length, edges: layout.edges.length, layoutMs: t1 - t0, renderMs: t2 - t1, complete: true };
         // Reported after the browser has painted the frame, without holding up the next render.
         requestAnimationFrame(() => setTimeout(() => this.post({ type: 'rendered', ...stats, totalMs: performance.now() - receivedAt }), 0));
       }
@@ -184,6 +233,75 @@ export class GraphApp {
     }
   }
 
+  /** The view model for the current choices, deciding the first view's collapsed recipes and opening the cursor's. */
+  private buildModel(graph: Graph): ViewModel {
+    const options = () => ({ expanded: this.expanded, collapsed: this.collapsed ?? new Set<string>(), hiddenEdgeKinds: this.hiddenEdgeKinds });
+    let model = buildViewModel(graph, options());
+    if (!this.collapsed) {
+      this.collapsed = firstViewCollapsed(model, FIRST_VIEW_BUDGET);
+      if (this.collapsed.size) model = buildViewModel(graph, options());
+      this.saveState();
+    }
+    const wanted = this.revealAfterRender === 'highlight' ? this.highlightedKeys(model) : this.revealAfterRender === 'selected' && this.selected ? [this.selected] : [];
+    if (this.openGroupsAround(wanted, model)) model = buildViewModel(graph, options());
+    return model;
+  }
+
+  /** Where the view goes after a drawing: the start (first view), the node asked for, or the toggled header kept in place. */
+  private placeView(anchor: { x: number; y: number } | undefined): void {
+    const layout = this.layout!;
+    if (this.anchor && anchor) {
+      const now = this.screenOf(this.anchor.key);
+      if (now) this.panZoom.panBy(this.anchor.x - now.x, this.anchor.y - now.y);
+    }
+    this.anchor = undefined;
+    if (this.firstView && layout.width) {
+      this.panZoom.showStart();
+      this.firstView = false;
+    }
+    if (this.revealAfterRender) this.revealNow();
+    else this.overview.setView(this.panZoom.current, this.panZoom.size());
+    this.drawOverview();
+  }
+
+  /** Screen position of a drawn box's top left. */
+  private screenOf(key: string): { x: number; y: number } | undefined {
+    const b = this.layout?.boxes.get(key);
+    if (!b) return undefined;
+    const v = this.panZoom.current;
+    return { x: b.x * v.scale + v.x, y: b.y * v.scale + v.y };
+  }
+
+  private highlightedKeys(model = this.model): string[] {
+    if (!model) return [];
+    return this.highlightedIds.map((id) => model.byId.get(id)).filter((k): k is string => !!k);
+  }
+
+  /** Expands the recipe groups hiding any of these nodes; true when something changed. */
+  private openGroupsAround(keys: string[], model = this.model): boolean {
+    if (!model || !this.collapsed) return false;
+    let changed = false;
+    for (const key of keys) {
+      if (!isGroupKey(model.shownAs.get(key) ?? key)) continue;
+      for (const g of groupsAround(model, key)) changed = this.collapsed.delete(g) || changed;
+    }
+    if (changed) this.saveState();
+    return changed;
+  }
+
+  /** Brings the node asked for (cursor's or selected) into view, left of the details pane. */
+  private revealNow(): void {
+    const model = this.model;
+    const what = this.revealAfterRender;
+    this.revealAfterRender = undefined;
+    if (!model || !this.layout) return;
+    const key = what === 'selected' ? this.selected : this.highlightedKeys()[0];
+    const shown = key && (model.shownAs.get(key) ?? key);
+    const box = shown && this.layout.boxes.get(shown);
+    if (box) this.panZoom.reveal(box, this.details.hidden ? 0 : this.details.offsetWidth);
+    this.overview.setView(this.panZoom.current, this.panZoom.size());
+  }
+
   private statusByKey(): Map<string, NodePlanStatus> {
     const out = new Map<string, NodePlanStatus>();
     if (!this.model) return out;
@@ -192,49 +310,63 @@ export class GraphApp {
       if (!key) continue;
       const shown = this.model.shownAs.get(key) ?? key;
       const old = out.get(shown);
-      // A collapsed custom resource shows the most telling status of what is inside it.
+      // A collapsed custom resource or recipe shows the most telling status of what is inside it.
       if (!old || (shown !== key && STATUS_RANK[s.status] > STATUS_RANK[old.status]) || shown === key) out.set(shown, shown === key ? s : { ...s, resource: shown });
     }
     return out;
   }
 
-  private decorate(): void {
-    const model = this.model;
-    if (!model) return;
+  private decorations() {
+    const model = this.model!;
     const dimmed = new Set<string>();
     let matches: number | undefined;
     if (this.search) {
-      matches = 0;
-      for (const key of model.visible) {
-        if (matchesSearch(model.nodes.get(key)!.resource, this.search)) matches++;
-        else dimmed.add(key);
-      }
+      const matching = new Set<string>();
+      for (const node of model.nodes.values()) if (matchesSearch(node.resource, this.search)) matching.add(model.shownAs.get(node.key) ?? node.key);
+      matches = [...model.nodes.values()].filter((n) => matchesSearch(n.resource, this.search)).length;
+      for (const key of [...model.visible, ...model.visibleGroups]) if (!matching.has(key) && !(isGroupKey(key) && model.groups.get(key)!.expanded)) dimmed.add(key);
     }
-    const highlighted = new Set(this.highlightedIds.map((id) => model.byId.get(id)).filter((k): k is string => !!k).map((k) => model.shownAs.get(k) ?? k));
-    this.renderer.decorate(model, { selected: this.selected, highlighted, dimmed, status: this.statusByKey() });
-    this.toolbar.setMatches(matches);
+    const shown = (k: string) => model.shownAs.get(k) ?? k;
+    const highlighted = new Set(this.highlightedKeys().map(shown));
+    return { selected: this.selected && shown(this.selected), highlighted, dimmed, status: this.statusByKey(), matches };
   }
 
-  private revealHighlighted(): void {
-    const key = this.highlightedIds.map((id) => this.model?.byId.get(id)).find((k) => k);
-    const box = key && this.layout?.boxes.get(this.model!.shownAs.get(key) ?? key);
-    if (box && !this.panZoom.isVisible(box)) this.panZoom.centerOn(box);
+  private decorate(): void {
+    if (!this.model) return;
+    const d = this.decorations();
+    this.renderer.decorate(this.model, d);
+    this.toolbar.setMatches(d.matches);
+    this.drawOverview(d);
+  }
+
+  private drawOverview(d = this.model && this.decorations()): void {
+    if (!this.model || !this.layout || !d) return;
+    this.overview.draw(this.model, this.layout, d);
+    this.overview.setView(this.panZoom.current, this.panZoom.size());
   }
 
   private nextMatch(back: boolean): void {
     if (!this.model || !this.search) return;
-    const matches = this.model.visible.filter((k) => matchesSearch(this.model!.nodes.get(k)!.resource, this.search));
+    const matches = [...this.model.nodes.values()].filter((n) => matchesSearch(n.resource, this.search)).map((n) => n.key);
     if (!matches.length) return;
     this.matchIndex = (this.matchIndex + (back ? -1 : 1) + matches.length) % matches.length;
     this.select(matches[this.matchIndex], true);
   }
 
-  private select(key: string | undefined, center: boolean): void {
+  private select(key: string | undefined, center = false): void {
     this.selected = key;
+    if (key && center) {
+      this.revealAfterRender = 'selected';
+      if (this.openGroupsAround([key])) { this.showDetails(); this.schedule(); return; }
+    }
     this.decorate();
     this.showDetails();
-    const box = key && this.layout?.boxes.get(key);
-    if (box && center) this.panZoom.centerOn(box);
+    if (key && center) this.revealNow();
+    else if (key) {
+      // Not hidden under the pane that just opened.
+      const box = this.layout?.boxes.get(this.model?.shownAs.get(key) ?? key);
+      if (box) this.panZoom.reveal(box, this.details.offsetWidth, 'least');
+    }
   }
 
   private reveal(key: string): void {
@@ -242,37 +374,50 @@ export class GraphApp {
     if (r) this.post({ type: 'reveal', resourceId: r.id, location: r.location });
   }
 
+  private toggle(key: string): void {
+    const set = isGroupKey(key) ? (this.collapsed ??= new Set()) : this.expanded;
+    if (set.has(key)) set.delete(key); else set.add(key);
+    const at = this.screenOf(key);
+    if (at) this.anchor = { key, ...at };
+    this.saveState();
+    this.schedule();
+  }
+
+  private expandAll(expand: boolean): void {
+    if (!this.model) return;
+    this.expanded = expand ? new Set([...this.model.nodes.values()].filter((n) => n.childKeys.length).map((n) => n.key)) : new Set();
+    this.collapsed = expand ? new Set() : new Set(this.model.groups.keys());
+    this.firstView = true;
+    this.saveState();
+    this.schedule();
+  }
+
   private onClick(e: MouseEvent): void {
     if (this.panZoom.dragged) return;
     const target = e.target as Element;
     const toggle = target.closest('[data-toggle]');
-    if (toggle) {
-      const key = toggle.getAttribute('data-toggle')!;
-      if (this.expanded.has(key)) this.expanded.delete(key); else this.expanded.add(key);
-      this.saveState();
-      this.schedule();
-      return;
-    }
+    if (toggle) { this.toggle(toggle.getAttribute('data-toggle')!); return; }
     const key = target.closest('.node')?.getAttribute('data-key') ?? undefined;
-    this.select(key, false);
+    this.select(key);
     if (key) this.reveal(key);
   }
 
   private onKey(e: KeyboardEvent): void {
-    const key = (e.target as Element).closest?.('.node')?.getAttribute('data-key');
-    if (key && e.key === 'Enter') { this.select(key, false); this.reveal(key); }
-    else if (key && e.key === ' ' && this.model?.nodes.get(key)?.childKeys.length) {
-      e.preventDefault();
-      if (this.expanded.has(key)) this.expanded.delete(key); else this.expanded.add(key);
-      this.schedule();
-    } else if (e.key === '+' || e.key === '=') this.panZoom.zoomBy(1.2);
+    const el = e.target as Element;
+    const header = el.closest?.('.group-header');
+    const key = el.closest?.('.node')?.getAttribute('data-key');
+    if (header && (e.key === 'Enter' || e.key === ' ')) { e.preventDefault(); this.toggle(header.getAttribute('data-toggle')!); }
+    else if (key && e.key === 'Enter') { this.select(key); this.reveal(key); }
+    else if (key && e.key === ' ' && this.model?.nodes.get(key)?.childKeys.length) { e.preventDefault(); this.toggle(key); }
+    else if (e.key === '+' || e.key === '=') this.panZoom.zoomBy(1.2);
     else if (e.key === '-') this.panZoom.zoomBy(1 / 1.2);
   }
 
   private showDetails(): void {
     const r = this.selected ? this.model?.nodes.get(this.selected)?.resource : undefined;
     const status = r ? this.statuses.find((s) => s.resource === r.id) : undefined;
-    renderDetails(this.details, r, status, () => this.selected && this.reveal(this.selected));
+    renderDetails(this.details, r, status, { reveal: () => this.selected && this.reveal(this.selected), close: () => this.select(undefined) });
+    this.details.parentElement?.classList.toggle('details-open', !!r);
   }
 
   private exportAs(format: ExportFormat): void {

@@ -1,4 +1,7 @@
-/** The side panel describing the selected resource: properties (unknown values said as such), guards, notifications, plan status. */
+/**
+ * The side panel describing the selected resource: properties (unknown values said as such), guards,
+ * notifications, plan status. It is there only while something is selected, and closes (×, Escape).
+ */
 import type { GraphResource } from '../../../server/src/protocol';
 import { actionLabel, markerText } from '../../../server/src/protocol';
 import type { NodePlanStatus } from '../messages';
@@ -11,16 +14,24 @@ function el<K extends keyof HTMLElementTagNameMap>(tag: K, text?: string, cls?: 
   return e;
 }
 
-export function renderDetails(host: HTMLElement, r: GraphResource | undefined, status: NodePlanStatus | undefined, onReveal: () => void): void {
+export interface DetailsHandlers {
+  reveal(): void;
+  close(): void;
+}
+
+/** Fills (or, with no resource, hides) the pane; a custom resource's internal says whose action declares it. */
+export function renderDetails(host: HTMLElement, r: GraphResource | undefined, status: NodePlanStatus | undefined, h: DetailsHandlers): void {
   host.replaceChildren();
-  if (!r) {
-    host.append(el('p', 'Click a resource (or focus it and press Enter) to see its properties and open its source.', 'hint'));
-    return;
-  }
-  const h = el('h2', r.id);
+  host.hidden = !r;
+  if (!r) return;
+  const close = el('button', '×', 'close');
+  close.title = 'Close (Escape)';
+  close.setAttribute('aria-label', 'Close details');
+  close.addEventListener('click', h.close);
   const open = el('button', 'Open source', 'link');
-  open.addEventListener('click', onReveal);
-  host.append(h, el('p', `${r.actions.map(actionLabel).join(', ')} · ${r.resolvedType} · ${r.origin}`, 'meta'), open);
+  open.addEventListener('click', h.reveal);
+  host.append(close, el('h2', r.id), el('p', `${r.actions.map(actionLabel).join(', ')} · ${r.resolvedType} · ${r.origin}`, 'meta'), open);
+  if (r.parent) host.append(el('p', `Inside ${r.parent}${r.parentAction ? `, converged during its :${r.parentAction} action` : ''}.`, 'meta'));
   if (status) host.append(el('p', `Plan: ${status.status}${status.summary ? ' — ' + status.summary : ''}`, `plan status-${status.status}`));
   if (r.conditional) host.append(el('p', `Conditional: ${r.conditional}`, 'warn'));
   if (r.repeated) host.append(el('p', `Repeated: ${r.repeated}`, 'warn'));

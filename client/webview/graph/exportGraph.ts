@@ -8,16 +8,21 @@ import { toDot, toMermaid } from '../../../server/src/chef/graphFormats';
 import type { ExportFormat } from '../messages';
 import type { Layout } from './layout';
 
-const EXPORT_CSS = `
-text { font: 12px ui-sans-serif, system-ui, sans-serif; fill: #1f2328; }
-.segment rect { fill: #f6f8fa; stroke: #d0d7de; }
-.segment-label { font-weight: 600; fill: #57606a; }
+/** The export's own light stylesheet, at the font size the drawing was laid out for. */
+const exportCss = (font: number) => `
+text { font: ${font}px ui-sans-serif, system-ui, sans-serif; fill: #1f2328; }
+.recipe-group > .group-box { fill: #f6f8fa; stroke: #d0d7de; }
+.recipe-group.collapsed > .group-box { fill: #eaeef2; }
+.recipe-group .header-hit { fill: none; }
+.segment-label { font-weight: 600; }
+.recipe-group .chevron, .recipe-group .group-count { fill: #57606a; }
 .node .box { fill: #ffffff; stroke: #8c959f; }
 .node.group > .box { fill: #f3f0ff; stroke: #9775fa; }
 .node.custom .box { stroke: #9775fa; }
 .node.conditional .box, .node.repeated .box { stroke-dasharray: 5 3; }
 .node .title { font-weight: 600; }
-.node .subtitle, .node .status-badge, .node .toggle { fill: #57606a; font-size: 11px; }
+.node .subtitle, .node .status-badge { fill: #57606a; }
+.node .toggle { fill: #7048e8; font-weight: 600; }
 .node.status-change .box { stroke: #d9480f; stroke-width: 2; }
 .node.status-failed .box { stroke: #c92a2a; stroke-width: 2; }
 .node.status-up-to-date .box { stroke: #2b8a3e; }
@@ -46,7 +51,7 @@ export function exportSvg(svg: SVGSVGElement, viewport: SVGGElement, layout: Lay
   out.setAttribute('height', String(Math.ceil(layout.height + 2 * margin)));
   out.setAttribute('viewBox', `${-margin} ${-margin} ${Math.ceil(layout.width + 2 * margin)} ${Math.ceil(layout.height + 2 * margin)}`);
   const style = document.createElementNS('http://www.w3.org/2000/svg', 'style');
-  style.textContent = EXPORT_CSS;
+  style.textContent = exportCss(layout.metrics.font);
   out.appendChild(style);
   const defs = svg.querySelector('defs');
   if (defs) out.appendChild(defs.cloneNode(true));

@@ -1,7 +1,8 @@
 /**
- * From the Graph JSON to what the preview draws: nodes keyed uniquely, converge-order segments (runs of
- * resources from the same recipe), custom resources as groups that expand, and edges mapped onto the
- * visible nodes. Pure data: no DOM, no layout, so it is tested in Node.
+ * From the Graph JSON to what the preview draws: nodes keyed uniquely; recipe groups (a recipe's
+ * resources in converge order, an included recipe nested in its includer where the include happened);
+ * custom resources as groups of their internals; what a collapsed group hides mapped onto the group, and
+ * edges onto what is drawn. Pure data: no DOM, no layout, so it is tested in Node.
  */
 import type { EdgeKind, Graph, GraphResource, JsonValue, Timing } from '../../../server/src/protocol';
 import { actionLabel } from '../../../server/src/protocol';
@@ -18,20 +19,31 @@ export interface ViewNode {
   parentKey?: string;
   /** Keys of the resources it expanded into (custom resources only). */
   childKeys: string[];
+  /** How many resources are inside it, at every depth (what its collapsed box stands for). */
+  inside: number;
   /** Whether its children are drawn inside it (only meaningful with children). */
   expanded: boolean;
   /** Whether any property value is unknown to the static evaluation. */
   hasUnknown: boolean;
+  /** The recipe group holding it (for a custom resource's internals: the one holding the instance). */
+  group: string;
 }
 
-/** A run of consecutive top-level resources declared by one recipe, in converge order. */
-export interface Segment {
+/** A recipe's part of the run: its resources and the recipes it includes, in converge order. */
+export interface RecipeGroup {
+  /** `recipe:cookbook::name` (suffixed `#2` … should a recipe's resources come back outside its includer). */
   key: string;
-  origin: string;
-  /** Top-level node keys in order (children of expanded groups are reached through them). */
-  keys: string[];
-  /** How the converge got here: a run-list recipe starts, an included recipe is entered, or an includer resumes. */
-  entry: 'start' | 'include' | 'return';
+  recipe: string;
+  /** The group of the recipe that included it; none for a run-list recipe. */
+  parentGroup?: string;
+  depth: number;
+  /** Top-level resource keys and nested group keys, in converge order. */
+  items: string[];
+  /** A run-list recipe starts; an included one is entered from its includer. */
+  entry: 'start' | 'include';
+  expanded: boolean;
+  /** Resources under it at every depth: its own, its includes', custom resources' internals. */
+  resourceCount: number;
 }
 
 export interface ViewEdge {
@@ -45,23 +57,31 @@ export interface ViewEdge {
 
 export interface ViewModel {
   nodes: Map<string, ViewNode>;
-  /** Visible nodes (top-level and inside expanded groups), in converge order. */
+  groups: Map<string, RecipeGroup>;
+  /** Run-list recipe groups, in converge order. */
+  roots: string[];
+  /** Resource nodes drawn (top-level of expanded groups and inside expanded custom resources), in converge order. */
   visible: string[];
-  segments: Segment[];
-  /** Edges between visible nodes, deduplicated; `order` edges chain siblings in converge order. */
+  /** Recipe groups drawn (expanded, or collapsed as one bar), parents before their nested groups. */
+  visibleGroups: string[];
+  /** Edges between what is drawn, deduplicated; `order` edges chain siblings in converge order, `include` ones enter an included recipe. */
   edges: ViewEdge[];
   /** Resource id → node key (the first resource with that id). */
   byId: Map<string, string>;
-  /** Node key → the visible node standing for it (itself, or its nearest collapsed custom resource). */
+  /** Node key → what stands for it in the drawing: itself, its nearest collapsed custom resource, or a collapsed recipe group. */
   shownAs: Map<string, string>;
 }
 
 export interface ViewOptions {
-  /** Keys of custom resources drawn expanded. */
+  /** Keys of custom resources drawn expanded (they start collapsed). */
   expanded: ReadonlySet<string>;
+  /** Keys of recipe groups drawn collapsed (they start expanded). */
+  collapsed: ReadonlySet<string>;
   /** Edge kinds not drawn. */
   hiddenEdgeKinds: ReadonlySet<string>;
 }
+
+export const isGroupKey = (key: string): boolean => key.startsWith('recipe:');
 
 /** True for `{ "$unknown": reason }` anywhere inside a property value. */
 export function containsUnknown(v: JsonValue): boolean {
@@ -71,7 +91,7 @@ export function containsUnknown(v: JsonValue): boolean {
   return Object.values(v).some(containsUnknown);
 }
 
-/** Builds the view model; `options.expanded` decides which custom resources show their children. */
+/** Builds the view model; the options decide which custom resources and recipe groups show what is inside. */
 export function buildViewModel(graph: Graph, options: ViewOptions): ViewModel {
   const nodes = new Map<string, ViewNode>();
   const byId = new Map<string, string>();
@@ -83,7 +103,7 @@ export function buildViewModel(graph: Graph, options: ViewOptions): ViewModel {
     const key = n === 1 ? resource.id : `${resource.id}#${n}`;
     if (!byId.has(resource.id)) byId.set(resource.id, key);
     const hasUnknown = Object.values(resource.properties).some(containsUnknown);
-    nodes.set(key, { key, resource, index, childKeys: [], expanded: false, hasUnknown });
+    nodes.set(key, { key, resource, index, childKeys: [], inside: 0, expanded: false, hasUnknown, group: '' });
     keysInOrder.push(key);
   });
   // Children follow their parent in converge order; the nearest preceding resource with the parent's id is it.
@@ -97,38 +117,41 @@ export function buildViewModel(graph: Graph, options: ViewOptions): ViewModel {
     }
     lastKeyOfId.set(node.resource.id, key);
   }
+  // Children come after their parents, so counting backwards sums each subtree once.
+  for (let i = keysInOrder.length - 1; i >= 0; i--) {
+    const node = nodes.get(keysInOrder[i])!;
+    if (node.parentKey) nodes.get(node.parentKey)!.inside += 1 + node.inside;
+  }
   for (const node of nodes.values()) node.expanded = node.childKeys.length > 0 && options.expanded.has(node.key);
 
-  // The visible node standing for each node: itself, or its nearest collapsed ancestor.
-  const shownAs = new Map<string, string>();
-  const visible: string[] = [];
+  const { groups, roots } = recipeGroups(graph, keysInOrder.filter((k) => !nodes.get(k)!.parentKey), nodes);
+  for (const g of groups.values()) g.expanded = !options.collapsed.has(g.key);
   for (const key of keysInOrder) {
     const node = nodes.get(key)!;
-    const parentShown = node.parentKey ? shownAs.get(node.parentKey)! : undefined;
-    const parentNode = node.parentKey ? nodes.get(node.parentKey)! : undefined;
-    if (parentShown !== undefined && (parentShown !== node.parentKey || !parentNode!.expanded)) shownAs.set(key, parentShown);
-    else {
-      shownAs.set(key, key);
-      visible.push(key);
-    }
+    if (node.parentKey) node.group = nodes.get(node.parentKey)!.group;
   }
 
-  const segments: Segment[] = [];
-  const entered = new Set<string>();
-  const included = new Set(graph.recipes.flatMap((r) => r.includes));
-  for (const key of keysInOrder) {
+  // What is drawn, in converge order: a collapsed group or custom resource stands for everything inside it.
+  const shownAs = new Map<string, string>();
+  const visible: string[] = [];
+  const visibleGroups: string[] = [];
+  const showNode = (key: string, hiddenBy: string | undefined) => {
     const node = nodes.get(key)!;
-    if (node.parentKey) continue;
-    const origin = node.resource.origin;
-    const last = segments[segments.length - 1];
-    if (last && last.origin === origin) last.keys.push(key);
-    else {
-      // Entering a recipe some recipe includes is an include; coming back to one already entered is a return.
-      const entry = entered.has(origin) ? 'return' : included.has(origin) ? 'include' : 'start';
-      segments.push({ key: `segment:${segments.length}:${origin}`, origin, keys: [key], entry });
+    shownAs.set(key, hiddenBy ?? key);
+    if (!hiddenBy) visible.push(key);
+    const inner = hiddenBy ?? (node.expanded ? undefined : key);
+    for (const c of node.childKeys) showNode(c, inner);
+  };
+  const showGroup = (key: string, hiddenBy: string | undefined) => {
+    const g = groups.get(key)!;
+    if (!hiddenBy) visibleGroups.push(key);
+    const inner = hiddenBy ?? (g.expanded ? undefined : key);
+    for (const item of g.items) {
+      if (isGroupKey(item)) showGroup(item, inner);
+      else showNode(item, inner);
     }
-    entered.add(origin);
-  }
+  };
+  for (const r of roots) showGroup(r, undefined);
 
   const edges: ViewEdge[] = [];
   const edgeKeys = new Set<string>();
@@ -138,25 +161,134 @@ export function buildViewModel(graph: Graph, options: ViewOptions): ViewModel {
     edgeKeys.add(key);
     edges.push({ key, ...e });
   };
-  // Converge order between siblings: the top level of each segment, and the inside of each expanded group.
-  for (const s of segments) chain(s.keys, push);
+  // Converge order between siblings: run-list recipes, the items of each expanded group, the inside of each expanded custom resource.
+  chain(roots, push, false);
+  for (const key of visibleGroups) if (groups.get(key)!.expanded) chain(groups.get(key)!.items, push);
   for (const key of visible) {
     const node = nodes.get(key)!;
     if (node.expanded) chain(node.childKeys, push);
   }
   for (const e of graph.edges) {
-    if (e.kind === 'include' || e.kind === 'contains') continue; // drawn as segments and groups
+    if (e.kind === 'include' || e.kind === 'contains') continue; // drawn as nesting
     const from = byId.get(e.from);
     const to = byId.get(e.to);
     if (!from || !to) continue;
     push({ from: shownAs.get(from)!, to: shownAs.get(to)!, kind: e.kind, timing: e.timing, action: e.action });
   }
-  // Include edges between segments: drawn by the renderer from `entry`; the filter hides them too.
-  return { nodes, visible, segments, edges, byId, shownAs };
+  return { nodes, groups, roots, visible, visibleGroups, edges, byId, shownAs };
 }
 
-function chain(keys: string[], push: (e: Omit<ViewEdge, 'key'>) => void): void {
-  for (let i = 1; i < keys.length; i++) push({ from: keys[i - 1], to: keys[i], kind: 'order' });
+/** `recipe[a::b]`, `a::b` or `a` (its default recipe) → `a::b`. */
+function recipeName(entry: string): string {
+  const m = /^recipe\[(.*)\]$/.exec(entry);
+  const name = m ? m[1] : entry;
+  return name.includes('::') ? name : `${name}::default`;
+}
+
+/**
+ * Nests the top-level resources in recipe groups as the converge entered them: a recipe not seen yet is
+ * included by the innermost open recipe that leads to it through `includes` (recipes without resources
+ * of their own on the way become groups too), or starts a run-list group; a recipe seen before resumes
+ * (its includes are done). Chef includes a recipe once, so each appears once.
+ */
+function recipeGroups(graph: Graph, topLevel: string[], nodes: Map<string, ViewNode>): { groups: Map<string, RecipeGroup>; roots: string[] } {
+  const includes = new Map(graph.recipes.map((r) => [r.id, r.includes]));
+  const groups = new Map<string, RecipeGroup>();
+  const roots: string[] = [];
+  const entered = new Set<string>();
+  const stack: RecipeGroup[] = [];
+  const open = (recipe: string, parent: RecipeGroup | undefined): RecipeGroup => {
+    let key = `recipe:${recipe}`;
+    for (let n = 2; groups.has(key); n++) key = `recipe:${recipe}#${n}`;
+    const g: RecipeGroup = { key, recipe, parentGroup: parent?.key, depth: parent ? parent.depth + 1 : 0, items: [], entry: parent ? 'include' : 'start', expanded: true, resourceCount: 0 };
+    groups.set(key, g);
+    if (parent) parent.items.push(key);
+    else roots.push(key);
+    entered.add(recipe);
+    stack.push(g);
+    return g;
+  };
+  /** The recipes on the way from `from` to `to` through includes of recipes not entered yet (`to` last), in include order. */
+  const pathTo = (from: string, to: string): string[] | undefined => {
+    const visited = new Set<string>();
+    const walk = (r: string): string[] | undefined => {
+      for (const inc of includes.get(r) ?? []) {
+        if (inc === to) return [to];
+        if (entered.has(inc) || visited.has(inc)) continue;
+        visited.add(inc);
+        const rest = walk(inc);
+        if (rest) return [inc, ...rest];
+      }
+      return undefined;
+    };
+    return walk(from);
+  };
+  for (const key of topLevel) {
+    const origin = nodes.get(key)!.resource.origin;
+    const resumed = stack.map((g) => g.recipe).lastIndexOf(origin);
+    if (resumed >= 0) stack.length = resumed + 1;
+    else {
+      let placed = false;
+      for (let i = stack.length - 1; i >= 0 && !placed; i--) {
+        const path = pathTo(stack[i].recipe, origin);
+        if (!path) continue;
+        stack.length = i + 1;
+        for (const r of path) open(r, stack[stack.length - 1]);
+        placed = true;
+      }
+      if (!placed) {
+        stack.length = 0;
+        const start = graph.runList.map(recipeName).find((r) => !entered.has(r) && (r === origin || pathTo(r, origin)));
+        const path = !start || start === origin ? [origin] : [start, ...pathTo(start, origin)!];
+        let parent: RecipeGroup | undefined;
+        for (const r of path) parent = open(r, parent);
+      }
+    }
+    const g = stack[stack.length - 1];
+    g.items.push(key);
+    nodes.get(key)!.group = g.key;
+  }
+  const count = (g: RecipeGroup): number =>
+    (g.resourceCount = g.items.reduce((n, item) => n + (isGroupKey(item) ? count(groups.get(item)!) : 1 + nodes.get(item)!.inside), 0));
+  for (const r of roots) count(groups.get(r)!);
+  return { groups, roots };
+}
+
+/**
+ * The recipe groups to collapse at first sight: groups open in converge order (a group before the
+ * recipes it includes) while what is drawn stays within `budget` boxes, so a 2,000-resource run opens
+ * as its first recipes and a bar per remaining recipe instead of 2,000 boxes; a small run opens whole.
+ */
+export function firstViewCollapsed(model: ViewModel, budget: number): Set<string> {
+  const collapsed = new Set(model.groups.keys());
+  let drawn = model.roots.length;
+  const visit = (key: string) => {
+    const g = model.groups.get(key)!;
+    const cost = g.items.length - 1; // its items replace its bar
+    if (drawn + cost > budget) return;
+    drawn += cost;
+    collapsed.delete(key);
+    for (const item of g.items) if (isGroupKey(item)) visit(item);
+  };
+  for (const r of model.roots) visit(r);
+  return collapsed;
+}
+
+/** The recipe groups around a node, outermost first (to expand them when the node must be seen). */
+export function groupsAround(model: ViewModel, key: string): string[] {
+  const out: string[] = [];
+  for (let g = model.groups.get(model.nodes.get(key)?.group ?? ''); g; g = g.parentGroup ? model.groups.get(g.parentGroup) : undefined) out.unshift(g.key);
+  return out;
+}
+
+/** The title of a recipe group: the recipe, said as an include when it was one. */
+export function groupTitle(g: RecipeGroup): string {
+  return g.entry === 'include' ? `include_recipe ${g.recipe}` : g.recipe;
+}
+
+/** Converge order along siblings; entering an included recipe is an `include` edge. */
+function chain(keys: string[], push: (e: Omit<ViewEdge, 'key'>) => void, includes = true): void {
+  for (let i = 1; i < keys.length; i++) push({ from: keys[i - 1], to: keys[i], kind: includes && isGroupKey(keys[i]) ? 'include' : 'order' });
 }
 
 /** The label drawn in a node: Chef's id, with the resolved class when it differs from the DSL name. */

@@ -1,35 +1,39 @@
 /**
  * Draws a laid-out view model as SVG and keeps the drawing in step on updates: elements are reused by
  * key, so an edit that changes one resource touches one node. Every piece of data reaches the DOM as
- * textContent or an attribute value; nothing from the graph is ever parsed as markup.
+ * textContent or an attribute value; nothing from the graph is ever parsed as markup. All text is drawn
+ * at the layout's font size (the editor's), labels cut to fit their box.
  */
 import type { StepStatus } from '../../../server/src/protocol';
 import { actionLabel } from '../../../server/src/protocol';
-import type { Layout, RoutedEdge } from './layout';
-import { nodeSubtitle, nodeTitle, type ViewModel, type ViewNode } from './model';
-import { fit, roundedPath, svgEl, svgText } from './svg';
+import type { Layout, Metrics } from './layout';
+import { groupTitle, nodeSubtitle, nodeTitle, type RecipeGroup, type ViewModel, type ViewNode } from './model';
+import { roundedPath, svgEl, svgText, TextFitter } from './svg';
 
 export interface Decorations {
   selected?: string;
+  /** Keys of what stands for the cursor's resources (a node, or the collapsed group holding it). */
   highlighted: ReadonlySet<string>;
   /** Keys that do not match the search (drawn dimmed); empty when there is no search. */
   dimmed: ReadonlySet<string>;
   status: ReadonlyMap<string, { status: StepStatus; summary?: string }>;
 }
 
-const TITLE_CHARS = 36;
-const SUB_CHARS = 40;
+interface Drawn { el: SVGGElement; sig: string }
 
 export class GraphRenderer {
   readonly svg: SVGSVGElement;
   readonly viewport: SVGGElement;
-  private readonly segmentLayer: SVGGElement;
+  private readonly groupLayer: SVGGElement;
   private readonly edgeLayer: SVGGElement;
   private readonly nodeLayer: SVGGElement;
-  private nodeEls = new Map<string, { el: SVGGElement; sig: string }>();
+  private nodeEls = new Map<string, Drawn>();
+  private groupEls = new Map<string, Drawn>();
   private edgeEls = new Map<string, SVGPathElement>();
-  private segmentSig = '';
   private decorated = new Map<string, string>();
+  private fonts?: { key: string; bold: TextFitter; plain: TextFitter };
+  private metrics?: Metrics;
+  private widths = new Map<string, number>();
 
   constructor(host: HTMLElement) {
     this.svg = svgEl('svg', { class: 'graph', role: 'group', 'aria-label': 'Resource graph' });
@@ -39,7 +43,7 @@ export class GraphRenderer {
       svgEl('path', { d: 'M0,0 L10,5 L0,10 z', class: `arrowhead ${kind}` }, m);
     }
     this.viewport = svgEl('g', { class: 'viewport' }, this.svg);
-    this.segmentLayer = svgEl('g', { class: 'segments' }, this.viewport);
+    this.groupLayer = svgEl('g', { class: 'groups' }, this.viewport);
     this.edgeLayer = svgEl('g', { class: 'edges' }, this.viewport);
     this.nodeLayer = svgEl('g', { class: 'nodes' }, this.viewport);
     host.appendChild(this.svg);
@@ -47,55 +51,115 @@ export class GraphRenderer {
 
   /** Draws (or updates) the whole graph. */
   update(model: ViewModel, layout: Layout): void {
-    this.drawSegments(layout);
-    this.drawEdges(layout.edges, layout);
+    const m = layout.metrics;
+    if (this.metrics?.font !== m.font) {
+      // Every element is sized from the font: a new size redraws them all.
+      this.svg.style.fontSize = `${m.font}px`;
+      this.nodeEls.forEach((d) => d.el.remove());
+      this.groupEls.forEach((d) => d.el.remove());
+      this.nodeEls.clear();
+      this.groupEls.clear();
+      this.decorated.clear();
+    }
+    this.metrics = m;
+    const family = getComputedStyle(this.svg).fontFamily;
+    const key = `${m.font}|${family}`;
+    if (this.fonts?.key !== key) this.fonts = { key, bold: new TextFitter(`600 ${m.font}px ${family}`), plain: new TextFitter(`${m.font}px ${family}`) };
+    this.drawGroups(model, layout);
+    this.drawEdges(layout);
     this.drawNodes(model, layout);
   }
 
   /** Applies selection, cursor highlight, search dimming and plan status as classes, touching only what changed. */
   decorate(model: ViewModel, d: Decorations): void {
-    for (const [key, { el }] of this.nodeEls) {
+    const classes = (key: string) => {
       const s = d.status.get(key);
-      const cls = [
+      return [
         key === d.selected ? 'selected' : '',
         d.highlighted.has(key) ? 'highlighted' : '',
         d.dimmed.has(key) ? 'dim' : '',
         s ? `status status-${s.status}` : '',
       ].filter(Boolean).join(' ');
+    };
+    for (const [key, { el }] of this.nodeEls) {
+      const cls = classes(key);
       if (this.decorated.get(key) === cls) continue;
       this.decorated.set(key, cls);
-      el.setAttribute('class', `${baseClass(model.nodes.get(key)!)} ${cls}`);
-      const badge = el.querySelector('.status-badge');
+      const node = model.nodes.get(key)!;
+      const s = d.status.get(key);
+      el.setAttribute('class', `${baseClass(node)} ${cls}`);
+      const badge = el.querySelector<SVGTextElement>(':scope > .status-badge');
       if (badge) badge.textContent = s ? statusLabel(s.status) : '';
-      const title = el.querySelector('title');
-      if (title) title.textContent = tooltip(model.nodes.get(key)!, s?.summary);
+      const sub = el.querySelector<SVGTextElement>(':scope > .subtitle');
+      if (sub && this.fonts && this.metrics) {
+        const room = (this.widths.get(key) ?? this.metrics.nodeWidth) - 2 * this.metrics.inset - (s ? this.fonts.plain.width(statusLabel(s.status)) + this.metrics.inset : 0);
+        sub.textContent = this.fonts.plain.fitEnd(subtitleOf(node), room);
+      }
+      const title = el.querySelector(':scope > title');
+      if (title) title.textContent = tooltip(node, model, s?.summary);
+    }
+    for (const [key, { el }] of this.groupEls) {
+      const cls = classes(key);
+      if (this.decorated.get(key) === cls) continue;
+      this.decorated.set(key, cls);
+      el.setAttribute('class', `${groupClass(model.groups.get(key)!)} ${cls}`);
     }
   }
 
-  private drawSegments(layout: Layout): void {
-    const sig = JSON.stringify([layout.segments, layout.flows.length]);
-    if (sig === this.segmentSig) return;
-    this.segmentSig = sig;
-    this.segmentLayer.replaceChildren();
-    for (const s of layout.segments) {
-      const g = svgEl('g', { class: `segment entry-${s.entry}` }, this.segmentLayer);
-      svgEl('rect', { x: s.x - 8, y: s.y, width: s.width + 16, height: s.height, rx: 6 }, g);
-      svgText(`${s.entry === 'include' ? 'include_recipe ' : ''}${s.origin}`, { x: s.x, y: s.y + 17, class: 'segment-label' }, g);
+  private drawGroups(model: ViewModel, layout: Layout): void {
+    const m = layout.metrics;
+    const next = new Map<string, Drawn>();
+    for (const key of model.visibleGroups) {
+      const g = model.groups.get(key)!;
+      const box = layout.boxes.get(key);
+      if (!box) continue;
+      const sig = `${box.width}x${box.height}|${g.expanded}|${g.resourceCount}|${g.entry}|${g.recipe}`;
+      const old = this.groupEls.get(key);
+      let el: SVGGElement;
+      if (old && old.sig === sig) el = old.el;
+      else {
+        el = this.buildGroup(g, box.width, box.height, m);
+        if (old) old.el.replaceWith(el);
+        this.decorated.delete(key);
+      }
+      const transform = `translate(${box.x},${box.y})`;
+      if (el.getAttribute('transform') !== transform) el.setAttribute('transform', transform);
+      next.set(key, { el, sig });
     }
-    for (const f of layout.flows) {
-      const kind = f.to.entry === 'include' ? 'include' : 'order';
-      svgEl('path', { d: roundedPath(f.points), class: `edge flow kind-${kind}`, 'marker-end': `url(#arrow-${kind})` }, this.segmentLayer);
-    }
+    for (const [key, { el }] of this.groupEls) if (!next.has(key)) el.remove();
+    // Outer groups first, so nested ones paint over them (visibleGroups lists parents first).
+    for (const { el } of next.values()) if (!el.isConnected) this.groupLayer.append(el);
+    if ([...next.values()].some(({ el }, i) => this.groupLayer.children[i] !== el)) this.groupLayer.append(...[...next.values()].map((v) => v.el));
+    this.groupEls = next;
   }
 
-  private drawEdges(edges: RoutedEdge[], _layout: Layout): void {
+  private buildGroup(g: RecipeGroup, width: number, height: number, m: Metrics): SVGGElement {
+    const el = svgEl('g', { class: groupClass(g), 'data-group': g.key });
+    svgEl('rect', { width, height, rx: 6, class: 'group-box' }, el);
+    const count = `${g.resourceCount} resource${g.resourceCount === 1 ? '' : 's'}`;
+    const header = svgEl('g', {
+      class: 'group-header', 'data-toggle': g.key, role: 'button', tabindex: 0, 'aria-expanded': String(g.expanded),
+      'aria-label': `${groupTitle(g)}, ${count}: ${g.expanded ? 'collapse' : 'expand'}`,
+    }, el);
+    svgEl('title', {}, header).textContent = `${groupTitle(g)} — ${count}. Click to ${g.expanded ? 'collapse' : 'expand'}.`;
+    svgEl('rect', { width, height: m.header, rx: 6, class: 'header-hit' }, header);
+    const chevron = g.expanded ? '▾' : '▸';
+    svgText(chevron, { x: m.inset, y: m.headerLine, class: 'chevron' }, header);
+    const countWidth = this.fonts!.plain.width(count);
+    const titleX = m.inset + this.fonts!.bold.width(chevron) + m.font * 0.5;
+    svgText(this.fonts!.bold.fitMiddle(groupTitle(g), width - titleX - countWidth - 2 * m.inset), { x: titleX, y: m.headerLine, class: 'segment-label' }, header);
+    svgText(count, { x: width - m.inset, y: m.headerLine, class: 'group-count', 'text-anchor': 'end' }, header);
+    return el;
+  }
+
+  private drawEdges(layout: Layout): void {
     const next = new Map<string, SVGPathElement>();
-    for (const { edge, points, lane } of edges) {
+    for (const { edge, points } of layout.edges) {
       let el = this.edgeEls.get(edge.key);
       if (!el) {
         const marker = edge.kind === 'notifies' ? `notifies-${edge.timing ?? 'delayed'}` : edge.kind;
         el = svgEl('path', {
-          class: `edge kind-${edge.kind}${edge.timing ? ' timing-' + edge.timing : ''}${lane !== undefined ? ' lane' : ''}`,
+          class: `edge kind-${edge.kind}${edge.timing ? ' timing-' + edge.timing : ''}`,
           'marker-end': `url(#arrow-${marker})`,
           'data-from': edge.from,
           'data-to': edge.to,
@@ -115,7 +179,7 @@ export class GraphRenderer {
   }
 
   private drawNodes(model: ViewModel, layout: Layout): void {
-    const next = new Map<string, { el: SVGGElement; sig: string }>();
+    const next = new Map<string, Drawn>();
     let newGroup = false;
     // Groups first so their members paint on top.
     const order = [...model.visible].sort((a, b) => Number(!model.nodes.get(a)!.expanded) - Number(!model.nodes.get(b)!.expanded));
@@ -128,30 +192,56 @@ export class GraphRenderer {
       let el: SVGGElement;
       if (old && old.sig === sig) el = old.el;
       else {
-        el = buildNode(node, box.width, box.height);
+        el = this.buildNode(node, model, box.width, box.height, layout.metrics);
         if (old) old.el.replaceWith(el);
         else if (node.expanded) newGroup = true;
         this.decorated.delete(key);
       }
+      this.widths.set(key, box.width);
       const transform = `translate(${box.x},${box.y})`;
       if (el.getAttribute('transform') !== transform) el.setAttribute('transform', transform);
       next.set(key, { el, sig });
     }
-    for (const [key, { el }] of this.nodeEls) if (!next.has(key)) el.remove();
+    for (const [key, { el }] of this.nodeEls) if (!next.has(key)) { el.remove(); this.widths.delete(key); }
     // Groups paint below their members: a new group means re-stacking; otherwise new nodes just join the end.
     if (newGroup) this.nodeLayer.append(...[...next.values()].map((v) => v.el));
     else for (const { el } of next.values()) if (!el.isConnected) this.nodeLayer.append(el);
     this.nodeEls = next;
   }
 
+  private buildNode(n: ViewNode, model: ViewModel, width: number, height: number, m: Metrics): SVGGElement {
+    const fonts = this.fonts!;
+    const g = svgEl('g', { class: baseClass(n), 'data-key': n.key, tabindex: 0, role: 'button', 'aria-label': n.resource.id });
+    svgEl('title', {}, g).textContent = tooltip(n, model);
+    svgEl('rect', { width, height, rx: 4, class: 'box' }, g);
+    let titleRoom = width - 2 * m.inset;
+    if (n.childKeys.length) {
+      const label = n.expanded ? '− collapse' : `+ ${n.inside} inside`;
+      const hit = svgEl('g', { class: 'toggle-hit', 'data-toggle': n.key }, g);
+      svgEl('title', {}, hit).textContent = n.expanded ? 'Collapse' : `Expand: ${n.inside} resources inside (${n.childKeys.length} declared by its actions directly)`;
+      svgText(label, { x: width - m.inset, y: m.line1, class: 'toggle', 'text-anchor': 'end' }, hit);
+      titleRoom -= fonts.bold.width(label) + m.inset;
+    }
+    svgText(fonts.bold.fitMiddle(nodeTitle(n.resource), titleRoom), { x: m.inset, y: m.line1, class: 'title' }, g);
+    if (!n.expanded) svgText(fonts.plain.fitEnd(subtitleOf(n), width - 2 * m.inset), { x: m.inset, y: m.line2, class: 'subtitle' }, g);
+    svgText('', { x: width - m.inset, y: n.expanded ? height - m.inset : m.line2, class: 'status-badge', 'text-anchor': 'end' }, g);
+    return g;
+  }
+
   elementOf(key: string): SVGGElement | undefined {
-    return this.nodeEls.get(key)?.el;
+    return this.nodeEls.get(key)?.el ?? this.groupEls.get(key)?.el;
   }
 }
 
 function nodeSignature(n: ViewNode): string {
   const r = n.resource;
-  return JSON.stringify([r.id, r.type, r.resolvedType, r.actions, r.conditional, r.repeated, r.custom, n.hasUnknown, n.childKeys.length, r.location.line, r.origin, r.properties]);
+  return JSON.stringify([r.id, r.type, r.resolvedType, r.actions, r.conditional, r.repeated, r.custom, n.hasUnknown, n.inside, r.location.line, r.origin, r.parentAction, r.properties]);
+}
+
+function subtitleOf(n: ViewNode): string {
+  const r = n.resource;
+  const marks = [r.conditional ? 'conditional' : '', r.repeated ? 'repeated' : '', n.hasUnknown ? 'unknown values' : ''].filter(Boolean);
+  return nodeSubtitle(r) + (marks.length ? ` · ${marks.join(', ')}` : '');
 }
 
 function baseClass(n: ViewNode): string {
@@ -165,26 +255,16 @@ function baseClass(n: ViewNode): string {
   ].filter(Boolean).join(' ');
 }
 
-function buildNode(n: ViewNode, width: number, height: number): SVGGElement {
-  const g = svgEl('g', { class: baseClass(n), 'data-key': n.key, tabindex: 0, role: 'button', 'aria-label': n.resource.id });
-  svgEl('title', {}, g).textContent = tooltip(n);
-  svgEl('rect', { width, height, rx: 4, class: 'box' }, g);
-  const title = nodeTitle(n.resource);
-  svgText(fit(title, TITLE_CHARS), { x: 10, y: 18, class: 'title' }, g);
-  const marks = [n.resource.conditional ? 'conditional' : '', n.resource.repeated ? 'repeated' : '', n.hasUnknown ? 'unknown values' : ''].filter(Boolean);
-  const sub = nodeSubtitle(n.resource) + (marks.length ? ` · ${marks.join(', ')}` : '');
-  if (!n.expanded) svgText(fit(sub, SUB_CHARS), { x: 10, y: 35, class: 'subtitle' }, g);
-  if (n.childKeys.length) {
-    const t = svgText(n.expanded ? '−' : `+${n.childKeys.length}`, { x: width - 8, y: 18, class: 'toggle', 'text-anchor': 'end', 'data-toggle': n.key }, g);
-    svgEl('title', {}, t).textContent = n.expanded ? 'Collapse' : `Expand: ${n.childKeys.length} resources inside`;
-  }
-  svgText('', { x: width - 8, y: n.expanded ? height - 6 : 35, class: 'status-badge', 'text-anchor': 'end' }, g);
-  return g;
+function groupClass(g: RecipeGroup): string {
+  return `recipe-group entry-${g.entry}${g.expanded ? '' : ' collapsed'}`;
 }
 
-function tooltip(n: ViewNode, planSummary?: string): string {
+function tooltip(n: ViewNode, model: ViewModel, planSummary?: string): string {
   const r = n.resource;
   const lines = [r.id, `${r.actions.map(actionLabel).join(', ')}  (${r.resolvedType})`, `${r.origin} — line ${r.location.line}`];
+  const parent = n.parentKey ? model.nodes.get(n.parentKey)?.resource.id : undefined;
+  if (parent) lines.push(`inside ${parent}${r.parentAction ? `, during its :${r.parentAction} action` : ''}`);
+  if (n.childKeys.length) lines.push(`${n.inside} resources inside`);
   if (r.conditional) lines.push(`conditional: ${r.conditional}`);
   if (r.repeated) lines.push(`repeated: ${r.repeated}`);
   if (planSummary) lines.push(planSummary);

@@ -33,7 +33,49 @@ export function roundedPath(points: { x: number; y: number }[], radius = 6): str
 
 const r = (n: number) => Math.round(n * 10) / 10;
 
-/** Cuts a label to fit about `maxChars` characters, with an ellipsis. */
-export function fit(text: string, maxChars: number): string {
-  return text.length <= maxChars ? text : text.slice(0, Math.max(1, maxChars - 1)) + '…';
+/**
+ * Cuts labels to a width in pixels, measured with the font they are drawn in (a canvas measures text
+ * without layout). Ids are cut in the middle, so `template[/etc/…/site.conf]` keeps its type and its end.
+ */
+export class TextFitter {
+  private readonly ctx: CanvasRenderingContext2D | null;
+  private readonly cache = new Map<string, number>();
+  private readonly px: number;
+
+  constructor(font: string) {
+    this.ctx = document.createElement('canvas').getContext('2d');
+    if (this.ctx) this.ctx.font = font;
+    this.px = parseFloat(/(\d+(?:\.\d+)?)px/.exec(font)?.[1] ?? '14');
+  }
+
+  width(text: string): number {
+    let w = this.cache.get(text);
+    if (w === undefined) {
+      // Without a canvas, a generous average advance.
+      w = this.ctx ? this.ctx.measureText(text).width : text.length * 0.62 * this.px;
+      if (this.cache.size > 20_000) this.cache.clear();
+      this.cache.set(text, w);
+    }
+    return w;
+  }
+
+  fitMiddle(text: string, max: number): string {
+    return this.cut(text, max, (n) => text.slice(0, Math.ceil(n / 2)) + '…' + text.slice(text.length - Math.floor(n / 2)));
+  }
+
+  fitEnd(text: string, max: number): string {
+    return this.cut(text, max, (n) => text.slice(0, n) + '…');
+  }
+
+  /** The longest cut (by characters kept, found by bisection) that fits. */
+  private cut(text: string, max: number, cutTo: (kept: number) => string): string {
+    if (this.width(text) <= max) return text;
+    let lo = 0, hi = text.length - 1;
+    while (lo < hi) {
+      const mid = Math.ceil((lo + hi) / 2);
+      if (this.width(cutTo(mid)) <= max) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo > 0 ? cutTo(lo) : '…';
+  }
 }

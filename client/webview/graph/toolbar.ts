@@ -65,9 +65,9 @@ export class Toolbar {
     };
     const actions = make('span', 'actions');
     actions.append(
-      button('Expand', 'Show the resources inside every custom resource', () => h.expandAll(true)),
-      button('Collapse', 'Collapse every custom resource', () => h.expandAll(false)),
-      button('Fit', 'Fit the graph to the view', () => h.fit()),
+      button('Expand', 'Expand every recipe and custom resource', () => h.expandAll(true)),
+      button('Collapse', 'Collapse every recipe and custom resource', () => h.expandAll(false)),
+      button('Fit', 'Fit the whole graph in the view (labels may get small; Ctrl+wheel zooms, the wheel scrolls)', () => h.fit()),
       button('SVG', 'Export the drawing as SVG', () => h.exportAs('svg')),
       button('DOT', 'Export as Graphviz DOT', () => h.exportAs('dot')),
       button('Mermaid', 'Export as a Mermaid flowchart', () => h.exportAs('mermaid')),
