@@ -16,6 +16,7 @@ export const COMMANDS = {
   showOutput: { id: 'cloche.showOutput', title: 'Show Output' },
   showFidelity: { id: 'cloche.showFidelity', title: 'Show What Cloche Does Not Know About This Run' },
   previewRenderedFile: { id: 'cloche.previewRenderedFile', title: 'Preview Rendered File', icon: '$(open-preview)' },
+  revealLocation: { id: 'cloche.revealLocation', title: 'Go to Location' },
   dryRun: { id: 'cloche.dryRun', title: 'Dry Run in Container', icon: '$(beaker)' },
   converge: { id: 'cloche.converge', title: 'Converge in Throwaway Container' },
   revealPlanStep: { id: 'cloche.plan.revealStep', title: 'Open Source of Plan Step' },

@@ -25,6 +25,7 @@ import { StatusItem } from './status';
 import { FidelityStatus } from './fidelityStatus';
 import { RunStatusItem } from './runStatus';
 import { RenderedPreview } from './renderedPreview';
+import { revealLocation } from './revealLocation';
 
 export function activate(context: vscode.ExtensionContext): void {
   const log = vscode.window.createOutputChannel('Cloche', { log: true });
@@ -70,6 +71,7 @@ export function activate(context: vscode.ExtensionContext): void {
     showOutput: () => log.show(),
     showFidelity: () => fidelity.showReasons(),
     previewRenderedFile: (arg?: unknown) => rendered.show(arg),
+    revealLocation: (arg?: unknown) => revealLocation(arg),
     dryRun: async (uri?: unknown) => {
       await dryRun({ ...engine, store, revealPlan: () => planView.reveal(), showGraphStatuses: (st) => GraphPanel.active?.showPlanStatuses(st) }, asUri(uri));
       containers.refresh();

@@ -81,6 +81,13 @@ export const RenderedContentRequest = new RequestType<RenderedContentParams, Ren
 /** The client command a hover links to for the full preview; its argument is `{ file, line, character }` (0-based). */
 export const PREVIEW_RENDERED_FILE_COMMAND = 'cloche.previewRenderedFile';
 
+/**
+ * The client command a code action runs to show a place (the other declaration of a duplicate
+ * resource); its argument is `{ uri, range }` (an LSP location).
+ */
+export const REVEAL_LOCATION_COMMAND = 'cloche.revealLocation';
+export interface RevealLocationArgs { uri: string; range: { start: { line: number; character: number }; end: { line: number; character: number } } }
+
 /** A kitchen suite as the run picker lists it. */
 export interface SuiteInfo {
   name: string;

@@ -35,9 +35,14 @@ export interface Diagnostic {
  * What a fix needs, so that no front end parses message text. Every field is optional; rules set
  * the ones that apply (the language server passes the object through as the LSP diagnostic's `data`
  * and its code actions read it back):
- * - did-you-mean (`unknown-resource`, `unknown-property`, `unknown-action`, `dangling-notification`):
- *   `suggestions` and `replace`;
- * - missing source (`missing-template`, `missing-cookbook-file`): `create`.
+ * - did-you-mean (`unknown-resource`, `unknown-property`, `unknown-action`, `dangling-notification`,
+ *   `unknown-rule-code`), a deprecated property's successor (`deprecated-property`): `suggestions` and `replace`;
+ * - missing source (`missing-template`, `missing-cookbook-file`): `create`, and for a template the
+ *   resource's `templateVariables`;
+ * - a missing recipe (`missing-recipe`): `create` (recipes/NAME.rb), and the closest recipe names as
+ *   `suggestions` with the range of the name written (`replace`);
+ * - a cookbook the run uses that metadata.rb does not declare (`dependency-not-in-workspace`): `addDepends`;
+ * - the same resource declared twice (`duplicate-resource`): the `other` declaration.
  */
 export interface DiagnosticData {
   /**
@@ -50,8 +55,14 @@ export interface DiagnosticData {
    * without the `:`), or for a notification target the whole string literal, quotes included.
    */
   replace?: SourceLocation;
-  /** The file that would satisfy the lookup (absolute path): where a missing template or cookbook_file would go. */
+  /** The file that would satisfy the lookup (absolute path): where a missing template, cookbook_file or recipe would go. */
   create?: string;
+  /** The keys of a template resource's `variables` (each becomes `<%= @key %>` in a new template). */
+  templateVariables?: string[];
+  /** The `depends` line a cookbook's metadata.rb lacks: the cookbook to depend on and the metadata file. */
+  addDepends?: { name: string; metadata: string };
+  /** Where the other declaration of a duplicate resource is. */
+  other?: SourceLocation;
 }
 
 export type Timing = 'before' | 'immediately' | 'delayed';

@@ -20,7 +20,7 @@ async function actionsFor(recipe: string, code: string): Promise<{ actions: Code
   return { actions, diag };
 }
 
-test('code actions: did-you-mean, other targets, create a missing file', async () => {
+test('code actions: did-you-mean, other targets, create a missing file, replace, go to, disable', async () => {
   const all: Record<string, unknown> = {};
   for (const [recipe, code, title] of [
     ['unknown_resource.rb', 'unknown-resource', "Change 'pakage' to 'package'"],
@@ -28,12 +28,25 @@ test('code actions: did-you-mean, other targets, create a missing file', async (
     ['unknown_action.rb', 'unknown-action', "Change 'strat' to 'start'"],
     ['dangling_notification.rb', 'dangling-notification', 'Notify service[rsyslog] instead'],
     ['missing_template.rb', 'missing-template', 'Create templates/missing.conf.erb'],
+    ['missing_cookbook_file.rb', 'missing-cookbook-file', 'Create files/fx-missing.sh'],
+    ['deprecated_property.rb', 'deprecated-property', "Replace deprecated 'visudo_path' with 'visudo_binary'"],
+    ['missing_recipe.rb', 'missing-recipe', 'Create recipe fx_errors::not_there (recipes/not_there.rb)'],
+    ['duplicate_resource.rb', 'duplicate-resource', 'Go to the other declaration (recipes/duplicate_resource.rb:2)'],
+    ['never_notified.rb', 'never-notified', 'Disable never-notified for this line'],
   ]) {
     const { actions } = await actionsFor(recipe, code);
     assert.ok(actions.some((a) => a.title === title), `${recipe}: ${actions.map((a) => a.title).join(', ')}`);
-    all[recipe] = actions.map((a) => ({ title: a.title, kind: a.kind, preferred: a.isPreferred, edit: a.edit }));
+    all[recipe] = actions.map((a) => ({ title: a.title, kind: a.kind, preferred: a.isPreferred, edit: a.edit, command: a.command }));
   }
   expectStored('codeActions', 'fx_errors', all);
+});
+
+test('code actions: a duplicate reveals the other declaration through the client command', async () => {
+  const { actions } = await actionsFor('duplicate_resource.rb', 'duplicate-resource');
+  const go = actions.find((a) => a.command?.command === 'cloche.revealLocation');
+  assert.ok(go, actions.map((a) => a.title).join(', '));
+  const file = path.join(FIXTURES, 'fx_errors', 'recipes', 'duplicate_resource.rb');
+  assert.deepEqual(go.command?.arguments, [{ uri: uri(file), range: { start: { line: 1, character: 0 }, end: { line: 1, character: 9 } } }]);
 });
 
 test('code actions come from the diagnostic data, not its message', async () => {
@@ -48,9 +61,11 @@ test('code actions come from the diagnostic data, not its message', async () => 
   assert.deepEqual(reworded.map((a) => a.edit), actions.map((a) => a.edit));
   // Without the data there is nothing to suggest, whatever the message says.
   const { data: _dropped, ...withoutData } = diag;
-  assert.deepEqual((await ask(withoutData)).filter((a) => a.kind === 'quickfix'), []);
+  // (Disabling the finding needs no data: it is offered for every finding.)
+  const fixes = (list: CodeAction[]) => list.filter((a) => a.kind === 'quickfix' && !a.title.startsWith('Disable '));
+  assert.deepEqual(fixes(await ask(withoutData)), []);
   // Data that points at other text (the document changed since) is not applied to a non-word.
-  assert.deepEqual((await ask({ ...diag, data: { ...data, replace: { ...data.replace, column: 1, endColumn: 9 } } })).filter((a) => a.kind === 'quickfix'), []);
+  assert.deepEqual(fixes(await ask({ ...diag, data: { ...data, replace: { ...data.replace, column: 1, endColumn: 9 } } })), []);
 });
 
 test('code actions: an action typo in a notification, and a target in double quotes', async () => {
@@ -65,7 +80,7 @@ test('code actions: an action typo in a notification, and a target in double quo
       const d = diags.find((x) => x.code === code);
       assert.ok(d, `no ${code}: ${JSON.stringify(diags.map((x) => x.code))}`);
       const actions = await client.request<CodeAction[]>('textDocument/codeAction', { textDocument: { uri: uri(file) }, range: d.range, context: { diagnostics: [d] } });
-      return actions.filter((a) => a.kind === 'quickfix').map((a) => ({ title: a.title, edits: a.edit?.changes?.[uri(file)]?.map((e) => `${e.range.start.line + 1}:${e.range.start.character}-${e.range.end.character} ${e.newText}`) }));
+      return actions.filter((a) => a.kind === 'quickfix' && !a.title.startsWith('Disable ')).map((a) => ({ title: a.title, edits: a.edit?.changes?.[uri(file)]?.map((e) => `${e.range.start.line + 1}:${e.range.start.character}-${e.range.end.character} ${e.newText}`) }));
     };
     const lines = edited.split('\n');
     const line = lines.findIndex((l) => l.includes(':restrat')) + 1;

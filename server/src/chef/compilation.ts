@@ -6,7 +6,7 @@
  * rules and the graph read it.
  */
 import * as path from 'node:path';
-import type { SourceLocation } from '../protocol';
+import type { DiagnosticData, SourceLocation } from '../protocol';
 import { type Value, NIL, str, unknown, toS, inspect, findUnknown } from '../ruby/values';
 import { RModule, RInstance } from '../ruby/objects';
 import { type Interpreter, Env, type EvalCallContext, type EvalFinding } from '../ruby/interpreter';
@@ -25,12 +25,15 @@ import { type CustomResourceDef, type DefinitionDef, actionsOn } from './customR
 import { evalYamlRecipe } from './yamlRecipe';
 import type { Model } from './model';
 import type { Cookbook } from './workspace';
+import { missingRecipeData } from './recipeNames';
 
 export type { ResourceKind };
 
 /** A problem found while compiling (rules add theirs later). */
 export interface CompileFinding extends EvalFinding {
   related?: { loc: SourceLocation; message: string }[];
+  /** What a fix needs (protocol.ts DiagnosticData). */
+  data?: DiagnosticData;
 }
 
 export interface IncludedRecipe {
@@ -88,7 +91,7 @@ export class Compilation implements RunHost {
     const cookbooks = runList.map((r) => r.split('::')[0]);
     for (const name of cookbooks) this.loadAttributes(name);
     this.attributeLayersUsable = false;
-    runList.forEach((item, i) => this.includeRecipe(str(item), undefined, undefined, i));
+    runList.forEach((item, i) => this.include(str(item), undefined, undefined, { runItem: i }));
     this.resolveNotifications();
     this.collectFindings();
   }
@@ -367,8 +370,12 @@ export class Compilation implements RunHost {
     return NIL;
   }
 
-  /** `include_recipe 'cookbook::recipe'`: evaluates it once per run. */
-  includeRecipe(specV: Value, ctx: EvalCallContext | undefined, from: RInstance | undefined, runItem?: number): void {
+  /** `include_recipe 'cookbook::recipe'`: evaluates it once per run. `literal`: where the argument is written. */
+  includeRecipe(specV: Value, ctx: EvalCallContext | undefined, from: RInstance | undefined, literal?: SourceLocation): void {
+    this.include(specV, ctx, from, { literal });
+  }
+
+  private include(specV: Value, ctx: EvalCallContext | undefined, from: RInstance | undefined, { runItem, literal }: { runItem?: number; literal?: SourceLocation }): void {
     this.attributeLayersUsable = false;
     const fromSc = from ? scopeOf({ k: 'object', obj: from }) : undefined;
     if (specV.k !== 'str' && specV.k !== 'sym') {
@@ -388,7 +395,8 @@ export class Compilation implements RunHost {
     }
     const file = cb.files.recipes.find((f) => path.basename(f).replace(/\.(rb|ya?ml)$/, '') === recipe);
     if (!file) {
-      if (ctx?.loc) this.findings.push({ code: 'missing-recipe', severity: 'error', loc: ctx.loc, message: `Recipe ${id} does not exist (cookbook ${cb.name} has ${listNames(cb.files.recipes.map((f) => path.basename(f).replace(/\.(rb|ya?ml)$/, '')))}).` });
+      const data = missingRecipeData(cb, specV.v, recipe, literal);
+      if (ctx?.loc) this.findings.push({ code: 'missing-recipe', severity: 'error', loc: ctx.loc, message: `Recipe ${id} does not exist (cookbook ${cb.name} has ${listNames(cb.files.recipes.map((f) => path.basename(f).replace(/\.(rb|ya?ml)$/, '')))}).`, ...(data ? { data } : {}) });
       return;
     }
     this.loadAttributes(cbName);

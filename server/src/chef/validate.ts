@@ -35,9 +35,11 @@ export function validate(model: Model, c: Compilation): Diagnostic[] {
     const from = loc ? model.ws.cookbookOf(loc.file) : undefined;
     if (from && from.depends.some((d) => d.name === name)) continue; // already reported on metadata.rb
     const elsewhere = model.ws.named(name).length > 0;
+    // The fix: declare it in the metadata.rb of the cookbook that uses it.
+    const addDepends = from?.metadataFile?.endsWith('metadata.rb') && from.name !== name && /^[\w.-]+$/.test(name) ? { name, metadata: from.metadataFile } : undefined;
     if (loc) out.push(diag(loc, 'warning', 'dependency-not-in-workspace', elsewhere
       ? `Cookbook '${name}' is not a dependency of this run${from ? ` (not in ${from.name}'s metadata.rb)` : ''}: Chef's tooling does not make it available, so its recipes are not checked.`
-      : `Cookbook '${name}' is not in the workspace${from ? ` and not declared in ${from.name}'s metadata.rb` : ''}.`));
+      : `Cookbook '${name}' is not in the workspace${from ? ` and not declared in ${from.name}'s metadata.rb` : ''}.`, addDepends ? { data: { addDepends } } : {}));
   }
   // How the run's cookbooks were chosen: clashes, constraints nothing satisfies (once per line).
   out.push(...model.resolution.findings);

@@ -1,8 +1,10 @@
-/** Code actions adapter: quick fixes (did-you-mean, other targets, create a missing file) and guard rewrites. */
+/** Code actions adapter: quick fixes (lang/codeActions.ts) as workspace edits or a reveal command, and guard rewrites. */
 import { CodeActionKind, type CodeAction, type Diagnostic, type WorkspaceEdit, type TextEdit } from 'vscode-languageserver/node';
 import { codeActions as actionsAt, type Action } from '../lang/codeActions';
 import type { DiagnosticData } from '../protocol';
 import { URI } from '../documents';
+import { REVEAL_LOCATION_COMMAND, type RevealLocationArgs } from '../customMethods';
+import { spanOf } from '../lang/types';
 import type { Feature, Session } from './session';
 
 export const codeActions: Feature = {
@@ -17,7 +19,7 @@ export const codeActions: Feature = {
       // The rule's machine-readable `data` (protocol.ts, DiagnosticData) comes back with each diagnostic.
       const refs = diags.map((d) => ({ code: d.code, span: d.range, data: isObject(d.data) ? (d.data as DiagnosticData) : undefined }));
       return actionsAt(view, params.range, refs)
-        .filter((a) => [...a.changes.map((c) => c.file), ...(a.create ? [a.create.file] : [])].every((f) => session.served(URI.fromPath(f))))
+        .filter((a) => [...a.changes.map((c) => c.file), ...(a.create ? [a.create.file] : []), ...(a.reveal ? [a.reveal.file] : [])].every((f) => session.served(URI.fromPath(f))))
         .map((a) => toCodeAction(session, a, diags[refs.findIndex((r) => r === a.diagnostic)]));
     }));
   },
@@ -26,6 +28,11 @@ export const codeActions: Feature = {
 const isObject = (v: unknown): boolean => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 function toCodeAction(session: Session, a: Action, diagnostic: Diagnostic | undefined): CodeAction {
+  const kind = a.kind === 'quickfix' ? CodeActionKind.QuickFix : CodeActionKind.RefactorRewrite;
+  if (a.reveal) {
+    const args: RevealLocationArgs = { uri: URI.fromPath(a.reveal.file), range: spanOf(a.reveal) };
+    return { title: a.title, kind, diagnostics: diagnostic ? [diagnostic] : undefined, command: { title: a.title, command: REVEAL_LOCATION_COMMAND, arguments: [args] } };
+  }
   const byFile = new Map<string, TextEdit[]>();
   for (const c of a.changes) { const u = URI.fromPath(c.file); byFile.set(u, [...(byFile.get(u) ?? []), { range: c.span, newText: c.newText }]); }
   let edit: WorkspaceEdit;
@@ -36,5 +43,5 @@ function toCodeAction(session: Session, a: Action, diagnostic: Diagnostic | unde
       ? { documentChanges: [{ kind: 'create', uri: u, options: { ignoreIfExists: true } }, { textDocument: { uri: u, version: null }, edits: [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, newText: a.create.content }] }] }
       : { changes: { [u]: [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, newText: a.create.content }] } };
   } else edit = { changes: Object.fromEntries(byFile) };
-  return { title: a.title, kind: a.kind === 'quickfix' ? CodeActionKind.QuickFix : CodeActionKind.RefactorRewrite, diagnostics: diagnostic ? [diagnostic] : undefined, isPreferred: a.preferred, edit };
+  return { title: a.title, kind, diagnostics: diagnostic ? [diagnostic] : undefined, isPreferred: a.preferred, edit };
 }

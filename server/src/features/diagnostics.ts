@@ -12,6 +12,7 @@ import type { Diagnostic } from '../protocol';
 import type { CookbookAnalysis } from '../analysis';
 import { URI } from '../documents';
 import { spanOf } from '../lang/types';
+import { CONFIG_FILE } from '../chef/projectConfig';
 import type { Feature, Session } from './session';
 
 const SEVERITY = { error: DiagnosticSeverity.Error, warning: DiagnosticSeverity.Warning, info: DiagnosticSeverity.Information, hint: DiagnosticSeverity.Hint } as const;
@@ -64,6 +65,8 @@ export const diagnostics: Feature = {
     const conn = session.connection;
     const reportOf = (uri: string) => {
       const file = URI.toPath(uri);
+      // A .cloche.json's own problems (it is outside every cookbook's analysis).
+      if (file && path.basename(file) === CONFIG_FILE) { const items = session.analysis.diagnostics(file).map(toLsp); return { items, resultId: resultIdOf(items) }; }
       return fileReport(file ? session.analysis.forFile(file) : undefined, file ? path.resolve(file) : '');
     };
     const report = (uri: string): LspDiagnostic[] => reportOf(uri).items;

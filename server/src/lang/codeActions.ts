@@ -1,13 +1,17 @@
 /**
- * Quick fixes and rewrites: did-you-mean for resource types, properties, actions and notification
- * targets; create a missing template or cookbook_file; turn a string guard into a block guard when the
+ * Quick fixes and rewrites, each from the diagnostic's `data` (never its message): did-you-mean for
+ * resource types, properties, actions, notification targets, recipe names and rule codes; a deprecated
+ * property's successor; create a missing template (using the resource's variables), cookbook_file or
+ * recipe; add a missing `depends` to metadata.rb; go to the other declaration of a duplicate; disable a
+ * finding for its line or file (disableActions.ts); turn a string guard into a block guard when the
  * command is a plain file test that Ruby can answer the same way.
  */
 import * as path from 'node:path';
-import type { DiagnosticData } from '../protocol';
+import type { DiagnosticData, SourceLocation } from '../protocol';
 import type { FileView, Span, Pos } from './types';
 import { contains, spanOf } from './types';
 import { declsIn } from './syntax';
+import { disableActions } from './disableActions';
 
 /** A diagnostic as the client sent it back: its code, range and the rule's `data` (never its message). */
 export interface DiagnosticRef { code?: string | number; span: Span; data?: DiagnosticData }
@@ -21,6 +25,8 @@ export interface Action {
   changes: TextChange[];
   /** A file to create (with its initial content). */
   create?: { file: string; content: string };
+  /** A place to show instead of an edit (the client's reveal command). */
+  reveal?: SourceLocation;
   preferred?: boolean;
 }
 
@@ -30,10 +36,16 @@ export function codeActions(view: FileView, range: Span, diagnostics: Diagnostic
   for (const d of diagnostics) {
     switch (d.code) {
       case 'unknown-resource': case 'unknown-property': case 'unknown-action': out.push(...didYouMean(view, d)); break;
+      case 'unknown-rule-code': out.push(...didYouMean(view, d, /^[a-z][\w-]*$/)); break;
+      case 'deprecated-property': out.push(...didYouMean(view, d, /^\w+$/, (w, s) => `Replace deprecated '${w}' with '${s}'`)); break;
       case 'dangling-notification': out.push(...otherTargets(view, d)); break;
       case 'missing-template': case 'missing-cookbook-file': out.push(...createMissing(view, d)); break;
+      case 'missing-recipe': out.push(...createRecipe(view, d), ...didYouMean(view, d, /^[\w.-]+$/, (w, s) => `Include recipe '${s}' instead of '${w}'`, false)); break;
+      case 'dependency-not-in-workspace': out.push(...addDepends(view, d)); break;
+      case 'duplicate-resource': out.push(...revealOther(view, d)); break;
     }
   }
+  out.push(...disableActions(view, diagnostics));
   out.push(...blockGuards(view, range.start));
   return out;
 }
@@ -63,11 +75,11 @@ function replacement(view: FileView, d: DiagnosticRef): { span: Span; written: s
   return { span, written, suggestions };
 }
 
-/** Replaces the misspelt word with each suggestion of the diagnostic's data. */
-function didYouMean(view: FileView, d: DiagnosticRef): Action[] {
+/** Replaces the misspelt word (when it still reads as one) with each suggestion of the diagnostic's data. */
+function didYouMean(view: FileView, d: DiagnosticRef, word = /^[\w?!]+$/, title = (w: string, s: string) => `Change '${w}' to '${s}'`, preferFirst = true): Action[] {
   const r = replacement(view, d);
-  if (!r || !/^[\w?!]+$/.test(r.written)) return [];
-  return r.suggestions.map((s, i) => ({ title: `Change '${r.written}' to '${s}'`, kind: 'quickfix', diagnostic: d, preferred: i === 0, changes: [{ file: view.file, span: r.span, newText: s }] }));
+  if (!r || !word.test(r.written)) return [];
+  return r.suggestions.filter((s) => word.test(s)).map((s, i) => ({ title: title(r.written, s), kind: 'quickfix', diagnostic: d, preferred: preferFirst && i === 0, changes: [{ file: view.file, span: r.span, newText: s }] }));
 }
 
 /** A dangling target: the declared resources the rule found close to it, quoted as the target was. */
@@ -78,16 +90,69 @@ function otherTargets(view: FileView, d: DiagnosticRef): Action[] {
   return r.suggestions.map((id, i) => ({ title: `Notify ${id} instead`, kind: 'quickfix', diagnostic: d, preferred: i === 0, changes: [{ file: view.file, span: r.span, newText: quote + id + quote }] }));
 }
 
-/** Creates the missing source file the rule named (inside the cookbook it belongs to). */
-function createMissing(view: FileView, d: DiagnosticRef): Action[] {
+/** The file the data names to create, when it lies in the given folder of a cookbook of the workspace; with how to call it. */
+function creatable(view: FileView, d: DiagnosticRef, folder: string): { file: string; title: string; cookbook: string } | undefined {
   const file = d.data?.create;
-  if (typeof file !== 'string' || !path.isAbsolute(file)) return [];
+  if (typeof file !== 'string' || !path.isAbsolute(file)) return undefined;
   const cb = view.model.ws.cookbookOf(file);
-  const kind = d.code === 'missing-template' ? 'templates' : 'files';
-  if (!cb || !path.resolve(file).startsWith(path.join(cb.dir, kind) + path.sep)) return [];
+  if (!cb || !path.resolve(file).startsWith(path.join(cb.dir, folder) + path.sep)) return undefined;
   const own = view.model.ws.cookbookOf(view.file);
-  const title = own === cb ? path.relative(cb.dir, file) : `${cb.name}/${path.relative(cb.dir, file)}`;
-  return [{ title: `Create ${title}`, kind: 'quickfix', diagnostic: d, changes: [], create: { file, content: kind === 'templates' ? `# Rendered by Chef from ${path.basename(view.file)}\n` : '' } }];
+  return { file, cookbook: cb.name, title: own === cb ? path.relative(cb.dir, file) : `${cb.name}/${path.relative(cb.dir, file)}` };
+}
+
+/** Creates the missing source file the rule named; a template gets a line per variable the resource passes. */
+function createMissing(view: FileView, d: DiagnosticRef): Action[] {
+  const kind = d.code === 'missing-template' ? 'templates' : 'files';
+  const c = creatable(view, d, kind);
+  if (!c) return [];
+  const own = view.model.ws.cookbookOf(view.file);
+  const from = own ? path.relative(own.dir, view.file) : path.basename(view.file);
+  const vars = (d.data?.templateVariables ?? []).filter((v) => typeof v === 'string' && /^[A-Za-z_]\w*$/.test(v));
+  // An ERB comment alone on its line leaves nothing in the rendered file.
+  const content = kind === 'templates' ? `<%# Rendered by Chef for ${from} %>\n${vars.map((v) => `<%= @${v} %>\n`).join('')}` : '';
+  return [{ title: `Create ${c.title}`, kind: 'quickfix', diagnostic: d, changes: [], create: { file: c.file, content } }];
+}
+
+/** Creates the recipe an include_recipe names, with the header Chef's generator writes. */
+function createRecipe(view: FileView, d: DiagnosticRef): Action[] {
+  const c = creatable(view, d, 'recipes');
+  if (!c || !c.file.endsWith('.rb')) return [];
+  const recipe = path.basename(c.file, '.rb');
+  return [{ title: `Create recipe ${c.cookbook}::${recipe} (${c.title})`, kind: 'quickfix', diagnostic: d, preferred: true, changes: [],
+    create: { file: c.file, content: `#\n# Cookbook:: ${c.cookbook}\n# Recipe:: ${recipe}\n#\n` } }];
+}
+
+/** `depends 'x'` in metadata.rb: after the last depends line, else after version, else at the end. */
+function addDepends(view: FileView, d: DiagnosticRef): Action[] {
+  const want = d.data?.addDepends;
+  if (!want || typeof want.name !== 'string' || !/^[\w.-]+$/.test(want.name) || typeof want.metadata !== 'string' || path.basename(want.metadata) !== 'metadata.rb') return [];
+  const cb = view.model.ws.cookbookOf(want.metadata);
+  const text = view.model.ws.readFile(want.metadata);
+  if (!cb || cb.metadataFile !== path.resolve(want.metadata) || text === undefined) return [];
+  const lines = text.split('\n');
+  const quote = /^\s*depends\s+"/m.test(text) ? '"' : "'";
+  const last = (re: RegExp) => lines.reduce((found, l, i) => (re.test(l) ? i : found), -1);
+  const after = [last(/^\s*depends\b/), last(/^\s*version\b/)].find((i) => i >= 0);
+  const line = `depends ${quote}${want.name}${quote}`;
+  // A line of its own after the one found; at the end when there is none (or it is the last, unterminated one).
+  const change = after !== undefined && after + 1 < lines.length
+    ? { file: want.metadata, span: { start: { line: after + 1, character: 0 }, end: { line: after + 1, character: 0 } }, newText: line + '\n' }
+    : { file: want.metadata, span: endOf(lines), newText: (text.endsWith('\n') || !text ? '' : '\n') + line + '\n' };
+  return [{ title: `Add depends ${quote}${want.name}${quote} to ${cb.name}'s metadata.rb`, kind: 'quickfix', diagnostic: d, preferred: true, changes: [change] }];
+}
+
+function endOf(lines: string[]): Span {
+  const end = { line: lines.length - 1, character: lines[lines.length - 1].length };
+  return { start: end, end };
+}
+
+/** Shows the other declaration of a duplicate resource. */
+function revealOther(view: FileView, d: DiagnosticRef): Action[] {
+  const other = d.data?.other;
+  if (!other || typeof other.file !== 'string' || !path.isAbsolute(other.file) || typeof other.line !== 'number' || typeof other.column !== 'number') return [];
+  const cb = view.model.ws.cookbookOf(other.file);
+  const where = `${cb ? path.relative(cb.dir, other.file) : path.basename(other.file)}:${other.line}`;
+  return [{ title: `Go to the other declaration (${where})`, kind: 'quickfix', diagnostic: d, changes: [], reveal: other }];
 }
 
 const FILE_TESTS: Record<string, string> = { e: 'exist?', f: 'file?', d: 'directory?', L: 'symlink?', h: 'symlink?', x: 'executable?', r: 'readable?', w: 'writable?', s: 'size?' };

@@ -104,6 +104,12 @@ function decodeSymbol(s: string): string | undefined {
  */
 const TYPE_OVERRIDES: Record<string, string[]> = { mode: ['String', 'Integer'] };
 
+/**
+ * Deprecated properties whose successor takes the same value, where Chef's facts do not say so by an
+ * alias: `sudo`'s `visudo_path` became `visudo_binary` (Chef 16.3, both the path of visudo).
+ */
+const REPLACED_BY: Record<string, Record<string, string>> = { sudo: { visudo_path: 'visudo_binary' } };
+
 function toPropertySchema(p: RawProperty, resource: string): BuiltinPropertySchema {
   const regex = p.regex === undefined || p.regex === 'unknown' ? undefined : Array.isArray(p.regex) ? p.regex : [p.regex];
   const prop: BuiltinPropertySchema = {
@@ -121,6 +127,8 @@ function toPropertySchema(p: RawProperty, resource: string): BuiltinPropertySche
   if (Array.isArray(p.equal_to)) prop.equalTo = p.equal_to;
   if (regex) prop.regex = regex;
   if (p.alias_of) prop.aliasOf = p.alias_of;
+  const successor = p.deprecated ? REPLACED_BY[resource]?.[p.name] ?? p.alias_of : undefined;
+  if (successor) prop.replacedBy = successor;
   if (p.platform) prop.platform = p.platform;
   if (p.coerce) prop.coerce = true;
   if (p.kind) prop.kind = p.kind;

@@ -24,6 +24,8 @@ export interface PropertySchema {
   desiredState: boolean;
   /** Another property this one is an alias of. */
   aliasOf?: string;
+  /** A deprecated property's successor, when it is a plain rename (its alias target, or what Chef's docs name). */
+  replacedBy?: string;
   /** A short description in our own words, when we have one. */
   doc?: string;
   /** Where a custom resource declares it. */

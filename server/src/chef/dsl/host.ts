@@ -2,6 +2,7 @@
  * What the Chef DSL's natives reach through `ctx.interp.host`: the run being compiled (facts, node,
  * the resource collection), and the scope each recipe, action or definition body runs in.
  */
+import type { SourceLocation } from '../../protocol';
 import type { Value } from '../../ruby/values';
 import type { RInstance } from '../../ruby/objects';
 import type { EvalCallContext } from '../../ruby/interpreter';
@@ -50,7 +51,8 @@ export interface RunHost {
   isCloseToKnownType(name: string): boolean;
   /** Declares a resource from a DSL call; returns the resource object. */
   declare(type: string, kind: ResourceKind, args: Value[], ctx: EvalCallContext, scope: RInstance): Value;
-  includeRecipe(spec: Value, ctx: EvalCallContext | undefined, from: RInstance): void;
+  /** `literal`: where the argument naming the recipe is written (for fixes of a missing recipe). */
+  includeRecipe(spec: Value, ctx: EvalCallContext | undefined, from: RInstance, literal?: SourceLocation): void;
   /**
    * `resources(…)`, `find_resource(…)`: the resource object found from the scope's collection up to
    * the run's (as Chef's lookups go up run contexts), or a reference to one not declared.

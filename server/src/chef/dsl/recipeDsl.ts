@@ -45,7 +45,11 @@ export function defineRecipeDsl(world: ChefWorld): void {
   const include: NativeMethod = (self, args, ctx) => {
     const host = runHost(ctx);
     if (!host || !(self.k === 'object' && self.obj instanceof RInstance)) return unknown('include_recipe outside a run', ctx.loc);
-    for (const a of args.flatMap((x) => (x.k === 'array' ? x.items : [x]))) host.includeRecipe(a, ctx, self.obj);
+    const from = self.obj;
+    args.forEach((x, i) => {
+      if (x.k === 'array') for (const a of x.items) host.includeRecipe(a, ctx, from);
+      else host.includeRecipe(x, ctx, from, ctx.argLocs[i]);
+    });
     return NIL;
   };
   withScope('include_recipe', include);

@@ -2,6 +2,7 @@
 import { findSource, newSourcePath, sourceRequest } from '../cookbookFiles';
 import { type Rule, diag } from './ruleTypes';
 import type { Diagnostic } from '../../protocol';
+import type { ResourceDecl } from '../resourceDecl';
 
 export const missingSource: Rule = {
   code: 'missing-template',
@@ -19,9 +20,17 @@ export const missingSource: Rule = {
       const code = req.kind === 'templates' ? 'missing-template' : 'missing-cookbook-file';
       const what = req.kind === 'templates' ? 'Template' : 'Cookbook file';
       const create = newSourcePath(cb, req.kind, req.names[0]);
+      const templateVariables = req.kind === 'templates' ? variableNames(r) : [];
       out.push(diag(srcProp?.valueLoc ?? r.loc, 'error', code,
-        `${what} '${req.names.join("' or '")}' not found in ${cb.name}/${req.kind}/ for ${compilation.facts.profile}.`, { data: create ? { create } : undefined }));
+        `${what} '${req.names.join("' or '")}' not found in ${cb.name}/${req.kind}/ for ${compilation.facts.profile}.`, { data: create ? { create, ...(templateVariables.length ? { templateVariables } : {}) } : undefined }));
     }
     return out;
   },
 };
+
+/** The keys of a template's `variables` that name instance variables (`port:` → `@port`); none when the hash is not known. */
+function variableNames(r: ResourceDecl): string[] {
+  const v = r.props.find((p) => p.name === 'variables')?.value;
+  if (v?.k !== 'hash') return [];
+  return [...v.map.values()].map((e) => (e.key.k === 'sym' || e.key.k === 'str' ? e.key.v : '')).filter((k) => /^[A-Za-z_]\w*$/.test(k));
+}

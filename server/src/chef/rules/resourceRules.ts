@@ -135,8 +135,12 @@ export const deprecatedProperty: Rule = {
     const out = [];
     for (const r of compilation.resources) {
       for (const p of r.props) {
-        if (!r.schema?.properties.get(p.name)?.deprecated) continue;
-        out.push(diag(p.nameLoc ?? p.loc, 'warning', this.code, `Property '${p.name}' of ${r.type} is deprecated.`, { tags: ['deprecated'] }));
+        const prop = r.schema?.properties.get(p.name);
+        if (!prop?.deprecated) continue;
+        // A plain rename: the fix replaces the name (only where the name is written as the word itself).
+        const successor = prop.replacedBy && r.schema!.properties.has(prop.replacedBy) ? prop.replacedBy : undefined;
+        const data = successor && p.nameLoc ? { suggestions: [successor], replace: p.nameLoc } : undefined;
+        out.push(diag(p.nameLoc ?? p.loc, 'warning', this.code, `Property '${p.name}' of ${r.type} is deprecated.${successor ? ` Use '${successor}'.` : ''}`, { tags: ['deprecated'], data }));
       }
     }
     return out;

@@ -33,7 +33,7 @@ export const duplicateResource: Rule = {
         : `${r.id} is already declared at ${where} with the same action; Chef runs both.`;
       // The same declaration reached twice (a loop over a known list) is deliberate: said, not warned.
       const sameSite = first.loc.file === r.loc.file && first.loc.line === r.loc.line && first.loc.column === r.loc.column;
-      out.push(diag(r.nameLoc ?? r.loc, conflicts.length && !sameSite ? 'warning' : 'info', this.code, message, { related: [{ location: first.loc, message: 'first declaration' }] }));
+      out.push(diag(r.nameLoc ?? r.loc, conflicts.length && !sameSite ? 'warning' : 'info', this.code, message, { related: [{ location: first.loc, message: 'first declaration' }], data: { other: first.nameLoc ?? first.loc } }));
     }
     return out;
   },
@@ -69,6 +69,9 @@ export const compilerFindings: Rule = {
   code: 'compile',
   explanation: 'Problems found while compiling: missing recipes and partials, recipes that raise, evaluation budgets.',
   run({ compilation }) {
-    return compilation.findings.map((f) => diag(f.loc, f.severity, f.code, f.message, f.related?.length ? { related: f.related.map((r) => ({ location: r.loc, message: r.message })) } : {}));
+    return compilation.findings.map((f) => diag(f.loc, f.severity, f.code, f.message, {
+      related: f.related?.length ? f.related.map((r) => ({ location: r.loc, message: r.message })) : undefined,
+      data: f.data,
+    }));
   },
 };
