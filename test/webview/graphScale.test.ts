@@ -147,6 +147,9 @@ for (const size of [100, 500, 2000]) {
       const details = w.page.locator('.details');
       await details.waitFor({ state: 'visible' });
       assert.equal(await details.locator('h2').innerText(), r.id);
+      // The selected resource is not left under the pane.
+      const [node, pane] = [await w.page.locator(nodeSel(r.id)).boundingBox(), await details.boundingBox()];
+      assert.ok(node && pane && node.x + node.width <= pane.x + 0.5, `${JSON.stringify(node)} left of the pane at ${pane?.x}`);
       await w.screenshot(`scale-${size}-details`);
       await details.getByRole('button', { name: 'Close details' }).click();
       await details.waitFor({ state: 'hidden' });

@@ -206,7 +206,9 @@ export class GraphApp {
         const t0 = performance.now();
         const model = this.buildModel(graph);
         const width = this.availableWidth();
-        const layout = layoutGraph(model, metricsFor(editorFontSize()), width);
+        const metrics = metricsFor(editorFontSize());
+        this.renderer.useMetrics(metrics);
+        const layout = layoutGraph(model, metrics, width, (key) => this.renderer.headerWidth(model, key, metrics));
         const t1 = performance.now();
         const anchor = this.anchor && this.screenOf(this.anchor.key);
         this.model = model;

@@ -38,7 +38,7 @@ export function metricsFor(font: number): Metrics {
   const nodeHeight = Math.round(f * 3.4);
   return {
     font: f,
-    nodeWidth: Math.round(f * 19),
+    nodeWidth: Math.round(f * 21),
     nodeHeight,
     colGap: Math.round(f * 2),
     rowGap: Math.round(f * 1.6),
@@ -66,9 +66,10 @@ export interface Layout {
 
 /**
  * Lays the model out in `width` pixels (at zoom 1): the panel's width, so rows fit it; never narrower
- * than one node in its innermost group.
+ * than one node in its innermost group. `headerWidth` measures an expanded custom resource's title bar,
+ * so a small group is still as wide as its title.
  */
-export function layoutGraph(model: ViewModel, m: Metrics, width: number): Layout {
+export function layoutGraph(model: ViewModel, m: Metrics, width: number, headerWidth?: (key: string) => number): Layout {
   const boxes = new Map<string, Box>();
   const depth = Math.max(0, ...[...model.groups.values()].map((g) => g.depth)) + 1;
   const w = Math.max(width, Math.round(m.nodeWidth * 0.85) + 2 * m.pad * (depth + 1));
@@ -117,7 +118,8 @@ export function layoutGraph(model: ViewModel, m: Metrics, width: number): Layout
     } else {
       const n = model.nodes.get(key)!;
       const content = flow(n.childKeys, x + m.pad, y + m.header, inner - 2 * m.pad);
-      box = { x, y, width: Math.min(inner, Math.max(m.nodeWidth, content.used) + 2 * m.pad), height: content.bottom - y + m.pad };
+      const title = headerWidth ? headerWidth(key) + 2 * m.inset : 0;
+      box = { x, y, width: Math.min(inner, Math.max(m.nodeWidth + 2 * m.pad, content.used + 2 * m.pad, title)), height: content.bottom - y + m.pad };
     }
     boxes.set(key, box);
     return box;

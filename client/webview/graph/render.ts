@@ -49,11 +49,9 @@ export class GraphRenderer {
     host.appendChild(this.svg);
   }
 
-  /** Draws (or updates) the whole graph. */
-  update(model: ViewModel, layout: Layout): void {
-    const m = layout.metrics;
+  /** Sets the font everything is drawn (and measured, for the layout) with; a new size redraws every element. */
+  useMetrics(m: Metrics): void {
     if (this.metrics?.font !== m.font) {
-      // Every element is sized from the font: a new size redraws them all.
       this.svg.style.fontSize = `${m.font}px`;
       this.nodeEls.forEach((d) => d.el.remove());
       this.groupEls.forEach((d) => d.el.remove());
@@ -65,6 +63,11 @@ export class GraphRenderer {
     const family = getComputedStyle(this.svg).fontFamily;
     const key = `${m.font}|${family}`;
     if (this.fonts?.key !== key) this.fonts = { key, bold: new TextFitter(`600 ${m.font}px ${family}`), plain: new TextFitter(`${m.font}px ${family}`) };
+  }
+
+  /** Draws (or updates) the whole graph, laid out with the metrics last given to `useMetrics`. */
+  update(model: ViewModel, layout: Layout): void {
+    this.useMetrics(layout.metrics);
     this.drawGroups(model, layout);
     this.drawEdges(layout);
     this.drawNodes(model, layout);
@@ -92,7 +95,9 @@ export class GraphRenderer {
       if (badge) badge.textContent = s ? statusLabel(s.status) : '';
       const sub = el.querySelector<SVGTextElement>(':scope > .subtitle');
       if (sub && this.fonts && this.metrics) {
-        const room = (this.widths.get(key) ?? this.metrics.nodeWidth) - 2 * this.metrics.inset - (s ? this.fonts.plain.width(statusLabel(s.status)) + this.metrics.inset : 0);
+        const m = this.metrics;
+        const toggle = toggleLabel(node);
+        const room = (this.widths.get(key) ?? m.nodeWidth) - 2 * m.inset - (toggle ? this.fonts.bold.width(toggle) + m.inset : 0) - (s ? this.fonts.plain.width(statusLabel(s.status)) + m.inset : 0);
         sub.textContent = this.fonts.plain.fitEnd(subtitleOf(node), room);
       }
       const title = el.querySelector(':scope > title');
@@ -214,18 +219,27 @@ export class GraphRenderer {
     const g = svgEl('g', { class: baseClass(n), 'data-key': n.key, tabindex: 0, role: 'button', 'aria-label': n.resource.id });
     svgEl('title', {}, g).textContent = tooltip(n, model);
     svgEl('rect', { width, height, rx: 4, class: 'box' }, g);
+    // A collapsed custom resource's count sits on its second line, so its title keeps the whole first one.
     let titleRoom = width - 2 * m.inset;
-    if (n.childKeys.length) {
-      const label = n.expanded ? '− collapse' : `+ ${n.inside} inside`;
+    const toggle = toggleLabel(n);
+    if (toggle) {
       const hit = svgEl('g', { class: 'toggle-hit', 'data-toggle': n.key }, g);
       svgEl('title', {}, hit).textContent = n.expanded ? 'Collapse' : `Expand: ${n.inside} resources inside (${n.childKeys.length} declared by its actions directly)`;
-      svgText(label, { x: width - m.inset, y: m.line1, class: 'toggle', 'text-anchor': 'end' }, hit);
-      titleRoom -= fonts.bold.width(label) + m.inset;
+      svgText(toggle, { x: width - m.inset, y: n.expanded ? m.line1 : m.line2, class: 'toggle', 'text-anchor': 'end' }, hit);
+      if (n.expanded) titleRoom -= fonts.bold.width(toggle) + m.inset;
     }
     svgText(fonts.bold.fitMiddle(nodeTitle(n.resource), titleRoom), { x: m.inset, y: m.line1, class: 'title' }, g);
-    if (!n.expanded) svgText(fonts.plain.fitEnd(subtitleOf(n), width - 2 * m.inset), { x: m.inset, y: m.line2, class: 'subtitle' }, g);
-    svgText('', { x: width - m.inset, y: n.expanded ? height - m.inset : m.line2, class: 'status-badge', 'text-anchor': 'end' }, g);
+    const reserved = toggle && !n.expanded ? fonts.bold.width(toggle) + m.inset : 0;
+    if (!n.expanded) svgText(fonts.plain.fitEnd(subtitleOf(n), width - 2 * m.inset - reserved), { x: m.inset, y: m.line2, class: 'subtitle' }, g);
+    svgText('', { x: width - m.inset - reserved, y: n.expanded ? height - m.inset : m.line2, class: 'status-badge', 'text-anchor': 'end' }, g);
     return g;
+  }
+
+  /** The width an expanded custom resource's title bar needs (its title and its toggle). */
+  headerWidth(model: ViewModel, key: string, m: Metrics): number {
+    const n = model.nodes.get(key);
+    if (!n || !this.fonts) return 0;
+    return this.fonts.bold.width(nodeTitle(n.resource)) + this.fonts.bold.width(toggleLabel(n)) + m.inset;
   }
 
   elementOf(key: string): SVGGElement | undefined {
@@ -236,6 +250,10 @@ export class GraphRenderer {
 function nodeSignature(n: ViewNode): string {
   const r = n.resource;
   return JSON.stringify([r.id, r.type, r.resolvedType, r.actions, r.conditional, r.repeated, r.custom, n.hasUnknown, n.inside, r.location.line, r.origin, r.parentAction, r.properties]);
+}
+
+function toggleLabel(n: ViewNode): string {
+  return !n.childKeys.length ? '' : n.expanded ? '− collapse' : `+ ${n.inside} inside`;
 }
 
 function subtitleOf(n: ViewNode): string {
