@@ -20,6 +20,7 @@ import {
   type FileUnit, type MethodDef, type LexicalScope, type Frame, type Budgets, type EvalFinding, type KernelFallback, type EvalCallContext,
 } from './env';
 import { RubyWorld } from './world';
+import './nodeNames';
 import * as literals from './eval/literals';
 import * as variables from './eval/variables';
 import * as control from './eval/control';
@@ -208,38 +209,49 @@ export class Interpreter {
   private dispatch(node: N, env: Env): Value {
     const u = env.unit;
     switch (node.constructor.name as string) {
-      case 'ProgramNode': return this.evalNode(node.statements, env);
+      // The commonest kinds first (a switch on strings compares them in order).
+      case 'CallNode': return calls.evalCall(this, node, env);
+      case 'LocalVariableReadNode': return env.lookup(node.name) ?? NIL;
       case 'StatementsNode': return this.evalStatements(node.body, env);
-      case 'ParenthesesNode': return node.body ? this.evalNode(node.body, env) : NIL;
-      case 'NilNode': return NIL;
+      case 'SymbolNode': return sym(node.unescaped.value);
+      case 'StringNode': return str(node.unescaped.value);
+      case 'EmbeddedStatementsNode': return node.statements ? this.evalNode(node.statements, env) : NIL;
+      case 'InterpolatedStringNode': return literals.interpolate(this, node.parts, env, (s) => str(s));
+      case 'ConstantReadNode': case 'ConstantPathNode': return variables.readConstant(this, node, env);
+      case 'LocalVariableWriteNode': { const v = this.evalNode(node.value, env); env.assign(node.name, v); return v; }
+      case 'IfNode': return control.evalIf(this, node.predicate, node.statements, node.subsequent, env, false);
+      case 'ElseNode': return node.statements ? this.evalNode(node.statements, env) : NIL;
+      case 'AndNode': case 'OrNode': return control.andOr(this, node, env);
+      case 'HashNode': case 'KeywordHashNode': return literals.hash(this, node.elements, env);
+      case 'IntegerNode': return literals.integer(node);
+      case 'CaseNode': return control.evalCase(this, node, env);
+      case 'BeginNode': return control.evalBegin(this, node, env);
+      case 'ReturnNode': throw new ControlFlow('return', calls.argsValue(this, node.arguments_, env));
+      case 'UnlessNode': return control.evalIf(this, node.predicate, node.statements, node.elseClause, env, true);
       case 'TrueNode': return TRUE;
       case 'FalseNode': return FALSE;
+      case 'ArrayNode': return literals.array(this, node.elements, env);
+      case 'NilNode': return NIL;
+      case 'ParenthesesNode': return node.body ? this.evalNode(node.body, env) : NIL;
+      case 'InstanceVariableReadNode': return variables.readIvar(this, node.name, env, node);
       case 'SelfNode': return { k: 'object', obj: env.self };
-      case 'IntegerNode': return literals.integer(node);
+      case 'NextNode': throw new ControlFlow('next', calls.argsValue(this, node.arguments_, env));
+      case 'ProgramNode': return this.evalNode(node.statements, env);
       case 'FloatNode': return { k: 'float', v: node.value };
       case 'RationalNode': case 'ImaginaryNode': return unknown('rational and complex numbers are not evaluated', this.locOf(u, node));
-      case 'StringNode': return str(node.unescaped.value);
-      case 'SymbolNode': return sym(node.unescaped.value);
       case 'SourceFileNode': return str(u.file);
       case 'SourceLineNode': return int(this.locOf(u, node).line);
       case 'SourceEncodingNode': return str('UTF-8');
-      case 'InterpolatedStringNode': return literals.interpolate(this, node.parts, env, (s) => str(s));
       case 'InterpolatedSymbolNode': return literals.interpolate(this, node.parts, env, (s) => sym(s));
-      case 'EmbeddedStatementsNode': return node.statements ? this.evalNode(node.statements, env) : NIL;
       case 'EmbeddedVariableNode': return this.evalNode(node.variable, env);
       case 'XStringNode': case 'InterpolatedXStringNode':
         return unknown('runs a shell command while the recipe compiles', this.locOf(u, node));
       case 'RegularExpressionNode': case 'InterpolatedRegularExpressionNode': case 'MatchLastLineNode': case 'InterpolatedMatchLastLineNode':
         return literals.regexp(this, node, env);
-      case 'ArrayNode': return literals.array(this, node.elements, env);
-      case 'HashNode': case 'KeywordHashNode': return literals.hash(this, node.elements, env);
       case 'RangeNode': return literals.range(this, node, env);
-      case 'LocalVariableReadNode': return env.lookup(node.name) ?? NIL;
-      case 'LocalVariableWriteNode': { const v = this.evalNode(node.value, env); env.assign(node.name, v); return v; }
       case 'LocalVariableOrWriteNode': case 'LocalVariableAndWriteNode': case 'LocalVariableOperatorWriteNode':
         return variables.localOpWrite(this, node, env);
       case 'LocalVariableTargetNode': return NIL;
-      case 'InstanceVariableReadNode': return variables.readIvar(this, node.name, env, node);
       case 'InstanceVariableWriteNode': { const v = this.evalNode(node.value, env); variables.writeIvar(this, node.name, v, env); return v; }
       case 'InstanceVariableOrWriteNode': case 'InstanceVariableAndWriteNode': case 'InstanceVariableOperatorWriteNode':
         return variables.ivarOpWrite(this, node, env);
@@ -252,28 +264,18 @@ export class Interpreter {
       case 'ClassVariableReadNode': return variables.readClassVar(this, node, env);
       case 'ClassVariableWriteNode': case 'ClassVariableOrWriteNode': case 'ClassVariableOperatorWriteNode': case 'ClassVariableAndWriteNode':
         return variables.writeClassVar(this, node, env);
-      case 'ConstantReadNode': case 'ConstantPathNode': return variables.readConstant(this, node, env);
       case 'ConstantWriteNode': case 'ConstantOrWriteNode': case 'ConstantPathWriteNode': case 'ConstantPathOrWriteNode':
       case 'ConstantOperatorWriteNode': case 'ConstantPathOperatorWriteNode': case 'ConstantAndWriteNode': case 'ConstantPathAndWriteNode':
         return variables.writeConstant(this, node, env);
       case 'MultiWriteNode': return variables.multiWrite(this, node, env);
-      case 'AndNode': case 'OrNode': return control.andOr(this, node, env);
-      case 'IfNode': return control.evalIf(this, node.predicate, node.statements, node.subsequent, env, false);
-      case 'UnlessNode': return control.evalIf(this, node.predicate, node.statements, node.elseClause, env, true);
-      case 'ElseNode': return node.statements ? this.evalNode(node.statements, env) : NIL;
-      case 'CaseNode': return control.evalCase(this, node, env);
       case 'CaseMatchNode': return unknown('pattern matching (case/in) is not evaluated', this.locOf(u, node));
       case 'WhileNode': case 'UntilNode': return control.evalWhile(this, node, env, node.constructor.name === 'UntilNode');
       case 'ForNode': return control.evalFor(this, node, env);
-      case 'NextNode': throw new ControlFlow('next', calls.argsValue(this, node.arguments_, env));
       case 'BreakNode': throw new ControlFlow('break', calls.argsValue(this, node.arguments_, env));
-      case 'ReturnNode': throw new ControlFlow('return', calls.argsValue(this, node.arguments_, env));
       case 'RedoNode': case 'RetryNode': return unknown('retry/redo is not evaluated', this.locOf(u, node));
-      case 'BeginNode': return control.evalBegin(this, node, env);
       case 'RescueModifierNode': return control.rescueModifier(this, node, env);
       case 'DefinedNode': return control.evalDefined(this, node, env);
       case 'FlipFlopNode': return unknown('flip-flop is not evaluated', this.locOf(u, node));
-      case 'CallNode': return calls.evalCall(this, node, env);
       case 'IndexOrWriteNode': case 'IndexAndWriteNode': case 'IndexOperatorWriteNode': return variables.indexOpWrite(this, node, env);
       case 'CallOrWriteNode': case 'CallAndWriteNode': case 'CallOperatorWriteNode': return variables.attrOpWrite(this, node, env);
       case 'LambdaNode': return { k: 'proc', proc: calls.makeProc(this, node, env) };
@@ -338,17 +340,47 @@ export class Interpreter {
     control.evalBothBranches(this, env, label, branches);
   }
 
-  ctx(env: Env, block?: Value, node?: N, argLocs: SourceLocation[] = [], blockNode?: N): EvalCallContext {
-    return {
-      interp: this,
-      env,
-      node,
-      block,
-      blockNode,
-      argLocs,
-      loc: node ? this.locOf(env.unit, node) : undefined,
-      nameLoc: node?.messageLoc ? this.locOf(env.unit, node.messageLoc) : undefined,
-      callProc: (p, args) => this.callProc(p, args),
-    };
+  /** The context of a call; `argNodes`: the node each argument value came from (a splat's for each of its values). */
+  ctx(env: Env, block?: Value, node?: N, argNodes: N[] = NO_NODES, blockNode?: N): EvalCallContext {
+    return new CallSite(this, env, block, node, argNodes, blockNode);
+  }
+}
+
+const NO_NODES: N[] = [];
+
+/**
+ * What a native method is told about its call. Its locations are computed when first asked for:
+ * most calls never need them, and computing them for each call was a measurable part of evaluation.
+ * Copied with `withBlock`, which keeps the prototype (a spread would lose the getters).
+ */
+class CallSite implements EvalCallContext {
+  private locMemo?: SourceLocation | null;
+  private nameLocMemo?: SourceLocation | null;
+  private argLocsMemo?: SourceLocation[];
+  constructor(
+    readonly interp: Interpreter,
+    readonly env: Env,
+    public block: Value | undefined,
+    readonly node: N | undefined,
+    private readonly argNodes: N[],
+    readonly blockNode: N | undefined,
+  ) {}
+
+  get loc(): SourceLocation | undefined {
+    if (this.locMemo === undefined) this.locMemo = this.node ? this.interp.locOf(this.env.unit, this.node) : null;
+    return this.locMemo ?? undefined;
+  }
+
+  get nameLoc(): SourceLocation | undefined {
+    if (this.nameLocMemo === undefined) this.nameLocMemo = this.node?.messageLoc ? this.interp.locOf(this.env.unit, this.node.messageLoc) : null;
+    return this.nameLocMemo ?? undefined;
+  }
+
+  get argLocs(): SourceLocation[] {
+    return (this.argLocsMemo ??= this.argNodes.map((a) => this.interp.locOf(this.env.unit, a)));
+  }
+
+  callProc(p: Value, args: Value[]): Value {
+    return this.interp.callProc(p, args);
   }
 }

@@ -62,6 +62,14 @@ export interface CallContext {
   callProc(proc: Value, args: Value[]): Value;
 }
 
+/**
+ * The same call context with another block. Call contexts may compute their locations when asked
+ * (the interpreter's do), so they are copied with their prototype, not spread.
+ */
+export function withBlock<C extends CallContext>(ctx: C, block: Value | undefined): C {
+  return Object.assign(Object.create(Object.getPrototypeOf(ctx)) as C, ctx, { block });
+}
+
 export const NIL: Value = { k: 'nil' };
 export const TRUE: Value = { k: 'bool', v: true };
 export const FALSE: Value = { k: 'bool', v: false };

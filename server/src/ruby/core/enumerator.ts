@@ -4,7 +4,7 @@
  * method; given a block later (`with_index { |x, i| … }`) it runs that method with it, and for
  * anything else it works on the elements the method yields.
  */
-import { type Value, type RubyObject, type CallContext, arr, int, unknown } from '../values';
+import { type Value, type RubyObject, type CallContext, arr, int, unknown, withBlock } from '../values';
 import { send } from './dispatch';
 
 /** Iterators that return an Enumerator when called without a block. */
@@ -25,7 +25,7 @@ export class Enumerator implements RubyObject {
   /** The values the method yields, in order (one value per yield; several become an array). */
   private elements(ctx: CallContext): Value[] | Value {
     const out: Value[] = [];
-    const r = send(this.recv, this.method, this.args, { ...ctx, block: nativeBlock((a) => { const v = a.length === 1 ? a[0] : arr(a); out.push(v); return v; }, ctx) });
+    const r = send(this.recv, this.method, this.args, withBlock(ctx, nativeBlock((a) => { const v = a.length === 1 ? a[0] : arr(a); out.push(v); return v; }, ctx)));
     return r.k === 'unknown' ? r : out;
   }
 
@@ -33,11 +33,11 @@ export class Enumerator implements RubyObject {
     const block = ctx.block;
     if ((name === 'with_index' || name === 'each_with_index') && block) {
       let i = name === 'with_index' && args[0]?.k === 'int' ? args[0].v : 0;
-      return send(this.recv, this.method, this.args, { ...ctx, block: nativeBlock((a) => ctx.callProc(block, [a.length === 1 ? a[0] : arr(a), int(i++)]), ctx) });
+      return send(this.recv, this.method, this.args, withBlock(ctx, nativeBlock((a) => ctx.callProc(block, [a.length === 1 ? a[0] : arr(a), int(i++)]), ctx)));
     }
     if ((name === 'with_object' || name === 'each_with_object') && block) {
       const memo = args[0] ?? unknown('with_object without an object');
-      send(this.recv, this.method, this.args, { ...ctx, block: nativeBlock((a) => ctx.callProc(block, [a.length === 1 ? a[0] : arr(a), memo]), ctx) });
+      send(this.recv, this.method, this.args, withBlock(ctx, nativeBlock((a) => ctx.callProc(block, [a.length === 1 ? a[0] : arr(a), memo]), ctx)));
       return memo;
     }
     if (name === 'each' && block) return send(this.recv, this.method, this.args, ctx);

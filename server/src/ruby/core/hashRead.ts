@@ -2,7 +2,7 @@
  * Reading a Hash: `[]` (with its default), `fetch` (KeyError, default, block), `dig`, membership,
  * keys and values, `key`, `values_at`/`fetch_values`, `slice`/`except`, `first`, `sort`, `invert`, `flatten`.
  */
-import { type Value, NIL, arr, int, bool, unknown, findUnknown, hashGet, hashOf, rubyEquals } from '../values';
+import { type Value, NIL, arr, int, bool, unknown, findUnknown, hashGet, hashOf, rubyEquals, withBlock } from '../values';
 import { type MethodTable, type Hash, type Ctx, raise, yieldTo } from './args';
 import { defaultOf } from './hashDefaults';
 import { dig } from './arrayAccess';
@@ -102,5 +102,5 @@ export const HASH_READ: MethodTable<Hash> = {
 /** `to_h { |k, v| [k2, v2] }`: Hash#to_h yields the key and value as two arguments. */
 function toHWithBlock(h: Hash, ctx: Ctx): Value {
   const pairs = entries(h).map((e) => yieldTo(ctx, [e.key, e.value]));
-  return ENUMERABLE.to_h(pairs, [], { ...ctx, block: undefined }, h)!;
+  return ENUMERABLE.to_h(pairs, [], withBlock(ctx, undefined), h)!;
 }

@@ -6,7 +6,7 @@
  */
 import type { SourceLocation } from '../../protocol';
 import {
-  type Value, type RubyObject, NIL, sym, arr, bool, unknown, hashOf, findUnknown, rubyEquals, hashKey,
+  type Value, type RubyObject, type ProcValue, NIL, sym, arr, bool, unknown, hashOf, findUnknown, rubyEquals, hashKey,
 } from '../values';
 import { callValueMethod, ITERATORS } from '../rubyMethods';
 import { RModule, RInstance, isModelObject, lookupClassOf, type MethodEntry } from '../objects';
@@ -35,16 +35,16 @@ export function evalCall(it: Interpreter, node: N, env: Env): Value {
       if (local !== undefined) return local;
     }
     if (name === 'lambda' || name === 'proc') return block ?? unknown('lambda without a block');
-    const { values, locs, blockArg } = evalArgs(it, node.arguments_, env);
+    const { values, argNodes, blockArg } = evalArgs(it, node.arguments_, env);
     if (!block && node.block?.constructor.name === 'BlockArgumentNode') block = blockArgument(it, node.block, env, blockArg);
-    return callFunction(it, name, values, it.ctx(env, block, node, locs, blockNode));
+    return callFunction(it, name, values, it.ctx(env, block, node, argNodes, blockNode));
   }
   const recv = it.evalNode(node.receiver, env);
   if (node.isSafeNavigation?.() && recv.k === 'nil') return NIL;
-  const { values, locs, blockArg } = evalArgs(it, node.arguments_, env);
+  const { values, argNodes, blockArg } = evalArgs(it, node.arguments_, env);
   if (!block && node.block?.constructor.name === 'BlockArgumentNode') block = blockArgument(it, node.block, env, blockArg);
   if (BINARY_OPERATORS.has(name) && values.length === 1 && !block) return binaryOp(it, recv, name, values[0], node, env);
-  return callMethod(it, recv, name, values, it.ctx(env, block, node, locs, blockNode));
+  return callMethod(it, recv, name, values, it.ctx(env, block, node, argNodes, blockNode));
 }
 
 /** `&blk` or `&:sym` (Symbol#to_proc: the block calls that method on its first argument). */
@@ -252,17 +252,20 @@ export function binaryOp(it: Interpreter, l: Value, op: string, r: Value, node: 
   return callMethod(it, l, op, [r], it.ctx(env, undefined, node));
 }
 
-/** Arguments of a call, with keyword arguments folded into a trailing hash as Ruby 2 did. */
-export function evalArgs(it: Interpreter, argsNode: N, env: Env): { values: Value[]; locs: SourceLocation[]; blockArg?: Value } {
+/**
+ * Arguments of a call, with keyword arguments folded into a trailing hash as Ruby 2 did, and the
+ * node each value came from (its location is computed only if asked for: `ctx.argLocs`).
+ */
+export function evalArgs(it: Interpreter, argsNode: N, env: Env): { values: Value[]; argNodes: N[]; blockArg?: Value } {
   const values: Value[] = [];
-  const locs: SourceLocation[] = [];
+  const argNodes: N[] = [];
   let blockArg: Value | undefined;
   for (const a of argsNode?.arguments_ ?? []) {
     const name = a.constructor.name;
     if (name === 'SplatNode') {
       const v = a.expression ? it.evalNode(a.expression, env) : env.lookup('*') ?? NIL;
       const spread = v.k === 'array' ? v.items : v.k === 'nil' ? [] : [v];
-      for (const s of spread) { values.push(s); locs.push(it.locOf(env.unit, a)); }
+      for (const s of spread) { values.push(s); argNodes.push(a); }
     } else if (name === 'BlockArgumentNode') {
       blockArg = a.expression ? it.evalNode(a.expression, env) : undefined;
     } else if (name === 'ForwardingArgumentsNode') {
@@ -270,10 +273,10 @@ export function evalArgs(it: Interpreter, argsNode: N, env: Env): { values: Valu
       if (f) { values.push(...f.args); blockArg = f.block; }
     } else {
       values.push(it.evalNode(a, env));
-      locs.push(it.locOf(env.unit, a));
+      argNodes.push(a);
     }
   }
-  return { values, locs, blockArg };
+  return { values, argNodes, blockArg };
 }
 
 export function argsValue(it: Interpreter, argsNode: N, env: Env): Value {
@@ -281,8 +284,17 @@ export function argsValue(it: Interpreter, argsNode: N, env: Env): Value {
   return values.length === 0 ? NIL : values.length === 1 ? values[0] : arr(values);
 }
 
-export function makeProc(it: Interpreter, node: N, env: Env) {
-  return { node, env, source: it.source(env.unit, node), loc: it.locOf(env.unit, node) };
+export function makeProc(it: Interpreter, node: N, env: Env): ProcValue {
+  return new BlockProc(it, node, env);
+}
+
+/** A block or lambda as written: its source text and location are read when first asked for (most blocks never are). */
+class BlockProc implements ProcValue {
+  private sourceMemo?: string;
+  private locMemo?: SourceLocation;
+  constructor(private readonly it: Interpreter, readonly node: N, readonly env: Env) {}
+  get source(): string { return (this.sourceMemo ??= this.it.source(this.env.unit, this.node)); }
+  get loc(): SourceLocation { return (this.locMemo ??= this.it.locOf(this.env.unit, this.node)); }
 }
 
 export function evalYield(it: Interpreter, node: N, env: Env): Value {

@@ -129,7 +129,8 @@ export function constantPathName(node: N): string {
 }
 
 /** Ruby's constant lookup: the lexical nesting, then the ancestors of the innermost module, then Object. */
-export function lookupConstant(it: Interpreter, name: string, env: Env, loc: SourceLocation): Value {
+/** `loc`: where the constant is read (a function when it is computed only if needed). */
+export function lookupConstant(it: Interpreter, name: string, env: Env, loc: SourceLocation | (() => SourceLocation)): Value {
   for (const m of env.scope.nesting) {
     const v = m.constants.get(name);
     if (v !== undefined) return v;
@@ -139,14 +140,18 @@ export function lookupConstant(it: Interpreter, name: string, env: Env, loc: Sou
   return topConstant(it, name, loc);
 }
 
-function topConstant(it: Interpreter, name: string, loc: SourceLocation): Value {
-  const bare = name.replace(/^::/, '');
-  return it.constants.get(bare) ?? it.world.object.constant(bare) ?? it.resolveConstant(bare, loc) ?? unknown(`constant ${bare} is not known statically`, loc);
+function topConstant(it: Interpreter, name: string, where: SourceLocation | (() => SourceLocation)): Value {
+  const bare = name.startsWith('::') ? name.slice(2) : name;
+  const known = it.constants.get(bare) ?? it.world.object.constant(bare);
+  if (known !== undefined) return known;
+  const loc = typeof where === 'function' ? where() : where;
+  return it.resolveConstant(bare, loc) ?? unknown(`constant ${bare} is not known statically`, loc);
 }
 
 export function readConstant(it: Interpreter, node: N, env: Env): Value {
+  // Most constants are found without a location (Hash, a library's module): it is computed only for the rest.
+  if (node.constructor.name === 'ConstantReadNode') return lookupConstant(it, node.name, env, () => it.locOf(env.unit, node));
   const loc = it.locOf(env.unit, node);
-  if (node.constructor.name === 'ConstantReadNode') return lookupConstant(it, node.name, env, loc);
   if (!node.parent) return topConstant(it, node.name, loc);
   const parent = it.evalNode(node.parent, env);
   if (parent.k === 'object' && parent.obj instanceof RModule) {
