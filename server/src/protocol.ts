@@ -36,7 +36,8 @@ export interface Diagnostic {
  * the ones that apply (the language server passes the object through as the LSP diagnostic's `data`
  * and its code actions read it back):
  * - did-you-mean (`unknown-resource`, `unknown-property`, `unknown-action`, `dangling-notification`,
- *   `unknown-rule-code`), a deprecated property's successor (`deprecated-property`): `suggestions` and `replace`;
+ *   `unknown-rule-code`, a cookbook name in `dependency-not-in-workspace`, a recipe name in
+ *   `missing-recipe`), a deprecated property's successor (`deprecated-property`): `suggestions` and `replace`;
  * - missing source (`missing-template`, `missing-cookbook-file`): `create`, and for a template the
  *   resource's `templateVariables`;
  * - a missing recipe (`missing-recipe`): `create` (recipes/NAME.rb), and the closest recipe names as

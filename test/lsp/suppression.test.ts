@@ -58,7 +58,7 @@ test('a disable comment typed in the document switches the finding off; an unkno
   assert.deepEqual(await found(file, 'unknown-action'), []);
   const unknown = await found(file, 'unknown-rule-code');
   assert.equal(unknown.length, 1);
-  assert.match(unknown[0].message, /'unknwn-action'.*Did you mean 'unknown-action'/);
+  assert.match(String(unknown[0].message), /'unknwn-action'.*Did you mean 'unknown-action'/);
   await client.change(file, original);
   assert.equal((await found(file, 'unknown-action')).length, 1);
 });

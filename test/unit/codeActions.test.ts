@@ -129,6 +129,7 @@ describe('quick fixes in a workspace of their own', () => {
       '',
     ].join('\n'));
     write('app/templates/t.erb', '<%# header %>\nport <%= @port %>\n');
+    write('app/recipes/typo.rb', "include_recipe 'othr::default'\n");
     analysis = new Analysis([root]);
   });
   after(() => fs.rmSync(root, { recursive: true, force: true }));
@@ -140,6 +141,14 @@ describe('quick fixes in a workspace of their own', () => {
     assert.equal(add?.title, 'Add depends "lib" to app\'s metadata.rb');
     const metadata = path.join(root, 'app/metadata.rb');
     assert.equal(apply(fs.readFileSync(metadata, 'utf8'), add!, metadata), "name 'app'\nversion '1.0.0'\ndepends \"other\"\ndepends \"lib\"\n\nsupports 'debian'\n");
+  });
+
+  it('a cookbook nowhere in the workspace that is close to one: did you mean', () => {
+    const file = path.join(root, 'app/recipes/typo.rb');
+    const { actions, diag } = actionsFor(analysis, file, 'dependency-not-in-workspace');
+    assert.match(diag.message, /Cookbook 'othr' is not in the workspace.*Did you mean 'other'\?/);
+    assert.deepEqual(actions.filter((a) => !a.title.startsWith('Disable')).map((a) => a.title), ["Change 'othr' to 'other'"]);
+    assert.equal(apply(fs.readFileSync(file, 'utf8'), actions[0], file), "include_recipe 'other::default'\n");
   });
 
   it('without depends lines, after version; without version, at the end', () => {

@@ -25,7 +25,7 @@ import { type CustomResourceDef, type DefinitionDef, actionsOn } from './customR
 import { evalYamlRecipe } from './yamlRecipe';
 import type { Model } from './model';
 import type { Cookbook } from './workspace';
-import { missingRecipeData } from './recipeNames';
+import { missingRecipeData, nameInLiteral } from './recipeNames';
 
 export type { ResourceKind };
 
@@ -56,6 +56,8 @@ export class Compilation implements RunHost {
   readonly attributeReads: AttributeRead[] = [];
   /** Dependencies named by include_recipe or resources that are not in the workspace (reported once). */
   readonly missingCookbooks = new Map<string, SourceLocation | undefined>();
+  /** Where the name of each missing cookbook is written in the include_recipe that first named it (for did-you-mean). */
+  readonly missingCookbookNames = new Map<string, SourceLocation>();
   readonly store = new AttributeStore();
   readonly node: NodeObject;
   readonly interp: Interpreter;
@@ -390,12 +392,16 @@ export class Compilation implements RunHost {
     if (this.recipes.has(id)) return;
     const cb = this.model.cookbook(cbName);
     if (!cb) {
-      if (!this.missingCookbooks.has(cbName)) this.missingCookbooks.set(cbName, ctx?.loc);
+      if (!this.missingCookbooks.has(cbName)) {
+        this.missingCookbooks.set(cbName, ctx?.loc);
+        const word = nameInLiteral(specV.v, cbName, literal, 'cookbook');
+        if (word) this.missingCookbookNames.set(cbName, word);
+      }
       return;
     }
     const file = cb.files.recipes.find((f) => path.basename(f).replace(/\.(rb|ya?ml)$/, '') === recipe);
     if (!file) {
-      const data = missingRecipeData(cb, specV.v, recipe, literal);
+      const data = missingRecipeData(cb, recipe, nameInLiteral(specV.v, recipe, literal, 'recipe'));
       if (ctx?.loc) this.findings.push({ code: 'missing-recipe', severity: 'error', loc: ctx.loc, message: `Recipe ${id} does not exist (cookbook ${cb.name} has ${listNames(cb.files.recipes.map((f) => path.basename(f).replace(/\.(rb|ya?ml)$/, '')))}).`, ...(data ? { data } : {}) });
       return;
     }

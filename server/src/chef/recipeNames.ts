@@ -1,6 +1,6 @@
 /**
- * What a missing recipe's fixes need: the recipes of its cookbook closest to the name written, where
- * that name is in the source, and the file that would make it exist.
+ * What the fixes of a missing recipe or cookbook need: the names closest to the one written, where
+ * that name is in the source, and the file that would make a recipe exist.
  */
 import * as path from 'node:path';
 import type { DiagnosticData, SourceLocation } from '../protocol';
@@ -21,20 +21,27 @@ export function closestNames(name: string, names: Iterable<string>, count = 3): 
 }
 
 /**
- * Fix data for `include_recipe 'cb::name'` of a recipe `cb` lacks: the file to create
- * (recipes/name.rb) and, when the argument is a plain one-line literal that spells the recipe name,
- * the closest recipe names with the range of that name.
+ * Where the cookbook or recipe part of an include_recipe argument is written, when the argument is a
+ * plain one-line literal (`'cb::name'`, `'recipe[cb::name]'`, no escapes) that spells it.
  */
-export function missingRecipeData(cb: Cookbook, spec: string, recipe: string, literal: SourceLocation | undefined): DiagnosticData | undefined {
+export function nameInLiteral(spec: string, name: string, literal: SourceLocation | undefined, part: 'cookbook' | 'recipe'): SourceLocation | undefined {
+  if (!literal || literal.endLine !== literal.line || literal.endColumn === undefined || literal.endColumn - literal.column !== spec.length + 2) return undefined;
+  const inner = spec.replace(/^recipe\[(.*)\]$/, '$1');
+  const sep = inner.indexOf('::');
+  const at = part === 'cookbook' ? 0 : sep + 2;
+  if ((part === 'cookbook' ? inner.slice(0, sep < 0 ? undefined : sep) : sep < 0 ? undefined : inner.slice(sep + 2)) !== name) return undefined;
+  const column = literal.column + 1 + spec.indexOf(inner) + at;
+  return { file: literal.file, line: literal.line, column, endLine: literal.line, endColumn: column + name.length };
+}
+
+/**
+ * Fix data for `include_recipe 'cb::name'` of a recipe `cb` lacks: the file to create
+ * (recipes/name.rb) and, where the name is written (`word`), the closest recipe names.
+ */
+export function missingRecipeData(cb: Cookbook, recipe: string, word: SourceLocation | undefined): DiagnosticData | undefined {
   if (!/^[\w.-]+$/.test(recipe) || recipe.startsWith('.')) return undefined;
   const data: DiagnosticData = { create: path.join(cb.dir, 'recipes', `${recipe}.rb`) };
-  const inner = spec.replace(/^recipe\[(.*)\]$/, '$1');
-  const sep = inner.lastIndexOf('::');
-  const plain = literal && literal.endLine === literal.line && literal.endColumn !== undefined && literal.endColumn - literal.column === spec.length + 2;
-  if (plain && sep >= 0 && inner.slice(sep + 2) === recipe) {
-    const at = literal.column + 1 + spec.indexOf(inner) + sep + 2;
-    const suggestions = closestNames(recipe, recipeNames(cb));
-    if (suggestions.length) Object.assign(data, { suggestions, replace: { file: literal.file, line: literal.line, column: at, endLine: literal.line, endColumn: at + recipe.length } });
-  }
+  const suggestions = word ? closestNames(recipe, recipeNames(cb)) : [];
+  if (word && suggestions.length) Object.assign(data, { suggestions, replace: word });
   return data;
 }

@@ -9,6 +9,7 @@ import type { Model } from './model';
 import { RULES } from './rules';
 import { diag } from './rules/ruleTypes';
 import { syntaxDiagnostics, rubyFilesOf } from './rules/syntaxRule';
+import { suggest } from './catalog/catalog';
 
 export function validate(model: Model, c: Compilation): Diagnostic[] {
   const involved = new Set<string>([...c.recipes.keys()].map((id) => id.split('::')[0]));
@@ -37,9 +38,13 @@ export function validate(model: Model, c: Compilation): Diagnostic[] {
     const elsewhere = model.ws.named(name).length > 0;
     // The fix: declare it in the metadata.rb of the cookbook that uses it.
     const addDepends = from?.metadataFile?.endsWith('metadata.rb') && from.name !== name && /^[\w.-]+$/.test(name) ? { name, metadata: from.metadataFile } : undefined;
+    // A cookbook nowhere in the workspace may be a typo of one that is.
+    const word = c.missingCookbookNames.get(name);
+    const close = !elsewhere && word ? suggest(name, model.ws.all.map((cb) => cb.name)) : [];
+    const data = { ...(addDepends && (elsewhere || !close.length) ? { addDepends } : {}), ...(close.length ? { suggestions: close, replace: word } : {}) };
     if (loc) out.push(diag(loc, 'warning', 'dependency-not-in-workspace', elsewhere
       ? `Cookbook '${name}' is not a dependency of this run${from ? ` (not in ${from.name}'s metadata.rb)` : ''}: Chef's tooling does not make it available, so its recipes are not checked.`
-      : `Cookbook '${name}' is not in the workspace${from ? ` and not declared in ${from.name}'s metadata.rb` : ''}.`, addDepends ? { data: { addDepends } } : {}));
+      : `Cookbook '${name}' is not in the workspace${from ? ` and not declared in ${from.name}'s metadata.rb` : ''}.${close.length ? ` Did you mean ${close.map((x) => `'${x}'`).join(' or ')}?` : ''}`, Object.keys(data).length ? { data } : {}));
   }
   // How the run's cookbooks were chosen: clashes, constraints nothing satisfies (once per line).
   out.push(...model.resolution.findings);

@@ -41,7 +41,7 @@ export function codeActions(view: FileView, range: Span, diagnostics: Diagnostic
       case 'dangling-notification': out.push(...otherTargets(view, d)); break;
       case 'missing-template': case 'missing-cookbook-file': out.push(...createMissing(view, d)); break;
       case 'missing-recipe': out.push(...createRecipe(view, d), ...didYouMean(view, d, /^[\w.-]+$/, (w, s) => `Include recipe '${s}' instead of '${w}'`, false)); break;
-      case 'dependency-not-in-workspace': out.push(...addDepends(view, d)); break;
+      case 'dependency-not-in-workspace': out.push(...didYouMean(view, d, /^[\w.-]+$/), ...addDepends(view, d)); break;
       case 'duplicate-resource': out.push(...revealOther(view, d)); break;
     }
   }
