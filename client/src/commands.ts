@@ -22,6 +22,7 @@ export const COMMANDS = {
   revealPlanStep: { id: 'cloche.plan.revealStep', title: 'Open Source of Plan Step' },
   showPlanDiff: { id: 'cloche.plan.showDiff', title: 'Show Content Change', icon: '$(diff)' },
   whyWouldThisRun: { id: 'cloche.plan.why', title: 'Why Would This Run?', icon: '$(question)' },
+  pickPlanStep: { id: 'cloche.plan.pickStep', title: 'Show the Plan Steps of This Line' },
   clearPlan: { id: 'cloche.plan.clear', title: 'Clear Dry Run Results', icon: '$(clear-all)' },
   refreshContainers: { id: 'cloche.containers.refresh', title: 'Refresh Containers', icon: '$(refresh)' },
   openContainerShell: { id: 'cloche.containers.shell', title: 'Open a Shell in Container', icon: '$(terminal)' },

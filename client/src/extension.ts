@@ -3,7 +3,6 @@
  * background, the container runtime is looked up in the background, and no command does work until run.
  */
 import * as vscode from 'vscode';
-import type { PlanStep } from '../../server/src/protocol';
 import { DOCUMENT_SELECTOR } from './client';
 import { COMMANDS, NEEDS_TRUST, type CommandName } from './commands';
 import { ContainersView, type ContainerRow } from './containersView';
@@ -13,11 +12,12 @@ import { EngineCli } from './engineCli';
 import { trusted, type EngineDeps } from './engineUi';
 import { GRAPH_VIEW_TYPE, GraphPanel, sourceOfEditor, type GraphPanelDeps } from './graphPanel';
 import { LanguageServer } from './languageServer';
-import { revealPlanStep, whyWouldThisRun } from './plan/planCommands';
+import { pickPlanStep, revealPlanStep, whyWouldThisRun } from './plan/planCommands';
 import { PlanDiff } from './plan/planDiff';
 import { PlanLenses } from './plan/planLenses';
 import { PlanStore } from './plan/planStore';
 import { PlanView } from './plan/planView';
+import { planStepOf } from './plan/stepArgument';
 import { RecipeTests } from './recipeTests';
 import { buildBaseImage, doctor } from './runtimeSetup';
 import { readClientSettings, type ClientSettings } from './settings';
@@ -80,9 +80,10 @@ export function activate(context: vscode.ExtensionContext): void {
       await convergeCommand({ ...engine, output: convergeOutput, problems: convergeProblems }, asUri(uri));
       containers.refresh();
     },
-    revealPlanStep: (step?: unknown, inView?: unknown) => (inView === true ? planView.revealStep(step as PlanStep) : revealPlanStep(step as PlanStep | undefined)),
-    showPlanDiff: (step?: unknown) => planDiff.show(step as PlanStep),
-    whyWouldThisRun: (step?: unknown) => whyWouldThisRun(store, step as PlanStep | undefined),
+    revealPlanStep: (arg?: unknown, inView?: unknown) => revealPlanStep(planStepOf(arg), inView === true ? (s) => planView.revealStep(s) : undefined),
+    showPlanDiff: (arg?: unknown) => planDiff.show(arg),
+    whyWouldThisRun: (arg?: unknown) => whyWouldThisRun(store, arg),
+    pickPlanStep: (arg?: unknown) => pickPlanStep(store, arg, { diff: (s) => planDiff.show(s), row: (s) => planView.revealStep(s) }),
     clearPlan: () => { store.clear(); GraphPanel.active?.showPlanStatuses([]); },
     refreshContainers: () => containers.refresh(),
     openContainerShell: (row?: unknown) => containers.openShell(row as ContainerRow | undefined),

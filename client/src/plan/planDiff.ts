@@ -4,8 +4,8 @@
  * stored plan, under the `cloche-plan` scheme.
  */
 import * as vscode from 'vscode';
-import type { PlanStep } from '../../../server/src/protocol';
 import type { PlanStore } from './planStore';
+import { planStepOf } from './stepArgument';
 
 export const PLAN_SCHEME = 'cloche-plan';
 
@@ -18,8 +18,10 @@ export class PlanDiff implements vscode.TextDocumentContentProvider, vscode.Disp
     this.registration = vscode.workspace.registerTextDocumentContentProvider(PLAN_SCHEME, this);
   }
 
-  /** Opens the diff of a step's content; says so when the plan has no content for it. */
-  async show(step: PlanStep): Promise<void> {
+  /** Opens the diff of a step's content (`arg`: a step, or a Plan view row); says so when the plan has no content for it. */
+  async show(arg: unknown): Promise<void> {
+    const step = planStepOf(arg);
+    if (!step) { void vscode.window.showInformationMessage('Cloche: choose a step of the Plan view (or its line annotation) to see its content change.'); return; }
     const index = this.store.plan?.plan.steps.indexOf(step) ?? -1;
     const found = index >= 0 ? index : this.store.plan?.plan.steps.findIndex((s) => s.resource === step.resource && s.action === step.action) ?? -1;
     const content = found >= 0 ? this.store.plan!.plan.steps[found].content : undefined;

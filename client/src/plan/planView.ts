@@ -8,10 +8,11 @@ import * as vscode from 'vscode';
 import type { PlanStep, StepStatus } from '../../../server/src/protocol';
 import { COMMANDS } from '../commands';
 import type { PlanStore } from './planStore';
+import type { PlanTreeNode } from './stepArgument';
 import { stepSummary, stepTooltip } from './stepText';
 
-type StepNode = { kind: 'step'; step: PlanStep; index: number };
-type Node = StepNode | { kind: 'detail'; label: string; icon?: string; tooltip?: string; parent: StepNode };
+type Node = PlanTreeNode;
+type StepNode = Extract<PlanTreeNode, { kind: 'step' }>;
 
 const ICONS: Record<StepStatus, [string, string | undefined]> = {
   change: ['diff-modified', 'charts.yellow'],
@@ -84,7 +85,7 @@ export class PlanView implements vscode.TreeDataProvider<Node>, vscode.Disposabl
     const hasDetails = details(node).length > 0;
     const item = new vscode.TreeItem(`${s.resource} :${s.action}`, hasDetails ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
     item.id = `${node.index}:${s.resource}:${s.action}`;
-    item.description = stepSummary(s);
+    item.description = stepSummary(s, 140);
     const [icon, colour] = ICONS[s.status];
     item.iconPath = new vscode.ThemeIcon(icon, colour ? new vscode.ThemeColor(colour) : undefined);
     // Never trusted, no HTML: the text is escaped, and a command link in it must not run even if one slipped through.

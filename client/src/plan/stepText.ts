@@ -5,6 +5,7 @@
  */
 import type { Plan, PlanStep, StepStatus } from '../../../server/src/protocol';
 import { mdCode, mdText } from '../../../server/src/lang/markdown';
+import { explainUnknown } from './unknownAdvice';
 
 /** The words before a reason, per status. */
 const LEAD: Record<StepStatus, string> = {
@@ -20,6 +21,9 @@ export function stepSummary(s: PlanStep, max = 90): string {
     text = s.changes.length > 1 ? `${head} (+${s.changes.length - 1} more)` : head;
   } else if (s.status === 'up-to-date') {
     text = LEAD['up-to-date'];
+  } else if (s.status === 'unknown' && s.reason && explainUnknown(s.reason)) {
+    // What the user can do; the precise reason is in the tooltip and the step's details.
+    text = explainUnknown(s.reason)!;
   } else {
     text = s.reason ? `${LEAD[s.status]}: ${s.reason}` : LEAD[s.status];
   }
@@ -27,12 +31,39 @@ export function stepSummary(s: PlanStep, max = 90): string {
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
 
+/** How a count of steps of each status reads: "3 change", "1 up to date". */
+const COUNTED: Record<StepStatus, string> = { change: 'change', 'up-to-date': 'up to date', skipped: 'skipped', unknown: 'unknown', failed: 'would fail' };
+const COUNT_ORDER: StepStatus[] = ['change', 'failed', 'unknown', 'up-to-date', 'skipped'];
+
+/** One phrase for several steps: "4 steps: 3 change, 1 up to date" (changes and failures first). */
+export function stepCounts(steps: readonly PlanStep[]): string {
+  const parts = COUNT_ORDER.map((st) => [st, steps.filter((s) => s.status === st).length] as const)
+    .filter(([, n]) => n > 0).map(([st, n]) => `${n} ${COUNTED[st]}`);
+  return `${steps.length} step${steps.length === 1 ? '' : 's'}: ${parts.join(', ')}`;
+}
+
+/**
+ * The steps declared on each source line, as the line annotations show them: one group per line, in
+ * plan order. A line whose steps are of several resources (a declaration in a loop) or more than
+ * `most` steps is `grouped`: it gets one annotation that opens the list, never a chain of them.
+ */
+export function lineGroups(steps: readonly PlanStep[], most = 3): { line: number; steps: PlanStep[]; grouped: boolean }[] {
+  const byLine = new Map<number, PlanStep[]>();
+  for (const s of steps) {
+    const list = byLine.get(s.location.line) ?? [];
+    list.push(s);
+    byLine.set(s.location.line, list);
+  }
+  return [...byLine].map(([line, list]) => ({ line, steps: list, grouped: list.length > most || new Set(list.map((s) => s.resource)).size > 1 }));
+}
+
 /**
  * The Plan view's Markdown tooltip of a step. Resource names, actions and reasons are the cookbook's
  * (and the container's) text: code spans and escaped text, so none of it becomes a link, an image or HTML.
  */
 export function stepTooltip(s: PlanStep): string {
-  return `**${mdCode(s.resource)}** ${mdCode(':' + s.action)} — ${s.status}\n\n${mdText(stepSummary(s, 400))}`;
+  const precise = s.status === 'unknown' && s.reason && explainUnknown(s.reason) ? `\n\nWhy exactly: ${mdText(s.reason.length > 600 ? `${s.reason.slice(0, 599)}…` : s.reason)}` : '';
+  return `**${mdCode(s.resource)}** ${mdCode(':' + s.action)} — ${s.status}\n\n${mdText(stepSummary(s, 400))}${precise}`;
 }
 
 /** One link of a "why" chain: the step that causes the next one, and how. */
