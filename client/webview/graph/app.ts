@@ -30,6 +30,8 @@ const EDGE_ROOM = 32;
 
 const STATUS_RANK = { failed: 5, change: 4, unknown: 3, skipped: 2, 'up-to-date': 1 } as const;
 
+const count = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
+
 /** The editor's font size, as VS Code hands it to webviews (`--vscode-editor-font-size` on the root element). */
 export function editorFontSize(): number {
   const v = parseFloat(getComputedStyle(document.documentElement).getPropertyValue('--vscode-editor-font-size'));
@@ -146,6 +148,8 @@ export class GraphApp {
         if (!this.graph) this.message.textContent = m.message;
         return;
       case 'highlight':
+        // The cursor moving within the same resource leaves the view where the user put it.
+        if (m.resourceIds.join('\n') === this.highlightedIds.join('\n')) return;
         this.highlightedIds = m.resourceIds;
         this.revealAfterRender = m.resourceIds.length ? 'highlight' : undefined;
         // Drawn later when a graph is on its way or the resource is inside a collapsed recipe; now otherwise.
@@ -221,7 +225,7 @@ export class GraphApp {
         const t2 = performance.now();
         const errors = graph.diagnostics.filter((d) => d.severity === 'error').length;
         const notifications = graph.edges.filter((e) => e.kind === 'notifies' || e.kind === 'subscribes').length;
-        this.toolbar.setStatus(`${graph.resources.length} resources · ${model.groups.size} recipes · ${notifications} notifications${errors ? ` · ${errors} errors` : ''}`);
+        this.toolbar.setStatus([count(graph.resources.length, 'resource'), count(model.groups.size, 'recipe'), count(notifications, 'notification'), errors ? count(errors, 'error') : ''].filter(Boolean).join(' · '));
         this.showDetails();
         const stats = { seq, nodes: model.visible.length, edges: layout.edges.length, layoutMs: t1 - t0, renderMs: t2 - t1, complete: true };
         // Reported after the browser has painted the frame, without holding up the next render.
