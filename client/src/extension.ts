@@ -90,7 +90,7 @@ export function activate(context: vscode.ExtensionContext): void {
     resetContainer: (row?: unknown) => containers.reset(row as ContainerRow | undefined),
     destroyContainer: (row?: unknown) => containers.destroy(row as ContainerRow | undefined),
     doctor: () => doctor({ ...engine, onDone: () => void status.detectRuntime(settings.container.runtime) }),
-    buildBaseImage: () => buildBaseImage(engine),
+    buildBaseImage: (args?: unknown) => buildBaseImage(engine, args),
   };
   const guarded = (name: CommandName, fn: (...args: unknown[]) => unknown) =>
     NEEDS_TRUST.includes(name) ? (...args: unknown[]) => (trusted(COMMANDS[name].title) ? fn(...args) : undefined) : fn;

@@ -3,23 +3,38 @@
  * `cloche kitchen --format json`), or each recipe when there is no kitchen.yml. Running a test runs
  * `cloche test` (create, converge, idempotence, destroy) with its progress in the test output; a failed
  * converge or a non-idempotent resource fails the test with messages on the source lines.
+ * A platform whose image cannot be had here (the CLI's `availability`: FreeBSD, a dokken image no
+ * registry serves, a system the kitchen file names no image for) is listed as such and cannot be run
+ * (the run profile takes only tests tagged runnable); one whose image `cloche image build` makes says
+ * so, and running it offers the build instead of failing in the CLI.
  * Created only in trusted workspaces.
  */
 import * as vscode from 'vscode';
 import path from 'node:path';
 import type { KitchenInfo } from '../../server/src/engine/kitchen';
+import type { PlatformAvailability } from '../../server/src/engine/kitchenAvailability';
 import { kitchenFile } from '../../server/src/engine/kitchenFile';
 import type { ConvergeReport } from '../../server/src/protocol';
 import { lastLines } from './engineCli';
 import { abortOn, type EngineDeps } from './engineUi';
-import { containerFlags, targetFlags } from './engineTarget';
+import { containerFlags, runtimeFlags, targetFlags } from './engineTarget';
+import { COMMANDS } from './commands';
 import { convergeProblems, parseProgressLine, progressText, verdictOf } from './convergeStream';
 
 
-/** What one test item runs. */
-interface TestSpec { cookbookDir: string; args: string[] }
+/** What one test item runs, and whether its image is there (kitchen platforms). */
+interface TestSpec { cookbookDir: string; args: string[]; runList?: string; availability?: PlatformAvailability }
 
 const KITCHEN_TIMEOUT_MS = 30_000;
+/** Tests the run profile runs: every test but those of a platform that cannot run here. */
+const RUNNABLE = new vscode.TestTag('cloche.runnable');
+
+/** The description of a kitchen test item: its run list, or why it cannot run yet. */
+export function availabilityDescription(runList: string, a: PlatformAvailability | undefined): string {
+  if (!a || a.status === 'present' || a.status === 'unknown') return runList;
+  if (a.status === 'buildable') return `image ${a.image} not built — run ${COMMANDS.buildBaseImage.title}`;
+  return `image not available — ${a.reason}`;
+}
 
 export class RecipeTests implements vscode.Disposable {
   private readonly controller: vscode.TestController;
@@ -30,7 +45,7 @@ export class RecipeTests implements vscode.Disposable {
     this.controller = vscode.tests.createTestController('cloche.recipeTests', 'Cloche recipe tests');
     this.controller.resolveHandler = (item) => (item ? this.resolveCookbook(item) : this.discover());
     this.controller.refreshHandler = () => this.discover();
-    this.controller.createRunProfile('Converge + idempotence', vscode.TestRunProfileKind.Run, (req, token) => this.run(req, token), true);
+    this.controller.createRunProfile('Converge + idempotence', vscode.TestRunProfileKind.Run, (req, token) => this.run(req, token), true, RUNNABLE);
     this.watcher = vscode.workspace.createFileSystemWatcher('**/{metadata.rb,kitchen.yml,.kitchen.yml,kitchen.yaml,recipes/*.rb}');
     const again = () => void this.discover();
     this.watcher.onDidCreate(again); this.watcher.onDidDelete(again); this.watcher.onDidChange((u) => { if (/kitchen\.ya?ml$/.test(u.path)) again(); });
@@ -44,6 +59,7 @@ export class RecipeTests implements vscode.Disposable {
       // Its location is metadata.rb: a folder would send a click on the item to the Explorer.
       const item = this.controller.createTestItem(dir, path.basename(dir), m);
       item.canResolveChildren = true;
+      item.tags = [RUNNABLE];
       return item;
     });
     this.controller.items.replace(items);
@@ -60,9 +76,14 @@ export class RecipeTests implements vscode.Disposable {
           for (const platform of kitchen.platforms.length ? kitchen.platforms : [undefined]) {
             const label = platform ? `${suite.name} · ${platform.name}` : suite.name;
             const child = this.controller.createTestItem(`${dir}#${label}`, label, vscode.Uri.file(kitchen.file));
-            child.description = suite.runList.join(', ');
+            const availability = platform?.availability;
+            child.description = availabilityDescription(suite.runList.join(', '), availability);
+            // What cannot run here is listed after what can, and the run profile leaves it out.
+            const runnable = availability?.status !== 'unavailable';
+            child.tags = runnable ? [RUNNABLE] : [];
+            child.sortText = `${runnable ? 0 : 1}${String(children.length).padStart(4, '0')}`;
             const args = ['test', dir, '--suite', suite.name, ...(platform ? ['--kitchen-platform', platform.name] : [])];
-            this.specs.set(child, { cookbookDir: dir, args });
+            this.specs.set(child, { cookbookDir: dir, args, runList: suite.runList.join(', '), availability });
             children.push(child);
           }
         }
@@ -71,6 +92,7 @@ export class RecipeTests implements vscode.Disposable {
         for (const r of recipes.sort((a, b) => a.fsPath.localeCompare(b.fsPath))) {
           const name = path.basename(r.fsPath).replace(/\.(rb|ya?ml)$/, '');
           const child = this.controller.createTestItem(r.fsPath, `${path.basename(dir)}::${name}`, r);
+          child.tags = [RUNNABLE];
           this.specs.set(child, { cookbookDir: dir, args: ['test', r.fsPath] });
           children.push(child);
         }
@@ -86,7 +108,7 @@ export class RecipeTests implements vscode.Disposable {
 
   private async kitchen(dir: string): Promise<KitchenInfo | undefined> {
     if (!kitchenFile(dir)) return undefined;
-    const { value } = await this.deps.cli.json<KitchenInfo>({ args: ['kitchen', dir, '--format', 'json'], timeoutMs: KITCHEN_TIMEOUT_MS });
+    const { value } = await this.deps.cli.json<KitchenInfo>({ args: ['kitchen', dir, '--format', 'json', ...runtimeFlags(this.deps.settings())], timeoutMs: KITCHEN_TIMEOUT_MS });
     return value;
   }
 
@@ -95,7 +117,8 @@ export class RecipeTests implements vscode.Disposable {
     const queue: vscode.TestItem[] = [];
     const collect = async (item: vscode.TestItem) => {
       if (req.exclude?.includes(item)) return;
-      if (this.specs.has(item)) { queue.push(item); return; }
+      const spec = this.specs.get(item);
+      if (spec) { if (spec.availability?.status !== 'unavailable') queue.push(item); return; }
       if (item.canResolveChildren && item.children.size === 0) await this.resolveCookbook(item);
       for (const [, child] of item.children) await collect(child);
     };
@@ -103,12 +126,40 @@ export class RecipeTests implements vscode.Disposable {
     else { if (this.controller.items.size === 0) await this.discover(); for (const [, i] of this.controller.items) await collect(i); }
     for (const item of queue) run.enqueued(item);
     const signal = abortOn(token);
+    const toBuild = new Map<string, string[]>();
+    const kitchens = new Map<string, Promise<KitchenInfo | undefined>>();
     for (const item of queue) {
       if (token.isCancellationRequested) { run.skipped(item); continue; }
+      const a = await this.availabilityNow(item, kitchens);
+      if (a?.status === 'buildable' && a.build) {
+        // The CLI would stop at once (exit 2): say what to do instead, and offer it once per run.
+        run.errored(item, new vscode.TestMessage(`Image ${a.image} is not built yet: run "${COMMANDS.buildBaseImage.title}" (${a.build.command}), then run the test again.`));
+        toBuild.set(a.build.command, a.build.args);
+        continue;
+      }
       await this.runOne(run, item, signal);
     }
     run.end();
     this.deps.onRunEnd();
+    for (const [command, args] of toBuild) {
+      const choice = await vscode.window.showWarningMessage(`Cloche: a test needs an image that is not built yet (${command}).`, 'Build Base Image');
+      if (choice) await vscode.commands.executeCommand(COMMANDS.buildBaseImage.id, args);
+    }
+  }
+
+  /**
+   * A kitchen test's availability, asked again (once per cookbook and run) when it was not present:
+   * the image may have been built since it was listed.
+   */
+  private async availabilityNow(item: vscode.TestItem, kitchens: Map<string, Promise<KitchenInfo | undefined>>): Promise<PlatformAvailability | undefined> {
+    const spec = this.specs.get(item)!;
+    if (!spec.availability || spec.availability.status === 'present') return spec.availability;
+    const platform = spec.args[spec.args.indexOf('--kitchen-platform') + 1];
+    if (!kitchens.has(spec.cookbookDir)) kitchens.set(spec.cookbookDir, this.kitchen(spec.cookbookDir).catch(() => undefined));
+    const fresh = (await kitchens.get(spec.cookbookDir))?.platforms.find((p) => p.name === platform)?.availability;
+    if (fresh) spec.availability = fresh;
+    item.description = availabilityDescription(spec.runList ?? '', spec.availability);
+    return spec.availability;
   }
 
   private async runOne(run: vscode.TestRun, item: vscode.TestItem, signal: AbortSignal): Promise<void> {

@@ -26,12 +26,16 @@ export async function doctor(deps: EngineDeps & { onDone: (ready: boolean) => vo
   return ready;
 }
 
-/** Builds cloche/debian:12 from Debian's packages (no registry) in a terminal. */
-export function buildBaseImage(deps: EngineDeps): void {
+/**
+ * Builds a base image from Debian's packages (no registry) in a terminal: cloche/debian:12, or what
+ * `args` asks (`['image', 'build', '--platform', 'debian-11']`, from a test whose image is not built).
+ */
+export function buildBaseImage(deps: EngineDeps, args?: unknown): void {
+  const build = Array.isArray(args) && args[0] === 'image' && args[1] === 'build' && args.every((a) => typeof a === 'string') ? (args as string[]) : ['image', 'build'];
   const terminal = vscode.window.createTerminal({
     name: 'Cloche: base image',
     shellPath: process.execPath,
-    shellArgs: [deps.cli.path, 'image', 'build', ...runtimeFlags(deps.settings())],
+    shellArgs: [deps.cli.path, ...build, ...runtimeFlags(deps.settings())],
     env: { ELECTRON_RUN_AS_NODE: '1' },
   });
   terminal.show();

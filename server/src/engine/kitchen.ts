@@ -4,7 +4,8 @@
  * suite × platform for `cloche plan|converge|test --suite S --kitchen-platform P`.
  *
  * Images: `platforms[].driver.image`, else `platforms[].driver_config.image`, else the top-level
- * `driver.image`, else Cloche's default image. Attributes: the provisioner's and the platform's,
+ * `driver.image`, else Cloche's base image of the platform's name when it builds one (`debian-11` →
+ * cloche/debian:11), else Cloche's default image (kitchenAvailability.ts says when that does not fit). Attributes: the provisioner's and the platform's,
  * deep-merged under the suite's (the suite wins), applied as node attributes at normal precedence,
  * as Test Kitchen's chef provisioners pass them (node JSON). The provisioner settings that shape
  * the run (a Policyfile and its named run list, roles and environments folders, the client.rb
@@ -19,6 +20,7 @@ import { parse as parseYaml } from 'yaml';
 import type { JsonValue } from '../protocol';
 import { pidOneIsSystemd, type InitSystem } from '../containers/systemdInit';
 import { KITCHEN_FILES, kitchenFile } from './kitchenFile';
+import { defaultImageOfPlatform, type PlatformAvailability } from './kitchenAvailability';
 
 export { KITCHEN_FILES, kitchenFile } from './kitchenFile';
 
@@ -74,6 +76,8 @@ export interface KitchenPlatform {
   /** Driver settings: the platform's over the top-level driver's. */
   pidOneCommand?: string;
   privileged?: boolean;
+  /** Whether its image can run here (`cloche kitchen` asks the runtime; absent where nothing asked). */
+  availability?: PlatformAvailability;
 }
 
 /** `cloche kitchen PATH --format json`: what the editor's Test Explorer lists as suites × platforms. */
@@ -161,7 +165,7 @@ export function readKitchen(cookbook: string | undefined, defaultImage: string):
   for (const p of Array.isArray(doc.platforms) ? doc.platforms : []) {
     if (!isObj(p) || typeof p.name !== 'string') continue;
     const own = imageOf(p.driver) ?? imageOf(p.driver_config);
-    const platform: KitchenPlatform = { name: p.name, image: own ?? driverImage ?? defaultImage, imageFrom: own ? 'platform' : driverImage ? 'driver' : 'default' };
+    const platform: KitchenPlatform = { name: p.name, image: own ?? driverImage ?? defaultImageOfPlatform(p.name, defaultImage), imageFrom: own ? 'platform' : driverImage ? 'driver' : 'default' };
     Object.assign(platform, { ...topDriver, ...driverSettingsOf(p.driver, p.driver_config) });
     const a = attrs(p.attributes);
     if (a) platform.attributes = a;
