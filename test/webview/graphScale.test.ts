@@ -130,10 +130,14 @@ for (const size of [100, 500, 2000]) {
       const node = w.page.locator(nodeSel(site.id));
       assert.equal(await node.locator('.toggle').textContent(), `+ ${all} inside`);
       assert.equal(await w.page.locator(nodeSel(inside[0].id)).count(), 0, 'internals start collapsed');
+      const top = (await node.boundingBox())!.y;
       n = (await w.posted()).length;
       await node.locator('.toggle').click();
       await w.waitFor('rendered', n);
       assert.match(await node.getAttribute('class') ?? '', /\bgroup\b/);
+      // It opens where it was: the same height on screen, and on screen.
+      assert.ok(Math.abs((await node.boundingBox())!.y - top) < 2, 'the view did not jump');
+      assert.ok(await inView(w, `${nodeSel(inside[0].id)}`), 'its first internal is on screen');
       assert.equal(await w.page.locator(nodeSel(inside[0].id)).count(), 1, 'expanded: its internals are drawn');
       assert.equal(await w.page.locator(`${nodeSel(nestedService.id)} .toggle`).textContent(), `+ ${all - inside.length} inside`);
       await w.screenshot(`scale-${size}-custom-expanded`);

@@ -58,8 +58,8 @@ export class GraphApp {
   private firstView = true;
   /** A node to bring into view once the next drawing is done (the cursor's, or a search match). */
   private revealAfterRender?: 'highlight' | 'selected';
-  /** A group header to keep where it is on screen across the re-layout its toggle causes. */
-  private anchor?: { key: string; x: number; y: number };
+  /** A group header to keep at its height on screen across the re-layout its toggle causes. */
+  private anchor?: { key: string; y: number };
   private running = false;
   private pending?: { receivedAt: number };
   private layoutWidth = 0;
@@ -102,7 +102,7 @@ export class GraphApp {
     document.addEventListener('keydown', (e) => { if (e.key === 'Escape' && this.selected) this.select(undefined); });
     // Rows fit the panel: a resized panel is laid out again; a changed editor font size too.
     new ResizeObserver(() => {
-      this.overview.setView(this.panZoom.current, this.panZoom.size());
+      this.drawOverview();
       if (this.graph && Math.abs(this.availableWidth() - this.layoutWidth) >= 1) this.schedule();
     }).observe(this.canvas);
     let font = editorFontSize();
@@ -214,14 +214,13 @@ export class GraphApp {
         this.renderer.useMetrics(metrics);
         const layout = layoutGraph(model, metrics, width, (key) => this.renderer.headerWidth(model, key, metrics));
         const t1 = performance.now();
-        const anchor = this.anchor && this.screenOf(this.anchor.key);
         this.model = model;
         this.layout = layout;
         this.layoutWidth = width;
         this.renderer.update(model, layout);
         this.decorate();
         this.message.textContent = graph.resources.length ? '' : 'This run list declares no resources.';
-        this.placeView(anchor);
+        this.placeView();
         const t2 = performance.now();
         const errors = graph.diagnostics.filter((d) => d.severity === 'error').length;
         const notifications = graph.edges.filter((e) => e.kind === 'notifies' || e.kind === 'subscribes').length;
@@ -254,11 +253,12 @@ export class GraphApp {
   }
 
   /** Where the view goes after a drawing: the start (first view), the node asked for, or the toggled header kept in place. */
-  private placeView(anchor: { x: number; y: number } | undefined): void {
+  private placeView(): void {
     const layout = this.layout!;
-    if (this.anchor && anchor) {
+    if (this.anchor) {
       const now = this.screenOf(this.anchor.key);
-      if (now) this.panZoom.panBy(this.anchor.x - now.x, this.anchor.y - now.y);
+      // Only vertically: an expanded custom resource leaves its column for a block of its own.
+      if (now) this.panZoom.panBy(0, this.anchor.y - now.y);
     }
     this.anchor = undefined;
     if (this.firstView && layout.width) {
@@ -384,7 +384,7 @@ export class GraphApp {
     const set = isGroupKey(key) ? (this.collapsed ??= new Set()) : this.expanded;
     if (set.has(key)) set.delete(key); else set.add(key);
     const at = this.screenOf(key);
-    if (at) this.anchor = { key, ...at };
+    if (at) this.anchor = { key, y: at.y };
     this.saveState();
     this.schedule();
   }

@@ -9,8 +9,10 @@ import type { Layout } from './layout';
 import type { ViewModel } from './model';
 import type { View } from './panZoom';
 
+/** At most this big, and at most this share of the panel (a short panel keeps most of its room for the drawing). */
 const MAX_WIDTH = 180;
 const MAX_HEIGHT = 260;
+const MAX_SHARE = 0.25;
 
 export interface OverviewMarks {
   highlighted: ReadonlySet<string>;
@@ -27,7 +29,7 @@ export class Overview {
   private dragging = false;
 
   /** `moveTo` centres the main view on a point of the drawing. */
-  constructor(host: HTMLElement, private readonly moveTo: (x: number, y: number) => void) {
+  constructor(private readonly host: HTMLElement, private readonly moveTo: (x: number, y: number) => void) {
     this.root = document.createElement('div');
     this.root.className = 'overview';
     this.root.hidden = true;
@@ -62,7 +64,9 @@ export class Overview {
   draw(model: ViewModel, layout: Layout, marks: OverviewMarks): void {
     this.layout = layout;
     if (!layout.width || !layout.height) { this.root.hidden = true; return; }
-    this.scale = Math.min(MAX_WIDTH / layout.width, MAX_HEIGHT / layout.height);
+    const maxWidth = Math.max(40, Math.min(MAX_WIDTH, this.host.clientWidth * MAX_SHARE));
+    const maxHeight = Math.max(40, Math.min(MAX_HEIGHT, this.host.clientHeight * MAX_SHARE * 1.4));
+    this.scale = Math.min(maxWidth / layout.width, maxHeight / layout.height);
     const w = Math.max(1, Math.round(layout.width * this.scale));
     const h = Math.max(1, Math.round(layout.height * this.scale));
     const dpr = window.devicePixelRatio || 1;
