@@ -152,7 +152,7 @@ export function invokeMethod(it: Interpreter, def: MethodDef, self: RubyObject, 
   }
   const selfV: Value = { k: 'object', obj: self };
   const owner = entry?.owner ?? def.nesting[0];
-  const frame: Frame = { entry: entry ?? { name: def.name, owner: owner!, def, visibility: 'public' }, self: selfV, args, block, callLoc: ctx?.loc };
+  const frame = new MethodFrame(entry ?? { name: def.name, owner: owner!, def, visibility: 'public' }, selfV, args, block, ctx);
   const scope: LexicalScope = { nesting: def.closure ? def.closure.scope.nesting : def.nesting, definee: owner && !owner.attachedTo ? owner : undefined };
   const env = new Env(def.closure, self, def.unit, scope, frame);
   if (block) env.vars.set('__block__', block);
@@ -172,6 +172,14 @@ export function invokeMethod(it: Interpreter, def: MethodDef, self: RubyObject, 
     it.depth--;
     it.frames.pop();
   }
+}
+
+/** A method being run; where it was called from is computed only if asked for (a raise, a finding moved to its call site). */
+class MethodFrame implements Frame {
+  undecidedReturn?: string;
+  lastMatch?: Value;
+  constructor(readonly entry: MethodEntry, readonly self: Value, readonly args: Value[], readonly block: Value | undefined, private readonly call: EvalCallContext | undefined) {}
+  get callLoc(): SourceLocation | undefined { return this.call?.loc; }
 }
 
 /** Calls a block or lambda with arguments (block semantics: missing args are nil, arrays splat). */
