@@ -99,6 +99,14 @@ export class GraphApp {
     this.panZoom.onChange((v) => this.overview.setView(v, this.panZoom.size()));
     this.renderer.svg.addEventListener('click', (e) => this.onClick(e));
     this.renderer.svg.addEventListener('keydown', (e) => this.onKey(e));
+    // A node reached with Tab comes into view (the drawing does not scroll by itself).
+    this.renderer.svg.addEventListener('focusin', (e) => {
+      const key = (e.target as Element).closest?.('[data-key], [data-group]');
+      const box = key && this.layout?.boxes.get(key.getAttribute('data-key') ?? key.getAttribute('data-group')!);
+      // Of a group, its title bar: the rest may be taller than the view.
+      const m = this.layout?.metrics;
+      if (box && m) this.panZoom.reveal({ ...box, height: Math.min(box.height, Math.max(m.header, m.nodeHeight)) }, this.details.hidden ? 0 : this.details.offsetWidth, 'least');
+    });
     document.addEventListener('keydown', (e) => { if (e.key === 'Escape' && this.selected) this.select(undefined); });
     // Rows fit the panel: a resized panel is laid out again; a changed editor font size too.
     new ResizeObserver(() => {

@@ -132,9 +132,9 @@ export class GraphRenderer {
       next.set(key, { el, sig });
     }
     for (const [key, { el }] of this.groupEls) if (!next.has(key)) el.remove();
-    // Outer groups first, so nested ones paint over them (visibleGroups lists parents first).
-    for (const { el } of next.values()) if (!el.isConnected) this.groupLayer.append(el);
-    if ([...next.values()].some(({ el }, i) => this.groupLayer.children[i] !== el)) this.groupLayer.append(...[...next.values()].map((v) => v.el));
+    // Outer groups first, so nested ones paint over them (visibleGroups lists parents first); re-stacked only when that order changed.
+    const els = [...next.values()].map((v) => v.el);
+    if (els.some((el, i) => this.groupLayer.children[i] !== el)) this.groupLayer.replaceChildren(...els);
     this.groupEls = next;
   }
 
