@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import type { FileView, Pos, Span } from './types';
 import type { ResourceSchema } from '../chef/catalog/schema';
 import { resourceDoc, propertyDoc, actionDoc } from '../chef/catalog/resourceDocs';
-import { parseTarget } from '../chef/resourceDecl';
+import { parseTarget, type ResourceDecl } from '../chef/resourceDecl';
 import { specificityDirs } from '../chef/cookbookFiles';
 import { listPlatformProfiles, getPlatformProfile } from '../chef/platforms';
 import { inspect, type Value } from '../ruby/values';
@@ -54,7 +54,7 @@ export function complete(view: FileView, pos: Pos): CompletionEntry[] {
   if (view.file.endsWith('.erb')) return completeTemplate(view, prefix, stringSpan);
 
   let m: RegExpExecArray | null;
-  if ((m = /\b(?:notifies|subscribes)\s*\(?\s*:\w+\s*,\s*['"]([^'"]*)$/.exec(prefix))) return targets(view, m[1], stringSpan(m[1]));
+  if ((m = /\b(?:notifies|subscribes)\s*\(?\s*:\w+\s*,\s*['"]([^'"]*)$/.exec(prefix))) return targets(view, m[1], stringSpan(m[1]), pos);
   if ((m = /\b(?:notifies|subscribes)\s*\(?\s*:(\w*)$/.exec(prefix))) return targetActions(view, suffix, stringSpan(m[1]));
   if ((m = /\b(?:notifies|subscribes)\s*\(?\s*:\w+\s*,\s*(?:'[^']*'|"[^"]*"|\S+)\s*,\s*:(\w*)$/.exec(prefix))) {
     return TIMERS.map((t, i) => ({ label: t, kind: 'timer', replace: stringSpan(m![1]), sortText: String(i), documentation: TIMER_DOCS[t] }));
@@ -92,19 +92,50 @@ const TIMER_DOCS: Record<string, string> = {
   before: 'Run the action before this resource, when it is about to change.',
 };
 
-function targets(view: FileView, typed: string, replace: Span): CompletionEntry[] {
+/**
+ * Notification targets: the resources of this recipe's run first (the run-list entry that compiles
+ * this file, in the collection the cursor's resource is declared into), nearest first — in this file
+ * by lines from the cursor, elsewhere by declaration order from the cursor's resource — then the
+ * cookbook's others (its other recipes' runs), which a notification from here would not find.
+ */
+function targets(view: FileView, typed: string, replace: Span, pos: Pos): CompletionEntry[] {
+  const line = pos.line + 1;
+  const all = (view.analysis?.compilation?.resources ?? []).filter((r) => !r.definition);
+  const { decl: here, enclosing } = hereDecl(all, view.file, line);
+  const ranked = all.filter((r) => !(enclosing && r === here)).map((r) => {
+    const inRun = !here || (r.runItem === here.runItem && (r.collection === undefined || r.collection === here.collection));
+    const tier = !inRun ? 2 : r.file === view.file ? 0 : 1;
+    const distance = !here ? 0 : tier === 0 ? linesBetween(r, line) : tier === 1 ? Math.abs(r.seq - here.seq) : 0;
+    return { r, tier, sortText: `${tier}${String(Math.min(distance, 999999)).padStart(6, '0')}${r.id}` };
+  }).sort((a, b) => a.sortText.localeCompare(b.sortText));
   const seen = new Set<string>();
   const out: CompletionEntry[] = [];
-  for (const r of view.analysis?.compilation?.resources ?? []) {
-    if (r.definition || seen.has(r.id)) continue;
+  for (const { r, tier, sortText } of ranked) {
+    if (seen.has(r.id)) continue; // declared in several runs: where it is nearest
     seen.add(r.id);
-    out.push({ label: r.id, kind: 'target', detail: `${r.resolvedType} — ${path.basename(r.file)}:${r.loc.line}`, replace, sortText: r.file === view.file ? '0' + r.id : '1' + r.id });
+    const where = `${r.resolvedType} — ${path.basename(r.file)}:${r.loc.line}`;
+    out.push({ label: r.id, kind: 'target', detail: tier === 2 ? `${where} (another recipe's run)` : where, replace, sortText });
   }
   // Typing `service[` with nothing known yet: offer the resource types so the user can continue by hand.
   if (!out.length || !typed.includes('[')) {
     for (const t of ['service', 'execute', 'template', 'bash', 'file', 'package']) if (!out.some((e) => e.label.startsWith(t + '['))) out.push({ label: `${t}[]`, kind: 'target', insertText: `${t}[$1]`, snippet: true, replace, sortText: '9' + t });
   }
   return out;
+}
+
+/** Lines from a declaration (its first to its last line) to a 1-based line. */
+function linesBetween(r: ResourceDecl, line: number): number {
+  const end = r.loc.endLine ?? r.loc.line;
+  return end < line ? line - end : r.loc.line > line ? r.loc.line - line : 0;
+}
+
+/** The declaration the cursor (1-based line) is in, innermost (`enclosing`); else the nearest one of the file (which run the file is in). */
+function hereDecl(all: readonly ResourceDecl[], file: string, line: number): { decl?: ResourceDecl; enclosing: boolean } {
+  const inFile = all.filter((r) => r.file === file);
+  const size = (r: ResourceDecl) => (r.loc.endLine ?? r.loc.line) - r.loc.line;
+  const around = inFile.filter((r) => r.loc.line <= line && line <= (r.loc.endLine ?? r.loc.line));
+  if (around.length) return { decl: around.reduce((a, b) => (size(b) < size(a) ? b : a)), enclosing: true };
+  return { decl: inFile.reduce<ResourceDecl | undefined>((a, b) => (!a || Math.abs(b.loc.line - line) < Math.abs(a.loc.line - line) ? b : a), undefined), enclosing: false };
 }
 
 function targetActions(view: FileView, suffix: string, replace: Span): CompletionEntry[] {
