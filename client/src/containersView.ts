@@ -1,24 +1,32 @@
 /**
- * The Containers view: the containers Cloche created (`cloche containers list --format json`), with a
- * shell in a terminal, reset (a fresh container from the same image) and destroy. The list refreshes
- * after each dry run, converge and test, and on demand.
+ * The Containers view: the containers Cloche created (`cloche containers list --format json`, found
+ * by Cloche's label, so other tools' containers on the same daemon never show), with a shell in a
+ * terminal, reset (a fresh container from the same image) and destroy. This workspace's containers
+ * (their `cloche.workspace` label is in or around a workspace folder) come first; Cloche's others
+ * (other workspaces, tests, image builds) wait under a collapsed "Other Cloche containers" row.
+ * The list refreshes after each dry run, converge and test, and on demand.
  */
 import * as vscode from 'vscode';
 import { EngineCliError } from './engineCli';
 import { showEngineError, type EngineDeps } from './engineUi';
 import { runtimeFlags } from './engineTarget';
+import { splitByWorkspace, type ContainerRow } from './containerRows';
 
-/** One row of `cloche containers list --format json`. */
-export interface ContainerRow { id: string; name: string; image: string; state: string; created: string; session: string }
+export type { ContainerRow } from './containerRows';
 
 export const CONTAINERS_VIEW_ID = 'cloche.containers';
 const LIST_TIMEOUT_MS = 30_000;
 const CHANGE_TIMEOUT_MS = 120_000;
 
-export class ContainersView implements vscode.TreeDataProvider<ContainerRow>, vscode.Disposable {
+/** The row that holds Cloche's containers of other workspaces. */
+interface OthersRow { kind: 'others'; rows: ContainerRow[] }
+type Row = ContainerRow | OthersRow;
+const isOthers = (r: Row): r is OthersRow => (r as OthersRow).kind === 'others';
+
+export class ContainersView implements vscode.TreeDataProvider<Row>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChangeTreeData = this.changed.event;
-  private readonly view: vscode.TreeView<ContainerRow>;
+  private readonly view: vscode.TreeView<Row>;
 
   constructor(private readonly deps: EngineDeps & { runtimeCli: () => string }) {
     this.view = vscode.window.createTreeView(CONTAINERS_VIEW_ID, { treeDataProvider: this });
@@ -26,24 +34,34 @@ export class ContainersView implements vscode.TreeDataProvider<ContainerRow>, vs
 
   refresh(): void { this.changed.fire(); }
 
-  async getChildren(row?: ContainerRow): Promise<ContainerRow[]> {
-    if (row) return [];
+  async getChildren(row?: Row): Promise<Row[]> {
+    if (row) return isOthers(row) ? row.rows : [];
     if (!vscode.workspace.isTrusted) { this.view.message = 'Containers are off in an untrusted workspace.'; return []; }
     try {
       const { value } = await this.deps.cli.json<ContainerRow[]>({ args: ['containers', 'list', '--format', 'json', ...runtimeFlags(this.deps.settings())], timeoutMs: LIST_TIMEOUT_MS });
-      this.view.message = value.length ? undefined : 'No Cloche containers. Dry runs and converges remove theirs when they end; `--keep` keeps one.';
-      return value;
+      const { mine, others } = splitByWorkspace(value, (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath));
+      this.view.message = value.length ? (mine.length ? undefined : 'No container of this workspace; Cloche\'s others are below.')
+        : 'No Cloche containers. Dry runs and converges remove theirs when they end; `--keep` keeps one.';
+      return others.length ? [...mine, { kind: 'others', rows: others }] : mine;
     } catch (e) {
       this.view.message = e instanceof EngineCliError ? e.message : String(e);
       return [];
     }
   }
 
-  getTreeItem(c: ContainerRow): vscode.TreeItem {
+  getTreeItem(r: Row): vscode.TreeItem {
+    if (isOthers(r)) {
+      const item = new vscode.TreeItem(`Other Cloche containers (${r.rows.length})`, vscode.TreeItemCollapsibleState.Collapsed);
+      item.id = 'cloche.containers.others';
+      item.tooltip = 'Containers Cloche made for other workspaces, tests or image builds';
+      item.iconPath = new vscode.ThemeIcon('folder-library');
+      return item;
+    }
+    const c = r;
     const item = new vscode.TreeItem(c.name || c.id.slice(0, 12), vscode.TreeItemCollapsibleState.None);
     item.id = c.id;
     item.description = `${c.state} · ${c.image}`;
-    item.tooltip = `${c.id}\nimage ${c.image}\nstate ${c.state}\ncreated ${c.created}`;
+    item.tooltip = `${c.id}\nimage ${c.image}\nstate ${c.state}\ncreated ${c.created}${c.workspace ? `\nworkspace ${c.workspace}` : ''}`;
     item.iconPath = new vscode.ThemeIcon(c.state === 'running' ? 'vm-running' : 'vm-outline');
     item.contextValue = 'container';
     return item;

@@ -31,9 +31,13 @@ export function runtimeFlags(settings: ClientSettings): string[] {
   return settings.container.runtime === 'auto' ? [] : ['--runtime', settings.container.runtime];
 }
 
-/** `--runtime` and the throwaway container's limits (`--memory`, `--pids-limit`): for plan, converge and test. */
+/**
+ * `--runtime`, the throwaway container's limits (`--memory`, `--pids-limit`) and the run's node name
+ * (`--node-name`, when the setting gives one): for plan, converge and test.
+ */
 export function containerFlags(settings: ClientSettings): string[] {
-  return [...runtimeFlags(settings), '--memory', settings.container.memory, '--pids-limit', String(settings.container.pidsLimit)];
+  return [...runtimeFlags(settings), '--memory', settings.container.memory, '--pids-limit', String(settings.container.pidsLimit),
+    ...(settings.run.nodeName ? ['--node-name', settings.run.nodeName] : [])];
 }
 
 /** The CLI flags that follow from the settings: runtime, limits, and the image configured for the platform profile. */

@@ -29,6 +29,8 @@ export interface ClientSettings {
     /** Network of converge containers (bridge reaches the package mirror); plans always run with no network. */
     network: ConvergeNetwork;
   };
+  /** The run's node name (shared with the server, which renders previews for it); '' for Cloche's placeholder. */
+  run: { nodeName: string };
   timeouts: {
     /** Seconds a dry run may take. */
     planSeconds: number;
@@ -49,6 +51,7 @@ export const DEFAULTS: ClientSettings = {
   platform: 'auto',
   container: { runtime: 'auto', images: {}, memory: '2g', pidsLimit: 2048 },
   converge: { network: 'bridge' },
+  run: { nodeName: '' },
   timeouts: { planSeconds: 300, convergeSeconds: 1800 },
   graph: { updateDelayMs: 300 },
   inlayHints: { attributeValues: true },
@@ -63,6 +66,7 @@ export const CLIENT_SETTING_KEYS = [
   'cloche.container.memory',
   'cloche.container.pidsLimit',
   'cloche.converge.network',
+  'cloche.run.nodeName',
   'cloche.timeouts.planSeconds',
   'cloche.timeouts.convergeSeconds',
   'cloche.graph.updateDelayMs',
@@ -87,6 +91,7 @@ export function readClientSettings(get: (key: string) => unknown): ClientSetting
   }
   const hints = get('inlayHints.attributeValues');
   const memory = get('container.memory');
+  const nodeName = get('run.nodeName');
   return {
     platform: str('platform', null, DEFAULTS.platform),
     container: {
@@ -95,6 +100,7 @@ export function readClientSettings(get: (key: string) => unknown): ClientSetting
       pidsLimit: Math.floor(num('container.pidsLimit', DEFAULTS.container.pidsLimit, 1)),
     },
     converge: { network: str('converge.network', ['bridge', 'host', 'none'], DEFAULTS.converge.network) },
+    run: { nodeName: typeof nodeName === 'string' && /^[A-Za-z0-9][A-Za-z0-9.-]*$/.test(nodeName.trim()) ? nodeName.trim() : DEFAULTS.run.nodeName },
     timeouts: { planSeconds: num('timeouts.planSeconds', DEFAULTS.timeouts.planSeconds, 1), convergeSeconds: num('timeouts.convergeSeconds', DEFAULTS.timeouts.convergeSeconds, 1) },
     graph: { updateDelayMs: num('graph.updateDelayMs', DEFAULTS.graph.updateDelayMs, 0) },
     inlayHints: { attributeValues: typeof hints === 'boolean' ? hints : DEFAULTS.inlayHints.attributeValues },

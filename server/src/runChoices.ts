@@ -1,6 +1,6 @@
 /**
  * The editor's choices for runs: the run settings (a node attributes file, inline attributes, an
- * environment) and a kitchen suite (and platform) picked per kitchen file. Each cookbook's run is
+ * environment, the node name) and a kitchen suite (and platform) picked per kitchen file. Each cookbook's run is
  * set up from them (`chef/inputs/runSetup.ts`) and cached until a choice or an input file changes.
  * The platform of a cookbook: the picked kitchen platform when it names a profile, else the
  * platform setting, else (setting `auto`) what the cookbook's metadata supports.
@@ -26,6 +26,8 @@ export interface RunSettings {
   /** Node attributes in the same forms as that file (inline JSON in the settings). */
   attributes?: Record<string, unknown>;
   environment?: string;
+  /** The node name of the run (`node.name`, hostname and fqdn); absent: the placeholder of chef/nodeName.ts. */
+  nodeName?: string;
 }
 
 export interface SuitePick {
@@ -126,6 +128,7 @@ export class RunChoices {
     const attributesFile = this.attributesPath();
     if (attributesFile) req.attributesFile = attributesFile;
     if (this.settings.environment) req.environment = this.settings.environment;
+    if (this.settings.nodeName) req.nodeName = this.settings.nodeName;
     const kitchen = this.kitchenOf(cb);
     const pick = kitchen ? this.picks.get(path.resolve(kitchen)) : undefined;
     let kitchenPlatform: string | undefined;

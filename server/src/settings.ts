@@ -7,6 +7,7 @@
 import { getPlatformProfile } from './chef/platforms';
 import type { RunSettings } from './runChoices';
 import { LEVELS, type Level } from './chef/projectConfig';
+import { validNodeName } from './chef/nodeName';
 
 export interface ClocheSettings {
   /** Platform profile for diagnostics, completion and hover (`debian-12`, `almalinux-9`, …), or `auto`: each cookbook's metadata `supports` decides. */
@@ -22,7 +23,7 @@ export interface ClocheSettings {
 }
 
 /** Keys under `cloche.` that the settings read (for the package.json consistency test). */
-export const SETTING_KEYS = ['cloche.platform', 'cloche.inlayHints.attributeValues', 'cloche.cookbookPaths', 'cloche.run.attributesFile', 'cloche.run.attributes', 'cloche.run.environment', 'cloche.diagnostics.severity'] as const;
+export const SETTING_KEYS = ['cloche.platform', 'cloche.inlayHints.attributeValues', 'cloche.cookbookPaths', 'cloche.run.attributesFile', 'cloche.run.attributes', 'cloche.run.environment', 'cloche.run.nodeName', 'cloche.diagnostics.severity'] as const;
 
 export const DEFAULT_SETTINGS: ClocheSettings = {
   platform: 'auto',
@@ -41,12 +42,14 @@ export function readSettings(raw: unknown): ClocheSettings {
   const text = (v: unknown) => (typeof v === 'string' && v.trim() ? v.trim() : undefined);
   const attributesFile = text(run.attributesFile);
   const environment = text(run.environment);
+  const nodeName = text(run.nodeName);
   return {
     platform,
     run: {
       ...(attributesFile ? { attributesFile } : {}),
       ...(isObject(run.attributes) && Object.keys(run.attributes).length ? { attributes: run.attributes } : {}),
       ...(environment ? { environment } : {}),
+      ...(nodeName && validNodeName(nodeName) ? { nodeName } : {}),
     },
     inlayHints: { attributeValues: typeof hints.attributeValues === 'boolean' ? hints.attributeValues : DEFAULT_SETTINGS.inlayHints.attributeValues },
     cookbookPaths: Array.isArray(o.cookbookPaths) ? o.cookbookPaths.filter((p): p is string => typeof p === 'string' && p.length > 0) : [],

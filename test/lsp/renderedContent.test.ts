@@ -44,7 +44,7 @@ test('renderedContent: inside the resource block too; nothing where no file-like
 
 test('renderedContent: by resource id, and from a template file every resource that renders it', async () => {
   const byId = await rendered({ uri: uri(RECIPE), resource: 'file[/etc/motd]' });
-  assert.equal(byId[0].content.text, 'Welcome to cloche-debian-12\n');
+  assert.equal(byId[0].content.text, 'Welcome to cloche-node\n');
   const fromErb = await rendered({ uri: uri(KNOWN_ERB) });
   assert.deepEqual(fromErb.map((f) => f.resource).sort(), ['template[/etc/fx/known.conf]', 'template[/etc/fx/secret.conf]']);
   assert.deepEqual(fromErb.find((f) => f.resource === 'template[/etc/fx/secret.conf]')!.content.text, { $unknown: 'the resource is sensitive: its content is not shown' });

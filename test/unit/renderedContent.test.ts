@@ -142,7 +142,7 @@ describe('what each file-like resource would write', () => {
 
   it('a cookbook_file\'s bytes, a file\'s content, and what cannot be shown', () => {
     assert.equal(of('cookbook_file[/etc/fx/banner.txt]')?.text, 'Authorised use only.\n');
-    assert.equal(of('file[/etc/motd]')?.text, 'Welcome to cloche-debian-12\n');
+    assert.equal(of('file[/etc/motd]')?.text, 'Welcome to cloche-node\n');
     assert.deepEqual(of('file[/etc/fx/stamp]')?.text, { $unknown: 'content is computed at converge time (lazy)' });
     assert.deepEqual(of('remote_file[/etc/fx/ca.pem]')?.text, { $unknown: 'downloaded from https://pki.example.com/ca.pem when Chef runs' });
     assert.deepEqual(of('template[/etc/fx/secret.conf]')?.text, { $unknown: 'the resource is sensitive: its content is not shown' });

@@ -420,6 +420,8 @@ export interface NodeRunFacts {
   environment?: string;
   roles?: string[];
   policy?: { name: string; group?: string };
+  /** The node name chosen for the run (else Chef's default: the machine's fqdn). */
+  nodeName?: string;
 }
 
 /** The `node` object of recipes, templates and attribute files. */
@@ -475,7 +477,12 @@ export class NodeObject implements RubyObject {
         return { k: 'object', obj: new AttributeWriter(this.store, method === 'set_unless' ? 'normal' : (method.replace('_unless', '') as Level), [], true) };
       case 'set': return { k: 'object', obj: new AttributeWriter(this.store, 'normal', []) };
       case 'run_state': return this.runState;
-      case 'name': case 'node_name': return unknown('the node name is chosen when Chef runs', ctx.loc);
+      case 'name': case 'node_name': {
+        // Chef's node_name: the one chosen for the run, else Ohai's fqdn (see nodeName.ts: never a container's id).
+        if (this.run.nodeName) return str(this.run.nodeName);
+        const fqdn = this.store.read(['fqdn']);
+        return fqdn?.k === 'str' && fqdn.v ? fqdn : unknown('the node name is chosen when Chef runs', ctx.loc);
+      }
       case 'chef_environment': return this.run.environment !== undefined ? str(this.run.environment) : unknown('the Chef environment is chosen when Chef runs', ctx.loc);
       case 'policy_name': if (this.run.policy) return str(this.run.policy.name); return unknown('node.policy_name is chosen when Chef runs', ctx.loc);
       case 'policy_group': if (this.run.policy?.group) return str(this.run.policy.group); return unknown('node.policy_group is chosen when Chef runs', ctx.loc);

@@ -21,6 +21,7 @@ import { Compilation } from './compilation';
 import { AttributeStore, NodeObject } from './attributes';
 import { AttributeLayerCache } from './attributeLayers';
 import { type PlatformFacts, automaticAttributes } from './platforms';
+import { withNodeName } from './nodeName';
 import { validate } from './validate';
 import { toGraph } from './graph';
 import { desiredContent, type ContentResult } from './fileContent';
@@ -181,7 +182,8 @@ export class Model implements ModelSource {
 
   /** Compiles a run list (`cookbook::recipe` entries) for a platform, with the run's inputs (node attributes, roles, …). */
   compile(runList: string[], facts: PlatformFacts, inputs?: RunInputs): Compilation {
-    const c = new Compilation(this, facts, inputs);
+    // The machine answers to the node name the run chose (hostname, fqdn), as Chef's node_name does.
+    const c = new Compilation(this, withNodeName(facts, inputs?.nodeName), inputs);
     c.run(runList);
     return c;
   }

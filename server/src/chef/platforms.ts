@@ -5,6 +5,7 @@
  * per platform from them.
  */
 import { z } from 'zod';
+import { PLACEHOLDER_NODE_NAME, withNodeName } from './nodeName';
 
 /** Ohai's `kernel` attributes that recipes read. */
 export interface KernelFacts {
@@ -124,7 +125,7 @@ export const DEFAULT_PROFILE = 'debian-12';
 export function getPlatformProfile(name: string): PlatformFacts | undefined {
   const p = PROFILES[name];
   if (!p) return undefined;
-  return { profile: name, ...structuredClone(p), hostname: 'cloche-' + name.replace(/\./g, '-'), fqdn: `cloche-${name.replace(/\./g, '-')}.local` };
+  return withNodeName({ profile: name, ...structuredClone(p) }, PLACEHOLDER_NODE_NAME);
 }
 
 /** The names of all profiles, for settings, pickers and CLI help. */

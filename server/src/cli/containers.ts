@@ -3,7 +3,8 @@
  * — the containers Cloche created (found by label), removing them, and resetting one (destroy it
  * and start a fresh container from the same image, with the same Cloche labels and network).
  *
- * JSON: `list` → ManagedContainer[] ({ id, name, image, state, session, created });
+ * JSON: `list` → ManagedContainer[] ({ id, name, image, state, session, created, workspace }: `workspace` is the
+ * `cloche.workspace` label, the repository or folder of what the container ran, '' when it has none);
  * `destroy` → { "removed": [ids] }; `reset` → { "id": newId, "replaced": oldId, "image": image }.
  */
 import { connect } from '../engine/session';
@@ -14,7 +15,7 @@ import { withExitCodes } from './plan';
 export const usage = 'cloche containers [list | destroy (ID… | --all) | reset ID] [--runtime docker|podman] [--format text|json]';
 
 const HELP = [
-  '  list                     Cloche\'s containers (json: [{ id, name, image, state, session, created }])',
+  '  list                     Cloche\'s containers (json: [{ id, name, image, state, session, created, workspace }])',
   '  destroy ID… | --all      remove them (json: { "removed": [ids] }); --all removes every Cloche container',
   '  reset ID                 destroy it and start a fresh one from the same image, labels and network;',
   '                           prints the new id (json: { "id", "replaced", "image" })',

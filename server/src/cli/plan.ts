@@ -14,6 +14,8 @@ import { EngineError, planInContainer } from '../engine/plan';
 import { renderPlan } from '../engine/render';
 import { chooseKitchen, KitchenChoiceError, readKitchen, type KitchenChoice, type KitchenInfo } from '../engine/kitchen';
 import { DEFAULT_IMAGE, EnvironmentError, openTarget, prepareInput, readFacts, type Target, type TargetNetwork } from '../engine/session';
+import { PLACEHOLDER_NODE_NAME, withNodeName } from '../chef/nodeName';
+import { repositoryRoot } from '../chef/repository';
 import { describeCompileFailures } from '../engine/compileFailures';
 import type { EngineInput } from '../engine/types';
 import { formatOf, parseArgs, type ParsedArgs } from './args';
@@ -111,8 +113,11 @@ export async function prepare(args: ParsedArgs, network: TargetNetwork, io: CliI
   const imageFrom = !args.values.has('image') && choice.platform && choice.platform.imageFrom !== 'default' && file
     ? `${path.basename(file)} platform '${choice.platform.name}'` : undefined;
   const container = containerOptions(args, choice, image, file, io);
+  // The node the run is for (the user's, else the placeholder) names the throwaway container's machine too.
+  const nodeName = setup.inputs.nodeName ?? PLACEHOLDER_NODE_NAME;
   const target = await openTarget({
     runtime: runtime as 'docker' | 'podman' | 'auto', imageFrom, container: args.values.get('container'), network, keep, ...container,
+    workspace: cookbook ? repositoryRoot(cookbook) : path.dirname(path.resolve(pathArg)), nodeName,
     onFallback: (m) => io.stderr(`cloche: warning: ${m}\n`),
   });
   try {
@@ -122,7 +127,8 @@ export async function prepare(args: ParsedArgs, network: TargetNetwork, io: CliI
     reading?.catch(() => undefined);
     const load = prepareInput(pathArg, setup.recipes);
     if (reading) factsRoundTrips = 1;
-    const f: PlatformFacts = facts ?? (await reading)!;
+    // A container Cloche made answers to the node name (its resolver may not know the domain without a network); the user's own container keeps its facts.
+    const f: PlatformFacts = facts ?? (target.created ? withNodeName((await reading)!, nodeName) : (await reading)!);
     const { input, diagnostics, warnings, failures } = load(f, setup.recipes, setup.inputs);
     for (const w of warnings) io.stderr(`cloche: warning: ${w}\n`);
     // Chef stops a run that does not compile before converging anything: so does Cloche, before any probe or step.

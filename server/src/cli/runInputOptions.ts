@@ -1,7 +1,7 @@
 /**
  * The run-input flags every command that compiles takes: `--attributes FILE` (chef-client -j JSON),
  * `--attribute PATH=VALUE` (repeatable), `--environment E`, `--policyfile FILE` with
- * `--named-run-list N`, `--roles-path DIR`, `--environments-path DIR`; and `--run-list`, which may
+ * `--named-run-list N`, `--roles-path DIR`, `--environments-path DIR`, `--node-name NAME`; and `--run-list`, which may
  * name roles. Input errors are printed as `file:line: message`; the command still reports what it
  * could analyse, and exits 2.
  */
@@ -10,8 +10,9 @@ import type { ParsedArgs } from './args';
 import { type CliIO, UsageError } from './io';
 import { setUpRun, type RunRequest, type RunSetup } from '../chef/inputs/runSetup';
 import type { KitchenChoice } from '../engine/kitchen';
+import { PLACEHOLDER_NODE_NAME, validNodeName } from '../chef/nodeName';
 
-export const RUN_INPUT_VALUES = ['attributes', 'environment', 'policyfile', 'named-run-list', 'roles-path', 'environments-path'];
+export const RUN_INPUT_VALUES = ['attributes', 'environment', 'policyfile', 'named-run-list', 'roles-path', 'environments-path', 'node-name'];
 export const RUN_INPUT_LISTS = ['attribute'];
 
 export const RUN_INPUT_HELP = [
@@ -22,6 +23,8 @@ export const RUN_INPUT_HELP = [
   '  --environment E          the Chef environment (environments/E.json or .rb): its attributes and role run lists',
   '  --policyfile FILE        a Policyfile.rb: its run list and attributes; --named-run-list N picks one of its named run lists',
   '  --roles-path DIR, --environments-path DIR   where roles and environments are (default: roles/ and environments/ upwards from PATH)',
+  `  --node-name NAME         the node the run is for: node.name, and node['hostname']/['fqdn'] (the throwaway container's hostname);`,
+  `                           default ${PLACEHOLDER_NODE_NAME}`,
 ];
 
 /** The run-input part of a command's flags, with a kitchen choice's when a suite was picked. */
@@ -53,6 +56,11 @@ export function runRequestFrom(args: ParsedArgs, searchFrom: string, kitchen?: K
   if (roles !== undefined) req.rolesPath = roles;
   const envs = pick('environments-path', p?.environmentsPath);
   if (envs !== undefined) req.environmentsPath = envs;
+  const nodeName = args.values.get('node-name');
+  if (nodeName !== undefined) {
+    if (!validNodeName(nodeName)) throw new UsageError(`--node-name must be a host name (letters, digits, '-' and '.'): got '${nodeName}'`);
+    req.nodeName = nodeName;
+  }
   return req;
 }
 

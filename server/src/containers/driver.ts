@@ -16,6 +16,10 @@ export const LABELS = {
   managed: 'cloche.managed',
   session: 'cloche.session',
   created: 'cloche.created',
+  /** The repository (or folder) of what the container runs, so an editor lists its workspace's first. */
+  workspace: 'cloche.workspace',
+  /** The node name the container's hostname was set to (kept by a reset). */
+  node: 'cloche.node',
 } as const;
 
 /** Timeout for control calls (create, inspect, rm, diff …) when the caller gives none. */
@@ -69,6 +73,11 @@ export interface CreateOptions {
   pidsLimit?: number;
   /** Session label value (default: this driver's session), e.g. to recreate a container of another session. */
   session?: string;
+  /**
+   * The node name the run is for: the container's hostname (`--hostname`, its first label) and
+   * domain (`--domainname`, the rest), so the machine answers to it rather than to its id.
+   */
+  nodeName?: string;
   timeoutMs?: number;
 }
 
@@ -109,6 +118,8 @@ export interface ManagedContainer {
   session: string;
   /** ISO time from the `cloche.created` label ('' if missing). */
   created: string;
+  /** The `cloche.workspace` label: the repository or folder of what it ran ('' if missing). */
+  workspace: string;
 }
 
 /** Quotes a string for POSIX sh. */
@@ -168,12 +179,18 @@ export class ContainerDriver {
    */
   async create(opts: CreateOptions): Promise<string> {
     const init = opts.init ?? (await this.imageInit(opts.image));
-    const labels = { ...opts.labels, [LABELS.managed]: 'true', [LABELS.session]: opts.session ?? this.sessionId, [LABELS.created]: new Date().toISOString(),
+    const labels: Record<string, string> = { ...opts.labels, [LABELS.managed]: 'true', [LABELS.session]: opts.session ?? this.sessionId, [LABELS.created]: new Date().toISOString(),
       [INIT_LABEL]: init };
+    if (opts.nodeName) labels[LABELS.node] = opts.nodeName;
     const args = ['run', '-d', '--pull', 'never', '--network', opts.network,
       '--memory', opts.memory ?? DEFAULT_LIMITS.memory, '--pids-limit', String(opts.pidsLimit ?? DEFAULT_LIMITS.pidsLimit)];
     for (const [k, v] of Object.entries(labels)) args.push('--label', `${k}=${v}`);
     if (opts.name) args.push('--name', opts.name);
+    if (opts.nodeName) {
+      const dot = opts.nodeName.indexOf('.');
+      args.push('--hostname', dot > 0 ? opts.nodeName.slice(0, dot) : opts.nodeName);
+      if (dot > 0) args.push('--domainname', opts.nodeName.slice(dot + 1));
+    }
     if (opts.privileged) args.push('--privileged');
     args.push(...this.runtime.createFlags);
     if (init === 'systemd') args.push(...systemdRunFlags(await this.cgroupVersion()));
@@ -317,7 +334,7 @@ export class ContainerDriver {
     return out.stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => {
       const j = JSON.parse(l) as { id: string; name: string; image: string; state: string; labels: Record<string, string> | null };
       return { id: j.id, name: j.name.replace(/^\//, ''), image: j.image, state: j.state,
-        session: j.labels?.[LABELS.session] ?? '', created: j.labels?.[LABELS.created] ?? '' };
+        session: j.labels?.[LABELS.session] ?? '', created: j.labels?.[LABELS.created] ?? '', workspace: j.labels?.[LABELS.workspace] ?? '' };
     });
   }
 
@@ -372,6 +389,7 @@ export class ContainerDriver {
     return this.create({
       image: old.image, network, labels, session: old.labels[LABELS.session] || undefined,
       init: old.labels[INIT_LABEL] === 'systemd' ? 'systemd' : 'none', privileged: old.privileged,
+      ...(old.labels[LABELS.node] ? { nodeName: old.labels[LABELS.node] } : {}),
       ...(old.memory > 0 ? { memory: `${old.memory}b` } : {}), ...(old.pidsLimit && old.pidsLimit > 0 ? { pidsLimit: old.pidsLimit } : {}),
     });
   }

@@ -68,6 +68,10 @@ export interface TargetOptions {
   /** Memory and process limits (defaults: the driver's DEFAULT_LIMITS). */
   memory?: string;
   pidsLimit?: number;
+  /** The repository (or folder) of what runs, labelled on the container so an editor lists its workspace's first. */
+  workspace?: string;
+  /** The node name of the run: the throwaway container's hostname (never its id). */
+  nodeName?: string;
   /** Told at once when the runtime chosen is not the preferred one (docker unreachable, podman used). */
   onFallback?: (message: string) => void;
 }
@@ -132,7 +136,9 @@ export async function openTarget(opts: TargetOptions): Promise<Target> {
   const unregister = driver.cleanupOnExit();
   let id: string;
   try {
-    id = await driver.create({ image, network: opts.network, labels: opts.keep ? { [KEEP_LABEL]: 'true' } : {},
+    const labels: Record<string, string> = opts.keep ? { [KEEP_LABEL]: 'true' } : {};
+    if (opts.workspace) labels[LABELS.workspace] = opts.workspace;
+    id = await driver.create({ image, network: opts.network, labels, nodeName: opts.nodeName,
       init: opts.init, privileged: opts.privileged, memory: opts.memory, pidsLimit: opts.pidsLimit });
   } catch (e) {
     throw e instanceof ContainerError ? new EnvironmentError(e.message) : e;

@@ -40,6 +40,8 @@ export interface RunInputs {
   runList?: string[];
   /** The policy a Policyfile run uses (`node.policy_name`). */
   policy?: { name: string; group?: string };
+  /** The node name chosen for the run (`node.name`, and the machine's hostname and fqdn: see nodeName.ts). */
+  nodeName?: string;
 }
 
 export const NO_INPUTS: RunInputs = { layers: [] };

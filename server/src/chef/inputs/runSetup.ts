@@ -35,6 +35,8 @@ export interface RunRequest {
   searchFrom?: string;
   /** What the caller already knows a user should hear (a kitchen setting Test Kitchen ignores). */
   notes?: string[];
+  /** The node name the user chose (`--node-name`, `cloche.run.nodeName`). */
+  nodeName?: string;
 }
 
 export interface RunSetup {
@@ -48,7 +50,7 @@ export interface RunSetup {
 }
 
 export function setUpRun(req: RunRequest): RunSetup {
-  const setup: RunSetup = { inputs: { layers: [] }, errors: [], notes: [...(req.notes ?? [])] };
+  const setup: RunSetup = { inputs: { layers: [], ...(req.nodeName ? { nodeName: req.nodeName } : {}) }, errors: [], notes: [...(req.notes ?? [])] };
   const attempt = <T>(fn: () => T): T | undefined => {
     try { return fn(); } catch (e) { if (e instanceof InputError) { setup.errors.push(e); return undefined; } throw e; }
   };
