@@ -38,7 +38,7 @@ function methodSchema(name: string, def: MethodDef): PropertySchema {
 
 /** `set_or_return(:x, arg, kind_of: …, default: …, name_attribute: true, equal_to: […])` in the method's body. */
 function fromSetOrReturn(def: MethodDef, interp: Interpreter): PropertySchema | undefined {
-  const call = findCall(def.node.body, 'set_or_return', 0);
+  const call = setOrReturnIn(def.node);
   const args = call?.arguments_?.arguments_;
   if (!args || args[0]?.constructor.name !== 'SymbolNode') return undefined;
   const env = new Env(undefined, interp.world.main, def.unit, { nesting: def.nesting });
@@ -62,6 +62,15 @@ function fromSetOrReturn(def: MethodDef, interp: Interpreter): PropertySchema | 
     // set_or_return validates, but callbacks and coercions may still turn a value into an allowed one.
     ...(opt('callbacks') ? { coerce: true } : {}),
   } as PropertySchema;
+}
+
+/** The `set_or_return` call of a method's body, per method node (every world that loads the class asks again). */
+const setOrReturnCalls = new WeakMap<object, N | null>();
+
+function setOrReturnIn(defNode: N): N | undefined {
+  let call = setOrReturnCalls.get(defNode);
+  if (call === undefined) setOrReturnCalls.set(defNode, call = findCall(defNode.body, 'set_or_return', 0) ?? null);
+  return call ?? undefined;
 }
 
 function findCall(node: N, name: string, depth: number): N | undefined {

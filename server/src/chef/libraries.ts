@@ -84,14 +84,23 @@ function libraryMethods(world: ChefWorld, owners: Map<string, Cookbook>): Map<st
   return out;
 }
 
+/** The names a library file `provides`, per parse (every world that loads the file asks again). */
+const providedNames = new WeakMap<ParsedRuby, string[]>();
+
 function collectResourceNames(parsed: ParsedRuby, out: Set<string>): void {
-  const visit = (node: any, depth: number): void => { // eslint-disable-line @typescript-eslint/no-explicit-any
-    if (!node || depth > 200) return;
-    if (node.constructor.name === 'CallNode' && !node.receiver && node.name === 'provides') {
-      const first = node.arguments_?.arguments_?.[0];
-      if (first?.constructor.name === 'SymbolNode') out.add(first.unescaped.value);
-    }
-    for (const child of node.childNodes?.() ?? []) visit(child, depth + 1);
-  };
-  visit(parsed.tree, 0);
+  let names = providedNames.get(parsed);
+  if (!names) {
+    const found: string[] = [];
+    const visit = (node: any, depth: number): void => { // eslint-disable-line @typescript-eslint/no-explicit-any
+      if (!node || depth > 200) return;
+      if (node.constructor.name === 'CallNode' && !node.receiver && node.name === 'provides') {
+        const first = node.arguments_?.arguments_?.[0];
+        if (first?.constructor.name === 'SymbolNode') found.push(first.unescaped.value);
+      }
+      for (const child of node.childNodes?.() ?? []) visit(child, depth + 1);
+    };
+    visit(parsed.tree, 0);
+    providedNames.set(parsed, names = found);
+  }
+  for (const n of names) out.add(n);
 }
