@@ -25,6 +25,7 @@ import { type CustomResourceDef, type DefinitionDef, actionsOn } from './customR
 import { evalYamlRecipe } from './yamlRecipe';
 import type { Model } from './model';
 import type { Cookbook } from './workspace';
+import { missingRecipeMessage } from './missingRecipeMessage';
 import { missingRecipeData, nameInLiteral } from './recipeNames';
 
 export type { ResourceKind };
@@ -402,7 +403,7 @@ export class Compilation implements RunHost {
     const file = cb.files.recipes.find((f) => path.basename(f).replace(/\.(rb|ya?ml)$/, '') === recipe);
     if (!file) {
       const data = missingRecipeData(cb, recipe, nameInLiteral(specV.v, recipe, literal, 'recipe'));
-      if (ctx?.loc) this.findings.push({ code: 'missing-recipe', severity: 'error', loc: ctx.loc, message: `Recipe ${id} does not exist (cookbook ${cb.name} has ${listNames(cb.files.recipes.map((f) => path.basename(f).replace(/\.(rb|ya?ml)$/, '')))}).`, ...(data ? { data } : {}) });
+      if (ctx?.loc) this.findings.push({ code: 'missing-recipe', severity: 'error', loc: ctx.loc, message: missingRecipeMessage(id, cb, this.model.cookbooks.values()), ...(data ? { data } : {}) });
       return;
     }
     this.loadAttributes(cbName);
@@ -552,10 +553,4 @@ function nameOf(v: Value): { text: string; unknownReason?: string } {
 /** The lexical nesting a block was written in (its constants resolve from there). */
 function blockNesting(block: Value): RModule[] {
   return block.k === 'proc' || block.k === 'lazy' ? ((block.proc.env as Env).scope.nesting) : [];
-}
-
-function listNames(names: string[]): string {
-  if (!names.length) return 'no recipes';
-  const shown = names.slice(0, 8).join(', ');
-  return names.length > 8 ? `${shown} and ${names.length - 8} more` : shown;
 }
