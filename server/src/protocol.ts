@@ -225,6 +225,118 @@ export interface Graph {
   diagnostics: Diagnostic[];
 }
 
+// ─── Run diff contract (`cloche diff --format json`; chef/runDiff.ts) ─────────────────────────────
+
+/**
+ * How one aspect of a resource differs between two runs. `may-change` when the value is not known
+ * statically on either side (`{ "$unknown": why }`, a lazy value, an unknown name, action or hole in
+ * rendered content): never reported as changed or unchanged. `added`/`removed`: present on one side only.
+ */
+export type RunDiffStatus = 'changed' | 'may-change' | 'added' | 'removed';
+
+/** One changed aspect of a resource present on both sides. */
+export interface RunDiffFieldChange {
+  /** `property` (by name), `actions`, `name`, `type` (the resolved resource class), `guard`, `origin`, `conditional`, `repeated`. */
+  field: 'property' | 'actions' | 'name' | 'type' | 'guard' | 'origin' | 'conditional' | 'repeated';
+  /** The property's name for `property`; the guard as written for `guard`. */
+  name?: string;
+  status: RunDiffStatus;
+  /** The value before (absent when `added`). */
+  from?: JsonValue;
+  /** The value after (absent when `removed`). */
+  to?: JsonValue;
+  /** Why it may change: the reason of the unknown (or lazy value) on either side. */
+  reason?: string;
+}
+
+/** A notification (or subscription) declared on one side and not the other, or whose action/target is unknown. */
+export interface RunDiffNotificationChange {
+  status: 'added' | 'removed' | 'may-change';
+  kind: 'notifies' | 'subscribes';
+  /** The action, or `«unknown»`. */
+  action: string;
+  /** The target resource's id (resolved, else as written), or `«unknown»`. */
+  target: string;
+  timing: Timing;
+  reason?: string;
+}
+
+/** The rendered file content of a file-like resource, when it differs or may. */
+export interface RunDiffContentChange {
+  status: RunDiffStatus;
+  /** Unified diff (`--- a/…`, `+++ b/…`, hunks) of the content as people read it (holes as `«unknown: why»`). */
+  patch: string;
+  /** The whole content on each side, as the Graph carries it (for a diff editor). */
+  from?: RenderedText;
+  to?: RenderedText;
+  /** Why it may change: the first hole's reason. */
+  reason?: string;
+}
+
+/** A resource present on both sides that differs (or may). */
+export interface RunDiffResourceChange {
+  id: string;
+  type: string;
+  /** `may-change` when every difference is a may-change; `changed` when any is known to change. */
+  status: 'changed' | 'may-change';
+  fromLocation: SourceLocation;
+  toLocation: SourceLocation;
+  fields: RunDiffFieldChange[];
+  notifications: RunDiffNotificationChange[];
+  content?: RunDiffContentChange;
+}
+
+/** A resource present on one side only. */
+export interface RunDiffResourceRef {
+  id: string;
+  type: string;
+  resolvedType: string;
+  actions: (string | UnknownMarker)[];
+  location: SourceLocation;
+  /** Its id repeats on this side and this is not the first: the nth (0-based) occurrence. */
+  occurrence?: number;
+}
+
+/**
+ * A notification edge present on both sides whose two resources swapped converge order: the
+ * notifier (or subscribed-to resource) `source` now runs after (or before) its `target`. It matters
+ * for `:immediately`/`:before` notifications and for anything the target reads that the source writes.
+ */
+export interface RunDiffOrderChange {
+  source: string;
+  target: string;
+  kind: 'notifies' | 'subscribes';
+  action?: string;
+  timing?: Timing;
+  /** Which resource converged first on each side. */
+  fromFirst: 'source' | 'target';
+  toFirst: 'source' | 'target';
+}
+
+/** One side of a diff: where its run came from. */
+export interface RunDiffSide {
+  /** `working tree`, a git revision as given, and the platform, suite or attribute file when those differ. */
+  label: string;
+  /** The commit the revision resolved to (absent for the working tree). */
+  commit?: string;
+  platform: string;
+  runList: string[];
+}
+
+/** `cloche diff --format json`: the difference between two runs of the same cookbook. */
+export interface RunDiff {
+  from: RunDiffSide;
+  to: RunDiffSide;
+  /** In the `to` run's converge order. */
+  added: RunDiffResourceRef[];
+  /** In the `from` run's converge order. */
+  removed: RunDiffResourceRef[];
+  /** In the `to` run's converge order. */
+  changed: RunDiffResourceChange[];
+  order: RunDiffOrderChange[];
+  summary: { added: number; removed: number; changed: number; mayChange: number; unchanged: number; order: number };
+}
+
 // ─── Plan and converge contracts (the engine; design.md "Data contracts") ─────────────────────────
 
 /** What a step would do (plan) or did (converge). */
