@@ -122,12 +122,13 @@ export class AttributeStore {
     return copy;
   }
 
-  /** Makes everything an own hash holds this store's own. */
-  private ownDeep(h: HashValue, depth: number): HashValue {
-    if (depth > 32) return h;
+  /** Makes everything an own hash holds this store's own (a hash held twice is looked at once). */
+  private ownDeep(h: HashValue, depth: number, seen = new Set<Value>()): HashValue {
+    if (depth > 32 || seen.has(h)) return h;
+    seen.add(h);
     for (const [k, e] of h.map) {
       const v = e.value;
-      if (v.k === 'hash') this.ownDeep(this.ownChild(h, k, v), depth + 1);
+      if (v.k === 'hash') this.ownDeep(this.ownChild(h, k, v), depth + 1, seen);
       else if (holdsShared(v, 0)) h.map.set(k, { key: e.key, value: copyOut(v, 0) });
     }
     return h;
@@ -284,12 +285,15 @@ export class AttributeStore {
   }
 }
 
-/** Whether a value is, or holds, a shared container. */
-function holdsShared(v: Value, depth: number): boolean {
-  if (depth > 32) return false;
+/** Whether a value is, or holds, a shared container (each container looked into once: `[a] * 100_000` costs what it holds). */
+function holdsShared(v: Value, depth: number, seen = new Set<Value>()): boolean {
+  if (depth > 32 || seen.has(v)) return false;
   if (v.k === 'str') return SHARED.has(v);
-  if (v.k === 'array') return SHARED.has(v) || v.items.some((x) => holdsShared(x, depth + 1));
-  if (v.k === 'hash') return SHARED.has(v) || [...v.map.values()].some((e) => holdsShared(e.value, depth + 1));
+  if (v.k !== 'array' && v.k !== 'hash') return false;
+  if (SHARED.has(v)) return true;
+  seen.add(v);
+  if (v.k === 'array') return v.items.some((x) => holdsShared(x, depth + 1, seen));
+  for (const e of v.map.values()) if (holdsShared(e.value, depth + 1, seen)) return true;
   return false;
 }
 
@@ -301,24 +305,40 @@ function share(v: Value, depth: number): void {
   else if (v.k === 'array') for (const x of v.items) share(x, depth + 1);
 }
 
-/** A copy of a value whose containers (hashes, arrays, strings) are new: changing it changes nothing stored. */
-function copyOut(v: Value, depth: number): Value {
-  if (depth > 32) return v;
-  switch (v.k) {
-    case 'str': return { k: 'str', v: v.v };
-    case 'array': return { k: 'array', items: v.items.map((x) => copyOut(x, depth + 1)) };
-    case 'hash': {
-      const map = new Map<string, { key: Value; value: Value }>();
-      for (const [k, e] of v.map) map.set(k, { key: e.key, value: copyOut(e.value, depth + 1) });
-      return { k: 'hash', map };
-    }
-    default: return v;
+/**
+ * A copy of a value whose containers (hashes, arrays, strings) are new: changing it changes nothing
+ * stored. A container held in several places is copied once, so the copy costs what the value holds
+ * (`[a] * 100_000` is not copied into ten billion elements).
+ */
+function copyOut(v: Value, depth: number, copies = new Map<Value, Value>()): Value {
+  if (depth > 32 || (v.k !== 'str' && v.k !== 'array' && v.k !== 'hash')) return v;
+  const done = copies.get(v);
+  if (done) return done;
+  let copy: Value;
+  if (v.k === 'str') copy = { k: 'str', v: v.v };
+  else if (v.k === 'array') {
+    const items: Value[] = [];
+    copy = { k: 'array', items };
+    copies.set(v, copy);
+    for (const x of v.items) items.push(copyOut(x, depth + 1, copies));
+  } else {
+    const map = new Map<string, { key: Value; value: Value }>();
+    copy = { k: 'hash', map };
+    copies.set(v, copy);
+    for (const [k, e] of v.map) map.set(k, { key: e.key, value: copyOut(e.value, depth + 1, copies) });
   }
+  copies.set(v, copy);
+  return copy;
 }
 
-function normalizeKeys(v: Value, depth = 0): Value {
+/** Hash keys as Chef's VividMash stores them (strings); a hash held in several places is converted once. */
+function normalizeKeys(v: Value, depth = 0, done = new Map<Value, Value>()): Value {
   if (v.k !== 'hash' || depth > 16) return v;
-  return hashOf([...v.map.values()].map((e) => [keyName(e.key) !== undefined ? str(keyName(e.key)!) : e.key, normalizeKeys(e.value, depth + 1)]));
+  const known = done.get(v);
+  if (known) return known;
+  const out = hashOf([...v.map.values()].map((e) => [keyName(e.key) !== undefined ? str(keyName(e.key)!) : e.key, normalizeKeys(e.value, depth + 1, done)]));
+  done.set(v, out);
+  return out;
 }
 
 function deepMerge(base: HashValue, over: HashValue): HashValue {

@@ -11,6 +11,7 @@ import { invokeFound } from '../ruby/eval/calls';
 import { Env, type EvalCallContext, type Interpreter } from '../ruby/interpreter';
 import { parseRuby } from '../ruby/prism';
 import type { UnknownMarker } from '../protocol';
+import { MAX_STRING_LENGTH } from '../ruby/core/limits';
 import type { ChefWorld } from './dsl/chefWorld';
 import { platformHelper } from './platformDsl';
 import type { NodeObject } from './attributes';
@@ -85,8 +86,11 @@ export type RenderedPart = string | UnknownMarker;
 /** Collects the output, marking what is written under an undecided condition or loop as a hole. */
 class Output {
   readonly parts: RenderedPart[] = [];
+  /** Characters of known text so far: past `MAX_STRING_LENGTH` the rest is one hole, never built. */
+  private length = 0;
 
   add(value: Value, interp: Interpreter): void {
+    if (this.length > MAX_STRING_LENGTH) return;
     // The outermost uncertainty names the hole, so all text under one `if` or loop is one hole.
     const condition = interp.conditions[0], loop = interp.repetitions[0];
     if (loop !== undefined) return this.hole(`text repeated for each item of a collection not known statically (${loop})`, true);
@@ -98,6 +102,8 @@ class Output {
 
   text(t: string): void {
     if (!t) return;
+    this.length += t.length;
+    if (this.length > MAX_STRING_LENGTH) return this.hole(`the rendered text is longer than ${MAX_STRING_LENGTH} characters, too large to evaluate statically`, false);
     const last = this.parts.length - 1;
     if (typeof this.parts[last] === 'string') this.parts[last] = (this.parts[last] as string) + t;
     else this.parts.push(t);

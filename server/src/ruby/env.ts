@@ -101,9 +101,14 @@ export interface Budgets {
    * `1 + 1 + …`) is as deep as it is long.
    */
   nesting: number;
+  /**
+   * How much the values one evaluation builds may add up to, in units of roughly a byte
+   * (`allocations.ts`), so many medium values cannot add up to gigabytes.
+   */
+  allocation: number;
 }
 
-export const DEFAULT_BUDGETS: Budgets = { steps: 2_000_000, loopIterations: 5_000, callDepth: 64, nesting: 1_000 };
+export const DEFAULT_BUDGETS: Budgets = { steps: 2_000_000, loopIterations: 5_000, callDepth: 64, nesting: 1_000, allocation: 100_000_000 };
 
 /** A note the evaluator leaves for validation (e.g. a `raise` that would stop the run). */
 export interface EvalFinding {

@@ -21,6 +21,7 @@ import {
 } from './env';
 import { RubyWorld } from './world';
 import './nodeNames';
+import { AllocationMeter } from './allocations';
 import * as literals from './eval/literals';
 import * as variables from './eval/variables';
 import * as control from './eval/control';
@@ -52,6 +53,8 @@ export class Interpreter {
   readonly host?: unknown;
   steps = 0;
   depth = 0;
+  /** What this evaluation has built, against `budgets.allocation`. */
+  readonly allocations: AllocationMeter;
   /** Syntax nodes under evaluation now (bounded by `budgets.nesting`). */
   nesting = 0;
   /** Files whose evaluation met the nesting bound (each is reported once). */
@@ -72,6 +75,7 @@ export class Interpreter {
 
   constructor(opts: InterpreterOptions = {}) {
     this.budgets = opts.budgets ?? DEFAULT_BUDGETS;
+    this.allocations = new AllocationMeter(this.budgets.allocation ?? DEFAULT_BUDGETS.allocation);
     this.world = opts.world ?? new RubyWorld();
     this.resolveConstant = opts.resolveConstant ?? (() => undefined);
     this.kernel = opts.kernel;

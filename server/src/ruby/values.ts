@@ -3,6 +3,7 @@
  * plus `unknown`, which carries the reason it cannot be known and where that happened.
  */
 import type { JsonValue, SourceLocation } from '../protocol';
+import { BoundedText } from './boundedText';
 
 export type Value =
   | { k: 'nil' }
@@ -120,14 +121,25 @@ export function truthy(v: Value): boolean | undefined {
   return true;
 }
 
-/** The first unknown inside a value (deeply), so an operation on it can keep the reason. */
+/**
+ * The first unknown inside a value (deeply), so an operation on it can keep the reason. Each shared
+ * container is looked into once, so a value built as `[a] * 100_000` costs what it holds, not what
+ * it would print.
+ */
 export function findUnknown(v: Value, depth = 0): Extract<Value, { k: 'unknown' }> | undefined {
   if (v.k === 'unknown') return v;
-  if (depth > 8) return undefined;
+  if (v.k !== 'array' && v.k !== 'hash') return undefined;
+  return unknownWithin(v, depth, new Set());
+}
+
+function unknownWithin(v: Value, depth: number, seen: Set<Value>): Extract<Value, { k: 'unknown' }> | undefined {
+  if (v.k === 'unknown') return v;
+  if (depth > 8 || (v.k !== 'array' && v.k !== 'hash') || seen.has(v)) return undefined;
+  seen.add(v);
   if (v.k === 'array') {
-    for (const item of v.items) { const u = findUnknown(item, depth + 1); if (u) return u; }
-  } else if (v.k === 'hash') {
-    for (const e of v.map.values()) { const u = findUnknown(e.value, depth + 1) ?? findUnknown(e.key, depth + 1); if (u) return u; }
+    for (const item of v.items) { const u = unknownWithin(item, depth + 1, seen); if (u) return u; }
+  } else {
+    for (const e of v.map.values()) { const u = unknownWithin(e.value, depth + 1, seen) ?? unknownWithin(e.key, depth + 1, seen); if (u) return u; }
   }
   return undefined;
 }
@@ -156,39 +168,66 @@ function formatFloat(n: number): string {
   return Number.isInteger(n) ? n.toFixed(1) : String(n);
 }
 
-/** Ruby's `inspect`, used for messages and hover. */
+/**
+ * Ruby's `inspect`, used for messages and hover. Past `TEXT_LIMIT` characters it stops (the text then
+ * ends with `…` and is longer than the limit, which callers making a Ruby string treat as too large).
+ */
 export function inspect(v: Value, depth = 0): string {
-  if (depth > 6) return '…';
+  const out = new BoundedText();
+  writeInspect(v, depth, out);
+  return out.full ? out.text + '…' : out.text;
+}
+
+function writeInspect(v: Value, depth: number, out: BoundedText): void {
+  if (out.full) return;
+  if (depth > 6) { out.add('…'); return; }
   switch (v.k) {
-    case 'nil': return 'nil';
-    case 'str': return JSON.stringify(v.v);
-    case 'sym': return /^[A-Za-z_][A-Za-z0-9_]*[?!=]?$/.test(v.v) ? ':' + v.v : ':' + JSON.stringify(v.v);
-    case 'array': return '[' + v.items.map((i) => inspect(i, depth + 1)).join(', ') + ']';
+    case 'nil': out.add('nil'); return;
+    case 'str': out.add(JSON.stringify(v.v)); return;
+    case 'sym': out.add(/^[A-Za-z_][A-Za-z0-9_]*[?!=]?$/.test(v.v) ? ':' + v.v : ':' + JSON.stringify(v.v)); return;
+    case 'array':
+      out.add('[');
+      for (let i = 0; i < v.items.length && !out.full; i++) { if (i) out.add(', '); writeInspect(v.items[i], depth + 1, out); }
+      out.add(']');
+      return;
     case 'hash': {
-      const parts = [...v.map.values()].map((e) =>
-        e.key.k === 'sym' && /^[A-Za-z_][A-Za-z0-9_]*$/.test(e.key.v)
-          ? `${e.key.v}: ${inspect(e.value, depth + 1)}`
-          : `${inspect(e.key, depth + 1)} => ${inspect(e.value, depth + 1)}`);
-      return '{' + parts.join(', ') + '}';
+      out.add('{');
+      let first = true;
+      for (const e of v.map.values()) {
+        if (out.full) break;
+        if (!first) out.add(', ');
+        first = false;
+        if (e.key.k === 'sym' && /^[A-Za-z_][A-Za-z0-9_]*$/.test(e.key.v)) out.add(`${e.key.v}: `);
+        else { writeInspect(e.key, depth + 1, out); out.add(' => '); }
+        writeInspect(e.value, depth + 1, out);
+      }
+      out.add('}');
+      return;
     }
-    case 'regexp': return `/${v.source}/${v.flags}`;
-    case 'lazy': return `lazy { ${v.proc.source.replace(/^lazy\s*/, '')} }`;
-    case 'unknown': return `«unknown: ${v.reason}»`;
-    default: return toS(v);
+    case 'regexp': out.add(`/${v.source}/${v.flags}`); return;
+    case 'lazy': out.add(`lazy { ${v.proc.source.replace(/^lazy\s*/, '')} }`); return;
+    case 'unknown': out.add(`«unknown: ${v.reason}»`); return;
+    default: out.add(toS(v));
   }
 }
 
 const EQUALITY_DEPTH = 100;
+/** Most element comparisons one `==` makes: `[a] * 100_000 == [b] * 100_000` with large `a` and `b` would make billions. */
+const MAX_COMPARISONS = 1_000_000;
 
 /**
  * Structural equality (Ruby `==`); undefined when either side is unknown, or when the values nest
  * deeper than `EQUALITY_DEPTH` (a loop can build an array 10,000 levels deep; comparing it must
- * not exhaust the stack).
+ * not exhaust the stack), or when it would take more than `MAX_COMPARISONS` element comparisons.
  */
 export function rubyEquals(a: Value, b: Value, depth = 0): boolean | undefined {
+  return equalsWithin(a, b, depth, { left: MAX_COMPARISONS });
+}
+
+function equalsWithin(a: Value, b: Value, depth: number, budget: { left: number }): boolean | undefined {
   if (a.k === 'unknown' || b.k === 'unknown') return undefined;
   if (a === b && a.k !== 'float') return true;
-  if (depth > EQUALITY_DEPTH) return undefined;
+  if (depth > EQUALITY_DEPTH || --budget.left < 0) return undefined;
   if ((a.k === 'int' || a.k === 'float') && (b.k === 'int' || b.k === 'float')) return a.v === b.v;
   if (a.k !== b.k) return false;
   switch (a.k) {
@@ -198,7 +237,11 @@ export function rubyEquals(a: Value, b: Value, depth = 0): boolean | undefined {
       const bi = (b as typeof a).items;
       if (a.items.length !== bi.length) return false;
       let result: boolean | undefined = true;
-      a.items.forEach((x, i) => { const e = rubyEquals(x, bi[i], depth + 1); if (e === false) result = false; else if (e === undefined && result) result = undefined; });
+      for (let i = 0; i < a.items.length; i++) {
+        const e = equalsWithin(a.items[i], bi[i], depth + 1, budget);
+        if (e === false) return false;
+        if (e === undefined) result = undefined;
+      }
       return result;
     }
     case 'hash': {
@@ -207,32 +250,47 @@ export function rubyEquals(a: Value, b: Value, depth = 0): boolean | undefined {
       for (const [key, e] of a.map) {
         const other = bm.get(key);
         if (!other) return false;
-        const eq = rubyEquals(e.value, other.value, depth + 1);
+        const eq = equalsWithin(e.value, other.value, depth + 1, budget);
         if (eq !== true) return eq;
       }
       return true;
     }
     case 'regexp': return a.source === (b as typeof a).source;
-    case 'range': return rubyEquals(a.from, (b as typeof a).from, depth + 1) === true && rubyEquals(a.to, (b as typeof a).to, depth + 1) === true;
+    case 'range': return equalsWithin(a.from, (b as typeof a).from, depth + 1, budget) === true && equalsWithin(a.to, (b as typeof a).to, depth + 1, budget) === true;
     default: return a === b;
   }
 }
 
+/** Most values one `toJson` writes; a larger value is shown as not known (it would not fit a graph anyway). */
+const MAX_JSON_VALUES = 200_000;
+
 /** The plain JSON form used by the Graph contract. Unknowns become `{ "$unknown": reason }`. */
 export function toJson(v: Value, depth = 0): JsonValue {
+  const budget = { left: MAX_JSON_VALUES };
+  const j = jsonWithin(v, depth, budget);
+  return budget.left < 0 ? { $unknown: `a value too large to show (more than ${MAX_JSON_VALUES} elements)` } : j;
+}
+
+function jsonWithin(v: Value, depth: number, budget: { left: number }): JsonValue {
+  if (--budget.left < 0) return null;
   if (depth > 12) return { $unknown: 'value nested too deeply' };
   switch (v.k) {
     case 'nil': return null;
     case 'bool': case 'int': case 'float': case 'str': return v.v;
     case 'sym': return ':' + v.v;
-    case 'array': return v.items.map((i) => toJson(i, depth + 1));
+    case 'array': {
+      const out: JsonValue[] = [];
+      for (const i of v.items) { out.push(jsonWithin(i, depth + 1, budget)); if (budget.left < 0) break; }
+      return out;
+    }
     case 'hash': {
       const out: Record<string, JsonValue> = {};
       for (const e of v.map.values()) {
         // A key nobody knows cannot be written as one: the hash as a whole is not known.
         const u = findUnknown(e.key);
         if (u) return { $unknown: `a key of this hash is not known (${u.reason})` };
-        out[e.key.k === 'sym' ? ':' + e.key.v : toS(e.key)] = toJson(e.value, depth + 1);
+        out[e.key.k === 'sym' ? ':' + e.key.v : toS(e.key)] = jsonWithin(e.value, depth + 1, budget);
+        if (budget.left < 0) break;
       }
       return out;
     }

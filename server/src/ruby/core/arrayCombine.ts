@@ -6,7 +6,7 @@
 import { type Value, NIL, str, int, arr, bool, unknown, findUnknown, rubyEquals } from '../values';
 import { type MethodTable, type Arr, type Ctx, raise, implicitName, yieldTo } from './args';
 import { arrResult, fitsCollection, fitsString, tooLarge, MAX_COLLECTION_SIZE } from './limits';
-import { eqlKey } from './enumQuery';
+import { eqlKeys } from './enumQuery';
 import { rubyToS } from './display';
 import { spaceship } from './compare';
 
@@ -23,8 +23,9 @@ function setOp(fn: (a: Value[], others: Value[][]) => Value[]): MethodTable<Arr>
   };
 }
 
-const keysOf = (items: Value[]): Set<string> => new Set(items.map(eqlKey));
-const uniqueBy = (items: Value[]): Value[] => { const seen = new Set<string>(); return items.filter((x) => !seen.has(eqlKey(x)) && !!seen.add(eqlKey(x))); };
+/** The keys of the elements; one `keyOf` for all the arrays of an operation, so an element they share has the same key string (compared at once, not character by character). */
+const keysOf = (items: Value[], keyOf: (v: Value) => string): Set<string> => new Set(items.map(keyOf));
+const uniqueBy = (items: Value[], keyOf = eqlKeys()): Value[] => { const seen = new Set<string>(); return items.filter((x) => !seen.has(keyOf(x)) && !!seen.add(keyOf(x))); };
 
 /** `join`: nested arrays joined with the same separator, nil as empty, others by to_s. */
 export function joinItems(items: Value[], sep: string, depth = 0): string | Value {
@@ -43,17 +44,32 @@ export function joinItems(items: Value[], sep: string, depth = 0): string | Valu
   return parts.join(sep);
 }
 
-function flatten(items: Value[], depth: number, out: Value[] = []): Value[] | undefined {
-  for (const x of items) {
-    if (x.k === 'array' && depth !== 0) { if (!flatten(x.items, depth - 1, out)) return undefined; }
-    else out.push(x);
-    if (out.length > MAX_COLLECTION_SIZE) return undefined;
+/**
+ * `flatten(depth)` (-1: all the way), without recursion on the JavaScript stack: undefined past the
+ * collection bound; an array that holds itself raises, as in Ruby.
+ */
+function flatten(items: Value[], depth: number): Value[] | 'recursive' | undefined {
+  const out: Value[] = [];
+  const open = new Set<Value[]>([items]);
+  const stack: { items: Value[]; at: number; depth: number }[] = [{ items, at: 0, depth }];
+  while (stack.length) {
+    const top = stack[stack.length - 1];
+    if (top.at >= top.items.length) { open.delete(top.items); stack.pop(); continue; }
+    const x = top.items[top.at++];
+    if (x.k === 'array' && top.depth !== 0) {
+      if (open.has(x.items)) return 'recursive';
+      open.add(x.items);
+      stack.push({ items: x.items, at: 0, depth: top.depth - 1 });
+    } else {
+      out.push(x);
+      if (out.length > MAX_COLLECTION_SIZE) return undefined;
+    }
   }
   return out;
 }
 
 /** The elements also in the other array (for `intersect?`). */
-const common = setOp((a, [b]) => { const k = keysOf(b); return a.filter((x) => k.has(eqlKey(x))); });
+const common = setOp((a, [b]) => { const keyOf = eqlKeys(); const k = keysOf(b, keyOf); return a.filter((x) => k.has(keyOf(x))); });
 
 function repeat(a: Arr, [n]: Value[], ctx: Ctx): Value | undefined {
   if (n?.k === 'str') { const j = joinItems(a.items, n.v); return typeof j === 'string' ? str(j) : j; }
@@ -127,10 +143,10 @@ function rotate(a: Arr, [n]: Value[]): Value | undefined {
 
 export const ARRAY_COMBINE: MethodTable<Arr> = {
   '+': (a, [o], ctx) => (o?.k === 'array' ? arrResult([...a.items, ...o.items]) : raise(ctx, 'TypeError', `no implicit conversion of ${implicitName(o)} into Array`)),
-  '-': setOp((a, [b]) => { const k = keysOf(b); return a.filter((x) => !k.has(eqlKey(x))); }),
-  difference: setOp((a, others) => { const k = keysOf(others.flat()); return a.filter((x) => !k.has(eqlKey(x))); }),
-  '&': setOp((a, [b]) => { const k = keysOf(b); return uniqueBy(a.filter((x) => k.has(eqlKey(x)))); }),
-  intersection: setOp((a, others) => uniqueBy(a.filter((x) => others.every((o) => keysOf(o).has(eqlKey(x)))))),
+  '-': setOp((a, [b]) => { const keyOf = eqlKeys(); const k = keysOf(b, keyOf); return a.filter((x) => !k.has(keyOf(x))); }),
+  difference: setOp((a, others) => { const keyOf = eqlKeys(); const k = keysOf(others.flat(), keyOf); return a.filter((x) => !k.has(keyOf(x))); }),
+  '&': setOp((a, [b]) => { const keyOf = eqlKeys(); const k = keysOf(b, keyOf); return uniqueBy(a.filter((x) => k.has(keyOf(x))), keyOf); }),
+  intersection: setOp((a, others) => { const keyOf = eqlKeys(); const ks = others.map((o) => keysOf(o, keyOf)); return uniqueBy(a.filter((x) => ks.every((k) => k.has(keyOf(x)))), keyOf); }),
   '|': setOp((a, others) => uniqueBy([...a, ...others.flat()])),
   union: setOp((a, others) => uniqueBy([...a, ...others.flat()])),
   'intersect?': (a, args, ctx) => { const r = common(a, args, ctx); return r?.k === 'array' ? bool(r.items.length > 0) : r; },
@@ -140,7 +156,11 @@ export const ARRAY_COMBINE: MethodTable<Arr> = {
     const j = joinItems(a.items, sep?.k === 'str' ? sep.v : '');
     return typeof j === 'string' ? str(j) : j;
   },
-  flatten: (a, [d]) => { if (d && d.k !== 'int' && d.k !== 'nil') return undefined; const f = flatten(a.items, d?.k === 'int' ? d.v : -1); return f ? arr(f) : tooLarge('the flattened array'); },
+  flatten: (a, [d], ctx) => {
+    if (d && d.k !== 'int' && d.k !== 'nil') return undefined;
+    const f = flatten(a.items, d?.k === 'int' ? d.v : -1);
+    return f === 'recursive' ? raise(ctx, 'ArgumentError', 'tried to flatten recursive array') : f ? arr(f) : tooLarge('the flattened array');
+  },
   compact: (a) => arr(a.items.filter((x) => x.k !== 'nil')),
   reverse: (a) => arr([...a.items].reverse()),
   rotate,

@@ -61,15 +61,41 @@ function count(items: Value[], args: Value[], ctx: Ctx): Value {
 /** A key for `eql?`-equality: 1 and 1.0 are different elements to uniq and tally. */
 export const eqlKey = (v: Value): string => (v.k === 'float' ? 'f:' + v.v : hashKey(v));
 
+/**
+ * `eqlKey` for the elements of one operation, each array or hash keyed once: an element held many
+ * times (`[a] * 100_000`) is not printed again for each (its key is as long as its `inspect`), and
+ * equal keys are one string, which sets compare at once instead of character by character.
+ */
+export function eqlKeys(): (v: Value) => string {
+  const known = new Map<Value, string>();
+  const canonical = new Map<string, string>();
+  return (v) => {
+    if (v.k !== 'array' && v.k !== 'hash') return eqlKey(v);
+    let k = known.get(v);
+    if (k === undefined) {
+      k = eqlKey(v);
+      const same = canonical.get(k);
+      if (same === undefined) canonical.set(k, k); else k = same;
+      known.set(v, k);
+    }
+    return k;
+  };
+}
+
 function uniq(items: Value[], _a: Value[], ctx: Ctx): Value {
   const seen = new Set<string>();
   const out: Value[] = [];
+  const keyOf = eqlKeys();
+  // Without a block the elements are the keys: looked through for unknowns once, shared ones once.
+  const u0 = ctx.block ? undefined : findUnknown(arr(items));
+  if (u0) return unknown(u0.reason, u0.loc);
   for (const x of items) {
     const k = ctx.block ? yieldTo(ctx, [x]) : x;
-    const u = findUnknown(k);
+    const u = ctx.block ? findUnknown(k) : undefined;
     if (u) return unknown(u.reason, u.loc);
-    if (seen.has(eqlKey(k))) continue;
-    seen.add(eqlKey(k));
+    const key = keyOf(k);
+    if (seen.has(key)) continue;
+    seen.add(key);
     out.push(x);
   }
   return arr(out);
@@ -110,7 +136,8 @@ function zip(items: Value[], others: Value[], ctx: Ctx): Value | undefined {
     if (!l) return undefined;
     lists.push(l);
   }
-  const rows = items.map((x, i) => arr([x, ...lists.map((l) => l[i] ?? NIL)]));
+  // Rows of exactly their size: a spread makes arrays with room to spare, twice the memory for pairs.
+  const rows = items.map((x, i) => { const row = new Array<Value>(lists.length + 1); row[0] = x; lists.forEach((l, j) => { row[j + 1] = l[i] ?? NIL; }); return arr(row); });
   if (!ctx.block) return arr(rows);
   for (const r of rows) yieldTo(ctx, [r]);
   return NIL;

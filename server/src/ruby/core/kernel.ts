@@ -2,11 +2,12 @@
  * Kernel functions a recipe calls without a receiver that only compute: `format`/`sprintf` (see
  * format.ts) and the conversion functions `Integer()`, `Float()`, `String()`, `Array()`, `Hash()`.
  */
-import { type Value, type CallContext, NIL, str, arr, hashOf, unknown, findUnknown } from '../values';
+import { type Value, type CallContext, NIL, arr, hashOf, unknown, findUnknown } from '../values';
 import { float, intResult, option, raise } from './args';
 import { ConversionError, toFloat, toInteger } from './convert';
 import { rubyToS } from './display';
 import { rangeItems } from './rangeItems';
+import { strResult } from './limits';
 
 export { formatString } from './format';
 
@@ -63,7 +64,7 @@ export function kernelConversion(name: string, args: Value[], ctx?: CallContext)
   switch (name) {
     case 'Integer': return integer(args, ctx);
     case 'Float': return attempt(args, ctx, () => float(toFloat(v)));
-    case 'String': return v.k === 'object' ? undefined : str(rubyToS(v));
+    case 'String': return v.k === 'object' ? undefined : strResult(rubyToS(v));
     case 'Array': return toArray(v);
     default: return toHash(v, ctx);
   }

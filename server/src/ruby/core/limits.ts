@@ -1,12 +1,14 @@
 /**
  * How large a value the evaluator is willing to build. A hostile or careless recipe (`'x' * 10**9`,
  * `(1..10**9).to_a`, `a.product(a, a, a)`) must not exhaust memory or hang the language server, so a
- * result past these bounds becomes an unknown instead of being computed.
+ * result past these bounds becomes an unknown instead of being computed. What many values add up to
+ * is the evaluation's allocation budget (`../allocations.ts`).
  */
 import { type Value, unknown } from '../values';
+import { TEXT_LIMIT } from '../boundedText';
 
-/** Longest string a method may return. */
-export const MAX_STRING_LENGTH = 1_000_000;
+/** Longest string a method may return (writers of `inspect` and JSON stop just past it). */
+export const MAX_STRING_LENGTH = TEXT_LIMIT;
 /** Most elements an array or hash result may have. */
 export const MAX_COLLECTION_SIZE = 100_000;
 /** Most elements a range may be expanded to. */

@@ -3,10 +3,11 @@
  * identity, freezing and copying, to_s/inspect, respond_to?, then/tap/itself. For objects (node
  * attributes, resources) these are the fallback after the object's own answer.
  */
-import { type Value, TRUE, NIL, str, bool, arr, unknown, truthy, rubyEquals, rubyClassOf, findUnknown } from '../values';
+import { type Value, TRUE, NIL, bool, arr, unknown, truthy, rubyEquals, rubyClassOf, findUnknown } from '../values';
 import { type MethodTable, yieldTo } from './args';
 import { rubyInspect, rubyToS } from './display';
 import { respondTo } from './respond';
+import { strResult } from './limits';
 
 /** Whether a value of Ruby class `actual` is_a? `wanted`. */
 export function classMatches(actual: string, wanted: string): boolean {
@@ -62,8 +63,8 @@ export function objectMethods(tableOf: (v: Value) => MethodTable<never> | undefi
     itself: (v) => v,
     dup: (v) => v,
     clone: (v) => v,
-    to_s: (v) => (v.k === 'object' ? undefined : str(rubyToS(v))),
-    inspect: (v) => (v.k === 'object' ? undefined : str(rubyInspect(v))),
+    to_s: (v) => (v.k === 'object' ? undefined : strResult(rubyToS(v))),
+    inspect: (v) => (v.k === 'object' ? undefined : strResult(rubyInspect(v))),
     then: (v, _a, ctx) => (ctx.block ? yieldTo(ctx, [v]) : undefined),
     yield_self: (v, _a, ctx) => (ctx.block ? yieldTo(ctx, [v]) : undefined),
     tap: (v, _a, ctx) => { if (!ctx.block) return undefined; yieldTo(ctx, [v]); return v; },

@@ -38,7 +38,10 @@ function justify(kind: 'ljust' | 'rjust' | 'center'): MethodTable<Str>[string] {
     const n = w.v - [...s.v].length;
     if (n <= 0) return str(s.v);
     const left = kind === 'ljust' ? 0 : kind === 'rjust' ? n : Math.floor(n / 2);
-    const fill = (k: number): string => [...pad.repeat(Math.ceil(k / [...pad].length))].slice(0, k).join('');
+    const padChars = [...pad];
+    // A pad of single-unit characters is cut by units; otherwise by characters (astral ones take two units).
+    const fill = (k: number): string => (padChars.length === pad.length ? pad.repeat(Math.ceil(k / pad.length)).slice(0, k)
+      : [...pad.repeat(Math.ceil(k / padChars.length))].slice(0, k).join(''));
     return str(fill(left) + s.v + fill(n - left));
   };
 }

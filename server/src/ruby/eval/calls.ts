@@ -15,6 +15,7 @@ import type { Interpreter } from '../interpreter';
 import { assignTarget } from './variables';
 import { RubyRaise } from '../errors';
 import { recordMatch } from '../core/lastMatch';
+import { allocationUnits } from '../allocations';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type N = any;
@@ -56,6 +57,12 @@ function blockArgument(it: Interpreter, arg: N, env: Env, fallback: Value | unde
 
 /** A receiver-less call: self's methods (private ones too), then Kernel, then the host's fallback. */
 export function callFunction(it: Interpreter, name: string, args: Value[], ctx: EvalCallContext): Value {
+  const r = answerFunction(it, name, args, ctx);
+  it.allocations.charge(r);
+  return r;
+}
+
+function answerFunction(it: Interpreter, name: string, args: Value[], ctx: EvalCallContext): Value {
   const self = ctx.env.self;
   const selfV: Value = { k: 'object', obj: self };
   if (isModelObject(self)) {
@@ -72,7 +79,11 @@ export function callFunction(it: Interpreter, name: string, args: Value[], ctx: 
 
 /** A call with a receiver value. */
 export function callMethod(it: Interpreter, recv: Value, name: string, args: Value[], ctx: EvalCallContext): Value {
+  const unitsBefore = allocationUnits(recv);
   const r = callAny(it, recv, name, args, ctx);
+  // What the call built counts against the evaluation's allocation budget: its result, or how much the receiver grew.
+  it.allocations.grew(recv, unitsBefore);
+  if (r !== recv) it.allocations.charge(r);
   // A match against something unknown leaves an unknown last match: `$1` after it is not nil.
   if (r.k === 'unknown' && (name === '=~' || name === 'match' || (name === '===' && recv.k === 'regexp'))) recordMatch(ctx, r);
   return r;
@@ -254,7 +265,7 @@ export function binaryOp(it: Interpreter, l: Value, op: string, r: Value, node: 
   if ((op === '==' || op === '!=') && (l.k !== 'object' || !isModelObject(l.obj))) {
     if (l.k === 'object') { const own = l.obj.call(op, [r], it.ctx(env, undefined, node)); if (own !== undefined) return own; }
     const eq = rubyEquals(l, r);
-    if (eq === undefined) return unknown((findUnknown(l) ?? findUnknown(r))!.reason, it.locOf(env.unit, node));
+    if (eq === undefined) return unknown((findUnknown(l) ?? findUnknown(r))?.reason ?? 'the values are too large or nest too deeply to compare statically', it.locOf(env.unit, node));
     return bool(op === '==' ? eq : !eq);
   }
   return callMethod(it, l, op, [r], it.ctx(env, undefined, node));
@@ -273,6 +284,7 @@ export function evalArgs(it: Interpreter, argsNode: N, env: Env): { values: Valu
     if (name === 'SplatNode') {
       const v = a.expression ? it.evalNode(a.expression, env) : env.lookup('*') ?? NIL;
       const spread = v.k === 'array' ? v.items : v.k === 'nil' ? [] : [v];
+      it.allocations.chargeElements(spread.length);
       for (const s of spread) { values.push(s); argNodes.push(a); }
     } else if (name === 'BlockArgumentNode') {
       blockArg = a.expression ? it.evalNode(a.expression, env) : undefined;

@@ -2,6 +2,7 @@
 import { type Value, NIL, str, int, arr, unknown, hashOf, findUnknown, toS } from '../values';
 import { sliceSource } from '../prism';
 import type { Interpreter, Env } from '../interpreter';
+import { fitsString, fitsCollection, tooLarge } from '../core/limits';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type N = any;
@@ -20,8 +21,11 @@ export function interpolate(it: Interpreter, parts: N[], env: Env, make: (s: str
     const u = findUnknown(v);
     if (u) return unknown(u.reason, u.loc);
     out += v.k === 'object' ? toS(it.send(v, 'to_s', [], env)) : toS(v);
+    if (!fitsString(out.length)) return tooLarge('the interpolated string');
   }
-  return make(out);
+  const made = make(out);
+  it.allocations.charge(made);
+  return made;
 }
 
 export function regexp(it: Interpreter, node: N, env: Env): Value {
@@ -48,8 +52,11 @@ export function array(it: Interpreter, elements: N[], env: Env): Value {
       else if (v.k === 'range') { const a = it.send(v, 'to_a', [], env); if (a.k === 'array') items.push(...a.items); else return a; }
       else if (v.k !== 'nil') items.push(v);
     } else items.push(it.evalNode(el, env));
+    if (!fitsCollection(items.length)) return tooLarge('the array');
   }
-  return arr(items);
+  const made = arr(items);
+  it.allocations.charge(made);
+  return made;
 }
 
 export function hash(it: Interpreter, elements: N[], env: Env): Value {
@@ -64,8 +71,11 @@ export function hash(it: Interpreter, elements: N[], env: Env): Value {
       const value = el.value?.constructor.name === 'ImplicitNode' ? it.evalNode(el.value.value, env) : it.evalNode(el.value, env);
       pairs.push([key, value]);
     }
+    if (!fitsCollection(pairs.length)) return tooLarge('the hash');
   }
-  return hashOf(pairs);
+  const made = hashOf(pairs);
+  it.allocations.charge(made);
+  return made;
 }
 
 export function range(it: Interpreter, node: N, env: Env): Value {

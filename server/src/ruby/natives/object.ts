@@ -3,8 +3,10 @@
  * `is_a?`, `extend`, instance variables, `instance_eval`, `tap`. They take any value as self:
  * model objects, native objects and plain values alike.
  */
-import { type Value, NIL, TRUE, FALSE, str, sym, arr, bool, unknown, findUnknown, toS, inspect } from '../values';
+import { type Value, NIL, TRUE, FALSE, str, sym, arr, bool, unknown, findUnknown, inspect } from '../values';
 import { classMatches } from '../rubyMethods';
+import { jsonText } from './stdlib';
+import { strResult } from '../core/limits';
 import { RModule, RInstance, isModelObject, lookupClassOf } from '../objects';
 import type { EvalCallContext, MethodDef } from '../env';
 import type { RubyWorld } from '../world';
@@ -122,12 +124,12 @@ export function defineObjectNatives(world: RubyWorld): void {
   o.defineNative('eql?', (self, args) => (self.k === 'object' ? bool(args[0]?.k === 'object' && args[0].obj === self.obj) : undefined));
   o.defineNative('!', (self) => (self.k === 'object' ? FALSE : undefined));
   o.defineNative('to_s', (self) => (self.k === 'object' ? str(self.obj.describe()) : undefined));
-  o.defineNative('inspect', (self) => (self.k === 'object' ? str(self.obj.describe()) : str(inspect(self))));
+  o.defineNative('inspect', (self) => (self.k === 'object' ? str(self.obj.describe()) : strResult(inspect(self))));
   o.defineNative('display', () => NIL);
   for (const opaque of ['object_id', 'hash', '__id__', 'method', 'methods', 'public_methods', 'private_methods', 'singleton_methods']) {
     o.defineNative(opaque, (_self, _args, ctx) => unknown(`\`${opaque}\` is not evaluated statically`, ctx.loc));
   }
-  o.defineNative('to_json', (self, _args, ctx) => (findUnknown(self) ? unknown(findUnknown(self)!.reason) : self.k === 'object' ? unknown('to_json of an object is not evaluated', ctx.loc) : str(toJsonText(self))));
+  o.defineNative('to_json', (self, _args, ctx) => (findUnknown(self) ? unknown(findUnknown(self)!.reason) : self.k === 'object' ? unknown('to_json of an object is not evaluated', ctx.loc) : jsonValue(self)));
 }
 
 /** A method made from a block (`define_method`, `define_singleton_method`): a closure over the block's scope. */
@@ -145,13 +147,8 @@ function knownElsewhere(m: RModule | RInstance, name: string): boolean {
   return false;
 }
 
-function toJsonText(v: Value): string {
-  switch (v.k) {
-    case 'nil': return 'null';
-    case 'bool': case 'int': case 'float': return String(v.v);
-    case 'str': case 'sym': return JSON.stringify(v.v);
-    case 'array': return '[' + v.items.map(toJsonText).join(',') + ']';
-    case 'hash': return '{' + [...v.map.values()].map((e) => JSON.stringify(toS(e.key)) + ':' + toJsonText(e.value)).join(',') + '}';
-    default: return JSON.stringify(toS(v));
-  }
+/** `to_json`: what JSON cannot say plainly is written as its `to_s`; nested past 64 levels it is not evaluated. */
+function jsonValue(v: Value): Value {
+  const t = jsonText(v, { strict: false });
+  return t === undefined ? unknown('JSON of a value nested more than 64 levels deep') : strResult(t);
 }

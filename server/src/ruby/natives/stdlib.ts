@@ -2,32 +2,60 @@
  * Ruby standard library modules cookbooks call for values: `JSON` (parse, generate,
  * pretty_generate) and `Shellwords` (split, escape, join). Pure functions of their arguments.
  */
-import { type Value, type RubyObject, type CallContext, str, arr, unknown, findUnknown, fromJson, hashOf } from '../values';
+import { type Value, type RubyObject, type CallContext, str, arr, unknown, findUnknown, fromJson, hashOf, toS } from '../values';
 import { callValueMethod } from '../rubyMethods';
 import { raise } from '../core/args';
+import { strResult } from '../core/limits';
+import { BoundedText } from '../boundedText';
 
-/** Ruby data → JSON text (symbols as strings); undefined when it holds something JSON cannot say. */
-function jsonText(v: Value, indent?: number): string | undefined {
-  const j = plain(v, 0);
-  return j === undefined ? undefined : JSON.stringify(j, null, indent);
+/**
+ * Ruby data → JSON text (symbols as strings); undefined when it holds something JSON cannot say.
+ * `strict` (JSON.generate) refuses keys and values that are not plain data; otherwise (`to_json`)
+ * they are written as their `to_s`. The text stops growing past `TEXT_LIMIT`, and is then longer
+ * than the limit (`strResult` answers "too large"), so a widely shared value never prints gigabytes.
+ */
+export function jsonText(v: Value, opts: { indent?: number; strict: boolean }): string | undefined {
+  const out = new BoundedText();
+  return writeJson(v, 0, out, opts.strict, opts.indent) ? out.text : undefined;
 }
 
-function plain(v: Value, depth: number): unknown {
-  if (depth > 64) return undefined;
+function writeJson(v: Value, depth: number, out: BoundedText, strict: boolean, indent: number | undefined): boolean {
+  if (out.full) return true;
+  if (depth > 64) return false;
+  const breakAt = (level: number) => (indent === undefined ? '' : '\n' + ' '.repeat(indent * level));
   switch (v.k) {
-    case 'nil': return null;
-    case 'bool': case 'int': case 'float': case 'str': case 'sym': return v.v;
-    case 'array': { const items = v.items.map((i) => plain(i, depth + 1)); return items.includes(undefined) ? undefined : items; }
-    case 'hash': {
-      const out: Record<string, unknown> = {};
-      for (const e of v.map.values()) {
-        const x = plain(e.value, depth + 1);
-        if (x === undefined || (e.key.k !== 'str' && e.key.k !== 'sym' && e.key.k !== 'int')) return undefined;
-        out[String(e.key.v)] = x;
+    case 'nil': out.add('null'); return true;
+    case 'bool': case 'int': case 'float': out.add(JSON.stringify(v.v)); return true;
+    case 'str': case 'sym': out.add(JSON.stringify(v.v)); return true;
+    case 'array': {
+      if (!v.items.length) { out.add('[]'); return true; }
+      out.add('[');
+      for (let i = 0; i < v.items.length && !out.full; i++) {
+        out.add((i ? ',' : '') + breakAt(depth + 1));
+        if (!writeJson(v.items[i], depth + 1, out, strict, indent)) return false;
       }
-      return out;
+      out.add(breakAt(depth) + ']');
+      return true;
     }
-    default: return undefined;
+    case 'hash': {
+      if (!v.map.size) { out.add('{}'); return true; }
+      out.add('{');
+      let first = true;
+      for (const e of v.map.values()) {
+        if (out.full) break;
+        const plainKey = e.key.k === 'str' || e.key.k === 'sym' || e.key.k === 'int';
+        if (strict && !plainKey) return false;
+        out.add((first ? '' : ',') + breakAt(depth + 1) + JSON.stringify(toS(e.key)) + (indent === undefined ? ':' : ': '));
+        first = false;
+        if (!writeJson(e.value, depth + 1, out, strict, indent)) return false;
+      }
+      out.add(breakAt(depth) + '}');
+      return true;
+    }
+    default:
+      if (strict) return false;
+      out.add(JSON.stringify(toS(v)));
+      return true;
   }
 }
 
@@ -46,13 +74,9 @@ class JsonModule implements RubyObject {
         const symbolize = opts?.k === 'hash' && [...opts.map.values()].some((e) => e.key.k === 'sym' && e.key.v === 'symbolize_names' && e.value.k === 'bool' && e.value.v);
         return symbolize ? symbolizeKeys(fromJson(parsed)) : fromJson(parsed);
       }
-      case 'generate': case 'dump': case 'fast_generate': {
-        const t = args[0] ? jsonText(args[0]) : undefined;
-        return t === undefined ? unknown('JSON of a value that is not plain data', ctx.loc) : str(t);
-      }
-      case 'pretty_generate': {
-        const t = args[0] ? jsonText(args[0], 2) : undefined;
-        return t === undefined ? unknown('JSON of a value that is not plain data', ctx.loc) : str(t);
+      case 'generate': case 'dump': case 'fast_generate': case 'pretty_generate': {
+        const t = args[0] ? jsonText(args[0], { strict: true, indent: method === 'pretty_generate' ? 2 : undefined }) : undefined;
+        return t === undefined ? unknown('JSON of a value that is not plain data', ctx.loc) : strResult(t);
       }
       default: return undefined;
     }
