@@ -264,7 +264,7 @@ export interface RunDiffNotificationChange {
 /** The rendered file content of a file-like resource, when it differs or may. */
 export interface RunDiffContentChange {
   status: RunDiffStatus;
-  /** Unified diff (`--- a/…`, `+++ b/…`, hunks) of the content as people read it (holes as `«unknown: why»`). */
+  /** Unified diff (`--- a/…`, `+++ b/…`, hunks) of the content as people read it (holes as `«unknown: why»`); `''` when that text is the same on both sides (a may-change: only a hole may differ). */
   patch: string;
   /** The whole content on each side, as the Graph carries it (for a diff editor). */
   from?: RenderedText;

@@ -75,7 +75,10 @@ function ref(r: GraphResource, occurrence: number): RunDiffResourceRef {
 }
 
 function diffResource(a: GraphResource, b: GraphResource): RunDiffResourceChange | undefined {
-  const fields = [...nameChange(a, b), ...fieldChanges(a, b), ...propertyChanges(a.properties, b.properties)];
+  // A file's `content` property is its rendered content: reported once, as content.
+  const renderedBoth = !!a.content && !!b.content;
+  const properties = propertyChanges(a.properties, b.properties).filter((f) => !(renderedBoth && f.name === 'content'));
+  const fields = [...nameChange(a, b), ...fieldChanges(a, b), ...properties];
   const notifications = notificationChanges(a.notifies, b.notifies);
   const content = contentChange(a, b);
   const all = [...fields.map((f) => f.status), ...notifications.map((n) => n.status), ...(content ? [content.status] : [])];
@@ -161,7 +164,8 @@ function contentChange(a: GraphResource, b: GraphResource): RunDiffContentChange
   if (!status) return undefined;
   const path = [b.properties.path, a.properties.path, b.name, a.name].find((p): p is string => typeof p === 'string') ?? b.id;
   return {
-    status, patch: unifiedDiff(path, textA, textB, !!a.content, !!b.content),
+    // The same text as people read it (holes included): no hunk to show, only that a hole may differ.
+    status, patch: textA === textB && !!a.content === !!b.content ? '' : unifiedDiff(path, textA, textB, !!a.content, !!b.content),
     ...(a.content ? { from: a.content.text } : {}), ...(b.content ? { to: b.content.text } : {}),
     ...(why !== undefined ? { reason: why } : {}),
   };

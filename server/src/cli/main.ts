@@ -6,6 +6,7 @@ import type { CliIO } from './io';
 import { UsageError } from './io';
 import * as check from './check';
 import * as graph from './graph';
+import * as diff from './diff';
 import { ENGINE_COMMANDS } from './engineCommands';
 
 interface Command {
@@ -16,6 +17,7 @@ interface Command {
 const COMMANDS: Record<string, Command> = {
   check: { summary: 'diagnostics for files, cookbooks or a workspace', run: check.run },
   graph: { summary: 'the resource graph of a recipe or cookbook (json, dot, mermaid, text)', run: graph.run },
+  diff: { summary: 'what a change does to the run: two git revisions, platforms, suites or attribute files (text, json, markdown)', run: diff.run },
   ...ENGINE_COMMANDS,
 };
 
