@@ -7,6 +7,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 missing=()
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)   # webview and end-to-end tests
 command -v dot >/dev/null 2>&1 || missing+=(graphviz)        # the DOT export is parsed by Graphviz itself
+command -v rubocop >/dev/null 2>&1 || missing+=(rubocop)     # lint and format with the cookbook author's RuboCop (Debian's package)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "test-all: installing ${missing[*]}"
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

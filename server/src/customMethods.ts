@@ -125,3 +125,18 @@ export interface PickSuiteParams {
   kitchenPlatform?: string;
 }
 export const PickSuiteNotification = new NotificationType<PickSuiteParams>('cloche/pickSuite');
+
+/**
+ * Server → client, when how the linter stands changes (said once per change, never per file): ready
+ * (which program and RuboCop version), missing (what to install), off (`cloche.lint.run`), untrusted,
+ * or a run that timed out or failed (with why). The client shows it as a language status item.
+ */
+export type { LintStatus } from './lint/lintService';
+export const LintStatusNotification = new NotificationType<import('./lint/lintService').LintStatus>('cloche/lintStatus');
+
+/**
+ * Client → server, when the user trusts the workspace (VS Code's Workspace Trust): the linter, which
+ * runs the workspace's RuboCop plugins, may run from then on. The server starts trusted only when
+ * `initializationOptions.trusted` is not `false`.
+ */
+export const WorkspaceTrustedNotification = new NotificationType<void>('cloche/workspaceTrusted');

@@ -20,10 +20,26 @@ export interface ClocheSettings {
   cookbookPaths: string[];
   /** A level per rule code (`off`: not reported), over what the repository's `.cloche.json` says. */
   diagnostics: { severity: Record<string, Level> };
+  /** Cookstyle/RuboCop on Ruby files (lint/): when it runs, which program, how far autocorrect goes, how long a run may take. */
+  lint: LintSettings;
+}
+
+export type LintRunMode = 'onSave' | 'onType' | 'off';
+
+export interface LintSettings {
+  /** Lint when a document is opened and saved, also as you type, or never (no Format Document either). */
+  run: LintRunMode;
+  /** The linter's path or name; empty: `cookstyle`, else `rubocop`, on PATH. */
+  command: string;
+  /** `safe`: `--autocorrect` (corrections that keep the code's meaning); `all`: `--autocorrect-all`. */
+  autocorrect: 'safe' | 'all';
+  /** Seconds a run may take before it is killed. */
+  timeoutSeconds: number;
 }
 
 /** Keys under `cloche.` that the settings read (for the package.json consistency test). */
-export const SETTING_KEYS = ['cloche.platform', 'cloche.inlayHints.attributeValues', 'cloche.cookbookPaths', 'cloche.run.attributesFile', 'cloche.run.attributes', 'cloche.run.environment', 'cloche.run.nodeName', 'cloche.diagnostics.severity'] as const;
+export const SETTING_KEYS = ['cloche.platform', 'cloche.inlayHints.attributeValues', 'cloche.cookbookPaths', 'cloche.run.attributesFile', 'cloche.run.attributes', 'cloche.run.environment', 'cloche.run.nodeName', 'cloche.diagnostics.severity',
+  'cloche.lint.run', 'cloche.lint.command', 'cloche.lint.autocorrect', 'cloche.lint.timeoutSeconds'] as const;
 
 export const DEFAULT_SETTINGS: ClocheSettings = {
   platform: 'auto',
@@ -31,6 +47,7 @@ export const DEFAULT_SETTINGS: ClocheSettings = {
   inlayHints: { attributeValues: true },
   cookbookPaths: [],
   diagnostics: { severity: {} },
+  lint: { run: 'onSave', command: '', autocorrect: 'safe', timeoutSeconds: 10 },
 };
 
 /** Reads the `cloche` configuration section; anything missing or malformed falls back to its default. */
@@ -54,6 +71,18 @@ export function readSettings(raw: unknown): ClocheSettings {
     inlayHints: { attributeValues: typeof hints.attributeValues === 'boolean' ? hints.attributeValues : DEFAULT_SETTINGS.inlayHints.attributeValues },
     cookbookPaths: Array.isArray(o.cookbookPaths) ? o.cookbookPaths.filter((p): p is string => typeof p === 'string' && p.length > 0) : [],
     diagnostics: { severity: severityOf(isObject(o.diagnostics) ? o.diagnostics.severity : undefined) },
+    lint: lintOf(isObject(o.lint) ? o.lint : {}),
+  };
+}
+
+function lintOf(l: Record<string, unknown>): LintSettings {
+  const d = DEFAULT_SETTINGS.lint;
+  const oneOf = <T extends string>(v: unknown, allowed: readonly T[], def: T): T => (typeof v === 'string' && (allowed as readonly string[]).includes(v) ? (v as T) : def);
+  return {
+    run: oneOf(l.run, ['onSave', 'onType', 'off'], d.run),
+    command: typeof l.command === 'string' ? l.command.trim() : d.command,
+    autocorrect: oneOf(l.autocorrect, ['safe', 'all'], d.autocorrect),
+    timeoutSeconds: typeof l.timeoutSeconds === 'number' && Number.isFinite(l.timeoutSeconds) && l.timeoutSeconds > 0 ? l.timeoutSeconds : d.timeoutSeconds,
   };
 }
 

@@ -11,7 +11,7 @@ import {
   createProtocolConnection, StreamMessageReader, StreamMessageWriter, type ProtocolConnection, type ClientCapabilities,
   InitializeRequest, InitializedNotification, DidOpenTextDocumentNotification, DidChangeTextDocumentNotification,
   DocumentDiagnosticRequest, PublishDiagnosticsNotification, type PublishDiagnosticsParams, type Diagnostic, type Position,
-  ConfigurationRequest, RegistrationRequest, type InitializeResult, DiagnosticRefreshRequest, ShutdownRequest, ExitNotification, LogMessageNotification,
+  ConfigurationRequest, RegistrationRequest, DidSaveTextDocumentNotification, ShowMessageNotification, ShowMessageRequest, type InitializeResult, DiagnosticRefreshRequest, ShutdownRequest, ExitNotification, LogMessageNotification,
 } from 'vscode-languageserver-protocol/node';
 
 export const REPO = path.resolve(__dirname, '..', '..');
@@ -24,11 +24,19 @@ export interface StartOptions {
   /** Pull diagnostics (default) or push only. */
   pull?: boolean;
   settings?: Record<string, unknown>;
+  /** Environment of the server process, over this one's (a PATH with a fake linter). */
+  env?: Record<string, string>;
+  /** Extra initialization options (`trusted: false` for an untrusted workspace). */
+  initializationOptions?: Record<string, unknown>;
 }
 
 export class TestClient {
   readonly conn: ProtocolConnection;
   readonly logs: string[] = [];
+  /** The linter's statuses (`cloche/lintStatus`), in order. */
+  readonly lintStatuses: { state: string; message: string }[] = [];
+  /** Messages the server showed (window/showMessage). */
+  readonly messages: { type: number; message: string }[] = [];
   private readonly pushed = new Map<string, PublishDiagnosticsParams>();
   private readonly waiters: (() => void)[] = [];
   private readonly versions = new Map<string, number>();
@@ -43,6 +51,9 @@ export class TestClient {
     this.conn.onNotification(PublishDiagnosticsNotification.type, (p) => { this.pushed.set(p.uri, p); this.wake(); });
     this.conn.onNotification(LogMessageNotification.type, (p) => { this.logs.push(p.message); });
     this.conn.onNotification('cloche/status', (p) => { this.logs.push(`status: ${JSON.stringify(p)}`); this.wake(); });
+    this.conn.onNotification('cloche/lintStatus', (p: { state: string; message: string }) => { this.lintStatuses.push(p); this.wake(); });
+    this.conn.onNotification(ShowMessageNotification.type, (p) => { this.messages.push(p); this.wake(); });
+    this.conn.onRequest(ShowMessageRequest.type, (p) => { this.messages.push(p); this.wake(); return null; });
     this.conn.onRequest(ConfigurationRequest.type, (p) => p.items.map((i) => (i.section === 'cloche' ? this.settings : null)));
     this.conn.onRequest(RegistrationRequest.type, () => undefined);
     this.conn.onRequest(DiagnosticRefreshRequest.type, () => { this.logs.push('refresh'); this.wake(); return undefined; });
@@ -51,7 +62,7 @@ export class TestClient {
 
   /** Starts the server and initializes it for the given workspace folders. */
   static async start(opts: StartOptions = {}): Promise<TestClient> {
-    const proc = spawn(process.execPath, [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const proc = spawn(process.execPath, [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'], ...(opts.env ? { env: { ...process.env, ...opts.env } } : {}) });
     const client = new TestClient(proc, opts.settings ?? {});
     const roots = opts.roots ?? [FIXTURES];
     const capabilities: ClientCapabilities = {
@@ -61,12 +72,14 @@ export class TestClient {
         publishDiagnostics: { relatedInformation: true, tagSupport: { valueSet: [1, 2] } },
         completion: { completionItem: { snippetSupport: true, documentationFormat: ['markdown'] } },
         hover: { contentFormat: ['markdown'] },
-        codeAction: { codeActionLiteralSupport: { codeActionKind: { valueSet: ['quickfix', 'refactor.rewrite'] } } },
+        codeAction: { codeActionLiteralSupport: { codeActionKind: { valueSet: ['quickfix', 'refactor.rewrite'] } }, resolveSupport: { properties: ['edit'] } },
+        formatting: { dynamicRegistration: false },
       },
     };
     client.initialized = await client.conn.sendRequest(InitializeRequest.type, {
       processId: process.pid, rootUri: uri(roots[0]), capabilities,
       workspaceFolders: roots.map((r) => ({ uri: uri(r), name: path.basename(r) })),
+      ...(opts.initializationOptions ? { initializationOptions: opts.initializationOptions } : {}),
     });
     await client.conn.sendNotification(InitializedNotification.type, {});
     return client;
@@ -91,6 +104,14 @@ export class TestClient {
     await this.conn.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri: u, version: v }, contentChanges: [{ text }] });
   }
 
+  /** Saves a document as the editor does (didSave; the text is written to disk first, as saving does). */
+  async save(file: string): Promise<void> {
+    const u = uri(file);
+    const text = this.texts.get(u);
+    if (text !== undefined) fs.writeFileSync(file, text);
+    await this.conn.sendNotification(DidSaveTextDocumentNotification.type, { textDocument: { uri: u } });
+  }
+
   /** Pulls diagnostics of a document. */
   async diagnostics(file: string): Promise<Diagnostic[]> {
     const r = await this.conn.sendRequest(DocumentDiagnosticRequest.type, { textDocument: { uri: uri(file) } });
@@ -102,6 +123,11 @@ export class TestClient {
     const u = uri(file);
     await this.until(() => { const p = this.pushed.get(u); return !!p && ok(p.diagnostics); }, timeoutMs, `diagnostics for ${file}`);
     return this.pushed.get(u)!.diagnostics;
+  }
+
+  /** The diagnostics last published for a file, if any (without waiting). */
+  lastPublished(file: string): Diagnostic[] | undefined {
+    return this.pushed.get(uri(file))?.diagnostics;
   }
 
   /** Waits for a condition that notifications make true (no sleeps). */

@@ -20,6 +20,8 @@ export interface RunOptions {
   onOutput?: (chunk: string, stream: 'stdout' | 'stderr') => void;
   /** Extra environment, merged over `process.env`. */
   env?: Record<string, string>;
+  /** Working directory (default: this process's). */
+  cwd?: string;
 }
 
 /** What a finished process left behind. */
@@ -58,6 +60,7 @@ export function run(cmd: string, args: readonly string[], opts: RunOptions): Pro
       detached: true,
       stdio: ['pipe', 'pipe', 'pipe'],
       env: opts.env ? { ...process.env, ...opts.env } : process.env,
+      ...(opts.cwd ? { cwd: opts.cwd } : {}),
     });
 
     const finish = (code: number | null, spawnError?: string): void => {

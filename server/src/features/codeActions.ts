@@ -1,4 +1,8 @@
-/** Code actions adapter: quick fixes (lang/codeActions.ts) as workspace edits or a reveal command, and guard rewrites. */
+/**
+ * Code actions adapter: quick fixes (lang/codeActions.ts) as workspace edits or a reveal command, and
+ * guard rewrites; the linter's quick fixes (lintActions.ts), whose RuboCop correction is computed when
+ * one is chosen (`codeAction/resolve`).
+ */
 import { CodeActionKind, type CodeAction, type Diagnostic, type WorkspaceEdit, type TextEdit } from 'vscode-languageserver/node';
 import { codeActions as actionsAt, type Action } from '../lang/codeActions';
 import type { DiagnosticData } from '../protocol';
@@ -6,10 +10,11 @@ import { URI } from '../documents';
 import { REVEAL_LOCATION_COMMAND, type RevealLocationArgs } from '../customMethods';
 import { spanOf } from '../lang/types';
 import type { Feature, Session } from './session';
+import { lintCodeActions, resolveLintAction } from './lintActions';
 
 export const codeActions: Feature = {
   capabilities() {
-    return { codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, CodeActionKind.RefactorRewrite] } };
+    return { codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, CodeActionKind.RefactorRewrite], resolveProvider: true } };
   },
   register(session) {
     session.connection.onCodeAction(session.handle('codeAction', [] as CodeAction[], (params) => {
@@ -18,9 +23,14 @@ export const codeActions: Feature = {
       const diags = params.context.diagnostics.filter((d) => d.source === 'cloche');
       // The rule's machine-readable `data` (protocol.ts, DiagnosticData) comes back with each diagnostic.
       const refs = diags.map((d) => ({ code: d.code, span: d.range, data: isObject(d.data) ? (d.data as DiagnosticData) : undefined }));
-      return actionsAt(view, params.range, refs)
+      const own = actionsAt(view, params.range, refs)
         .filter((a) => [...a.changes.map((c) => c.file), ...(a.create ? [a.create.file] : []), ...(a.reveal ? [a.reveal.file] : [])].every((f) => session.served(URI.fromPath(f))))
         .map((a) => toCodeAction(session, a, diags[refs.findIndex((r) => r === a.diagnostic)]));
+      return [...own, ...lintCodeActions(session, params.textDocument.uri, params.context.diagnostics)];
+    }));
+    // The boundary's empty answer is never given: a failure answers with the action as it came.
+    session.connection.onCodeActionResolve(session.handle('codeActionResolve', { title: '' } as CodeAction, async (action) => {
+      try { return await resolveLintAction(session, action); } catch (e) { session.log(`codeAction/resolve: ${String(e)}`); return action; }
     }));
   },
 };

@@ -2,6 +2,8 @@
  * Diagnostics: pulled by clients that can (textDocument/diagnostic), pushed to those that cannot.
  * Every change re-evaluates the changed file's cookbook and its dependents; other open files of
  * those cookbooks are refreshed too (a workspace refresh for pull clients, a publish for push ones).
+ * Another tool's diagnostics (the linter's, toolDiagnostics.ts) are always pushed: on their own to
+ * pull clients (a collection apart from Cloche's), with Cloche's to push-only ones.
  */
 import {
   type Diagnostic as LspDiagnostic, DiagnosticSeverity, DiagnosticTag, DocumentDiagnosticReportKind, type DocumentDiagnosticReport,
@@ -75,6 +77,7 @@ export const diagnostics: Feature = {
       return params.previousResultId === resultId ? { kind: DocumentDiagnosticReportKind.Unchanged, resultId } : { kind: DocumentDiagnosticReportKind.Full, resultId, items };
     }));
     if (pull) {
+      session.toolDiagnostics.onChange((uri) => { void conn.sendDiagnostics({ uri, diagnostics: session.toolDiagnostics.get(uri) }); });
       const refresh = debounce(() => { if (session.client.workspace?.diagnostics?.refreshSupport) void conn.languages.diagnostics.refresh(); }, 250);
       session.onReindex(refresh);
       session.documents.onDidInvalidate((changed, cookbooks) => {
@@ -91,7 +94,7 @@ export const diagnostics: Feature = {
       for (const uri of pending) {
         if (!session.documents.get(uri)) { if (shown.delete(uri)) void conn.sendDiagnostics({ uri, diagnostics: [] }); continue; }
         try {
-          const diagnostics = report(uri);
+          const diagnostics = [...report(uri), ...session.toolDiagnostics.get(uri)];
           if (diagnostics.length) shown.add(uri); else shown.delete(uri);
           void conn.sendDiagnostics({ uri, version: session.documents.get(uri)?.version, diagnostics });
         } catch (e) { session.log(`diagnostics for ${uri}: ${String(e)}`); }
@@ -104,6 +107,7 @@ export const diagnostics: Feature = {
       publish();
     });
     session.onReindex(() => { for (const d of session.documents.all.all()) pending.add(d.uri); publish(); });
+    session.toolDiagnostics.onChange((uri) => { pending.add(uri); publish(); });
   },
 };
 

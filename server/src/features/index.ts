@@ -14,5 +14,6 @@ import { semanticTokens } from './semanticTokens';
 import { fidelity } from './fidelity';
 import { runChoice } from './runChoice';
 import { renderedContent } from './renderedContent';
+import { lint } from './lint';
 
-export const FEATURES: Feature[] = [diagnostics, workspaceDiagnostics, watchedFiles, completion, hover, definition, symbols, graph, codeActions, inlayHints, semanticTokens, fidelity, renderedContent, runChoice];
+export const FEATURES: Feature[] = [diagnostics, workspaceDiagnostics, watchedFiles, completion, hover, definition, symbols, graph, codeActions, inlayHints, semanticTokens, fidelity, renderedContent, runChoice, lint];

@@ -14,16 +14,30 @@ import { type ClocheSettings, DEFAULT_SETTINGS, readSettings } from '../settings
 import { StatusNotification, type ServerState } from '../customMethods';
 import type { FileView } from '../lang/types';
 import { WorkspaceAccess } from '../workspaceAccess';
+import { ToolDiagnostics } from './toolDiagnostics';
+import type { LintService } from '../lint/lintService';
 
 export class Session {
   readonly documents = new Documents();
   settings: ClocheSettings = DEFAULT_SETTINGS;
   client: ClientCapabilities = {};
+  /**
+   * Whether the workspace is trusted (VS Code's Workspace Trust, from `initializationOptions.trusted`
+   * and `cloche/workspaceTrusted`): only then may the linter run the workspace's RuboCop plugins.
+   * A client that says nothing has no such notion and trusts what it opens.
+   */
+  trusted = true;
+  /** The linter's diagnostics, delivered apart from Cloche's (diagnostics.ts). */
+  readonly toolDiagnostics = new ToolDiagnostics();
+  /** The linter of open documents (features/lint.ts), once registered. */
+  lint: LintService | undefined;
   private folders: string[] = [];
   private analysisValue: Analysis | undefined;
   private readyResolve!: () => void;
   private readonly reindexListeners: (() => void)[] = [];
   private readonly startListeners: (() => void)[] = [];
+  private readonly settingsListeners: (() => void)[] = [];
+  private readonly fileListeners: ((files: string[]) => void)[] = [];
   /** Which files requests may name and the analysis may read (the folders, their cookbooks, open documents). */
   readonly access = new WorkspaceAccess({
     folders: () => this.folders,
@@ -47,6 +61,7 @@ export class Session {
     const folders = params.workspaceFolders?.length ? params.workspaceFolders.map((f) => URI.toPath(f.uri)) : [params.rootUri ? URI.toPath(params.rootUri) : params.rootPath ?? undefined];
     this.folders = folders.filter((f): f is string => !!f).map((f) => path.resolve(f));
     if (params.initializationOptions) this.settings = readSettings((params.initializationOptions as { settings?: unknown }).settings ?? params.initializationOptions);
+    if ((params.initializationOptions as { trusted?: unknown } | undefined)?.trusted === false) this.trusted = false;
   }
 
   /** Reads the settings from the client (when it can answer) and indexes the workspace. */
@@ -70,6 +85,7 @@ export class Session {
     else if (this.client.workspace?.configuration) {
       try { this.settings = readSettings(await this.connection.workspace.getConfiguration('cloche')); } catch (e) { this.log(`settings: ${String(e)}`); }
     }
+    for (const l of this.settingsListeners) l();
     const a = this.analysisValue;
     if (!a) return false;
     let changed = false;
@@ -112,6 +128,21 @@ export class Session {
   /** Called once the workspace is indexed (the place for dynamic registrations: LSP allows one `initialized` handler). */
   onStarted(listener: () => void): void {
     this.startListeners.push(listener);
+  }
+
+  /** Called after the settings were read again (whether or not they changed). */
+  onSettings(listener: () => void): void {
+    this.settingsListeners.push(listener);
+  }
+
+  /** Called with the files the client reports changed on disk (created, changed, deleted), open or not. */
+  onWatchedFiles(listener: (files: string[]) => void): void {
+    this.fileListeners.push(listener);
+  }
+
+  /** Reports files changed on disk to the listeners (watchedFiles.ts). */
+  watchedFilesChanged(files: string[]): void {
+    for (const l of this.fileListeners) l(files);
   }
 
   /** Called when every result may have changed (platform, cookbook paths, the run's inputs). */

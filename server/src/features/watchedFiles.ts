@@ -26,6 +26,7 @@ export const watchedFiles: Feature = {
       if (session.client.workspace?.didChangeConfiguration?.dynamicRegistration) void conn.client.register(DidChangeConfigurationNotification.type, { section: 'cloche' });
     });
     conn.onDidChangeWatchedFiles(session.guard('watched files', (params) => {
+      session.watchedFilesChanged(params.changes.map((c) => URI.toPath(c.uri)).filter((f): f is string => !!f));
       const changes: { file: string; kind: FileChange }[] = [];
       for (const change of params.changes) {
         const file = URI.toPath(change.uri);

@@ -81,7 +81,7 @@ const TEXT_NODES = new Set(['StringNode', 'InterpolatedStringNode', 'XStringNode
  * Whether a line starts inside text that spans lines: a string, heredoc body, regexp or `%w[]`/`%i[]`
  * list (a heredoc's body is outside its node's own location: its content and closing locations count).
  */
-function insideMultiLineText(parsed: ParsedRuby, line: number): boolean {
+export function insideMultiLineText(parsed: ParsedRuby, line: number): boolean {
   const offset = parsed.lines.byteOffsetAt({ line, character: 0 });
   let inside = false;
   walk(parsed.tree, (n: PrismNode) => {
