@@ -215,8 +215,25 @@ export class AttributeStore {
    * merged attributes are read-only, so changing what a recipe read changes nothing in the node.
    */
   read(path: string[]): Value | undefined {
-    const merged = this.peek(path);
-    return merged === undefined ? undefined : copyOut(merged, 0);
+    // `peek` and a copy in one pass: a hash met again at a higher level merges into the copy.
+    let merged: Value | undefined;
+    let copied = false;
+    let copies: Map<Value, Value> | undefined;
+    for (const level of LEVELS) {
+      const v = this.atLevel(level, path);
+      if (v === undefined) continue;
+      if (merged?.k === 'hash' && v.k === 'hash') {
+        copies ??= new Map();
+        if (!copied) { merged = copyOut(merged, 0, copies); copied = true; }
+        mergeCopy(merged as HashValue, v, 0, copies);
+      } else {
+        merged = v;
+        copied = false;
+      }
+    }
+    if (merged === undefined || copied) return merged;
+    if (merged.k === 'str') return { k: 'str', v: merged.v };
+    return merged.k === 'array' || merged.k === 'hash' ? copyOut(merged, 0, copies) : merged;
   }
 
   /** The merged value, sharing the stored values: for reading only, never to be changed or handed to Ruby code. */
@@ -339,6 +356,21 @@ function normalizeKeys(v: Value, depth = 0, done = new Map<Value, Value>()): Val
   const out = hashOf([...v.map.values()].map((e) => [keyName(e.key) !== undefined ? str(keyName(e.key)!) : e.key, normalizeKeys(e.value, depth + 1, done)]));
   done.set(v, out);
   return out;
+}
+
+/**
+ * Deep-merges `over` into `base`, the top of a copy this read made (what `over` brings is copied; a
+ * hash merged below the top is a new one, as the copy may hold a hash in two places).
+ */
+function mergeCopy(base: HashValue, over: HashValue, depth: number, copies: Map<Value, Value>): HashValue {
+  for (const [k, e] of over.map) {
+    const prev = base.map.get(k)?.value;
+    const value = prev?.k === 'hash' && e.value.k === 'hash' && depth < 32
+      ? mergeCopy({ k: 'hash', map: new Map(prev.map) }, e.value, depth + 1, copies)
+      : copyOut(e.value, depth + 1, copies);
+    base.map.set(k, { key: e.key, value });
+  }
+  return base;
 }
 
 function deepMerge(base: HashValue, over: HashValue): HashValue {
