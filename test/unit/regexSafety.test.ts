@@ -66,7 +66,7 @@ test('catastrophic patterns answer at once, with the answer Ruby gives, in every
   for (const o of outcomes.slice(programs.length)) assert.match(o.value, /"ok":false.*must match/);
 });
 
-test('Ruby regexp syntax keeps its meaning: anchors, named captures, $~ and $1, flags, classes, lookbehind', () => {
+test('Ruby regexp syntax keeps its meaning: anchors, named captures, $~ and $1, flags, classes, lookbehind, interpolated and built regexps', () => {
   const cases: [string, string][] = [
     ["\"ab\\ncd\" =~ /^cd$/", '3'],
     ["\"ab\\ncd\" =~ /\\Acd/", 'nil'],
@@ -96,6 +96,11 @@ test('Ruby regexp syntax keeps its meaning: anchors, named captures, $~ and $1, 
     ["'a😀b'.gsub(//, '-')", '"-a-😀-b-"'],
     ["'abcabc'.rindex(/b/)", '4'],
     ["'abab'.rpartition(/b/)", '["aba", "b", ""]'],
+    ["re = /B/i; 'abc' =~ /a#{re}c/", '0'],
+    ["Regexp.new('A', Regexp::IGNORECASE) =~ 'a'", '0'],
+    ["Regexp.new('a b', Regexp::EXTENDED) =~ 'ab'", '0'],
+    ["Regexp.union('a.b', /c/i) =~ 'xC'", '1'],
+    ["Regexp.union(%w(x y)).source", '"x|y"'],
   ];
   for (const [src, expected] of cases) assert.equal(ev(src), expected, src);
 });

@@ -156,11 +156,18 @@ export function toS(v: Value): string {
     case 'array': return inspect(v);
     case 'hash': return inspect(v);
     case 'range': return `${toS(v.from)}${v.exclusive ? '...' : '..'}${toS(v.to)}`;
-    case 'regexp': return `(?${v.flags}-mix:${v.source})`;
+    case 'regexp': return regexpText(v.flags, v.source);
     case 'proc': case 'lazy': return '#<Proc>';
     case 'object': return v.obj.describe();
     case 'unknown': return '«unknown»';
   }
+}
+
+/** `Regexp#to_s` (how a regexp reads interpolated into another): its flags on, the others off, `(?i-mx:a)`. */
+export function regexpText(flags: string, source: string): string {
+  const on = ['m', 'i', 'x'].filter((f) => flags.includes(f)).join('');
+  const off = ['m', 'i', 'x'].filter((f) => !flags.includes(f)).join('');
+  return `(?${on}${off ? '-' + off : ''}:${source})`;
 }
 
 function formatFloat(n: number): string {

@@ -79,7 +79,7 @@ class Translator {
   private out = '';
   readonly t: Omit<Translation, 'source'> = { asciiOnly: false, endZ: false, caseFold: false, lookbehind: false };
 
-  constructor(private readonly src: string, private readonly hasNames: boolean, caseFold: boolean) {
+  constructor(private readonly src: string, private readonly hasNames: boolean, caseFold: boolean, private readonly extended: boolean) {
     this.t.caseFold = caseFold;
   }
 
@@ -139,12 +139,15 @@ class Translator {
     const flags = /^\(\?([imx]*)(?:-([imx]*))?([:)])/.exec(s.slice(this.i, this.i + 12));
     if (!flags) fail('the group syntax ' + s.slice(this.i, this.i + 3) + '…');
     const [whole, on, off = '', end] = flags!;
-    if ((on + off).includes('x')) fail('an inline x flag');
+    // `(?-mix:…)` is how an interpolated Regexp reads (`/#{re}/`): turning x off is nothing to do
+    // unless the whole pattern is extended (its spaces were dropped already); turning it on is not run.
+    if (on.includes('x') || (off.includes('x') && this.extended)) fail('an inline x flag');
     if (on.includes('i')) this.t.caseFold = true;
     this.i += whole.length;
     // Ruby's m is RE2's s; RE2's own m (^ and $ at lines) stays on throughout.
     const re2 = (f: string) => f.replace('m', 's');
-    const spec = re2(on) + (off ? '-' + re2(off) : '');
+    const offFlags = re2(off.replace('x', ''));
+    const spec = re2(on) + (offFlags ? '-' + offFlags : '');
     if (!spec) return end === ':' ? '(?:' : '';
     return `(?${spec}${end}`;
   }
@@ -398,7 +401,7 @@ export function compileRubyRegex(rubySource: string, rubyFlags: string): LinearR
   let translator: Translator;
   let source: string;
   try {
-    translator = new Translator(src, hasNames, rubyFlags.includes('i'));
+    translator = new Translator(src, hasNames, rubyFlags.includes('i'), rubyFlags.includes('x'));
     source = translator.run();
   } catch (e) {
     if (e instanceof Untranslatable) throw new RegexUnsupported(`${shown(rubySource)} uses ${e.what}, which Cloche's linear-time regexp matcher cannot evaluate`);

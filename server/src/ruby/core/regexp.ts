@@ -3,7 +3,7 @@
  * and the methods of Regexp values. A pattern Cloche cannot run throws `RegexUnsupported`, which
  * `callValueMethod` turns into an unknown carrying its reason.
  */
-import { type Value, NIL, str, int, arr, bool } from '../values';
+import { type Value, NIL, str, int, arr, bool, regexpText } from '../values';
 import { type MethodTable, unknownArg } from './args';
 import { compileRubyRegex, compileLiteral, LinearRegex, RegexUnsupported } from './regexRe2';
 import { matchDataValue, utf16ToCharIndex } from './matchData';
@@ -85,12 +85,6 @@ function search(kind: '=~' | 'match' | 'match?' | '==='): MethodTable<Re>[string
   };
 }
 
-function regexpToS(re: Re): string {
-  const on = ['m', 'i', 'x'].filter((f) => re.flags.includes(f)).join('');
-  const off = ['m', 'i', 'x'].filter((f) => !re.flags.includes(f)).join('');
-  return `(?${on}${off ? '-' + off : ''}:${re.source})`;
-}
-
 /** Methods of Regexp values. */
 export const REGEXP_METHODS: MethodTable<Re> = {
   '=~': search('=~'),
@@ -98,7 +92,7 @@ export const REGEXP_METHODS: MethodTable<Re> = {
   'match?': search('match?'),
   '===': search('==='),
   source: (re) => str(re.source),
-  to_s: (re) => str(regexpToS(re)),
+  to_s: (re) => str(regexpText(re.flags, re.source)),
   inspect: (re) => str(`/${re.source}/${['m', 'i', 'x'].filter((f) => re.flags.includes(f)).join('')}`),
   options: (re) => int((re.flags.includes('i') ? 1 : 0) | (re.flags.includes('x') ? 2 : 0) | (re.flags.includes('m') ? 4 : 0)),
   'casefold?': (re) => bool(re.flags.includes('i')),

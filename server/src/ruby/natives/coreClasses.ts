@@ -2,7 +2,7 @@
  * Class methods of the core classes (`Hash.new`, `Array.new`, `Regexp.escape`, …) and the
  * methods of exception objects. Instance methods of values live in core/ (through rubyMethods).
  */
-import { type Value, NIL, str, arr, unknown, hashOf } from '../values';
+import { type Value, NIL, str, arr, unknown, hashOf, regexpText } from '../values';
 import { RModule, RInstance } from '../objects';
 import { newHash } from '../core/hashDefaults';
 import { lastMatch } from '../core/lastMatch';
@@ -21,9 +21,27 @@ export function defineCoreClassNatives(world: RubyWorld): void {
     return arr(Array.from({ length: n.v }, () => args[1] ?? NIL));
   });
   cls('String').defineNative('new', (_self, args) => str(args[0]?.k === 'str' ? args[0].v : ''));
-  cls('Regexp').defineNative('escape', (_self, args) => (args[0]?.k === 'str' || args[0]?.k === 'sym' ? str(args[0].v.replace(/[.*?+^$|()[\]{}\\/\- \t\n]/g, (c) => (c === '\n' ? '\\n' : c === '\t' ? '\\t' : c === ' ' ? '\\ ' : '\\' + c))) : args[0]?.k === 'unknown' ? args[0] : undefined));
+  cls('Regexp').defineNative('escape', (_self, args) => (args[0]?.k === 'str' || args[0]?.k === 'sym' ? str(escapeRegexp(args[0].v)) : args[0]?.k === 'unknown' ? args[0] : undefined));
   cls('Regexp').defineNative('quote', (self, args, ctx) => cls('Regexp').findMethod('escape')!.native!(self, args, ctx));
-  cls('Regexp').defineNative('new', (_self, args) => (args[0]?.k === 'str' ? { k: 'regexp', source: args[0].v, flags: args[1]?.k === 'bool' && args[1].v ? 'i' : '' } : args[0]?.k === 'regexp' ? args[0] : args[0]?.k === 'unknown' ? args[0] : undefined));
+  cls('Regexp').defineNative('union', (_self, args) => {
+    const pats = args.length === 1 && args[0].k === 'array' ? args[0].items : args;
+    const u = pats.find((p) => p.k === 'unknown');
+    if (u) return u;
+    if (!pats.length || !pats.every((p) => p.k === 'str' || p.k === 'sym' || p.k === 'regexp')) return undefined;
+    // One pattern is itself (a string escaped); several are alternatives, each regexp with its own flags.
+    if (pats.length === 1 && pats[0].k === 'regexp') return pats[0];
+    const source = pats.map((p) => (p.k === 'regexp' ? regexpText(p.flags, p.source) : escapeRegexp((p as { v: string }).v))).join('|');
+    return { k: 'regexp', source, flags: '' };
+  });
+  cls('Regexp').defineNative('new', (_self, args) => {
+    const [source, options] = args;
+    if (source?.k === 'regexp' || source?.k === 'unknown') return source;
+    if (source?.k !== 'str') return undefined;
+    const flags = regexpOptions(options);
+    return typeof flags === 'string' ? { k: 'regexp', source: source.v, flags } : flags;
+  });
+  // Regexp::IGNORECASE and friends, the bits `Regexp.new` and `options` use.
+  for (const [name, bit] of [['IGNORECASE', 1], ['EXTENDED', 2], ['MULTILINE', 4]] as const) world.coreClass('Regexp')?.constants.set(name, { k: 'int', v: bit });
   cls('Regexp').defineNative('last_match', (_self, args, ctx) => {
     const md = lastMatch(ctx);
     if (md.k === 'unknown') return md;
@@ -42,4 +60,18 @@ export function defineCoreClassNatives(world: RubyWorld): void {
   for (const name of ['message', 'to_s', 'full_message']) exception.defineNative(name, message);
   exception.defineNative('backtrace', () => arr([]));
   exception.singleton().defineNative('exception', (self, args, ctx) => ctx.interp.callMethod(self, 'new', args, ctx));
+}
+
+/** `Regexp.new`'s second argument as flags: an Integer of option bits, a String of letters (`'mi'`), else truthiness for `i`; unknown when it is. */
+function regexpOptions(o: Value | undefined): string | Value {
+  if (!o || o.k === 'nil' || (o.k === 'bool' && !o.v)) return '';
+  if (o.k === 'unknown') return o;
+  if (o.k === 'int') return (o.v & 1 ? 'i' : '') + (o.v & 2 ? 'x' : '') + (o.v & 4 ? 'm' : '');
+  if (o.k === 'str') return /^[imx]*$/.test(o.v) ? [...new Set(o.v)].join('') : unknown(`unknown regexp options ${JSON.stringify(o.v)}`);
+  return 'i';
+}
+
+/** Ruby's `Regexp.escape`: metacharacters, spaces, tabs and line breaks backslashed. */
+function escapeRegexp(s: string): string {
+  return s.replace(/[.*?+^$|()[\]{}\\/\- \t\n]/g, (c) => (c === '\n' ? '\\n' : c === '\t' ? '\\t' : c === ' ' ? '\\ ' : '\\' + c));
 }
