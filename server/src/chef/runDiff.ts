@@ -117,17 +117,19 @@ function fieldChanges(a: GraphResource, b: GraphResource): RunDiffFieldChange[] 
 
 function propertyChanges(a: Record<string, JsonValue>, b: Record<string, JsonValue>): RunDiffFieldChange[] {
   const out: RunDiffFieldChange[] = [];
-  const names = [...new Set([...Object.keys(a), ...Object.keys(b)])].sort();
-  for (const name of names) {
-    const inA = Object.hasOwn(a, name), inB = Object.hasOwn(b, name);
-    const why = (inA ? unknownReason(a[name]) : undefined) ?? (inB ? unknownReason(b[name]) : undefined);
-    const values = { ...(inA ? { from: a[name] } : {}), ...(inB ? { to: b[name] } : {}) };
-    if (why !== undefined) out.push({ field: 'property', name, status: 'may-change', ...values, reason: why });
-    else if (!inA) out.push({ field: 'property', name, status: 'added', ...values });
-    else if (!inB) out.push({ field: 'property', name, status: 'removed', ...values });
-    else if (!same(a[name], b[name])) out.push({ field: 'property', name, status: 'changed', ...values });
+  for (const name in a) {
+    const inB = Object.hasOwn(b, name);
+    const why = unknownReason(a[name]) ?? (inB ? unknownReason(b[name]) : undefined);
+    if (why !== undefined) out.push(inB ? { field: 'property', name, status: 'may-change', from: a[name], to: b[name], reason: why } : { field: 'property', name, status: 'may-change', from: a[name], reason: why });
+    else if (!inB) out.push({ field: 'property', name, status: 'removed', from: a[name] });
+    else if (!same(a[name], b[name])) out.push({ field: 'property', name, status: 'changed', from: a[name], to: b[name] });
   }
-  return out;
+  for (const name in b) {
+    if (Object.hasOwn(a, name)) continue;
+    const why = unknownReason(b[name]);
+    out.push(why !== undefined ? { field: 'property', name, status: 'may-change', to: b[name], reason: why } : { field: 'property', name, status: 'added', to: b[name] });
+  }
+  return out.sort((x, y) => (x.name! < y.name! ? -1 : x.name! > y.name! ? 1 : 0));
 }
 
 /** A notification's identity: kind, action, target (resolved id, else as written) and timing. */

@@ -75,14 +75,15 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
       const sideArgs = argsForSide(args, side.which, map);
       const { graph, failed } = graphOf(map(target), sideArgs, io);
       errors += failed;
-      graphs.push(side.root ? relocate(graph, side.root, repo!) : graph);
+      graphs.push(graph);
     }
     const label = (which: 'from' | 'to', rev: string | undefined) => [rev ?? 'working tree',
       ...SIDE_FLAGS.filter((f) => f !== 'platform' && args.values.has(`${which}-${f}`)).map((f) => `${f} ${args.values.get(`${which}-${f}`)}`)].join(', ');
-    const diff = diffRuns(graphs[0], graphs[1], {
+    // Locations name the repository's files, not the temporary copies (relocated in the diff, far smaller than the graphs).
+    const diff = relocate(diffRuns(graphs[0], graphs[1], {
       from: { label: label('from', fromRev), ...(sides[0].commit ? { commit: sides[0].commit } : {}) },
       to: { label: label('to', toRev), ...(sides[1].commit ? { commit: sides[1].commit } : {}) },
-    });
+    }), sides.flatMap((s) => (s.root ? [s.root] : [])), repo);
     const base = repo ?? process.cwd();
     const where = (file: string) => (inside(base, file) ? path.relative(base, file) : file);
     io.stdout(format === 'json' ? JSON.stringify(diff, null, 2) + '\n' : format === 'markdown' ? runDiffMarkdown(diff, where) : runDiffText(diff, where));
@@ -131,13 +132,13 @@ function inside(root: string, p: string): boolean {
   return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
 }
 
-/** Paths of a revision's temporary folder written as the repository's, so locations name the user's files. */
-function relocate(graph: Graph, root: string, repo: string): Graph {
-  const from = [root, fs.realpathSync(root)].map((r) => JSON.stringify(r).slice(1, -1));
+/** Paths of the revisions' temporary folders written as the repository's, so locations name the user's files. */
+function relocate<T>(value: T, roots: string[], repo: string | undefined): T {
+  if (!roots.length || !repo) return value;
   const to = JSON.stringify(repo).slice(1, -1);
-  let text = JSON.stringify(graph);
-  for (const f of new Set(from)) text = text.split(f).join(to);
-  return JSON.parse(text) as Graph;
+  let text = JSON.stringify(value);
+  for (const r of new Set(roots.flatMap((root) => [root, fs.realpathSync(root)]))) text = text.split(JSON.stringify(r).slice(1, -1)).join(to);
+  return JSON.parse(text) as T;
 }
 
 function git(repo: string, args: string[], input?: Buffer): Buffer {
