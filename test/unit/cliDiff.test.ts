@@ -209,6 +209,24 @@ test('two attribute files: a node attribute changes the rendered template', () =
   assert.match(template.content!.patch, /^-listen 81\n\+listen 82$/m);
 });
 
+test('two kitchen suites: their run lists and attributes', () => {
+  write('web/kitchen.yml', `platforms:\n  - name: debian-12\nsuites:\n  - name: small\n    run_list: ['recipe[web::default]']\n    attributes: { web: { port: 90 } }\n  - name: base\n    run_list: ['recipe[web::base]']\n`);
+  try {
+    const r = cli('web', '--from-suite', 'small', '--to-suite', 'base', '--format', 'json');
+    assert.equal(r.status, 0, r.stderr);
+    const d = JSON.parse(r.stdout) as RunDiff;
+    assert.equal(d.from.label, 'working tree, suite small');
+    assert.deepEqual(d.to.runList, ['web::base']);
+    assert.deepEqual(d.added.map((a) => a.id), ['package[curl]']);
+    assert.ok(d.removed.some((x) => x.id === 'template[/etc/app.conf]'));
+    const unknownSuite = cli('web', '--from-suite', 'small', '--to-suite', 'nope');
+    assert.equal(unknownSuite.status, 2);
+    assert.match(unknownSuite.stderr, /nope/);
+  } finally {
+    fs.rmSync(path.join(repo, 'web/kitchen.yml'));
+  }
+});
+
 test('errors: exit 2 with what to do', () => {
   const bad = cli('web', '--from', 'no-such-rev');
   assert.equal(bad.status, 2);
