@@ -94,7 +94,11 @@ export class Compilation implements RunHost {
     const cookbooks = runList.map((r) => r.split('::')[0]);
     for (const name of cookbooks) this.loadAttributes(name);
     this.attributeLayersUsable = false;
-    runList.forEach((item, i) => this.include(str(item), undefined, undefined, { runItem: i }));
+    runList.forEach((item, i) => {
+      // Each entry has budgets of its own: a runaway recipe leaves the others analysed.
+      this.interp.startEntry();
+      this.include(str(item), undefined, undefined, { runItem: i });
+    });
     this.resolveNotifications();
     this.collectFindings();
   }

@@ -34,9 +34,14 @@ export function allocationUnits(v: Value | undefined): number {
   }
 }
 
+/** What all the run-list entries of one evaluation may build together, in entries' budgets. */
+export const ENTRY_ALLOCATION_BUDGETS = 2;
+
 export class AllocationMeter {
   /** Units charged so far. */
   used = 0;
+  /** Units charged before the current run-list entry began (see {@link startEntry}). */
+  private before = 0;
   private readonly charged = new WeakMap<object, number>();
 
   constructor(private readonly budget: number) {}
@@ -83,9 +88,17 @@ export class AllocationMeter {
     this.add(units - before);
   }
 
+  /**
+   * A run-list entry begins: it may build the budget again, so one recipe's bomb does not stop its
+   * cookbook's other recipes; the whole evaluation stays within {@link ENTRY_ALLOCATION_BUDGETS} budgets.
+   */
+  startEntry(): void {
+    this.before = this.used;
+  }
+
   private add(units: number): void {
     this.used += units;
-    if (this.used > this.budget) {
+    if (this.used - this.before > this.budget || this.used > this.budget * ENTRY_ALLOCATION_BUDGETS) {
       throw new BudgetExceeded(`the values it built passed ${Math.round(this.budget / 1e6)} MB (counting a character as a byte, an array element as ${ELEMENT}, a hash entry as ${ENTRY})`);
     }
   }

@@ -45,6 +45,9 @@ export interface InterpreterOptions {
   host?: unknown;
 }
 
+/** What all the run-list entries of one evaluation may take together, in entries' step budgets. */
+export const ENTRY_STEP_BUDGETS = 4;
+
 export class Interpreter {
   readonly budgets: Budgets;
   readonly world: RubyWorld;
@@ -52,6 +55,8 @@ export class Interpreter {
   readonly kernel?: KernelFallback;
   readonly host?: unknown;
   steps = 0;
+  /** Steps of the run-list entries evaluated before the current one. */
+  private stepsBefore = 0;
   depth = 0;
   /** What this evaluation has built, against `budgets.allocation`. */
   readonly allocations: AllocationMeter;
@@ -142,6 +147,18 @@ export class Interpreter {
   /** True inside an unknown condition or loop: a `raise` there may not happen. */
   uncertain(): boolean {
     return this.conditions.length > 0 || this.repetitions.length > 0;
+  }
+
+  /**
+   * A run-list entry begins (a recipe a cookbook's run compiles on its own account): it gets the
+   * step and allocation budgets afresh, so a runaway recipe leaves its cookbook's other recipes
+   * analysed; the whole evaluation stays within {@link ENTRY_STEP_BUDGETS} step budgets.
+   */
+  startEntry(): void {
+    this.stepsBefore += this.steps;
+    // Past the whole bound the entry starts exhausted: its first step stops it, saying so.
+    this.steps = this.stepsBefore > this.budgets.steps * ENTRY_STEP_BUDGETS ? this.budgets.steps : 0;
+    this.allocations.startEntry();
   }
 
   tick(): void {
