@@ -17,6 +17,7 @@ export const COMMANDS = {
   showFidelity: { id: 'cloche.showFidelity', title: 'Show What Cloche Does Not Know About This Run' },
   previewRenderedFile: { id: 'cloche.previewRenderedFile', title: 'Preview Rendered File', icon: '$(open-preview)' },
   revealLocation: { id: 'cloche.revealLocation', title: 'Go to Location' },
+  compareRunWithHead: { id: 'cloche.compareRunWithHead', title: 'Compare Run with HEAD', icon: '$(git-compare)' },
   dryRun: { id: 'cloche.dryRun', title: 'Dry Run in Container', icon: '$(beaker)' },
   converge: { id: 'cloche.converge', title: 'Converge in Throwaway Container' },
   revealPlanStep: { id: 'cloche.plan.revealStep', title: 'Open Source of Plan Step' },
@@ -34,9 +35,9 @@ export const COMMANDS = {
 
 export type CommandName = keyof typeof COMMANDS;
 
-/** Commands that start processes or containers: refused in untrusted workspaces (Workspace Trust). */
+/** Commands that start processes or containers (Compare Run with HEAD runs git): refused in untrusted workspaces (Workspace Trust). */
 export const NEEDS_TRUST: readonly CommandName[] = [
-  'dryRun', 'converge', 'refreshContainers', 'openContainerShell', 'resetContainer', 'destroyContainer', 'doctor', 'buildBaseImage',
+  'compareRunWithHead', 'dryRun', 'converge', 'refreshContainers', 'openContainerShell', 'resetContainer', 'destroyContainer', 'doctor', 'buildBaseImage',
 ];
 
 /** The category shown before every title in the Command Palette. */

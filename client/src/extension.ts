@@ -26,6 +26,7 @@ import { FidelityStatus } from './fidelityStatus';
 import { RunStatusItem } from './runStatus';
 import { RenderedPreview } from './renderedPreview';
 import { revealLocation } from './revealLocation';
+import { RunCompare } from './runCompare';
 
 export function activate(context: vscode.ExtensionContext): void {
   const log = vscode.window.createOutputChannel('Cloche', { log: true });
@@ -49,6 +50,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const engine: EngineDeps = { cli: new EngineCli(context.asAbsolutePath('dist/cli.js')), settings: () => settings, log };
   const planView = new PlanView(store);
   const planDiff = new PlanDiff(store);
+  const runCompare = new RunCompare(engine);
   const containers = new ContainersView({ ...engine, runtimeCli: () => status.runtime ?? 'docker' });
   const convergeOutput = vscode.window.createOutputChannel('Cloche Converge');
   const convergeProblems = vscode.languages.createDiagnosticCollection('cloche-converge');
@@ -72,6 +74,7 @@ export function activate(context: vscode.ExtensionContext): void {
     showFidelity: () => fidelity.showReasons(),
     previewRenderedFile: (arg?: unknown) => rendered.show(arg),
     revealLocation: (arg?: unknown) => revealLocation(arg),
+    compareRunWithHead: (uri?: unknown) => runCompare.compareWithHead(asUri(uri)),
     dryRun: async (uri?: unknown) => {
       await dryRun({ ...engine, store, revealPlan: () => planView.reveal(), showGraphStatuses: (st) => GraphPanel.active?.showPlanStatuses(st) }, asUri(uri));
       containers.refresh();
@@ -95,7 +98,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const guarded = (name: CommandName, fn: (...args: unknown[]) => unknown) =>
     NEEDS_TRUST.includes(name) ? (...args: unknown[]) => (trusted(COMMANDS[name].title) ? fn(...args) : undefined) : fn;
   context.subscriptions.push(
-    log, status, fidelity, run, rendered, server, store, planView, planDiff, containers, convergeOutput, convergeProblems,
+    log, status, fidelity, run, rendered, server, store, planView, planDiff, runCompare, containers, convergeOutput, convergeProblems,
     new PlanLenses(store, DOCUMENT_SELECTOR as vscode.DocumentSelector),
     ...Object.entries(handlers).map(([name, fn]) => vscode.commands.registerCommand(COMMANDS[name as CommandName].id, guarded(name as CommandName, fn))),
     vscode.workspace.onDidGrantWorkspaceTrust(() => { startTests(); containers.refresh(); }),
