@@ -36,7 +36,7 @@ describe('unknown steps say what the user can do', () => {
   it('a constant from outside the workspace: what Cloche cannot compute, why, and what helps', () => {
     const s = unknown('content unknown: constant Acme::Settings::BANNER is not known statically');
     const text = stepSummary(s, 400);
-    assert.equal(text, 'Cloche cannot compute the content before the run (constant Acme::Settings::BANNER is defined outside the workspace) — add its cookbook to the workspace or cloche.cookbookPaths');
+    assert.equal(text, 'Cloche cannot compute the content before the run (constant Acme::Settings::BANNER is defined outside the workspace) — add its cookbook to cloche.cookbookPaths');
     assert.doesNotMatch(text, /not known statically/);
     // The precise reason stays available where the user looks for details.
     const plain = stepTooltip(s).replace(/\\(.)/g, '$1'); // the tooltip is Markdown with escaped punctuation
@@ -51,6 +51,7 @@ describe('unknown steps say what the user can do', () => {
       ['whether it runs is not known: it is declared under a condition that is not known statically (the Chef environment is chosen when Chef runs)', /whether it runs \(no Chef environment is chosen\) — set cloche\.run\.environment$/],
       ['its name is not known statically (calls `vault_secret`, which Cloche does not know)', /^Cloche cannot compute its name before the run \(`vault_secret` is defined outside the workspace\)/],
       ['systemd_unit :enable needs systemd, and it is not running in this container (PID 1 is sh); to run services, use an image with systemd as PID 1', /the container does not run systemd\) — dry run on an image with systemd as PID 1/],
+      ['the container has no init system (PID 1 is sh) and no /etc/init.d/app script, so whether app runs cannot be known or changed; to run services, use an image with systemd as PID 1', /^Cloche cannot plan this step \(the container does not run systemd\) — dry run on an image with systemd as PID 1/],
       ['whether https://example.com/x.tgz differs from /opt/x.tgz cannot be known without network (give a checksum to decide offline)', /dry runs do not download \(no network\)\) — give the resource a checksum$/],
     ];
     for (const [reason, expected] of cases) assert.match(explainUnknown(reason) ?? '', expected, reason);

@@ -46,11 +46,15 @@ export class PlanLenses implements vscode.CodeLensProvider, vscode.Disposable {
   dispose(): void { for (const d of this.subscriptions) d.dispose(); this.changed.dispose(); }
 }
 
-/** What a single step's lens does: its diff, why it runs (notified), or its row in the Plan view. */
+/**
+ * What a single step's lens does: its diff, why it runs (notified), or its row in the Plan view. An
+ * unknown step's tooltip holds the whole advice and the precise reason, for a lens cut by a narrow editor.
+ */
 function lensCommand(s: PlanStep, title: string): vscode.Command {
+  const does = (what: string) => (s.status === 'unknown' && s.reason ? `${stepSummary(s, 600)}\n\nWhy exactly: ${s.reason}\n\n${what}` : what);
   return s.content
-    ? { title, command: COMMANDS.showPlanDiff.id, arguments: [s], tooltip: 'Open the content change in the diff editor' }
+    ? { title, command: COMMANDS.showPlanDiff.id, arguments: [s], tooltip: does('Open the content change in the diff editor') }
     : s.notifiedBy?.length
-      ? { title, command: COMMANDS.whyWouldThisRun.id, arguments: [s], tooltip: 'Why would this run?' }
-      : { title, command: COMMANDS.revealPlanStep.id, arguments: [s, true], tooltip: 'Show in the Plan view' };
+      ? { title, command: COMMANDS.whyWouldThisRun.id, arguments: [s], tooltip: does('Why would this run?') }
+      : { title, command: COMMANDS.revealPlanStep.id, arguments: [s, true], tooltip: does('Show in the Plan view') };
 }

@@ -3,7 +3,7 @@
  * whoever reads the evaluator ("content unknown: constant Foo::BAR is not known statically"); the
  * line annotations and the Plan view say what Cloche cannot know, why in a few words, and what the
  * user can do about it ("Cloche cannot compute the content before the run (constant Foo::BAR is
- * defined outside the workspace) — add its cookbook to the workspace or cloche.cookbookPaths").
+ * defined outside the workspace) — add its cookbook to cloche.cookbookPaths").
  * The precise reason stays in the tooltip and the step's details. Pure: tested in plain Node.
  *
  * The advice is honest about what helps: a Cloche converge does not apply unknown steps either, so it
@@ -13,12 +13,12 @@
 /** A reason's cause in short, and what the user can do about it (absent when nothing Cloche offers helps). */
 interface Cause { cause: string; action?: string }
 
-const ADD_COOKBOOK = 'add its cookbook to the workspace or cloche.cookbookPaths';
+const ADD_COOKBOOK = 'add its cookbook to cloche.cookbookPaths';
 const CHEF_ONLY = 'only a Chef run shows it';
 
 /** Causes by the engine's wording, most specific first. Each gets the rest of the reason after the match. */
 const CAUSES: [RegExp, (m: RegExpExecArray) => Cause][] = [
-  [/needs systemd/, () => ({ cause: 'the container does not run systemd', action: 'dry run on an image with systemd as PID 1 (`cloche image build --init systemd`)' })],
+  [/needs systemd|has no init system/, () => ({ cause: 'the container does not run systemd', action: 'dry run on an image with systemd as PID 1 (`cloche image build --init systemd`)' })],
   [/constant (\S+) is not known statically/, (m) => ({ cause: `constant ${m[1]} is defined outside the workspace`, action: ADD_COOKBOOK })],
   [/calls `([^`]+)`(?: on [^,]+)?, which Cloche does not know/, (m) => ({ cause: `\`${m[1]}\` is defined outside the workspace`, action: ADD_COOKBOOK })],
   [/node((?:\['[^']*'\])+) is not set by any attributes file/, (m) => ({ cause: `node${m[1]} is not set in the workspace`, action: 'set it in cloche.run.attributes or choose a kitchen suite' })],
@@ -69,6 +69,7 @@ export function explainUnknown(reason: string): string | undefined {
   const c = causeOf(rest) ?? causeOf(first);
   if (!c) return undefined;
   const what = subject === 'whether it runs' ? 'Cloche cannot tell before the run whether it runs'
+    : subject === 'this step' ? 'Cloche cannot plan this step'
     : subject.startsWith('its ') && subject.endsWith(' guard') ? `Cloche cannot decide ${subject} before the run`
       : `Cloche cannot compute ${subject} before the run`;
   return `${what} (${c.cause})${c.action ? ` — ${c.action}` : ''}`;
