@@ -185,6 +185,16 @@ describe('hostname', () => {
     nocap.setSystem('cap_sys_admin', { v: ['0'] });
     assert.match((await plan(nocap, { ipaddress: '10.0.0.9' })).reason ?? '', /needs CAP_SYS_ADMIN, which an unprivileged container lacks/);
   });
+
+  test('the regexp Chef builds from ipaddress runs in linear time: a catastrophic one plans at once; one RE2 cannot run is unknown', async () => {
+    const hosts = { '/etc/hosts': `127.0.0.1 localhost\n${'a'.repeat(40)}!\n`, '/etc/hostname': 'old\n' };
+    const st = await plan(state(hosts), { ipaddress: '(a+)+$' });
+    assert.equal(st.status, 'change', JSON.stringify(st));
+    assert.ok(st.changes.some((c) => c.message === 'would update content of /etc/hosts'));
+    const backref = await plan(state(hosts), { ipaddress: '(a)\\1' });
+    assert.equal(backref.status, 'unknown');
+    assert.match(backref.reason ?? '', /makes a regular expression .* that Cloche does not run: .*backreference/);
+  });
 });
 
 describe('locale', () => {

@@ -28,7 +28,7 @@ export interface EvalOutcome {
 export interface PropertyProbe { regex: string; text: string }
 
 /** A cookbook of one recipe and one template `t.erb`: the outcome's value is the graph's findings and contents as JSON. */
-export interface CookbookProbe { recipe: string; template?: string }
+export interface CookbookProbe { recipe: string; template?: string; metadata?: string; metadataJson?: string }
 
 export interface ChildRun {
   outcomes: EvalOutcome[];
@@ -95,12 +95,13 @@ async function compileCookbook(probe: CookbookProbe): Promise<string> {
     const cb = path.join(root, 'hv');
     fs.mkdirSync(path.join(cb, 'recipes'), { recursive: true });
     fs.mkdirSync(path.join(cb, 'templates'), { recursive: true });
-    fs.writeFileSync(path.join(cb, 'metadata.rb'), "name 'hv'\nversion '0.1.0'\n");
+    if (probe.metadataJson) fs.writeFileSync(path.join(cb, 'metadata.json'), probe.metadataJson);
+    else fs.writeFileSync(path.join(cb, 'metadata.rb'), "name 'hv'\nversion '0.1.0'\n" + (probe.metadata ?? ''));
     fs.writeFileSync(path.join(cb, 'recipes', 'default.rb'), probe.recipe);
     fs.writeFileSync(path.join(cb, 'templates', 't.erb'), probe.template ?? '');
     const { graph, contentOf } = new Model([root]).graphWithContent(['hv::default'], getPlatformProfile('debian-12')!);
     const contents = graph.resources.map((r) => { const c = contentOf(r.id); return c && 'unknown' in c ? { unknown: c.unknown } : { length: c && 'content' in c ? c.content.length : undefined }; });
-    const text = JSON.stringify({ diagnostics: graph.diagnostics.map((d) => `${d.code}: ${d.message}`), resources: graph.resources.map((r) => r.id), properties: graph.resources.map((r) => r.properties), contents });
+    const text = JSON.stringify({ diagnostics: graph.diagnostics.map((d) => `${d.code}: ${d.message} (line ${d.line})`), resources: graph.resources.map((r) => r.id), properties: graph.resources.map((r) => r.properties), contents });
     return text.length > 20_000 ? text.slice(0, 20_000) + '…' : text;
   } finally {
     fs.rmSync(root, { recursive: true, force: true });

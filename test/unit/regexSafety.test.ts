@@ -66,6 +66,14 @@ test('catastrophic patterns answer at once, with the answer Ruby gives, in every
   for (const o of outcomes.slice(programs.length)) assert.match(o.value, /"ok":false.*must match/);
 });
 
+test("a dependency's name is looked for in the metadata as text, not run as a pattern", () => {
+  const metadataJson = JSON.stringify({ name: 'hv', version: '0.1.0', dependencies: { '(': '>= 0', '(a+)+$': '>= 0' } });
+  const { outcomes, failure } = evalInChild([{ recipe: "file '/tmp/x'\n", metadataJson }], { timeoutMs: 60_000 });
+  assert.equal(failure, undefined);
+  const deps = (JSON.parse(outcomes[0].value).diagnostics as string[]).filter((d) => d.startsWith('dependency-not-in-workspace'));
+  assert.equal(deps.length, 2, deps.join('\n'));
+});
+
 test('Ruby regexp syntax keeps its meaning: anchors, named captures, $~ and $1, flags, classes, lookbehind, interpolated and built regexps', () => {
   const cases: [string, string][] = [
     ["\"ab\\ncd\" =~ /^cd$/", '3'],

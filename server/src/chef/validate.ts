@@ -65,7 +65,9 @@ function afterSyntaxErrors(list: Diagnostic[]): Diagnostic[] {
 
 function metadataLine(model: Model, file: string | undefined, dep: string): number {
   const text = file ? model.ws.readFile(file) : undefined;
-  const i = text?.split('\n').findIndex((l) => new RegExp(`^\\s*depends\\s+['"]${dep}['"]`).test(l)) ?? -1;
+  // The name is the cookbook's text: matched literally (a name with `(` or `+` in it is no pattern).
+  const name = dep.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const i = text?.split('\n').findIndex((l) => new RegExp(`^\\s*depends\\s+['"]${name}['"]`).test(l)) ?? -1;
   return i >= 0 ? i + 1 : 1;
 }
 

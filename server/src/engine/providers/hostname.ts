@@ -24,6 +24,7 @@ import type { Query } from '../probeScript';
 import type { EngineResource, PlanContext, Provider, ProviderStep } from '../types';
 import { change, failedStep, shQuote, unknownStep, type Attrs } from './common';
 import { planContentFile, writeFileScript } from './file';
+import { compileRubyRegex, RegexUnsupported } from '../../ruby/core/regexRe2';
 
 /** Files that say which branch Chef takes for the hostname file, in its order. */
 const HOSTNAME_FILES = ['/etc/hostname', '/etc/sysconfig/network', '/etc/HOSTNAME', '/etc/conf.d/hostname', '/etc/sysctl.conf'];
@@ -53,7 +54,7 @@ function rubyLines(text: string): string[] {
 }
 
 /** Chef's append_replacing_matching_lines: the lines not matching `re`, then `line`; undefined when the file already has it. */
-function appendReplacing(text: string, re: RegExp, line: string): string | undefined {
+function appendReplacing(text: string, re: { test(s: string): boolean }, line: string): string | undefined {
   const lines = rubyLines(text);
   if (lines.includes(line)) return undefined;
   return [...lines.filter((l) => !re.test(l)), line].join('\n') + '\n';
@@ -135,12 +136,15 @@ function planSet(ctx: PlanContext, w: Want): ProviderStep {
   }
   const shortName = /^[^.]*/.exec(w.hostname)![0];
   const line = [w.ipaddress, ...(w.fqdn ? [w.fqdn] : []), w.hostname, ...(w.aliases?.length ? [w.aliases.join(' ')] : []), shortName].join(' ');
-  let re: RegExp;
-  try { re = new RegExp(`^${w.ipaddress}\\s+|\\s+${w.hostname}\\s+`); } catch { return unknownStep(`ipaddress ${JSON.stringify(w.ipaddress)} does not make a regular expression (Chef builds one from it)`); }
   const hosts = readText(ctx, '/etc/hosts');
   if (hosts.unknown) return unknownStep(hosts.unknown);
   if (hosts.failed) return failedStep(hosts.failed);
-  const nextHosts = appendReplacing(hosts.text!, re, line);
+  // Chef builds a Ruby regexp from the recipe's values; it runs as the evaluator runs recipe regexps (linear time).
+  let nextHosts: string | undefined;
+  try { nextHosts = appendReplacing(hosts.text!, compileRubyRegex(`^${w.ipaddress}\\s+|\\s+${w.hostname}\\s+`, ''), line); } catch (e) {
+    if (!(e instanceof RegexUnsupported)) throw e;
+    return unknownStep(`ipaddress ${JSON.stringify(w.ipaddress)} makes a regular expression (Chef builds one from it) that Cloche does not run: ${e.reason}`);
+  }
   if (nextHosts !== undefined) writes.push({ path: '/etc/hosts', content: nextHosts, inPlace: docker, attrs: { owner: 'root', group: ctx.facts.rootGroup ?? 'root', mode: '644' } });
   // 3. The hostname file.
   const hf = hostnameFile(ctx, w, docker);
