@@ -32,7 +32,8 @@ export function createLanguageClient(context: vscode.ExtensionContext, log: vsco
   const clientOptions: LanguageClientOptions = {
     documentSelector: DOCUMENT_SELECTOR,
     outputChannel: log,
-    initializationOptions: { settings: vscode.workspace.getConfiguration('cloche') },
+    // Workspace Trust decides whether the server may run the linter (RuboCop loads the workspace's plugins).
+    initializationOptions: { settings: vscode.workspace.getConfiguration('cloche'), trusted: vscode.workspace.isTrusted },
     synchronize: { fileEvents: vscode.workspace.createFileSystemWatcher('**/{metadata.rb,*.rb,*.erb,recipes/*.yml,recipes/*.yaml,kitchen*.yml,.kitchen*.yml,roles/**/*.json,environments/**/*.json,.cloche.json}') },
     // Errors are shown by the status item with what to do; the client does not pop up its own.
     revealOutputChannelOn: 4 /* RevealOutputChannelOn.Never */,

@@ -27,12 +27,14 @@ import { RunStatusItem } from './runStatus';
 import { RenderedPreview } from './renderedPreview';
 import { revealLocation } from './revealLocation';
 import { RunCompare } from './runCompare';
+import { LintStatusItem } from './lintStatus';
 
 export function activate(context: vscode.ExtensionContext): void {
   const log = vscode.window.createOutputChannel('Cloche', { log: true });
   let settings = readSettings();
   const status = new StatusItem(settings.platform);
-  const server = new LanguageServer(context, log, status);
+  const lintStatus = new LintStatusItem();
+  const server = new LanguageServer(context, log, status, lintStatus);
   const fidelity = new FidelityStatus(() => server.current);
   const run = new RunStatusItem(() => server.current, context.workspaceState);
   const rendered = new RenderedPreview(() => server.current, log);
@@ -98,10 +100,10 @@ export function activate(context: vscode.ExtensionContext): void {
   const guarded = (name: CommandName, fn: (...args: unknown[]) => unknown) =>
     NEEDS_TRUST.includes(name) ? (...args: unknown[]) => (trusted(COMMANDS[name].title) ? fn(...args) : undefined) : fn;
   context.subscriptions.push(
-    log, status, fidelity, run, rendered, server, store, planView, planDiff, runCompare, containers, convergeOutput, convergeProblems,
+    log, status, lintStatus, fidelity, run, rendered, server, store, planView, planDiff, runCompare, containers, convergeOutput, convergeProblems,
     new PlanLenses(store, DOCUMENT_SELECTOR as vscode.DocumentSelector),
     ...Object.entries(handlers).map(([name, fn]) => vscode.commands.registerCommand(COMMANDS[name as CommandName].id, guarded(name as CommandName, fn))),
-    vscode.workspace.onDidGrantWorkspaceTrust(() => { startTests(); containers.refresh(); }),
+    vscode.workspace.onDidGrantWorkspaceTrust(() => { startTests(); containers.refresh(); server.workspaceTrusted(); }),
     vscode.window.registerWebviewPanelSerializer(GRAPH_VIEW_TYPE, {
       deserializeWebviewPanel: async (panel, state) => GraphPanel.revive(panel, deps, state as never),
     }),

@@ -4,16 +4,17 @@
  */
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { PlatformsRequest, StatusNotification } from '../../server/src/customMethods';
+import { LintStatusNotification, PlatformsRequest, StatusNotification, WorkspaceTrustedNotification } from '../../server/src/customMethods';
 import { createLanguageClient, describeState } from './client';
 import { COMMANDS } from './commands';
 import type { StatusItem } from './status';
+import type { LintStatusItem } from './lintStatus';
 
 export class LanguageServer implements vscode.Disposable {
   private client: LanguageClient | undefined;
   private platforms: string[] | undefined;
 
-  constructor(private readonly context: vscode.ExtensionContext, private readonly log: vscode.LogOutputChannel, private readonly status: StatusItem) {}
+  constructor(private readonly context: vscode.ExtensionContext, private readonly log: vscode.LogOutputChannel, private readonly status: StatusItem, private readonly lintStatus?: LintStatusItem) {}
 
   get current(): LanguageClient | undefined { return this.client; }
 
@@ -24,6 +25,7 @@ export class LanguageServer implements vscode.Disposable {
     try {
       await client.start();
       client.onNotification(StatusNotification, (s) => this.status.setServerStatus(s));
+      client.onNotification(LintStatusNotification, (s) => this.lintStatus?.update(s));
     } catch (e) {
       const detail = e instanceof Error ? e.message : String(e);
       this.log.error(`language server failed to start: ${detail}`);
@@ -41,6 +43,11 @@ export class LanguageServer implements vscode.Disposable {
     this.client = undefined;
     if (old) await old.dispose().catch((e: unknown) => this.log.warn(`stopping the server: ${String(e)}`));
     await this.start();
+  }
+
+  /** The user trusted the workspace: the server may run the linter from now on (it started with `trusted: false`). */
+  workspaceTrusted(): void {
+    if (this.client?.isRunning()) void this.client.sendNotification(WorkspaceTrustedNotification);
   }
 
   /** Platform profiles the server knows (asked once); falls back to the configured one. */

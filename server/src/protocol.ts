@@ -29,6 +29,8 @@ export interface Diagnostic {
   related?: { location: SourceLocation; message: string }[];
   /** Machine-readable help for fixing it (optional; front ends that do not use it ignore it). */
   data?: DiagnosticData;
+  /** The tool that found it when not Cloche (`cloche check --lint`): then `code` is the cop's name. */
+  source?: 'cookstyle' | 'rubocop';
 }
 
 /**

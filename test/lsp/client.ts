@@ -26,6 +26,11 @@ export interface StartOptions {
   settings?: Record<string, unknown>;
   /** Environment of the server process, over this one's (a PATH with a fake linter). */
   env?: Record<string, string>;
+  /**
+   * Whether the linter (Cookstyle/RuboCop) may run with its default settings. Off unless asked for,
+   * or the settings name `lint`: other tests should not start RuboCop for every Ruby file they open.
+   */
+  lint?: boolean;
   /** Extra initialization options (`trusted: false` for an untrusted workspace). */
   initializationOptions?: Record<string, unknown>;
 }
@@ -41,11 +46,11 @@ export class TestClient {
   private readonly waiters: (() => void)[] = [];
   private readonly versions = new Map<string, number>();
   readonly texts = new Map<string, string>();
-  settings: Record<string, unknown>;
+  private settingsValue: Record<string, unknown> = {};
   /** The server's answer to initialize (its capabilities). */
   initialized?: InitializeResult;
 
-  private constructor(readonly proc: ChildProcess, settings: Record<string, unknown>) {
+  private constructor(readonly proc: ChildProcess, settings: Record<string, unknown>, private readonly lint = false) {
     this.settings = settings;
     this.conn = createProtocolConnection(new StreamMessageReader(proc.stdout!), new StreamMessageWriter(proc.stdin!));
     this.conn.onNotification(PublishDiagnosticsNotification.type, (p) => { this.pushed.set(p.uri, p); this.wake(); });
@@ -60,10 +65,14 @@ export class TestClient {
     this.conn.listen();
   }
 
+  /** The `cloche` settings the client answers with (and tests push); the linter is off in them unless the test wants it (StartOptions.lint). */
+  get settings(): Record<string, unknown> { return this.settingsValue; }
+  set settings(value: Record<string, unknown>) { this.settingsValue = this.lint || 'lint' in value ? value : { ...value, lint: { run: 'off' } }; }
+
   /** Starts the server and initializes it for the given workspace folders. */
   static async start(opts: StartOptions = {}): Promise<TestClient> {
     const proc = spawn(process.execPath, [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'], ...(opts.env ? { env: { ...process.env, ...opts.env } } : {}) });
-    const client = new TestClient(proc, opts.settings ?? {});
+    const client = new TestClient(proc, opts.settings ?? {}, opts.lint);
     const roots = opts.roots ?? [FIXTURES];
     const capabilities: ClientCapabilities = {
       workspace: { configuration: true, didChangeWatchedFiles: { dynamicRegistration: true }, diagnostics: { refreshSupport: true }, workspaceFolders: true },

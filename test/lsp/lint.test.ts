@@ -90,6 +90,21 @@ describe('lint with the real rubocop', { skip: rubocopMissing() }, () => {
     await client.published(file, lacks('Style/StringLiterals'), LINT_WAIT_MS);
   });
 
+  test('"Fix … here" corrects only that offence; "Fix all …" every one of that cop in the file', async () => {
+    const file = ws.recipe('two.rb', 'package "a"\npackage "b"\n');
+    await client.open(file);
+    const diags = lintOf(await client.published(file, (ds) => lintOf(ds).filter((d) => d.code === 'Style/StringLiterals').length === 2, LINT_WAIT_MS));
+    const actions = await client.request<CodeAction[]>('textDocument/codeAction', { textDocument: { uri: uri(file) }, range: diags[0].range, context: { diagnostics: [diags[0]] } });
+    const resolve = async (title: string) => {
+      const a = actions.find((x) => x.title === title);
+      assert.ok(a, actions.map((x) => x.title).join(', '));
+      const r = await client.request<CodeAction>('codeAction/resolve', a);
+      return apply(client.texts.get(uri(file))!, r.edit?.changes?.[uri(file)] ?? []);
+    };
+    assert.equal(await resolve('Fix Style/StringLiterals here (rubocop autocorrect)'), 'package \'a\'\npackage "b"\n');
+    assert.equal(await resolve('Fix all 2 Style/StringLiterals offences in this file (rubocop autocorrect)'), "package 'a'\npackage 'b'\n");
+  });
+
   test('"Disable … for this line" writes RuboCop\'s own comment, which RuboCop then honours', async () => {
     const file = ws.recipe('disable.rb', 'service "nginx"\n');
     await client.open(file);
@@ -227,7 +242,7 @@ describe('lint without a usable rubocop', () => {
     const ws = workspace('missing');
     const empty = path.join(dir, 'empty-bin');
     fs.mkdirSync(empty);
-    const client = await TestClient.start({ roots: [ws.root], env: { PATH: empty } });
+    const client = await TestClient.start({ roots: [ws.root], env: { PATH: empty }, lint: true });
     try {
       const files = [ws.recipe('one.rb', 'package "a"\n'), ws.recipe('two.rb', 'package "b"\n')];
       for (const f of files) { await client.open(f); await client.save(f); }

@@ -90,6 +90,12 @@ describe('edits between a text and its autocorrected form', () => {
     assert.deepEqual(editsBetween(before, before), []);
   });
 
+  it('cover only what differs within a line, never half of a surrogate pair', () => {
+    assert.deepEqual(editsBetween('package "nginx"\n', "package 'nginx'\n"), [{ span: { start: { line: 0, character: 8 }, end: { line: 0, character: 15 } }, newText: "'nginx'" }]);
+    const [pizza] = editsBetween('a🍕b\n', 'a🍔b\n');
+    assert.deepEqual(pizza, { span: { start: { line: 0, character: 1 }, end: { line: 0, character: 3 } }, newText: '🍔' });
+  });
+
   it('handle a last line without a newline, insertions at the top and deletions', () => {
     for (const [a, b] of [['x = 1', 'x = 2'], ['a\nb', '# frozen_string_literal: true\n\na\nb'], ['a\n\n\nb\n', 'a\n\nb\n'], ['', 'x\n'], ['a\r\nb\r\n', 'a\r\nc\r\n']]) {
       assert.equal(applyEdits(a, editsBetween(a, b)), b, JSON.stringify([a, b]));

@@ -18,7 +18,18 @@ export function editsBetween(before: string, after: string): TextEdit[] {
   if (!changes) return [{ span: { start: { line: 0, character: 0 }, end: positionAt(lineStarts(before), before.length) }, newText: after }];
   const starts = lineStarts(before);
   const edits: TextEdit[] = [];
-  const push = (start: number, end: number, text: string) => edits.push({ span: { start: positionAt(starts, start), end: positionAt(starts, end) }, newText: text });
+  const push = (start: number, end: number, text: string) => {
+    // Only what differs within the lines: the cursor and marks elsewhere on them stay put.
+    const old = before.slice(start, end);
+    let head = 0;
+    while (head < old.length && head < text.length && old[head] === text[head]) head++;
+    let tail = 0;
+    while (tail < old.length - head && tail < text.length - head && old[old.length - 1 - tail] === text[text.length - 1 - tail]) tail++;
+    // Never between the halves of a surrogate pair.
+    if (head > 0 && isHighSurrogate(old.charCodeAt(head - 1))) head--;
+    if (tail > 0 && isHighSurrogate(old.charCodeAt(old.length - tail - 1))) tail--;
+    edits.push({ span: { start: positionAt(starts, start + head), end: positionAt(starts, end - tail) }, newText: text.slice(head, text.length - tail) });
+  };
   let offset = 0;
   let pending: { start: number; removed: string; added: string } | undefined;
   const flush = () => {
@@ -41,6 +52,8 @@ export function editsBetween(before: string, after: string): TextEdit[] {
   flush();
   return edits;
 }
+
+const isHighSurrogate = (code: number) => code >= 0xd800 && code <= 0xdbff;
 
 /** Lines with their line breaks. */
 function splitLines(text: string): string[] {
