@@ -8,6 +8,8 @@
  * `contributes.configuration` (test/unit/settings.test.ts fails until you do).
  * No vscode import: the reader takes a `get` function, so tests run in plain Node.
  */
+import { validNodeName } from '../../server/src/chef/nodeName';
+
 export type ContainerRuntime = 'auto' | 'docker' | 'podman';
 export type ConvergeNetwork = 'host' | 'bridge' | 'none';
 export type TraceLevel = 'off' | 'messages' | 'verbose';
@@ -100,7 +102,7 @@ export function readClientSettings(get: (key: string) => unknown): ClientSetting
       pidsLimit: Math.floor(num('container.pidsLimit', DEFAULTS.container.pidsLimit, 1)),
     },
     converge: { network: str('converge.network', ['bridge', 'host', 'none'], DEFAULTS.converge.network) },
-    run: { nodeName: typeof nodeName === 'string' && /^[A-Za-z0-9][A-Za-z0-9.-]*$/.test(nodeName.trim()) ? nodeName.trim() : DEFAULTS.run.nodeName },
+    run: { nodeName: typeof nodeName === 'string' && validNodeName(nodeName.trim()) ? nodeName.trim() : DEFAULTS.run.nodeName },
     timeouts: { planSeconds: num('timeouts.planSeconds', DEFAULTS.timeouts.planSeconds, 1), convergeSeconds: num('timeouts.convergeSeconds', DEFAULTS.timeouts.convergeSeconds, 1) },
     graph: { updateDelayMs: num('graph.updateDelayMs', DEFAULTS.graph.updateDelayMs, 0) },
     inlayHints: { attributeValues: typeof hints === 'boolean' ? hints : DEFAULTS.inlayHints.attributeValues },
