@@ -42,6 +42,7 @@ const MAX_LAYERS = 20_000;
 
 export class AttributeLayerCache {
   private readonly layers = new Map<string, AttributeLayer>();
+  private readonly initials = new Map<string, StoreSnapshot>();
   private readonly factsKeys = new WeakMap<PlatformFacts, string>();
   private readonly inputsKeys = new WeakMap<RunInputs, string>();
   private readonly ids = new Map<string, number>();
@@ -58,6 +59,15 @@ export class AttributeLayerCache {
     return `${f}/${i}`;
   }
 
+  /** The state before any attribute file (automatic attributes and the run's inputs), per initial key. */
+  initial(key: string): StoreSnapshot | undefined {
+    return this.initials.get(key);
+  }
+
+  setInitial(key: string, snapshot: StoreSnapshot): void {
+    this.initials.set(key, snapshot);
+  }
+
   /** A layer loaded on `parentKey` for the cookbook, if it is still what loading it would give. */
   get(parentKey: string, cb: Cookbook, ws: Workspace, lookup: (name: string) => Cookbook | undefined): AttributeLayer | undefined {
     const layer = this.layers.get(layerKey(parentKey, cb));
@@ -68,7 +78,7 @@ export class AttributeLayerCache {
   }
 
   add(parent: AttributeLayer | undefined, parentKey: string, cb: Cookbook, inputs: LayerInputs, snapshot: StoreSnapshot, loadedFiles: ReadonlySet<string>, findings: EvalFinding[]): AttributeLayer {
-    if (this.layers.size >= MAX_LAYERS) this.layers.clear();
+    if (this.layers.size >= MAX_LAYERS) { this.layers.clear(); this.initials.clear(); }
     const layer: AttributeLayer = { key: layerKey(parentKey, cb), parent, fileList: cb.files.attributes.join('\n'), snapshot, loadedFiles, findings, ...inputs };
     this.layers.set(layer.key, layer);
     return layer;

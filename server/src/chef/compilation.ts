@@ -82,11 +82,16 @@ export class Compilation implements RunHost {
     const world = model.world;
     this.interp = world.interpreter(this);
     this.node = new NodeObject(this.store, (p, loc) => { if (!this.inAttributeFiles) this.attributeReads.push({ path: p, loc }); }, inputs);
-    this.store.setAutomatic(automaticAttributes(facts));
-    // The node's own attributes (JSON, roles, environment, policy) are there before any attributes file runs.
-    applyRunInputs(this.store, inputs);
-    this.attributes = new AttributeLoader(model.ws, this.interp, this.node, facts, (n) => model.cookbook(n));
     this.initialLayerKey = model.attributeLayers.initialKey(facts, inputs);
+    const initial = model.attributeLayers.initial(this.initialLayerKey);
+    if (initial) this.store.restore(initial);
+    else {
+      this.store.setAutomatic(automaticAttributes(facts));
+      // The node's own attributes (JSON, roles, environment, policy) are there before any attributes file runs.
+      applyRunInputs(this.store, inputs);
+      model.attributeLayers.setInitial(this.initialLayerKey, this.store.snapshot());
+    }
+    this.attributes = new AttributeLoader(model.ws, this.interp, this.node, facts, (n) => model.cookbook(n));
   }
 
   /** Compiles `cookbook::recipe` entries (a bare name means its default recipe). */

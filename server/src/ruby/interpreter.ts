@@ -161,6 +161,11 @@ export class Interpreter {
     this.allocations.startEntry();
   }
 
+  /** Every step this evaluation took, over all its run-list entries. */
+  get totalSteps(): number {
+    return this.stepsBefore + this.steps;
+  }
+
   tick(): void {
     if (++this.steps > this.budgets.steps) throw new BudgetExceeded(`more than ${this.budgets.steps} evaluation steps`);
   }
