@@ -234,6 +234,12 @@ describe('apt preferences files', () => {
     assert.ok(!expressionMatches('*', undefined));
     assert.ok(expressionMatches('', ''));
   });
+
+  test('a /regex/ a recipe wrote into the preferences runs in linear time: a catastrophic one answers at once', () => {
+    assert.ok(!expressionMatches('/^(a+)+$/', 'a'.repeat(40) + '!'));
+    assert.ok(!expressionMatches('/(.*.*)*x/', 'bookworm-security-updates-backports'));
+    assert.ok(expressionMatches('/^(a+)+$/', 'aaa'));
+  });
 });
 
 /** Probe output for dpkg packages over apt lists, with these preferences files and extra records. */

@@ -20,6 +20,7 @@
  * version hashes (two builds with the same version string are one version here).
  */
 import { compareDebVersions } from './debVersion';
+import { RE2JS } from 're2js';
 
 /** `Pin-Priority: never`: no version from such a file is ever a candidate. */
 export const NEVER = -32768;
@@ -192,7 +193,8 @@ function escapeRe(c: string): string {
 export function expressionMatches(pattern: string, s: string | undefined): boolean {
   if (s === undefined) return false;
   if (pattern.length >= 2 && pattern.startsWith('/') && pattern.endsWith('/')) {
-    try { return new RegExp(pattern.slice(1, -1), 'i').test(s); } catch { return false; }
+    // A recipe can write the preferences (apt_preference): its pattern runs in linear time (RE2 reads POSIX EREs), never backtracking.
+    try { return RE2JS.compile(pattern.slice(1, -1), RE2JS.CASE_INSENSITIVE).test(s); } catch { return false; }
   }
   try { return globRegExp(pattern).test(s); } catch { return false; }
 }
