@@ -71,10 +71,27 @@ export function catalogRegex(encoded: string): LinearRegex | undefined {
 }
 
 const compiledCache = new WeakMap<PropertySchema, Compiled>();
+/**
+ * The same, by what it is made of: every world has its own built-in schemas, and zod compiles each
+ * schema object the first time it checks a value (that was several percent of checking a workspace
+ * of many repositories).
+ */
+const compiledByContent = new Map<string, Compiled>();
 
 function compile(prop: PropertySchema): Compiled {
   const cached = compiledCache.get(prop);
   if (cached) return cached;
+  const key = JSON.stringify([prop.types, prop.equalTo ?? null, prop.regex ?? null]);
+  const same = compiledByContent.get(key);
+  if (same) { compiledCache.set(prop, same); return same; }
+  const out = compileNew(prop);
+  if (compiledByContent.size > 10_000) compiledByContent.clear();
+  compiledByContent.set(key, out);
+  compiledCache.set(prop, out);
+  return out;
+}
+
+function compileNew(prop: PropertySchema): Compiled {
   const parts = prop.types.map(typeSchema);
   const modelled = parts.length > 0 && parts.every((p): p is z.ZodType => p !== undefined);
   const out: Compiled = { typeText: listText(prop.types.map(typeName)) };
@@ -91,7 +108,6 @@ function compile(prop: PropertySchema): Compiled {
       out.regexText = prop.regex.join(' or ');
     }
   }
-  compiledCache.set(prop, out);
   return out;
 }
 
