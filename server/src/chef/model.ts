@@ -112,7 +112,14 @@ export class Model implements ModelSource {
       isResourceName: (n) => this.catalog.has(n) || this.definitions.has(n) || this.libraryResourceNames.has(n),
       builtinSchema: (n) => this.catalog.builtin(n),
       usePartial: (cls, rel, ctx) => this.usePartial(cls, rel, ctx),
-      providesDecider: (block) => (facts) => this.decideProvides(block, facts),
+      providesDecider: (block) => {
+        // Asked at every declaration the rule may answer: decided once per platform.
+        const decided = new Map<PlatformFacts, boolean | undefined>();
+        return (facts) => {
+          if (!decided.has(facts)) decided.set(facts, this.decideProvides(block, facts));
+          return decided.get(facts);
+        };
+      },
     });
     const cookbooks = [...this.cookbooks.values()];
     const libs = loadLibraries(this.ws, this.world, cookbooks);
