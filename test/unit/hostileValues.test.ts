@@ -74,12 +74,16 @@ test("an ERB template's output stops at the string bound: the rest is a hole tha
 });
 
 test('values that hold themselves or share their parts answer as Ruby does, in bounded time and memory', () => {
-  const [flatten, nested, dagAttr] = outcomes([
+  const [flatten, nested, dagAttr, dagMerge, deepMerge] = outcomes([
     'a = [1]\na << a\na.flatten',
     'a = [1, [2]]\nb = [a, [a, a]]\nb.flatten.size',
     { recipe: "x = {}\n16.times { x = { a: x, b: x, c: x } }\nnode.default['d'] = x\nfile '/tmp/d' do\n  content node['d'].size.to_s\nend\n" },
+    { recipe: "x = {}\n30.times { x = { a: x, b: x } }\nnode.default['d'] = x\nnode.override['d'] = x\nfile '/tmp/d' do\n  content node['d'].size.to_s\nend\n" },
+    { recipe: "h = {}\n100_000.times { h = { a: h } }\nnode.default['x'] = h\nnode.override['x'] = h\nfile '/tmp/d' do\n  content node['x'].size.to_s\nend\n" },
   ]);
   assert.equal(flatten.value, 'raise ArgumentError: tried to flatten recursive array');
   assert.equal(nested.value, '6');
   assert.deepEqual(JSON.parse(dagAttr.value).contents, [{ length: 1 }], 'a hash of 3^16 paths is stored and read as the 16 hashes it is');
+  assert.deepEqual(JSON.parse(dagMerge.value).contents, [{ length: 1 }], 'two levels holding a hash of 2^30 paths merge in 30 steps');
+  assert.deepEqual(JSON.parse(deepMerge.value).contents, [{ length: 1 }], 'levels nested 100,000 deep merge without exhausting the stack');
 });

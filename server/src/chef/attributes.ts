@@ -362,25 +362,48 @@ function normalizeKeys(v: Value, depth = 0, done = new Map<Value, Value>()): Val
  * Deep-merges `over` into `base`, the top of a copy this read made (what `over` brings is copied; a
  * hash merged below the top is a new one, as the copy may hold a hash in two places).
  */
-function mergeCopy(base: HashValue, over: HashValue, depth: number, copies: Map<Value, Value>): HashValue {
+function mergeCopy(base: HashValue, over: HashValue, depth: number, copies: Map<Value, Value>, merged = new Map<Value, Map<Value, HashValue>>()): HashValue {
   for (const [k, e] of over.map) {
     const prev = base.map.get(k)?.value;
-    const value = prev?.k === 'hash' && e.value.k === 'hash' && depth < 32
-      ? mergeCopy({ k: 'hash', map: new Map(prev.map) }, e.value, depth + 1, copies)
-      : copyOut(e.value, depth + 1, copies);
+    let value: Value;
+    if (prev?.k === 'hash' && e.value.k === 'hash' && depth < 32) {
+      // The same two hashes met again (a value built as `{ a: x, b: x }`) are merged once, not once per path.
+      let byOver = merged.get(prev);
+      if (!byOver) merged.set(prev, byOver = new Map());
+      let m = byOver.get(e.value);
+      if (!m) byOver.set(e.value, m = mergeCopy({ k: 'hash', map: new Map(prev.map) }, e.value, depth + 1, copies, merged));
+      value = m;
+    } else value = copyOut(e.value, depth + 1, copies);
     base.map.set(k, { key: e.key, value });
   }
   return base;
 }
 
-function deepMerge(base: HashValue, over: HashValue): HashValue {
+/** How deep precedence levels are merged; Chef's own merge would exhaust Ruby's stack long before a loop-built hash is this deep. */
+const MERGE_DEPTH = 100;
+
+/**
+ * `over` merged into `base` deeply (over wins). Two hashes met again are merged once (a value built
+ * as `{ a: x, b: x }` thirty times is thirty merges, not a billion); past `MERGE_DEPTH` levels the
+ * merged value is unknown.
+ */
+function deepMerge(base: HashValue, over: HashValue, depth = 0, done = new Map<HashValue, Map<HashValue, Value>>()): HashValue {
   const out = hashOf([]) as HashValue;
   for (const [k, e] of base.map) out.map.set(k, e);
   for (const [k, e] of over.map) {
     const prev = out.map.get(k)?.value;
-    out.map.set(k, { key: e.key, value: prev?.k === 'hash' && e.value.k === 'hash' ? deepMerge(prev, e.value) : e.value });
+    out.map.set(k, { key: e.key, value: prev?.k === 'hash' && e.value.k === 'hash' ? mergedOnce(prev, e.value, depth + 1, done) : e.value });
   }
   return out;
+}
+
+function mergedOnce(base: HashValue, over: HashValue, depth: number, done: Map<HashValue, Map<HashValue, Value>>): Value {
+  if (depth > MERGE_DEPTH) return unknown(`attributes nested more than ${MERGE_DEPTH} levels deep are not merged statically`);
+  let byOver = done.get(base);
+  if (!byOver) done.set(base, byOver = new Map());
+  let merged = byOver.get(over);
+  if (!merged) byOver.set(over, merged = deepMerge(base, over, depth, done));
+  return merged;
 }
 
 /** Paths are resolved from key arguments; an unknown key makes the whole access unknown. */
