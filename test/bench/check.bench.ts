@@ -13,7 +13,7 @@
  * Wall times are the parent's clock; CPU (user + system) and peak RSS are the child's own
  * `process.resourceUsage()`, written at exit by a preloaded script. CPU is steadier than wall on a
  * shared machine. BENCH_RUNS (default 5) sets the runs per figure, BENCH_GROWTH_RUNS (default 3) those
- * of the growth figures.
+ * of the growth figures, BENCH_CLI another build's dist/cli.js to measure instead.
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -25,7 +25,8 @@ import { rubyFilesOf } from '../../server/src/chef/rules/syntaxRule';
 import { generateBigRecipe, generateRealShaped, type RealShape } from './generate';
 
 const ROOT = path.resolve(__dirname, '../..');
-const CLI = path.join(ROOT, 'dist/cli.js');
+/** The CLI measured: the build's, or another (BENCH_CLI=path/to/cli.js, to compare two builds on the same machine). */
+const CLI = process.env.BENCH_CLI ? path.resolve(process.env.BENCH_CLI) : path.join(ROOT, 'dist/cli.js');
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const GROWTH_RUNS = Number(process.env.BENCH_GROWTH_RUNS ?? 3);
 const TMP = fs.mkdtempSync(path.join(os.tmpdir(), 'cloche-bench-check-'));
@@ -112,10 +113,10 @@ function growth(title: string, unit: string, sizes: number[], shapeAt: (n: numbe
 }
 
 async function main(): Promise<void> {
-  if (!fs.existsSync(CLI)) throw new Error('dist/cli.js is missing: npm run build first');
+  if (!fs.existsSync(CLI)) throw new Error(`${CLI} is missing: npm run build first`);
   const floor = await parseFloorScript();
   const dir = process.argv[2];
-  console.log(`node ${process.version}, ${os.cpus().length} CPUs, load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  console.log(`${path.relative(process.cwd(), CLI) || CLI}, node ${process.version}, ${os.cpus().length} CPUs, load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
   if (dir) {
     checkVersusFloor(floor, path.resolve(dir), 'workspace');
     return;
