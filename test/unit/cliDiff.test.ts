@@ -3,7 +3,7 @@
 // that the user's checkout is left as it was.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -225,6 +225,17 @@ test('two kitchen suites: their run lists and attributes', () => {
   } finally {
     fs.rmSync(path.join(repo, 'web/kitchen.yml'));
   }
+});
+
+test('interrupted (SIGTERM, the editor\'s cancel): the revision\'s folder is removed, exit 143', async () => {
+  const child = spawn(process.execPath, [path.join(ROOT, 'dist/cli.js'), 'diff', 'web', '--from', first, '--to', second], { cwd: repo, env: { ...process.env, TMPDIR: tmp }, stdio: 'ignore' });
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  // Wait (bounded) until a revision is materialised, then interrupt.
+  const deadline = Date.now() + 30_000;
+  while (!fs.readdirSync(tmp).some((f) => f.startsWith('cloche-diff-')) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+  child.kill('SIGTERM');
+  assert.equal(await exited, 143);
+  assert.deepEqual(fs.readdirSync(tmp), []);
 });
 
 test('errors: exit 2 with what to do', () => {

@@ -8,7 +8,7 @@
  * user's checkout, index and worktree list are never touched) and removed afterwards; locations
  * are written back as paths of the repository. Exit codes: 0 (with `--detailed-exitcode`: nothing
  * differs), 1 (`--detailed-exitcode` only: something changed or may change), 2 (usage, git, or an
- * input error of either side, as `graph` reports them).
+ * input error of either side, as `graph` reports them), 130/143 (interrupted: the folders removed).
  */
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -62,6 +62,13 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   const toRev = args.values.get('to');
   const repo = fromRev !== undefined || toRev !== undefined ? gitRoot(target) : undefined;
   const temps: string[] = [];
+  // Interrupted (the editor's cancel is SIGTERM): the revisions' folders are removed, exit 128+n.
+  const onSignal = (signal: NodeJS.Signals) => {
+    for (const t of temps) fs.rmSync(t, { recursive: true, force: true });
+    process.exit(signal === 'SIGINT' ? 130 : 143);
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
   try {
     const sides = [{ which: 'from' as const, rev: fromRev }, { which: 'to' as const, rev: toRev }].map(({ which, rev }) => {
       const commit = rev === undefined ? undefined : resolveCommit(repo!, rev, which);
@@ -76,6 +83,8 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
       const { graph, failed } = graphOf(map(target), sideArgs, io);
       errors += failed;
       graphs.push(graph);
+      // The work is synchronous: let a signal that came meanwhile be handled before going on.
+      await new Promise((resolve) => setImmediate(resolve));
     }
     const label = (which: 'from' | 'to', rev: string | undefined) => [rev ?? 'working tree',
       ...SIDE_FLAGS.filter((f) => f !== 'platform' && args.values.has(`${which}-${f}`)).map((f) => `${f} ${args.values.get(`${which}-${f}`)}`)].join(', ');
