@@ -3,11 +3,15 @@
  * from `cloche diff PATH --format json` (the RunDiff contract; the CLI reads HEAD with git archive,
  * never the checkout). Shows the "Run Changes" tree (rows from `runDiffTree.ts`, each opening its
  * source line) and rendered content changes in VS Code's diff editor (`cloche-run-diff:` documents).
+ * While the view is visible, saving a file of the compared cookbook compares again (on save, not as
+ * you type: the CLI reads the disk).
  */
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { RenderedText, RunDiff } from '../../server/src/protocol';
 import { renderedTextForPeople } from '../../server/src/protocol';
 import { abortOn, pickSubject, type EngineDeps } from './engineUi';
+import type { EngineSubject } from './engineTarget';
 import { runDiffRows, type RunDiffRow } from './runDiffTree';
 
 export const RUN_DIFF_SCHEME = 'cloche-run-diff';
@@ -22,10 +26,20 @@ export class RunCompare implements vscode.TreeDataProvider<RunDiffRow>, vscode.T
   readonly onDidChangeTreeData = this.treeChanged.event;
   private readonly view: vscode.TreeView<RunDiffRow>;
   private readonly registration: vscode.Disposable;
+  private readonly onSave: vscode.Disposable;
+  /** The last comparison's subject: a save in its cookbook compares again (the CLI reads the disk). */
+  private subject: EngineSubject | undefined;
+  private saveTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(private readonly deps: EngineDeps) {
     this.view = vscode.window.createTreeView(RUN_CHANGES_VIEW, { treeDataProvider: this, showCollapseAll: true });
     this.registration = vscode.workspace.registerTextDocumentContentProvider(RUN_DIFF_SCHEME, this);
+    this.onSave = vscode.workspace.onDidSaveTextDocument((doc) => {
+      const s = this.subject;
+      if (!s || !this.view.visible || !doc.uri.fsPath.startsWith(s.cookbookDir + path.sep)) return;
+      clearTimeout(this.saveTimer);
+      this.saveTimer = setTimeout(() => void this.compare(s, false), 1000);
+    });
   }
 
   /** Runs the diff for the active file's cookbook (or `uri`'s) and shows it. */
@@ -33,9 +47,15 @@ export class RunCompare implements vscode.TreeDataProvider<RunDiffRow>, vscode.T
     const subject = pickSubject(uri);
     if (!subject) return;
     await vscode.workspace.saveAll(false);
+    await this.compare(subject, true);
+  }
+
+  private async compare(subject: EngineSubject, reveal: boolean): Promise<void> {
+    this.subject = subject;
     const args = ['diff', subject.path, '--format', 'json'];
     this.deps.log.info(`cloche ${args.join(' ')}`);
-    await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Cloche: comparing ${subject.label} with HEAD`, cancellable: true }, async (_p, token) => {
+    const location = reveal ? vscode.ProgressLocation.Notification : { viewId: RUN_CHANGES_VIEW };
+    await vscode.window.withProgress({ location, title: `Cloche: comparing ${subject.label} with HEAD`, cancellable: reveal }, async (_p, token) => {
       const r = await this.deps.cli.run({ args, cwd: subject.cookbookDir, timeoutMs: 120_000, signal: abortOn(token) });
       if (r.cancelled) return;
       if (r.stderr.trim()) this.deps.log.info(r.stderr.trim());
@@ -49,7 +69,7 @@ export class RunCompare implements vscode.TreeDataProvider<RunDiffRow>, vscode.T
       this.show(diff);
       const s = diff.summary;
       this.view.message = `${diff.from.label} → ${diff.to.label} (${diff.to.platform}): ${s.added} added, ${s.removed} removed, ${s.changed} changed, ${s.mayChange} may change, ${s.order} order`;
-      await vscode.commands.executeCommand(`${RUN_CHANGES_VIEW}.focus`);
+      if (reveal) await vscode.commands.executeCommand(`${RUN_CHANGES_VIEW}.focus`);
     });
   }
 
@@ -90,5 +110,5 @@ export class RunCompare implements vscode.TreeDataProvider<RunDiffRow>, vscode.T
     return text === undefined ? '' : renderedTextForPeople(text);
   }
 
-  dispose(): void { this.view.dispose(); this.registration.dispose(); this.treeChanged.dispose(); }
+  dispose(): void { clearTimeout(this.saveTimer); this.onSave.dispose(); this.view.dispose(); this.registration.dispose(); this.treeChanged.dispose(); }
 }
