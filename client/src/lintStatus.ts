@@ -7,9 +7,10 @@
 import * as vscode from 'vscode';
 import type { LintStatus } from '../../server/src/customMethods';
 import { COMMANDS } from './commands';
+import { DOCUMENT_SELECTOR } from './client';
 
-/** The Ruby files the server lints (a subset of the language client's selector). */
-const RUBY_FILES: vscode.DocumentSelector = [{ scheme: 'file', language: 'ruby' }];
+/** The Ruby files the server lints: the Ruby part of the language client's selector. */
+const RUBY_FILES = (DOCUMENT_SELECTOR as vscode.DocumentFilter[]).filter((f) => typeof f === 'object' && f.language === 'ruby');
 
 export class LintStatusItem implements vscode.Disposable {
   private readonly item = vscode.languages.createLanguageStatusItem('cloche.lint', RUBY_FILES);
