@@ -12,13 +12,13 @@ import { toS } from '../../server/src/ruby/values';
 
 const debian = getPlatformProfile('debian-12')!;
 
-function workspace(files: Record<string, string>): { dir: string; model: () => Model } {
+function workspace(files: Record<string, string>): { dir: string; model: (stableDisk?: boolean) => Model } {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cloche-layers-'));
   for (const [rel, text] of Object.entries(files)) {
     fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
     fs.writeFileSync(path.join(dir, rel), text);
   }
-  return { dir, model: () => new Model([dir]) };
+  return { dir, model: (stableDisk = false) => new Model([dir], { stableDisk }) };
 }
 
 const content = (c: Compilation, id: string): string => {
@@ -31,7 +31,7 @@ const content = (c: Compilation, id: string): string => {
 const busyAttributes = (cb: string, port: number) =>
   `default['${cb}']['port'] = ${port}\n(1..40).each { |i| default['${cb}']['tunables']["k#{i}"] = i * 2 }\n`;
 
-test("a dependency's attribute files run once for all the compilations that load them, until one of them changes", () => {
+for (const stableDisk of [false, true]) test(`a dependency's attribute files run once for all the compilations that load them, until one of them changes (${stableDisk ? 'a CLI run' : 'the language server'})`, () => {
   const { dir, model } = workspace({
     'a/metadata.rb': "name 'a'\n",
     'a/attributes/default.rb': busyAttributes('a', 80),
@@ -39,7 +39,7 @@ test("a dependency's attribute files run once for all the compilations that load
     'b/attributes/default.rb': "default['b']['url'] = \"http://localhost:#{node['a']['port']}\"\n",
     'b/recipes/default.rb': "file '/etc/b.url' do\n  content node['b']['url']\nend\n",
   });
-  const m = model();
+  const m = model(stableDisk);
   const first = m.compile(['b::default'], debian);
   const second = m.compile(['b::default'], debian);
   assert.equal(content(first, 'file[/etc/b.url]'), 'http://localhost:80');

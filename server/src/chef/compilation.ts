@@ -209,7 +209,7 @@ export class Compilation implements RunHost {
     let i = 0;
     let at = this.attributeLayer;
     for (; i < order.length; i++) {
-      const next = cache.get(at?.key ?? this.initialLayerKey, order[i], this.model.ws, lookup);
+      const next = cache.get(at, this.initialLayerKey, order[i], this.model.ws, lookup);
       if (!next) break;
       at = next;
     }
@@ -228,8 +228,7 @@ export class Compilation implements RunHost {
       const constants = this.interp.constants.size;
       const read = this.attributes.recordCookbook(cb);
       if (this.interp.constants.size !== constants || this.node.runStateUsed()) { this.attributeLayersUsable = false; continue; }
-      const parentKey = this.attributeLayer?.key ?? this.initialLayerKey;
-      this.attributeLayer = cache.add(this.attributeLayer, parentKey, cb, read, this.store.snapshot(), this.attributes.loadedFiles(), this.interp.findings.slice(findings));
+      this.attributeLayer = cache.add(this.attributeLayer, this.initialLayerKey, cb, read, this.store.snapshot(), this.attributes.loadedFiles(), this.interp.findings.slice(findings));
     }
   }
 

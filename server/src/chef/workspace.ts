@@ -68,7 +68,7 @@ export class Workspace {
    * language server refuses symlinks that lead out of it, `workspaceAccess.ts`); the others read as
    * missing. Open documents always read.
    */
-  constructor(readonly roots: string[], private readonly stableDisk = false, private readonly readable?: (file: string, cookbookDir: string | undefined) => boolean) {}
+  constructor(readonly roots: string[], readonly stableDisk = false, private readonly readable?: (file: string, cookbookDir: string | undefined) => boolean) {}
 
   /** The folder of the cookbook being read now: its files (metadata first) are its own before it is indexed. */
   private adding: string | undefined;
@@ -179,7 +179,11 @@ export class Workspace {
     return best;
   }
 
+  /** Counts changes of open documents: with a stable disk, what a file reads as changes only with it. */
+  overlayVersion = 0;
+
   setOverlay(file: string, text: string | undefined): void {
+    this.overlayVersion++;
     const abs = path.resolve(file);
     if (text === undefined) this.overlay.delete(abs); else this.overlay.set(abs, text);
   }
