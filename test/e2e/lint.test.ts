@@ -6,20 +6,12 @@
  * RuboCop's autocorrect). Screenshots land in test-artifacts/e2e/. With CI set a missing rubocop fails.
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { after, afterEach, before, describe, it } from 'node:test';
 import { CodeServerSession, missingPart, ROOT, waitFor } from './codeServer';
+import { rubocopMissing } from '../rubocop';
 
-function rubocopMissing(): string | undefined {
-  if (spawnSync('rubocop', ['--version']).status === 0) return undefined;
-  const why = 'rubocop is not on PATH (apt-get install -y --no-install-recommends rubocop)';
-  if (process.env.CI) throw new Error(`CI is set but the lint end-to-end test cannot run: ${why}`);
-  console.warn(`\n!!!!! LINT END-TO-END TEST SKIPPED — ${why}\n`);
-  return why;
-}
-
-const skip = missingPart() ?? rubocopMissing();
+const skip = missingPart() ?? rubocopMissing('the lint end-to-end test');
 const FIXTURE = path.join(ROOT, 'test/e2e/fixtures/lint_fx');
 
 describe('RuboCop offences in Problems and Format Document in code-server on lint_fx', { skip, timeout: 600_000 }, () => {

@@ -8,22 +8,14 @@
  */
 import { describe, test, before, after } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { DiagnosticSeverity, FileChangeType, type CodeAction, type Diagnostic, type TextEdit } from 'vscode-languageserver-protocol';
 import { TestClient, uri } from './client';
+import { rubocopMissing } from '../rubocop';
 
 /** Why the real-RuboCop tests cannot run here (undefined: they can). With CI set, a reason is an error. */
-function rubocopMissing(): string | undefined {
-  const r = spawnSync('rubocop', ['--version'], { encoding: 'utf8' });
-  const why = r.status === 0 ? undefined : 'rubocop is not on PATH (apt-get install -y --no-install-recommends rubocop)';
-  if (why && process.env.CI) throw new Error(`CI is set but the lint tests cannot run: ${why}`);
-  if (why) console.warn(`\n!!!!! LINT TESTS WITH THE REAL RUBOCOP SKIPPED — ${why}\n`);
-  return why;
-}
-
 /** RuboCop's defaults minus what is about the repository rather than the recipe, so each test sees only its own offences. */
 const QUIET_CONFIG = 'AllCops:\n  NewCops: disable\n  SuggestExtensions: false\nStyle/FrozenStringLiteralComment:\n  Enabled: false\n';
 
@@ -52,7 +44,7 @@ const lacks = (cop: string) => (ds: Diagnostic[]) => !has(cop)(ds);
 /** RuboCop starts slowly on a busy machine; these are hang guards, not timings. */
 const LINT_WAIT_MS = 60_000;
 
-describe('lint with the real rubocop', { skip: rubocopMissing() }, () => {
+describe('lint with the real rubocop', { skip: rubocopMissing('the lint tests with the real rubocop') }, () => {
   let ws: ReturnType<typeof workspace>;
   let client: TestClient;
   before(async () => {
@@ -171,7 +163,7 @@ describe('lint with the real rubocop', { skip: rubocopMissing() }, () => {
   });
 });
 
-describe('lint as you type, and Workspace Trust', { skip: rubocopMissing() }, () => {
+describe('lint as you type, and Workspace Trust', { skip: rubocopMissing('the lint tests with the real rubocop') }, () => {
   let ws: ReturnType<typeof workspace>;
   let client: TestClient;
   before(async () => {
