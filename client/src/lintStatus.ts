@@ -21,40 +21,29 @@ export class LintStatusItem implements vscode.Disposable {
   }
 
   update(s: LintStatus): void {
-    const i = this.item;
-    i.detail = s.message;
-    i.busy = false;
-    switch (s.state) {
-      case 'ready':
-        i.text = `$(check) Lint: ${s.tool}${s.version ? ` ${s.version}` : ''}`;
-        i.severity = vscode.LanguageStatusSeverity.Information;
-        i.command = { title: 'Settings', command: 'workbench.action.openSettings', arguments: ['cloche.lint'] };
-        break;
-      case 'missing':
-        i.text = 'Lint: not installed';
-        i.severity = vscode.LanguageStatusSeverity.Information;
-        i.command = { title: 'Settings', command: 'workbench.action.openSettings', arguments: ['cloche.lint'] };
-        break;
-      case 'off':
-        i.text = 'Lint: off';
-        i.severity = vscode.LanguageStatusSeverity.Information;
-        i.command = { title: 'Settings', command: 'workbench.action.openSettings', arguments: ['cloche.lint.run'] };
-        break;
-      case 'untrusted':
-        i.text = '$(shield) Lint: off (untrusted)';
-        i.severity = vscode.LanguageStatusSeverity.Information;
-        i.command = { title: 'Manage Workspace Trust', command: 'workbench.trust.manage' };
-        break;
-      case 'timeout':
-      case 'failed':
-        i.text = `$(warning) Lint: ${s.state === 'timeout' ? 'timed out' : 'failed'}`;
-        i.severity = vscode.LanguageStatusSeverity.Warning;
-        i.command = { title: 'Show Output', command: COMMANDS.showOutput.id };
-        break;
-    }
+    const shown = statusShown(s);
+    this.item.text = shown.text;
+    this.item.severity = shown.warn ? vscode.LanguageStatusSeverity.Warning : vscode.LanguageStatusSeverity.Information;
+    this.item.command = shown.command;
+    this.item.detail = s.message;
+    this.item.busy = false;
   }
 
   dispose(): void {
     this.item.dispose();
+  }
+}
+
+const settings = (section: string): vscode.Command => ({ title: 'Settings', command: 'workbench.action.openSettings', arguments: [section] });
+
+/** What the item says for a state, and what clicking it does. */
+function statusShown(s: LintStatus): { text: string; warn?: boolean; command: vscode.Command } {
+  switch (s.state) {
+    case 'ready': return { text: `$(check) Lint: ${s.tool}${s.version ? ` ${s.version}` : ''}`, command: settings('cloche.lint') };
+    case 'missing': return { text: 'Lint: not installed', command: settings('cloche.lint') };
+    case 'off': return { text: 'Lint: off', command: settings('cloche.lint.run') };
+    case 'untrusted': return { text: '$(shield) Lint: off (untrusted)', command: { title: 'Manage Workspace Trust', command: 'workbench.trust.manage' } };
+    case 'timeout': case 'failed':
+      return { text: `$(warning) Lint: ${s.state === 'timeout' ? 'timed out' : 'failed'}`, warn: true, command: { title: 'Show Output', command: COMMANDS.showOutput.id } };
   }
 }
