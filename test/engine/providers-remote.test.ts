@@ -12,7 +12,6 @@ import { createHash } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ContainerDriver } from '../../server/src/containers/driver';
-import { run } from '../../server/src/containers/process';
 import { converge } from '../../server/src/engine/converge';
 import { planInContainer, simulate } from '../../server/src/engine/plan';
 import { VirtualState } from '../../server/src/engine/state';
@@ -40,9 +39,10 @@ describe('remote_file with the container\'s own tools', () => {
       if (req.url === '/hello.txt') { resp.writeHead(200, { 'content-type': 'text/plain' }); resp.end(BODY); } else { resp.writeHead(404); resp.end(); }
     });
     await new Promise<void>((resolve) => server!.listen(0, '0.0.0.0', resolve));
-    const gw = await run(docker.runtime.command, ['network', 'inspect', 'bridge', '-f', '{{(index .IPAM.Config 0).Gateway}}'], { timeoutMs: 20_000 });
-    base = `http://${gw.stdout.trim()}:${(server.address() as AddressInfo).port}`;
     id = await docker.create({ image: IMAGE, network: 'bridge', labels: { 'cloche.test': 'engine-remote' } });
+    // The host as the container reaches it: its default route's gateway (some Docker releases leave
+    // the bridge's Gateway out of `network inspect`, so it is read where it is used).
+    base = `http://${gatewayOf(await sh(docker, 'cat /proc/net/route'))}:${(server.address() as AddressInfo).port}`;
   });
   after(async () => {
     server?.close();
@@ -124,3 +124,10 @@ describe('remote_file with the container\'s own tools', () => {
     assert.match(steps[0].reason ?? '', /needs curl, wget or apt's \/usr\/lib\/apt\/apt-helper in the container, and it has none \(install package 'curl' earlier in the run\)/);
   });
 });
+
+/** The default route's gateway in /proc/net/route (hex, little-endian), as a dotted address. */
+function gatewayOf(routes: string): string {
+  const hex = routes.split('\n').map((l) => l.trim().split(/\s+/)).find((f) => f[1] === '00000000')?.[2];
+  assert.ok(hex, `no default route in ${routes}`);
+  return [3, 2, 1, 0].map((i) => parseInt(hex.slice(i * 2, i * 2 + 2), 16)).join('.');
+}
