@@ -44,6 +44,20 @@ export function createLanguageClient(context: vscode.ExtensionContext, log: vsco
   return new LanguageClient('cloche', 'Cloche', serverOptions, clientOptions);
 }
 
+/**
+ * The client once it runs: one still starting (a view opened while the extension activates) is
+ * waited for; one stopped or failed to start is undefined.
+ */
+export function whenRunning(client: LanguageClient | undefined, timeoutMs = 60_000): Promise<LanguageClient | undefined> {
+  if (!client || client.isRunning()) return Promise.resolve(client);
+  if (client.state !== State.Starting) return Promise.resolve(undefined);
+  return new Promise((resolve) => {
+    const done = () => { clearTimeout(timer); listening.dispose(); resolve(client.isRunning() ? client : undefined); };
+    const timer = setTimeout(done, timeoutMs);
+    const listening = client.onDidChangeState((e) => { if (e.newState !== State.Starting) done(); });
+  });
+}
+
 export function describeState(state: State): 'starting' | 'running' | 'stopped' {
   return state === State.Running ? 'running' : state === State.Starting ? 'starting' : 'stopped';
 }

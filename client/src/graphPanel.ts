@@ -5,6 +5,7 @@
  * and saves exports. All traffic uses the typed messages of client/webview/messages.ts.
  */
 import * as vscode from 'vscode';
+import { whenRunning } from './client';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { GraphRequest, type GraphParams } from '../../server/src/customMethods';
 import type { Graph } from '../../server/src/protocol';
@@ -117,9 +118,10 @@ export class GraphPanel implements vscode.Disposable {
   /** Asks the server for the graph; a newer request makes the webview drop older answers (`seq`). */
   async refresh(): Promise<void> {
     const seq = ++this.seq;
-    const client = this.deps.client();
     this.panel.title = `Graph: ${this.source.label}`;
-    if (!client || !client.isRunning()) {
+    const client = await whenRunning(this.deps.client());
+    if (seq !== this.seq) return;
+    if (!client) {
       this.post({ type: 'error', message: 'The Cloche language server is not running. Run "Cloche: Show Output" to see why, or "Cloche: Restart Language Server".' });
       return;
     }

@@ -5,6 +5,7 @@
  * show as `«unknown: why»`. The preview follows edits of the cookbook (debounced).
  */
 import * as vscode from 'vscode';
+import { whenRunning } from './client';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { RenderedContentRequest, type RenderedContentParams, type RenderedFile } from '../../server/src/customMethods';
 import { renderedTextForPeople } from '../../server/src/protocol';
@@ -75,8 +76,8 @@ export class RenderedPreview implements vscode.TextDocumentContentProvider, vsco
   }
 
   private async ask(params: RenderedContentParams): Promise<RenderedFile[] | undefined> {
-    const client = this.client();
-    if (!client?.isRunning()) { void vscode.window.showWarningMessage('Cloche: the language server is not running yet.'); return undefined; }
+    const client = await whenRunning(this.client());
+    if (!client) { void vscode.window.showWarningMessage('Cloche: the language server is not running.'); return undefined; }
     try {
       return await client.sendRequest(RenderedContentRequest, params);
     } catch (e) {
