@@ -119,10 +119,14 @@ describe('messages that fit, and what can run, in code-server on messages_fx', {
     assert.match(text, /constant Acme is defined outside the workspace\) — add its cookbook to cloche\.cookbookPaths$/);
     assert.doesNotMatch(text, /not known statically/);
     const row = s.viewRows('Plan').filter({ hasText: 'file[/etc/messages-banner] :create' }).first();
-    await row.click();
-    await s.page.keyboard.press('ArrowRight'); // expand: the details
     const detail = s.viewRows('Plan').filter({ hasText: 'content unknown: constant Acme is not known statically' }).first();
-    await detail.waitFor({ timeout: 20_000 });
+    // Expand the step (its details): a key pressed before the tree has focus is lost, so again until it opens.
+    await waitFor(async () => {
+      if (await detail.isVisible()) return true;
+      await row.click();
+      await s.page.keyboard.press('ArrowRight');
+      return detail.isVisible();
+    }, 20_000, () => 'the unknown step\'s details did not open in the Plan view');
     await s.screenshot('unknown-step');
   });
 
