@@ -7,7 +7,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { RunDiff } from '../../server/src/protocol';
+import type { Graph, RunDiff } from '../../server/src/protocol';
 
 const ROOT = path.resolve(__dirname, '../..');
 let repo = '';
@@ -232,7 +232,7 @@ test('interrupted (SIGTERM, the editor\'s cancel): the revision\'s folder is rem
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   // Wait (bounded) until a revision is materialised, then interrupt.
   const deadline = Date.now() + 30_000;
-  while (!fs.readdirSync(tmp).some((f) => f.startsWith('cloche-diff-')) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+  while (!fs.readdirSync(tmp).some((f) => f.startsWith('cloche-rev-')) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
   child.kill('SIGTERM');
   assert.equal(await exited, 143);
   assert.deepEqual(fs.readdirSync(tmp), []);
@@ -257,4 +257,25 @@ test('errors: exit 2 with what to do', () => {
   } finally {
     fs.rmSync(plain, { recursive: true, force: true });
   }
+});
+
+test('graph --revision: the run at a commit, with rendered content, locations naming the repository\'s files', () => {
+  const graphAt = (...args: string[]) => spawnSync(process.execPath, [path.join(ROOT, 'dist/cli.js'), 'graph', 'web', '--with-content', ...args], { cwd: repo, encoding: 'utf8', env: { ...process.env, TMPDIR: tmp }, timeout: 60_000 });
+  const r = graphAt('--revision', first);
+  assert.equal(r.status, 0, r.stderr);
+  const g = JSON.parse(r.stdout) as Graph;
+  const template = g.resources.find((x) => x.id === 'template[/etc/app.conf]')!;
+  assert.equal(template.properties.mode, '0644', 'the first commit\'s recipe, not the working tree\'s');
+  assert.equal(template.content?.text, 'listen 80\nuser app\n');
+  assert.equal(template.location.file, path.join(repo, 'web/recipes/default.rb'));
+  assert.equal(r.stdout.includes(tmp), false, 'no path of the temporary copy');
+  assert.deepEqual(fs.readdirSync(tmp), [], 'the copy is removed');
+  const now = JSON.parse(graphAt().stdout) as Graph;
+  assert.equal(now.resources.some((x) => x.id === 'package[nginx]'), false, 'without --revision: the working tree');
+  const dot = graphAt('--revision', 'HEAD', '--format', 'dot');
+  assert.equal(dot.status, 0, dot.stderr);
+  assert.match(dot.stdout, /package\[nginx\]/);
+  const bad = graphAt('--revision', 'no-such-rev');
+  assert.equal(bad.status, 2);
+  assert.match(bad.stderr, /--revision no-such-rev: not a commit/);
 });
