@@ -286,13 +286,16 @@ export class Analysis {
     return this.fresh.has(dir);
   }
 
-  /** Compiles an explicit run list (graph requests) in the world of a file (else of the run list's first cookbook); not cached. */
-  compileRunList(runList: string[], facts?: PlatformFacts, file?: string): { model: Model; compilation: Compilation } {
+  /**
+   * Compiles an explicit run list (graph requests) in the world of a file (else of the run list's first
+   * cookbook), with the inputs of `run` (else of the cookbook asking); not cached.
+   */
+  compileRunList(runList: string[], facts?: PlatformFacts, file?: string, chosen?: CookbookRun): { model: Model; compilation: Compilation } {
     const first = this.ws.named(runList[0]?.replace(/^recipe\[(.*)\]$/, '$1').split('::')[0] ?? '')[0];
     const model = file ? this.modelFor(file) : first ? this.models.modelOf(first) : this.modelFor('');
     // The run's inputs (node attributes, roles, environment, a suite's) of the cookbook asking.
     const cb = (file ? this.ws.cookbookOf(path.resolve(file)) : undefined) ?? first;
-    const run = cb ? this.runs.runOf(cb) : undefined;
+    const run = chosen ?? (cb ? this.runs.runOf(cb) : undefined);
     return { model, compilation: model.compile(runList, facts ?? run?.facts ?? this.facts, run?.setup.inputs) };
   }
 

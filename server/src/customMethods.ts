@@ -16,6 +16,14 @@ export interface GraphParams {
   runList?: string[];
   /** A platform profile (`debian-12`); defaults to the `cloche.platform` setting. */
   platform?: string;
+  /** Each file-like resource's rendered content (`RenderedContent`), as `cloche graph --with-content` gives it. */
+  withContent?: boolean;
+  /**
+   * The run of this kitchen suite of the document's cookbook (its run list and inputs, its platform
+   * unless `platform` is given) instead of the picked one; `null`: no suite, the document's own run.
+   * For a comparison of two suites; the picks are unchanged.
+   */
+  suite?: { suite: string; platform?: string } | null;
 }
 
 /** Client → server, when a graph view opens or refreshes: the Graph JSON (design.md "Data contracts"). Null when the target is not in a cookbook. */

@@ -103,9 +103,18 @@ export class RunChoices {
   runOf(cb: Cookbook): CookbookRun {
     const cached = this.runs.get(cb.dir);
     if (cached) return cached;
-    const run = this.setUp(cb);
+    const kitchen = this.kitchenOf(cb);
+    const run = this.setUp(cb, kitchen ? this.picks.get(path.resolve(kitchen)) : undefined);
     this.runs.set(cb.dir, run);
     return run;
+  }
+
+  /**
+   * The cookbook's run with another suite than the picked one (`null`: none, the recipe on its own),
+   * for a comparison of two suites; not cached, the picks unchanged.
+   */
+  runWith(cb: Cookbook, pick: SuitePick | null): CookbookRun {
+    return this.setUp(cb, pick ?? undefined);
   }
 
   /** The suites of a cookbook's kitchen file, with the platforms each runs on (for the picker). */
@@ -122,7 +131,7 @@ export class RunChoices {
     return this.settings.attributesFile ? path.resolve(this.base(), this.settings.attributesFile) : undefined;
   }
 
-  private setUp(cb: Cookbook): CookbookRun {
+  private setUp(cb: Cookbook, pick: SuitePick | undefined): CookbookRun {
     const errors: InputError[] = [];
     const req: RunRequest = { searchFrom: cb.dir };
     const attributesFile = this.attributesPath();
@@ -130,7 +139,6 @@ export class RunChoices {
     if (this.settings.environment) req.environment = this.settings.environment;
     if (this.settings.nodeName) req.nodeName = this.settings.nodeName;
     const kitchen = this.kitchenOf(cb);
-    const pick = kitchen ? this.picks.get(path.resolve(kitchen)) : undefined;
     let kitchenPlatform: string | undefined;
     if (kitchen && pick) {
       try {

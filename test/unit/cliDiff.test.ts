@@ -275,6 +275,9 @@ test('graph --revision: the run at a commit, with rendered content, locations na
   const dot = graphAt('--revision', 'HEAD', '--format', 'dot');
   assert.equal(dot.status, 0, dot.stderr);
   assert.match(dot.stdout, /package\[nginx\]/);
+  const inline = JSON.parse(graphAt('--revision', first, '--attributes-json', '{"web": {"port": 9}}').stdout) as Graph;
+  assert.equal(inline.resources.find((x) => x.id === 'template[/etc/app.conf]')!.content?.text, 'listen 9\nuser app\n', '--attributes-json: normal attributes over the cookbook\'s default');
+  assert.match(graphAt('--attributes-json', '{').stderr, /--attributes-json: /);
   const bad = graphAt('--revision', 'no-such-rev');
   assert.equal(bad.status, 2);
   assert.match(bad.stderr, /--revision no-such-rev: not a commit/);

@@ -17,18 +17,23 @@ import { RESOLUTION_ERRORS } from '../chef/resolution';
 import { enclosingCookbook } from '../chef/workspace';
 import { kitchenChoice } from './plan';
 import type { Graph } from '../protocol';
+import { InputError, parseJsonDocument } from '../chef/inputs/inputFile';
+import { nodeJsonInputs } from '../chef/inputs/nodeAttributes';
+import { combineInputs } from '../chef/inputs/runInputs';
 import { RUN_INPUT_HELP, RUN_INPUT_LISTS, RUN_INPUT_VALUES, runRequestFrom, setUpRunReporting } from './runInputOptions';
 
-export const usage = "cloche graph PATH [--run-list 'recipe[a::b],role[web]' | --suite S [--kitchen-platform K]] [--attributes FILE] [--attribute P=V]... [--environment E] [--policyfile F [--named-run-list N]] [--platform P | --facts FILE] [--revision REV] [--format json|dot|mermaid|text] [--with-content]";
+export const usage = "cloche graph PATH [--run-list 'recipe[a::b],role[web]' | --suite S [--kitchen-platform K]] [--attributes FILE] [--attribute P=V]... [--environment E] [--policyfile F [--named-run-list N]] [--attributes-json JSON] [--platform P | --facts FILE] [--revision REV] [--format json|dot|mermaid|text] [--with-content]";
 
 const HELP = [
+  '  --attributes-json JSON   node attributes given inline, in the same forms as --attributes, applied after it',
+  '                           (the editor\'s cloche.run.attributes setting, for a comparison\'s baseline)',
   '  --revision REV           the run at a git revision of PATH\'s repository (read with git archive, the checkout untouched);',
   '                           locations name the repository\'s files',
   ...RUN_INPUT_HELP,
 ];
 
 export async function run(argv: string[], io: CliIO): Promise<number> {
-  const args = parseArgs(argv, { values: ['format', 'platform', 'facts', 'run-list', 'cookbook-path', 'suite', 'kitchen-platform', 'revision', ...RUN_INPUT_VALUES], lists: RUN_INPUT_LISTS, booleans: ['help', 'with-content'] });
+  const args = parseArgs(argv, { values: ['format', 'platform', 'facts', 'run-list', 'cookbook-path', 'suite', 'kitchen-platform', 'revision', 'attributes-json', ...RUN_INPUT_VALUES], lists: RUN_INPUT_LISTS, booleans: ['help', 'with-content'] });
   if (args.booleans.has('help')) { io.stdout(`usage: ${usage}\n${HELP.join('\n')}\n`); return 0; }
   if (args.positional.length !== 1) throw new UsageError(`usage: ${usage}`);
   const format = formatOf(args, ['json', 'dot', 'mermaid', 'text'], 'json');
@@ -64,6 +69,15 @@ export function graphOfRun(target: string, args: ParsedArgs, io: CliIO, command:
   const facts = platformFrom(args, { cookbook, io, command });
   const kitchen = args.values.has('suite') || args.values.has('kitchen-platform') ? kitchenChoice(args, cookbook) : undefined;
   const setup = setUpRunReporting(runRequestFrom(args, cookbook ?? target, kitchen?.choice, kitchen?.file), io, command);
+  const inline = args.values.get('attributes-json');
+  if (inline !== undefined) {
+    try {
+      setup.inputs = combineInputs(setup.inputs, nodeJsonInputs(parseJsonDocument('--attributes-json', inline), '--attributes-json'));
+    } catch (e) {
+      if (!(e instanceof InputError)) throw e;
+      throw new UsageError(`--attributes-json: ${e.message}`);
+    }
+  }
   const model = modelFor([target], args, setup.recipes);
   const runList = setup.recipes ?? model.runListFor(target);
   if (!runList) throw new UsageError(`${target} is not a recipe file or a cookbook folder (no metadata.rb found)`);
