@@ -18,6 +18,8 @@ export const COMMANDS = {
   previewRenderedFile: { id: 'cloche.previewRenderedFile', title: 'Preview Rendered File', icon: '$(open-preview)' },
   revealLocation: { id: 'cloche.revealLocation', title: 'Go to Location' },
   compareRunWithHead: { id: 'cloche.compareRunWithHead', title: 'Compare Run with HEAD', icon: '$(git-compare)' },
+  compareRunWith: { id: 'cloche.compareRunWith', title: 'Compare Run with…' },
+  stopComparing: { id: 'cloche.stopComparing', title: 'Stop Comparing Run', icon: '$(close)' },
   dryRun: { id: 'cloche.dryRun', title: 'Dry Run in Container', icon: '$(beaker)' },
   converge: { id: 'cloche.converge', title: 'Converge in Throwaway Container' },
   revealPlanStep: { id: 'cloche.plan.revealStep', title: 'Open Source of Plan Step' },
@@ -35,9 +37,9 @@ export const COMMANDS = {
 
 export type CommandName = keyof typeof COMMANDS;
 
-/** Commands that start processes or containers (Compare Run with HEAD runs git): refused in untrusted workspaces (Workspace Trust). */
+/** Commands that start processes or containers (a run comparison runs git): refused in untrusted workspaces (Workspace Trust). */
 export const NEEDS_TRUST: readonly CommandName[] = [
-  'compareRunWithHead', 'dryRun', 'converge', 'refreshContainers', 'openContainerShell', 'resetContainer', 'destroyContainer', 'doctor', 'buildBaseImage',
+  'compareRunWithHead', 'compareRunWith', 'dryRun', 'converge', 'refreshContainers', 'openContainerShell', 'resetContainer', 'destroyContainer', 'doctor', 'buildBaseImage',
 ];
 
 /** The category shown before every title in the Command Palette. */

@@ -10,7 +10,7 @@ import { convergeCommand } from './converge';
 import { dryRun, planStatuses } from './dryRun';
 import { EngineCli } from './engineCli';
 import { trusted, type EngineDeps } from './engineUi';
-import { GRAPH_VIEW_TYPE, GraphPanel, sourceOfEditor, type GraphPanelDeps } from './graphPanel';
+import { GRAPH_VIEW_TYPE, GraphPanel, sourceOfEditor, type GraphPanelDeps, type ShownRunDiff } from './graphPanel';
 import { LanguageServer } from './languageServer';
 import { pickPlanStep, revealPlanStep, whyWouldThisRun } from './plan/planCommands';
 import { PlanDiff } from './plan/planDiff';
@@ -48,11 +48,16 @@ export function activate(context: vscode.ExtensionContext): void {
     updateDelayMs: () => settings.graph.updateDelayMs,
     platforms: () => server.knownPlatforms(settings.platform),
     planStatuses: () => (store.plan ? planStatuses(store.plan.plan) : []),
+    runDiff: () => shownRunDiff,
   };
   const engine: EngineDeps = { cli: new EngineCli(context.asAbsolutePath('dist/cli.js')), settings: () => settings, log };
   const planView = new PlanView(store);
   const planDiff = new PlanDiff(store);
-  const runCompare = new RunCompare(engine);
+  let shownRunDiff: ShownRunDiff | null = null;
+  const runCompare = new RunCompare({
+    ...engine, client: () => server.current, updateDelayMs: deps.updateDelayMs, platforms: deps.platforms,
+    showGraphDiff: (d) => { shownRunDiff = d; GraphPanel.active?.showRunDiff(); },
+  });
   const containers = new ContainersView({ ...engine, runtimeCli: () => status.runtime ?? 'docker' });
   const convergeOutput = vscode.window.createOutputChannel('Cloche Converge');
   const convergeProblems = vscode.languages.createDiagnosticCollection('cloche-converge');
@@ -77,6 +82,8 @@ export function activate(context: vscode.ExtensionContext): void {
     previewRenderedFile: (arg?: unknown) => rendered.show(arg),
     revealLocation: (arg?: unknown) => revealLocation(arg),
     compareRunWithHead: (uri?: unknown) => runCompare.compareWithHead(asUri(uri)),
+    compareRunWith: (uri?: unknown, arg?: unknown) => runCompare.compareWith(asUri(uri), arg),
+    stopComparing: () => runCompare.stop(),
     dryRun: async (uri?: unknown) => {
       await dryRun({ ...engine, store, revealPlan: () => planView.reveal(), showGraphStatuses: (st) => GraphPanel.active?.showPlanStatuses(st) }, asUri(uri));
       containers.refresh();

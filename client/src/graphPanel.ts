@@ -9,7 +9,7 @@ import { whenRunning } from './client';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { GraphRequest, type GraphParams } from '../../server/src/customMethods';
 import type { Graph } from '../../server/src/protocol';
-import type { ExportFormat, FromWebview, GraphSource, GraphViewState, NodePlanStatus, ToWebview } from '../webview/messages';
+import type { ExportFormat, FromWebview, GraphRunDiff, GraphSource, GraphViewState, NodePlanStatus, ToWebview } from '../webview/messages';
 import { isFromWebview } from '../webview/messages';
 import { webviewHtml } from './webviewHtml';
 
@@ -23,7 +23,12 @@ export interface GraphPanelDeps {
   platforms: () => Promise<string[]>;
   /** Node statuses of the last dry run (empty when there is none). */
   planStatuses: () => NodePlanStatus[];
+  /** The current run comparison's marks and the run they are for (null when nothing is compared). */
+  runDiff: () => ShownRunDiff | null;
 }
+
+/** A comparison's marks for the graph of one run (its working side's run list and platform). */
+export interface ShownRunDiff { marks: GraphRunDiff; runList: string[]; platform: string }
 
 export class GraphPanel implements vscode.Disposable {
   private static current: GraphPanel | undefined;
@@ -84,6 +89,14 @@ export class GraphPanel implements vscode.Disposable {
   /** Sends the webview a plan's statuses (after a dry run; an empty list clears them). */
   showPlanStatuses(statuses: NodePlanStatus[]): void { this.post({ type: 'planStatus', statuses }); }
 
+  /** Sends the comparison's marks when they are for the drawn run (same run list and platform); else clears them. */
+  showRunDiff(): void {
+    if (!this.graph) return;
+    const d = this.deps.runDiff();
+    const forThis = d && d.platform === this.graph.platform && d.runList.join('\n') === this.graph.runList.join('\n');
+    this.post({ type: 'runDiff', diff: forThis ? d.marks : null });
+  }
+
   requestExport(format: ExportFormat): void { this.post({ type: 'requestExport', format }); }
 
   private async receive(m: FromWebview): Promise<void> {
@@ -142,6 +155,7 @@ export class GraphPanel implements vscode.Disposable {
       this.post({ type: 'graph', seq, graph, source: this.source, platforms });
       const statuses = this.deps.planStatuses();
       if (statuses.length) this.post({ type: 'planStatus', statuses });
+      this.showRunDiff();
       const editor = vscode.window.activeTextEditor;
       if (editor) this.onCursor(editor);
     } catch (e) {

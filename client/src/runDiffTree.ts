@@ -15,8 +15,9 @@ export interface RunDiffRow {
   /** A tooltip: the reason of a may-change, the whole value of a long change. */
   tooltip?: string;
   kind: RunDiffRowKind;
-  /** Where the row leads when chosen. */
+  /** Where the row leads when chosen; `side: 'from'` when it is the baseline's line (a removed resource, where a changed one was). */
   location?: SourceLocation;
+  side?: 'from' | 'to';
   /** The index in `diff.changed` of the resource whose rendered content this row opens in the diff editor. */
   contentOf?: number;
   children?: RunDiffRow[];
@@ -27,7 +28,7 @@ const cut = (s: string, n = 80) => (s.length > n ? s.slice(0, n - 1) + '…' : s
 export function runDiffRows(diff: RunDiff): RunDiffRow[] {
   const rows: RunDiffRow[] = [];
   for (const r of diff.added) rows.push({ label: r.id, description: 'added', kind: 'added', location: r.location });
-  for (const r of diff.removed) rows.push({ label: r.id, description: `removed (was ${where(r.location)})`, kind: 'removed', location: r.location });
+  for (const r of diff.removed) rows.push({ label: r.id, description: `removed (was ${where(r.location)})`, kind: 'removed', location: r.location, side: 'from' });
   diff.changed.forEach((c, i) => rows.push(changedRow(c, i)));
   for (const o of diff.order) {
     const first = (w: 'source' | 'target') => (w === 'source' ? o.source : o.target);
@@ -53,6 +54,8 @@ function changedRow(c: RunDiffResourceChange, index: number): RunDiffRow {
   if (c.content) {
     children.push({ label: 'content', description: c.content.status === 'may-change' ? 'may change (open the diff)' : `${c.content.status} (open the diff)`, ...(c.content.reason ? { tooltip: c.content.reason } : {}), kind: c.content.status === 'may-change' ? 'may-change' : 'detail', contentOf: index, location: c.toLocation });
   }
+  const moved = c.fromLocation.file !== c.toLocation.file || c.fromLocation.line !== c.toLocation.line;
+  children.push({ label: 'before', description: moved ? `at ${where(c.fromLocation)}` : 'same line', kind: 'detail', location: c.fromLocation, side: 'from' });
   return { label: c.id, description: c.status === 'may-change' ? 'may change' : 'changed', kind: c.status, location: c.toLocation, children };
 }
 

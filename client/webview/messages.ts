@@ -20,6 +20,19 @@ export interface NodePlanStatus {
   summary?: string;
 }
 
+/**
+ * While a run comparison is shown ("Compare Run with…"): how the drawn graph differs from the baseline.
+ * Sent only when the comparison's working side is the drawn run (same run list and platform).
+ */
+export interface GraphRunDiff {
+  /** What is compared, for people: "HEAD → working tree (debian-12)". */
+  label: string;
+  /** Resources of the drawn graph that differ, by `resource` id (`occurrence`: the nth repeat of that id, 0 when absent). */
+  marks: { resource: string; occurrence?: number; status: 'added' | 'changed' | 'may-change'; summary?: string }[];
+  /** Resources only the baseline has: not in the drawn graph, shown apart as removed (a click reveals the baseline's source line). */
+  removed: { resource: string; type: string; location: SourceLocation }[];
+}
+
 /** The export formats the toolbar offers. */
 export type ExportFormat = 'svg' | 'dot' | 'mermaid';
 
@@ -47,6 +60,8 @@ export type ToWebview =
   | { type: 'highlight'; resourceIds: string[] }
   /** After a dry run: each resource's plan status; an empty list clears the statuses. */
   | { type: 'planStatus'; statuses: NodePlanStatus[] }
+  /** When a comparison starts, after each recompare, and when it ends (`diff: null`): the marks to draw. */
+  | { type: 'runDiff'; diff: GraphRunDiff | null }
   /** When the user runs an export command from the editor title: produce that format and send it back. */
   | { type: 'requestExport'; format: ExportFormat };
 

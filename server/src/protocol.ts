@@ -279,6 +279,8 @@ export interface RunDiffContentChange {
 export interface RunDiffResourceChange {
   id: string;
   type: string;
+  /** Its id repeats and this is not the first: the nth (0-based) occurrence on both sides. */
+  occurrence?: number;
   /** `may-change` when every difference is a may-change; `changed` when any is known to change. */
   status: 'changed' | 'may-change';
   fromLocation: SourceLocation;

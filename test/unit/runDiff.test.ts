@@ -33,6 +33,9 @@ test('added and removed resources, matched by id (a repeated id by occurrence)',
   assert.deepEqual(d.removed.map((r) => r.id), ['package[old]']);
   assert.equal(d.changed.length, 0);
   assert.equal(d.added[0].location.line, 9);
+  // A repeat that changed says which repeat it is.
+  const c = diffRuns(b, graph([res('file[/a]'), res('execute[x]'), res('execute[x]', { location: loc(9), actions: ['run'] })]), labels);
+  assert.deepEqual(c.changed.map((x) => [x.id, x.occurrence]), [['execute[x]', 1]]);
 });
 
 test('changed actions, properties (old → new, added, removed), type, guards', () => {

@@ -28,15 +28,18 @@ const diff: RunDiff = {
   summary: { added: 1, removed: 1, changed: 1, mayChange: 1, unchanged: 0, order: 1 },
 };
 
-test('one row per resource, the changes as children linked to the new side\'s line', () => {
+test('one row per resource, the changes as children linked to the new side\'s line, the old side\'s line as "before"', () => {
   const rows = runDiffRows(diff);
   assert.deepEqual(rows.map((r) => [r.kind, r.label]), [['added', 'file[/etc/motd]'], ['removed', 'package[old]'], ['changed', 'template[/etc/app.conf]'], ['may-change', 'file[/etc/ip]'], ['order', 'file[/etc/banner] → service[nginx]']]);
   assert.equal(rows[0].location!.line, 20);
   assert.match(rows[1].description!, /was recipes\/default\.rb:1/);
   const template = rows[2];
   assert.equal(template.location!.line, 4);
-  assert.deepEqual(template.children!.map((c) => [c.label, c.description]), [['mode', '"0644" → "0600"'], ['notifies :reload service[nginx]', 'delayed: gained'], ['content', 'changed (open the diff)']]);
+  assert.deepEqual(template.children!.map((c) => [c.label, c.description]), [['mode', '"0644" → "0600"'], ['notifies :reload service[nginx]', 'delayed: gained'], ['content', 'changed (open the diff)'], ['before', 'at recipes/default.rb:3']]);
   assert.equal(template.children![2].contentOf, 0);
+  assert.deepEqual([template.children![3].location!.line, template.children![3].side], [3, 'from'], 'the baseline\'s line, opened on its side');
+  assert.equal(rows[1].side, 'from', 'a removed resource is on the baseline\'s side');
+  assert.equal(rows[3].children!.at(-1)!.description, 'same line');
   const ip = rows[3].children![0];
   assert.deepEqual([ip.kind, ip.description, ip.tooltip], ['may-change', 'may change', 'why']);
   assert.match(rows[4].description!, /file\[\/etc\/banner\] first, now service\[nginx\] first/);

@@ -32,7 +32,7 @@ export function diffRuns(from: Graph, to: Graph, labels: RunDiffLabels): RunDiff
   for (const [key, { resource, occurrence }] of after) {
     const old = before.get(key)?.resource;
     if (!old) { added.push(ref(resource, occurrence)); continue; }
-    const change = diffResource(old, resource);
+    const change = diffResource(old, resource, occurrence);
     if (change) changed.push(change); else unchanged++;
   }
   const removed = [...before].filter(([key]) => !after.has(key)).map(([, { resource, occurrence }]) => ref(resource, occurrence));
@@ -74,7 +74,7 @@ function ref(r: GraphResource, occurrence: number): RunDiffResourceRef {
   return { id: r.id, type: r.type, resolvedType: r.resolvedType, actions: r.actions, location: r.location, ...(occurrence ? { occurrence } : {}) };
 }
 
-function diffResource(a: GraphResource, b: GraphResource): RunDiffResourceChange | undefined {
+function diffResource(a: GraphResource, b: GraphResource, occurrence: number): RunDiffResourceChange | undefined {
   // A file's `content` property is its rendered content: reported once, as content.
   const renderedBoth = !!a.content && !!b.content;
   const properties = propertyChanges(a.properties, b.properties).filter((f) => !(renderedBoth && f.name === 'content'));
@@ -84,7 +84,7 @@ function diffResource(a: GraphResource, b: GraphResource): RunDiffResourceChange
   const all = [...fields.map((f) => f.status), ...notifications.map((n) => n.status), ...(content ? [content.status] : [])];
   if (!all.length) return undefined;
   return {
-    id: b.id, type: b.type,
+    id: b.id, type: b.type, ...(occurrence ? { occurrence } : {}),
     status: all.every((s) => s === 'may-change') ? 'may-change' : 'changed',
     fromLocation: a.location, toLocation: b.location,
     fields, notifications, ...(content ? { content } : {}),
