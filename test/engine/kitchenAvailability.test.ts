@@ -36,6 +36,10 @@ platforms:
   - name: dokken-debian
     driver:
       image: dokken/debian-12
+  - name: dokken-debian-10
+    driver:
+      image: dokken/debian-10
+  - name: debian-13
   - name: ubuntu-16.04
     driver:
       image: dokken/ubuntu-16.04
@@ -79,15 +83,18 @@ describe('kitchen platform availability: decided by name and image, then by the 
     const sd = await of('debian-11-systemd');
     assert.equal(sd.image, 'cloche/debian:11-systemd', 'pid_one_command boots systemd: the test runs on the systemd variant');
     assert.deepEqual(sd.build?.args, ['image', 'build', '--platform', 'debian-11', '--init', 'systemd']);
-    const dokken = await of('dokken-debian');
-    assert.equal(dokken.status, 'unavailable');
-    assert.match(dokken.reason!, /dokken\/debian-12 is not present, and Cloche cannot build it: pull it where a registry is reachable \(docker pull dokken\/debian-12\)/);
+    assert.deepEqual(await of('dokken-debian'), { status: 'present', image: 'cloche/debian:12', standsInFor: 'dokken/debian-12' },
+      "a dokken image of a release Cloche builds runs on Cloche's image of that release");
+    const old = await of('dokken-debian-10');
+    assert.equal(old.status, 'unavailable');
+    assert.match(old.reason!, /dokken\/debian-10 is not present, and Cloche cannot build it: pull it where a registry is reachable \(docker pull dokken\/debian-10\)/);
+    assert.deepEqual((await of('debian-13')).build?.args, ['image', 'build', '--platform', 'debian-13']);
     assert.equal((await of('ubuntu-16.04')).status, 'unavailable');
     const before = asked.length;
     assert.deepEqual(await of('freebsd-13'), { status: 'unavailable', image: 'cloche/debian:12', reason: 'freebsd-13 is FreeBSD, and Cloche runs tests in Linux containers only' });
     const alma = await of('almalinux-9');
     assert.equal(alma.status, 'unavailable', 'a Vagrant box name is not run on Debian');
-    assert.match(alma.reason!, /names no container image for almalinux-9 .* Cloche builds images only for debian-12, debian-11/);
+    assert.match(alma.reason!, /names no container image for almalinux-9 .* Cloche builds images only for debian-12, debian-11, debian-13/);
     assert.equal(asked.length, before, 'what the name decides asks the runtime nothing');
     assert.equal((await of('local')).status, 'present', 'a name that names no system runs on the default image');
   });
@@ -101,7 +108,7 @@ describe('kitchen platform availability: decided by name and image, then by the 
     const all = await platformsAvailability(k.platforms, () => Promise.reject(new Error('Cannot connect to the Docker daemon')));
     assert.deepEqual(Object.fromEntries(k.platforms.map((p, i) => [p.name, all[i].status])), {
       'debian-12': 'unknown', 'debian-11': 'unknown', 'debian-12-systemd': 'unknown', 'debian-11-systemd': 'unknown', 'dokken-debian': 'unknown',
-      'ubuntu-16.04': 'unknown', 'freebsd-13': 'unavailable', 'almalinux-9': 'unavailable', local: 'unknown' });
+      'dokken-debian-10': 'unknown', 'debian-13': 'unknown', 'ubuntu-16.04': 'unknown', 'freebsd-13': 'unavailable', 'almalinux-9': 'unavailable', local: 'unknown' });
     assert.match(all[0].reason!, /the container runtime did not answer \(Cannot connect to the Docker daemon\)/);
   });
 });
@@ -124,7 +131,8 @@ describe('cloche kitchen --format json: availability per platform (dist/cli.js, 
     }
     const status = Object.fromEntries(k.platforms.map((p) => [p.name, p.availability!.status]));
     assert.equal(status['debian-12'], 'present', 'cloche/debian:12 is built by provisioning');
-    assert.deepEqual([status['dokken-debian'], status['ubuntu-16.04'], status['freebsd-13'], status['almalinux-9']], ['unavailable', 'unavailable', 'unavailable', 'unavailable']);
+    assert.equal(status['dokken-debian'], 'present', 'cloche/debian:12 stands in for dokken/debian-12');
+    assert.deepEqual([status['dokken-debian-10'], status['ubuntu-16.04'], status['freebsd-13'], status['almalinux-9']], ['unavailable', 'unavailable', 'unavailable', 'unavailable']);
     const text = cli(['kitchen', fixture(), '--runtime', 'docker']);
     assert.match(text.stdout, /freebsd-13 .*\[not available: freebsd-13 is FreeBSD/);
   });

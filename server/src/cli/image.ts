@@ -4,7 +4,7 @@
  * systemd`, its systemd variant (`cloche/debian:12-systemd`: systemd as PID 1, see
  * containers/systemdImage.ts), building the base first if needed. Already present: nothing to do.
  */
-import { BASE_IMAGES, ensureBaseImage } from '../containers/baseImage';
+import { BASE_IMAGES, basePlatformOfName, ensureBaseImage } from '../containers/baseImage';
 import { ensureSystemdImage } from '../containers/systemdImage';
 import { connect } from '../engine/session';
 import { parseArgs } from './args';
@@ -14,7 +14,8 @@ import { withExitCodes } from './plan';
 export const usage = `cloche image build [--platform ${Object.keys(BASE_IMAGES).join('|')}] [--init none|systemd] [--runtime docker|podman]`;
 
 const HELP = [
-  '  --platform P             the Debian release to build (default debian-12 → cloche/debian:12)',
+  `  --platform P             the Debian release to build: ${Object.values(BASE_IMAGES).map((b) => `${b.platform} (${b.suite}) → ${b.image}`).join(', ')}`,
+  '                           (default debian-12; a point release or codename names the same: debian-12.5, debian-bookworm)',
   '  --init systemd           the systemd variant (cloche/debian:12-systemd): systemd, systemd-sysv and procps installed',
   '                           from Debian\'s mirror in a bridge-network container; its containers boot systemd as PID 1',
   '  --runtime docker|podman  the container runtime (default: docker if it answers, else podman)',
@@ -25,8 +26,9 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     const args = parseArgs(argv, { values: ['platform', 'runtime', 'init'], booleans: ['help'] });
     if (args.booleans.has('help')) { io.stdout(`usage: ${usage}\n${HELP.join('\n')}\n`); return 0; }
     if (args.positional[0] !== 'build') throw new UsageError(`usage: ${usage}`);
-    const platform = args.values.get('platform') ?? 'debian-12';
-    if (!BASE_IMAGES[platform]) throw new UsageError(`no base image can be built for '${platform}' here; buildable: ${Object.keys(BASE_IMAGES).join(', ')}`);
+    const asked = args.values.get('platform') ?? 'debian-12';
+    const platform = basePlatformOfName(asked) ?? asked;
+    if (!BASE_IMAGES[platform]) throw new UsageError(`no base image can be built for '${asked}' here; buildable: ${Object.keys(BASE_IMAGES).join(', ')}`);
     const init = args.values.get('init') ?? 'none';
     if (init !== 'none' && init !== 'systemd') throw new UsageError(`--init must be none or systemd (got '${init}')`);
     const driver = await connect((args.values.get('runtime') ?? 'auto') as 'docker' | 'podman' | 'auto', undefined, (m) => io.stderr(`cloche image: warning: ${m}\n`));

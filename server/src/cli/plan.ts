@@ -21,6 +21,7 @@ import type { EngineInput } from '../engine/types';
 import { formatOf, parseArgs, type ParsedArgs } from './args';
 import { type CliIO, UsageError } from './io';
 import { refuseNonLinux } from './platformOption';
+import { standInImage } from '../engine/kitchenAvailability';
 import { RUN_INPUT_HELP, RUN_INPUT_LISTS, RUN_INPUT_VALUES, runRequestFrom } from './runInputOptions';
 import { setUpRun } from '../chef/inputs/runSetup';
 import { CONTAINER_BOOLEANS, CONTAINER_FLAGS, CONTAINER_HELP, containerOptions } from './containerOptions';
@@ -113,10 +114,13 @@ export async function prepare(args: ParsedArgs, network: TargetNetwork, io: CliI
   const imageFrom = !args.values.has('image') && choice.platform && choice.platform.imageFrom !== 'default' && file
     ? `${path.basename(file)} platform '${choice.platform.name}'` : undefined;
   const container = containerOptions(args, choice, image, file, io);
+  // A kitchen platform's registry image of a Debian release Cloche builds runs on Cloche's image of it when absent.
+  const standIn = !args.values.has('image') && choice.platform && image ? standInImage(image, container.init === 'systemd') : undefined;
   // The node the run is for (the user's, else the placeholder) names the throwaway container's machine too.
   const nodeName = setup.inputs.nodeName ?? PLACEHOLDER_NODE_NAME;
   const target = await openTarget({
     runtime: runtime as 'docker' | 'podman' | 'auto', imageFrom, container: args.values.get('container'), network, keep, ...container,
+    standIn, onNote: (m) => io.stderr(`cloche: note: ${m}\n`),
     workspace: cookbook ? repositoryRoot(cookbook) : path.dirname(path.resolve(pathArg)), nodeName,
     onFallback: (m) => io.stderr(`cloche: warning: ${m}\n`),
   });

@@ -2,6 +2,9 @@
  * Base images built without any image registry: `debootstrap --variant=minbase` from Debian's
  * own mirror, then `tar | <cli> import`. Only Debian suites can be built on these machines:
  * the Debian mirror is reachable, Ubuntu's archive is not (and Docker Hub is not reachable at all).
+ * Kitchen platforms and registry images of the same Debian release map to these images
+ * ({@link basePlatformOfName}, {@link clocheImageOfRelease}), so a kitchen.yml written for
+ * kitchen-dokken runs with no registry.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -18,11 +21,50 @@ export interface BaseImageSpec {
   suite: string;
 }
 
-/** Platforms with a buildable base image. Ubuntu is absent on purpose: its mirror is unreachable here. */
+/**
+ * Platforms with a buildable base image (the default first). Ubuntu is absent on purpose: its
+ * mirror is unreachable here. Debian 12's debootstrap (1.0.128) knows trixie (its scripts/trixie).
+ */
 export const BASE_IMAGES: Readonly<Record<string, BaseImageSpec>> = {
   'debian-12': { platform: 'debian-12', image: 'cloche/debian:12', suite: 'bookworm' },
   'debian-11': { platform: 'debian-11', image: 'cloche/debian:11', suite: 'bullseye' },
+  'debian-13': { platform: 'debian-13', image: 'cloche/debian:13', suite: 'trixie' },
 };
+
+/** The release number of a buildable platform (`debian-12` → `12`). */
+const releaseOf = (spec: BaseImageSpec): string => spec.platform.slice('debian-'.length);
+
+/**
+ * The buildable platform a kitchen platform's name stands for: `debian-12`, a point release
+ * (`debian-12.5`), `debian12` or the codename (`debian-bookworm`) → `debian-12`; undefined for
+ * any other system or a release Cloche does not build (`debian-10`, `debian-sid`).
+ */
+export function basePlatformOfName(name: string): string | undefined {
+  const m = /^debian[-_]?(\d+|[a-z]+)(?:\.\d+)*$/.exec(name.trim().toLowerCase());
+  if (!m) return undefined;
+  return Object.values(BASE_IMAGES).find((spec) => releaseOf(spec) === m[1] || spec.suite === m[1])?.platform;
+}
+
+/**
+ * Cloche's base image of the same Debian release as a registry image, when the image names one
+ * for good: kitchen-dokken's `dokken/debian-12`, Docker's `debian:12`, `debian:12.5`,
+ * `debian:bookworm`, `debian:bookworm-slim`, `debian:bookworm-20240110` (with or without a
+ * registry host or `library/`) → `cloche/debian:12`. Undefined for moving tags (`debian`,
+ * `debian:latest`, `debian:stable`), a pinned digest, another system, or Cloche's own images.
+ */
+export function clocheImageOfRelease(image: string): string | undefined {
+  let name = image.trim().toLowerCase();
+  if (name.includes('@')) return undefined; // a digest pins exact content: nothing else stands in for it
+  const parts = name.split('/');
+  if (parts.length > 1 && /[.:]|^localhost$/.test(parts[0])) parts.shift(); // registry host
+  if (parts[0] === 'library') parts.shift();
+  name = parts.join('/');
+  const dokken = /^dokken\/debian-(\d+)(?::[\w.-]+)?$/.exec(name);
+  const docker = /^debian:(\d+|[a-z]+)(?:\.\d+)*(?:-\d{8})?(?:-slim)?$/.exec(name);
+  const release = dokken?.[1] ?? docker?.[1];
+  if (!release) return undefined;
+  return Object.values(BASE_IMAGES).find((spec) => releaseOf(spec) === release || spec.suite === release)?.image;
+}
 
 /** Debian's mirror; override with CLOCHE_DEBIAN_MIRROR for a local mirror or proxy. */
 const DEFAULT_MIRROR = 'http://deb.debian.org/debian';

@@ -58,6 +58,13 @@ export interface TargetOptions {
   image?: string;
   /** Where the image was named, for the message when it is missing (e.g. `kitchen.yml platform 'debian-12'`). */
   imageFrom?: string;
+  /**
+   * Cloche's image of the same Debian release, run when `image` (a registry image such as
+   * `dokken/debian-12`) is not here; said through `onNote` (kitchenAvailability.ts `standInImage`).
+   */
+  standIn?: string;
+  /** Told what was decided for the user (the stand-in image). */
+  onNote?: (message: string) => void;
   container?: string;
   network: TargetNetwork;
   keep?: boolean;
@@ -124,9 +131,21 @@ export async function openTarget(opts: TargetOptions): Promise<Target> {
     // ContainerError that says the container does not exist or is not running.
     return { driver, container: opts.container, image: '', created: false, close: async () => undefined };
   }
-  const image = opts.image ?? DEFAULT_IMAGE;
+  let image = opts.image ?? DEFAULT_IMAGE;
   let exists: boolean;
   try { exists = await driver.imageExists(image); } catch (e) { throw new EnvironmentError((e as Error).message); }
+  if (!exists && opts.standIn && opts.standIn !== image) {
+    let standInHere: boolean;
+    try { standInHere = await driver.imageExists(opts.standIn); } catch (e) { throw new EnvironmentError((e as Error).message); }
+    const command = buildCommandFor(opts.standIn);
+    if (!standInHere) {
+      throw new EnvironmentError(`Image ${image}${opts.imageFrom ? ` (from ${opts.imageFrom})` : ''} is not available to ${driver.runtime.name}, nor ${opts.standIn}, ` +
+        `Cloche's image of the same release that stands in for it: ${command ? `build that with \`${command}\` (from Debian's mirror, no registry needed)` : `pull ${image}`}.`);
+    }
+    opts.onNote?.(`${image} is not available to ${driver.runtime.name}; running on ${opts.standIn}, Cloche's image of the same Debian release`);
+    image = opts.standIn;
+    exists = true;
+  }
   if (!exists) {
     const command = buildCommandFor(image);
     const build = command ? `build it with \`${command}\` (from Debian's mirror, no registry needed)` : `pull or build it (${driver.runtime.name} pull ${image}), or pass --image cloche/debian:12`;
