@@ -25,9 +25,13 @@ export interface NodePlanStatus {
  * Sent only when the comparison's working side is the drawn run (same run list and platform).
  */
 export interface GraphRunDiff {
-  /** What is compared, for people: "HEAD → working tree (debian-12)". */
+  /** What is compared, for people: "HEAD → working tree (debian-12)"; the webview follows it with the counts ("…: 2 added, 1 removed, 3 changed, 1 may change"). */
   label: string;
-  /** Resources of the drawn graph that differ, by `resource` id (`occurrence`: the nth repeat of that id, 0 when absent). */
+  /**
+   * Resources of the drawn graph that differ, by `resource` id (`occurrence`: 0-based, the nth resource
+   * with that id in converge order, 0 when absent). Drawn on the node, or rolled up on the collapsed
+   * custom resource or recipe holding it; `summary` goes to its tooltip and details.
+   */
   marks: { resource: string; occurrence?: number; status: 'added' | 'changed' | 'may-change'; summary?: string }[];
   /** Resources only the baseline has: not in the drawn graph, shown apart as removed (a click reveals the baseline's source line). */
   removed: { resource: string; type: string; location: SourceLocation }[];
@@ -46,6 +50,8 @@ export interface GraphViewState {
   expanded: string[];
   /** Recipe groups drawn collapsed; absent until the first view decided them. */
   collapsed?: string[];
+  /** While a run comparison is shown: draw only the resources it marks ("Changed only"); turned off when the comparison ends. */
+  changedOnly?: boolean;
 }
 
 /** Extension → webview. */

@@ -3,10 +3,13 @@
  * model → layout → render (one at a time, always for the newest graph), and reports clicks and exports.
  * The first view of a run is at zoom 1 with the editor's font size, its start at the top, recipes beyond
  * a budget of boxes collapsed; the cursor's resource is brought into view (its recipe groups opened).
+ * While a run comparison is shown, its marks are drawn (rolled up like plan statuses), the baseline's
+ * removed resources apart after the run, and "Changed only" narrows the drawing to what is marked.
  */
 import type { Graph } from '../../../server/src/protocol';
-import type { FromWebview, GraphSource, GraphViewState, NodePlanStatus, ToWebview, ExportFormat } from '../messages';
+import type { FromWebview, GraphRunDiff, GraphSource, GraphViewState, NodePlanStatus, ToWebview, ExportFormat } from '../messages';
 import { renderDetails } from './details';
+import { diffDecorations, diffLine, marksByKey, type DiffDecoration, type DiffMark } from './diffMarks';
 import { exportFileName, exportSvg, exportText } from './exportGraph';
 import { layoutGraph, metricsFor, type Layout } from './layout';
 import { buildViewModel, firstViewCollapsed, groupsAround, isGroupKey, matchesSearch, type ViewModel } from './model';
@@ -29,6 +32,7 @@ const DEFAULT_FONT_SIZE = 14;
 const EDGE_ROOM = 32;
 
 const STATUS_RANK = { failed: 5, change: 4, unknown: 3, skipped: 2, 'up-to-date': 1 } as const;
+const NO_DIFF: ReadonlyMap<string, DiffDecoration> = new Map();
 
 const count = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
 
@@ -49,6 +53,11 @@ export class GraphApp {
   /** Recipe groups drawn collapsed; undefined until the first graph of a source decides them. */
   private collapsed?: Set<string>;
   private statuses: NodePlanStatus[] = [];
+  /** The run comparison shown, if any, and its marks by node key. */
+  private diff?: GraphRunDiff;
+  private diffMarks = new Map<string, DiffMark>();
+  /** Draw only what the comparison marks (meaningful only while there is one). */
+  private changedOnly = false;
   private highlightedIds: string[] = [];
   private selected?: string;
   private matchIndex = -1;
@@ -80,6 +89,7 @@ export class GraphApp {
       expandAll: (expand) => this.expandAll(expand),
       fit: () => this.layout && this.panZoom.fit(this.layout.width, this.layout.height),
       exportAs: (f) => this.exportAs(f),
+      changedOnly: (on) => this.setChangedOnly(on),
     });
     const main = document.createElement('div');
     main.className = 'main';
@@ -125,6 +135,7 @@ export class GraphApp {
       this.expanded = new Set(state.expanded ?? []);
       this.collapsed = state.collapsed ? new Set(state.collapsed) : undefined;
       this.source = state.source;
+      this.changedOnly = state.changedOnly === true;
       this.toolbar.setFilters(this.search, this.hiddenEdgeKinds);
     }
     this.post({ type: 'ready', state: this.viewState() });
@@ -171,6 +182,9 @@ export class GraphApp {
         this.decorate();
         this.showDetails();
         return;
+      case 'runDiff':
+        this.showRunDiff(m.diff ?? undefined);
+        return;
       case 'requestExport':
         this.exportAs(m.format);
         return;
@@ -188,6 +202,7 @@ export class GraphApp {
     return {
       source: this.source, platform: this.graph?.platform, search: this.search, hiddenEdgeKinds: [...this.hiddenEdgeKinds],
       expanded: [...this.expanded], collapsed: this.collapsed ? [...this.collapsed] : undefined,
+      ...(this.changedOnly ? { changedOnly: true } : {}),
     };
   }
 
@@ -227,7 +242,8 @@ export class GraphApp {
         this.layoutWidth = width;
         this.renderer.update(model, layout);
         this.decorate();
-        this.message.textContent = graph.resources.length ? '' : 'This run list declares no resources.';
+        this.message.textContent = !graph.resources.length ? 'This run list declares no resources.'
+          : !layout.width && this.filtered() ? 'No resource of this run differs from the baseline.' : '';
         this.placeView();
         const t2 = performance.now();
         const errors = graph.diagnostics.filter((d) => d.severity === 'error').length;
@@ -246,9 +262,34 @@ export class GraphApp {
     }
   }
 
+  /** Whether "Changed only" narrows the drawing now (a comparison is shown). */
+  private filtered(): boolean { return this.changedOnly && !!this.diff; }
+
+  /** A comparison's marks arrived (or `undefined`: it ended). Redraws when what is drawn changes, else only decorates. */
+  private showRunDiff(diff: GraphRunDiff | undefined): void {
+    const drawing = () => JSON.stringify([this.filtered() ? [...this.diffMarks.keys()] : null, this.diff?.removed ?? []]);
+    const before = drawing();
+    this.diff = diff;
+    this.diffMarks = marksByKey(diff);
+    if (!diff) this.changedOnly = false;
+    this.toolbar.setDiff(diff && diffLine(diff), this.changedOnly);
+    this.saveState();
+    if (drawing() !== before) this.schedule();
+    else { this.decorate(); this.showDetails(); }
+  }
+
+  /** The "Changed only" switch: turning it on opens the recipes holding what is marked, so the marks are seen. */
+  private setChangedOnly(on: boolean): void {
+    this.changedOnly = on;
+    if (on) this.openGroupsAround([...this.diffMarks.keys()]);
+    this.saveState();
+    this.schedule();
+  }
+
   /** The view model for the current choices, deciding the first view's collapsed recipes and opening the cursor's. */
   private buildModel(graph: Graph): ViewModel {
-    const options = () => ({ expanded: this.expanded, collapsed: this.collapsed ?? new Set<string>(), hiddenEdgeKinds: this.hiddenEdgeKinds });
+    const only = this.filtered() ? new Set(this.diffMarks.keys()) : undefined;
+    const options = () => ({ expanded: this.expanded, collapsed: this.collapsed ?? new Set<string>(), hiddenEdgeKinds: this.hiddenEdgeKinds, only, removed: this.diff?.removed });
     let model = buildViewModel(graph, options());
     if (!this.collapsed) {
       this.collapsed = firstViewCollapsed(model, FIRST_VIEW_BUDGET);
@@ -337,12 +378,20 @@ export class GraphApp {
     if (this.search) {
       const matching = new Set<string>();
       for (const node of model.nodes.values()) if (matchesSearch(node.resource, this.search)) matching.add(model.shownAs.get(node.key) ?? node.key);
-      matches = [...model.nodes.values()].filter((n) => matchesSearch(n.resource, this.search)).length;
+      matches = this.searchMatches(model).length;
       for (const key of [...model.visible, ...model.visibleGroups]) if (!matching.has(key) && !(isGroupKey(key) && model.groups.get(key)!.expanded)) dimmed.add(key);
     }
     const shown = (k: string) => model.shownAs.get(k) ?? k;
     const highlighted = new Set(this.highlightedKeys().map(shown));
-    return { selected: this.selected && shown(this.selected), highlighted, dimmed, status: this.statusByKey(), matches };
+    const diff: ReadonlyMap<string, DiffDecoration> = this.diff ? diffDecorations(model, this.diffMarks) : NO_DIFF;
+    return { selected: this.selected && shown(this.selected), highlighted, dimmed, status: this.statusByKey(), diff, matches };
+  }
+
+  /** The nodes matching the search, of those drawn (a "Changed only" view leaves some out). */
+  private searchMatches(model: ViewModel): string[] {
+    const out: string[] = [];
+    for (const n of model.nodes.values()) if (model.shownAs.has(n.key) && matchesSearch(n.resource, this.search)) out.push(n.key);
+    return out;
   }
 
   private decorate(): void {
@@ -361,7 +410,7 @@ export class GraphApp {
 
   private nextMatch(back: boolean): void {
     if (!this.model || !this.search) return;
-    const matches = [...this.model.nodes.values()].filter((n) => matchesSearch(n.resource, this.search)).map((n) => n.key);
+    const matches = this.searchMatches(this.model);
     if (!matches.length) return;
     this.matchIndex = (this.matchIndex + (back ? -1 : 1) + matches.length) % matches.length;
     this.select(matches[this.matchIndex], true);
@@ -388,6 +437,12 @@ export class GraphApp {
     if (r) this.post({ type: 'reveal', resourceId: r.id, location: r.location });
   }
 
+  /** A removed entry opens the baseline's source line (the extension knows which side it is on). */
+  private revealRemoved(key: string): void {
+    const r = this.model?.removed.find((x) => x.key === key);
+    if (r) this.post({ type: 'reveal', resourceId: r.resource, location: r.location });
+  }
+
   private toggle(key: string): void {
     const set = isGroupKey(key) ? (this.collapsed ??= new Set()) : this.expanded;
     if (set.has(key)) set.delete(key); else set.add(key);
@@ -411,6 +466,8 @@ export class GraphApp {
     const target = e.target as Element;
     const toggle = target.closest('[data-toggle]');
     if (toggle) { this.toggle(toggle.getAttribute('data-toggle')!); return; }
+    const removed = target.closest('.removed-entry')?.getAttribute('data-key');
+    if (removed) { this.revealRemoved(removed); return; }
     const key = target.closest('.node')?.getAttribute('data-key') ?? undefined;
     this.select(key);
     if (key) this.reveal(key);
@@ -420,7 +477,9 @@ export class GraphApp {
     const el = e.target as Element;
     const header = el.closest?.('.group-header');
     const key = el.closest?.('.node')?.getAttribute('data-key');
+    const removed = el.closest?.('.removed-entry')?.getAttribute('data-key');
     if (header && (e.key === 'Enter' || e.key === ' ')) { e.preventDefault(); this.toggle(header.getAttribute('data-toggle')!); }
+    else if (removed && e.key === 'Enter') this.revealRemoved(removed);
     else if (key && e.key === 'Enter') { this.select(key); this.reveal(key); }
     else if (key && e.key === ' ' && this.model?.nodes.get(key)?.childKeys.length) { e.preventDefault(); this.toggle(key); }
     else if (e.key === '+' || e.key === '=') this.panZoom.zoomBy(1.2);
@@ -430,7 +489,8 @@ export class GraphApp {
   private showDetails(): void {
     const r = this.selected ? this.model?.nodes.get(this.selected)?.resource : undefined;
     const status = r ? this.statuses.find((s) => s.resource === r.id) : undefined;
-    renderDetails(this.details, r, status, { reveal: () => this.selected && this.reveal(this.selected), close: () => this.select(undefined) });
+    const diff = this.selected ? this.diffMarks.get(this.selected) : undefined;
+    renderDetails(this.details, r, status, { reveal: () => this.selected && this.reveal(this.selected), close: () => this.select(undefined) }, diff);
     this.details.parentElement?.classList.toggle('details-open', !!r);
   }
 

@@ -1,10 +1,11 @@
 /**
  * The side panel describing the selected resource: properties (unknown values said as such), guards,
- * notifications, plan status. It is there only while something is selected, and closes (×, Escape).
+ * notifications, plan status, how a run comparison marks it. It is there only while something is selected, and closes (×, Escape).
  */
 import type { GraphResource } from '../../../server/src/protocol';
 import { actionLabel, markerText } from '../../../server/src/protocol';
 import type { NodePlanStatus } from '../messages';
+import { diffDetailsText, type DiffMark } from './diffMarks';
 import { formatValue } from './model';
 
 function el<K extends keyof HTMLElementTagNameMap>(tag: K, text?: string, cls?: string): HTMLElementTagNameMap[K] {
@@ -20,7 +21,7 @@ export interface DetailsHandlers {
 }
 
 /** Fills (or, with no resource, hides) the pane; a custom resource's internal says whose action declares it. */
-export function renderDetails(host: HTMLElement, r: GraphResource | undefined, status: NodePlanStatus | undefined, h: DetailsHandlers): void {
+export function renderDetails(host: HTMLElement, r: GraphResource | undefined, status: NodePlanStatus | undefined, h: DetailsHandlers, diff?: DiffMark): void {
   host.replaceChildren();
   host.hidden = !r;
   if (!r) return;
@@ -33,6 +34,7 @@ export function renderDetails(host: HTMLElement, r: GraphResource | undefined, s
   host.append(close, el('h2', r.id), el('p', `${r.actions.map(actionLabel).join(', ')} · ${r.resolvedType} · ${r.origin}`, 'meta'), open);
   if (r.parent) host.append(el('p', `Inside ${r.parent}${r.parentAction ? `, converged during its :${r.parentAction} action` : ''}.`, 'meta'));
   if (status) host.append(el('p', `Plan: ${status.status}${status.summary ? ' — ' + status.summary : ''}`, `plan status-${status.status}`));
+  if (diff) host.append(el('p', diffDetailsText(diff), `diff diff-${diff.status}`));
   if (r.conditional) host.append(el('p', `Conditional: ${r.conditional}`, 'warn'));
   if (r.repeated) host.append(el('p', `Repeated: ${r.repeated}`, 'warn'));
   const props = Object.entries(r.properties);

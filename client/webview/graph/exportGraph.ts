@@ -35,6 +35,12 @@ text { font: ${font}px ui-sans-serif, system-ui, sans-serif; fill: #1f2328; }
 .edge.kind-subscribes { stroke: #2b8a3e; stroke-dasharray: 2 3; }
 .arrowhead { fill: #868e96; } .arrowhead.order { fill: #ced4da; } .arrowhead.notifies-immediately { fill: #d9480f; }
 .arrowhead.notifies-delayed { fill: #1c7ed6; } .arrowhead.notifies-before { fill: #ae3ec9; } .arrowhead.subscribes { fill: #2b8a3e; }
+.diff-outline { fill: none; stroke-width: 2.5; } .diff-added > .diff-outline { stroke: #2b8a3e; } .diff-changed > .diff-outline { stroke: #b35900; }
+.diff-may-change > .diff-outline { stroke: #bf8803; stroke-dasharray: 4 3; } .diff-badge { font-weight: 600; }
+.diff-added .diff-badge { fill: #2b8a3e; } .diff-changed .diff-badge { fill: #b35900; } .diff-may-change .diff-badge { fill: #bf8803; }
+.removed-group > .group-box { fill: #fff5f5; stroke: #c92a2a; stroke-dasharray: 6 4; } .removed-group .group-count { fill: #57606a; }
+.removed-entry .box { fill: #ffffff; stroke: #c92a2a; } .removed-entry .title { font-weight: 600; text-decoration: line-through; fill: #c92a2a; }
+.removed-entry .subtitle { fill: #57606a; }
 `;
 
 /** The graph without the edge kinds the user hid. */

@@ -10,7 +10,7 @@
  * next row); notifications leave a box into the row gap, go along the column gap to the right of it,
  * and enter the target from the row gap next to it. Pure: no DOM, tested in Node.
  */
-import { isGroupKey, type ViewEdge, type ViewModel } from './model';
+import { isGroupKey, isRemovedKey, REMOVED_GROUP_KEY, type ViewEdge, type ViewModel } from './model';
 
 /** Every size of the drawing, in CSS pixels at zoom 1, derived from one font size. */
 export interface Metrics {
@@ -74,7 +74,7 @@ export function layoutGraph(model: ViewModel, m: Metrics, width: number, headerW
   const depth = Math.max(0, ...[...model.groups.values()].map((g) => g.depth)) + 1;
   const w = Math.max(width, Math.round(m.nodeWidth * 0.85) + 2 * m.pad * (depth + 1));
 
-  const isBlock = (key: string) => isGroupKey(key) || model.nodes.get(key)!.expanded;
+  const isBlock = (key: string) => isGroupKey(key) || (!isRemovedKey(key) && model.nodes.get(key)!.expanded);
   /**
    * Places items from (x, y) within `inner` pixels; returns the bottom and the widest row. Nodes widen
    * (up to a quarter) to fill the row, so a nested group keeps its columns despite its padding.
@@ -110,14 +110,14 @@ export function layoutGraph(model: ViewModel, m: Metrics, width: number, headerW
     let box: Box;
     if (isGroupKey(key)) {
       const g = model.groups.get(key)!;
-      if (!g.expanded || !g.items.length) box = { x, y, width: inner, height: m.header };
+      if (!g.expanded || !g.shownItems.length) box = { x, y, width: inner, height: m.header };
       else {
-        const content = flow(g.items, x + m.pad, y + m.header, inner - 2 * m.pad);
+        const content = flow(g.shownItems, x + m.pad, y + m.header, inner - 2 * m.pad);
         box = { x, y, width: inner, height: content.bottom - y + m.pad };
       }
     } else {
       const n = model.nodes.get(key)!;
-      const content = flow(n.childKeys, x + m.pad, y + m.header, inner - 2 * m.pad);
+      const content = flow(n.shownChildKeys, x + m.pad, y + m.header, inner - 2 * m.pad);
       const title = headerWidth ? headerWidth(key) + 2 * m.inset : 0;
       box = { x, y, width: Math.min(inner, Math.max(m.nodeWidth + 2 * m.pad, content.used + 2 * m.pad, title)), height: content.bottom - y + m.pad };
     }
@@ -130,8 +130,15 @@ export function layoutGraph(model: ViewModel, m: Metrics, width: number, headerW
     const b = block(r, 0, y, w);
     y = b.y + b.height + m.rowGap;
   }
-  const height = model.roots.length ? y - m.rowGap : 0;
-  return { width: model.roots.length ? w : 0, height, metrics: m, boxes, edges: routeEdges(model.edges, boxes, m) };
+  // What a compared baseline has and the run does not: a block of its own after the run, its entries as boxes.
+  if (model.removed.length) {
+    const content = flow(model.removed.map((r) => r.key), m.pad, y + m.header, w - 2 * m.pad);
+    const b = { x: 0, y, width: w, height: content.bottom - y + m.pad };
+    boxes.set(REMOVED_GROUP_KEY, b);
+    y = b.y + b.height + m.rowGap;
+  }
+  const drawn = model.roots.length > 0 || model.removed.length > 0;
+  return { width: drawn ? w : 0, height: drawn ? y - m.rowGap : 0, metrics: m, boxes, edges: routeEdges(model.edges, boxes, m) };
 }
 
 /** Where a converge-order arrow leaves or enters a box: the middle of its first column. */

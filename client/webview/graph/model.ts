@@ -4,7 +4,7 @@
  * custom resources as groups of their internals; what a collapsed group hides mapped onto the group, and
  * edges onto what is drawn. Pure data: no DOM, no layout, so it is tested in Node.
  */
-import type { EdgeKind, Graph, GraphResource, JsonValue, Timing } from '../../../server/src/protocol';
+import type { EdgeKind, Graph, GraphResource, JsonValue, SourceLocation, Timing } from '../../../server/src/protocol';
 import { actionLabel } from '../../../server/src/protocol';
 
 export type ViewEdgeKind = EdgeKind | 'order';
@@ -19,6 +19,8 @@ export interface ViewNode {
   parentKey?: string;
   /** Keys of the resources it expanded into (custom resources only). */
   childKeys: string[];
+  /** The children drawn when it is expanded: all of them, or those a "changed only" view keeps. */
+  shownChildKeys: string[];
   /** How many resources are inside it, at every depth (what its collapsed box stands for). */
   inside: number;
   /** Whether its children are drawn inside it (only meaningful with children). */
@@ -39,6 +41,8 @@ export interface RecipeGroup {
   depth: number;
   /** Top-level resource keys and nested group keys, in converge order. */
   items: string[];
+  /** The items drawn when it is expanded: all of them, or those a "changed only" view keeps. */
+  shownItems: string[];
   /** A run-list recipe starts; an included one is entered from its includer. */
   entry: 'start' | 'include';
   expanded: boolean;
@@ -68,8 +72,18 @@ export interface ViewModel {
   edges: ViewEdge[];
   /** Resource id → node key (the first resource with that id). */
   byId: Map<string, string>;
-  /** Node key → what stands for it in the drawing: itself, its nearest collapsed custom resource, or a collapsed recipe group. */
+  /** Node key → what stands for it in the drawing: itself, its nearest collapsed custom resource, or a collapsed recipe group (none for a resource a "changed only" view leaves out). */
   shownAs: Map<string, string>;
+  /** Resources only a compared baseline has, drawn apart after the run (keys `removed:0`, `removed:1` …). */
+  removed: RemovedEntry[];
+}
+
+/** A resource the compared baseline has and the drawn run does not. */
+export interface RemovedEntry {
+  key: string;
+  resource: string;
+  type: string;
+  location: SourceLocation;
 }
 
 export interface ViewOptions {
@@ -79,9 +93,22 @@ export interface ViewOptions {
   collapsed: ReadonlySet<string>;
   /** Edge kinds not drawn. */
   hiddenEdgeKinds: ReadonlySet<string>;
+  /** When set, only these node keys are drawn, with the custom resources and recipe groups holding them ("changed only"). */
+  only?: ReadonlySet<string>;
+  /** Resources only a compared baseline has, to draw apart. */
+  removed?: readonly { resource: string; type: string; location: SourceLocation }[];
 }
 
 export const isGroupKey = (key: string): boolean => key.startsWith('recipe:');
+
+/** The key of the box drawing the resources a baseline has and the run does not. */
+export const REMOVED_GROUP_KEY = 'removed:';
+export const isRemovedKey = (key: string): boolean => key.startsWith(REMOVED_GROUP_KEY);
+
+/** The node key of the `occurrence`th (0-based) resource with this id in converge order: the id, then `id#2`, `id#3` … */
+export function nodeKey(id: string, occurrence = 0): string {
+  return occurrence > 0 ? `${id}#${occurrence + 1}` : id;
+}
 
 /** True for `{ "$unknown": reason }` anywhere inside a property value. */
 export function containsUnknown(v: JsonValue): boolean {
@@ -100,10 +127,11 @@ export function buildViewModel(graph: Graph, options: ViewOptions): ViewModel {
   graph.resources.forEach((resource, index) => {
     const n = (seen.get(resource.id) ?? 0) + 1;
     seen.set(resource.id, n);
-    const key = n === 1 ? resource.id : `${resource.id}#${n}`;
+    const key = nodeKey(resource.id, n - 1);
     if (!byId.has(resource.id)) byId.set(resource.id, key);
     const hasUnknown = Object.values(resource.properties).some(containsUnknown);
-    nodes.set(key, { key, resource, index, childKeys: [], inside: 0, expanded: false, hasUnknown, group: '' });
+    const childKeys: string[] = [];
+    nodes.set(key, { key, resource, index, childKeys, shownChildKeys: childKeys, inside: 0, expanded: false, hasUnknown, group: '' });
     keysInOrder.push(key);
   });
   // Children follow their parent in converge order; the nearest preceding resource with the parent's id is it.
@@ -124,12 +152,13 @@ export function buildViewModel(graph: Graph, options: ViewOptions): ViewModel {
   }
   for (const node of nodes.values()) node.expanded = node.childKeys.length > 0 && options.expanded.has(node.key);
 
-  const { groups, roots } = recipeGroups(graph, keysInOrder.filter((k) => !nodes.get(k)!.parentKey), nodes);
+  const { groups, roots: allRoots } = recipeGroups(graph, keysInOrder.filter((k) => !nodes.get(k)!.parentKey), nodes);
   for (const g of groups.values()) g.expanded = !options.collapsed.has(g.key);
   for (const key of keysInOrder) {
     const node = nodes.get(key)!;
     if (node.parentKey) node.group = nodes.get(node.parentKey)!.group;
   }
+  const roots = options.only ? keepOnly(options.only, nodes, groups, allRoots) : allRoots;
 
   // What is drawn, in converge order: a collapsed group or custom resource stands for everything inside it.
   const shownAs = new Map<string, string>();
@@ -140,13 +169,13 @@ export function buildViewModel(graph: Graph, options: ViewOptions): ViewModel {
     shownAs.set(key, hiddenBy ?? key);
     if (!hiddenBy) visible.push(key);
     const inner = hiddenBy ?? (node.expanded ? undefined : key);
-    for (const c of node.childKeys) showNode(c, inner);
+    for (const c of node.shownChildKeys) showNode(c, inner);
   };
   const showGroup = (key: string, hiddenBy: string | undefined) => {
     const g = groups.get(key)!;
     if (!hiddenBy) visibleGroups.push(key);
     const inner = hiddenBy ?? (g.expanded ? undefined : key);
-    for (const item of g.items) {
+    for (const item of g.shownItems) {
       if (isGroupKey(item)) showGroup(item, inner);
       else showNode(item, inner);
     }
@@ -163,19 +192,40 @@ export function buildViewModel(graph: Graph, options: ViewOptions): ViewModel {
   };
   // Converge order between siblings: run-list recipes, the items of each expanded group, the inside of each expanded custom resource.
   chain(roots, push, false);
-  for (const key of visibleGroups) if (groups.get(key)!.expanded) chain(groups.get(key)!.items, push);
+  for (const key of visibleGroups) if (groups.get(key)!.expanded) chain(groups.get(key)!.shownItems, push);
   for (const key of visible) {
     const node = nodes.get(key)!;
-    if (node.expanded) chain(node.childKeys, push);
+    if (node.expanded) chain(node.shownChildKeys, push);
   }
   for (const e of graph.edges) {
     if (e.kind === 'include' || e.kind === 'contains') continue; // drawn as nesting
     const from = byId.get(e.from);
     const to = byId.get(e.to);
-    if (!from || !to) continue;
-    push({ from: shownAs.get(from)!, to: shownAs.get(to)!, kind: e.kind, timing: e.timing, action: e.action });
+    const shownFrom = from && shownAs.get(from), shownTo = to && shownAs.get(to);
+    if (!shownFrom || !shownTo) continue;
+    push({ from: shownFrom, to: shownTo, kind: e.kind, timing: e.timing, action: e.action });
   }
-  return { nodes, groups, roots, visible, visibleGroups, edges, byId, shownAs };
+  const removed = (options.removed ?? []).map((r, i) => ({ key: `${REMOVED_GROUP_KEY}${i}`, resource: r.resource, type: r.type, location: r.location }));
+  return { nodes, groups, roots, visible, visibleGroups, edges, byId, shownAs, removed };
+}
+
+/**
+ * Narrows what is drawn to the `only` nodes: each keeps the custom resources around it, and a recipe
+ * group stays while it holds something kept. Sets `shownChildKeys`/`shownItems`; returns the roots kept.
+ */
+function keepOnly(only: ReadonlySet<string>, nodes: Map<string, ViewNode>, groups: Map<string, RecipeGroup>, roots: string[]): string[] {
+  const kept = new Set<string>();
+  for (const key of only) {
+    for (let n = nodes.get(key); n && !kept.has(n.key); n = n.parentKey ? nodes.get(n.parentKey) : undefined) kept.add(n.key);
+  }
+  for (const n of nodes.values()) if (n.childKeys.length) n.shownChildKeys = n.childKeys.filter((k) => kept.has(k));
+  const keep = (key: string): boolean => {
+    if (!isGroupKey(key)) return kept.has(key);
+    const g = groups.get(key)!;
+    g.shownItems = g.items.filter(keep);
+    return g.shownItems.length > 0;
+  };
+  return roots.filter(keep);
 }
 
 /** `recipe[a::b]`, `a::b` or `a` (its default recipe) → `a::b`. */
@@ -200,7 +250,8 @@ function recipeGroups(graph: Graph, topLevel: string[], nodes: Map<string, ViewN
   const open = (recipe: string, parent: RecipeGroup | undefined): RecipeGroup => {
     let key = `recipe:${recipe}`;
     for (let n = 2; groups.has(key); n++) key = `recipe:${recipe}#${n}`;
-    const g: RecipeGroup = { key, recipe, parentGroup: parent?.key, depth: parent ? parent.depth + 1 : 0, items: [], entry: parent ? 'include' : 'start', expanded: true, resourceCount: 0 };
+    const items: string[] = [];
+    const g: RecipeGroup = { key, recipe, parentGroup: parent?.key, depth: parent ? parent.depth + 1 : 0, items, shownItems: items, entry: parent ? 'include' : 'start', expanded: true, resourceCount: 0 };
     groups.set(key, g);
     if (parent) parent.items.push(key);
     else roots.push(key);

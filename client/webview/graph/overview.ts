@@ -5,8 +5,9 @@
  * is larger than the view. The rectangle is an element positioned through the CSS object model, which
  * the webview's content security policy allows (no inline style attribute).
  */
+import type { DiffDecoration } from './diffMarks';
 import type { Layout } from './layout';
-import type { ViewModel } from './model';
+import { REMOVED_GROUP_KEY, type ViewModel } from './model';
 import type { View } from './panZoom';
 
 /** At most this big, and at most this share of the panel (a short panel keeps most of its room for the drawing). */
@@ -18,6 +19,8 @@ export interface OverviewMarks {
   highlighted: ReadonlySet<string>;
   selected?: string;
   dimmed: ReadonlySet<string>;
+  /** A run comparison's marks, drawn in their colours so they can be found in a long run. */
+  diff?: ReadonlyMap<string, DiffDecoration>;
 }
 
 export class Overview {
@@ -101,6 +104,21 @@ export class Overview {
       else { ctx.fillStyle = mark ? accent : n.childKeys.length ? group : fg; ctx.fillRect(b.x, b.y, b.width, b.height); }
     }
     ctx.globalAlpha = 1;
+    if (marks.diff?.size) {
+      const colours = { added: color('--diff-added', '#2b8a3e'), changed: color('--diff-changed', '#b35900'), 'may-change': color('--diff-may-change', '#bf8803') };
+      for (const [key, d] of marks.diff) {
+        const b = layout.boxes.get(key);
+        if (!b) continue;
+        // An expanded custom resource as an outline: its members are drawn inside it.
+        if (model.nodes.get(key)?.expanded) { ctx.strokeStyle = colours[d.status]; ctx.strokeRect(b.x, b.y, b.width, b.height); }
+        else { ctx.fillStyle = colours[d.status]; ctx.fillRect(b.x, b.y, b.width, b.height); }
+      }
+    }
+    const removed = layout.boxes.get(REMOVED_GROUP_KEY);
+    if (removed) {
+      ctx.strokeStyle = color('--diff-removed', '#c92a2a');
+      ctx.strokeRect(removed.x, removed.y, removed.width, removed.height);
+    }
     // The marked ones again on top, larger than a dot, so they can be found at any size.
     ctx.fillStyle = accent;
     for (const key of [...marks.highlighted, ...(marks.selected ? [marks.selected] : [])]) {

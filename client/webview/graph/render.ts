@@ -6,8 +6,9 @@
  */
 import type { StepStatus } from '../../../server/src/protocol';
 import { actionLabel } from '../../../server/src/protocol';
+import { diffBadges, diffTooltip, type DiffDecoration } from './diffMarks';
 import type { Layout, Metrics } from './layout';
-import { groupTitle, nodeSubtitle, nodeTitle, type RecipeGroup, type ViewModel, type ViewNode } from './model';
+import { groupTitle, nodeSubtitle, nodeTitle, REMOVED_GROUP_KEY, type RecipeGroup, type RemovedEntry, type ViewModel, type ViewNode } from './model';
 import { roundedPath, svgEl, svgText, TextFitter } from './svg';
 
 export interface Decorations {
@@ -17,7 +18,12 @@ export interface Decorations {
   /** Keys that do not match the search (drawn dimmed); empty when there is no search. */
   dimmed: ReadonlySet<string>;
   status: ReadonlyMap<string, { status: StepStatus; summary?: string }>;
+  /** A run comparison's marks, by the key of the box drawing them (empty without a comparison). */
+  diff: ReadonlyMap<string, DiffDecoration>;
 }
+
+/** How far a comparison's outline lies outside the box it marks. */
+const OUTLINE_GAP = 3;
 
 interface Drawn { el: SVGGElement; sig: string }
 
@@ -27,12 +33,15 @@ export class GraphRenderer {
   private readonly groupLayer: SVGGElement;
   private readonly edgeLayer: SVGGElement;
   private readonly nodeLayer: SVGGElement;
+  private readonly removedLayer: SVGGElement;
+  private removedSig = '';
   private nodeEls = new Map<string, Drawn>();
   private groupEls = new Map<string, Drawn>();
   private edgeEls = new Map<string, SVGPathElement>();
   private decorated = new Map<string, string>();
   private fonts?: { key: string; bold: TextFitter; plain: TextFitter };
   private metrics?: Metrics;
+  /** Drawn width of each node and recipe group (labels are fitted to it when decorations change). */
   private widths = new Map<string, number>();
 
   constructor(host: HTMLElement) {
@@ -46,6 +55,7 @@ export class GraphRenderer {
     this.groupLayer = svgEl('g', { class: 'groups' }, this.viewport);
     this.edgeLayer = svgEl('g', { class: 'edges' }, this.viewport);
     this.nodeLayer = svgEl('g', { class: 'nodes' }, this.viewport);
+    this.removedLayer = svgEl('g', { class: 'removed' }, this.viewport);
     host.appendChild(this.svg);
   }
 
@@ -58,6 +68,7 @@ export class GraphRenderer {
       this.nodeEls.clear();
       this.groupEls.clear();
       this.decorated.clear();
+      this.removedSig = '';
     }
     this.metrics = m;
     const family = getComputedStyle(this.svg).fontFamily;
@@ -71,25 +82,35 @@ export class GraphRenderer {
     this.drawGroups(model, layout);
     this.drawEdges(layout);
     this.drawNodes(model, layout);
+    this.drawRemoved(model, layout);
   }
 
-  /** Applies selection, cursor highlight, search dimming and plan status as classes, touching only what changed. */
+  /** Applies selection, cursor highlight, search dimming, plan status and comparison marks, touching only what changed. */
   decorate(model: ViewModel, d: Decorations): void {
     const classes = (key: string) => {
       const s = d.status.get(key);
+      const c = d.diff.get(key);
       return [
         key === d.selected ? 'selected' : '',
         d.highlighted.has(key) ? 'highlighted' : '',
         d.dimmed.has(key) ? 'dim' : '',
         s ? `status status-${s.status}` : '',
+        c ? `diff diff-${c.status}${c.inside.added + c.inside.changed + c.inside['may-change'] ? ' diff-inside' : ''}` : '',
       ].filter(Boolean).join(' ');
+    };
+    // What a decoration shows besides its classes: the texts of badges and tooltips.
+    const signature = (key: string, cls: string) => {
+      const c = d.diff.get(key);
+      return c ? `${cls}|${d.status.get(key)?.summary ?? ''}|${diffBadges(c)[0]}|${c.own?.summary ?? ''}` : `${cls}|${d.status.get(key)?.summary ?? ''}`;
     };
     for (const [key, { el }] of this.nodeEls) {
       const cls = classes(key);
-      if (this.decorated.get(key) === cls) continue;
-      this.decorated.set(key, cls);
+      const sig = signature(key, cls);
+      if (this.decorated.get(key) === sig) continue;
+      this.decorated.set(key, sig);
       const node = model.nodes.get(key)!;
       const s = d.status.get(key);
+      const c = d.diff.get(key);
       el.setAttribute('class', `${baseClass(node)} ${cls}`);
       const badge = el.querySelector<SVGTextElement>(':scope > .status-badge');
       if (badge) badge.textContent = s ? statusLabel(s.status) : '';
@@ -100,14 +121,63 @@ export class GraphRenderer {
         const room = (this.widths.get(key) ?? m.nodeWidth) - 2 * m.inset - (toggle ? this.fonts.bold.width(toggle) + m.inset : 0) - (s ? this.fonts.plain.width(statusLabel(s.status)) + m.inset : 0);
         sub.textContent = this.fonts.plain.fitEnd(subtitleOf(node), room);
       }
+      this.markDiff(el, key, c, node.expanded ? this.fonts!.bold.width(toggleLabel(node)) + this.metrics!.inset : 0, nodeTitle(node.resource));
       const title = el.querySelector(':scope > title');
-      if (title) title.textContent = tooltip(node, model, s?.summary);
+      if (title) title.textContent = tooltip(node, model, s?.summary, c);
     }
     for (const [key, { el }] of this.groupEls) {
       const cls = classes(key);
-      if (this.decorated.get(key) === cls) continue;
-      this.decorated.set(key, cls);
-      el.setAttribute('class', `${groupClass(model.groups.get(key)!)} ${cls}`);
+      const sig = signature(key, cls);
+      if (this.decorated.get(key) === sig) continue;
+      this.decorated.set(key, sig);
+      const g = model.groups.get(key)!;
+      const c = d.diff.get(key);
+      el.setAttribute('class', `${groupClass(g)} ${cls}`);
+      const header = el.querySelector<SVGGElement>(':scope > .group-header');
+      if (header && this.fonts && this.metrics) {
+        this.markDiff(el, key, c, this.fonts.plain.width(groupCount(g)) + this.metrics.inset, groupTitle(g), header);
+        const title = header.querySelector(':scope > title');
+        if (title) title.textContent = [groupTooltip(g), ...(c ? diffTooltip(c) : [])].join('\n');
+      }
+    }
+  }
+
+  /**
+   * Draws or clears a comparison mark on a box: an outline just outside it and a badge at the right of
+   * its first line (left of whatever sits there, `rightUsed` pixels), the title fitted to what is left.
+   * Both are made on first use, so a drawing without a comparison has no extra elements.
+   */
+  private markDiff(el: SVGGElement, key: string, c: DiffDecoration | undefined, rightUsed: number, fullTitle: string, textHost: SVGGElement = el): void {
+    const m = this.metrics, fonts = this.fonts;
+    if (!m || !fonts) return;
+    let outline = el.querySelector<SVGRectElement>(':scope > .diff-outline');
+    let badge = textHost.querySelector<SVGTextElement>(':scope > .diff-badge');
+    if (!c && !outline && !badge) return;
+    const width = this.widths.get(key) ?? m.nodeWidth;
+    const titleEl = textHost.querySelector<SVGTextElement>(':scope > .title, :scope > .segment-label');
+    if (!c) {
+      outline?.remove();
+      badge?.remove();
+    } else {
+      const box = el.querySelector<SVGRectElement>(':scope > .box, :scope > .group-box');
+      const height = Number(box?.getAttribute('height') ?? m.nodeHeight);
+      if (!outline) {
+        outline = svgEl('rect', { class: 'diff-outline', fill: 'none', x: -OUTLINE_GAP, y: -OUTLINE_GAP, rx: 6 });
+        el.insertBefore(outline, box ?? null);
+      }
+      outline.setAttribute('width', String(width + 2 * OUTLINE_GAP));
+      outline.setAttribute('height', String(height + 2 * OUTLINE_GAP));
+      badge ??= svgText('', { class: 'diff-badge', 'text-anchor': 'end' }, textHost);
+      badge.setAttribute('x', String(width - m.inset - rightUsed));
+      badge.setAttribute('y', String(textHost === el ? m.line1 : m.headerLine));
+      const room = (width - 2 * m.inset - rightUsed) * 0.6;
+      const texts = diffBadges(c);
+      badge.textContent = texts.find((t) => fonts.plain.width(t) <= room) ?? fonts.plain.fitEnd(texts[texts.length - 1], room);
+    }
+    if (titleEl) {
+      const left = Number(titleEl.getAttribute('x') ?? m.inset);
+      const badgeRoom = c && badge ? fonts.plain.width(badge.textContent ?? '') + m.inset : 0;
+      titleEl.textContent = fonts.bold.fitMiddle(fullTitle, width - left - m.inset - rightUsed - badgeRoom);
     }
   }
 
@@ -127,11 +197,12 @@ export class GraphRenderer {
         if (old) old.el.replaceWith(el);
         this.decorated.delete(key);
       }
+      this.widths.set(key, box.width);
       const transform = `translate(${box.x},${box.y})`;
       if (el.getAttribute('transform') !== transform) el.setAttribute('transform', transform);
       next.set(key, { el, sig });
     }
-    for (const [key, { el }] of this.groupEls) if (!next.has(key)) el.remove();
+    for (const [key, { el }] of this.groupEls) if (!next.has(key)) { el.remove(); this.widths.delete(key); }
     // Outer groups first, so nested ones paint over them (visibleGroups lists parents first); re-stacked only when that order changed.
     const els = [...next.values()].map((v) => v.el);
     if (els.some((el, i) => this.groupLayer.children[i] !== el)) this.groupLayer.replaceChildren(...els);
@@ -141,12 +212,12 @@ export class GraphRenderer {
   private buildGroup(g: RecipeGroup, width: number, height: number, m: Metrics): SVGGElement {
     const el = svgEl('g', { class: groupClass(g), 'data-group': g.key });
     svgEl('rect', { width, height, rx: 6, class: 'group-box' }, el);
-    const count = `${g.resourceCount} resource${g.resourceCount === 1 ? '' : 's'}`;
+    const count = groupCount(g);
     const header = svgEl('g', {
       class: 'group-header', 'data-toggle': g.key, role: 'button', tabindex: 0, 'aria-expanded': String(g.expanded),
       'aria-label': `${groupTitle(g)}, ${count}: ${g.expanded ? 'collapse' : 'expand'}`,
     }, el);
-    svgEl('title', {}, header).textContent = `${groupTitle(g)} — ${count}. Click to ${g.expanded ? 'collapse' : 'expand'}.`;
+    svgEl('title', {}, header).textContent = groupTooltip(g);
     svgEl('rect', { width, height: m.header, rx: 6, class: 'header-hit' }, header);
     const chevron = g.expanded ? '▾' : '▸';
     svgText(chevron, { x: m.inset, y: m.headerLine, class: 'chevron' }, header);
@@ -235,6 +306,43 @@ export class GraphRenderer {
     return g;
   }
 
+  /**
+   * The resources only the compared baseline has: a block after the run, each entry struck through and
+   * opening the baseline's source line when clicked. Redrawn whole when they or their places change.
+   */
+  private drawRemoved(model: ViewModel, layout: Layout): void {
+    const group = layout.boxes.get(REMOVED_GROUP_KEY);
+    const sig = group ? JSON.stringify([model.removed, model.removed.map((r) => layout.boxes.get(r.key)), group]) : '';
+    if (sig === this.removedSig) return;
+    this.removedSig = sig;
+    this.removedLayer.replaceChildren();
+    if (!group) return;
+    const m = layout.metrics, fonts = this.fonts!;
+    const block = svgEl('g', { class: 'removed-group', transform: `translate(${group.x},${group.y})` }, this.removedLayer);
+    svgEl('rect', { width: group.width, height: group.height, rx: 6, class: 'group-box' }, block);
+    const heading = `Removed (${model.removed.length})`;
+    svgText(heading, { x: m.inset, y: m.headerLine, class: 'segment-label' }, block);
+    svgText(fonts.plain.fitEnd('only in the baseline; click one to open its source there', group.width - 3 * m.inset - fonts.bold.width(heading)),
+      { x: m.inset * 2 + fonts.bold.width(heading), y: m.headerLine, class: 'group-count' }, block);
+    for (const r of model.removed) {
+      const box = layout.boxes.get(r.key);
+      if (box) this.removedLayer.append(this.buildRemoved(r, box.width, box.height, m, box.x, box.y));
+    }
+  }
+
+  private buildRemoved(r: RemovedEntry, width: number, height: number, m: Metrics, x: number, y: number): SVGGElement {
+    const fonts = this.fonts!;
+    const g = svgEl('g', { class: 'removed-entry', 'data-key': r.key, tabindex: 0, role: 'button', 'aria-label': `${r.resource}, removed: open the baseline's source`, transform: `translate(${x},${y})` });
+    const where = `${r.location.file}:${r.location.line}`;
+    // Drawn as its folder and file ("recipes/default.rb:100"); the tooltip has the whole path.
+    const shortWhere = `${r.location.file.split('/').slice(-2).join('/')}:${r.location.line}`;
+    svgEl('title', {}, g).textContent = `${r.resource}\nremoved: only the baseline declares it (${r.type})\n${where}\nClick to open the baseline's source.`;
+    svgEl('rect', { width, height, rx: 4, class: 'box' }, g);
+    svgText(fonts.bold.fitMiddle(r.resource, width - 2 * m.inset), { x: m.inset, y: m.line1, class: 'title' }, g);
+    svgText(fonts.plain.fitMiddle(`${r.type} · ${shortWhere}`, width - 2 * m.inset), { x: m.inset, y: m.line2, class: 'subtitle' }, g);
+    return g;
+  }
+
   /** The width an expanded custom resource's title bar needs (its title and its toggle). */
   headerWidth(model: ViewModel, key: string, m: Metrics): number {
     const n = model.nodes.get(key);
@@ -277,7 +385,13 @@ function groupClass(g: RecipeGroup): string {
   return `recipe-group entry-${g.entry}${g.expanded ? '' : ' collapsed'}`;
 }
 
-function tooltip(n: ViewNode, model: ViewModel, planSummary?: string): string {
+const groupCount = (g: RecipeGroup) => `${g.resourceCount} resource${g.resourceCount === 1 ? '' : 's'}`;
+
+function groupTooltip(g: RecipeGroup): string {
+  return `${groupTitle(g)} — ${groupCount(g)}. Click to ${g.expanded ? 'collapse' : 'expand'}.`;
+}
+
+function tooltip(n: ViewNode, model: ViewModel, planSummary?: string, diff?: DiffDecoration): string {
   const r = n.resource;
   const lines = [r.id, `${r.actions.map(actionLabel).join(', ')}  (${r.resolvedType})`, `${r.origin} — line ${r.location.line}`];
   const parent = n.parentKey ? model.nodes.get(n.parentKey)?.resource.id : undefined;
@@ -286,6 +400,7 @@ function tooltip(n: ViewNode, model: ViewModel, planSummary?: string): string {
   if (r.conditional) lines.push(`conditional: ${r.conditional}`);
   if (r.repeated) lines.push(`repeated: ${r.repeated}`);
   if (planSummary) lines.push(planSummary);
+  if (diff) lines.push(...diffTooltip(diff));
   return lines.join('\n');
 }
 

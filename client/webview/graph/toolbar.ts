@@ -1,4 +1,7 @@
-/** The toolbar: platform, search, edge-kind filters, expand/collapse, fit, exports. Built with the DOM. */
+/**
+ * The toolbar: platform, search, edge-kind filters, expand/collapse, fit, exports, and while a run
+ * comparison is shown its line and the "Changed only" switch. Built with the DOM.
+ */
 import type { ExportFormat } from '../messages';
 
 export const EDGE_KINDS: { kind: string; label: string }[] = [
@@ -16,6 +19,7 @@ export interface ToolbarHandlers {
   expandAll(expand: boolean): void;
   fit(): void;
   exportAs(f: ExportFormat): void;
+  changedOnly(on: boolean): void;
 }
 
 export class Toolbar {
@@ -26,6 +30,9 @@ export class Toolbar {
   private readonly title: HTMLElement;
   private readonly status: HTMLElement;
   private readonly checks = new Map<string, HTMLInputElement>();
+  private readonly diffLine: HTMLElement;
+  private readonly changedOnlyLabel: HTMLLabelElement;
+  private readonly changedOnlyCheck: HTMLInputElement;
 
   constructor(host: HTMLElement, h: ToolbarHandlers) {
     const make = <K extends keyof HTMLElementTagNameMap>(tag: K, cls?: string, text?: string) => {
@@ -72,9 +79,18 @@ export class Toolbar {
       button('DOT', 'Export as Graphviz DOT', () => h.exportAs('dot')),
       button('Mermaid', 'Export as a Mermaid flowchart', () => h.exportAs('mermaid')),
     );
+    this.changedOnlyLabel = make('label', 'changed-only');
+    this.changedOnlyLabel.title = 'Draw only the resources the comparison marks (and the recipes and custom resources holding them)';
+    this.changedOnlyCheck = make('input');
+    this.changedOnlyCheck.type = 'checkbox';
+    this.changedOnlyCheck.addEventListener('change', () => h.changedOnly(this.changedOnlyCheck.checked));
+    this.changedOnlyLabel.append(this.changedOnlyCheck, document.createTextNode(' Changed only'));
+    this.changedOnlyLabel.hidden = true;
     this.status = make('span', 'status');
     this.status.setAttribute('role', 'status');
-    this.root.append(this.title, this.platformSelect, this.searchInput, this.matchCount, filters, actions, this.status);
+    this.diffLine = make('span', 'diff-summary');
+    this.diffLine.hidden = true;
+    this.root.append(this.title, this.platformSelect, this.searchInput, this.matchCount, filters, actions, this.changedOnlyLabel, this.status, this.diffLine);
     host.append(this.root);
   }
 
@@ -93,6 +109,14 @@ export class Toolbar {
   setStatus(text: string, kind: 'info' | 'busy' | 'error' = 'info'): void {
     this.status.textContent = text;
     this.status.className = `status ${kind}`;
+  }
+
+  /** Shows the comparison's line and the "Changed only" switch, or (no comparison) hides both. */
+  setDiff(line: string | undefined, changedOnly: boolean): void {
+    this.diffLine.textContent = line ?? '';
+    this.diffLine.hidden = line === undefined;
+    this.changedOnlyLabel.hidden = line === undefined;
+    this.changedOnlyCheck.checked = changedOnly;
   }
 
   setFilters(search: string, hidden: ReadonlySet<string>): void {
