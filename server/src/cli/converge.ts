@@ -16,7 +16,7 @@ import { judgeIdempotence, testVerdict } from '../engine/idempotence';
 import { planInContainer } from '../engine/plan';
 import { renderEvent, renderReport } from '../engine/render';
 import type { TargetNetwork } from '../engine/session';
-import { formatOf, parseArgs } from './args';
+import { formatOf, parseArgs, type FlagSpec } from './args';
 import { type CliIO, UsageError } from './io';
 import { prepare, TARGET_FLAGS, TARGET_LISTS, TARGET_HELP, withExitCodes } from './plan';
 import { CONTAINER_BOOLEANS } from './containerOptions';
@@ -39,12 +39,15 @@ export const CONVERGE_HELP = [
 
 const NETWORKS: TargetNetwork[] = ['bridge', 'host', 'none'];
 
-/** Converge (and optionally the idempotence check); shared with `cloche test`. */
-export async function convergeCommand(argv: string[], io: CliIO, name: string, idempotenceDefault: boolean, usageText: string): Promise<number> {
+/** The flags of converge and test (`cloche test --matrix` passes them on to each cell). */
+export const CONVERGE_FLAGS: FlagSpec = { values: [...TARGET_FLAGS, 'network'], lists: TARGET_LISTS, booleans: ['keep', 'idempotence', 'no-idempotence', 'help', ...CONTAINER_BOOLEANS] };
+
+/** Converge (and optionally the idempotence check); shared with `cloche test` (`extraHelp`: its own help lines). */
+export async function convergeCommand(argv: string[], io: CliIO, name: string, idempotenceDefault: boolean, usageText: string, extraHelp: string[] = []): Promise<number> {
   return withExitCodes(io, name, async () => {
-    const args = parseArgs(argv, { values: [...TARGET_FLAGS, 'network'], lists: TARGET_LISTS, booleans: ['keep', 'idempotence', 'no-idempotence', 'help', ...CONTAINER_BOOLEANS] });
+    const args = parseArgs(argv, CONVERGE_FLAGS);
     if (args.booleans.has('help')) {
-      io.stdout(`usage: ${usageText}\n${TARGET_HELP.join('\n')}\n${CONVERGE_HELP.join('\n')}\n`);
+      io.stdout(`usage: ${usageText}\n${TARGET_HELP.join('\n')}\n${[...CONVERGE_HELP, ...extraHelp].join('\n')}\n`);
       return 0;
     }
     const format = formatOf(args, ['text', 'json', 'jsonl'], 'text');

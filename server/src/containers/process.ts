@@ -22,6 +22,10 @@ export interface RunOptions {
   env?: Record<string, string>;
   /** Working directory (default: this process's). */
   cwd?: string;
+  /** Time between SIGTERM and SIGKILL (default {@link KILL_GRACE_MS}): more for a child that cleans up on SIGTERM (a `cloche test` removing its container). */
+  killGraceMs?: number;
+  /** Told the process id once it started (a `cloche test`'s containers carry it in their session label). */
+  onSpawn?: (pid: number) => void;
 }
 
 /** What a finished process left behind. */
@@ -63,6 +67,8 @@ export function run(cmd: string, args: readonly string[], opts: RunOptions): Pro
       ...(opts.cwd ? { cwd: opts.cwd } : {}),
     });
 
+    if (child.pid !== undefined) opts.onSpawn?.(child.pid);
+
     const finish = (code: number | null, spawnError?: string): void => {
       if (settled) return;
       settled = true;
@@ -89,7 +95,7 @@ export function run(cmd: string, args: readonly string[], opts: RunOptions): Pro
         killGroup('SIGKILL');
         // Give the exit event a moment, then resolve regardless of lingering pipes.
         setTimeout(() => finish(null), 200).unref();
-      }, KILL_GRACE_MS);
+      }, opts.killGraceMs ?? KILL_GRACE_MS);
       killTimer.unref();
     };
 
