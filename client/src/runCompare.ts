@@ -104,7 +104,9 @@ export class RunCompare implements vscode.TreeDataProvider<RunDiffRow>, vscode.T
   }
 
   private async start(subject: EngineSubject, baseline: Baseline): Promise<void> {
-    const uri = vscode.window.activeTextEditor?.document.uri.fsPath === subject.path ? vscode.window.activeTextEditor.document.uri.toString() : vscode.Uri.file(subject.path).toString();
+    // The server's graph of a document: a recipe stands for itself, any other file of the cookbook for its default recipe.
+    const active = vscode.window.activeTextEditor?.document.uri;
+    const uri = (active?.scheme === 'file' && active.fsPath.startsWith(subject.cookbookDir + path.sep) ? active : vscode.Uri.file(subject.path)).toString();
     this.comparison = { subject, uri, baseline };
     this.baselineCache = undefined;
     await this.compare(true);
