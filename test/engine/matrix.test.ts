@@ -135,7 +135,8 @@ describe('cloche test --matrix (dist/cli.js, real docker)', () => {
     const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
     // Both cells are in their 300 s settle step: their containers exist.
     const settling = () => stdout.split('\n').filter((l) => l.includes('"step-start"') && l.includes('execute[settle]')).length;
-    await new Promise<void>((resolve) => child.stdout.on('data', (d) => { stdout += String(d); if (settling() >= 2) resolve(); }));
+    const ready = new Promise<void>((resolve) => child.stdout.on('data', (d) => { stdout += String(d); if (settling() >= 2) resolve(); }));
+    await Promise.race([ready, exited.then((code) => assert.fail(`the matrix ended (exit ${code}) before both cells were settling\n${stderr}`))]);
     assert.equal(containers().length, 2, 'one container per running cell');
     child.kill('SIGTERM');
     assert.equal(await exited, 143, stderr);
