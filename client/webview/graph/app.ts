@@ -278,10 +278,12 @@ export class GraphApp {
     else { this.decorate(); this.showDetails(); }
   }
 
-  /** The "Changed only" switch: turning it on opens the recipes holding what is marked, so the marks are seen. */
+  /**
+   * The "Changed only" switch. Recipes and custom resources keep their collapsed state (a collapsed one
+   * holding marks stays a box saying what it holds), so turning it off again gives back the same view.
+   */
   private setChangedOnly(on: boolean): void {
     this.changedOnly = on;
-    if (on) this.openGroupsAround([...this.diffMarks.keys()]);
     this.saveState();
     this.schedule();
   }
