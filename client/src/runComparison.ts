@@ -69,9 +69,9 @@ export function comparisonLabels(b: Baseline, picked: SuitePicked | undefined): 
 
 /** The marks the graph webview draws on the working side's graph. */
 export function graphRunDiff(diff: RunDiff): GraphRunDiff {
-  const s = diff.summary;
   return {
-    label: `${diff.from.label} → ${diff.to.label} (${diff.to.platform}): ${s.added} added, ${s.removed} removed, ${s.changed} changed, ${s.mayChange} may change`,
+    // The webview adds the counts it draws.
+    label: `${diff.from.label} → ${diff.to.label} (${diff.to.platform})`,
     marks: [
       ...diff.added.map((a) => ({ resource: a.id, ...(a.occurrence ? { occurrence: a.occurrence } : {}), status: 'added' as const, summary: 'added' })),
       ...diff.changed.map((c) => ({ resource: c.id, ...(c.occurrence ? { occurrence: c.occurrence } : {}), status: c.status, summary: changeSummary(c) })),
