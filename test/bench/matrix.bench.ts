@@ -72,7 +72,7 @@ async function main(): Promise<void> {
     rows.push([String(c), `${s(wall)}${sequential && c > 1 ? ` (×${(sequential / wall).toFixed(2)})` : ''}`, walls.map(s).join(' '), s(median(cellMs)), s(median(convergeMs)), s(median(overhead))]);
   }
   const width = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
-  for (const r of rows) console.log(r.map((x, i) => x.padEnd(width[i])).join('  '));
+  for (const r of rows) console.log(r.map((x, i) => x.padEnd(width[i])).join('  ').trimEnd());
 }
 
 main().catch((e) => { console.error(e instanceof Error ? e.message : e); process.exit(1); });

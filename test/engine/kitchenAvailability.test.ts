@@ -8,7 +8,7 @@
 import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ContainerDriver } from '../../server/src/containers/driver';
@@ -135,6 +135,21 @@ describe('cloche kitchen --format json: availability per platform (dist/cli.js, 
     assert.deepEqual([status['dokken-debian-10'], status['ubuntu-16.04'], status['freebsd-13'], status['almalinux-9']], ['unavailable', 'unavailable', 'unavailable', 'unavailable']);
     const text = cli(['kitchen', fixture(), '--runtime', 'docker']);
     assert.match(text.stdout, /freebsd-13 .*\[not available: freebsd-13 is FreeBSD/);
+  });
+
+  test("a dokken image of a release Cloche builds, absent: the run uses Cloche's image of that release and says so", (t) => {
+    if (!usable(t, docker)) return;
+    assert.equal(dockerHas('dokken/debian-12'), false, 'this test needs dokken/debian-12 absent');
+    const dir = fixture();
+    mkdirSync(join(dir, 'recipes'));
+    writeFileSync(join(dir, 'recipes', 'default.rb'), "file '/tmp/avail' do\n  content 'x'\nend\n");
+    const r = cli(['plan', dir, '--kitchen-platform', 'dokken-debian', '--runtime', 'docker', '--format', 'json']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(JSON.parse(r.stdout).target.image, 'cloche/debian:12');
+    assert.match(r.stderr, /note: dokken\/debian-12 is not available to docker; running on cloche\/debian:12, Cloche's image of the same Debian release/);
+    const old = cli(['plan', dir, '--kitchen-platform', 'dokken-debian-10', '--runtime', 'docker', '--format', 'json']);
+    assert.equal(old.code, 2, 'no stand-in for a release Cloche does not build');
+    assert.match(old.stderr, /Image dokken\/debian-10 \(from kitchen\.yml platform 'dokken-debian-10'\) is not available to docker/);
   });
 
   test('an unreachable runtime: exit 0, the open questions unknown', () => {
