@@ -135,6 +135,7 @@ describe('cloche kitchen --format json: availability per platform (dist/cli.js, 
     assert.deepEqual([status['dokken-debian-10'], status['ubuntu-16.04'], status['freebsd-13'], status['almalinux-9']], ['unavailable', 'unavailable', 'unavailable', 'unavailable']);
     const text = cli(['kitchen', fixture(), '--runtime', 'docker']);
     assert.match(text.stdout, /freebsd-13 .*\[not available: freebsd-13 is FreeBSD/);
+    assert.match(text.stdout, /dokken-debian  dokken\/debian-12  \[runs on cloche\/debian:12: dokken\/debian-12 is not here\]/);
   });
 
   test("a dokken image of a release Cloche builds, absent: the run uses Cloche's image of that release and says so", (t) => {

@@ -76,6 +76,7 @@ async function addAvailability(kitchen: KitchenInfo, runtime: 'docker' | 'podman
 }
 
 function availabilityText(a: KitchenInfo['platforms'][number]['availability']): string {
+  if (a?.standsInFor && a.status === 'present') return `  [runs on ${a.image}: ${a.standsInFor} is not here]`;
   if (!a || a.status === 'present') return '';
   if (a.status === 'buildable') return `  [not built: ${a.build!.command}]`;
   return `  [${a.status === 'unknown' ? 'not checked' : 'not available'}: ${a.reason}]`;
