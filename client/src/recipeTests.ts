@@ -31,6 +31,7 @@ const RUNNABLE = new vscode.TestTag('cloche.runnable');
 
 /** The description of a kitchen test item: its run list, or why it cannot run yet. */
 export function availabilityDescription(runList: string, a: PlatformAvailability | undefined): string {
+  if (a?.status === 'present' && a.standsInFor) return `${runList} · runs on ${a.image} (${a.standsInFor} is not here)`;
   if (!a || a.status === 'present' || a.status === 'unknown') return runList;
   if (a.status === 'buildable') return `image ${a.image} not built — run ${COMMANDS.buildBaseImage.title}`;
   return `image not available — ${a.reason}`;
