@@ -55,7 +55,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const planDiff = new PlanDiff(store);
   let shownRunDiff: ShownRunDiff | null = null;
   const runCompare = new RunCompare({
-    ...engine, client: () => server.current, updateDelayMs: deps.updateDelayMs, platforms: deps.platforms,
+    ...engine, client: () => server.current, updateDelayMs: deps.updateDelayMs, platforms: deps.platforms, graphShown: () => !!GraphPanel.active,
     showGraphDiff: (d) => { shownRunDiff = d; GraphPanel.active?.showRunDiff(); },
   });
   const containers = new ContainersView({ ...engine, runtimeCli: () => status.runtime ?? 'docker' });

@@ -33,6 +33,8 @@ export interface RunCompareDeps extends EngineDeps {
   client: () => LanguageClient | undefined;
   updateDelayMs: () => number;
   platforms: () => Promise<string[]>;
+  /** Whether a Resource Graph is open (it shows the comparison's marks, so edits compare again while it is). */
+  graphShown: () => boolean;
   /** The diff's marks for the Resource Graph, with the run they belong to; null when the comparison ends. */
   showGraphDiff: (diff: { marks: GraphRunDiff; runList: string[]; platform: string } | null) => void;
 }
@@ -50,6 +52,8 @@ export class RunCompare implements vscode.TreeDataProvider<RunDiffRow>, vscode.T
   /** The folders of the cookbooks the working run's recipes and resources come from (edits there compare again). */
   private runCookbooks = new Set<string>();
   private timer: ReturnType<typeof setTimeout> | undefined;
+  /** An edit came while nothing showed the comparison: compare again when the view is shown. */
+  private stale = false;
   private readonly treeChanged = new vscode.EventEmitter<void>();
   readonly onDidChangeTreeData = this.treeChanged.event;
   private readonly view: vscode.TreeView<RunDiffRow>;
@@ -62,6 +66,7 @@ export class RunCompare implements vscode.TreeDataProvider<RunDiffRow>, vscode.T
       vscode.workspace.registerTextDocumentContentProvider(RUN_DIFF_SCHEME, this),
       vscode.workspace.onDidChangeTextDocument((e) => this.onEdit(e.document)),
       vscode.workspace.onDidSaveTextDocument((d) => this.onEdit(d)),
+      this.view.onDidChangeVisibility((e) => { if (e.visible && this.stale) { this.stale = false; void this.compare(false); } }),
     );
   }
 
@@ -93,6 +98,7 @@ export class RunCompare implements vscode.TreeDataProvider<RunDiffRow>, vscode.T
   stop(): void {
     this.comparison = undefined;
     this.baselineCache = undefined;
+    this.stale = false;
     this.seq++;
     clearTimeout(this.timer);
     this.diff = undefined;
@@ -160,6 +166,8 @@ export class RunCompare implements vscode.TreeDataProvider<RunDiffRow>, vscode.T
   private onEdit(doc: vscode.TextDocument): void {
     const c = this.comparison;
     if (!c || doc.uri.scheme !== 'file' || !this.concerns(doc.uri.fsPath)) return;
+    // Nothing shows it: no work per keystroke, the view compares again when it is shown.
+    if (!this.view.visible && !this.deps.graphShown()) { this.stale = true; return; }
     clearTimeout(this.timer);
     this.timer = setTimeout(() => void this.compare(false), this.deps.updateDelayMs());
   }
