@@ -15,6 +15,11 @@ export type ProgressLine =
 export function parseProgressLine(line: string): ProgressLine | undefined {
   let j: unknown;
   try { j = JSON.parse(line); } catch { return undefined; }
+  return progressLineOf(j);
+}
+
+/** One line already parsed (a matrix cell's `converge` event carries it as an object). */
+export function progressLineOf(j: unknown): ProgressLine | undefined {
   if (!j || typeof j !== 'object') return undefined;
   const o = j as Record<string, unknown>;
   if (o.event && typeof o.event === 'object') return { kind: 'event', event: o.event as ConvergeEvent };

@@ -7,6 +7,9 @@
  * registry serves, a system the kitchen file names no image for) is listed as such and cannot be run
  * (the run profile takes only tests tagged runnable); one whose image `cloche image build` makes says
  * so, and running it offers the build instead of failing in the CLI.
+ * A run of two or more kitchen tests of a cookbook runs them as one `cloche test --matrix` process (in
+ * parallel, `cloche.test.concurrency` at once, over `cloche.test.hosts`), each cell's events going to
+ * its own item as they come (testMatrix.ts maps them); a single test runs `cloche test` alone.
  * Created only in trusted workspaces.
  */
 import * as vscode from 'vscode';
@@ -20,10 +23,12 @@ import { abortOn, type EngineDeps } from './engineUi';
 import { containerFlags, runtimeFlags, targetFlags } from './engineTarget';
 import { COMMANDS } from './commands';
 import { convergeProblems, parseProgressLine, progressText, verdictOf } from './convergeStream';
+import type { MatrixCell } from '../../server/src/engine/matrix';
+import { batchTests, cellKey, cellStep, coveringSet, matrixArgs, parseMatrixLine, type CellOutcome } from './testMatrix';
 
 
 /** What one test item runs, and whether its image is there (kitchen platforms). */
-interface TestSpec { cookbookDir: string; args: string[]; runList?: string; availability?: PlatformAvailability }
+interface TestSpec { cookbookDir: string; args: string[]; runList?: string; availability?: PlatformAvailability; cell?: MatrixCell }
 
 const KITCHEN_TIMEOUT_MS = 30_000;
 /** Tests the run profile runs: every test but those of a platform that cannot run here. */
@@ -84,7 +89,7 @@ export class RecipeTests implements vscode.Disposable {
             child.tags = runnable ? [RUNNABLE] : [];
             child.sortText = `${runnable ? 0 : 1}${String(children.length).padStart(4, '0')}`;
             const args = ['test', dir, '--suite', suite.name, ...(platform ? ['--kitchen-platform', platform.name] : [])];
-            this.specs.set(child, { cookbookDir: dir, args, runList: suite.runList.join(', '), availability });
+            this.specs.set(child, { cookbookDir: dir, args, runList: suite.runList.join(', '), availability, ...(platform ? { cell: { suite: suite.name, platform: platform.name } } : {}) });
             children.push(child);
           }
         }
@@ -129,8 +134,8 @@ export class RecipeTests implements vscode.Disposable {
     const signal = abortOn(token);
     const toBuild = new Map<string, string[]>();
     const kitchens = new Map<string, Promise<KitchenInfo | undefined>>();
+    const ready: vscode.TestItem[] = [];
     for (const item of queue) {
-      if (token.isCancellationRequested) { run.skipped(item); continue; }
       const a = await this.availabilityNow(item, kitchens);
       if (a?.status === 'buildable' && a.build) {
         // The CLI would stop at once (exit 2): say what to do instead, and offer it once per run.
@@ -138,7 +143,13 @@ export class RecipeTests implements vscode.Disposable {
         toBuild.set(a.build.command, a.build.args);
         continue;
       }
-      await this.runOne(run, item, signal);
+      ready.push(item);
+    }
+    for (const batch of batchTests(ready, (item) => this.specs.get(item)!)) {
+      const items = batch.kind === 'one' ? [batch.test] : batch.tests;
+      if (token.isCancellationRequested) { for (const item of items) run.skipped(item); continue; }
+      if (batch.kind === 'one') await this.runOne(run, batch.test, signal);
+      else await this.runMatrix(run, batch.cookbookDir, batch.tests, signal);
     }
     run.end();
     this.deps.onRunEnd();
@@ -199,6 +210,80 @@ export class RecipeTests implements vscode.Disposable {
     // Incomplete is not a failure of the cookbook: Cloche could not check all of it (the test errored).
     if (verdict.verdict === 'incomplete') run.errored(item, all, ms);
     else run.failed(item, all, ms);
+  }
+
+  /**
+   * Kitchen cells of one cookbook as one `cloche test --matrix` process: each cell's events go to its
+   * item as they come; a cell the matrix ended without a result for (cancelled, or the CLI stopped
+   * before it) is skipped when cancelled, else errored with what the CLI said.
+   */
+  private async runMatrix(run: vscode.TestRun, cookbookDir: string, items: vscode.TestItem[], signal: AbortSignal): Promise<void> {
+    const settings = this.deps.settings();
+    const byCell = new Map(items.map((item) => [cellKey(this.specs.get(item)!.cell!), item]));
+    const cells = items.map((item) => this.specs.get(item)!.cell!);
+    const args = matrixArgs(cookbookDir, cells, {
+      concurrency: settings.test.concurrency, hosts: settings.test.hosts, network: settings.converge.network, flags: containerFlags(settings),
+    });
+    const command = `$ cloche ${args.join(' ')}`;
+    this.deps.log.info(`Test Explorer: ${command.slice(2)}`);
+    const extra = coveringSet(cells).extra;
+    if (extra.length) {
+      // The CLI takes suites × platforms: the cells of that product not asked for run too, and are not reported.
+      run.appendOutput(crlf(`${command}
+also runs, not reported: ${extra.map((c) => `${c.suite} · ${c.platform}`).join(', ')} (the matrix takes suites × platforms)
+`));
+    }
+    const reports = new Map<string, ConvergeReport>();
+    const ended = new Set<string>();
+    const end = (item: vscode.TestItem, o: CellOutcome) => {
+      if (o.state === 'passed') run.passed(item, o.durationMs);
+      else if (o.state === 'skipped') run.skipped(item);
+      else {
+        const messages = o.messages.map(({ message, problem }) => {
+          const m = new vscode.TestMessage(message);
+          if (problem) m.location = new vscode.Location(vscode.Uri.file(problem.location.file), new vscode.Position(problem.location.line - 1, Math.max(0, problem.location.column - 1)));
+          return m;
+        });
+        if (o.state === 'failed') run.failed(item, messages, o.durationMs);
+        else run.errored(item, messages, o.durationMs);
+      }
+    };
+    let stderr = '';
+    const r = await this.deps.cli.run({
+      args, cwd: cookbookDir, timeoutMs: settings.timeouts.convergeSeconds * 1000 * cells.length, signal,
+      onLine: (line) => {
+        const l = parseMatrixLine(line);
+        if (!l || !('cell' in l)) return;
+        const key = cellKey(l.cell);
+        const item = byCell.get(key);
+        if (!item || ended.has(key)) return;
+        const step = cellStep(l.event, reports.get(key));
+        switch (step.kind) {
+          case 'enqueued': run.enqueued(item); break;
+          case 'started':
+            run.started(item);
+            run.appendOutput(crlf(`${command}
+cell ${l.cell.suite} · ${l.cell.platform} of this matrix, on ${step.image}
+`), undefined, item);
+            break;
+          case 'output':
+            if (step.report) reports.set(key, step.report);
+            run.appendOutput(crlf(step.text), undefined, item);
+            break;
+          case 'end':
+            ended.add(key);
+            end(item, step.outcome);
+            break;
+        }
+      },
+      onStderr: (chunk) => { stderr += chunk; run.appendOutput(crlf(chunk)); },
+    });
+    for (const [key, item] of byCell) {
+      if (ended.has(key)) continue;
+      if (r.cancelled) { run.skipped(item); continue; }
+      const why = r.timedOut ? `stopped after ${settings.timeouts.convergeSeconds * cells.length} s` : lastLines(stderr) || `cloche test --matrix exited with code ${r.code}`;
+      run.errored(item, new vscode.TestMessage(`the matrix gave no result for this cell: ${why}`));
+    }
   }
 
   dispose(): void { this.watcher.dispose(); this.controller.dispose(); }

@@ -39,6 +39,12 @@ export interface ClientSettings {
     /** Seconds a converge may take. */
     convergeSeconds: number;
   };
+  test: {
+    /** Kitchen cells the Test Explorer's matrix runs at once (`--concurrency`); 0 leaves it to the CLI (idle CPUs within free memory). */
+    concurrency: number;
+    /** Docker hosts the matrix spreads its cells over (each a repeated `--host`); none: the runtime's own. */
+    hosts: string[];
+  };
   graph: {
     /** Milliseconds after the last keystroke before the graph preview recomputes. */
     updateDelayMs: number;
@@ -55,6 +61,7 @@ export const DEFAULTS: ClientSettings = {
   converge: { network: 'bridge' },
   run: { nodeName: '' },
   timeouts: { planSeconds: 300, convergeSeconds: 1800 },
+  test: { concurrency: 0, hosts: [] },
   graph: { updateDelayMs: 300 },
   inlayHints: { attributeValues: true },
   trace: { server: 'off' },
@@ -71,6 +78,8 @@ export const CLIENT_SETTING_KEYS = [
   'cloche.run.nodeName',
   'cloche.timeouts.planSeconds',
   'cloche.timeouts.convergeSeconds',
+  'cloche.test.concurrency',
+  'cloche.test.hosts',
   'cloche.graph.updateDelayMs',
   'cloche.inlayHints.attributeValues',
   'cloche.trace.server',
@@ -94,6 +103,7 @@ export function readClientSettings(get: (key: string) => unknown): ClientSetting
   const hints = get('inlayHints.attributeValues');
   const memory = get('container.memory');
   const nodeName = get('run.nodeName');
+  const hosts = get('test.hosts');
   return {
     platform: str('platform', null, DEFAULTS.platform),
     container: {
@@ -104,6 +114,10 @@ export function readClientSettings(get: (key: string) => unknown): ClientSetting
     converge: { network: str('converge.network', ['bridge', 'host', 'none'], DEFAULTS.converge.network) },
     run: { nodeName: typeof nodeName === 'string' && validNodeName(nodeName.trim()) ? nodeName.trim() : DEFAULTS.run.nodeName },
     timeouts: { planSeconds: num('timeouts.planSeconds', DEFAULTS.timeouts.planSeconds, 1), convergeSeconds: num('timeouts.convergeSeconds', DEFAULTS.timeouts.convergeSeconds, 1) },
+    test: {
+      concurrency: Math.floor(num('test.concurrency', DEFAULTS.test.concurrency, 0)),
+      hosts: Array.isArray(hosts) ? hosts.filter((h): h is string => typeof h === 'string' && h.trim().length > 0).map((h) => h.trim()) : [...DEFAULTS.test.hosts],
+    },
     graph: { updateDelayMs: num('graph.updateDelayMs', DEFAULTS.graph.updateDelayMs, 0) },
     inlayHints: { attributeValues: typeof hints === 'boolean' ? hints : DEFAULTS.inlayHints.attributeValues },
     trace: { server: str('trace.server', ['off', 'messages', 'verbose'], DEFAULTS.trace.server) },

@@ -53,6 +53,13 @@ describe('settings ↔ contributes.configuration', () => {
     assert.equal(bad.graph.updateDelayMs, DEFAULTS.graph.updateDelayMs);
     assert.deepEqual(bad.container.images, { 'debian-12': 'img:1' });
   });
+
+  it('reads the matrix settings: concurrency 0 or more (whole), hosts as non-empty strings', () => {
+    const read = (values: Record<string, unknown>) => readClientSettings((k) => values[k]).test;
+    assert.deepEqual(read({ 'test.concurrency': 3, 'test.hosts': ['ssh://me@box', ' tcp://b:2376 ', '', 7] }), { concurrency: 3, hosts: ['ssh://me@box', 'tcp://b:2376'] });
+    assert.deepEqual(read({ 'test.concurrency': -1, 'test.hosts': 'ssh://me@box' }), { concurrency: 0, hosts: [] });
+    assert.equal(read({ 'test.concurrency': 2.7 }).concurrency, 2);
+  });
 });
 
 describe('commands ↔ contributes.commands', () => {
