@@ -7,6 +7,13 @@
  * the changed file and the cookbooks whose resolution uses it; custom resources and libraries are
  * reloaded in the worlds that hold them when their files change. Compilations are made on demand, so
  * a burst of keystrokes costs one compilation when the next request arrives.
+ *
+ * The language server indexes in the background (`background`): the whole workspace is scanned by
+ * an {@link IndexJob} between requests, and until it ends the files asked about are answered from an
+ * early index (`chef/cookbookLookup.ts`: their cookbooks and what their runs need, looked up by
+ * name). An early analysis that needs a cookbook not found yet says so instead of guessing
+ * (`not-indexed-yet`); when the job ends, the analyses given early are made again over the whole
+ * workspace and the listener is told whether any of them changed (the client then refreshes).
  * No LSP imports here: the adapters in features/ translate.
  */
 import * as fs from 'node:fs';
@@ -22,7 +29,10 @@ import { parseFailureDiagnostics } from './chef/rules/nestingRule';
 import { actionBodyDiagnostics } from './chef/resourceBodies';
 import { cookbookFindings } from './chef/check';
 import { CONFIG_FILE, ProjectConfigs, type SeverityMap } from './chef/projectConfig';
+import { CookbookLookup, pendingDiagnostics } from './chef/cookbookLookup';
+import type { Resolution } from './chef/resolution';
 import { RunChoices, type CookbookRun, type RunSettings } from './runChoices';
+import { IndexJob } from './indexJob';
 
 /** A cookbook's compilation and its diagnostics, by file. */
 export interface CookbookAnalysis {
@@ -31,6 +41,25 @@ export interface CookbookAnalysis {
   diagnostics: Map<string, Diagnostic[]>;
   /** Milliseconds the compilation and validation took. */
   ms: number;
+  /** Cookbooks its run needs that the early index has not found yet (its diagnostics only say so). */
+  pending?: string[];
+}
+
+/** Where the index stands: the whole workspace is being scanned, or it is (again) fully indexed. */
+export type IndexEvent = { state: 'indexing' } | { state: 'indexed'; cookbooks: number; ms: number; changed: boolean };
+
+export interface AnalysisOptions {
+  /**
+   * Which files may be opened from disk (the language server's workspace access: no symlink leading
+   * out of the workspace); open documents are always read from the editor.
+   */
+  readable?: (file: string, cookbookDir: string | undefined) => boolean;
+  /** Scan the workspace in the background and answer early (the language server); else at once. */
+  background?: boolean;
+  /** Told when a background index starts and when it ends (with whether early answers changed). */
+  onIndex?: (event: IndexEvent) => void;
+  /** Awaited before a background index ends (tests hold it open). */
+  holdIndex?: () => Promise<void>;
 }
 
 /** What kind of cookbook file a path is (decides what a change invalidates). */
@@ -65,24 +94,122 @@ export class Analysis {
   /** The workspace's `.cloche.json` files, and the editor's severity per code over them. */
   private configs!: ProjectConfigs;
   private severity: SeverityMap = {};
+  /** The scan of the whole workspace while it runs (background indexing). */
+  private job: IndexJob | undefined;
+  /** While the job runs: the cookbooks looked up for the files asked about (`ws` holds only those). */
+  private lookup: CookbookLookup | undefined;
+  /** Who waits for the whole workspace to be indexed. */
+  private indexWaiters: (() => void)[] = [];
 
-  /**
-   * `readable`: which files may be opened from disk (the language server's workspace access: no
-   * symlink leading out of the workspace); open documents are always read from the editor.
-   */
-  constructor(roots: string[], platform = DEFAULT_PROFILE, private readonly opts: { readable?: (file: string, cookbookDir: string | undefined) => boolean } = {}) {
+  constructor(roots: string[], platform = DEFAULT_PROFILE, private readonly opts: AnalysisOptions = {}) {
     this.facts = getPlatformProfile(platform) ?? getPlatformProfile(DEFAULT_PROFILE)!;
     this.runs.configure({}, getPlatformProfile(platform) ? platform : 'auto');
     this.index(roots, new Map());
   }
 
-  private index(roots: string[], overlays: Map<string, string>): void {
+  private index(roots: string[], overlays: ReadonlyMap<string, string>): void {
     this.ws = new Workspace(roots, false, this.opts.readable);
     for (const [file, text] of overlays) this.ws.setOverlay(file, text);
+    this.bare = undefined;
+    if (this.opts.background) { this.startJob(roots, overlays); return; }
     this.ws.scan();
     this.models = new ModelSet(this.ws);
     this.configs = new ProjectConfigs(this.ws);
+  }
+
+  /** Starts (or starts again) the background scan; meanwhile `ws` is the early index. */
+  private startJob(roots: string[], overlays: ReadonlyMap<string, string>): void {
+    this.job?.cancel();
+    this.lookup = new CookbookLookup(this.ws);
+    this.models = this.earlyModels();
+    this.configs = new ProjectConfigs(this.ws);
+    const job = new IndexJob(roots, overlays, { readable: this.opts.readable, hold: this.opts.holdIndex });
+    this.job = job;
+    this.opts.onIndex?.({ state: 'indexing' });
+    // A job that failed still ends the indexing (with what it found), so nothing waits forever.
+    const finish = (ended: boolean) => (ended && this.job === job ? this.finishJob(job) : undefined);
+    void job.done.then(finish, (e) => { void finish(true); throw e; });
+  }
+
+  /** The early index's worlds: its entries are the cookbooks files were asked about. */
+  private earlyModels(): ModelSet {
+    const lookup = this.lookup!;
+    return new ModelSet(this.ws, () => lookup.entries);
+  }
+
+  /**
+   * The job ended: its workspace replaces the early index, and each analysis given early is made
+   * again over it; the listener hears whether any of them changed (a better version found elsewhere,
+   * a clash, a cookbook that was not found yet, a world with more cookbooks in it).
+   */
+  private async finishJob(job: IndexJob): Promise<void> {
+    const early = [...this.last.values()];
+    this.job = undefined;
+    this.lookup = undefined;
+    this.ws = job.ws;
+    this.models = job.models;
+    this.configs = new ProjectConfigs(this.ws);
     this.bare = undefined;
+    this.fresh.clear();
+    this.bodies.clear();
+    this.last.clear();
+    this.notifyChange();
+    for (const w of this.indexWaiters.splice(0)) w();
+    let changed = false;
+    for (const before of early) {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      if (this.job) return; // indexing started again: that job will tell
+      const now = this.cookbook(before.cookbook.dir);
+      if (!now || !sameDiagnostics(before.diagnostics, now.diagnostics)) changed = true;
+    }
+    this.opts.onIndex?.({ state: 'indexed', cookbooks: this.ws.all.length, ms: performance.now() - job.started, changed });
+  }
+
+  /** Whether the whole workspace is being scanned (answers come from the early index meanwhile). */
+  get indexing(): boolean {
+    return !!this.job;
+  }
+
+  /** Resolves when requests may be answered: at once, or when a small workspace's index is done. */
+  async whenServing(): Promise<void> {
+    for (let job = this.job; job; job = this.job) {
+      await job.serving;
+      if (this.job === job) return; // else indexing started again while waiting
+    }
+  }
+
+  /** Resolves when the whole workspace is indexed (requests about the whole workspace wait for it). */
+  whenIndexed(): Promise<void> {
+    return this.job ? new Promise((resolve) => this.indexWaiters.push(resolve)) : Promise.resolve();
+  }
+
+  /**
+   * The cookbook of a path, looked up first while the early index serves (it is added with what its
+   * run needs; the early worlds are made again when that added cookbooks). Returns the folders of the
+   * analyses that dropped.
+   */
+  private locate(file: string): { cb: Cookbook | undefined; dropped: Set<string> } {
+    const abs = path.resolve(file);
+    const dropped = this.lookup?.prime(abs) ? this.earlyGrew() : new Set<string>();
+    return { cb: this.ws.cookbookOf(abs), dropped };
+  }
+
+  /** The early index found more cookbooks: its resolutions and worlds are made again. */
+  private earlyGrew(): Set<string> {
+    this.models = this.earlyModels();
+    this.bare = undefined;
+    const dropped = new Set(this.fresh.keys());
+    this.fresh.clear();
+    this.bodies.clear();
+    this.notifyChange();
+    return dropped;
+  }
+
+  /** While the early index serves: looks names up (a run list's cookbooks); true when that found cookbooks. */
+  private lookUp(names: Iterable<string>): boolean {
+    if (!this.lookup?.lookUp(names)) return false;
+    this.earlyGrew();
+    return true;
   }
 
   /** Workspace folders or extra cookbook paths changed: index again (open documents stay overlaid). */
@@ -122,7 +249,7 @@ export class Analysis {
 
   /** The run the editor analyses a file's cookbook with (inputs, platform, suite); undefined outside cookbooks. */
   runOf(file: string): CookbookRun | undefined {
-    const cb = this.ws.cookbookOf(path.resolve(file));
+    const { cb } = this.locate(file);
     return cb ? this.runs.runOf(cb) : undefined;
   }
 
@@ -148,7 +275,7 @@ export class Analysis {
 
   /** The world a file is analysed in: its cookbook's; outside every cookbook, one with the built-in resources only. */
   modelFor(file: string): Model {
-    const cb = this.ws.cookbookOf(path.resolve(file));
+    const { cb } = this.locate(file);
     if (cb) return this.models.modelOf(cb);
     this.bare ??= new Model(this.ws, { cookbooks: [] });
     return this.bare;
@@ -164,7 +291,10 @@ export class Analysis {
   /** An editor document's text (undefined when it closes and the disk wins again). Returns the folders of the invalidated cookbooks. */
   setText(file: string, text: string | undefined): Set<string> {
     this.ws.setOverlay(file, text);
-    return this.fileChanged(file, 'changed');
+    this.job?.ws.setOverlay(file, text);
+    const { dropped } = text === undefined ? { dropped: new Set<string>() } : this.locate(file);
+    for (const dir of this.fileChanged(file, 'changed')) dropped.add(dir);
+    return dropped;
   }
 
   /**
@@ -187,6 +317,9 @@ export class Analysis {
     if (path.basename(abs) === CONFIG_FILE) return this.invalidateAll();
     // A kitchen file, role, environment or node attributes file: every run is set up again.
     if (this.runs.reads(abs)) { this.runs.forget(); return this.invalidateAll(); }
+    // The job's copy of a cookbook it has read follows the file lists too.
+    const scanned = kind !== 'changed' ? this.job?.ws.cookbookOf(abs) : undefined;
+    if (scanned) this.job!.ws.addCookbook(scanned.dir);
     const cb = this.ws.cookbookOf(abs);
     if (!cb) return new Set();
     if (kind !== 'changed') this.ws.addCookbook(cb.dir); // file lists (recipes, templates, files) changed; re-read in place
@@ -198,8 +331,14 @@ export class Analysis {
     return dirs;
   }
 
-  /** Finds the cookbooks again and resolves them afresh (parses stay cached). */
+  /** Finds the cookbooks again and resolves them afresh (parses stay cached; in the background, a new job). */
   private rescan(): Set<string> {
+    if (this.opts.background) {
+      const dirs = new Set([...this.fresh.keys(), ...this.ws.all.map((c) => c.dir)]);
+      this.index(this.ws.roots, this.ws.openTexts());
+      for (const d of this.invalidateAll()) dirs.add(d);
+      return dirs;
+    }
     this.ws.scan();
     this.models = new ModelSet(this.ws);
     this.bare = undefined;
@@ -218,7 +357,7 @@ export class Analysis {
     if (root === undefined || path.relative(root, abs).split(path.sep).slice(0, -1).some(skippedDir)) return false;
     if (RESOLUTION_FILES.has(path.basename(abs))) return true;
     if (kind === 'changed') return false;
-    for (const cb of this.ws.all) if (cb.dir === abs || cb.dir.startsWith(abs + path.sep)) return true;
+    for (const cb of [...this.ws.all, ...(this.job?.ws.all ?? [])]) if (cb.dir === abs || cb.dir.startsWith(abs + path.sep)) return true;
     if (kind === 'deleted' || this.ws.cookbookOf(abs)) return false;
     return !skippedDir(path.basename(abs)) && mayHoldCookbooks(abs, 0);
   }
@@ -227,6 +366,7 @@ export class Analysis {
   cookbook(dir: string): CookbookAnalysis | undefined {
     const cached = this.fresh.get(dir);
     if (cached) return cached;
+    if (this.lookup && !this.ws.cookbookIn(dir)) this.locate(dir);
     const cb = this.ws.cookbookIn(dir);
     if (!cb) return undefined;
     const result = this.compileCookbook(cb);
@@ -237,7 +377,7 @@ export class Analysis {
 
   /** The analysis serving a file (its cookbook's); `stale` accepts the last one while a new one is due. */
   forFile(file: string, opts: { stale?: boolean } = {}): CookbookAnalysis | undefined {
-    const cb = this.ws.cookbookOf(path.resolve(file));
+    const { cb } = this.locate(file);
     if (!cb) return undefined;
     if (opts.stale) { const last = this.last.get(cb.dir); if (last) return last; }
     return this.cookbook(cb.dir);
@@ -291,6 +431,8 @@ export class Analysis {
    * cookbook), with the inputs of `run` (else of the cookbook asking); not cached.
    */
   compileRunList(runList: string[], facts?: PlatformFacts, file?: string, chosen?: CookbookRun): { model: Model; compilation: Compilation } {
+    if (file) this.locate(file);
+    this.lookUp(runList.map(cookbookNameOf));
     const first = this.ws.named(runList[0]?.replace(/^recipe\[(.*)\]$/, '$1').split('::')[0] ?? '')[0];
     const model = file ? this.modelFor(file) : first ? this.models.modelOf(first) : this.modelFor('');
     // The run's inputs (node attributes, roles, environment, a suite's) of the cookbook asking.
@@ -341,6 +483,7 @@ export class Analysis {
     // A picked suite's run list comes first (in the world of that run), then every recipe of the cookbook.
     const setup = this.runs.runOf(cb);
     const suiteRecipes = setup.setup.recipes ?? [];
+    if (this.lookUp(suiteRecipes.map(cookbookNameOf))) return this.compileCookbook(cb);
     const model = suiteRecipes.length ? this.models.modelForRun(cb, suiteRecipes) : this.models.modelOf(cb);
     const runList = [...new Set([...suiteRecipes, ...model.allRecipes(cb)])];
     const inCookbook = (f: string) => f.startsWith(cb.dir + path.sep);
@@ -351,7 +494,21 @@ export class Analysis {
       run = model.diagnostics(compilation);
     } else run = [...rubyFilesOf(cb).flatMap((f) => [...syntaxDiagnostics(this.ws, f), ...parseFailureDiagnostics(this.ws, f)]), ...model.resolution.findings];
     run.push(...setup.diagnostics);
-    const diags = cookbookFindings(this.ws, cb, run, this.bodiesOf(cb), compilation, (d) => this.reportedByOwner(d), { severity: this.severity, configs: this.configs });
+    // The early index: a cookbook the run asks for that is not found yet is looked up, else said to be pending.
+    let pending: string[] | undefined;
+    if (this.lookup) {
+      const missing = [...(compilation?.missingCookbooks.keys() ?? [])];
+      if (this.lookUp(missing)) return this.compileCookbook(cb);
+      const res: Resolution = suiteRecipes.length ? this.models.runResolution(cb, suiteRecipes) : this.models.resolution(cb);
+      pending = this.lookup.pendingOf(res, missing);
+      if (pending.length) {
+        const files = this.reportedFiles(cb);
+        run = [...rubyFilesOf(cb).flatMap((f) => [...syntaxDiagnostics(this.ws, f), ...parseFailureDiagnostics(this.ws, f)]), ...pendingDiagnostics(cb, files, pending), ...setup.diagnostics];
+      } else pending = undefined;
+    }
+    const diags = pending
+      ? cookbookFindings(this.ws, cb, run, [], undefined, () => false, { severity: this.severity, configs: this.configs })
+      : cookbookFindings(this.ws, cb, run, this.bodiesOf(cb), compilation, (d) => this.reportedByOwner(d), { severity: this.severity, configs: this.configs });
     const byFile = new Map<string, Diagnostic[]>();
     for (const d of diags) {
       if (!inCookbook(d.file) || this.ws.cookbookOf(d.file) !== cb) continue;
@@ -360,8 +517,19 @@ export class Analysis {
       byFile.set(d.file, list);
     }
     for (const list of byFile.values()) list.sort((a, b) => a.line - b.line || a.column - b.column);
-    return { cookbook: cb, compilation, diagnostics: byFile, ms: performance.now() - started };
+    return { cookbook: cb, compilation, diagnostics: byFile, ms: performance.now() - started, ...(pending ? { pending } : {}) };
   }
+}
+
+/** The cookbook a run-list item names (`recipe[x::y]`, `x::y`, `x`). */
+function cookbookNameOf(item: string): string {
+  return item.replace(/^recipe\[(.*)\]$/, '$1').split('::')[0];
+}
+
+/** Whether two analyses report the same diagnostics for every file. */
+function sameDiagnostics(a: Map<string, Diagnostic[]>, b: Map<string, Diagnostic[]>): boolean {
+  const text = (m: Map<string, Diagnostic[]>) => JSON.stringify([...m].filter(([, list]) => list.length).sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0)));
+  return text(a) === text(b);
 }
 
 /** A folder (new on disk) with a metadata file in it or a few levels down, outside skipped folders. */

@@ -49,6 +49,13 @@ export function skippedDir(name: string): boolean {
 }
 /** Cookbook sub-folders that hold no nested cookbooks (only `test/` may). */
 const COOKBOOK_PARTS = new Set(['recipes', 'attributes', 'resources', 'providers', 'definitions', 'libraries', 'templates', 'files', 'spec']);
+/** How deep below a root cookbooks are searched. */
+const MAX_DEPTH = 6;
+
+/** Whether a folder holds a metadata file (is a cookbook folder). */
+export function hasMetadata(dir: string): boolean {
+  return fs.existsSync(path.join(dir, 'metadata.rb')) || fs.existsSync(path.join(dir, 'metadata.json'));
+}
 
 export class Workspace {
   /** Open documents: path → text (they win over the disk). */
@@ -82,31 +89,77 @@ export class Workspace {
 
   /** Scans the roots for cookbooks (a folder with metadata.rb or metadata.json). */
   scan(): void {
+    for (const _ of this.scanSteps()) { /* every folder at once */ }
+  }
+
+  /**
+   * The scan one folder at a time (each step reads one folder): the language server runs it in
+   * slices between requests (indexJob.ts). Roots in order, each depth first, every real folder
+   * once; the name index is made at the end (`named` is empty until then).
+   */
+  *scanSteps(): Generator<void> {
     this.all.length = 0;
     this.byName.clear();
     this.byDir.clear();
     this.owners.clear();
     this.searched.clear();
     this.scanning = true;
-    try { this.roots.forEach((root, i) => this.walk(path.resolve(root), 0, i)); } finally { this.scanning = false; }
+    try {
+      // Depth first with an explicit stack (children pushed in reverse): the order of a recursive walk.
+      const stack = this.roots.map((root, i) => ({ dir: path.resolve(root), depth: 0, root: i })).reverse();
+      while (stack.length) {
+        const { dir, depth, root } = stack.pop()!;
+        const children = this.visit(dir, depth, root);
+        for (let k = children.length - 1; k >= 0; k--) stack.push({ dir: children[k], depth: depth + 1, root });
+        yield;
+      }
+    } finally { this.scanning = false; }
     this.index();
   }
 
-  private walk(dir: string, depth: number, root: number): void {
-    if (depth > 6) return;
+  /** Reads one folder of the scan (adding it when it is a cookbook); returns the subfolders to search. */
+  private visit(dir: string, depth: number, root: number): string[] {
+    if (depth > MAX_DEPTH) return [];
     let real: string;
-    try { real = fs.realpathSync(dir); } catch { return; }
-    if (this.searched.has(real)) return;
+    try { real = fs.realpathSync(dir); } catch { return []; }
+    if (this.searched.has(real)) return [];
     this.searched.add(real);
     let entries: fs.Dirent[];
-    try { entries = fs.readdirSync(dir, { withFileTypes: true }); } catch { return; }
+    try { entries = fs.readdirSync(dir, { withFileTypes: true }); } catch { return []; }
     const isCookbook = entries.some((e) => (e.isFile() || e.isSymbolicLink()) && (e.name === 'metadata.rb' || e.name === 'metadata.json'));
     if (isCookbook) this.addCookbook(dir, { root, depth });
+    const children: string[] = [];
     for (const e of entries) {
       if (skippedDir(e.name) || !isFolder(dir, e)) continue;
       if (isCookbook && COOKBOOK_PARTS.has(e.name)) continue;
-      this.walk(path.join(dir, e.name), depth + 1, root);
+      children.push(path.join(dir, e.name));
     }
+    return children;
+  }
+
+  /**
+   * Where the scan finds a cookbook folder (its root and depth), or undefined when the scan does
+   * not reach it: below no root, deeper than the search goes, in a skipped folder, or inside a part
+   * of another cookbook (`files/`, `recipes/` …). For look-ups that add a cookbook before the scan
+   * gets to it, read from the disk by name (a symlinked folder may be reached by another path).
+   */
+  placeOf(dir: string): Cookbook['found'] | undefined {
+    const abs = path.resolve(dir);
+    for (const [i, r] of this.roots.entries()) {
+      const root = path.resolve(r);
+      if (abs !== root && !abs.startsWith(root + path.sep)) continue;
+      const parts = abs === root ? [] : path.relative(root, abs).split(path.sep);
+      if (parts.length > MAX_DEPTH || parts.some(skippedDir)) continue;
+      let inPart = false;
+      for (let k = 0, at = root; k < parts.length && !inPart; at = path.join(at, parts[k]), k++) inPart = COOKBOOK_PARTS.has(parts[k]) && hasMetadata(at);
+      if (!inPart) return { root: i, depth: parts.length };
+    }
+    return undefined;
+  }
+
+  /** The open documents' texts (a workspace made afresh takes them over). */
+  openTexts(): ReadonlyMap<string, string> {
+    return this.overlay;
   }
 
   /** Adds (or re-reads) one cookbook folder; `found` defaults to where it was found before (else outside every root). */
@@ -133,7 +186,7 @@ export class Workspace {
     const abs = path.resolve(dir);
     const known = this.byDir.get(abs);
     if (known) return known;
-    return fs.existsSync(path.join(abs, 'metadata.rb')) || fs.existsSync(path.join(abs, 'metadata.json')) ? this.addCookbook(abs) : undefined;
+    return hasMetadata(abs) ? this.addCookbook(abs) : undefined;
   }
 
   /**

@@ -90,7 +90,9 @@ export const diagnostics: Feature = {
     const pending = new Set<string>();
     /** Documents whose last publication had findings (a closed or deleted one is cleared, others need nothing). */
     const shown = new Set<string>();
-    const publish = debounce(() => {
+    // Published once the analysis serves (a small workspace is indexed first, as for requests).
+    const publish = debounce(() => { void session.analysis.whenServing().then(flush); }, 30);
+    const flush = () => {
       for (const uri of pending) {
         if (!session.documents.get(uri)) { if (shown.delete(uri)) void conn.sendDiagnostics({ uri, diagnostics: [] }); continue; }
         try {
@@ -100,7 +102,7 @@ export const diagnostics: Feature = {
         } catch (e) { session.log(`diagnostics for ${uri}: ${String(e)}`); }
       }
       pending.clear();
-    }, 30);
+    };
     session.documents.onDidInvalidate((changed, cookbooks) => {
       pending.add(URI.fromPath(changed));
       for (const d of session.documents.all.all()) { const f = URI.toPath(d.uri); if (f && inCookbooks(session, f, cookbooks)) pending.add(d.uri); }

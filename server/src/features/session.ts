@@ -4,11 +4,12 @@
  * and a request naming a file outside the workspace gets an empty one before any handler runs:
  * workspaceAccess.ts).
  */
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import {
   type Connection, type ClientCapabilities, type CancellationToken, type InitializeParams, ResponseError, LSPErrorCodes, ErrorCodes,
 } from 'vscode-languageserver/node';
-import { Analysis } from '../analysis';
+import { Analysis, type IndexEvent } from '../analysis';
 import { Documents, URI } from '../documents';
 import { type ClocheSettings, DEFAULT_SETTINGS, readSettings } from '../settings';
 import { StatusNotification, type ServerState } from '../customMethods';
@@ -45,7 +46,7 @@ export class Session {
     cookbookDirOf: (file) => this.analysisValue?.ws.cookbookOf(file)?.dir,
     isOpen: (uri) => this.documents.isOpen(uri),
   });
-  /** Resolves once the workspace is indexed; handlers wait for it. */
+  /** Resolves once the analysis exists (the workspace is then indexed in the background); handlers wait for it. */
   readonly ready = new Promise<void>((resolve) => { this.readyResolve = resolve; });
 
   constructor(readonly connection: Connection) {}
@@ -64,18 +65,31 @@ export class Session {
     if ((params.initializationOptions as { trusted?: unknown } | undefined)?.trusted === false) this.trusted = false;
   }
 
-  /** Reads the settings from the client (when it can answer) and indexes the workspace. */
+  /**
+   * Reads the settings from the client (when it can answer) and starts indexing the workspace in the
+   * background: requests are answered meanwhile (analysis.ts), the status says `indexing` until the
+   * scan ends, and then, when an answer given early changed, every result is refreshed.
+   */
   async start(): Promise<void> {
     await this.refreshSettings();
-    this.status('indexing', 'indexing cookbooks');
-    const started = performance.now();
-    this.analysisValue = new Analysis(this.roots(), this.settings.platform, { readable: (file, cookbookDir) => this.access.readable(file, cookbookDir) });
+    this.analysisValue = new Analysis(this.roots(), this.settings.platform, {
+      readable: (file, cookbookDir) => this.access.readable(file, cookbookDir),
+      background: true,
+      onIndex: (event) => this.indexed(event),
+      holdIndex: holdFromEnvironment(),
+    });
     this.analysisValue.setRunSettings(this.settings.run);
     this.analysisValue.setSeverity(this.settings.diagnostics.severity);
     this.documents.attach(this.analysisValue);
     this.readyResolve();
     for (const l of this.startListeners) l();
-    this.status('ready', `indexed ${this.analysisValue.cookbookCount} cookbooks in ${Math.round(performance.now() - started)} ms`);
+  }
+
+  /** The background index started or ended. */
+  private indexed(event: IndexEvent): void {
+    if (event.state === 'indexing') { this.status('indexing', 'indexing cookbooks'); return; }
+    this.status('ready', `indexed ${event.cookbooks} cookbooks in ${Math.round(event.ms)} ms`);
+    if (event.changed) this.resultsChanged();
   }
 
   /** Re-reads settings; re-indexes or recompiles when what they decide changed. Returns true when results may differ. */
@@ -93,7 +107,7 @@ export class Session {
     if (a.runs.platform !== this.settings.platform) { a.setPlatform(this.settings.platform); changed = true; }
     if (a.setRunSettings(this.settings.run)) changed = true;
     if (a.setSeverity(this.settings.diagnostics.severity)) changed = true;
-    if (changed) { this.status('ready', `platform ${a.runs.platform}`); for (const l of this.reindexListeners) l(); }
+    if (changed) { this.status(a.indexing ? 'indexing' : 'ready', `platform ${a.runs.platform}`); for (const l of this.reindexListeners) l(); }
     return changed || before.inlayHints.attributeValues !== this.settings.inlayHints.attributeValues;
   }
 
@@ -104,7 +118,6 @@ export class Session {
     const a = this.analysisValue;
     if (!a) return;
     a.setRoots(this.roots(), this.documents.overlays());
-    this.status('ready', `indexed ${a.cookbookCount} cookbooks`);
     for (const l of this.reindexListeners) l();
   }
 
@@ -166,7 +179,7 @@ export class Session {
   }
 
   /**
-   * The error boundary: waits for indexing, lets queued messages (edits, cancellations) through first,
+   * The error boundary: waits for the analysis (and for the index of a small workspace: analysis.ts), lets queued messages (edits, cancellations) through first,
    * honours cancellation, refuses a request naming a file outside the workspace (LSP's requests get
    * their empty answer, Cloche's own an error saying why), and turns any exception into a log line
    * and an empty answer.
@@ -175,6 +188,7 @@ export class Session {
     return async (params, token) => {
       try {
         await this.ready;
+        await this.analysis.whenServing();
         await new Promise<void>((resolve) => setImmediate(resolve));
         if (token.isCancellationRequested) return new ResponseError(LSPErrorCodes.RequestCancelled, `${name} cancelled`);
         const refused = this.refusal(params);
@@ -220,6 +234,16 @@ export class Session {
     }
     return undefined;
   }
+}
+
+/**
+ * For tests: `CLOCHE_TEST_HOLD_INDEX=FILE` keeps the background index from ending while FILE exists,
+ * so a test sees the answers given while indexing without depending on how fast the scan is.
+ */
+function holdFromEnvironment(): (() => Promise<void>) | undefined {
+  const file = process.env.CLOCHE_TEST_HOLD_INDEX;
+  if (!file) return undefined;
+  return async () => { while (fs.existsSync(file)) await new Promise((resolve) => setTimeout(resolve, 20)); };
 }
 
 /** One feature adapter: the capability it declares and the handlers it registers. */

@@ -21,9 +21,12 @@ export const symbols: Feature = {
       const view = session.view(params.textDocument.uri, { stale: true });
       return view ? documentSymbols(view).map((s) => ({ name: s.name, detail: s.detail, kind: KIND[s.kind], range: s.span, selectionRange: s.selection })) : [];
     }));
-    conn.onWorkspaceSymbol(session.handle('workspaceSymbol', [] as SymbolInformation[], (params) =>
-      workspaceSymbols(session.analysis.allModels(), params.query).map((s) => ({ name: s.name, kind: KIND[s.kind], location: { uri: URI.fromPath(s.place.file), range: s.place.span }, containerName: s.container }))
-        .filter((s) => session.served(s.location.uri))));
+    // Every cookbook's symbols: it waits for the whole workspace to be indexed.
+    conn.onWorkspaceSymbol(session.handle('workspaceSymbol', [] as SymbolInformation[], async (params) => {
+      await session.analysis.whenIndexed();
+      return workspaceSymbols(session.analysis.allModels(), params.query).map((s) => ({ name: s.name, kind: KIND[s.kind], location: { uri: URI.fromPath(s.place.file), range: s.place.span }, containerName: s.container }))
+        .filter((s) => session.served(s.location.uri));
+    }));
     conn.onFoldingRanges(session.handle('foldingRange', [] as FoldingRange[], (params) => {
       const view = session.view(params.textDocument.uri, { stale: true });
       return view ? foldingRanges(view).map((f) => ({ startLine: f.start, endLine: f.end, kind: f.comment ? FoldingRangeKind.Comment : undefined })) : [];

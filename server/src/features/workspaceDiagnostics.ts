@@ -10,6 +10,8 @@
  * When the client already has every report (all `unchanged`), the request is held open until something
  * changes (then answered after a short quiet time, so typing is not slowed) or is cancelled: VS Code's
  * client asks again 2 s after each answer, and an idle workspace should cost nothing.
+ * While the workspace is being indexed in the background, the request waits for the index (it is
+ * about every cookbook; the open documents are answered meanwhile by the document pull).
  * The capability (`workspaceDiagnostics: true`) is declared with the document pull in diagnostics.ts:
  * LSP has one `diagnosticProvider`.
  */
@@ -30,9 +32,12 @@ export const workspaceDiagnostics: Feature = {
     const answer = (params: WorkspaceDiagnosticParams, token: CancellationToken, stream: Stream | undefined) => session.handle('workspaceDiagnostics', { items: [] } as WorkspaceDiagnosticReport, async () => {
       const previous = new Map(params.previousResultIds.map((p) => [p.uri, p.value]));
       for (;;) {
+        await Promise.race([session.analysis.whenIndexed(), cancelled(token)]);
+        if (token.isCancellationRequested) return finish({ items: [] }, stream);
         // Listen before computing, so a change during the computation is not missed.
         const changed = session.analysis.nextChange();
         const report = await collect(previous, token, stream);
+        if (session.analysis.indexing && !token.isCancellationRequested) continue; // indexing started again: its reports come when it ends
         const news = report.items.some((r) => r.kind === DocumentDiagnosticReportKind.Full) || report.items.length !== previous.size;
         if (news || !previous.size || token.isCancellationRequested) return finish(report, stream);
         await Promise.race([changed, cancelled(token)]);
@@ -62,7 +67,7 @@ export const workspaceDiagnostics: Feature = {
         batchStart = performance.now();
       };
       for (const cb of session.analysis.cookbooks()) {
-        if (token.isCancellationRequested) break;
+        if (token.isCancellationRequested || session.analysis.indexing) break;
         const analysis = session.analysis.cookbook(cb.dir);
         if (!analysis) continue;
         for (const file of session.analysis.reportedFiles(analysis.cookbook)) {

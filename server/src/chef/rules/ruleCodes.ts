@@ -29,6 +29,7 @@ const OTHER_CODES: Record<string, string> = {
   'invalid-version-constraint': 'A `depends` constraint Chef rejects.',
   'cookbook-clash': 'Several cookbooks of one name where only the cookbook path order decides which one runs.',
   'cookbook-source-missing': "A Berksfile or Policyfile path source that holds no cookbook (or another one).",
+  'not-indexed-yet': 'A file the language server checks when indexing ends: a cookbook its run needs is not found yet.',
   'run-input': 'A problem in the run\'s inputs: node attributes, roles, environments, a policy or a kitchen suite.',
   'internal-error': 'Cloche could not check something (a bug in Cloche: please report it).',
   'invalid-config': 'A `.cloche.json` that is not valid JSON, or a value in it Cloche cannot use.',
