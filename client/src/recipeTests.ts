@@ -24,7 +24,8 @@ import { containerFlags, runtimeFlags, targetFlags } from './engineTarget';
 import { COMMANDS } from './commands';
 import { convergeProblems, parseProgressLine, progressText, verdictOf } from './convergeStream';
 import type { MatrixCell } from '../../server/src/engine/matrix';
-import { batchTests, cellKey, cellStep, coveringSet, matrixArgs, parseMatrixLine, type CellOutcome } from './testMatrix';
+import { batchTests, cellKey, cellStep, coveringSet, matrixArgs, parseMatrixLine, summaryText, type CellOutcome } from './testMatrix';
+import type { MatrixSummary } from '../../server/src/engine/matrix';
 
 
 /** What one test item runs, and whether its image is there (kitchen platforms). */
@@ -249,10 +250,12 @@ also runs, not reported: ${extra.map((c) => `${c.suite} · ${c.platform}`).join(
       }
     };
     let stderr = '';
+    let summary: MatrixSummary | undefined;
     const r = await this.deps.cli.run({
       args, cwd: cookbookDir, timeoutMs: settings.timeouts.convergeSeconds * 1000 * cells.length, signal,
       onLine: (line) => {
         const l = parseMatrixLine(line);
+        if (l && 'summary' in l) summary = l.summary;
         if (!l || !('cell' in l)) return;
         const key = cellKey(l.cell);
         const item = byCell.get(key);
@@ -278,6 +281,7 @@ cell ${l.cell.suite} · ${l.cell.platform} of this matrix, on ${step.image}
       },
       onStderr: (chunk) => { stderr += chunk; run.appendOutput(crlf(chunk)); },
     });
+    this.deps.log.info(`Test Explorer: the matrix of ${path.basename(cookbookDir)} ended (exit ${r.code}): ${r.cancelled ? 'cancelled' : summary ? summaryText(summary) : lastLines(stderr) || 'no summary'}`);
     for (const [key, item] of byCell) {
       if (ended.has(key)) continue;
       if (r.cancelled) { run.skipped(item); continue; }

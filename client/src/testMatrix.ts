@@ -9,7 +9,7 @@
  * each suite's includes/excludes), not as a list of pairs: a run of some pairs runs the smallest
  * suites × platforms that covers them, and the cells nobody asked for are left out of the results.
  */
-import type { CellResult, MatrixCell, MatrixEvent, MatrixStreamLine } from '../../server/src/engine/matrix';
+import type { CellResult, MatrixCell, MatrixEvent, MatrixStreamLine, MatrixSummary } from '../../server/src/engine/matrix';
 import type { ConvergeReport } from '../../server/src/protocol';
 import { convergeProblems, progressLineOf, progressText, type ConvergeProblem } from './convergeStream';
 
@@ -140,4 +140,10 @@ export function cellOutcome(result: CellResult, report?: ConvergeReport): CellOu
   const headline = { message: result.reason ? `${result.verdict}: ${result.reason}` : result.verdict };
   const problems = state === 'skipped' || !report ? [] : convergeProblems(report).map((problem) => ({ message: problem.message, problem }));
   return { state, durationMs: result.durationMs, messages: [headline, ...problems] };
+}
+
+/** The matrix's end in a few words for the log: `2 passed, 1 failed in 4.2 s`. */
+export function summaryText(summary: MatrixSummary): string {
+  const counts = Object.entries(summary.counts).filter(([, n]) => n > 0).map(([verdict, n]) => `${n} ${verdict}`);
+  return `${counts.join(', ') || 'no cell'} in ${(summary.durationMs / 1000).toFixed(1)} s (concurrency ${summary.concurrency})`;
 }

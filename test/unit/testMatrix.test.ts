@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { batchTests, cellKey, cellOutcome, cellStep, coveringSet, matrixArgs, parseMatrixLine, type CellStep, type TestRef } from '../../client/src/testMatrix';
+import { batchTests, cellKey, cellOutcome, cellStep, coveringSet, matrixArgs, parseMatrixLine, summaryText, type CellStep, type TestRef } from '../../client/src/testMatrix';
 import type { ConvergeReport } from '../../server/src/protocol';
 
 const STREAM = readFileSync(path.join(__dirname, '../fixtures/matrix-stream.jsonl'), 'utf8').split('\n').filter(Boolean);
@@ -106,7 +106,9 @@ describe('a recorded matrix stream, line by line', () => {
   });
 
   it('the summary is understood and other lines are not taken for cells', () => {
-    assert.ok('summary' in parseMatrixLine(STREAM.at(-1)!)!);
+    const last = parseMatrixLine(STREAM.at(-1)!)!;
+    assert.ok('summary' in last);
+    assert.match(summaryText(last.summary), /^1 passed, 1 failed, 2 skipped in \d+\.\d s \(concurrency 2\)$/);
     assert.equal(parseMatrixLine('not json'), undefined);
     assert.equal(parseMatrixLine('{"cell":{"suite":"a"},"event":{"kind":"queued"}}'), undefined);
     assert.equal(parseMatrixLine('{"event":{"kind":"step-start"}}'), undefined, 'a single test\'s line is not a matrix line');
