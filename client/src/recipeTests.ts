@@ -285,6 +285,13 @@ cell ${l.cell.suite} · ${l.cell.platform} of this matrix, on ${step.image}
     for (const [key, item] of byCell) {
       if (ended.has(key)) continue;
       if (r.cancelled) { run.skipped(item); continue; }
+      if (summary && !summary.cells.some((c) => cellKey(c) === key)) {
+        // The matrix ran, without this pair: the suite's includes/excludes leave the platform out, as Test Kitchen would.
+        const { suite, platform } = this.specs.get(item)!.cell!;
+        run.appendOutput(crlf(`not run: suite ${suite} does not run on ${platform} (its includes/excludes in the kitchen file)\n`), undefined, item);
+        run.skipped(item);
+        continue;
+      }
       const why = r.timedOut ? `stopped after ${settings.timeouts.convergeSeconds * cells.length} s` : lastLines(stderr) || `cloche test --matrix exited with code ${r.code}`;
       run.errored(item, new vscode.TestMessage(`the matrix gave no result for this cell: ${why}`));
     }

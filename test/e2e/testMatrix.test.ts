@@ -107,7 +107,9 @@ describe('the Test Explorer runs a cookbook\'s kitchen cells as one matrix, in c
     await result.click();
     const terminal = s.page.locator('.xterm-rows').first();
     const shown = async () => (await terminal.innerText().catch(() => '')).replace(/[\s\u00a0]+/g, ' ');
-    await waitFor(async () => /verdict: passed/.test(await shown()), 30_000, async () => `the output of default · debian-12: ${await shown()}`);
+    // The panel shows the whole run's output until it follows the selection: wait for the cell's own.
+    await waitFor(async () => { const t = await shown(); return /cell default · debian-12 of this matrix/.test(t) && /verdict: passed/.test(t) && !/second\.txt/.test(t); }, 30_000,
+      () => 'the output of default · debian-12 alone, with its verdict');
     await s.screenshot('cell-output');
     const cellOutput = await shown();
     assert.match(cellOutput, /cell default · debian-12 of this matrix, on cloche\/debian:12/);
