@@ -290,10 +290,12 @@ export class Analysis {
 
   /** An editor document's text (undefined when it closes and the disk wins again). Returns the folders of the invalidated cookbooks. */
   setText(file: string, text: string | undefined): Set<string> {
+    // A metadata file, Berksfile or Policyfile.rb opened as it is read already resolves nothing anew (no rescan).
+    const same = text !== undefined && RESOLUTION_FILES.has(path.basename(file)) && this.ws.readFile(file) === text;
     this.ws.setOverlay(file, text);
     this.job?.ws.setOverlay(file, text);
     const { dropped } = text === undefined ? { dropped: new Set<string>() } : this.locate(file);
-    for (const dir of this.fileChanged(file, 'changed')) dropped.add(dir);
+    if (!same) for (const dir of this.fileChanged(file, 'changed')) dropped.add(dir);
     return dropped;
   }
 

@@ -15,9 +15,9 @@ import { Workspace } from './chef/workspace';
 import { ModelSet } from './chef/modelSet';
 
 /** Cookbooks a scan finds before requests are answered from the early index. */
-export const SMALL_INDEX = 250;
+export const SMALL_INDEX = 100;
 /** Folders a scan reads before requests are answered from the early index (cookbooks may be sparse). */
-export const SMALL_INDEX_FOLDERS = 2_500;
+export const SMALL_INDEX_FOLDERS = 1_000;
 /** How long a slice of the job runs before it lets the event loop turn. */
 const SLICE_MS = 8;
 

@@ -1,8 +1,12 @@
 /**
  * `npm run bench:scale -- [COOKBOOKS|DIR]`: the language server on a very large workspace (default
- * 20,000 small cookbooks in chains of ten, generated; or a folder of yours): time to the first
- * diagnostics of an open recipe, to the first partial result of the workspace pull VS Code makes at
- * start and to its end, and how long a hover waits while that pull runs. Prints; asserts nothing.
+ * 20,000 small cookbooks in chains of ten, generated; or a folder of yours): the first diagnostics of
+ * the opened file (the last cookbook of the first chain, nine dependencies deep; in a folder of yours
+ * its first recipe), median of BENCH_RUNS runs (default 5) of a fresh server, from its start and from
+ * the file's opening; then, in one more run, how long a hover waits while the workspace is still being
+ * indexed, when the index ends, the first partial result of the workspace pull VS Code makes at start
+ * and its end, and how long a hover waits while that pull runs. Prints; asserts nothing.
+ * CLOCHE_SERVER=path/to/server.js measures another build (before/after).
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -27,14 +31,35 @@ function generate(count: number): string {
 
 async function main(): Promise<void> {
   const arg = process.argv[2];
-  const root = arg && !/^\d+$/.test(arg) ? path.resolve(arg) : generate(Number(arg ?? 20_000));
-  const recipe = findRecipe(root);
+  const generated = !arg || /^\d+$/.test(arg);
+  const root = generated ? generate(Number(arg ?? 20_000)) : path.resolve(arg);
+  const recipe = generated ? path.join(root, 'cb9', 'recipes', 'default.rb') : findRecipe(root);
   console.log(`workspace: ${root}; open recipe ${recipe}`);
+
+  const runs = Number(process.env.BENCH_RUNS ?? 5);
+  const fromStart: number[] = [], fromOpen: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    const client = await TestClient.start({ roots: [root] });
+    const opened = performance.now();
+    await client.open(recipe);
+    await client.diagnostics(recipe);
+    fromStart.push(performance.now() - t0);
+    fromOpen.push(performance.now() - opened);
+    await client.stop();
+  }
+  console.log(`first diagnostics of the opened file (median of ${runs} runs): ${median(fromStart).toFixed(0)} ms from the server's start, ${median(fromOpen).toFixed(0)} ms from the file's opening (runs: ${fromStart.map((t) => t.toFixed(0)).join(', ')} ms)`);
+
   const t0 = performance.now();
   const client = await TestClient.start({ roots: [root] });
   await client.open(recipe);
   await client.diagnostics(recipe);
-  console.log(`start to the first diagnostics of the open recipe: ${(performance.now() - t0).toFixed(0)} ms`);
+  const indexing = lastStatus(client) === 'indexing';
+  const s0 = performance.now();
+  await client.request('textDocument/hover', { textDocument: { uri: uri(recipe) }, position: { line: 0, character: 2 } });
+  console.log(`hover after the first diagnostics answered in ${(performance.now() - s0).toFixed(0)} ms (${indexing ? 'while indexing' : 'already indexed'})`);
+  await client.until(() => lastStatus(client) === 'ready', 600_000, 'the index to end');
+  console.log(`index ended ${(performance.now() - t0).toFixed(0)} ms after the server's start`);
 
   const t1 = performance.now();
   let first = 0, streamed = 0;
@@ -49,6 +74,17 @@ async function main(): Promise<void> {
   console.log(`workspace pull: first partial result after ${first.toFixed(0)} ms, all ${(performance.now() - t1).toFixed(0)} ms (${streamed} reports streamed, ${answer.items.length} in the answer)`);
   console.log(`hover during the pull answered in ${hover.toFixed(0)} ms`);
   await client.stop();
+}
+
+function median(list: number[]): number {
+  const sorted = [...list].sort((a, b) => a - b);
+  return sorted.length % 2 ? sorted[(sorted.length - 1) / 2] : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
+}
+
+/** The state of the last `cloche/status` the server sent. */
+function lastStatus(client: TestClient): string | undefined {
+  const line = [...client.logs].reverse().find((l) => l.startsWith('status: '));
+  return line ? (JSON.parse(line.slice('status: '.length)) as { state: string }).state : undefined;
 }
 
 /** The first recipe of the workspace (in name order), the one the editor opens. */

@@ -14,6 +14,7 @@
  * What it does find is the best known so far; the scan may still find a better version or a clash,
  * which the analysis sees when it is redone over the whole workspace.
  */
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Diagnostic } from '../protocol';
 import { type Cookbook, type Workspace, hasMetadata } from './workspace';
@@ -104,6 +105,7 @@ export class CookbookLookup {
       grew = false;
       for (const cb of [...this.ws.all]) if (!this.followed.has(cb)) { this.follow(cb); grew = true; }
       for (const base of [...this.bases]) {
+        if (!this.isFolder(base)) continue;
         for (const name of this.names) {
           for (const folder of folderNames(name)) {
             const dir = path.join(base, folder);
@@ -114,6 +116,17 @@ export class CookbookLookup {
         }
       }
     }
+  }
+
+  private readonly folders = new Map<string, boolean>();
+  /** Whether a base exists (asked once: most repositories have no `cookbooks/` or fixture folders). */
+  private isFolder(dir: string): boolean {
+    let known = this.folders.get(dir);
+    if (known === undefined) {
+      try { known = fs.statSync(dir).isDirectory(); } catch { known = false; }
+      this.folders.set(dir, known);
+    }
+    return known;
   }
 
   /** A cookbook's needs: its repository's sources, the places its names may be, its `depends`. */
