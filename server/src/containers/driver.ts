@@ -153,9 +153,14 @@ export class ContainerDriver {
     return new ContainerDriver(await detectRuntime(preferred), opts);
   }
 
+  /** The runtime's environment (the daemon of a matrix `--host`), for every call. */
+  private envOption(): { env?: Record<string, string | undefined> } {
+    return this.runtime.env ? { env: this.runtime.env } : {};
+  }
+
   /** Runs the runtime CLI with a control timeout. */
   private cli(args: string[], timeoutMs = CONTROL_TIMEOUT_MS, input?: string | Buffer): Promise<RunResult> {
-    return run(this.runtime.command, args, { timeoutMs, input });
+    return run(this.runtime.command, args, { timeoutMs, input, ...this.envOption() });
   }
 
   /** Turns a failed control call into a ContainerError with advice. */
@@ -267,7 +272,7 @@ export class ContainerDriver {
       const body = Buffer.from(script);
       input = Buffer.concat([Buffer.from(`${body.length}\n`), body, Buffer.from(opts.stdin)]);
     }
-    const r = await run(this.runtime.command, args, { input, timeoutMs: opts.timeoutMs, signal: opts.signal, onOutput: opts.onOutput });
+    const r = await run(this.runtime.command, args, { input, timeoutMs: opts.timeoutMs, signal: opts.signal, onOutput: opts.onOutput, ...this.envOption() });
     const result: ExecResult = { code: r.code, stdout: r.stdout, stderr: r.stderr, timedOut: r.timedOut, aborted: r.aborted, durationMs: r.durationMs };
     if (r.spawnError) throw this.fail(args, r, id);
     if (r.timedOut || r.aborted || r.code === 0) return result;
@@ -419,7 +424,7 @@ export class ContainerDriver {
   async importRootfs(dir: string, image: string, timeoutMs = 10 * 60_000): Promise<void> {
     const script = 'set -o pipefail; tar -C "$1" -c . | "$2" import --change "CMD [\\"/bin/sh\\"]" - "$3" >/dev/null';
     const args = ['-c', script, 'cloche-import', dir, this.runtime.command, image];
-    const r = await run('bash', args, { timeoutMs });
+    const r = await run('bash', args, { timeoutMs, ...this.envOption() });
     if (r.code !== 0) throw new ContainerError('runtime', `Importing ${dir} as ${image} failed: ${describeFailure('bash', args, r)}`);
   }
 
@@ -430,7 +435,7 @@ export class ContainerDriver {
   async exportAsImage(id: string, image: string, changes: string[], timeoutMs = 10 * 60_000): Promise<void> {
     const script = 'set -o pipefail; c="$1"; id="$2"; img="$3"; shift 3; "$c" export "$id" | "$c" import "$@" - "$img" >/dev/null';
     const args = ['-c', script, 'cloche-export', this.runtime.command, id, image, ...changes.flatMap((c) => ['--change', c])];
-    const r = await run('bash', args, { timeoutMs });
+    const r = await run('bash', args, { timeoutMs, ...this.envOption() });
     if (r.code !== 0) throw new ContainerError('runtime', `Exporting ${id.slice(0, 12)} as ${image} failed: ${describeFailure('bash', args, r)}`);
     this.imageLabels.delete(image);
   }
@@ -442,7 +447,7 @@ export class ContainerDriver {
   cleanupOnExit(): () => void {
     if (this.exitHooks) return this.exitHooks;
     const onExit = (): void => {
-      if (this.created.size > 0) runSync(this.runtime.command, ['rm', '-f', '-v', ...this.created], 15_000);
+      if (this.created.size > 0) runSync(this.runtime.command, ['rm', '-f', '-v', ...this.created], 15_000, this.runtime.env);
     };
     const onSignal = (sig: NodeJS.Signals): void => {
       this.interruptedBy = sig;

@@ -18,8 +18,8 @@ export interface RunOptions {
   signal?: AbortSignal;
   /** Streams output as it arrives (the full text is still returned). */
   onOutput?: (chunk: string, stream: 'stdout' | 'stderr') => void;
-  /** Extra environment, merged over `process.env`. */
-  env?: Record<string, string>;
+  /** Extra environment, merged over `process.env`; `undefined` removes a variable (a `DOCKER_CONTEXT` that a `DOCKER_HOST` replaces). */
+  env?: Record<string, string | undefined>;
   /** Working directory (default: this process's). */
   cwd?: string;
   /** Time between SIGTERM and SIGKILL (default {@link KILL_GRACE_MS}): more for a child that cleans up on SIGTERM (a `cloche test` removing its container). */
@@ -39,6 +39,16 @@ export interface RunResult {
   /** Set when the program could not be started at all (e.g. ENOENT: not installed). */
   spawnError?: string;
   durationMs: number;
+}
+
+/** `process.env` with `env` over it, its `undefined` values removed. */
+function withEnv(env: Record<string, string | undefined>): NodeJS.ProcessEnv {
+  const out: NodeJS.ProcessEnv = { ...process.env };
+  for (const [k, v] of Object.entries(env)) {
+    if (v === undefined) delete out[k];
+    else out[k] = v;
+  }
+  return out;
 }
 
 /** Time between SIGTERM and SIGKILL; docker CLIs exit promptly on SIGTERM. */
@@ -63,7 +73,7 @@ export function run(cmd: string, args: readonly string[], opts: RunOptions): Pro
       // A process group of its own, so a kill reaches grandchildren too.
       detached: true,
       stdio: ['pipe', 'pipe', 'pipe'],
-      env: opts.env ? { ...process.env, ...opts.env } : process.env,
+      env: opts.env ? withEnv(opts.env) : process.env,
       ...(opts.cwd ? { cwd: opts.cwd } : {}),
     });
 
@@ -134,9 +144,9 @@ export function describeFailure(cmd: string, args: readonly string[], r: RunResu
  * Synchronous variant, only for `process.on('exit')` hooks where no async work can run.
  * Bounded by `timeoutMs`; never throws.
  */
-export function runSync(cmd: string, args: readonly string[], timeoutMs: number): { code: number | null } {
+export function runSync(cmd: string, args: readonly string[], timeoutMs: number, env?: Record<string, string | undefined>): { code: number | null } {
   try {
-    const r = spawnSync(cmd, args, { timeout: timeoutMs, stdio: 'ignore', killSignal: 'SIGKILL' });
+    const r = spawnSync(cmd, args, { timeout: timeoutMs, stdio: 'ignore', killSignal: 'SIGKILL', env: env ? withEnv(env) : process.env });
     return { code: r.status };
   } catch {
     return { code: null };

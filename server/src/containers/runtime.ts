@@ -22,6 +22,12 @@ export interface Runtime {
   version: string;
   /** Why this runtime was chosen over the preferred one (docker unreachable, podman used): say it on stderr. */
   fallback?: string;
+  /**
+   * Environment of every call, over this process's: the daemon to reach (`DOCKER_HOST` or
+   * `DOCKER_CONTEXT`, podman's `CONTAINER_HOST` or `CONTAINER_CONNECTION`) for a matrix `--host`;
+   * absent: the environment's own daemon.
+   */
+  env?: Record<string, string | undefined>;
 }
 
 /** Raised when no usable runtime answers; the message says what to do. */
@@ -51,10 +57,11 @@ function advice(name: RuntimeName): string {
     : 'install docker.io and start dockerd (or set DOCKER_HOST / a docker context to a daemon that runs)';
 }
 
-/** Where the docker CLI looks for its daemon, when the environment says (DOCKER_HOST, DOCKER_CONTEXT). */
-function dockerTarget(): string {
-  const host = process.env.DOCKER_HOST;
-  const context = process.env.DOCKER_CONTEXT;
+/** Where the docker CLI looks for its daemon, when the environment says (DOCKER_HOST, DOCKER_CONTEXT; `env` over this process's). */
+function dockerTarget(env?: Record<string, string | undefined>): string {
+  const get = (k: string) => (env && k in env ? env[k] : process.env[k]);
+  const host = get('DOCKER_HOST');
+  const context = get('DOCKER_CONTEXT');
   return host ? ` at DOCKER_HOST=${host}` : context ? ` of DOCKER_CONTEXT=${context}` : '';
 }
 
@@ -63,17 +70,17 @@ function dockerTarget(): string {
  * Returns the runtime, or a one-line reason why it does not answer (for docker with its CLI
  * installed: that the daemon is unreachable, and where it was looked for).
  */
-export async function probeRuntime(name: RuntimeName, command: string = name): Promise<Runtime | string> {
-  const r = await run(command, ['version', '--format', '{{.Server.Version}}'], { timeoutMs: PROBE_TIMEOUT_MS });
+export async function probeRuntime(name: RuntimeName, command: string = name, env?: Record<string, string | undefined>): Promise<Runtime | string> {
+  const r = await run(command, ['version', '--format', '{{.Server.Version}}'], { timeoutMs: PROBE_TIMEOUT_MS, ...(env ? { env } : {}) });
   if (r.spawnError) return `${name}: not installed (${command} could not be started)`;
-  const daemon = name === 'docker' ? `docker is unreachable: the daemon${dockerTarget()} ` : `${name}: `;
+  const daemon = name === 'docker' ? `docker is unreachable: the daemon${dockerTarget(env)} ` : `${name}: `;
   if (r.timedOut) return `${daemon}did not answer within ${PROBE_TIMEOUT_MS / 1000} s`;
   const version = r.stdout.trim();
   if (r.code !== 0 || !version) {
     const why = r.stderr.trim().split('\n').pop() || `exit ${r.code}`;
     return name === 'docker' ? `${daemon}did not answer (${why})` : `${name}: ${why}`;
   }
-  return { name, command, createFlags: runtimeCreateFlags(name), idField: name === 'podman' ? '.ID' : '.Id', version };
+  return { name, command, createFlags: runtimeCreateFlags(name), idField: name === 'podman' ? '.ID' : '.Id', version, ...(env ? { env } : {}) };
 }
 
 /**
@@ -107,9 +114,28 @@ export async function detectRuntime(preferred?: RuntimeName | 'auto'): Promise<R
  */
 export async function cgroupVersion(runtime: Runtime): Promise<'1' | '2'> {
   const format = runtime.name === 'podman' ? '{{.Host.CgroupsVersion}}' : '{{.CgroupVersion}}';
-  const r = await run(runtime.command, ['info', '--format', format], { timeoutMs: PROBE_TIMEOUT_MS });
+  const r = await run(runtime.command, ['info', '--format', format], { timeoutMs: PROBE_TIMEOUT_MS, ...(runtime.env ? { env: runtime.env } : {}) });
   const v = r.code === 0 ? r.stdout.trim().replace(/^v/, '') : '';
   if (v === '1' || v === '2') return v;
   const local = await run('stat', ['-fc', '%T', '/sys/fs/cgroup'], { timeoutMs: PROBE_TIMEOUT_MS });
   return local.stdout.trim() === 'cgroup2fs' ? '2' : '1';
+}
+
+/** What a daemon's machine has, from its `info`: CPUs, memory, and the containers running there now. */
+export interface DaemonCapacity { cpus: number; memoryBytes: number; runningContainers: number }
+
+/**
+ * Asks the runtime's daemon for its machine's capacity (docker: `NCPU`, `MemTotal`,
+ * `ContainersRunning`; podman: `Host.CPUs`, `Host.MemTotal`, `Store.ContainerStore.Running`).
+ * Returns a one-line reason when it does not answer, or answers something else.
+ */
+export async function daemonCapacity(runtime: Runtime): Promise<DaemonCapacity | string> {
+  const format = runtime.name === 'podman' ? '{{.Host.CPUs}} {{.Host.MemTotal}} {{.Store.ContainerStore.Running}}' : '{{.NCPU}} {{.MemTotal}} {{.ContainersRunning}}';
+  const r = await run(runtime.command, ['info', '--format', format], { timeoutMs: PROBE_TIMEOUT_MS, ...(runtime.env ? { env: runtime.env } : {}) });
+  if (r.timedOut) return `${runtime.name} info did not answer within ${PROBE_TIMEOUT_MS / 1000} s`;
+  const [cpus, memoryBytes, runningContainers] = r.stdout.trim().split(/\s+/).map(Number);
+  if (r.code !== 0 || ![cpus, memoryBytes, runningContainers].every((n) => Number.isFinite(n) && n >= 0)) {
+    return `${runtime.name} info did not say its CPUs and memory (${(r.stderr.trim() || r.stdout.trim()).split('\n').pop() || `exit ${r.code}`})`;
+  }
+  return { cpus, memoryBytes, runningContainers };
 }

@@ -27,15 +27,18 @@ export function junitXml(results: readonly CellResult[], opts: { name: string; d
   const failures = c.failed + c.incomplete + c['not-idempotent'];
   const totals = { tests: results.length, failures, errors: c.error, skipped: c.skipped, time: time(opts.durationMs) };
   const cases = results.map((r) => {
-    const head = `    <testcase${attrs({ classname: opts.name, name: `${r.suite}-${r.platform}`, time: time(r.durationMs) })}`;
+    const open = `    <testcase${attrs({ classname: opts.name, name: `${r.suite}-${r.platform}`, time: time(r.durationMs) })}`;
+    // The host a cell ran on (`--host`), as a property CI reports show with the testcase.
+    const head = r.host ? `${open}>\n      <properties>\n        <property${attrs({ name: 'host', value: r.host })}/>\n      </properties>` : undefined;
     const why = r.reason ?? r.verdict;
-    const detail = [`suite ${r.suite}, platform ${r.platform}`, r.image ? `image ${r.image}` : '', r.changed !== undefined ? `${r.changed} steps changed` : '', why]
+    const detail = [`suite ${r.suite}, platform ${r.platform}`, r.host ? `host ${r.host}` : '', r.image ? `image ${r.image}` : '', r.changed !== undefined ? `${r.changed} steps changed` : '', why]
       .filter(Boolean).join('\n');
+    const body = (inner?: string): string => (inner === undefined ? (head ? `${head}\n    </testcase>` : `${open}/>`) : `${head ?? `${open}>`}\n      ${inner}\n    </testcase>`);
     switch (r.verdict) {
-      case 'passed': return `${head}/>`;
-      case 'skipped': return `${head}>\n      <skipped${attrs({ message: why })}/>\n    </testcase>`;
-      case 'error': return `${head}>\n      <error${attrs({ message: why, type: 'error' })}>${xmlEscape(detail)}</error>\n    </testcase>`;
-      default: return `${head}>\n      <failure${attrs({ message: why, type: r.verdict })}>${xmlEscape(detail)}</failure>\n    </testcase>`;
+      case 'passed': return body();
+      case 'skipped': return body(`<skipped${attrs({ message: why })}/>`);
+      case 'error': return body(`<error${attrs({ message: why, type: 'error' })}>${xmlEscape(detail)}</error>`);
+      default: return body(`<failure${attrs({ message: why, type: r.verdict })}>${xmlEscape(detail)}</failure>`);
     }
   });
   return ['<?xml version="1.0" encoding="UTF-8"?>',

@@ -28,6 +28,10 @@ export interface CellResult extends MatrixCell {
   reason?: string;
   /** The image it ran on (or would have: the one that is missing). */
   image?: string;
+  /** The `--host` it ran on (with `--host` only). */
+  host?: string;
+  /** Skipped because every host that has its image was lost (or got no share of `--concurrency`), not for want of an image: it fails the matrix. */
+  notRun?: boolean;
   /** The converge's own time and the idempotence re-plan's, from its report (the rest of `durationMs` is the cell's overhead). */
   convergeMs?: number;
   idempotenceMs?: number;
@@ -39,8 +43,8 @@ export type MatrixEvent =
   | { kind: 'queued' }
   /** Not run: no image for its platform can be had here (`reason`), or none is built yet (`build`: the command that builds it). */
   | { kind: 'skipped'; reason: string; image?: string; build?: string }
-  /** Its test started (a `cloche test` of its own), on this image. */
-  | { kind: 'started'; image: string }
+  /** Its test started (a `cloche test` of its own), on this image (and with `--host`, on this host). */
+  | { kind: 'started'; image: string; host?: string }
   /** A line of the cell's `cloche test --format jsonl` stream, as it comes (`ConvergeStreamLine`: events, idempotence-start, the report). */
   | { kind: 'converge'; line: ConvergeStreamLine }
   /** A line its test wrote to stderr (notes, warnings, errors). */
@@ -51,6 +55,23 @@ export type MatrixEvent =
 /** Counts of cells by verdict. */
 export type VerdictCounts = Record<CellVerdict, number>;
 
+/** A `--host` of the matrix, in the summary: what its daemon said, the cells it took at once, and whether it lasted. */
+export interface HostSummary {
+  name: string;
+  /** `up`: it answered to the end; `lost`: it stopped answering mid-run; `unreachable`: it did not answer at the start (no cell ran there). */
+  state: 'up' | 'lost' | 'unreachable';
+  /** Why it was lost or unreachable. */
+  reason?: string;
+  cpus?: number;
+  memoryBytes?: number;
+  /** Containers running there when the matrix started. */
+  runningContainers?: number;
+  /** Cells it ran at once (matrixHosts.ts `hostSlots` of its free capacity, or its share of `--concurrency`). */
+  slots: number;
+  /** Cells that ran (or started) there. */
+  cells: number;
+}
+
 /** The last line of `--format jsonl`. */
 export interface MatrixSummary {
   cells: CellResult[];
@@ -58,6 +79,8 @@ export interface MatrixSummary {
   durationMs: number;
   concurrency: number;
   exitCode: number;
+  /** With `--host`: each host, in the order given. */
+  hosts?: HostSummary[];
 }
 
 /** `cloche test --matrix --format jsonl`: one of these per stdout line. */
@@ -196,11 +219,13 @@ export function cellResultOf(cell: MatrixCell, run: { exitCode: number | null; r
 /**
  * The matrix's exit code: 0 when at least one cell ran and every cell that ran passed (skipped
  * cells are warned about, and fail only with `strict`); 1 when a cell failed, was incomplete, not
- * idempotent or could not run its test, when nothing ran at all, or when `strict` and a cell was skipped.
+ * idempotent or could not run its test, when a cell was not run for want of a host (`notRun`),
+ * when nothing ran at all, or when `strict` and a cell was skipped.
  */
 export function matrixExitCode(results: readonly CellResult[], strict: boolean): number {
   const c = countVerdicts(results);
   if (c.failed || c.incomplete || c['not-idempotent'] || c.error) return 1;
+  if (results.some((r) => r.notRun)) return 1;
   if (c.passed === 0) return 1;
   return strict && c.skipped ? 1 : 0;
 }
