@@ -30,8 +30,8 @@ export function eventLine(cell: MatrixCell, event: MatrixEvent): string | undefi
     case 'skipped': return `skip     ${cellName(cell)}: ${plain(event.reason)}\n`;
     case 'finished': {
       const r = event.result;
-      if (r.verdict === 'skipped') return undefined; // its skipped line said it
       if (r.notRun) return `not run  ${cellName(cell)}: ${plain(r.reason ?? 'no host left')}\n`;
+      if (r.verdict === 'skipped') return undefined; // its skipped line said it
       const changed = r.changed === undefined ? '' : `, ${r.changed} changed`;
       const host = r.host ? `, host ${plain(r.host)}` : '';
       return `${WORD[r.verdict].padEnd(8)} ${cellName(cell)} (${seconds(r.durationMs)}${changed}${host})${r.reason ? `: ${plain(r.reason)}` : ''}\n`;
