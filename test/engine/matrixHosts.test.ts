@@ -42,6 +42,9 @@ function cookbook(kitchen: string): string {
 const PLATFORMS = ['platforms:', '  - name: debian-12', '  - name: only-b', '    driver:', `      image: ${ONLY_B}`, '  - name: nowhere', '    driver:', '      image: cloche-test/nowhere:1'];
 const suite = (name: string, extra: string[] = []) => [`  - name: ${name}`, "    run_list: ['recipe[matrix_fx::default]']", ...extra];
 
+/** The main daemon's bridge interface (`docker0`) as `index: name`, or undefined: the second daemon must leave it alone. */
+const mainBridge = (): string | undefined => spawnSync('ip', ['-o', 'link', 'show', 'docker0'], { encoding: 'utf8' }).stdout.split(':').slice(0, 2).join(':') || undefined;
+
 /** Cloche containers of this cookbook on a host (running or not). */
 const containersOf = (host: string, dir: string): string[] =>
   spawnSync('docker', ['-H', host, 'ps', '-a', '-q', '--filter', 'label=cloche.managed=true', '--filter', `label=cloche.workspace=${dir}`], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean);
@@ -92,9 +95,11 @@ const resultOf = (s: MatrixSummary, cell: string): CellResult => s.cells.find((c
 describe('cloche test --matrix --host: two Docker daemons (this machine\'s and a second one the test starts)', () => {
   let docker: ContainerDriver | string | undefined;
   let b: SecondDaemon | string | undefined;
+  let bridgeBefore: string | undefined;
   before(async () => {
     docker = await connectDocker();
     if (typeof docker === 'string') return;
+    bridgeBefore = mainBridge();
     b = startSecondDaemon(['cloche/debian:12']);
     if (typeof b === 'string') {
       if (process.env.CI) throw new Error(`CI is set but a second Docker daemon could not be started: ${b}`);
@@ -185,5 +190,15 @@ describe('cloche test --matrix --host: two Docker daemons (this machine\'s and a
     assert.match(m.stderr(), new RegExp(`warning: host ${B.host} stopped answering .*the cells it had not started go to the other hosts`));
     assert.match(m.stderr(), /error: 1 cell not run, no host left to run them: later on only-b/);
     assert.deepEqual(containersOf(A, dir), [], 'no container left on A');
+  });
+
+  test('removed, the second daemon leaves nothing behind and the main daemon\'s docker0 bridge is the same interface', { timeout: 150_000 }, (t) => {
+    const B = ready(t);
+    if (!B) return;
+    B.stop();
+    assert.equal(existsSync(B.dir), false, 'its folder is gone');
+    assert.equal(readFileSync('/proc/mounts', 'utf8').includes(B.dir), false, 'nothing of it is mounted');
+    if (!bridgeBefore) { t.skip('the main daemon has no docker0 here'); return; }
+    assert.equal(mainBridge(), bridgeBefore);
   });
 });

@@ -1,9 +1,10 @@
 /**
  * A second Docker daemon on this machine, for `cloche test --matrix --host` (the engine test and
  * `npm run bench:matrix`): its own socket, data root, exec root and pidfile in a temporary folder,
- * no bridge and no iptables rules (so it cannot clash with the main daemon's networks; its
- * containers run with `--network none`), and Cloche's images loaded into it from the main daemon
- * (`docker save | docker -H … load`).
+ * and a network namespace of its own (`unshare --net`) with no bridge and no iptables rules, so it
+ * cannot touch the main daemon's networks (dockerd with `--bridge none` deletes any `docker0` it
+ * sees: in the machine's namespace that would be the main daemon's bridge); its containers run with
+ * `--network none`. Cloche's images are loaded into it from the main daemon (`docker save | docker -H … load`).
  *
  * `kill()` stands for a machine that dies: dockerd and its containerd get SIGKILL (by their
  * pidfiles), so the socket stops answering while the containers' processes are orphaned.
@@ -17,9 +18,9 @@ import { existsSync, mkdtempSync, openSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-/** The daemon's flags (the same for its restart in `stop`). */
+/** The daemon's command after `unshare --net` (the same for its restart in `stop`). */
 const FLAGS = (dir: string): string[] => [
-  '--host', `unix://${dir}/docker.sock`, '--data-root', `${dir}/data`, '--exec-root', `${dir}/exec`, '--pidfile', `${dir}/docker.pid`,
+  'dockerd', '--host', `unix://${dir}/docker.sock`, '--data-root', `${dir}/data`, '--exec-root', `${dir}/exec`, '--pidfile', `${dir}/docker.pid`,
   '--bridge', 'none', '--iptables=false', '--ip6tables=false', '--ip-masq=false',
 ];
 
@@ -50,7 +51,7 @@ if [ -d "$dir/data" ] && ! up; then
   d=$(pid_of "$dir/docker.pid"); c=$(pid_of "$dir/exec/containerd/containerd.pid")
   alive "$d" && kill -9 "$d"; alive "$c" && kill -9 "$c"
   rm -f "$dir/docker.pid" "$dir/exec/containerd/containerd.pid"
-  setsid dockerd "$@" >>"$dir/dockerd.log" 2>&1 < /dev/null &
+  setsid unshare --net "$@" >>"$dir/dockerd.log" 2>&1 < /dev/null &
   for i in $(seq 1 60); do up && break; sleep 0.5; done
 fi
 if up; then
@@ -90,6 +91,7 @@ export interface SecondDaemon {
 export function startSecondDaemon(images: readonly string[]): SecondDaemon | string {
   if (process.getuid?.() !== 0) return 'a second Docker daemon needs root';
   if (spawnSync('dockerd', ['--version'], { stdio: 'ignore' }).status !== 0) return 'dockerd is not installed';
+  if (spawnSync('unshare', ['--net', 'true'], { stdio: 'ignore' }).status !== 0) return 'unshare --net does not work here (a network namespace of its own is needed)';
   // A short path: the socket's must fit in sockaddr_un (108 bytes).
   const dir = mkdtempSync(join(tmpdir(), 'cloche-d2-'));
   const host = `unix://${dir}/docker.sock`;
@@ -102,7 +104,7 @@ export function startSecondDaemon(images: readonly string[]): SecondDaemon | str
   };
   process.on('exit', stop);
   const log = openSync(join(dir, 'dockerd.log'), 'a');
-  const child = spawn('dockerd', FLAGS(dir), { detached: true, stdio: ['ignore', log, log] });
+  const child = spawn('unshare', ['--net', ...FLAGS(dir)], { detached: true, stdio: ['ignore', log, log] });
   child.unref();
   if (!waitUp(host, 30)) {
     const tail = existsSync(join(dir, 'dockerd.log')) ? readFileSync(join(dir, 'dockerd.log'), 'utf8').trim().split('\n').slice(-3).join(' | ') : '';
