@@ -17,7 +17,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Diagnostic } from '../protocol';
-import { type Cookbook, type Workspace, hasMetadata } from './workspace';
+import type { Cookbook, Workspace } from './workspace';
+import { hasMetadata } from './enclosingCookbook';
 import { repositoryOf, repositoryRoot } from './repository';
 import type { Resolution } from './resolution';
 

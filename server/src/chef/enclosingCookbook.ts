@@ -5,11 +5,16 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
+/** Whether a folder holds a metadata file (is a cookbook folder). */
+export function hasMetadata(dir: string): boolean {
+  return fs.existsSync(path.join(dir, 'metadata.rb')) || fs.existsSync(path.join(dir, 'metadata.json'));
+}
+
 /** The cookbook folder containing `p` (itself or up to a few levels up), if any. */
 export function enclosingCookbook(p: string): string | undefined {
   let dir = fs.existsSync(p) && fs.statSync(p).isDirectory() ? p : path.dirname(p);
   for (let i = 0; i < 6; i++) {
-    if (fs.existsSync(path.join(dir, 'metadata.rb')) || fs.existsSync(path.join(dir, 'metadata.json'))) return dir;
+    if (hasMetadata(dir)) return dir;
     const up = path.dirname(dir);
     if (up === dir) break;
     dir = up;

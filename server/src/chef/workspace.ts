@@ -10,6 +10,7 @@ import * as path from 'node:path';
 import { parseRuby, type ParsedRuby } from '../ruby/prism';
 
 export { enclosingCookbook } from './enclosingCookbook';
+import { hasMetadata } from './enclosingCookbook';
 
 export interface CookbookFiles {
   attributes: string[];
@@ -52,10 +53,6 @@ const COOKBOOK_PARTS = new Set(['recipes', 'attributes', 'resources', 'providers
 /** How deep below a root cookbooks are searched. */
 const MAX_DEPTH = 6;
 
-/** Whether a folder holds a metadata file (is a cookbook folder). */
-export function hasMetadata(dir: string): boolean {
-  return fs.existsSync(path.join(dir, 'metadata.rb')) || fs.existsSync(path.join(dir, 'metadata.json'));
-}
 
 export class Workspace {
   /** Open documents: path → text (they win over the disk). */
