@@ -31,6 +31,7 @@ import { cookbookFindings } from './chef/check';
 import { CONFIG_FILE, ProjectConfigs, type SeverityMap } from './chef/projectConfig';
 import { CookbookLookup, pendingDiagnostics } from './chef/cookbookLookup';
 import type { Resolution } from './chef/resolution';
+import { cookbookOfItem } from './chef/inputs/runListExpansion';
 import { RunChoices, type CookbookRun, type RunSettings } from './runChoices';
 import { IndexJob } from './indexJob';
 
@@ -434,8 +435,8 @@ export class Analysis {
    */
   compileRunList(runList: string[], facts?: PlatformFacts, file?: string, chosen?: CookbookRun): { model: Model; compilation: Compilation } {
     if (file) this.locate(file);
-    this.lookUp(runList.map(cookbookNameOf));
-    const first = this.ws.named(runList[0]?.replace(/^recipe\[(.*)\]$/, '$1').split('::')[0] ?? '')[0];
+    this.lookUp(cookbooksOf(runList));
+    const first = this.ws.named(cookbookOfItem(runList[0] ?? '') ?? '')[0];
     const model = file ? this.modelFor(file) : first ? this.models.modelOf(first) : this.modelFor('');
     // The run's inputs (node attributes, roles, environment, a suite's) of the cookbook asking.
     const cb = (file ? this.ws.cookbookOf(path.resolve(file)) : undefined) ?? first;
@@ -480,12 +481,17 @@ export class Analysis {
     return !!owner && this.bodiesOf(owner).some((b) => b.file === d.file && b.line === d.line && b.code === d.code);
   }
 
+  /** What a cookbook's Ruby files say without a compilation: syntax errors and files nested too deep to parse. */
+  private syntaxOnly(cb: Cookbook): Diagnostic[] {
+    return rubyFilesOf(cb).flatMap((f) => [...syntaxDiagnostics(this.ws, f), ...parseFailureDiagnostics(this.ws, f)]);
+  }
+
   private compileCookbook(cb: Cookbook): CookbookAnalysis {
     const started = performance.now();
     // A picked suite's run list comes first (in the world of that run), then every recipe of the cookbook.
     const setup = this.runs.runOf(cb);
     const suiteRecipes = setup.setup.recipes ?? [];
-    if (this.lookUp(suiteRecipes.map(cookbookNameOf))) return this.compileCookbook(cb);
+    if (this.lookUp(cookbooksOf(suiteRecipes))) return this.compileCookbook(cb);
     const model = suiteRecipes.length ? this.models.modelForRun(cb, suiteRecipes) : this.models.modelOf(cb);
     const runList = [...new Set([...suiteRecipes, ...model.allRecipes(cb)])];
     const inCookbook = (f: string) => f.startsWith(cb.dir + path.sep);
@@ -494,7 +500,7 @@ export class Analysis {
     if (runList.length) {
       compilation = model.compile(runList, setup.facts, setup.setup.inputs);
       run = model.diagnostics(compilation);
-    } else run = [...rubyFilesOf(cb).flatMap((f) => [...syntaxDiagnostics(this.ws, f), ...parseFailureDiagnostics(this.ws, f)]), ...model.resolution.findings];
+    } else run = [...this.syntaxOnly(cb), ...model.resolution.findings];
     run.push(...setup.diagnostics);
     // The early index: a cookbook the run asks for that is not found yet is looked up, else said to be pending.
     let pending: string[] | undefined;
@@ -505,7 +511,7 @@ export class Analysis {
       pending = this.lookup.pendingOf(res, missing);
       if (pending.length) {
         const files = this.reportedFiles(cb);
-        run = [...rubyFilesOf(cb).flatMap((f) => [...syntaxDiagnostics(this.ws, f), ...parseFailureDiagnostics(this.ws, f)]), ...pendingDiagnostics(cb, files, pending), ...setup.diagnostics];
+        run = [...this.syntaxOnly(cb), ...pendingDiagnostics(cb, files, pending), ...setup.diagnostics];
       } else pending = undefined;
     }
     const diags = pending
@@ -523,9 +529,9 @@ export class Analysis {
   }
 }
 
-/** The cookbook a run-list item names (`recipe[x::y]`, `x::y`, `x`). */
-function cookbookNameOf(item: string): string {
-  return item.replace(/^recipe\[(.*)\]$/, '$1').split('::')[0];
+/** The cookbooks a run list's recipe items name. */
+function cookbooksOf(runList: string[]): string[] {
+  return runList.flatMap((item) => cookbookOfItem(item) ?? []);
 }
 
 /** Whether two analyses report the same diagnostics for every file. */

@@ -11,6 +11,7 @@ import { Model } from './model';
 import { type Resolution, resolve, repositoryCookbook, bestOf } from './resolution';
 import { type Repository, repositoryOf } from './repository';
 import type { Cookbook, Workspace } from './workspace';
+import { cookbookOfItem } from './inputs/runListExpansion';
 
 /** What checking and analysis need: the workspace, and the world a cookbook or a run is analysed in. */
 export interface ModelSource {
@@ -76,7 +77,7 @@ export class ModelSet implements ModelSource {
   private runEntries(home: Cookbook | undefined, runList: string[]): Cookbook[] {
     const entries: Cookbook[] = home ? [home] : [];
     for (const item of runList) {
-      const name = item.replace(/^recipe\[(.*)\]$/, '$1').split('::')[0];
+      const name = cookbookOfItem(item);
       if (!name || entries.some((e) => e.name === name)) continue;
       const pick = (home && (this.resolution(home).cookbooks.get(name) ?? repositoryCookbook(name, this.repository(home), this.ws))) ?? bestOf(this.ws.named(name));
       if (pick) entries.push(pick);

@@ -47,6 +47,11 @@ export function recipeOf(item: string): string | undefined {
   return r.includes('::') ? r : `${r}::default`;
 }
 
+/** The cookbook a recipe item names (`recipe[a::b]`, `a::b`, `a` → `a`); undefined for a role or what is not a recipe item. */
+export function cookbookOfItem(item: string): string | undefined {
+  return recipeOf(item)?.split('::')[0];
+}
+
 export function expandRunList(items: string[], origin: RunListOrigin, roles: RoleFinder, environment?: string): Expansion {
   const out: Expansion = { recipes: [], roles: [], layers: [], errors: [] };
   const visit = (list: string[], from: RunListOrigin, depth: number): void => {
