@@ -14,6 +14,7 @@ import {
 import { runPool } from '../../server/src/engine/matrixPool';
 import { eventLine, summaryTable } from '../../server/src/engine/matrixReport';
 import { junitXml, xmlEscape } from '../../server/src/engine/junit';
+import { deferred, tick } from './deferred';
 
 const KITCHEN: KitchenInfo = {
   file: '/cb/kitchen.yml',
@@ -129,14 +130,6 @@ describe('the matrix\'s exit code', () => {
   });
 });
 
-/** A job the test ends by hand. */
-function deferred<T>() {
-  let resolve!: (v: T) => void;
-  let reject!: (e: unknown) => void;
-  const promise = new Promise<T>((res, rej) => { resolve = res; reject = rej; });
-  return { promise, resolve, reject };
-}
-const tick = () => new Promise((r) => setImmediate(r));
 
 describe('the scheduler (fake cells)', () => {
   test('at most N at once, in order; a freed slot starts the next; a cell that throws does not stop the others', async () => {

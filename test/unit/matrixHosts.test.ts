@@ -16,14 +16,8 @@ import { hostConcurrency, hostSlots, parseHost, parseHosts, shareSlots } from '.
 import { runOnHosts, type JobOutcome } from '../../server/src/engine/matrixPool';
 import { eventLine, hostLine, summaryTable } from '../../server/src/engine/matrixReport';
 import { junitXml } from '../../server/src/engine/junit';
+import { deferred, tick } from './deferred';
 
-function deferred<T>() {
-  let resolve!: (v: T) => void;
-  let reject!: (e: unknown) => void;
-  const promise = new Promise<T>((res, rej) => { resolve = res; reject = rej; });
-  return { promise, resolve, reject };
-}
-const tick = () => new Promise((r) => setImmediate(r));
 const GiB = CELL_MEMORY_BYTES;
 
 describe('what a --host names', () => {

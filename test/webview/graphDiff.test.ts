@@ -132,14 +132,21 @@ describe('graph webview: run comparison', { skip: !chromiumAvailable() && 'Chrom
     await w.screenshot('diff-03-rolled-up-recipe');
   });
 
-  it('"Changed only" draws only the marked resources and their holders, survives a reload, and shows everything again', async () => {
+  /** The repeat graph with the comparison sent and "Changed only" turned on; `all`: the nodes drawn before. */
+  async function showChangedOnly() {
     const graph = graphWithRepeat();
     const w = await show(graph);
     const all = await w.page.locator('g.node').count();
     await sendDiff(w, diff);
-    let n = (await w.posted()).length;
+    const n = (await w.posted()).length;
     await w.page.locator('.toolbar .changed-only input').check();
     await w.waitFor('rendered', n);
+    return { graph, w, all };
+  }
+
+  it('"Changed only" draws only the marked resources and their holders, survives a reload, and shows everything again', async () => {
+    const { graph, w, all } = await showChangedOnly();
+    let n: number;
     const drawn = await w.page.locator('g.node').evaluateAll((els) => els.map((e) => e.getAttribute('data-key')));
     assert.deepEqual(drawn.sort(), [PKG, TEMPLATE, INDEX, SITE, `${EXECUTE}#2`].sort());
     assert.equal(await w.page.locator('g.node:not(.diff)').count(), 0);
@@ -201,13 +208,7 @@ describe('graph webview: run comparison', { skip: !chromiumAvailable() && 'Chrom
   });
 
   it('diff: null clears marks, removed entries, the line and the switch (turning "Changed only" off)', async () => {
-    const graph = graphWithRepeat();
-    const w = await show(graph);
-    const all = await w.page.locator('g.node').count();
-    await sendDiff(w, diff);
-    let n = (await w.posted()).length;
-    await w.page.locator('.toolbar .changed-only input').check();
-    await w.waitFor('rendered', n);
+    const { w, all } = await showChangedOnly();
     assert.ok(await w.page.locator('g.node').count() < all);
 
     await sendDiff(w, null);
@@ -224,7 +225,6 @@ describe('graph webview: run comparison', { skip: !chromiumAvailable() && 'Chrom
     await w.screenshot('diff-06-cleared');
 
     // A later comparison starts with the switch off.
-    n = (await w.posted()).length;
     await sendDiff(w, diff);
     assert.equal(await w.page.locator('.toolbar .changed-only input').isChecked(), false);
     assert.equal(await w.page.locator('g.node').count(), all);
