@@ -23,9 +23,8 @@ import { abortOn, type EngineDeps } from './engineUi';
 import { containerFlags, runtimeFlags, targetFlags } from './engineTarget';
 import { COMMANDS } from './commands';
 import { convergeProblems, parseProgressLine, progressText, verdictOf } from './convergeStream';
-import type { MatrixCell } from '../../server/src/engine/matrix';
+import type { MatrixCell, MatrixSummary } from '../../server/src/engine/matrix';
 import { batchTests, cellKey, cellStep, coveringSet, matrixArgs, parseMatrixLine, summaryText, type CellOutcome } from './testMatrix';
-import type { MatrixSummary } from '../../server/src/engine/matrix';
 
 
 /** What one test item runs, and whether its image is there (kitchen platforms). */
@@ -202,11 +201,7 @@ export class RecipeTests implements vscode.Disposable {
     }
     const verdict = verdictOf(report);
     if (verdict.ok) { run.passed(item, ms); return; }
-    const messages = convergeProblems(report).map((p) => {
-      const m = new vscode.TestMessage(p.message);
-      m.location = new vscode.Location(vscode.Uri.file(p.location.file), new vscode.Position(p.location.line - 1, Math.max(0, p.location.column - 1)));
-      return m;
-    });
+    const messages = convergeProblems(report).map((p) => testMessage(p.message, p.location));
     const all = [new vscode.TestMessage(verdict.text), ...messages];
     // Incomplete is not a failure of the cookbook: Cloche could not check all of it (the test errored).
     if (verdict.verdict === 'incomplete') run.errored(item, all, ms);
@@ -240,11 +235,7 @@ also runs, not reported: ${extra.map((c) => `${c.suite} · ${c.platform}`).join(
       if (o.state === 'passed') run.passed(item, o.durationMs);
       else if (o.state === 'skipped') run.skipped(item);
       else {
-        const messages = o.messages.map(({ message, problem }) => {
-          const m = new vscode.TestMessage(message);
-          if (problem) m.location = new vscode.Location(vscode.Uri.file(problem.location.file), new vscode.Position(problem.location.line - 1, Math.max(0, problem.location.column - 1)));
-          return m;
-        });
+        const messages = o.messages.map(({ message, problem }) => testMessage(message, problem?.location));
         if (o.state === 'failed') run.failed(item, messages, o.durationMs);
         else run.errored(item, messages, o.durationMs);
       }
@@ -300,6 +291,13 @@ cell ${l.cell.suite} · ${l.cell.platform} of this matrix, on ${step.image}
   dispose(): void { this.watcher.dispose(); this.controller.dispose(); }
 }
 
+
+/** A test message, at its source line when it has one. */
+function testMessage(text: string, at: { file: string; line: number; column: number } | undefined): vscode.TestMessage {
+  const m = new vscode.TestMessage(text);
+  if (at) m.location = new vscode.Location(vscode.Uri.file(at.file), new vscode.Position(at.line - 1, Math.max(0, at.column - 1)));
+  return m;
+}
 
 /** Test output is a terminal: lines end with CRLF. */
 function crlf(s: string): string { return s.replace(/\r?\n/g, '\r\n'); }
