@@ -6,7 +6,9 @@
  * --with-content` of the same run for scale (one side's compile). Medians of BENCH_RUNS (default 5)
  * runs: wall time of the parent's clock, and the child's CPU (user + system, its own
  * `process.resourceUsage()` written at exit by a preloaded script: steadier on a shared machine).
- * Prints, asserts nothing (target: ≤ 1 s between revisions).
+ * The CLI's code cache is written by a first run and read by every run counted; one line says what
+ * the same diff costs without it (`CLOCHE_CODE_CACHE=off`). Prints, asserts nothing (target: ≤ 1 s
+ * between revisions).
  * Run: npm run bench:diff [-- DECLARATIONS_PER_RECIPE]
  */
 import { spawnSync } from 'node:child_process';
@@ -34,13 +36,13 @@ function median(xs: number[]): number {
 let usageHook = '';
 
 /** Median wall and CPU time (ms) of `node dist/cli.js ARGS` in `cwd`, and the last run's stdout. */
-function time(cwd: string, args: string[]): { ms: number; cpu: number; stdout: string } {
+function time(cwd: string, args: string[], env: NodeJS.ProcessEnv = process.env): { ms: number; cpu: number; stdout: string } {
   const ms: number[] = [];
   const cpu: number[] = [];
   let stdout = '';
   for (let i = 0; i < RUNS; i++) {
     const t0 = process.hrtime.bigint();
-    const r = spawnSync(process.execPath, ['--require', usageHook, CLI, ...args], { cwd, encoding: 'utf8', maxBuffer: 1 << 28 });
+    const r = spawnSync(process.execPath, ['--require', usageHook, CLI, ...args], { cwd, encoding: 'utf8', maxBuffer: 1 << 28, env });
     ms.push(Number(process.hrtime.bigint() - t0) / 1e6);
     if (r.status !== 0 && r.status !== 1) throw new Error(`cloche ${args.join(' ')}: exit ${r.status}: ${r.stderr}`);
     cpu.push(Number(/BENCH_CPU (\S+)/.exec(r.stderr)?.[1] ?? NaN));
@@ -71,16 +73,20 @@ function main(): void {
     const r7 = path.join(cb, 'recipes/r7.rb');
     fs.writeFileSync(r7, fs.readFileSync(r7, 'utf8').replace("shell '/bin/bash'", "shell '/bin/sh'"));
 
+    // The first run writes the CLI's code cache if it is missing (launch/codeCache.ts); every run counted below reads it.
+    time(dir, ['--version']);
     const graph = time(dir, ['graph', cb, '--with-content', '--format', 'json']);
     const resources = (JSON.parse(graph.stdout) as { resources: unknown[] }).resources.length;
     const revisions = time(dir, ['diff', cb, '--from', 'HEAD~1', '--to', 'HEAD', '--format', 'json']);
     const summary = (JSON.parse(revisions.stdout) as { summary: Record<string, number> }).summary;
     const workingTree = time(dir, ['diff', cb, '--format', 'json']);
     const text = time(dir, ['diff', cb, '--from', 'HEAD~1', '--to', 'HEAD']);
+    const uncached = time(dir, ['diff', cb, '--from', 'HEAD~1', '--to', 'HEAD', '--format', 'json'], { ...process.env, CLOCHE_CODE_CACHE: 'off' });
     console.log(`cloche diff, ${resources} resources (1 cookbook, 10 recipes), whole process, medians of ${RUNS} runs:`);
     console.log(`  two revisions (json):        ${figures(revisions)} · ${JSON.stringify(summary)}`);
     console.log(`  two revisions (text):        ${figures(text)}`);
     console.log(`  working tree vs HEAD (json): ${figures(workingTree)}`);
+    console.log(`  two revisions (json) without the code cache: ${figures(uncached)}`);
     console.log(`  for scale, graph --with-content of one side: ${figures(graph)}`);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
