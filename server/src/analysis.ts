@@ -28,6 +28,7 @@ import { syntaxDiagnostics, rubyFilesOf } from './chef/rules/syntaxRule';
 import { parseFailureDiagnostics } from './chef/rules/nestingRule';
 import { actionBodyDiagnostics } from './chef/resourceBodies';
 import { cookbookFindings } from './chef/check';
+import { onlyCommentChanged } from './ruby/commentEdit';
 import { CONFIG_FILE, ProjectConfigs, type SeverityMap } from './chef/projectConfig';
 import { CookbookLookup, pendingDiagnostics } from './chef/cookbookLookup';
 import type { Resolution } from './chef/resolution';
@@ -70,6 +71,9 @@ export type FileRole = 'recipe' | 'attributes' | 'resource' | 'library' | 'metad
 
 /** Files whose change re-resolves the workspace: what the cookbooks are, and where a run takes them from. */
 const RESOLUTION_FILES = new Set(['metadata.rb', 'metadata.json', 'Berksfile', 'Policyfile.rb']);
+
+/** The roles of the Ruby files whose comment-only edits keep their cookbook's analysis (not metadata: it resolves). */
+const COMMENT_EDITS_KEEP = new Set<FileRole>(['recipe', 'attributes', 'resource', 'library']);
 
 export class Analysis {
   ws!: Workspace;
@@ -293,8 +297,14 @@ export class Analysis {
   setText(file: string, text: string | undefined): Set<string> {
     // A metadata file, Berksfile or Policyfile.rb opened as it is read already resolves nothing anew (no rescan).
     const same = text !== undefined && RESOLUTION_FILES.has(path.basename(file)) && this.ws.readFile(file) === text;
+    const before = text !== undefined && COMMENT_EDITS_KEEP.has(roleOf(path.resolve(file))) ? this.ws.parse(file) : undefined;
     this.ws.setOverlay(file, text);
     this.job?.ws.setOverlay(file, text);
+    // Typing in a comment changes nothing a compilation reads: the cookbook's analysis stays.
+    if (before && this.ws.cookbookOf(path.resolve(file))) {
+      const after = this.ws.parse(file);
+      if (after && onlyCommentChanged(before, after)) return new Set();
+    }
     const { dropped } = text === undefined ? { dropped: new Set<string>() } : this.locate(file);
     if (!same) for (const dir of this.fileChanged(file, 'changed')) dropped.add(dir);
     return dropped;
