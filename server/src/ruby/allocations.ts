@@ -74,6 +74,11 @@ export class AllocationMeter {
     this.add(units - Math.max(unitsBefore, known ?? 0));
   }
 
+  /** Charges what a kept call built the first time (callMemo.ts). */
+  chargeUnits(units: number): void {
+    if (units > 0) this.add(units);
+  }
+
   /** Charges `n` array elements built for a moment (the argument list a splat spreads into). */
   chargeElements(n: number): void {
     if (n > 0) this.add(n * ELEMENT);

@@ -14,7 +14,7 @@ import type { SourceLocation } from '../protocol';
 import { sliceSource } from './prism';
 import { type Value, type RubyObject, NIL, TRUE, FALSE, str, sym, int, unknown } from './values';
 import { RubyRaise } from './errors';
-import type { RModule, MethodEntry } from './objects';
+import { RModule, type MethodEntry } from './objects';
 import {
   Env, ControlFlow, BudgetExceeded, DEFAULT_BUDGETS,
   type FileUnit, type MethodDef, type LexicalScope, type Frame, type Budgets, type EvalFinding, type KernelFallback, type EvalCallContext,
@@ -62,6 +62,16 @@ export class Interpreter {
   readonly allocations: AllocationMeter;
   /** Syntax nodes under evaluation now (bounded by `budgets.nesting`). */
   nesting = 0;
+  /** The deepest `nesting` and `depth` since {@link startPeaks} (what a kept call used, callMemo.ts). */
+  nestingPeak = 0;
+  depthPeak = 0;
+  /**
+   * Counts what made an evaluation depend on more than the values it was given: a native method of
+   * an object, instance, class and global variables, constants other than modules, `self`, `yield`,
+   * `super`, definitions, identity tests, a bound reached (callMemo.ts keeps a call only when none
+   * happened while it ran).
+   */
+  effects = 0;
   /** Files whose evaluation met the nesting bound (each is reported once). */
   private readonly tooDeepIn = new Set<string>();
   /** Reasons of the unknown conditions we are currently inside (innermost last). */
@@ -166,6 +176,27 @@ export class Interpreter {
     return this.stepsBefore + this.steps;
   }
 
+  /** Takes the steps a kept call took the first time (callMemo.ts), against the same budget. */
+  chargeSteps(n: number): void {
+    this.steps += n;
+    if (this.steps > this.budgets.steps) throw new BudgetExceeded(`more than ${this.budgets.steps} evaluation steps`);
+  }
+
+  /** Starts measuring how deep a call nests; {@link endPeaks} fills in what it reached. */
+  startPeaks(): { nesting: number; depth: number; outerNesting: number; outerDepth: number } {
+    const p = { nesting: 0, depth: 0, outerNesting: this.nestingPeak, outerDepth: this.depthPeak };
+    this.nestingPeak = this.nesting;
+    this.depthPeak = this.depth;
+    return p;
+  }
+
+  endPeaks(p: { nesting: number; depth: number; outerNesting: number; outerDepth: number }): void {
+    p.nesting = this.nestingPeak;
+    p.depth = this.depthPeak;
+    this.nestingPeak = Math.max(p.outerNesting, p.nesting);
+    this.depthPeak = Math.max(p.outerDepth, p.depth);
+  }
+
   tick(): void {
     if (++this.steps > this.budgets.steps) throw new BudgetExceeded(`more than ${this.budgets.steps} evaluation steps`);
   }
@@ -208,7 +239,7 @@ export class Interpreter {
     if (!node) return NIL;
     this.tick();
     if (this.nesting >= this.budgets.nesting) return this.tooDeep(node, env, `more than ${this.budgets.nesting} nested syntax nodes`);
-    this.nesting++;
+    if (++this.nesting > this.nestingPeak) this.nestingPeak = this.nesting;
     try {
       return this.dispatch(node, env);
     } catch (e) {
@@ -224,6 +255,7 @@ export class Interpreter {
 
   /** A node nested too deeply to evaluate: unknown, said once per file; what encloses it goes on. */
   private tooDeep(node: N, env: Env, what: string): Value {
+    this.effects++;
     const loc = this.locOf(env.unit, node);
     if (!this.tooDeepIn.has(loc.file)) {
       this.tooDeepIn.add(loc.file);
@@ -243,7 +275,11 @@ export class Interpreter {
       case 'StringNode': return str(node.unescaped.value);
       case 'EmbeddedStatementsNode': return node.statements ? this.evalNode(node.statements, env) : NIL;
       case 'InterpolatedStringNode': return literals.interpolate(this, node.parts, env, (s) => str(s));
-      case 'ConstantReadNode': case 'ConstantPathNode': return variables.readConstant(this, node, env);
+      case 'ConstantReadNode': case 'ConstantPathNode': {
+        const v = variables.readConstant(this, node, env);
+        if (!(v.k === 'object' && v.obj instanceof RModule) || this.constants.size) this.effects++;
+        return v;
+      }
       case 'LocalVariableWriteNode': { const v = this.evalNode(node.value, env); env.assign(node.name, v); return v; }
       case 'IfNode': return control.evalIf(this, node.predicate, node.statements, node.subsequent, env, false);
       case 'ElseNode': return node.statements ? this.evalNode(node.statements, env) : NIL;
@@ -260,7 +296,7 @@ export class Interpreter {
       case 'NilNode': return NIL;
       case 'ParenthesesNode': return node.body ? this.evalNode(node.body, env) : NIL;
       case 'InstanceVariableReadNode': return variables.readIvar(this, node.name, env, node);
-      case 'SelfNode': return { k: 'object', obj: env.self };
+      case 'SelfNode': this.effects++; return { k: 'object', obj: env.self };
       case 'NextNode': throw new ControlFlow('next', calls.argsValue(this, node.arguments_, env));
       case 'ProgramNode': return this.evalNode(node.statements, env);
       case 'FloatNode': return { k: 'float', v: node.value };
@@ -284,8 +320,10 @@ export class Interpreter {
       case 'NumberedReferenceReadNode': case 'BackReferenceReadNode': return variables.lastMatchRead(this, node, env);
       case 'GlobalVariableReadNode':
         if (node.name === '$~') return variables.lastMatchRead(this, node, env);
+        this.effects++;
         return unknown(`global variable ${node.name ?? ''} is not known statically`, this.locOf(u, node));
       case 'GlobalVariableWriteNode': case 'GlobalVariableOrWriteNode': case 'GlobalVariableOperatorWriteNode': case 'GlobalVariableAndWriteNode':
+        this.effects++;
         return this.evalNode(node.value, env);
       case 'ClassVariableReadNode': return variables.readClassVar(this, node, env);
       case 'ClassVariableWriteNode': case 'ClassVariableOrWriteNode': case 'ClassVariableOperatorWriteNode': case 'ClassVariableAndWriteNode':
@@ -300,18 +338,18 @@ export class Interpreter {
       case 'BreakNode': throw new ControlFlow('break', calls.argsValue(this, node.arguments_, env));
       case 'RedoNode': case 'RetryNode': return unknown('retry/redo is not evaluated', this.locOf(u, node));
       case 'RescueModifierNode': return control.rescueModifier(this, node, env);
-      case 'DefinedNode': return control.evalDefined(this, node, env);
+      case 'DefinedNode': this.effects++; return control.evalDefined(this, node, env);
       case 'FlipFlopNode': return unknown('flip-flop is not evaluated', this.locOf(u, node));
       case 'IndexOrWriteNode': case 'IndexAndWriteNode': case 'IndexOperatorWriteNode': return variables.indexOpWrite(this, node, env);
       case 'CallOrWriteNode': case 'CallAndWriteNode': case 'CallOperatorWriteNode': return variables.attrOpWrite(this, node, env);
       case 'LambdaNode': return { k: 'proc', proc: calls.makeProc(this, node, env) };
-      case 'DefNode': return definitions.defineMethod(this, node, env);
-      case 'ClassNode': case 'ModuleNode': return definitions.classBody(this, node, env);
-      case 'SingletonClassNode': return definitions.singletonClassBody(this, node, env);
-      case 'AliasMethodNode': return definitions.aliasMethod(this, node, env);
-      case 'AliasGlobalVariableNode': case 'UndefNode': case 'PreExecutionNode': case 'PostExecutionNode': return NIL;
-      case 'YieldNode': return calls.evalYield(this, node, env);
-      case 'SuperNode': case 'ForwardingSuperNode': return calls.evalSuper(this, node, env);
+      case 'DefNode': this.effects++; return definitions.defineMethod(this, node, env);
+      case 'ClassNode': case 'ModuleNode': this.effects++; return definitions.classBody(this, node, env);
+      case 'SingletonClassNode': this.effects++; return definitions.singletonClassBody(this, node, env);
+      case 'AliasMethodNode': this.effects++; return definitions.aliasMethod(this, node, env);
+      case 'AliasGlobalVariableNode': case 'UndefNode': case 'PreExecutionNode': case 'PostExecutionNode': this.effects++; return NIL;
+      case 'YieldNode': this.effects++; return calls.evalYield(this, node, env);
+      case 'SuperNode': case 'ForwardingSuperNode': this.effects++; return calls.evalSuper(this, node, env);
       case 'SplatNode': return node.expression ? this.evalNode(node.expression, env) : NIL;
       case 'MatchWriteNode': return variables.matchWrite(this, node, env);
       case 'MatchPredicateNode': case 'MatchRequiredNode': return unknown('pattern matching is not evaluated', this.locOf(u, node));

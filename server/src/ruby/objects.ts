@@ -28,6 +28,7 @@ export interface MethodEntry {
 export type DynamicMethods = (name: string) => NativeMethod | undefined;
 
 let worldVersion = 0;
+export function currentWorldVersion(): number { return worldVersion; }
 /** Any change to a method table or an ancestor list: lookup caches made before it are stale. */
 function bump(): void { worldVersion++; }
 
@@ -111,6 +112,11 @@ export class RModule implements RubyObject {
    */
   private bare(): boolean {
     return this.attachedTo !== undefined && this.methods.size === 0 && this.includes.length === 0 && this.prepends.length === 0 && !this.dynamic;
+  }
+
+  /** A singleton class nothing was defined in: every lookup through it is its superclass's. */
+  isBareSingleton(): boolean {
+    return this.bare();
   }
 
   /** Ruby's ancestor list: prepends, the module, its includes (latest first), then the superclass's. */

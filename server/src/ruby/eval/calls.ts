@@ -16,6 +16,7 @@ import { assignTarget } from './variables';
 import { RubyRaise } from '../errors';
 import { recordMatch } from '../core/lastMatch';
 import { allocationUnits } from '../allocations';
+import { memoizedCall } from '../callMemo';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type N = any;
@@ -69,9 +70,11 @@ function answerFunction(it: Interpreter, name: string, args: Value[], ctx: EvalC
     const r = dispatch(it, selfV, self, name, args, ctx);
     if (r !== undefined) return r;
   } else {
+    it.effects++;
     const r = self.call(name, args, ctx) ?? invokeFound(it, it.world.object.findMethod(name), selfV, self, args, ctx);
     if (r !== undefined) return r;
   }
+  it.effects++;
   const k = it.kernel?.(name, args, ctx);
   if (k !== undefined) return k;
   return unknown(`calls \`${name}\`, which Cloche does not know`, ctx.nameLoc ?? ctx.loc);
@@ -90,8 +93,10 @@ export function callMethod(it: Interpreter, recv: Value, name: string, args: Val
 }
 
 function callAny(it: Interpreter, recv: Value, name: string, args: Value[], ctx: EvalCallContext): Value {
+  if (IDENTITY_METHODS.has(name)) it.effects++;
   if (recv.k === 'object') {
     const o = recv.obj;
+    if (!isModelObject(o)) it.effects++;
     const r = isModelObject(o) ? dispatch(it, recv, o, name, args, ctx)
       : o.call(name, args, ctx) ?? invokeFound(it, it.world.object.findMethod(name), recv, o, args, ctx);
     if (r !== undefined) return r;
@@ -148,18 +153,26 @@ function dispatch(it: Interpreter, recv: Value, o: RModule | RInstance, name: st
 /** Runs a found method; undefined when there is none or a native declines. */
 export function invokeFound(it: Interpreter, entry: MethodEntry | undefined, recv: Value, self: RubyObject | undefined, args: Value[], ctx: EvalCallContext): Value | undefined {
   if (!entry) return undefined;
-  if (entry.native) return entry.native(recv, args, ctx);
+  if (entry.native) {
+    if (self && !(self instanceof RModule && PURE_MODULE_NATIVES.has(entry.name))) it.effects++;
+    return entry.native(recv, args, ctx);
+  }
   if (entry.def && self) return invokeMethod(it, entry.def, self, args, ctx.block, ctx, entry);
   return undefined;
 }
 
 /** Runs a Ruby method with Ruby's parameter binding. */
 export function invokeMethod(it: Interpreter, def: MethodDef, self: RubyObject, args: Value[], block: Value | undefined, ctx?: EvalCallContext, entry?: MethodEntry): Value {
-  if (it.depth >= it.budgets.callDepth) return unknown(`recursion deeper than ${it.budgets.callDepth} calls in \`${def.name}\``, ctx?.loc);
+  if (!block && isModelObject(self)) return memoizedCall(it, def, self, args, () => runMethod(it, def, self, args, block, ctx, entry));
+  return runMethod(it, def, self, args, block, ctx, entry);
+}
+
+function runMethod(it: Interpreter, def: MethodDef, self: RubyObject, args: Value[], block: Value | undefined, ctx?: EvalCallContext, entry?: MethodEntry): Value {
+  if (it.depth >= it.budgets.callDepth) { it.effects++; return unknown(`recursion deeper than ${it.budgets.callDepth} calls in \`${def.name}\``, ctx?.loc); }
   // A method calling itself with a value nobody knows would only make more unknowns, level after level.
   if (it.frames.some((f) => f.entry.def === def)) {
     const u = args.map((a) => findUnknown(a)).find(Boolean);
-    if (u) return unknown(`\`${def.name}\` calls itself with a value that is not known (${u.reason})`, ctx?.loc);
+    if (u) { it.effects++; return unknown(`\`${def.name}\` calls itself with a value that is not known (${u.reason})`, ctx?.loc); }
   }
   const selfV: Value = { k: 'object', obj: self };
   const owner = entry?.owner ?? def.nesting[0];
@@ -169,7 +182,7 @@ export function invokeMethod(it: Interpreter, def: MethodDef, self: RubyObject, 
   if (block) env.vars.set('__block__', block);
   const params = def.node.parameters?.constructor.name === 'BlockParametersNode' ? def.node.parameters.parameters : def.node.parameters;
   bindParams(it, params, args, env, block);
-  it.depth++;
+  if (++it.depth > it.depthPeak) it.depthPeak = it.depth;
   it.frames.push(frame);
   const decided = (v: Value): Value => (frame.undecidedReturn && v.k !== 'unknown' ? unknown(`what \`${def.name}\` returns depends on ${frame.undecidedReturn}`, ctx?.loc) : v);
   try {
@@ -212,7 +225,7 @@ export function callProcWithSelf(it: Interpreter, p: Value, self: RubyObject, ar
 function runProcIn(it: Interpreter, node: N, env: Env, args: Value[], block?: Value): Value {
   if (node.nativeBlock) return node.nativeBlock(args);
   if (node.symbolProc) return args[0] ? callMethod(it, args[0], node.symbolProc, args.slice(1), it.ctx(env)) : unknown(`&:${node.symbolProc} called without an argument`);
-  if (it.depth >= it.budgets.callDepth) return unknown(`blocks nested deeper than ${it.budgets.callDepth}`);
+  if (it.depth >= it.budgets.callDepth) { it.effects++; return unknown(`blocks nested deeper than ${it.budgets.callDepth}`); }
   const isLambda = node.constructor?.name === 'LambdaNode';
   const paramsKind = node.parameters?.constructor.name;
   const params = paramsKind === 'BlockParametersNode' ? node.parameters.parameters : paramsKind === 'NumberedParametersNode' || paramsKind === 'ItParametersNode' ? undefined : node.parameters;
@@ -226,7 +239,7 @@ function runProcIn(it: Interpreter, node: N, env: Env, args: Value[], block?: Va
   const count = (params?.requireds?.length ?? 0) + (params?.optionals?.length ?? 0) + (params?.posts?.length ?? 0) + (params?.rest ? 1 : 0);
   const effective = !isLambda && args.length === 1 && args[0].k === 'array' && count > 1 ? args[0].items : args;
   bindParams(it, params, effective, env, block);
-  it.depth++;
+  if (++it.depth > it.depthPeak) it.depthPeak = it.depth;
   try {
     return it.body(() => (node.body ? it.evalNode(node.body, env) : NIL));
   } catch (e) {
@@ -303,6 +316,11 @@ export function argsValue(it: Interpreter, argsNode: N, env: Env): Value {
   const { values } = evalArgs(it, argsNode, env);
   return values.length === 0 ? NIL : values.length === 1 ? values[0] : arr(values);
 }
+
+/** Methods whose answer depends on which object a value is, not on what it holds (callMemo.ts). */
+const IDENTITY_METHODS = new Set(['equal?', 'object_id', '__id__']);
+/** Natives of a module that answer from the class hierarchy alone (`Hash === v` in a `case`). */
+const PURE_MODULE_NATIVES = new Set(['===', '==', '<', '<=', '>', '>=', 'name', 'to_s', 'inspect']);
 
 export function makeProc(it: Interpreter, node: N, env: Env): ProcValue {
   return new BlockProc(it, node, env);

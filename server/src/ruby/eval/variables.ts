@@ -4,6 +4,7 @@ import { type Value, NIL, arr, sym, unknown, truthy } from '../values';
 import { RModule, RInstance } from '../objects';
 import type { Interpreter, Env } from '../interpreter';
 import { lastMatch } from '../core/lastMatch';
+import { noteConstantWrite } from '../callMemo';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type N = any;
@@ -31,6 +32,7 @@ export function localOpWrite(it: Interpreter, node: N, env: Env): Value {
 }
 
 export function readIvar(it: Interpreter, name: string, env: Env, node?: N): Value {
+  it.effects++;
   const self = env.self;
   if (self instanceof RInstance) return self.ivars.get(name) ?? NIL;
   if (self instanceof RModule) return it.moduleIvar(self, name) ?? NIL;
@@ -39,6 +41,7 @@ export function readIvar(it: Interpreter, name: string, env: Env, node?: N): Val
 }
 
 export function writeIvar(it: Interpreter, name: string, value: Value, env: Env): void {
+  it.effects++;
   const self = env.self;
   if (self instanceof RInstance) self.ivars.set(name, value);
   else if (self instanceof RModule) it.setModuleIvar(self, name, value, it.persistentModuleState);
@@ -47,6 +50,7 @@ export function writeIvar(it: Interpreter, name: string, value: Value, env: Env)
 
 /** `@x ||= v`, `@x &&= v`, `@x += v`. */
 export function ivarOpWrite(it: Interpreter, node: N, env: Env): Value {
+  it.effects++;
   const cur = readIvar(it, node.name, env, node);
   const kind = node.constructor.name;
   let next: Value;
@@ -69,6 +73,7 @@ function classVarOwner(env: Env): RModule | undefined {
 }
 
 export function readClassVar(it: Interpreter, node: N, env: Env): Value {
+  it.effects++;
   const owner = classVarOwner(env);
   for (const m of owner?.ancestors() ?? []) {
     const v = it.moduleIvar(m, '@@' + node.name);
@@ -78,6 +83,7 @@ export function readClassVar(it: Interpreter, node: N, env: Env): Value {
 }
 
 export function writeClassVar(it: Interpreter, node: N, env: Env): Value {
+  it.effects++;
   const owner = classVarOwner(env);
   const kind = node.constructor.name;
   const cur = kind === 'ClassVariableWriteNode' ? NIL : readClassVar(it, node, env);
@@ -172,6 +178,8 @@ function constantTarget(it: Interpreter, env: Env): Map<string, Value> {
 }
 
 export function writeConstant(it: Interpreter, node: N, env: Env): Value {
+  it.effects++;
+  noteConstantWrite();
   const kind: string = node.constructor.name;
   let target: Map<string, Value>;
   let name: string;

@@ -1,0 +1,245 @@
+/**
+ * Results of pure method calls, kept for later calls and later evaluations in the same world. Real
+ * cookbooks' helper libraries render, merge and flatten hashes recursively (`deep_merge`,
+ * `render_config`), and a recipe calls them again for every resource and on every keystroke; a call
+ * that depends only on its arguments is evaluated once per distinct arguments.
+ *
+ * A call is kept only when nothing but its arguments can have decided its result:
+ * - it is a `def` method (not `define_method`, whose block closes over outer variables), called
+ *   without a block, on arguments that are plain data (nil, booleans, numbers, strings, symbols, and
+ *   arrays and hashes of them, without a default; no unknowns, objects or procs), and it returned
+ *   plain data (unknowns allowed);
+ * - while it ran, the evaluation noted no effect (`Interpreter.effects`): no native method of an
+ *   object (the node, the run, `File`, `Hash.new` …), no instance, class or global variable, no
+ *   constant other than a module, no `self`, `yield`, `super`, definition, identity test
+ *   (`equal?`, `object_id`), budget reached or recursion refused, no finding, no condition left;
+ * - its arguments are the same after the call (it changed none of them).
+ * Its key is the method, the class its calls on self are looked up in, the arguments' content,
+ * whether the evaluation is inside an undecided condition, and the world's method and constant
+ * versions (arguments sharing a value are told from arguments holding equal ones). A later call with
+ * the same key gets a copy of the result in which what the first call returned of its own arguments
+ * (`return b`, `out[key] = v`) is the later call's arguments, as Ruby would share them; it is charged
+ * the steps and allocations the first call took, so budgets run out where they would without the
+ * memo, and it is answered only within the nesting and call depth left where it is made.
+ */
+import type { Value } from './values';
+import type { MethodDef } from './env';
+import type { Interpreter } from './interpreter';
+import { RModule, type RInstance, currentWorldVersion } from './objects';
+import { defaultOf } from './core/hashDefaults';
+
+/** Longer argument texts are not kept: comparing them would cost what evaluating does. */
+const MAX_KEY = 4096;
+/** Calls kept per method (the oldest is dropped first). */
+const MAX_ENTRIES = 512;
+const MAX_DEPTH = 24;
+/** A larger result is not kept (a value shared many times inside it is counted each time). */
+const MAX_RESULT = 100_000;
+/** What all kept results may hold together, in characters and elements; past it every table starts again. */
+const MAX_HELD = 8_000_000;
+
+interface Entry {
+  result: Value;
+  /** The parts of the result that were the arguments' own values. */
+  shared: Shared[];
+  steps: number;
+  units: number;
+  /** How much deeper than its caller the first call nested syntax nodes and calls. */
+  nesting: number;
+  depth: number;
+}
+
+interface Table {
+  version: string;
+  entries: Map<string, Entry>;
+}
+
+const tables = new WeakMap<MethodDef, Table>();
+const moduleIds = new WeakMap<RModule, number>();
+let nextModuleId = 1;
+let constantWrites = 0;
+/** Bumped when the kept results outgrow {@link MAX_HELD}: every table is then stale. */
+let generation = 0;
+let heldSize = 0;
+let enabled = true;
+/** Calls answered from the memo and calls kept in it, since the process started (tests and benchmarks read them). */
+export const callMemoCounts = { hits: 0, kept: 0 };
+
+/** Turns the memo off or on (tests compare evaluations with and without it). */
+export function setCallMemo(on: boolean): void {
+  enabled = on;
+}
+
+/** A constant was written somewhere: what a call read through constants may differ now. */
+export function noteConstantWrite(): void {
+  constantWrites++;
+}
+
+/** Runs a method call through the memo when it may be kept (see the module comment). */
+export function memoizedCall(it: Interpreter, def: MethodDef, self: RModule | RInstance, args: Value[], run: () => Value): Value {
+  if (!enabled || def.closure) return run();
+  const held = new Map<object, Path>();
+  const argKey = keyOf(args, held);
+  if (argKey === undefined) return run();
+  const version = `${currentWorldVersion()}:${constantWrites}:${generation}`;
+  let table = tables.get(def);
+  if (table?.version !== version) tables.set(def, table = { version, entries: new Map() });
+  const key = `${idOf(methodSource(self))}|${it.uncertain() ? 1 : 0}|${argKey}`;
+  const kept = table.entries.get(key);
+  if (kept && it.nesting + kept.nesting < it.budgets.nesting && it.depth + kept.depth < it.budgets.callDepth) {
+    callMemoCounts.hits++;
+    it.chargeSteps(kept.steps);
+    it.allocations.chargeUnits(kept.units);
+    return resultFor(kept, args);
+  }
+  const before = { effects: it.effects, findings: it.findings.length, conditions: it.conditions.length, repetitions: it.repetitions.length, steps: it.steps, units: it.allocations.used };
+  const peaks = it.startPeaks();
+  let result: Value;
+  try {
+    result = run();
+  } finally {
+    it.endPeaks(peaks);
+  }
+  const pure = it.effects === before.effects && it.findings.length === before.findings && it.conditions.length === before.conditions && it.repetitions.length === before.repetitions;
+  const shared: Shared[] = [];
+  const walk = { size: 0 };
+  if (!pure || it.steps < before.steps || !plainResult(result, held, [], shared, walk) || keyOf(args, new Map()) !== argKey) return result;
+  callMemoCounts.kept++;
+  heldSize += walk.size;
+  if (heldSize > MAX_HELD) { generation++; heldSize = 0; return result; }
+  if (table.entries.size >= MAX_ENTRIES) table.entries.delete(table.entries.keys().next().value!);
+  table.entries.set(key, {
+    result: copyOf(result, new Map()), shared, steps: it.steps - before.steps, units: it.allocations.used - before.units,
+    nesting: peaks.nesting - it.nesting, depth: peaks.depth - it.depth,
+  });
+  return result;
+}
+
+/** The module a call on self is looked up in, past singleton classes nothing was defined in. */
+function methodSource(self: RModule | RInstance): RModule {
+  let m = self instanceof RModule ? self.singleton() : self.lookupClass();
+  while (m.isBareSingleton() && m.superclass) m = m.superclass;
+  return m;
+}
+
+function idOf(m: RModule): number {
+  let id = moduleIds.get(m);
+  if (id === undefined) moduleIds.set(m, id = nextModuleId++);
+  return id;
+}
+
+/** Where a value is inside the arguments or a result: an argument's index, then array indexes and hash entries' keys or values. */
+type Path = (number | string)[];
+
+/**
+ * The arguments' content as text, or undefined when they are not plain data or too large. Each
+ * array, hash and string met goes in `held` with where it is; one met again is written as a
+ * reference to the first, so arguments sharing a value are told from arguments holding equal ones.
+ */
+function keyOf(args: Value[], held: Map<object, Path>): string | undefined {
+  const out: string[] = [];
+  let size = 0;
+  const visit = (v: Value, at: Path): boolean => {
+    if (at.length > MAX_DEPTH || ++size > MAX_KEY) return false;
+    switch (v.k) {
+      case 'nil': out.push('n'); return true;
+      case 'bool': out.push(v.v ? 't' : 'f'); return true;
+      case 'int': out.push(`i${v.v}`); return true;
+      case 'float': out.push(`d${Object.is(v.v, -0) ? '-0' : v.v}`); return true;
+      case 'sym': size += v.v.length; out.push(`y${v.v.length}:${v.v}`); return size <= MAX_KEY;
+      default: break;
+    }
+    if (v.k !== 'str' && v.k !== 'array' && v.k !== 'hash') return false;
+    const seen = held.get(v);
+    if (seen) { out.push(`@${seen.join('/')};`); return true; }
+    held.set(v, at);
+    if (v.k === 'str') { size += v.v.length; out.push(`s${v.v.length}:${v.v}`); return size <= MAX_KEY; }
+    if (v.k === 'array') {
+      out.push('[');
+      for (let i = 0; i < v.items.length; i++) if (!visit(v.items[i], [...at, i])) return false;
+      out.push(']');
+      return true;
+    }
+    if (defaultOf(v)) return false;
+    out.push('{');
+    for (const [k, e] of v.map) if (!visit(e.key, [...at, `k${k}`]) || !visit(e.value, [...at, `v${k}`])) return false;
+    out.push('}');
+    return true;
+  };
+  for (let i = 0; i < args.length; i++) { if (!visit(args[i], [i])) return undefined; out.push(','); }
+  return out.join('');
+}
+
+/** A result part that is one of the arguments' own values: where it is in the result, and in the arguments. */
+interface Shared { inResult: Path; inArgs: Path }
+
+/**
+ * Whether a result is plain data (unknowns allowed) of at most {@link MAX_RESULT} elements and
+ * characters (`walk.size` says how many); the parts it shares with the arguments go in `shared`.
+ */
+function plainResult(v: Value, held: Map<object, Path>, at: Path, shared: Shared[], walk: { size: number }): boolean {
+  if (at.length > MAX_DEPTH || ++walk.size > MAX_RESULT) return false;
+  const inArgs = held.get(v);
+  if (inArgs) { shared.push({ inResult: at, inArgs }); return true; }
+  switch (v.k) {
+    case 'nil': case 'bool': case 'int': case 'float': case 'unknown': return true;
+    case 'sym': case 'str': walk.size += v.v.length; return walk.size <= MAX_RESULT;
+    case 'array': return v.items.every((x, i) => plainResult(x, held, [...at, i], shared, walk));
+    case 'hash': return !defaultOf(v) && [...v.map].every(([k, e]) => plainResult(e.key, held, [...at, `k${k}`], shared, walk) && plainResult(e.value, held, [...at, `v${k}`], shared, walk));
+    default: return false;
+  }
+}
+
+/** The value at a path (the arguments are the same content as when the path was taken). */
+function at(root: Value[] | Value, path: Path): Value {
+  let v: Value = Array.isArray(root) ? root[path[0] as number] : root;
+  for (let i = Array.isArray(root) ? 1 : 0; i < path.length; i++) v = step(v, path[i]);
+  return v;
+}
+
+function step(v: Value, p: number | string): Value {
+  if (typeof p === 'number') return (v as Extract<Value, { k: 'array' }>).items[p];
+  const e = (v as Extract<Value, { k: 'hash' }>).map.get(p.slice(1))!;
+  return p[0] === 'k' ? e.key : e.value;
+}
+
+/** The kept result for this call: a copy, with the parts that were the arguments' own values taken from these arguments. */
+function resultFor(kept: Entry, args: Value[]): Value {
+  const whole = kept.shared.find((s) => s.inResult.length === 0);
+  if (whole) return at(args, whole.inArgs);
+  const copy = copyOf(kept.result, new Map());
+  for (const s of kept.shared) {
+    const parent = at(copy, s.inResult.slice(0, -1));
+    const last = s.inResult[s.inResult.length - 1];
+    const value = at(args, s.inArgs);
+    if (typeof last === 'number') (parent as Extract<Value, { k: 'array' }>).items[last] = value;
+    else {
+      const e = (parent as Extract<Value, { k: 'hash' }>).map.get(last.slice(1))!;
+      (parent as Extract<Value, { k: 'hash' }>).map.set(last.slice(1), last[0] === 'k' ? { key: value, value: e.value } : { key: e.key, value });
+    }
+  }
+  return copy;
+}
+
+/** A copy of plain data, sharing inside it as the original does. */
+function copyOf(v: Value, copies: Map<Value, Value>): Value {
+  if (v.k !== 'str' && v.k !== 'array' && v.k !== 'hash' && v.k !== 'unknown') return v;
+  const done = copies.get(v);
+  if (done) return done;
+  let copy: Value;
+  if (v.k === 'str') copy = { k: 'str', v: v.v };
+  else if (v.k === 'unknown') copy = { ...v };
+  else if (v.k === 'array') {
+    const items: Value[] = [];
+    copy = { k: 'array', items };
+    copies.set(v, copy);
+    for (const x of v.items) items.push(copyOf(x, copies));
+  } else {
+    const map = new Map<string, { key: Value; value: Value }>();
+    copy = { k: 'hash', map };
+    copies.set(v, copy);
+    for (const [k, e] of v.map) map.set(k, { key: copyOf(e.key, copies), value: copyOf(e.value, copies) });
+  }
+  copies.set(v, copy);
+  return copy;
+}
