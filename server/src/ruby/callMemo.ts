@@ -78,7 +78,7 @@ export function noteConstantWrite(): void {
 /** Runs a method call through the memo when it may be kept (see the module comment). */
 export function memoizedCall(it: Interpreter, def: MethodDef, self: RModule | RInstance, args: Value[], run: () => Value): Value {
   if (!enabled || def.closure) return run();
-  const held = new Map<object, Path>();
+  const held = new Map<object, number>();
   const argKey = keyOf(args, held);
   if (argKey === undefined) return run();
   const version = `${currentWorldVersion()}:${constantWrites}:${generation}`;
@@ -128,59 +128,66 @@ function idOf(m: RModule): number {
   return id;
 }
 
-/** Where a value is inside the arguments or a result: an argument's index, then array indexes and hash entries' keys or values. */
+/** Where a value is inside a result: array indexes and hash entries' keys or values. */
 type Path = (number | string)[];
 
 /**
  * The arguments' content as text, or undefined when they are not plain data or too large. Each
- * array, hash and string met goes in `held` with where it is; one met again is written as a
+ * array, hash and string met is numbered in `held` in the order met; one met again is written as a
  * reference to the first, so arguments sharing a value are told from arguments holding equal ones.
  */
-function keyOf(args: Value[], held: Map<object, Path>): string | undefined {
-  const out: string[] = [];
+function keyOf(args: Value[], held: Map<object, number>): string | undefined {
+  let out = '';
   let size = 0;
-  const visit = (v: Value, at: Path): boolean => {
-    if (at.length > MAX_DEPTH || ++size > MAX_KEY) return false;
+  const visit = (v: Value, depth: number): boolean => {
+    if (depth > MAX_DEPTH || ++size > MAX_KEY) return false;
     switch (v.k) {
-      case 'nil': out.push('n'); return true;
-      case 'bool': out.push(v.v ? 't' : 'f'); return true;
-      case 'int': out.push(`i${v.v}`); return true;
-      case 'float': out.push(`d${Object.is(v.v, -0) ? '-0' : v.v}`); return true;
-      case 'sym': size += v.v.length; out.push(`y${v.v.length}:${v.v}`); return size <= MAX_KEY;
+      case 'nil': out += 'n'; return true;
+      case 'bool': out += v.v ? 't' : 'f'; return true;
+      case 'int': out += `i${v.v}`; return true;
+      case 'float': out += `d${Object.is(v.v, -0) ? '-0' : v.v}`; return true;
+      case 'sym': size += v.v.length; out += `y${v.v.length}:${v.v}`; return size <= MAX_KEY;
       default: break;
     }
     if (v.k !== 'str' && v.k !== 'array' && v.k !== 'hash') return false;
     const seen = held.get(v);
-    if (seen) { out.push(`@${seen.join('/')};`); return true; }
-    held.set(v, at);
-    if (v.k === 'str') { size += v.v.length; out.push(`s${v.v.length}:${v.v}`); return size <= MAX_KEY; }
+    if (seen !== undefined) { out += `@${seen};`; return true; }
+    held.set(v, held.size);
+    if (v.k === 'str') { size += v.v.length; out += `s${v.v.length}:${v.v}`; return size <= MAX_KEY; }
     if (v.k === 'array') {
-      out.push('[');
-      for (let i = 0; i < v.items.length; i++) if (!visit(v.items[i], [...at, i])) return false;
-      out.push(']');
+      out += '[';
+      for (const x of v.items) if (!visit(x, depth + 1)) return false;
+      out += ']';
       return true;
     }
     if (defaultOf(v)) return false;
-    out.push('{');
-    for (const [k, e] of v.map) if (!visit(e.key, [...at, `k${k}`]) || !visit(e.value, [...at, `v${k}`])) return false;
-    out.push('}');
+    out += '{';
+    for (const e of v.map.values()) if (!visit(e.key, depth + 1) || !visit(e.value, depth + 1)) return false;
+    out += '}';
     return true;
   };
-  for (let i = 0; i < args.length; i++) { if (!visit(args[i], [i])) return undefined; out.push(','); }
-  return out.join('');
+  for (const a of args) { if (!visit(a, 0)) return undefined; out += ','; }
+  return out;
 }
 
-/** A result part that is one of the arguments' own values: where it is in the result, and in the arguments. */
-interface Shared { inResult: Path; inArgs: Path }
+/** The arrays, hashes and strings of the arguments in the order {@link keyOf} numbers them. */
+function containersOf(args: Value[]): Value[] {
+  const found = new Map<object, number>();
+  keyOf(args, found);
+  return [...found.keys()] as Value[];
+}
+
+/** A result part that is one of the arguments' own values: where it is in the result, and its number among the arguments' containers. */
+interface Shared { inResult: Path; inArgs: number }
 
 /**
  * Whether a result is plain data (unknowns allowed) of at most {@link MAX_RESULT} elements and
  * characters (`walk.size` says how many); the parts it shares with the arguments go in `shared`.
  */
-function plainResult(v: Value, held: Map<object, Path>, at: Path, shared: Shared[], walk: { size: number }): boolean {
+function plainResult(v: Value, held: Map<object, number>, at: Path, shared: Shared[], walk: { size: number }): boolean {
   if (at.length > MAX_DEPTH || ++walk.size > MAX_RESULT) return false;
   const inArgs = held.get(v);
-  if (inArgs) { shared.push({ inResult: at, inArgs }); return true; }
+  if (inArgs !== undefined) { shared.push({ inResult: at, inArgs }); return true; }
   switch (v.k) {
     case 'nil': case 'bool': case 'int': case 'float': case 'unknown': return true;
     case 'sym': case 'str': walk.size += v.v.length; return walk.size <= MAX_RESULT;
@@ -190,10 +197,10 @@ function plainResult(v: Value, held: Map<object, Path>, at: Path, shared: Shared
   }
 }
 
-/** The value at a path (the arguments are the same content as when the path was taken). */
-function at(root: Value[] | Value, path: Path): Value {
-  let v: Value = Array.isArray(root) ? root[path[0] as number] : root;
-  for (let i = Array.isArray(root) ? 1 : 0; i < path.length; i++) v = step(v, path[i]);
+/** The value at a path inside a result. */
+function at(root: Value, path: Path): Value {
+  let v = root;
+  for (const p of path) v = step(v, p);
   return v;
 }
 
@@ -205,17 +212,20 @@ function step(v: Value, p: number | string): Value {
 
 /** The kept result for this call: a copy, with the parts that were the arguments' own values taken from these arguments. */
 function resultFor(kept: Entry, args: Value[]): Value {
+  if (!kept.shared.length) return copyOf(kept.result, new Map());
+  const own = containersOf(args);
   const whole = kept.shared.find((s) => s.inResult.length === 0);
-  if (whole) return at(args, whole.inArgs);
+  if (whole) return own[whole.inArgs];
   const copy = copyOf(kept.result, new Map());
   for (const s of kept.shared) {
     const parent = at(copy, s.inResult.slice(0, -1));
     const last = s.inResult[s.inResult.length - 1];
-    const value = at(args, s.inArgs);
+    const value = own[s.inArgs];
     if (typeof last === 'number') (parent as Extract<Value, { k: 'array' }>).items[last] = value;
     else {
-      const e = (parent as Extract<Value, { k: 'hash' }>).map.get(last.slice(1))!;
-      (parent as Extract<Value, { k: 'hash' }>).map.set(last.slice(1), last[0] === 'k' ? { key: value, value: e.value } : { key: e.key, value });
+      const h = parent as Extract<Value, { k: 'hash' }>;
+      const e = h.map.get(last.slice(1))!;
+      h.map.set(last.slice(1), last[0] === 'k' ? { key: value, value: e.value } : { key: e.key, value });
     }
   }
   return copy;
