@@ -172,6 +172,27 @@ describe('the call memo keeps what only the arguments decide', () => {
   });
 });
 
+describe('helpers that read the node', () => {
+  it('are answered from the memo while the node is as it was, and run again once a recipe wrote to it', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cloche-memo-node-'));
+    try {
+      const w = (rel: string, text: string) => { fs.mkdirSync(path.dirname(path.join(dir, 'app', rel)), { recursive: true }); fs.writeFileSync(path.join(dir, 'app', rel), text); };
+      w('metadata.rb', "name 'app'\nversion '1.0.0'\n");
+      w('attributes/default.rb', "default['app']['port'] = 80\n");
+      w('libraries/helpers.rb', "module AppHelpers\n  def port_plus(n)\n    node['app']['port'] + n\n  end\nend\nChef::DSL::Recipe.include(AppHelpers)\n");
+      w('recipes/default.rb', "file \"/tmp/a-#{port_plus(1)}\"\nnode.default['app']['port'] = 90\nfile \"/tmp/b-#{port_plus(1)}\"\ninclude_recipe 'app::other'\n");
+      w('recipes/other.rb', "file \"/tmp/c-#{port_plus(1)}\"\n");
+      const model = new Model([dir]);
+      const facts = getPlatformProfile('debian-12')!;
+      const names = () => model.compile(['app::default'], facts).resources.map((r) => r.id);
+      assert.deepEqual(names(), ['file[/tmp/a-81]', 'file[/tmp/b-91]', 'file[/tmp/c-91]']);
+      const hits = callMemoCounts.hits;
+      assert.deepEqual(names(), ['file[/tmp/a-81]', 'file[/tmp/b-91]', 'file[/tmp/c-91]']);
+      assert.equal(callMemoCounts.hits - hits, 1, 'the first read comes from the memo; after the write the helper runs again');
+    } finally { fs.rmSync(dir, { recursive: true, force: true }); }
+  });
+});
+
 describe('compilations are the same with and without the memo', () => {
   const dirs: string[] = [];
   after(() => { for (const d of dirs) fs.rmSync(d, { recursive: true, force: true }); });

@@ -60,6 +60,8 @@ export class AttributeStore {
   /** Hashes and origin nodes this store made since its last snapshot (the rest are shared: copied before a write). */
   private readonly ownHashes = new Set<HashValue>();
   private readonly ownOrigins = new Set<OriginNode>();
+  /** The snapshot this store holds exactly (restored or just taken, nothing written since), else undefined. */
+  private unchangedSince?: StoreSnapshot;
 
   constructor() {
     for (const h of this.roots.values()) this.ownHashes.add(h);
@@ -68,6 +70,7 @@ export class AttributeStore {
 
   /** Loads the automatic level from platform facts (ohai-style JSON). */
   setAutomatic(json: Record<string, unknown>): void {
+    this.unchangedSince = undefined;
     const root = fromJson(json) as HashValue;
     this.roots.set('automatic', root);
     this.ownHashes.add(root);
@@ -82,11 +85,21 @@ export class AttributeStore {
     for (const root of this.roots.values()) share(root, 0);
     this.ownHashes.clear();
     this.ownOrigins.clear();
-    return { roots: new Map(this.roots), origins: this.originRoot };
+    return (this.unchangedSince = { roots: new Map(this.roots), origins: this.originRoot });
+  }
+
+  /**
+   * A token that is the same object exactly when two stores hold the same snapshot unchanged, for
+   * the call memo (what a helper read from the node is what it would read again); undefined after a
+   * write, until the next snapshot or restore.
+   */
+  memoToken(): object | undefined {
+    return this.unchangedSince;
   }
 
   /** Makes this store hold exactly what the snapshot holds. */
   restore(s: StoreSnapshot): void {
+    this.unchangedSince = s;
     this.roots = new Map(s.roots);
     this.originRoot = s.origins;
     this.ownHashes.clear();
@@ -110,6 +123,7 @@ export class AttributeStore {
    * what it holds and the hashes above it are made this store's own (shared ones are copied first).
    */
   mutableAt(level: Level, path: string[]): Value | undefined {
+    this.unchangedSince = undefined;
     if (this.atLevel(level, path) === undefined) return undefined;
     if (!path.length) return this.ownDeep(this.ownRoot(level), 0);
     const parent = this.ownPath(level, path.slice(0, -1));
@@ -136,6 +150,7 @@ export class AttributeStore {
 
   /** Writes a value at a level; intermediate hashes are created as Chef's VividMash does. */
   set(level: Level, path: string[], value: Value, loc?: SourceLocation, source?: string): void {
+    this.unchangedSince = undefined;
     if (path.length === 0) return;
     const cur = this.ownPath(level, path.slice(0, -1));
     const last = path[path.length - 1];
@@ -500,6 +515,12 @@ export interface NodeRunFacts {
 }
 
 /** The `node` object of recipes, templates and attribute files. */
+/** Automatic attributes the node answers by name (`node.platform`). */
+const AUTOMATIC_READS = new Set(['platform', 'platform_family', 'platform_version', 'os', 'os_version', 'hostname', 'fqdn', 'domain', 'ipaddress', 'macaddress', 'kernel', 'lsb', 'cpu', 'memory', 'machinename']);
+
+/** An attribute path a call read, and where. */
+export interface NodeRead { path: string[]; loc?: SourceLocation }
+
 export class NodeObject implements RubyObject {
   readonly className = 'Chef::Node';
   private readonly runState = hashOf([]);
@@ -518,6 +539,20 @@ export class NodeObject implements RubyObject {
   /** Whether code stored anything in `node.run_state`. */
   runStateUsed(): boolean {
     return this.runState.k === 'hash' && this.runState.map.size > 0;
+  }
+
+  /** What a read through `[]`, `dig`, `read` or an automatic attribute's name reads, for the call memo (replayed by {@link replayRead}). */
+  memoRead(method: string, args: Value[], ctx: CallContext): NodeRead | undefined {
+    if (method === '[]' || method === 'dig' || method === 'read') {
+      const keys = keysOf(args);
+      return Array.isArray(keys) ? { path: keys, loc: ctx.loc } : undefined;
+    }
+    return AUTOMATIC_READS.has(method) ? { path: [method], loc: ctx.loc } : undefined;
+  }
+
+  /** A read a kept call made, made again for what it records (the attributes a recipe read). */
+  replayRead(read: NodeRead): void {
+    this.onRead?.(read.path, read.loc);
   }
 
   /** Reads a path from the merged view. */
@@ -574,10 +609,7 @@ export class NodeObject implements RubyObject {
       case 'tag': case 'save': case 'rm': case 'rm_default': case 'rm_normal': case 'rm_override': case 'consume_attributes':
         return NIL;
       case 'to_h': case 'to_hash': case 'merged_attributes': case 'attributes': return this.store.read([]) ?? hashOf([]);
-      case 'platform': case 'platform_family': case 'platform_version': case 'os': case 'os_version': case 'hostname': case 'fqdn':
-      case 'domain': case 'ipaddress': case 'macaddress': case 'kernel': case 'lsb': case 'cpu': case 'memory': case 'machinename':
-        return this.readPath([method], ctx.loc);
-      default: return undefined;
+      default: return AUTOMATIC_READS.has(method) ? this.readPath([method], ctx.loc) : undefined;
     }
   }
 }

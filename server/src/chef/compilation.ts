@@ -11,7 +11,7 @@ import { type Value, NIL, str, unknown, toS, inspect, findUnknown } from '../rub
 import { RModule, RInstance } from '../ruby/objects';
 import { type Interpreter, Env, type EvalCallContext, type EvalFinding } from '../ruby/interpreter';
 import { RubyRaise } from '../ruby/errors';
-import { AttributeStore, NodeObject } from './attributes';
+import { AttributeStore, NodeObject, type NodeRead } from './attributes';
 import { AttributeLoader } from './attributeFiles';
 import type { AttributeLayer } from './attributeLayers';
 import { type RunInputs, NO_INPUTS, applyRunInputs } from './inputs/runInputs';
@@ -82,6 +82,8 @@ export class Compilation implements RunHost {
     const world = model.world;
     this.interp = world.interpreter(this);
     this.node = new NodeObject(this.store, (p, loc) => { if (!this.inAttributeFiles) this.attributeReads.push({ path: p, loc }); }, inputs);
+    // A helper's node reads are followed by the call memo while the store holds a snapshot unchanged.
+    this.interp.memoHost = { state: () => this.store.memoToken(), replay: (read) => this.node.replayRead(read as NodeRead) };
     this.initialLayerKey = model.attributeLayers.initialKey(facts, inputs);
     const initial = model.attributeLayers.initial(this.initialLayerKey);
     if (initial) this.store.restore(initial);

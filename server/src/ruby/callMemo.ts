@@ -10,9 +10,14 @@
  *   arrays and hashes of them, without a default; no unknowns, objects or procs), and it returned
  *   plain data (unknowns allowed);
  * - while it ran, the evaluation noted no effect (`Interpreter.effects`): no native method of an
- *   object (the node, the run, `File`, `Hash.new` …), no instance, class or global variable, no
- *   constant other than a module, no `self`, `yield`, `super`, definition, identity test
- *   (`equal?`, `object_id`), budget reached or recursion refused, no finding, no condition left;
+ *   object (the run, `Hash.new`, `File.exist?` …) but path arithmetic (`File.join`) and the node's
+ *   reads, no instance, class or global variable, no constant other than a module, no `self`,
+ *   `yield`, `super`, definition, identity test (`equal?`, `object_id`), budget reached or recursion
+ *   refused, no finding, no condition left;
+ * - what it read from the node (`node['a']['b']`, `node.platform`: `RubyObject.memoRead`) was read
+ *   while the attribute store held a snapshot unchanged (`Interpreter.memoHost`): a later call is
+ *   answered only while the store holds that same snapshot, and its reads are replayed (the
+ *   compilation records which attributes were read);
  * - its arguments are the same after the call (it changed none of them).
  * Its key is the method, the class its calls on self are looked up in, the arguments' content,
  * whether the evaluation is inside an undecided condition, and the world's method and constant
@@ -40,6 +45,9 @@ const MAX_HELD = 8_000_000;
 
 interface Entry {
   result: Value;
+  /** What it read through the run (`RubyObject.memoRead`), and the run's state it read them in. */
+  reads: unknown[];
+  state?: object;
   /** The parts of the result that were the arguments' own values. */
   shared: Shared[];
   steps: number;
@@ -86,21 +94,29 @@ export function memoizedCall(it: Interpreter, def: MethodDef, self: RModule | RI
   if (table?.version !== version) tables.set(def, table = { version, entries: new Map() });
   const key = `${idOf(methodSource(self))}|${it.uncertain() ? 1 : 0}|${argKey}`;
   const kept = table.entries.get(key);
-  if (kept && it.nesting + kept.nesting < it.budgets.nesting && it.depth + kept.depth < it.budgets.callDepth) {
+  if (kept && it.nesting + kept.nesting < it.budgets.nesting && it.depth + kept.depth < it.budgets.callDepth && (!kept.reads.length || it.memoHost?.state() === kept.state)) {
     callMemoCounts.hits++;
     it.chargeSteps(kept.steps);
     it.allocations.chargeUnits(kept.units);
+    for (const read of kept.reads) { it.memoHost!.replay(read); it.noteRead(read); }
     return resultFor(kept, args);
   }
   const before = { effects: it.effects, findings: it.findings.length, conditions: it.conditions.length, repetitions: it.repetitions.length, steps: it.steps, units: it.allocations.used };
+  const state = it.memoHost?.state();
+  const outerReads = it.readLog;
+  const reads: unknown[] = [];
+  it.readLog = reads;
   const peaks = it.startPeaks();
   let result: Value;
   try {
     result = run();
   } finally {
     it.endPeaks(peaks);
+    it.readLog = outerReads;
+    outerReads?.push(...reads);
   }
-  const pure = it.effects === before.effects && it.findings.length === before.findings && it.conditions.length === before.conditions && it.repetitions.length === before.repetitions;
+  const pure = it.effects === before.effects && it.findings.length === before.findings && it.conditions.length === before.conditions && it.repetitions.length === before.repetitions
+    && (!reads.length || (state !== undefined && it.memoHost?.state() === state));
   const shared: Shared[] = [];
   const walk = { size: 0 };
   if (!pure || it.steps < before.steps || !plainResult(result, held, [], shared, walk) || keyOf(args, new Map()) !== argKey) return result;
@@ -109,7 +125,7 @@ export function memoizedCall(it: Interpreter, def: MethodDef, self: RModule | RI
   if (heldSize > MAX_HELD) { generation++; heldSize = 0; return result; }
   if (table.entries.size >= MAX_ENTRIES) table.entries.delete(table.entries.keys().next().value!);
   table.entries.set(key, {
-    result: copyOf(result, new Map()), shared, steps: it.steps - before.steps, units: it.allocations.used - before.units,
+    result: copyOf(result, new Map()), shared, reads, ...(reads.length ? { state } : {}), steps: it.steps - before.steps, units: it.allocations.used - before.units,
     nesting: peaks.nesting - it.nesting, depth: peaks.depth - it.depth,
   });
   return result;

@@ -91,6 +91,16 @@ export class Env {
   }
 }
 
+/**
+ * What the call memo (callMemo.ts) may depend on besides a call's arguments: the run's state, as a
+ * token that is the same object exactly when that state is the same (undefined: not comparable now),
+ * and how a kept call's reads are done again for their side records (the attributes a recipe read).
+ */
+export interface MemoHost {
+  state(): object | undefined;
+  replay(read: unknown): void;
+}
+
 export interface Budgets {
   steps: number;
   loopIterations: number;

@@ -15,6 +15,7 @@ import { sliceSource } from './prism';
 import { type Value, type RubyObject, NIL, TRUE, FALSE, str, sym, int, unknown } from './values';
 import { RubyRaise } from './errors';
 import { RModule, type MethodEntry } from './objects';
+import type { MemoHost } from './env';
 import {
   Env, ControlFlow, BudgetExceeded, DEFAULT_BUDGETS,
   type FileUnit, type MethodDef, type LexicalScope, type Frame, type Budgets, type EvalFinding, type KernelFallback, type EvalCallContext,
@@ -72,6 +73,10 @@ export class Interpreter {
    * happened while it ran).
    */
   effects = 0;
+  /** The run's state a kept call may read, and how a kept call's reads are replayed (the Chef layer's node; callMemo.ts). */
+  memoHost?: MemoHost;
+  /** The reads of the calls being recorded by the memo now (innermost call's list). */
+  readLog?: unknown[];
   /** Files whose evaluation met the nesting bound (each is reported once). */
   private readonly tooDeepIn = new Set<string>();
   /** Reasons of the unknown conditions we are currently inside (innermost last). */
@@ -174,6 +179,11 @@ export class Interpreter {
   /** Every step this evaluation took, over all its run-list entries. */
   get totalSteps(): number {
     return this.stepsBefore + this.steps;
+  }
+
+  /** A read the memo can follow (`RubyObject.memoRead`): the calls being recorded depend on it. */
+  noteRead(read: unknown): void {
+    this.readLog?.push(read);
   }
 
   /** Takes the steps a kept call took the first time (callMemo.ts), against the same budget. */

@@ -22,6 +22,8 @@ export interface MethodEntry {
   /** Ruby code: a `def`, a `define_method` block, or an alias of one. */
   def?: MethodDef;
   native?: NativeMethod;
+  /** A native whose answer the call memo can follow (callMemo.ts): it hands out the run's node, whose reads are checked and replayed. */
+  memoSafe?: boolean;
 }
 
 /** Methods a module answers for names it does not store (Chef's resource DSL, property accessors). */
@@ -102,8 +104,8 @@ export class RModule implements RubyObject {
     bump();
   }
 
-  defineNative(name: string, native: NativeMethod, visibility: Visibility = 'public'): void {
-    this.define({ name, native, visibility });
+  defineNative(name: string, native: NativeMethod, visibility: Visibility = 'public', traits: { memoSafe?: boolean } = {}): void {
+    this.define({ name, native, visibility, ...traits });
   }
 
   /**

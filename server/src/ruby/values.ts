@@ -54,6 +54,13 @@ export interface RubyObject {
   toJson?(): JsonValue;
   /** True when a bare call of `name` belongs to this object before any helper method of that name. */
   owns?(name: string): boolean;
+  /**
+   * What calling `method` reads, for the call memo (callMemo.ts) to check and replay through the
+   * interpreter's `memoHost`; undefined when the call may depend on or change more (an effect).
+   */
+  memoRead?(method: string, args: Value[], ctx: CallContext): unknown;
+  /** Methods whose answer depends on their arguments alone (`File.join`), for the call memo. */
+  readonly pureMethods?: ReadonlySet<string>;
 }
 
 export interface CallContext {

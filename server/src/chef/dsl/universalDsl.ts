@@ -62,7 +62,7 @@ export function defineUniversalDsl(world: ChefWorld): void {
   u.defineNative('node', (_self, _args, ctx) => {
     const host = hostFacts(ctx);
     return host ? { k: 'object', obj: host.node } : unknown('node is only known when the resource is used in a run', ctx.loc);
-  });
+  }, 'public', { memoSafe: true });
   u.defineNative('attribute?', (_self, args, ctx) => {
     const host = hostFacts(ctx);
     const k = args[0];

@@ -96,7 +96,11 @@ function callAny(it: Interpreter, recv: Value, name: string, args: Value[], ctx:
   if (IDENTITY_METHODS.has(name)) it.effects++;
   if (recv.k === 'object') {
     const o = recv.obj;
-    if (!isModelObject(o)) it.effects++;
+    if (!isModelObject(o) && !o.pureMethods?.has(name)) {
+      const read = it.memoHost ? o.memoRead?.(name, args, ctx) : undefined;
+      if (read === undefined) it.effects++;
+      else it.noteRead(read);
+    }
     const r = isModelObject(o) ? dispatch(it, recv, o, name, args, ctx)
       : o.call(name, args, ctx) ?? invokeFound(it, it.world.object.findMethod(name), recv, o, args, ctx);
     if (r !== undefined) return r;
@@ -154,7 +158,7 @@ function dispatch(it: Interpreter, recv: Value, o: RModule | RInstance, name: st
 export function invokeFound(it: Interpreter, entry: MethodEntry | undefined, recv: Value, self: RubyObject | undefined, args: Value[], ctx: EvalCallContext): Value | undefined {
   if (!entry) return undefined;
   if (entry.native) {
-    if (self && !(self instanceof RModule && PURE_MODULE_NATIVES.has(entry.name))) it.effects++;
+    if (self && !entry.memoSafe && !(self instanceof RModule && PURE_MODULE_NATIVES.has(entry.name))) it.effects++;
     return entry.native(recv, args, ctx);
   }
   if (entry.def && self) return invokeMethod(it, entry.def, self, args, ctx.block, ctx, entry);

@@ -9,8 +9,12 @@ const MACHINE = new Set(['exist?', 'exists?', 'file?', 'directory?', 'symlink?',
   'children', 'each_child', 'exists', 'owned?', 'pwd', 'getwd', 'home', 'ftype', 'world_readable?', 'world_writable?', 'socket?', 'pipe?', 'blockdev?', 'chardev?']);
 const CHANGES = new Set(['write', 'binwrite', 'delete', 'unlink', 'chmod', 'chown', 'rename', 'mkdir', 'mkdir_p', 'rm_rf', 'symlink', 'link', 'utime', 'truncate', 'chdir', 'rmdir']);
 
+/** Path arithmetic: answers from the arguments alone. */
+const PATH_METHODS = new Set(['join', 'basename', 'dirname', 'extname', 'expand_path', 'absolute_path', 'split', 'absolute_path?']);
+
 export class FileClass implements RubyObject {
   readonly className = 'Class';
+  readonly pureMethods = PATH_METHODS;
   constructor(readonly name: string) {}
   describe(): string { return this.name; }
   toJson() { return this.name; }
