@@ -60,7 +60,7 @@ export interface RubyObject {
    */
   memoRead?(method: string, args: Value[], ctx: CallContext): unknown;
   /** Methods whose answer depends on their arguments alone (`File.join`), for the call memo. */
-  readonly pureMethods?: ReadonlySet<string>;
+  readonly pureMethods?: { has(method: string): boolean };
 }
 
 export interface CallContext {

@@ -18,8 +18,12 @@ export const CHEF_VERSION = '19.4.14';
 
 const LOG_LEVELS = new Set(['debug', 'info', 'warn', 'error', 'fatal', 'trace', 'level', 'level=', 'deprecation']);
 
+/** Logging does nothing a compilation sees: a helper that logs may still be kept by the call memo. */
+const LOG_METHODS = new Set(['debug', 'info', 'warn', 'error', 'fatal', 'trace', 'deprecation']);
+
 class ChefLog implements RubyObject {
   readonly className = 'Chef::Log';
+  readonly pureMethods = LOG_METHODS;
   describe(): string { return 'Chef::Log'; }
   call(method: string): Value | undefined {
     return LOG_LEVELS.has(method) ? NIL : method.endsWith('?') ? bool(false) : undefined;

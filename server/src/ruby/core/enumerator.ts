@@ -6,6 +6,7 @@
  */
 import { type Value, type RubyObject, type CallContext, arr, int, unknown, withBlock } from '../values';
 import { send } from './dispatch';
+import { isModelObject } from '../objects';
 
 /** Iterators that return an Enumerator when called without a block. */
 export const ENUMERATOR_METHODS = new Set(['map', 'collect', 'each', 'select', 'filter', 'reject', 'filter_map', 'flat_map', 'collect_concat', 'each_char', 'each_line', 'each_entry', 'each_pair', 'each_key', 'each_value']);
@@ -17,9 +18,21 @@ export function nativeBlock(run: (args: Value[]) => Value, ctx: CallContext): Va
   return { k: 'proc', proc: { node: { nativeBlock: run } satisfies NativeBlock, env: (ctx as { env?: unknown }).env, source: '(block)' } };
 }
 
+/** What an enumerator answers is its receiver's method run again. */
+const EVERY_METHOD = { has: () => true };
+
 export class Enumerator implements RubyObject {
   readonly className = 'Enumerator';
   constructor(private readonly recv: Value, private readonly method: string, private readonly args: Value[]) {}
+
+  /**
+   * For the call memo: pure when its receiver's methods are followed by the evaluator (a value, a
+   * Ruby object, another such enumerator), not when they are a native object's (`ENV.each`).
+   */
+  get pureMethods(): { has(method: string): boolean } | undefined {
+    const r = this.recv;
+    return r.k !== 'object' || isModelObject(r.obj) || (r.obj instanceof Enumerator && r.obj.pureMethods) ? EVERY_METHOD : undefined;
+  }
   describe(): string { return `#<Enumerator: ${this.method}>`; }
 
   /** The values the method yields, in order (one value per yield; several become an array). */

@@ -35,11 +35,13 @@ export function raiseArguments(args: Value[]): { message: string; exceptionClass
 export function defineKernelNatives(world: RubyWorld): void {
   const k = world.kernel;
   // Kernel's functions are module functions: private methods of every object, and `Kernel.format(…)`.
-  const fn = (name: string, f: (args: Value[], ctx: EvalCallContext, self: Value) => Value | undefined) => {
-    k.defineNative(name, (self, args, ctx) => f(args, ctx, self), 'private');
-    k.singleton().defineNative(name, (self, args, ctx) => f(args, ctx, self));
+  // `pure`: the answer depends on the arguments alone, so a helper calling it may be kept by the call memo (callMemo.ts).
+  const fn = (name: string, f: (args: Value[], ctx: EvalCallContext, self: Value) => Value | undefined, pure = false) => {
+    k.defineNative(name, (self, args, ctx) => f(args, ctx, self), 'private', { memoSafe: pure });
+    k.singleton().defineNative(name, (self, args, ctx) => f(args, ctx, self), 'public', { memoSafe: pure });
   };
-  for (const quiet of ['puts', 'print', 'pp', 'warn', 'require', 'load', 'sleep', 'at_exit', 'trap', 'autoload', 'gem', 'srand']) fn(quiet, () => NIL);
+  for (const quiet of ['puts', 'print', 'pp', 'warn']) fn(quiet, () => NIL, true);
+  for (const quiet of ['require', 'load', 'sleep', 'at_exit', 'trap', 'autoload', 'gem', 'srand']) fn(quiet, () => NIL);
   // `require_relative` loads a file of the code base once (a library requiring another before it is loaded in order).
   fn('require_relative', (args, ctx) => {
     const host = ctx.interp.host as Partial<RequireHost> | undefined;
@@ -55,9 +57,9 @@ export function defineKernelNatives(world: RubyWorld): void {
   };
   fn('raise', raise);
   fn('fail', raise);
-  fn('format', (args, ctx) => (args[0]?.k === 'str' ? formatString(args[0].v, args.slice(1), ctx) : args[0]?.k === 'unknown' ? args[0] : undefined));
-  fn('sprintf', (args, ctx) => (args[0]?.k === 'str' ? formatString(args[0].v, args.slice(1), ctx) : args[0]?.k === 'unknown' ? args[0] : undefined));
-  for (const conversion of ['Integer', 'Float', 'String', 'Array', 'Hash']) fn(conversion, (args, ctx) => kernelConversion(conversion, args, ctx));
+  fn('format', (args, ctx) => (args[0]?.k === 'str' ? formatString(args[0].v, args.slice(1), ctx) : args[0]?.k === 'unknown' ? args[0] : undefined), true);
+  fn('sprintf', (args, ctx) => (args[0]?.k === 'str' ? formatString(args[0].v, args.slice(1), ctx) : args[0]?.k === 'unknown' ? args[0] : undefined), true);
+  for (const conversion of ['Integer', 'Float', 'String', 'Array', 'Hash']) fn(conversion, (args, ctx) => kernelConversion(conversion, args, ctx), true);
   fn('loop', (_args, ctx) => {
     // How often a loop runs depends on a `break` we cannot time: its body runs once, as repeated.
     if (ctx.block) {
