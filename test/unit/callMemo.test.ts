@@ -54,6 +54,20 @@ describe('the call memo keeps what only the arguments decide', () => {
     assert.ok(hits >= 2, `the second and third calls come from the memo (${hits} hits)`);
   });
 
+  it('keeps helpers that convert, format and enumerate with an index, as port parsers do', () => {
+    const src = `
+      class Ports
+        def parse(spec)
+          Array(spec).map.with_index { |s, i| format('%s/%d', s.split(':').last, i) }
+        end
+      end
+      p1 = Ports.new
+      [p1.parse('80:8080'), p1.parse('80:8080'), p1.parse(['1:2', '3:4'])]`;
+    const { value, hits } = evHits(src);
+    assert.equal(value, '[["8080/0"], ["8080/0"], ["2/0", "4/1"]]');
+    assert.ok(hits >= 1, `the second call comes from the memo (${hits} hits)`);
+  });
+
   it('gives each caller its own copy of a kept result', () => {
     assert.equal(ev(`
       class M; def make(n); { 'list' => [n] }; end; end
@@ -173,13 +187,13 @@ describe('the call memo keeps what only the arguments decide', () => {
 });
 
 describe('helpers that read the node', () => {
-  it('are answered from the memo while the node is as it was, and run again once a recipe wrote to it', () => {
+  it('are answered from the memo while the node is as it was (logging too), and run again once a recipe wrote to it', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cloche-memo-node-'));
     try {
       const w = (rel: string, text: string) => { fs.mkdirSync(path.dirname(path.join(dir, 'app', rel)), { recursive: true }); fs.writeFileSync(path.join(dir, 'app', rel), text); };
       w('metadata.rb', "name 'app'\nversion '1.0.0'\n");
       w('attributes/default.rb', "default['app']['port'] = 80\n");
-      w('libraries/helpers.rb', "module AppHelpers\n  def port_plus(n)\n    node['app']['port'] + n\n  end\nend\nChef::DSL::Recipe.include(AppHelpers)\n");
+      w('libraries/helpers.rb', "module AppHelpers\n  def port_plus(n)\n    Chef::Log.debug(\"port plus #{n}\")\n    node['app']['port'] + n\n  end\nend\nChef::DSL::Recipe.include(AppHelpers)\n");
       w('recipes/default.rb', "file \"/tmp/a-#{port_plus(1)}\"\nnode.default['app']['port'] = 90\nfile \"/tmp/b-#{port_plus(1)}\"\ninclude_recipe 'app::other'\n");
       w('recipes/other.rb', "file \"/tmp/c-#{port_plus(1)}\"\n");
       const model = new Model([dir]);
