@@ -10,10 +10,11 @@
  *   arrays and hashes of them, without a default; no unknowns, objects or procs), and it returned
  *   plain data (unknowns allowed);
  * - while it ran, the evaluation noted no effect (`Interpreter.effects`): no native method of an
- *   object (the run, `Hash.new`, `File.exist?` …) but path arithmetic (`File.join`) and the node's
- *   reads, no instance, class or global variable, no constant other than a module, no `self`,
- *   `yield`, `super`, definition, identity test (`equal?`, `object_id`), budget reached or recursion
- *   refused, no finding, no condition left;
+ *   object (the run, `Hash.new`, `File.exist?` …) except pure ones (path arithmetic, Kernel's
+ *   conversions and `format`, `Chef::Log`) and the node's reads; no instance, class or global
+ *   variable; no constant holding a value (a module or object constant is fine: what it does is
+ *   counted when it is called); no `self`, `yield`, `super`, definition or identity test (`equal?`,
+ *   `object_id`); no budget reached or recursion refused; no finding; no condition left;
  * - what it read from the node (`node['a']['b']`, `node.platform`: `RubyObject.memoRead`) was read
  *   while the attribute store held a snapshot unchanged (`Interpreter.memoHost`): a later call is
  *   answered only while the store holds that same snapshot, and its reads are replayed (the

@@ -14,7 +14,7 @@ import type { SourceLocation } from '../protocol';
 import { sliceSource } from './prism';
 import { type Value, type RubyObject, NIL, TRUE, FALSE, str, sym, int, unknown } from './values';
 import { RubyRaise } from './errors';
-import { RModule, type MethodEntry } from './objects';
+import type { RModule, MethodEntry } from './objects';
 import type { MemoHost } from './env';
 import {
   Env, ControlFlow, BudgetExceeded, DEFAULT_BUDGETS,
@@ -287,7 +287,8 @@ export class Interpreter {
       case 'InterpolatedStringNode': return literals.interpolate(this, node.parts, env, (s) => str(s));
       case 'ConstantReadNode': case 'ConstantPathNode': {
         const v = variables.readConstant(this, node, env);
-        if (!(v.k === 'object' && v.obj instanceof RModule) || this.constants.size) this.effects++;
+        // A module or object constant (`Hash`, `Chef::Log`): what it does is counted when it is called; a value's content may change.
+        if (v.k !== 'object' || this.constants.size) this.effects++;
         return v;
       }
       case 'LocalVariableWriteNode': { const v = this.evalNode(node.value, env); env.assign(node.name, v); return v; }
