@@ -24,7 +24,8 @@ export interface DiagnosticPolicy {
   configs: ProjectConfigs;
 }
 
-const rubyCache = new WeakMap<ParsedRuby, Directive[]>();
+/** Per parse, then per file: files holding the same text share a parse, and a directive says which file it is in. */
+const rubyCache = new WeakMap<ParsedRuby, Map<string, Directive[]>>();
 
 /** The directives of a file (none for files without comment syntax, or that cannot be read). */
 export function directivesIn(ws: Workspace, file: string): Directive[] {
@@ -32,8 +33,10 @@ export function directivesIn(ws: Workspace, file: string): Directive[] {
   if (syntax === 'ruby') {
     const parsed = ws.parse(file);
     if (!parsed) return [];
-    let list = rubyCache.get(parsed);
-    if (!list) { list = rubyDirectives(parsed, file); rubyCache.set(parsed, list); }
+    let byFile = rubyCache.get(parsed);
+    if (!byFile) rubyCache.set(parsed, byFile = new Map());
+    let list = byFile.get(file);
+    if (!list) { list = rubyDirectives(parsed, file); byFile.set(file, list); }
     return list;
   }
   if (syntax === 'erb') {

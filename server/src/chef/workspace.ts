@@ -7,7 +7,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { parseRuby, type ParsedRuby } from '../ruby/prism';
+import { parseShared, type ParsedRuby } from '../ruby/prism';
 
 export { enclosingCookbook } from './enclosingCookbook';
 import { hasMetadata } from './enclosingCookbook';
@@ -281,7 +281,7 @@ export class Workspace {
     if (text === undefined) return undefined;
     const cached = this.parses.get(abs);
     if (cached && cached.text === text) return cached.parsed;
-    const parsed = parseRuby(text, abs);
+    const parsed = parseShared(text);
     this.parses.set(abs, { text, parsed });
     return parsed;
   }

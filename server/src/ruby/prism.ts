@@ -113,6 +113,25 @@ export function parseRuby(text: string, filepath?: string): ParsedRuby {
   };
 }
 
+/** Parses of texts still in use anywhere in the process, by text (see {@link parseShared}). */
+const shared = new Map<string, WeakRef<ParsedRuby>>();
+const forget = new FinalizationRegistry<string>((text) => { if (shared.get(text)?.deref() === undefined) shared.delete(text); });
+
+/**
+ * The parse of a text, shared by every file of the process holding that same text (`cloche diff`'s
+ * two revisions, the background index's copy of the workspace): a parse depends on the text alone
+ * (the evaluator takes `__FILE__` from the file it runs, not from the parse), and nothing changes a
+ * parse once made. Kept only while some workspace still holds it.
+ */
+export function parseShared(text: string): ParsedRuby {
+  const known = shared.get(text)?.deref();
+  if (known) return known;
+  const parsed = parseRuby(text);
+  shared.set(text, new WeakRef(parsed));
+  forget.register(parsed, text);
+  return parsed;
+}
+
 function failureOf(e: unknown, exports: WebAssembly.Exports | undefined): ParseFailure {
   const memory = exports?.memory as WebAssembly.Memory | undefined;
   const tooDeepForPrism = { kind: 'nesting' as const, message: 'it nests deeper than the Ruby parser\'s stack allows (about a hundred levels of brackets, blocks or calls)' };
