@@ -220,8 +220,9 @@ export class Model implements ModelSource {
     return validate(this, c);
   }
 
-  graph(c: Compilation, runList: string[]): Graph {
-    return toGraph(this, c, runList, this.diagnostics(c));
+  /** The graph of a compilation, with its diagnostics (every rule's, unless others are given). */
+  graph(c: Compilation, runList: string[], diagnostics: Diagnostic[] = this.diagnostics(c)): Graph {
+    return toGraph(this, c, runList, diagnostics);
   }
 
   /** The graph of a run list, and the desired content of its file-like resources (for the engine). */

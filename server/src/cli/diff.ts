@@ -102,7 +102,7 @@ function argsForSide(args: ParsedArgs, which: 'from' | 'to', map: (p: string) =>
 
 /** The Graph JSON with rendered content of one side, as `cloche graph --with-content` makes it; input and resolution errors counted and said. */
 function graphOf(target: string, args: ParsedArgs, io: CliIO): { graph: Graph; failed: number } {
-  const side = graphOfRun(target, args, io, 'diff', true);
+  const side = graphOfRun(target, args, io, 'diff', { content: true, findings: 'resolution' });
   for (const d of side.graph.diagnostics.filter((x) => RESOLUTION_ERRORS.has(x.code))) io.stderr(`cloche diff: ${d.file}:${d.line}: ${d.message}\n`);
   return side;
 }

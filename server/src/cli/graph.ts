@@ -47,7 +47,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
       repo = gitRoot(target, '');
       map = pathInCopy(repo, copies.copy(repo, resolveCommit(repo, rev, '--revision')));
     }
-    const { graph, failed } = graphOfRun(map(target), { ...args, values: mapPathFlags(args.values, map) }, io, 'graph', args.booleans.has('with-content'));
+    const { graph, failed } = graphOfRun(map(target), { ...args, values: mapPathFlags(args.values, map) }, io, 'graph', { content: args.booleans.has('with-content'), findings: 'all' });
     const unresolved = graph.diagnostics.filter((d) => RESOLUTION_ERRORS.has(d.code));
     const out = format === 'json' ? JSON.stringify(copies.relocate(graph, repo), null, 2) + '\n' : copies.relocateText(format === 'dot' ? toDot(graph) : format === 'mermaid' ? toMermaid(graph) : toText(graph), repo);
     io.stdout(out);
@@ -59,11 +59,17 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
 }
 
 /**
+ * What a run's graph holds besides its resources: rendered content, and every rule's findings or
+ * only how its cookbooks were resolved (`cloche diff` compares resources, not findings).
+ */
+export interface GraphOptions { content: boolean; findings: 'all' | 'resolution' }
+
+/**
  * The Graph JSON of the run PATH names with the run-input flags (`--with-content`: each template's,
  * cookbook_file's and file's text, unknown parts marked); `failed` counts input and resolution
  * errors, which are said on stderr as `file:line: message` by the caller (resolution) or here (inputs).
  */
-export function graphOfRun(target: string, args: ParsedArgs, io: CliIO, command: string, content: boolean): { graph: Graph; failed: number } {
+export function graphOfRun(target: string, args: ParsedArgs, io: CliIO, command: string, opts: GraphOptions): { graph: Graph; failed: number } {
   if (args.values.has('suite') && args.values.has('run-list')) throw new UsageError('--suite and --run-list exclude each other (the suite has its own run list)');
   const cookbook = enclosingCookbook(target);
   const facts = platformFrom(args, { cookbook, io, command });
@@ -82,6 +88,7 @@ export function graphOfRun(target: string, args: ParsedArgs, io: CliIO, command:
   const runList = setup.recipes ?? model.runListFor(target);
   if (!runList) throw new UsageError(`${target} is not a recipe file or a cookbook folder (no metadata.rb found)`);
   const compilation = model.compile(runList, facts, setup.inputs);
-  const graph = content ? withContent(model.graph(compilation, runList), compilation) : model.graph(compilation, runList);
+  const plain = model.graph(compilation, runList, opts.findings === 'all' ? model.diagnostics(compilation) : model.resolution.findings);
+  const graph = opts.content ? withContent(plain, compilation) : plain;
   return { graph, failed: setup.errors.length + graph.diagnostics.filter((d) => RESOLUTION_ERRORS.has(d.code)).length };
 }
