@@ -5,6 +5,10 @@
 import { createConnection, ProposedFeatures, TextDocumentSyncKind, type ServerCapabilities } from 'vscode-languageserver/node';
 import { Session, type Feature } from './features/session';
 import { FEATURES } from './features';
+import { setCallMemo } from './ruby/callMemo';
+
+// Every edit compiles its cookbook again: helpers' pure calls are answered from the last compilation's.
+setCallMemo(true);
 
 const connection = createConnection(ProposedFeatures.all);
 const session = new Session(connection);

@@ -5,7 +5,7 @@
  * compile whole workspaces (generated ones shaped like real cookbooks, the fixtures, the example) with
  * the memo off and on, twice, and require the same graph, rendered content and diagnostics.
  */
-import { describe, it, after } from 'node:test';
+import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -19,6 +19,10 @@ import { Model } from '../../server/src/chef/model';
 import { getPlatformProfile } from '../../server/src/chef/platforms';
 import { renderedContent } from '../../server/src/chef/renderedContent';
 import { generateRealShaped } from '../bench/generate';
+
+// The memo is off unless turned on (the language server turns it on); these tests turn it on.
+before(() => setCallMemo(true));
+after(() => setCallMemo(false));
 
 const main: RubyObject = { className: 'main', describe: () => 'main', call: () => undefined };
 const REPO = path.resolve(__dirname, '../..');

@@ -36,13 +36,19 @@ import { defaultOf } from './core/hashDefaults';
 
 /** Longer argument texts are not kept: comparing them would cost what evaluating does. */
 const MAX_KEY = 4096;
+/** Calls of a method refused before it is no longer tried (most of a cookbook's methods read its resources: trying costs). */
+const GIVE_UP = 16;
 /** Calls kept per method (the oldest is dropped first). */
 const MAX_ENTRIES = 512;
 const MAX_DEPTH = 24;
 /** A larger result is not kept (a value shared many times inside it is counted each time). */
 const MAX_RESULT = 100_000;
-/** What all kept results may hold together, in characters and elements; past it every table starts again. */
-const MAX_HELD = 8_000_000;
+/**
+ * What all kept calls may hold together, in characters and elements of their keys and results (one
+ * cookbook's helpers keep about 0.5 million; `cloche check` of 100 cookbooks would keep 40 MB more
+ * without a bound); past it every table starts again.
+ */
+const MAX_HELD = 2_000_000;
 
 interface Entry {
   result: Value;
@@ -59,8 +65,10 @@ interface Entry {
 }
 
 interface Table {
-  version: string;
+  version: number;
   entries: Map<string, Entry>;
+  /** Calls that could not be kept: a method that was never kept after {@link GIVE_UP} is not tried again (in this world). */
+  refused: number;
 }
 
 const tables = new WeakMap<MethodDef, Table>();
@@ -70,11 +78,15 @@ let constantWrites = 0;
 /** Bumped when the kept results outgrow {@link MAX_HELD}: every table is then stale. */
 let generation = 0;
 let heldSize = 0;
-let enabled = true;
+let enabled = false;
 /** Calls answered from the memo and calls kept in it, since the process started (tests and benchmarks read them). */
 export const callMemoCounts = { hits: 0, kept: 0 };
 
-/** Turns the memo off or on (tests compare evaluations with and without it). */
+/**
+ * Turns the memo on or off. It is off unless turned on: it pays where the same cookbooks are compiled
+ * again and again (the language server, on every edit); a CLI run compiles each once, and there the
+ * bookkeeping cost memory (about 40 MB more peak for `cloche check` of 100 cookbooks) and no time.
+ */
 export function setCallMemo(on: boolean): void {
   enabled = on;
 }
@@ -87,12 +99,14 @@ export function noteConstantWrite(): void {
 /** Runs a method call through the memo when it may be kept (see the module comment). */
 export function memoizedCall(it: Interpreter, def: MethodDef, self: RModule | RInstance, args: Value[], run: () => Value): Value {
   if (!enabled || def.closure) return run();
+  // Each counter only grows: their sum changes exactly when one of them does.
+  const version = currentWorldVersion() + constantWrites + generation;
+  let table = tables.get(def);
+  if (table?.version !== version) tables.set(def, table = { version, entries: new Map(), refused: 0 });
+  if (table.refused >= GIVE_UP && table.entries.size === 0) return run();
   const held = new Map<object, number>();
   const argKey = keyOf(args, held);
-  if (argKey === undefined) return run();
-  const version = `${currentWorldVersion()}:${constantWrites}:${generation}`;
-  let table = tables.get(def);
-  if (table?.version !== version) tables.set(def, table = { version, entries: new Map() });
+  if (argKey === undefined) { table.refused++; return run(); }
   const key = `${idOf(methodSource(self))}|${it.uncertain() ? 1 : 0}|${argKey}`;
   const kept = table.entries.get(key);
   if (kept && it.nesting + kept.nesting < it.budgets.nesting && it.depth + kept.depth < it.budgets.callDepth && (!kept.reads.length || it.memoHost?.state() === kept.state)) {
@@ -120,9 +134,9 @@ export function memoizedCall(it: Interpreter, def: MethodDef, self: RModule | RI
     && (!reads.length || (state !== undefined && it.memoHost?.state() === state));
   const shared: Shared[] = [];
   const walk = { size: 0 };
-  if (!pure || it.steps < before.steps || !plainResult(result, held, [], shared, walk) || keyOf(args, new Map()) !== argKey) return result;
+  if (!pure || it.steps < before.steps || !plainResult(result, held, [], shared, walk) || keyOf(args, new Map()) !== argKey) { table.refused++; return result; }
   callMemoCounts.kept++;
-  heldSize += walk.size;
+  heldSize += walk.size + key.length;
   if (heldSize > MAX_HELD) { generation++; heldSize = 0; return result; }
   if (table.entries.size >= MAX_ENTRIES) table.entries.delete(table.entries.keys().next().value!);
   table.entries.set(key, {
