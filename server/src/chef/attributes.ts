@@ -5,7 +5,7 @@
  */
 import type { SourceLocation } from '../protocol';
 import {
-  type Value, type RubyObject, type CallContext, NIL, str, arr, bool, unknown, hashOf, toS, inspect, fromJson,
+  type Value, type RubyObject, type CallContext, NIL, str, arr, bool, unknown, hashOf, toS, inspect, fromJson, copyContainers,
 } from '../ruby/values';
 import { callValueMethod } from '../ruby/rubyMethods';
 
@@ -131,7 +131,7 @@ export class AttributeStore {
     const entry = parent.map.get(key)!;
     if (entry.value.k === 'hash') return this.ownDeep(this.ownChild(parent, key, entry.value), 0);
     if (!holdsShared(entry.value, 0)) return entry.value;
-    const copy = copyOut(entry.value, 0);
+    const copy = copyContainers(entry.value, 0);
     parent.map.set(key, { key: entry.key, value: copy });
     return copy;
   }
@@ -143,7 +143,7 @@ export class AttributeStore {
     for (const [k, e] of h.map) {
       const v = e.value;
       if (v.k === 'hash') this.ownDeep(this.ownChild(h, k, v), depth + 1, seen);
-      else if (holdsShared(v, 0)) h.map.set(k, { key: e.key, value: copyOut(v, 0) });
+      else if (holdsShared(v, 0)) h.map.set(k, { key: e.key, value: copyContainers(v, 0) });
     }
     return h;
   }
@@ -239,7 +239,7 @@ export class AttributeStore {
       if (v === undefined) continue;
       if (merged?.k === 'hash' && v.k === 'hash') {
         copies ??= new Map();
-        if (!copied) { merged = copyOut(merged, 0, copies); copied = true; }
+        if (!copied) { merged = copyContainers(merged, 0, copies); copied = true; }
         mergeCopy(merged as HashValue, v, 0, copies);
       } else {
         merged = v;
@@ -248,7 +248,7 @@ export class AttributeStore {
     }
     if (merged === undefined || copied) return merged;
     if (merged.k === 'str') return { k: 'str', v: merged.v };
-    return merged.k === 'array' || merged.k === 'hash' ? copyOut(merged, 0, copies) : merged;
+    return merged.k === 'array' || merged.k === 'hash' ? copyContainers(merged, 0, copies) : merged;
   }
 
   /** The merged value, sharing the stored values: for reading only, never to be changed or handed to Ruby code. */
@@ -313,7 +313,7 @@ export class AttributeStore {
   /** A level's value at a path as a copy Ruby code may change (`default['a'].to_h`). */
   levelCopy(level: Level, path: string[]): Value | undefined {
     const v = this.atLevel(level, path);
-    return v === undefined ? undefined : copyOut(v, 0);
+    return v === undefined ? undefined : copyContainers(v, 0);
   }
 }
 
@@ -335,32 +335,6 @@ function share(v: Value, depth: number): void {
   SHARED.add(v);
   if (v.k === 'hash') for (const e of v.map.values()) share(e.value, depth + 1);
   else if (v.k === 'array') for (const x of v.items) share(x, depth + 1);
-}
-
-/**
- * A copy of a value whose containers (hashes, arrays, strings) are new: changing it changes nothing
- * stored. A container held in several places is copied once, so the copy costs what the value holds
- * (`[a] * 100_000` is not copied into ten billion elements).
- */
-function copyOut(v: Value, depth: number, copies = new Map<Value, Value>()): Value {
-  if (depth > 32 || (v.k !== 'str' && v.k !== 'array' && v.k !== 'hash')) return v;
-  const done = copies.get(v);
-  if (done) return done;
-  let copy: Value;
-  if (v.k === 'str') copy = { k: 'str', v: v.v };
-  else if (v.k === 'array') {
-    const items: Value[] = [];
-    copy = { k: 'array', items };
-    copies.set(v, copy);
-    for (const x of v.items) items.push(copyOut(x, depth + 1, copies));
-  } else {
-    const map = new Map<string, { key: Value; value: Value }>();
-    copy = { k: 'hash', map };
-    copies.set(v, copy);
-    for (const [k, e] of v.map) map.set(k, { key: e.key, value: copyOut(e.value, depth + 1, copies) });
-  }
-  copies.set(v, copy);
-  return copy;
 }
 
 /** Hash keys as Chef's VividMash stores them (strings); a hash held in several places is converted once. */
@@ -388,7 +362,7 @@ function mergeCopy(base: HashValue, over: HashValue, depth: number, copies: Map<
       let m = byOver.get(e.value);
       if (!m) byOver.set(e.value, m = mergeCopy({ k: 'hash', map: new Map(prev.map) }, e.value, depth + 1, copies, merged));
       value = m;
-    } else value = copyOut(e.value, depth + 1, copies);
+    } else value = copyContainers(e.value, depth + 1, copies);
     base.map.set(k, { key: e.key, value });
   }
   return base;

@@ -28,7 +28,7 @@
  * the steps and allocations the first call took, so budgets run out where they would without the
  * memo, and it is answered only within the nesting and call depth left where it is made.
  */
-import type { Value } from './values';
+import { type Value, copyContainers } from './values';
 import type { MethodDef } from './env';
 import type { Interpreter } from './interpreter';
 import { RModule, type RInstance, currentWorldVersion } from './objects';
@@ -91,6 +91,11 @@ export function setCallMemo(on: boolean): void {
   enabled = on;
 }
 
+/** Whether calls go through the memo (asked before each call, so a run without it builds nothing for it). */
+export function callMemoOn(): boolean {
+  return enabled;
+}
+
 /** A constant was written somewhere: what a call read through constants may differ now. */
 export function noteConstantWrite(): void {
   constantWrites++;
@@ -98,7 +103,7 @@ export function noteConstantWrite(): void {
 
 /** Runs a method call through the memo when it may be kept (see the module comment). */
 export function memoizedCall(it: Interpreter, def: MethodDef, self: RModule | RInstance, args: Value[], run: () => Value): Value {
-  if (!enabled || def.closure) return run();
+  if (def.closure) return run();
   // Each counter only grows: their sum changes exactly when one of them does.
   const version = currentWorldVersion() + constantWrites + generation;
   let table = tables.get(def);
@@ -140,7 +145,7 @@ export function memoizedCall(it: Interpreter, def: MethodDef, self: RModule | RI
   if (heldSize > MAX_HELD) { generation++; heldSize = 0; return result; }
   if (table.entries.size >= MAX_ENTRIES) table.entries.delete(table.entries.keys().next().value!);
   table.entries.set(key, {
-    result: copyOf(result, new Map()), shared, reads, ...(reads.length ? { state } : {}), steps: it.steps - before.steps, units: it.allocations.used - before.units,
+    result: copyContainers(result, 0), shared, reads, ...(reads.length ? { state } : {}), steps: it.steps - before.steps, units: it.allocations.used - before.units,
     nesting: peaks.nesting - it.nesting, depth: peaks.depth - it.depth,
   });
   return result;
@@ -243,11 +248,11 @@ function step(v: Value, p: number | string): Value {
 
 /** The kept result for this call: a copy, with the parts that were the arguments' own values taken from these arguments. */
 function resultFor(kept: Entry, args: Value[]): Value {
-  if (!kept.shared.length) return copyOf(kept.result, new Map());
+  if (!kept.shared.length) return copyContainers(kept.result, 0);
   const own = containersOf(args);
   const whole = kept.shared.find((s) => s.inResult.length === 0);
   if (whole) return own[whole.inArgs];
-  const copy = copyOf(kept.result, new Map());
+  const copy = copyContainers(kept.result, 0);
   for (const s of kept.shared) {
     const parent = at(copy, s.inResult.slice(0, -1));
     const last = s.inResult[s.inResult.length - 1];
@@ -259,28 +264,5 @@ function resultFor(kept: Entry, args: Value[]): Value {
       h.map.set(last.slice(1), last[0] === 'k' ? { key: value, value: e.value } : { key: e.key, value });
     }
   }
-  return copy;
-}
-
-/** A copy of plain data, sharing inside it as the original does. */
-function copyOf(v: Value, copies: Map<Value, Value>): Value {
-  if (v.k !== 'str' && v.k !== 'array' && v.k !== 'hash' && v.k !== 'unknown') return v;
-  const done = copies.get(v);
-  if (done) return done;
-  let copy: Value;
-  if (v.k === 'str') copy = { k: 'str', v: v.v };
-  else if (v.k === 'unknown') copy = { ...v };
-  else if (v.k === 'array') {
-    const items: Value[] = [];
-    copy = { k: 'array', items };
-    copies.set(v, copy);
-    for (const x of v.items) items.push(copyOf(x, copies));
-  } else {
-    const map = new Map<string, { key: Value; value: Value }>();
-    copy = { k: 'hash', map };
-    copies.set(v, copy);
-    for (const [k, e] of v.map) map.set(k, { key: copyOf(e.key, copies), value: copyOf(e.value, copies) });
-  }
-  copies.set(v, copy);
   return copy;
 }

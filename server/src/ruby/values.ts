@@ -350,3 +350,30 @@ export function rubyClassOf(v: Value): string {
     case 'unknown': return 'unknown';
   }
 }
+
+/**
+ * A copy of a value whose containers (hashes, arrays, strings) are new: changing it changes nothing
+ * stored. A container held in several places is copied once, so the copy costs what the value holds
+ * (`[a] * 100_000` is not copied into ten billion elements). Hash keys are shared (Ruby freezes
+ * them); so are unknowns, which nothing changes. Past 32 levels the rest is shared.
+ */
+export function copyContainers(v: Value, depth: number, copies = new Map<Value, Value>()): Value {
+  if (depth > 32 || (v.k !== 'str' && v.k !== 'array' && v.k !== 'hash')) return v;
+  const done = copies.get(v);
+  if (done) return done;
+  let copy: Value;
+  if (v.k === 'str') copy = { k: 'str', v: v.v };
+  else if (v.k === 'array') {
+    const items: Value[] = [];
+    copy = { k: 'array', items };
+    copies.set(v, copy);
+    for (const x of v.items) items.push(copyContainers(x, depth + 1, copies));
+  } else {
+    const map = new Map<string, { key: Value; value: Value }>();
+    copy = { k: 'hash', map };
+    copies.set(v, copy);
+    for (const [k, e] of v.map) map.set(k, { key: e.key, value: copyContainers(e.value, depth + 1, copies) });
+  }
+  copies.set(v, copy);
+  return copy;
+}

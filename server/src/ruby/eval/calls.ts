@@ -16,7 +16,7 @@ import { assignTarget } from './variables';
 import { RubyRaise } from '../errors';
 import { recordMatch } from '../core/lastMatch';
 import { allocationUnits } from '../allocations';
-import { memoizedCall } from '../callMemo';
+import { memoizedCall, callMemoOn } from '../callMemo';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type N = any;
@@ -167,7 +167,7 @@ export function invokeFound(it: Interpreter, entry: MethodEntry | undefined, rec
 
 /** Runs a Ruby method with Ruby's parameter binding. */
 export function invokeMethod(it: Interpreter, def: MethodDef, self: RubyObject, args: Value[], block: Value | undefined, ctx?: EvalCallContext, entry?: MethodEntry): Value {
-  if (!block && isModelObject(self)) return memoizedCall(it, def, self, args, () => runMethod(it, def, self, args, block, ctx, entry));
+  if (!block && callMemoOn() && isModelObject(self)) return memoizedCall(it, def, self, args, () => runMethod(it, def, self, args, block, ctx, entry));
   return runMethod(it, def, self, args, block, ctx, entry);
 }
 
