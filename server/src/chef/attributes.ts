@@ -488,13 +488,13 @@ export interface NodeRunFacts {
   nodeName?: string;
 }
 
-/** The `node` object of recipes, templates and attribute files. */
 /** Automatic attributes the node answers by name (`node.platform`). */
 const AUTOMATIC_READS = new Set(['platform', 'platform_family', 'platform_version', 'os', 'os_version', 'hostname', 'fqdn', 'domain', 'ipaddress', 'macaddress', 'kernel', 'lsb', 'cpu', 'memory', 'machinename']);
 
 /** An attribute path a call read, and where. */
 export interface NodeRead { path: string[]; loc?: SourceLocation }
 
+/** The `node` object of recipes, templates and attribute files. */
 export class NodeObject implements RubyObject {
   readonly className = 'Chef::Node';
   private readonly runState = hashOf([]);

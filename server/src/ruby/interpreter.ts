@@ -49,6 +49,9 @@ export interface InterpreterOptions {
 /** What all the run-list entries of one evaluation may take together, in entries' step budgets. */
 export const ENTRY_STEP_BUDGETS = 4;
 
+/** How deep a call nested (`nesting`, `depth`), and the peaks of what encloses it, restored after it. */
+interface Peaks { nesting: number; depth: number; outerNesting: number; outerDepth: number }
+
 export class Interpreter {
   readonly budgets: Budgets;
   readonly world: RubyWorld;
@@ -68,9 +71,9 @@ export class Interpreter {
   depthPeak = 0;
   /**
    * Counts what made an evaluation depend on more than the values it was given: a native method of
-   * an object, instance, class and global variables, constants other than modules, `self`, `yield`,
-   * `super`, definitions, identity tests, a bound reached (callMemo.ts keeps a call only when none
-   * happened while it ran).
+   * an object (but pure ones and the node's reads), instance, class and global variables, constants
+   * holding a value, `self`, `yield`, `super`, definitions, identity tests, a bound reached
+   * (callMemo.ts keeps a call only when none happened while it ran).
    */
   effects = 0;
   /** The run's state a kept call may read, and how a kept call's reads are replayed (the Chef layer's node; callMemo.ts). */
@@ -193,14 +196,14 @@ export class Interpreter {
   }
 
   /** Starts measuring how deep a call nests; {@link endPeaks} fills in what it reached. */
-  startPeaks(): { nesting: number; depth: number; outerNesting: number; outerDepth: number } {
+  startPeaks(): Peaks {
     const p = { nesting: 0, depth: 0, outerNesting: this.nestingPeak, outerDepth: this.depthPeak };
     this.nestingPeak = this.nesting;
     this.depthPeak = this.depth;
     return p;
   }
 
-  endPeaks(p: { nesting: number; depth: number; outerNesting: number; outerDepth: number }): void {
+  endPeaks(p: Peaks): void {
     p.nesting = this.nestingPeak;
     p.depth = this.depthPeak;
     this.nestingPeak = Math.max(p.outerNesting, p.nesting);
