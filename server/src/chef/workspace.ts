@@ -53,7 +53,6 @@ const COOKBOOK_PARTS = new Set(['recipes', 'attributes', 'resources', 'providers
 /** How deep below a root cookbooks are searched. */
 const MAX_DEPTH = 6;
 
-
 export class Workspace {
   /** Open documents: path → text (they win over the disk). */
   private readonly overlay = new Map<string, string>();

@@ -22,7 +22,7 @@ export interface MethodEntry {
   /** Ruby code: a `def`, a `define_method` block, or an alias of one. */
   def?: MethodDef;
   native?: NativeMethod;
-  /** A native whose answer the call memo can follow (callMemo.ts): it hands out the run's node, whose reads are checked and replayed. */
+  /** A native the call memo can follow (callMemo.ts): its answer depends on its arguments alone, or it hands out the run's node (whose reads are checked and replayed). */
   memoSafe?: boolean;
 }
 
@@ -110,21 +110,17 @@ export class RModule implements RubyObject {
 
   /**
    * A singleton class nothing was defined in yet (each resource object of a run gets one): it
-   * answers as its superclass does, whose lookups are cached already.
+   * answers as its superclass does, whose lookups are cached already (and the call memo keys calls
+   * on its object by that superclass).
    */
-  private bare(): boolean {
-    return this.attachedTo !== undefined && this.methods.size === 0 && this.includes.length === 0 && this.prepends.length === 0 && !this.dynamic;
-  }
-
-  /** A singleton class nothing was defined in: every lookup through it is its superclass's. */
   isBareSingleton(): boolean {
-    return this.bare();
+    return this.attachedTo !== undefined && this.methods.size === 0 && this.includes.length === 0 && this.prepends.length === 0 && !this.dynamic;
   }
 
   /** Ruby's ancestor list: prepends, the module, its includes (latest first), then the superclass's. */
   ancestors(): RModule[] {
     if (this.ancestorCache?.version === worldVersion) return this.ancestorCache.list;
-    if (this.bare() && this.superclass) {
+    if (this.isBareSingleton() && this.superclass) {
       const list = [this, ...this.superclass.ancestors()];
       this.ancestorCache = { version: worldVersion, list };
       return list;
@@ -144,7 +140,7 @@ export class RModule implements RubyObject {
 
   /** The method `name` resolves to on instances of this module (or, for a singleton, on its object). */
   findMethod(name: string): MethodEntry | undefined {
-    if (this.bare()) return this.superclass?.findMethod(name);
+    if (this.isBareSingleton()) return this.superclass?.findMethod(name);
     const cached = this.lookupCache.get(name);
     if (cached && cached.version === worldVersion) return cached.entry;
     let entry: MethodEntry | undefined;
