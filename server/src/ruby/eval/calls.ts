@@ -158,7 +158,7 @@ function dispatch(it: Interpreter, recv: Value, o: RModule | RInstance, name: st
 export function invokeFound(it: Interpreter, entry: MethodEntry | undefined, recv: Value, self: RubyObject | undefined, args: Value[], ctx: EvalCallContext): Value | undefined {
   if (!entry) return undefined;
   if (entry.native) {
-    if (self && !entry.memoSafe && !(self instanceof RModule && PURE_MODULE_NATIVES.has(entry.name))) it.effects++;
+    if (self && !entry.memoSafe) it.effects++;
     return entry.native(recv, args, ctx);
   }
   if (entry.def && self) return invokeMethod(it, entry.def, self, args, ctx.block, ctx, entry);
@@ -323,8 +323,6 @@ export function argsValue(it: Interpreter, argsNode: N, env: Env): Value {
 
 /** Methods whose answer depends on which object a value is, not on what it holds (callMemo.ts). */
 const IDENTITY_METHODS = new Set(['equal?', 'object_id', '__id__']);
-/** Natives of a module that answer from the class hierarchy alone (`Hash === v` in a `case`). */
-const PURE_MODULE_NATIVES = new Set(['===', '==', '<', '<=', '>', '>=', 'name', 'to_s', 'inspect']);
 
 export function makeProc(it: Interpreter, node: N, env: Env): ProcValue {
   return new BlockProc(it, node, env);

@@ -24,8 +24,9 @@ function hook(mod: RModule, name: string, base: Value, ctx: EvalCallContext): vo
 
 export function defineModuleNatives(world: RubyWorld): void {
   const m = world.module;
-  const def = (name: string, fn: (mod: RModule, args: Value[], ctx: EvalCallContext, self: Value) => Value | undefined) =>
-    m.defineNative(name, (self, args, ctx) => { const mod = moduleOf(self); return mod ? fn(mod, args, ctx, self) : undefined; });
+  // `pure`: answered from the arguments and the class hierarchy alone (`Hash === v` in a `case`), so the call memo may keep a helper calling it.
+  const def = (name: string, fn: (mod: RModule, args: Value[], ctx: EvalCallContext, self: Value) => Value | undefined, pure = false) =>
+    m.defineNative(name, (self, args, ctx) => { const mod = moduleOf(self); return mod ? fn(mod, args, ctx, self) : undefined; }, 'public', { memoSafe: pure });
 
   def('include', (mod, args, ctx, self) => {
     for (const a of args) if (a.k === 'object' && a.obj instanceof RModule) { mod.include(a.obj); hook(a.obj, 'included', self, ctx); }
@@ -38,13 +39,13 @@ export function defineModuleNatives(world: RubyWorld): void {
   def('include?', (mod, args) => (args[0]?.k === 'object' && args[0].obj instanceof RModule ? bool(mod !== args[0].obj && mod.isA(args[0].obj)) : undefined));
   def('ancestors', (mod) => arr(mod.ancestors().map((a) => ({ k: 'object', obj: a }))));
   def('included_modules', (mod) => arr(mod.ancestors().filter((a) => !a.isClass).map((a) => ({ k: 'object', obj: a }))));
-  def('name', (mod) => (mod.name.startsWith('#<') ? NIL : str(mod.name)));
-  def('to_s', (mod) => str(mod.name));
-  def('inspect', (mod) => str(mod.name));
-  def('===', (mod, args) => (args[0] && args[0].k !== 'unknown' ? bool(world.classOf(args[0]).isA(mod)) : args[0]));
-  def('==', (mod, args) => bool(args[0]?.k === 'object' && args[0].obj === mod));
-  def('<', (mod, args) => (args[0]?.k === 'object' && args[0].obj instanceof RModule ? bool(mod !== args[0].obj && mod.isA(args[0].obj)) : undefined));
-  def('<=', (mod, args) => (args[0]?.k === 'object' && args[0].obj instanceof RModule ? bool(mod.isA(args[0].obj)) : undefined));
+  def('name', (mod) => (mod.name.startsWith('#<') ? NIL : str(mod.name)), true);
+  def('to_s', (mod) => str(mod.name), true);
+  def('inspect', (mod) => str(mod.name), true);
+  def('===', (mod, args) => (args[0] && args[0].k !== 'unknown' ? bool(world.classOf(args[0]).isA(mod)) : args[0]), true);
+  def('==', (mod, args) => bool(args[0]?.k === 'object' && args[0].obj === mod), true);
+  def('<', (mod, args) => (args[0]?.k === 'object' && args[0].obj instanceof RModule ? bool(mod !== args[0].obj && mod.isA(args[0].obj)) : undefined), true);
+  def('<=', (mod, args) => (args[0]?.k === 'object' && args[0].obj instanceof RModule ? bool(mod.isA(args[0].obj)) : undefined), true);
   def('superclass', (mod) => (mod.superclass ? { k: 'object', obj: mod.superclass } : NIL));
 
   def('attr_accessor', (mod, args) => { for (const n of names(args)) { reader(mod, n); writer(mod, n); } return NIL; });
