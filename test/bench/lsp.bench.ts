@@ -69,6 +69,20 @@ async function timed<T>(fn: () => Promise<T>): Promise<[number, T]> {
   return [performance.now() - t, r];
 }
 
+/**
+ * Types `count` characters at `at` in a document, one change each, pulling the file's diagnostics
+ * after each (as an editor does); the time of each, and the text typed into.
+ */
+async function typeAndPull(client: TestClient, file: string, text: string, at: number, count: number, char: string): Promise<{ times: number[]; text: string }> {
+  const times: number[] = [];
+  for (let i = 0; i < count; i++) {
+    text = text.slice(0, at) + char + text.slice(at);
+    const [ms] = await timed(async () => { await client.change(file, text); return client.diagnostics(file); });
+    times.push(ms);
+  }
+  return { times, text };
+}
+
 function rssMb(pid: number): number {
   const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
   return Number(/VmRSS:\s+(\d+)/.exec(status)![1]) / 1024;
@@ -117,22 +131,15 @@ async function main(): Promise<void> {
 
   // Keystrokes: type characters into a string in the middle of the recipe, pulling diagnostics after each.
   const anchor = custom?.anchor ?? text.indexOf("  command \"echo #{conf['key3']}\"");
-  const keystroke: number[] = [];
-  let current = text;
-  for (let i = 0; i < ITERATIONS; i++) {
-    current = current.slice(0, anchor + 16) + 'x' + current.slice(anchor + 16);
-    const [ms] = await timed(async () => { await client.change(ws50.big, current); return client.diagnostics(ws50.big); });
-    keystroke.push(ms);
-  }
+  const typed = await typeAndPull(client, ws50.big, text, anchor + 16, ITERATIONS, 'x');
+  const keystroke = typed.times;
+  let current = typed.text;
   console.log(`diagnostics after a keystroke: ${stats(keystroke)}`);
   // The slowest of those are the first keystrokes after opening, while V8 still optimises the analysis.
   console.log(`  the first 10 after opening: ${stats(keystroke.slice(0, 10))}`);
-  const warm: number[] = [];
-  for (let i = 0; i < WARM_ITERATIONS; i++) {
-    current = current.slice(0, anchor + 16) + 'x' + current.slice(anchor + 16);
-    const [ms] = await timed(async () => { await client.change(ws50.big, current); return client.diagnostics(ws50.big); });
-    warm.push(ms);
-  }
+  const warmed = await typeAndPull(client, ws50.big, current, anchor + 16, WARM_ITERATIONS, 'x');
+  const warm = warmed.times;
+  current = warmed.text;
   if (warm.length) console.log(`diagnostics after a keystroke, warmed up (the next ${warm.length}): ${stats(warm)}`);
 
   const u = uri(ws50.big);
@@ -158,13 +165,8 @@ async function main(): Promise<void> {
   console.log(`hover: ${stats(hover)}`);
   if (custom) {
     // Typing in a comment changes nothing a compilation reads: the analysis is kept (ruby/commentEdit.ts).
-    const inComment: number[] = [];
-    for (let i = 0; i < ITERATIONS; i++) {
-      current = current.slice(0, custom.commentAnchor + 16) + 'c' + current.slice(custom.commentAnchor + 16);
-      const [ms] = await timed(async () => { await client.change(ws50.big, current); return client.diagnostics(ws50.big); });
-      inComment.push(ms);
-    }
-    console.log(`diagnostics after a keystroke in a comment: ${stats(inComment)}`);
+    const inComment = await typeAndPull(client, ws50.big, current, custom.commentAnchor + 16, ITERATIONS, 'c');
+    console.log(`diagnostics after a keystroke in a comment: ${stats(inComment.times)}`);
   }
   console.log(`resident memory, ${custom ? "the workspace" : "50 cookbooks"}, one analysed: ${rssMb(client.proc.pid!).toFixed(0)} MB`);
   await client.stop();
@@ -175,13 +177,7 @@ async function main(): Promise<void> {
   await vscodeLike.open(ws50.big, text);
   await vscodeLike.diagnostics(ws50.big);
   await vscodeLike.request('workspace/diagnostic', { previousResultIds: [] });
-  const withPull: number[] = [];
-  current = text;
-  for (let i = 0; i < ITERATIONS; i++) {
-    current = current.slice(0, anchor + 16) + 'x' + current.slice(anchor + 16);
-    const [ms] = await timed(async () => { await vscodeLike.change(ws50.big, current); return vscodeLike.diagnostics(ws50.big); });
-    withPull.push(ms);
-  }
+  const withPull = (await typeAndPull(vscodeLike, ws50.big, text, anchor + 16, ITERATIONS, 'x')).times;
   console.log(`diagnostics after a keystroke, after the workspace pull VS Code makes at start: ${stats(withPull)}`);
   console.log(`  the first 10: ${stats(withPull.slice(0, 10))}`);
   await vscodeLike.stop();
