@@ -186,7 +186,10 @@ describe('the call memo keeps what only the arguments decide', () => {
         return { value: rubyInspect(r.value), findings: interp.findings.map((f) => f.code) };
       } finally { setCallMemo(true); }
     };
-    assert.deepEqual(run(true), run(false));
+    const hits = callMemoCounts.hits;
+    const withMemo = run(true);
+    assert.ok(callMemoCounts.hits > hits, 'later calls were answered from the memo');
+    assert.deepEqual(withMemo, run(false));
   });
 });
 
